@@ -1,0 +1,205 @@
+-- The parts of the Supabase platform that the migrations assume, for plain Postgres and PGlite.
+--
+-- Hosted Supabase (and `supabase start`) already has all of this: the API roles, the `auth`
+-- schema with auth.uid()/role()/jwt(), and the `supabase_realtime` publication. This file is
+-- applied by the local stack before supabase/migrations and is never part of them. Every
+-- statement is idempotent because roles are shared by every database of a Postgres cluster.
+
+-- Roles ---------------------------------------------------------------------------------------
+-- Creating a role races with other databases of the same cluster (parallel test files), so a
+-- duplicate is not an error.
+do $bootstrap$
+declare
+  r record;
+begin
+  for r in
+    select * from (values
+      ('anon', 'nologin noinherit'),
+      ('authenticated', 'nologin noinherit'),
+      ('service_role', 'nologin noinherit bypassrls'),
+      ('authenticator', 'login noinherit')
+    ) as t(name, options)
+  loop
+    if not exists (select 1 from pg_roles where rolname = r.name) then
+      begin
+        execute format('create role %I %s', r.name, r.options);
+      exception when duplicate_object or unique_violation then
+        null;
+      end;
+    end if;
+  end loop;
+end
+$bootstrap$;
+
+do $bootstrap$
+begin
+  grant anon, authenticated, service_role to authenticator;
+exception when others then
+  -- Granting an existing membership concurrently can fail; the membership is there either way.
+  null;
+end
+$bootstrap$;
+
+-- auth schema ---------------------------------------------------------------------------------
+create schema if not exists auth;
+grant usage on schema auth to anon, authenticated, service_role;
+
+-- The columns the local Auth server reads and writes; a subset of GoTrue's auth.users.
+create table if not exists auth.users (
+  id uuid primary key default gen_random_uuid(),
+  aud text not null default 'authenticated',
+  role text not null default 'authenticated',
+  email text unique,
+  encrypted_password text,
+  email_confirmed_at timestamptz,
+  raw_app_meta_data jsonb not null default '{}'::jsonb,
+  raw_user_meta_data jsonb not null default '{}'::jsonb,
+  is_anonymous boolean not null default false,
+  last_sign_in_at timestamptz,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+
+create table if not exists auth.sessions (
+  id uuid primary key default gen_random_uuid(),
+  user_id uuid not null references auth.users (id) on delete cascade,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+
+-- Refresh tokens rotate: each use revokes the token and issues its child, as GoTrue does.
+create table if not exists auth.refresh_tokens (
+  id bigint generated always as identity primary key,
+  token text not null unique,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  session_id uuid not null references auth.sessions (id) on delete cascade,
+  parent text,
+  revoked boolean not null default false,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+create index if not exists refresh_tokens_session_idx on auth.refresh_tokens (session_id);
+
+-- Supabase reads the caller from the settings PostgREST sets per request: first the legacy
+-- per-claim setting, then the claims JSON.
+create or replace function auth.uid() returns uuid
+language sql stable
+as $fn$
+  select coalesce(
+    nullif(current_setting('request.jwt.claim.sub', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
+  )::uuid
+$fn$;
+
+create or replace function auth.role() returns text
+language sql stable
+as $fn$
+  select coalesce(
+    nullif(current_setting('request.jwt.claim.role', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
+  )::text
+$fn$;
+
+create or replace function auth.jwt() returns jsonb
+language sql stable
+as $fn$
+  select coalesce(
+    nullif(current_setting('request.jwt.claim', true), ''),
+    nullif(current_setting('request.jwt.claims', true), '')
+  )::jsonb
+$fn$;
+
+grant execute on function auth.uid(), auth.role(), auth.jwt() to anon, authenticated, service_role;
+
+-- Realtime publication --------------------------------------------------------------------------
+do $bootstrap$
+begin
+  if not exists (select 1 from pg_publication where pubname = 'supabase_realtime') then
+    create publication supabase_realtime;
+  end if;
+end
+$bootstrap$;
+
+-- Local realtime feed -----------------------------------------------------------------------------
+-- Real Supabase Realtime reads the WAL through a logical slot. PGlite has no replication, so the
+-- local stack instead puts a trigger on every table of the publication that NOTIFYs the change.
+-- The payload carries the row when it fits NOTIFY's 8000-byte limit, otherwise only the key and a
+-- flag, and the server fetches the row. Trigger arguments are the table's primary key columns.
+create schema if not exists local_realtime;
+
+create or replace function local_realtime.notify_change() returns trigger
+language plpgsql
+as $fn$
+declare
+  row_data jsonb := case when tg_op = 'DELETE' then to_jsonb(old) else to_jsonb(new) end;
+  pk jsonb := '{}'::jsonb;
+  col text;
+  payload text;
+begin
+  foreach col in array tg_argv loop
+    pk := pk || jsonb_build_object(col, row_data -> col);
+  end loop;
+  payload := jsonb_build_object(
+    'schema', tg_table_schema, 'table', tg_table_name, 'type', tg_op, 'pk', pk,
+    'ts', now(),
+    'record', case when tg_op = 'DELETE' then null else row_data end,
+    'old_record', case when tg_op = 'UPDATE' then to_jsonb(old) else null end
+  )::text;
+  if octet_length(payload) > 7900 then
+    payload := jsonb_build_object(
+      'schema', tg_table_schema, 'table', tg_table_name, 'type', tg_op, 'pk', pk,
+      'ts', now(), 'truncated', true
+    )::text;
+  end if;
+  perform pg_notify('local_realtime', payload);
+  return null;
+end
+$fn$;
+
+-- Adds the change trigger to every table of supabase_realtime that lacks it; the local stack calls
+-- this after the migrations, since they are what add tables to the publication.
+create or replace function local_realtime.attach_triggers() returns int
+language plpgsql
+as $fn$
+declare
+  t record;
+  pk_cols text;
+  attached int := 0;
+begin
+  for t in
+    select c.oid, n.nspname, c.relname
+    from pg_publication_tables pt
+    join pg_namespace n on n.nspname = pt.schemaname
+    join pg_class c on c.relnamespace = n.oid and c.relname = pt.tablename
+    where pt.pubname = 'supabase_realtime'
+      and not exists (
+        select 1 from pg_trigger tg where tg.tgrelid = c.oid and tg.tgname = 'local_realtime_notify'
+      )
+  loop
+    select string_agg(quote_literal(a.attname), ', ' order by k.ord)
+      into pk_cols
+    from pg_index i
+    cross join lateral unnest(i.indkey) with ordinality as k(attnum, ord)
+    join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+    where i.indrelid = t.oid and i.indisprimary;
+    if pk_cols is null then
+      raise exception 'table %.% is in supabase_realtime but has no primary key', t.nspname, t.relname;
+    end if;
+    execute format(
+      'create trigger local_realtime_notify after insert or update or delete on %I.%I '
+      'for each row execute function local_realtime.notify_change(%s)',
+      t.nspname, t.relname, pk_cols
+    );
+    attached := attached + 1;
+  end loop;
+  return attached;
+end
+$fn$;
+
+-- Migration bookkeeping, under the name the Supabase CLI uses ---------------------------------------
+create schema if not exists supabase_migrations;
+create table if not exists supabase_migrations.schema_migrations (
+  version text primary key,
+  name text not null,
+  applied_at timestamptz not null default now()
+);

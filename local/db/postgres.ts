@@ -1,0 +1,91 @@
+import pg from 'pg'
+import type { AsRoleOptions, Database, JwtClaims, QueryResult, Tx } from './database.ts'
+import { enterRole } from './database.ts'
+
+// PGlite returns int8 as a number; do the same here so callers see one shape. Counts and ids in
+// this project stay far below 2^53.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (value: string) => Number(value)
+    return pg.types.getTypeParser(oid, format as 'text')
+  },
+}
+
+export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types })
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {})
+  // Fail now, with the server's own message, rather than on the first request.
+  const probe = await pool.connect()
+  probe.release()
+
+  const wrap = (client: pg.Pool | pg.PoolClient): Tx => ({
+    async query<Row>(sql: string, params?: unknown[]) {
+      const result = await client.query(sql, params)
+      return { rows: result.rows as Row[], fields: result.fields } as QueryResult<Row>
+    },
+    async exec(sql: string) {
+      await client.query(sql)
+    },
+  })
+
+  async function transaction<T>(work: (tx: Tx) => Promise<T>, setup?: (tx: Tx) => Promise<void>): Promise<T> {
+    const client = await pool.connect()
+    const tx = wrap(client)
+    try {
+      await client.query('begin')
+      if (setup) await setup(tx)
+      const result = await work(tx)
+      await client.query('commit')
+      return result
+    } catch (error) {
+      await client.query('rollback').catch(() => {})
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
+  const listeners = new Set<pg.Client>()
+  const direct = wrap(pool)
+
+  return {
+    kind: 'postgres',
+    location: redact(url),
+    query: direct.query,
+    exec: direct.exec,
+    transaction: (work) => transaction(work),
+    asRole: <T>(claims: JwtClaims, work: (tx: Tx) => Promise<T>, options?: AsRoleOptions) =>
+      transaction(work, (tx) => enterRole(tx, claims, options)),
+    async listen(channel, onPayload) {
+      // LISTEN needs a connection of its own that stays open, outside the pool.
+      const client = new pg.Client({ connectionString: url })
+      client.on('error', () => {})
+      await client.connect()
+      client.on('notification', (message) => {
+        if (message.channel === channel) onPayload(message.payload ?? '')
+      })
+      await client.query(`listen ${pg.escapeIdentifier(channel)}`)
+      listeners.add(client)
+      return async () => {
+        listeners.delete(client)
+        await client.end().catch(() => {})
+      }
+    },
+    async close() {
+      await Promise.all([...listeners].map((client) => client.end().catch(() => {})))
+      listeners.clear()
+      await pool.end()
+    },
+  }
+}
+
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'postgres'
+  }
+}

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { mkdtemp, writeFile, cp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { migrate, MIGRATIONS_DIR } from '../../local/db/migrate.ts'
+import { emptyDatabase, engines, type TestDatabase } from '../support/databases.ts'
+
+describe.each(engines)('migrations on %s', (engine) => {
+  let test: TestDatabase | undefined
+  afterEach(async () => {
+    await test?.drop()
+    test = undefined
+  })
+
+  it('applies every migration once, in order, and a second start applies nothing', async () => {
+    test = await emptyDatabase(engine)
+    const dir = await mkdtemp(join(tmpdir(), 'ops-migrations-'))
+    await cp(MIGRATIONS_DIR, dir, { recursive: true })
+    // A later migration that depends on the first proves the order.
+    await writeFile(join(dir, '20250201000000_later.sql'), "alter table ops.runs add column later_note text default 'later';")
+
+    const first = await migrate(test.db, dir)
+    expect(first).toEqual({ applied: ['20250103000000', '20250201000000'], skipped: [] })
+
+    const second = await migrate(test.db, dir)
+    expect(second).toEqual({ applied: [], skipped: ['20250103000000', '20250201000000'] })
+
+    const { rows } = await test.db.query<{ version: string; name: string }>(
+      'select version, name from supabase_migrations.schema_migrations order by version',
+    )
+    expect(rows).toEqual([
+      { version: '20250103000000', name: 'ops_schema' },
+      { version: '20250201000000', name: 'later' },
+    ])
+  })
+
+  it('creates the five tables, the revisions table, and publishes runs, events and artifacts', async () => {
+    test = await emptyDatabase(engine)
+    await migrate(test.db)
+    const tables = await test.db.query<{ table_name: string }>(
+      "select table_name from information_schema.tables where table_schema = 'ops' order by 1",
+    )
+    expect(tables.rows.map((row) => row.table_name)).toEqual([
+      'artifacts', 'run_events', 'run_templates', 'runs', 'spec_doc_revisions', 'spec_docs',
+    ])
+    const published = await test.db.query<{ tablename: string }>(
+      "select tablename from pg_publication_tables where pubname = 'supabase_realtime' and schemaname = 'ops' order by 1",
+    )
+    expect(published.rows.map((row) => row.tablename)).toEqual(['artifacts', 'run_events', 'runs'])
+    const rls = await test.db.query<{ relname: string; relrowsecurity: boolean }>(
+      "select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'ops' and c.relkind = 'r' order by 1",
+    )
+    expect(rls.rows.every((row) => row.relrowsecurity)).toBe(true)
+  })
+
+  it('refuses a migration file whose name has no version, naming the file', async () => {
+    test = await emptyDatabase(engine)
+    const dir = await mkdtemp(join(tmpdir(), 'ops-migrations-'))
+    await writeFile(join(dir, 'schema.sql'), 'select 1;')
+    await expect(migrate(test.db, dir)).rejects.toThrow('migration file name "schema.sql" must look like')
+  })
+
+  it('rolls back a failing migration and names it, leaving it unrecorded', async () => {
+    test = await emptyDatabase(engine)
+    const dir = await mkdtemp(join(tmpdir(), 'ops-migrations-'))
+    await writeFile(join(dir, '20250101000000_broken.sql'), 'create table half_done (id int); select * from no_such_table;')
+    await expect(migrate(test.db, dir)).rejects.toThrow(/migration 20250101000000_broken\.sql failed: .*no_such_table/)
+    const leftovers = await test.db.query("select 1 from information_schema.tables where table_name = 'half_done'")
+    expect(leftovers.rows).toHaveLength(0)
+    const recorded = await test.db.query('select 1 from supabase_migrations.schema_migrations')
+    expect(recorded.rows).toHaveLength(0)
+  })
+})

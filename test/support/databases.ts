@@ -1,0 +1,94 @@
+/**
+ * Databases for tests: PGlite always, and a fresh database on the real Postgres server whenever
+ * DATABASE_URL is set. Every call gets its own database, so test files never share state.
+ */
+import pg from 'pg'
+import { randomUUID } from 'node:crypto'
+import { describe } from 'vitest'
+import type { Database } from '../../local/db/database.ts'
+import { openDatabase } from '../../local/db/open.ts'
+import { migrate } from '../../local/db/migrate.ts'
+
+export interface TestDatabase {
+  db: Database
+  /** The connection URL when this is a real Postgres database. */
+  url?: string
+  drop(): Promise<void>
+}
+
+export type Engine = 'pglite' | 'postgres'
+
+const serverUrl = process.env.DATABASE_URL
+
+/** The engines this run covers: PGlite, plus Postgres when DATABASE_URL is set. */
+export const engines: Engine[] = serverUrl ? ['pglite', 'postgres'] : ['pglite']
+
+/** Creates an empty database on the DATABASE_URL server and returns its URL. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!serverUrl) throw new Error('DATABASE_URL is not set')
+  const name = `ops_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  try {
+    await admin.query(`create database ${name}`)
+  } finally {
+    await admin.end()
+  }
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    async drop() {
+      const dropper = new pg.Client({ connectionString: serverUrl })
+      await dropper.connect()
+      try {
+        await dropper.query(`drop database if exists ${name} with (force)`)
+      } finally {
+        await dropper.end()
+      }
+    },
+  }
+}
+
+/** A fresh, empty database of the given engine. */
+export async function emptyDatabase(engine: Engine): Promise<TestDatabase> {
+  if (engine === 'pglite') {
+    const db = await openDatabase()
+    return { db, drop: () => db.close() }
+  }
+  const created = await createPostgresDatabase()
+  const db = await openDatabase({ url: created.url })
+  return {
+    db,
+    url: created.url,
+    async drop() {
+      await db.close()
+      await created.drop()
+    },
+  }
+}
+
+/** A fresh database with the bootstrap and every migration applied. */
+export async function migratedDatabase(engine: Engine): Promise<TestDatabase> {
+  const test = await emptyDatabase(engine)
+  await migrate(test.db)
+  return test
+}
+
+/**
+ * `describe` for suites that need a real Postgres server (true concurrency). Without
+ * DATABASE_URL they are skipped with a reason, except under CI=true where that is a failure.
+ */
+export function describePostgres(name: string, body: () => void): void {
+  if (serverUrl) {
+    describe(name, body)
+    return
+  }
+  if (process.env.CI === 'true') {
+    describe(name, () => {
+      throw new Error(`"${name}" needs a real Postgres: set DATABASE_URL (CI must provide it)`)
+    })
+    return
+  }
+  describe.skip(`${name} (skipped: needs a real Postgres; set DATABASE_URL)`, body)
+}
