@@ -896,7 +896,7 @@ $seed$),
 kind: incident
 title: Open an incident
 description: Declare an incident, post it to the on-call channel, snapshot service health and propose a follow-up task in the Spec Kit.
-intents: [incident, outage, sev, page, declare, on-call, oncall, escalate]
+intents: [incident, outage, sev, severity, page, declare, on-call, oncall, escalate]
 inputs:
   - key: severity
     label: Severity
