@@ -1,0 +1,134 @@
+/**
+ * `npm start`: the whole backend on one machine. Opens PGlite in a data folder (or the Postgres
+ * at DATABASE_URL), applies the bootstrap and migrations on first start, serves the stack on
+ * 127.0.0.1:54321 and prints what a client needs to connect.
+ */
+import { rm, mkdir } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { openDatabase } from './db/open.ts'
+import { migrate } from './db/migrate.ts'
+import { lockDataFolder } from './db/lock.ts'
+import { PROJECT_ROOT } from './config.ts'
+import { DEFAULT_PORT, startStack } from './stack.ts'
+
+const USAGE = `Usage: npm start -- [options]
+
+  --port <n>        API port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host <address>  address to listen on (default 127.0.0.1)
+  --data-dir <dir>  PGlite data folder (default .local-data/pglite)
+  --reset           start from an empty database (deletes the PGlite data folder)
+  --help            show this
+
+Set DATABASE_URL=postgres://… to use a real Postgres instead of PGlite.`
+
+async function main(): Promise<number> {
+  const started = performance.now()
+  let args
+  try {
+    args = parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        reset: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`)
+    return 2
+  }
+  if (args.help) {
+    console.log(USAGE)
+    return 0
+  }
+  const port = args.port === undefined ? Number(process.env.PORT ?? DEFAULT_PORT) : Number(args.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a number from 0 to 65535, not "${args.port}"`)
+    return 2
+  }
+  const url = process.env.DATABASE_URL
+  const dataDir = resolve(PROJECT_ROOT, args['data-dir'] ?? '.local-data/pglite')
+
+  let unlock = () => {}
+  if (!url) {
+    if (args.reset) await rm(dataDir, { recursive: true, force: true })
+    try {
+      await mkdir(dataDir, { recursive: true })
+      unlock = lockDataFolder(dataDir)
+    } catch (error) {
+      console.error(`Cannot use the data folder ${dataDir}: ${(error as Error).message}`)
+      return 1
+    }
+  } else if (args.reset) {
+    console.error('--reset only applies to the PGlite data folder; drop and recreate the Postgres database yourself.')
+    return 2
+  }
+
+  let db
+  try {
+    db = await openDatabase(url ? { url } : { dataDir })
+  } catch (error) {
+    unlock()
+    console.error((error as Error).message)
+    return 1
+  }
+  try {
+    const report = await migrate(db)
+    if (report.applied.length > 0) console.log(`Applied migrations: ${report.applied.join(', ')}`)
+  } catch (error) {
+    console.error(`Could not prepare the database (${db.location}): ${(error as Error).message}`)
+    await db.close()
+    unlock()
+    return 1
+  }
+
+  let stack
+  try {
+    stack = await startStack({ db, port, host: args.host, drainIntervalMs: 1000 })
+  } catch (error) {
+    console.error((error as Error).message)
+    await db.close()
+    unlock()
+    return 1
+  }
+
+  const seconds = ((performance.now() - started) / 1000).toFixed(2)
+  console.log(`
+Ops Control Room local stack is running (started in ${seconds} s)
+
+  API URL          ${stack.url}
+  Health           ${stack.url}/health
+  anon key         ${stack.anonKey}
+  service_role key ${stack.serviceRoleKey}
+  Database         ${db.kind === 'pglite' ? `PGlite in ${db.location}` : `Postgres at ${db.location}`}
+
+Press Ctrl-C to stop.`)
+
+  await new Promise<void>((resolveStop) => {
+    let stopping = false
+    const stop = (signal: string) => {
+      if (stopping) return
+      stopping = true
+      console.log(`\n${signal}: stopping…`)
+      resolveStop()
+    }
+    process.once('SIGINT', () => stop('SIGINT'))
+    process.once('SIGTERM', () => stop('SIGTERM'))
+  })
+  await stack.close()
+  await db.close()
+  unlock()
+  console.log('Stopped.')
+  return 0
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error)
+    process.exit(1)
+  },
+)

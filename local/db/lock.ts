@@ -1,0 +1,34 @@
+/**
+ * One process per PGlite data folder: a second one would corrupt it. The lock file names the
+ * owner's pid so a stale lock (the owner died) is taken over and a live one is reported.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+export class DataFolderInUseError extends Error {
+  constructor(readonly folder: string, readonly pid: number) {
+    super(`the data folder ${folder} is in use by another local stack (process ${pid}). Stop that one first, or use another --data-dir.`)
+  }
+}
+
+export function lockDataFolder(folder: string): () => void {
+  const file = join(folder, 'stack.lock')
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    const owner = Number(readFileSync(file, 'utf8'))
+    if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) throw new DataFolderInUseError(folder, owner)
+    writeFileSync(file, String(process.pid))
+  }
+  return () => rmSync(file, { force: true })
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

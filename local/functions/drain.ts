@@ -1,0 +1,51 @@
+/**
+ * Invokes ops-executor with the service role whenever a run is waiting (queued, or running on an
+ * expired lease), as pg_cron + pg_net do on hosted Supabase. One drain request at a time; the
+ * function answers at once and executes in the background.
+ */
+import type { Database } from '../db/database.ts'
+
+export interface DrainOptions {
+  db: Database
+  url: string
+  serviceRoleKey: string
+  intervalMs: number
+  onError?: (message: string) => void
+}
+
+const DUE = `select exists (
+  select 1 from ops.runs where status = 'queued' or (status = 'running' and lease_expires_at < now())
+) as due`
+
+export function startDrain(options: DrainOptions): () => Promise<void> {
+  let inFlight: Promise<void> | undefined
+  let lastError = ''
+  const report = (message: string) => {
+    // Say it once, not every tick.
+    if (message !== lastError) options.onError?.(message)
+    lastError = message
+  }
+  const tick = async () => {
+    const { rows } = await options.db.query<{ due: boolean }>(DUE)
+    if (!rows[0]?.due) return
+    const response = await fetch(`${options.url}/functions/v1/ops-executor`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${options.serviceRoleKey}`, 'content-type': 'application/json' },
+      body: '{}',
+    })
+    await response.arrayBuffer()
+    if (!response.ok) throw new Error(`ops-executor answered ${response.status}`)
+    lastError = ''
+  }
+  const timer = setInterval(() => {
+    inFlight ??= tick()
+      .catch((error) => report(`drain failed: ${(error as Error).message}`))
+      .finally(() => {
+        inFlight = undefined
+      })
+  }, options.intervalMs)
+  return async () => {
+    clearInterval(timer)
+    await inFlight
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * HS256 JWTs as Supabase issues them. The local stack signs with the Supabase CLI's local-dev
+ * secret, so the well-known local anon and service_role keys verify here exactly as they do
+ * under `supabase start`.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto'
+
+export const JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long'
+
+export type Claims = Record<string, unknown> & { role?: string; sub?: string; exp?: number }
+
+const base64url = (input: Buffer | string) => Buffer.from(input).toString('base64url')
+
+export function signJwt(claims: Claims, secret = JWT_SECRET): string {
+  const head = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))
+  const body = base64url(JSON.stringify(claims))
+  const signature = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url')
+  return `${head}.${body}.${signature}`
+}
+
+export type Verified =
+  | { ok: true; claims: Claims }
+  | { ok: false; reason: 'malformed' | 'signature' | 'expired'; message: string }
+
+/** Checks shape, algorithm, signature and expiry; the message says which one failed. */
+export function verifyJwt(token: string, secret = JWT_SECRET, now = Date.now()): Verified {
+  const parts = token.split('.')
+  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part))) {
+    return { ok: false, reason: 'malformed', message: `Expected 3 parts in JWT; got ${parts.length}` }
+  }
+  let header: { alg?: string }
+  let claims: Claims
+  try {
+    header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'))
+    claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'))
+  } catch {
+    return { ok: false, reason: 'malformed', message: 'JWT header or payload is not valid JSON' }
+  }
+  if (header.alg !== 'HS256') {
+    return { ok: false, reason: 'malformed', message: `JWT algorithm ${String(header.alg)} is not supported; expected HS256` }
+  }
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+    return { ok: false, reason: 'malformed', message: 'JWT payload must be a JSON object' }
+  }
+  const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest()
+  const given = Buffer.from(parts[2], 'base64url')
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return { ok: false, reason: 'signature', message: 'JWT signature does not match' }
+  }
+  if (typeof claims.exp === 'number' && claims.exp * 1000 <= now) {
+    return { ok: false, reason: 'expired', message: 'JWT expired' }
+  }
+  return { ok: true, claims }
+}
+
+// The Supabase CLI's well-known local keys: the same claims signed with the same secret.
+const KEY_EXPIRY = 1983812996
+export const ANON_KEY = signJwt({ iss: 'supabase-demo', role: 'anon', exp: KEY_EXPIRY })
+export const SERVICE_ROLE_KEY = signJwt({ iss: 'supabase-demo', role: 'service_role', exp: KEY_EXPIRY })

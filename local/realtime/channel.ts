@@ -1,0 +1,78 @@
+/**
+ * A joined `realtime:<name>` channel on one socket: its bindings and the claims its RLS checks run
+ * with. The claims change when the client sends a new access_token; when the token expires the
+ * channel is closed, as real Realtime does, so a subscriber never outlives its credentials.
+ */
+import type { JwtClaims } from '../db/database.ts'
+import type { Authorized } from './auth.ts'
+import { claimsKey } from './auth.ts'
+import type { Binding } from './binding.ts'
+import type { Subscriber } from './dispatcher.ts'
+import type { Ref, Vsn } from './protocol.ts'
+import { encodeRaw } from './protocol.ts'
+
+export interface ChannelOwner {
+  readonly vsn: Vsn
+  /** Queues a frame on the socket; false when the socket is gone or was cut off. */
+  send(text: string): boolean
+  /** The token's exp has passed: close the channel with a system error. */
+  expire(channel: Channel): void
+}
+
+/** setTimeout's limit; a later expiry is simply not scheduled (such tokens are long-lived keys). */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+export class Channel implements Subscriber {
+  token!: string
+  claims!: JwtClaims
+  claimsKey!: string
+  private active = true
+  private expiry: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly owner: ChannelOwner,
+    readonly topic: string,
+    readonly joinRef: Ref,
+    readonly bindings: readonly Binding[],
+    auth: Extract<Authorized, { ok: true }>,
+  ) {
+    this.setAuth(auth)
+  }
+
+  /** The channel name without the `realtime:` prefix, as system messages carry it. */
+  get name(): string {
+    return this.topic.slice('realtime:'.length)
+  }
+
+  setAuth(auth: Extract<Authorized, { ok: true }>): void {
+    this.token = auth.token
+    this.claims = auth.claims
+    this.claimsKey = claimsKey(auth.claims)
+    clearTimeout(this.expiry)
+    this.expiry = undefined
+    if (auth.expiresAt !== undefined && this.active) {
+      const delay = Math.max(0, auth.expiresAt - Date.now())
+      if (delay <= MAX_TIMER_MS) {
+        this.expiry = setTimeout(() => this.owner.expire(this), delay)
+        this.expiry.unref()
+      }
+    }
+  }
+
+  isActive(): boolean {
+    return this.active
+  }
+
+  deliver(ids: number[], dataJson: string): void {
+    if (!this.active) return
+    const payload = `{"ids":${JSON.stringify(ids)},"data":${dataJson}}`
+    this.owner.send(encodeRaw(this.owner.vsn, null, null, this.topic, 'postgres_changes', payload))
+  }
+
+  /** Stops delivery for good (leave, close, token failure, socket gone). */
+  stop(): void {
+    this.active = false
+    clearTimeout(this.expiry)
+    this.expiry = undefined
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Supabase Realtime's postgres_changes, served on an existing HTTP server at
+ * `/realtime/v1/websocket` so that the unmodified supabase-js client subscribes here exactly as it
+ * does to hosted Supabase. Changes come from the bootstrap's NOTIFY triggers (not the WAL), and
+ * each subscriber gets a change only if its JWT may SELECT the row, as real Realtime checks.
+ */
+import type { IncomingMessage, Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer } from 'ws'
+import type { Database } from '../db/database.ts'
+import type { Verified } from '../jwt.ts'
+import { Catalog } from './catalog.ts'
+import type { Channel } from './channel.ts'
+import { CLOSE, Connection } from './connection.ts'
+import type { ConnectionHost } from './connection.ts'
+import { Dispatcher } from './dispatcher.ts'
+import { ChangeFeed } from './feed.ts'
+import { checkUpgrade, isRealtimeRequest, parseUrl, rejectUpgrade } from './upgrade.ts'
+
+export interface RealtimeOptions {
+  db: Database
+  verify: (token: string) => Verified
+  /** Max bytes queued for one socket before it is disconnected (default 8 MiB). */
+  maxBufferedBytes?: number
+  /** Where problems that concern no single client go (default console.warn). */
+  warn?: (message: string) => void
+}
+
+export interface RealtimeStats {
+  /** Open sockets. */
+  sockets: number
+  /** Joined channels over all sockets. */
+  channels: number
+  /** Bytes written to sockets and not yet taken by their clients, summed. */
+  bufferedBytes: number
+  /** The largest backlog any one socket had right after a write; never above maxBufferedBytes. */
+  peakBufferedBytes: number
+  /** Sockets disconnected for not reading fast enough. */
+  slowConsumers: number
+  /** Changes received from the database and not yet dispatched. */
+  backlog: number
+}
+
+export interface Realtime {
+  close(): Promise<void>
+  stats(): RealtimeStats
+}
+
+export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+/** Client frames are small (joins, heartbeats, tokens); anything larger is refused by ws (1009). */
+const MAX_FRAME_BYTES = 1024 * 1024
+
+export async function attachRealtime(server: Server, options: RealtimeOptions): Promise<Realtime> {
+  const { db, verify } = options
+  const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
+  const warn = options.warn ?? ((message: string) => console.warn(`[realtime] ${message}`))
+
+  const catalog = new Catalog(db)
+  const connections = new Set<Connection>()
+  const subscribers = new Set<Channel>()
+  let slowConsumers = 0
+  let peakBufferedBytes = 0
+  let closing = false
+  let allClosed: (() => void) | undefined
+
+  const dispatcher = new Dispatcher(db, catalog, () => subscribers, warn)
+  const feed = new ChangeFeed(db, (changes) => dispatcher.dispatch(changes), warn)
+  await feed.start()
+
+  const host: ConnectionHost = {
+    catalog,
+    verify,
+    maxBufferedBytes,
+    warn,
+    register: (channel) => subscribers.add(channel),
+    unregister: (channel) => subscribers.delete(channel),
+    slowConsumer: () => {
+      slowConsumers++
+    },
+    closed: (connection) => {
+      peakBufferedBytes = Math.max(peakBufferedBytes, connection.peakBufferedBytes)
+      connections.delete(connection)
+      if (connections.size === 0) allClosed?.()
+    },
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false })
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = parseUrl(req)
+    // Other paths belong to other handlers (or to the stack's fallback): leave them untouched.
+    if (!isRealtimeRequest(url)) return
+    if (closing) {
+      rejectUpgrade(socket, 503, 'Realtime is shutting down')
+      return
+    }
+    const check = checkUpgrade(req, url, verify)
+    if (!check.ok) {
+      rejectUpgrade(socket, check.status, check.message)
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (closing) {
+        ws.close(CLOSE.shutdown.code, CLOSE.shutdown.reason)
+        return
+      }
+      connections.add(new Connection(ws, check.vsn, check.apikey, host))
+    })
+  }
+  server.on('upgrade', onUpgrade)
+
+  return {
+    async close() {
+      if (closing) return
+      closing = true
+      server.off('upgrade', onUpgrade)
+      await feed.close()
+      if (connections.size > 0) {
+        const done = new Promise<void>((resolve) => {
+          allClosed = resolve
+        })
+        for (const connection of connections) connection.close(CLOSE.shutdown.code, CLOSE.shutdown.reason)
+        await done
+      }
+      subscribers.clear()
+      await new Promise<void>((resolve) => wss.close(() => resolve()))
+    },
+    stats() {
+      let channels = 0
+      let bufferedBytes = 0
+      let peak = peakBufferedBytes
+      for (const connection of connections) {
+        channels += connection.channels.size
+        bufferedBytes += connection.bufferedBytes
+        peak = Math.max(peak, connection.peakBufferedBytes)
+      }
+      return { sockets: connections.size, channels, bufferedBytes, peakBufferedBytes: peak, slowConsumers, backlog: feed.backlog }
+    },
+  }
+}

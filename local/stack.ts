@@ -1,0 +1,146 @@
+/**
+ * The local Supabase-compatible stack: one HTTP server that speaks the subset of Auth, PostgREST,
+ * Realtime and Functions this project uses, over PGlite or a real Postgres, so the unmodified
+ * supabase-js client talks to it as it talks to hosted Supabase.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import type { Database } from './db/database.ts'
+import { loadConfig, PROJECT_ROOT, type StackConfig } from './config.ts'
+import type { StackContext } from './context.ts'
+import { ANON_KEY, SERVICE_ROLE_KEY, verifyJwt } from './jwt.ts'
+import { CORS_HEADERS, sendEmpty, sendJson } from './http/respond.ts'
+import { createAuthRoutes } from './auth/routes.ts'
+import { createRestRoutes } from './rest/handler.ts'
+import { createFunctionHost } from './functions/host.ts'
+import { startDrain } from './functions/drain.ts'
+import { attachRealtime } from './realtime/server.ts'
+
+export const DEFAULT_PORT = 54321
+
+export interface StackOptions {
+  db: Database
+  port?: number
+  host?: string
+  config?: StackConfig
+  functionsDir?: string
+  /** Largest request body in bytes (REST, auth and functions); default 4 MiB. */
+  bodyLimit?: number
+  /** Per-socket realtime send buffer before a slow consumer is disconnected. */
+  realtimeBufferBytes?: number
+  /** How often to invoke ops-executor for waiting runs, as pg_cron would; 0 (default) is off. */
+  drainIntervalMs?: number
+}
+
+export interface Stack {
+  url: string
+  port: number
+  anonKey: string
+  serviceRoleKey: string
+  db: Database
+  server: Server
+  close(): Promise<void>
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly port: number, readonly host: string) {
+    super(`port ${port} on ${host} is already in use (another local stack or \`supabase start\`?). Stop it, or choose another port with --port.`)
+  }
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const host = options.host ?? '127.0.0.1'
+  const config = options.config ?? (await loadConfig())
+  const server = createServer()
+  const port = await listen(server, options.port ?? DEFAULT_PORT, host)
+  const url = `http://${host}:${port}`
+  const context: StackContext = { db: options.db, config, url, bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024 }
+
+  // Functions read these as they do on the hosted platform.
+  const env = { SUPABASE_URL: url, SUPABASE_ANON_KEY: ANON_KEY, SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY }
+  const previousEnv = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]))
+  Object.assign(process.env, env)
+
+  const auth = createAuthRoutes(context)
+  const rest = createRestRoutes(context)
+  const functions = createFunctionHost(context, options.functionsDir ?? join(PROJECT_ROOT, 'supabase', 'functions'))
+  const realtime = await attachRealtime(server, {
+    db: options.db,
+    verify: (token) => verifyJwt(token),
+    maxBufferedBytes: options.realtimeBufferBytes,
+  })
+
+  const stopDrain = options.drainIntervalMs
+    ? startDrain({
+      db: options.db, url, serviceRoleKey: SERVICE_ROLE_KEY, intervalMs: options.drainIntervalMs,
+      onError: (message) => console.error(`[stack] ${message}`),
+    })
+    : async () => {}
+
+  server.on('request', (req, res) => {
+    const parsed = new URL(req.url ?? '/', url)
+    const path = parsed.pathname
+    if (req.method === 'OPTIONS' && !path.startsWith('/functions/v1/')) {
+      return sendEmpty(res, 204, CORS_HEADERS)
+    }
+    // The part of the path after a service's prefix, or undefined when the path is elsewhere.
+    const under = (prefix: string) => (path === prefix || path.startsWith(`${prefix}/`) ? path.slice(prefix.length) || '/' : undefined)
+    const handled = (async () => {
+      if (path === '/health') return sendJson(res, 200, { status: 'ok', database: options.db.kind })
+      const authPath = under('/auth/v1')
+      if (authPath !== undefined) return auth(req, res, authPath, parsed.searchParams)
+      const restPath = under('/rest/v1')
+      if (restPath !== undefined) return rest(req, res, restPath, parsed.searchParams)
+      const functionPath = under('/functions/v1')
+      if (functionPath !== undefined) return functions.handle(req, res, functionPath, parsed.search)
+      return sendJson(res, 404, { message: `no route for ${req.method} ${path}` })
+    })()
+    handled.catch((error) => {
+      console.error(`[stack] ${req.method} ${path} failed:`, error)
+      if (!res.headersSent) sendJson(res, 500, { message: (error as Error).message })
+      else res.destroy()
+    })
+  })
+
+  let closed = false
+  return {
+    url,
+    port,
+    anonKey: ANON_KEY,
+    serviceRoleKey: SERVICE_ROLE_KEY,
+    db: options.db,
+    server,
+    async close() {
+      if (closed) return
+      closed = true
+      await stopDrain()
+      await realtime.close()
+      await functions.shutdown()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      for (const [key, value] of Object.entries(previousEnv)) {
+        if (value === undefined) delete process.env[key]
+        else process.env[key] = value
+      }
+    },
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening)
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, host) : error)
+    }
+    const onListening = () => {
+      server.off('error', onError)
+      resolve((server.address() as AddressInfo).port)
+    }
+    server.once('error', onError)
+    server.once('listening', onListening)
+    server.listen(port, host)
+  })
+}

@@ -1,0 +1,117 @@
+/** `npm start` tried as a new user would: start, connect with supabase-js, restart, misuse. */
+import { afterEach, describe, expect, it } from 'vitest'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startCli, type RunningCli } from '../support/cli.ts'
+import { opsClient } from '../support/stack.ts'
+
+const running: RunningCli[] = []
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((cli) => cli.stop()))
+})
+
+function start(args: string[]) {
+  const cli = startCli(args)
+  running.push(cli)
+  return cli
+}
+
+const keyFrom = (output: string, label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(output)![1]
+
+async function waitFor<T>(probe: () => T | undefined, what: string, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const value = probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+describe('npm start', () => {
+  it('serves a fresh stack that supabase-js signs in to, reads, writes and subscribes to; data survives a restart', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'ops-stack-'))
+    const cli = start(['--port', '0', '--data-dir', dataDir])
+    const url = await cli.ready
+    expect(cli.output()).toContain('Applied migrations: 20250103000000')
+    expect(cli.output()).toMatch(/started in \d+\.\d\d s/)
+    const anonKey = keyFrom(cli.output(), 'anon key')
+    const serviceKey = keyFrom(cli.output(), 'service_role key')
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok', database: 'pglite' })
+
+    const user = opsClient(url, anonKey)
+    const service = opsClient(url, serviceKey)
+    const { error: signInError } = await user.auth.signInAnonymously()
+    expect(signInError).toBeNull()
+    const templates = await user.from('run_templates').select('slug').order('slug')
+    expect(templates.data).toEqual([{ slug: 'deploy-web' }, { slug: 'incident-open' }])
+    const { data: run } = await user.from('runs').insert({ template_slug: 'deploy-web', title: 'Deploy web to staging' }).select('id').single()
+
+    const received: number[] = []
+    const subscribed = new Promise<void>((resolve) => {
+      user.channel(`run-${run!.id}`)
+        .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${run!.id}` },
+          (change) => received.push((change.new as { seq: number }).seq))
+        .subscribe((status) => status === 'SUBSCRIBED' && resolve())
+    })
+    await subscribed
+    await service.rpc('claim_run', { p_worker: 'cli-test', p_run_id: run!.id })
+    await service.rpc('append_run_events', { p_run_id: run!.id, p_worker: 'cli-test', p_events: [{ message: 'one' }, { message: 'two' }] })
+    await waitFor(() => (received.length === 2 ? true : undefined), 'two realtime events')
+    expect(received).toEqual([1, 2])
+    await user.removeAllChannels()
+
+    expect(await cli.stop()).toBe(0)
+    expect(cli.output()).toContain('Stopped.')
+
+    const again = start(['--port', '0', '--data-dir', dataDir])
+    const url2 = await again.ready
+    expect(again.output()).not.toContain('Applied migrations')
+    const after = opsClient(url2, serviceKey)
+    const { data: kept } = await after.from('runs').select('id, last_seq').eq('id', run!.id).single()
+    expect(kept).toEqual({ id: run!.id, last_seq: 2 })
+    await again.stop()
+
+    const reset = start(['--port', '0', '--data-dir', dataDir, '--reset'])
+    const url3 = await reset.ready
+    expect(reset.output()).toContain('Applied migrations: 20250103000000')
+    const fresh = opsClient(url3, serviceKey)
+    expect((await fresh.from('runs').select('id')).data).toEqual([])
+  })
+
+  it('says clearly that the port is taken', async () => {
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    const port = (blocker.address() as { port: number }).port
+    try {
+      const cli = start(['--port', String(port), '--data-dir', await mkdtemp(join(tmpdir(), 'ops-stack-'))])
+      expect(await cli.exited).toBe(1)
+      expect(cli.output()).toContain(`port ${port} on 127.0.0.1 is already in use`)
+    } finally {
+      blocker.close()
+    }
+  })
+
+  it('says clearly that the data folder is unusable or already in use', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'ops-stack-')), 'not-a-folder')
+    await writeFile(file, 'x')
+    const bad = start(['--port', '0', '--data-dir', file])
+    expect(await bad.exited).toBe(1)
+    expect(bad.output()).toContain(`Cannot use the data folder ${file}`)
+
+    const dataDir = await mkdtemp(join(tmpdir(), 'ops-stack-'))
+    const first = start(['--port', '0', '--data-dir', dataDir])
+    await first.ready
+    const second = start(['--port', '0', '--data-dir', dataDir])
+    expect(await second.exited).toBe(1)
+    expect(second.output()).toContain(`in use by another local stack (process ${first.child.pid})`)
+  })
+
+  it('explains bad options', async () => {
+    const cli = start(['--port', 'eighty'])
+    expect(await cli.exited).toBe(2)
+    expect(cli.output()).toContain('--port must be a number from 0 to 65535, not "eighty"')
+  })
+})

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fileURLToPath } from 'node:url'
+import { signJwt } from '../../local/jwt.ts'
+import { startTestStack, type TestStack } from '../support/stack.ts'
+
+const functionsDir = fileURLToPath(new URL('../fixtures/functions', import.meta.url))
+
+describe('Edge Functions on the local stack, through supabase-js', () => {
+  let stack: TestStack
+  beforeAll(async () => {
+    stack = await startTestStack('pglite', {
+      functionsDir,
+      configure: (config) => ({
+        ...config,
+        functions: {
+          echo: { verifyJwt: true, enabled: true },
+          'public-echo': { verifyJwt: false, enabled: true },
+          broken: { verifyJwt: false, enabled: true },
+          disabled: { verifyJwt: false, enabled: false },
+        },
+      }),
+    })
+  })
+  afterAll(() => stack.stop())
+
+  it('invokes a function with the JSON body and the caller’s token, and the platform environment', async () => {
+    const { client, accessToken } = await stack.anonymousUser()
+    const { data, error } = await client.functions.invoke('echo', { body: { run_id: 'abc' } })
+    expect(error).toBeNull()
+    expect(data).toEqual({
+      method: 'POST', path: '/functions/v1/echo', authorization: `Bearer ${accessToken}`, body: { run_id: 'abc' },
+      env: { url: stack.url, anon: true, service: true },
+    })
+  })
+
+  it('requires a valid JWT when verify_jwt is on, and not when it is off', async () => {
+    const noAuth = await fetch(`${stack.url}/functions/v1/echo`, { method: 'POST', body: '{}' })
+    expect(noAuth.status).toBe(401)
+    expect(await noAuth.json()).toEqual({ code: 401, message: 'Missing authorization header' })
+    const forged = await fetch(`${stack.url}/functions/v1/echo`, {
+      method: 'POST', body: '{}', headers: { authorization: `Bearer ${signJwt({ role: 'service_role' }, 'x'.repeat(40))}` } })
+    expect(await forged.json()).toEqual({ code: 401, message: 'Invalid JWT' })
+    const open = await fetch(`${stack.url}/functions/v1/public-echo`, { method: 'POST', body: '{"x":1}' })
+    expect(open.status).toBe(200)
+    expect((await open.json()).body).toEqual({ x: 1 })
+  })
+
+  it('lets the function answer CORS preflight itself', async () => {
+    const response = await fetch(`${stack.url}/functions/v1/echo`, { method: 'OPTIONS', headers: { origin: 'null' } })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('access-control-allow-origin')).toBe('*')
+  })
+
+  it('says 404 for unknown and disabled functions, and 500 naming a broken one', async () => {
+    for (const name of ['nope', 'disabled', '..%2Fsecrets']) {
+      const response = await fetch(`${stack.url}/functions/v1/${name}`, { method: 'POST', headers: { authorization: `Bearer ${stack.anonKey}` } })
+      expect(response.status).toBe(404)
+      expect(await response.json()).toEqual({ code: 'NOT_FOUND', message: 'Requested function was not found' })
+    }
+    const broken = await fetch(`${stack.url}/functions/v1/broken`, { method: 'POST' })
+    expect(broken.status).toBe(500)
+    const thrown = await stack.client().functions.invoke('echo?fail=1', { body: {} })
+    expect(thrown.error?.name).toBe('FunctionsHttpError')
+    expect(await (thrown.error as { context: Response }).context.json()).toMatchObject({ code: 'WORKER_ERROR', message: 'function echo threw: asked to fail' })
+  })
+
+  it('keeps work handed to EdgeRuntime.waitUntil running after the reply, and close waits for it', async () => {
+    const { finished } = await import('../fixtures/functions/echo/index.ts')
+    const response = await fetch(`${stack.url}/functions/v1/public-echo?later=background-1`, { method: 'POST', body: '{}' })
+    expect(response.status).toBe(200)
+    expect(finished).not.toContain('background-1')
+    await stack.close()
+    expect(finished).toContain('background-1')
+  })
+})

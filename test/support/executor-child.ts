@@ -1,0 +1,22 @@
+/**
+ * An executor in its own process, so a test can kill it mid-step (SIGKILL) the way the hosted
+ * platform cuts a function off. Configured by environment variables.
+ */
+import { createClient } from '@supabase/supabase-js'
+import WebSocket from 'ws'
+import { execute } from '../../supabase/functions/_shared/executor/engine.ts'
+import type { OpsClient } from '../../supabase/functions/_shared/executor/store.ts'
+
+const env = process.env as Record<string, string>
+const client = createClient(env.STACK_URL, env.SERVICE_KEY, {
+  db: { schema: 'ops' }, auth: { persistSession: false }, realtime: { transport: WebSocket as never },
+})
+const report = await execute({
+  client: client as unknown as OpsClient,
+  readEnv: (name) => env[name],
+  workerId: env.WORKER_ID,
+  leaseSeconds: Number(env.LEASE_SECONDS ?? 30),
+  heartbeatMs: 100,
+  flushMs: 20,
+}, { runId: env.RUN_ID })
+console.log(JSON.stringify(report))

@@ -1,0 +1,57 @@
+/**
+ * A local HTTP server standing in for the services runbooks call (a health endpoint, a webhook,
+ * GitHub's API): it records every request and answers as each test scripts it.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface RecordedRequest {
+  method: string
+  path: string
+  headers: IncomingMessage['headers']
+  body: string
+}
+
+export type Responder = (request: RecordedRequest, count: number, res: ServerResponse) => void | Promise<void>
+
+export interface RemoteService {
+  url: string
+  requests: RecordedRequest[]
+  /** Requests received on one path. */
+  count(path: string): number
+  on(path: string, responder: Responder): void
+  close(): Promise<void>
+}
+
+export async function startRemote(): Promise<RemoteService> {
+  const requests: RecordedRequest[] = []
+  const routes = new Map<string, Responder>()
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    const recorded: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }
+    requests.push(recorded)
+    const responder = routes.get(path)
+    if (!responder) {
+      res.writeHead(404).end('no such path')
+      return
+    }
+    await responder(recorded, requests.filter((r) => r.path === path).length, res)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    count: (path) => requests.filter((r) => r.path === path).length,
+    on: (path, responder) => routes.set(path, responder),
+    async close() {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+export const reply = (status: number, body = '') => (_: RecordedRequest, __: number, res: ServerResponse) => {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(body)
+}

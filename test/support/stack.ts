@@ -1,0 +1,60 @@
+/** A local stack per test file, and supabase-js clients pointed at it. */
+import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import WebSocket from 'ws'
+import { loadConfig, type StackConfig } from '../../local/config.ts'
+import { startStack, type Stack, type StackOptions } from '../../local/stack.ts'
+import { migratedDatabase, type Engine, type TestDatabase } from './databases.ts'
+
+export type OpsClient = SupabaseClient<any, 'ops', 'ops'>
+
+/** An unmodified supabase-js client on the `ops` schema, as the plugin and executor make it. */
+export function opsClient(url: string, key: string): OpsClient {
+  return createClient<any, 'ops'>(url, key, {
+    db: { schema: 'ops' },
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    realtime: { transport: WebSocket as never },
+  })
+}
+
+export interface TestStack extends Stack {
+  test: TestDatabase
+  /** A supabase-js client on the `ops` schema with the anon key (or the given key). */
+  client(key?: string): OpsClient
+  /** A client signed in as a new anonymous user. */
+  anonymousUser(): Promise<{ client: OpsClient; userId: string; accessToken: string }>
+  stop(): Promise<void>
+}
+
+export async function startTestStack(
+  engine: Engine,
+  options: Partial<Omit<StackOptions, 'db'>> & { configure?: (config: StackConfig) => StackConfig } = {},
+): Promise<TestStack> {
+  const test = await migratedDatabase(engine)
+  const config = options.configure ? options.configure(await loadConfig()) : options.config
+  const stack = await startStack({ ...options, config, db: test.db, port: options.port ?? 0 })
+  const clients: OpsClient[] = []
+  const client = (key = stack.anonKey) => {
+    const made = opsClient(stack.url, key)
+    clients.push(made)
+    return made
+  }
+  return {
+    ...stack,
+    test,
+    client,
+    async anonymousUser() {
+      const made = client()
+      const { data, error } = await made.auth.signInAnonymously()
+      if (error || !data.session || !data.user) throw error ?? new Error('no session')
+      return { client: made, userId: data.user.id, accessToken: data.session.access_token }
+    },
+    async stop() {
+      await Promise.all(clients.map(async (c) => {
+        await c.removeAllChannels()
+        c.realtime.disconnect()
+      }))
+      await stack.close()
+      await test.drop()
+    },
+  }
+}
