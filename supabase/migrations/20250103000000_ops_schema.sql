@@ -842,6 +842,7 @@ secrets:
   - name: GITHUB_TOKEN
     required: false
     description: Without it the dispatch runs as a dry run and says so.
+timeout: 30m
 steps:
   - id: health-before
     title: Health check before deploy
@@ -922,6 +923,7 @@ secrets:
   - name: SLACK_WEBHOOK_URL
     required: false
     description: Without it the announcement runs as a dry run and says so.
+timeout: 15m
 steps:
   - id: health-snapshot
     title: Snapshot service health

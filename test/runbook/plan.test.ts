@@ -178,3 +178,11 @@ steps:
     expect(planRun(template, { env: "${{ secrets.NOTES_URL }}", inputs: { topic: "x" } })).toMatchObject({ ok: false });
   });
 });
+
+describe("planRun run timeout", () => {
+  it("carries the template's run timeout into the plan, and none when it sets none", () => {
+    expect(plan(planRun(seedTemplate("deploy-web"), { inputs: { env: "staging" } })).timeoutMs).toBe(30 * 60_000);
+    const untimed = templateFrom("version: 1\nkind: custom\ntitle: T\nsteps:\n  - { id: w, title: W, kind: wait, with: { duration: 1s } }\n");
+    expect(plan(planRun(untimed, { env: "staging" })).timeoutMs).toBeUndefined();
+  });
+});

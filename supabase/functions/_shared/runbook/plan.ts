@@ -32,6 +32,8 @@ export interface Plan {
   requiredSecrets: string[];
   /** Keys of secret-typed inputs, left as `${{ inputs.key }}` for `bindSecrets`. */
   secretInputs: string[];
+  /** The template's run timeout in milliseconds, if it sets one. */
+  timeoutMs?: number;
 }
 
 export interface PlanOptions {
@@ -98,6 +100,7 @@ export function planRun(template: Template, options: PlanOptions = {}): PlanResu
     secrets: [...new Set(steps.flatMap((step) => step.secretsUsed))].sort(),
     requiredSecrets: template.secrets.filter((secret) => secret.required).map((secret) => secret.name),
     secretInputs,
+    ...(template.timeout === undefined ? {} : { timeoutMs: template.timeout }),
   };
   return { ok: true, plan, inputs: values };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { matching, nonEmptyText, strictObject, text } from "./fields.ts";
+import { duration, matching, nonEmptyText, strictObject, text } from "./fields.ts";
 import { inputSchema, secretSchema } from "./input.ts";
 import { stepSchema } from "./step.ts";
 
@@ -16,6 +16,8 @@ export const templateSchema = strictObject({
   inputs: z.array(inputSchema).default([]),
   secrets: z.array(secretSchema).default([]),
   steps: z.array(stepSchema).min(1),
+  /** The longest a whole run may take, across invocations; steps are cut short to fit it. */
+  timeout: duration({ allowZero: false }).optional(),
   policy: strictObject({
     approval: strictObject({ when: nonEmptyText }).optional(),
   }).optional(),

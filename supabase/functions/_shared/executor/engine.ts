@@ -1,0 +1,85 @@
+/**
+ * The executor's entry: claim the requested run (or, for a drain, every claimable run while the
+ * invocation's wall-clock budget lasts) and execute each. Safe to invoke any number of times at
+ * once: claiming is atomic, so no two invocations ever execute the same run.
+ */
+import { executeRun, type RunOutcome } from './run-execution.ts'
+import { RunStore, type OpsClient } from './store.ts'
+import { stepRunners } from './steps/index.ts'
+import type { ReadEnv } from './secrets.ts'
+
+export interface ExecutorOptions {
+  client: OpsClient
+  readEnv: ReadEnv
+  workerId?: string
+  fetch?: typeof fetch
+  now?: () => number
+  leaseSeconds?: number
+  heartbeatMs?: number
+  flushMs?: number
+  flushLines?: number
+  maxEvents?: number
+  /** The invocation's wall clock (hosted: 150 s on Free, 400 s on paid plans). */
+  budgetMs?: number
+  /** How long before the budget ends to stop starting steps and hand runs back. */
+  handBackMarginMs?: number
+  maxAttempts?: number
+  maxStepStarts?: number
+  defaultStepTimeoutMs?: number
+  defaultRunTimeoutMs?: number
+  continueRun?: (runId: string) => Promise<void>
+  /** Abort with a HandBack reason when the runtime shuts down; runs are handed back. */
+  stopSignal?: AbortSignal
+  diagnostics?: (message: string) => void
+}
+
+export interface ExecuteRequest {
+  /** The run to execute; it is executed only if it can be claimed now. */
+  runId?: string
+  /** Keep claiming queued runs and expired leases until none is left or the budget ends. */
+  drain?: boolean
+}
+
+export interface ExecutionReport {
+  worker: string
+  runs: { id: string; outcome: RunOutcome | 'not_claimable' }[]
+}
+
+export async function execute(options: ExecutorOptions, request: ExecuteRequest): Promise<ExecutionReport> {
+  const now = options.now ?? Date.now
+  const worker = options.workerId ?? `executor-${crypto.randomUUID().slice(0, 8)}`
+  const store = new RunStore(options.client, worker, { leaseSeconds: options.leaseSeconds })
+  const budgetMs = options.budgetMs ?? 150_000
+  const handBackAt = now() + budgetMs - Math.min(options.handBackMarginMs ?? 30_000, budgetMs / 2)
+  const readEnv = options.readEnv
+  const settings = {
+    store,
+    readEnv,
+    fetch: options.fetch ?? fetch,
+    runners: stepRunners({ api: readEnv('GITHUB_API_URL') ?? 'https://api.github.com', web: readEnv('GITHUB_SERVER_URL') ?? 'https://github.com' }),
+    now,
+    handBackAt,
+    heartbeatMs: options.heartbeatMs ?? 10_000,
+    flushMs: options.flushMs,
+    flushLines: options.flushLines,
+    maxEvents: options.maxEvents,
+    maxAttempts: options.maxAttempts ?? 10,
+    maxStepStarts: options.maxStepStarts ?? 3,
+    defaultStepTimeoutMs: options.defaultStepTimeoutMs ?? 5 * 60_000,
+    defaultRunTimeoutMs: options.defaultRunTimeoutMs ?? 60 * 60_000,
+    continueRun: options.continueRun,
+    stopSignal: options.stopSignal,
+    diagnostics: options.diagnostics,
+  }
+  const report: ExecutionReport = { worker, runs: [] }
+  if (request.runId) {
+    const run = await store.claim(request.runId)
+    report.runs.push({ id: request.runId, outcome: run ? await executeRun(run, settings) : 'not_claimable' })
+  }
+  while (request.drain && now() < handBackAt && !options.stopSignal?.aborted) {
+    const run = await store.claim()
+    if (!run) break
+    report.runs.push({ id: run.id, outcome: await executeRun(run, settings) })
+  }
+  return report
+}

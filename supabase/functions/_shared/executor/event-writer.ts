@@ -1,0 +1,104 @@
+/**
+ * Batches a run's log lines into ops.append_run_events calls: a flush about every 50 ms or every
+ * 100 lines, one batch in flight at a time (so seq order is log order), each batch with its own
+ * id so a retry after a lost response is not applied twice. Every line is masked before it is
+ * buffered and oversized lines are cut, so nothing secret or huge ever leaves the process.
+ */
+import type { EventInput, RunStore } from './store.ts'
+
+export const MAX_MESSAGE_CHARS = 8 * 1024
+export const MAX_DATA_BYTES = 64 * 1024
+
+export interface EventWriterOptions {
+  flushMs?: number
+  flushLines?: number
+  /** Lines a run may keep; past it only warnings and errors are written. */
+  maxEvents?: number
+  /** Events the run already has (its last_seq), so the cap spans invocations. */
+  existing?: number
+}
+
+export class EventWriter {
+  private buffer: EventInput[] = []
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private inFlight: Promise<void> = Promise.resolve()
+  private failure: unknown
+  private written: number
+  private omitted = 0
+  private readonly flushMs: number
+  private readonly flushLines: number
+  private readonly maxEvents: number
+  /** Replaced once the run's secrets are known; every line passes through it before buffering. */
+  mask: (text: string) => string = (text) => text
+
+  constructor(private readonly store: RunStore, private readonly runId: string, options: EventWriterOptions = {}) {
+    this.flushMs = options.flushMs ?? 50
+    this.flushLines = options.flushLines ?? 100
+    this.maxEvents = options.maxEvents ?? 200_000
+    this.written = options.existing ?? 0
+  }
+
+  log(event: EventInput): void {
+    if (this.failure) throw this.failure
+    const level = event.level ?? 'info'
+    if (this.written + this.buffer.length >= this.maxEvents - 1 && level !== 'warn' && level !== 'error') {
+      this.omitted++
+      return
+    }
+    this.buffer.push(this.prepare({ ...event, level, ts: event.ts ?? new Date().toISOString() }))
+    if (this.buffer.length >= this.flushLines) {
+      void this.flush().catch(() => {})
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined
+        void this.flush().catch(() => {})
+      }, this.flushMs)
+    }
+  }
+
+  /** Writes everything logged so far; rethrows a failure (for example a lost lease). */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
+    if (this.omitted > 0 && this.written + this.buffer.length < this.maxEvents) {
+      this.buffer.push(this.prepare({
+        level: 'warn', source: 'executor',
+        message: `${this.omitted} log lines were not kept: this run reached its limit of ${this.maxEvents} events`,
+        ts: new Date().toISOString(),
+      }))
+      this.omitted = 0
+    }
+    const batch = this.buffer
+    this.buffer = []
+    this.inFlight = this.inFlight.then(async () => {
+      if (this.failure) throw this.failure
+      if (batch.length === 0) return
+      try {
+        await this.store.append(this.runId, batch, crypto.randomUUID())
+        this.written += batch.length
+      } catch (error) {
+        this.failure = error
+        throw error
+      }
+    })
+    return this.inFlight
+  }
+
+  private prepare(event: EventInput): EventInput {
+    const { mask } = this
+    let message = mask(event.message)
+    if (message.length > MAX_MESSAGE_CHARS) {
+      message = `${message.slice(0, MAX_MESSAGE_CHARS)}… [${message.length - MAX_MESSAGE_CHARS} more characters not kept]`
+    }
+    const prepared: EventInput = { ...event, message }
+    if (event.data !== undefined) {
+      const json = mask(JSON.stringify(event.data))
+      prepared.data = json.length > MAX_DATA_BYTES
+        ? { truncated: true, preview: json.slice(0, 4096) }
+        : JSON.parse(json)
+    }
+    return prepared
+  }
+}

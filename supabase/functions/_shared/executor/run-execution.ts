@@ -1,0 +1,298 @@
+/**
+ * Executes one claimed run: phase 0 validate, 1 preflight, 2 execute, 3 verify, 4 summarize.
+ * Progress lives in the database (step results, events), so any invocation can continue a run
+ * another one started: finished steps are skipped, a cut-off step runs again (at most three
+ * starts), and the log continues where it stopped.
+ */
+import { bindSecrets, createMasker, PHASES, type Phase, type Plan, type PlanStep, type StepKind } from '../runbook/index.ts'
+import { EventWriter } from './event-writer.ts'
+import { HandBack, LeaseLostError, RunCanceled, sleep, StepFailedError, StoreError } from './errors.ts'
+import { Lease } from './lease.ts'
+import { valuesToMask, type ReadEnv } from './secrets.ts'
+import type { StepContext, StepOutcome, StepRunner } from './steps/context.ts'
+import type { EventInput, RunRecord, RunStore, StepResult } from './store.ts'
+import { formatDuration, successSummary, tallySteps } from './summary.ts'
+import { ValidationError, validateRun } from './validate.ts'
+
+export type RunOutcome = 'success' | 'error' | 'canceled' | 'waiting_approval' | 'handed_back' | 'lease_lost' | 'interrupted'
+
+export interface ExecutionSettings {
+  store: RunStore
+  readEnv: ReadEnv
+  fetch: typeof fetch
+  runners: Record<StepKind, StepRunner>
+  now: () => number
+  /** When this invocation must stop starting work and hand runs back (ms since epoch). */
+  handBackAt: number
+  heartbeatMs: number
+  flushMs?: number
+  flushLines?: number
+  maxEvents?: number
+  /** Claims of one run before the executor gives up on it. */
+  maxAttempts: number
+  /** Starts of one step (it was cut off before finishing) before the run fails. */
+  maxStepStarts: number
+  defaultStepTimeoutMs: number
+  defaultRunTimeoutMs: number
+  /** Asks for another invocation right away after handing a run back. */
+  continueRun?: (runId: string) => Promise<void>
+  /** Aborted when the runtime shuts down: runs are handed back at the next safe point. */
+  stopSignal?: AbortSignal
+  /** Process-level diagnostics (not the run's log). */
+  diagnostics?: (message: string) => void
+}
+
+const PHASE_NUMBER: Record<Phase, number> = { preflight: 1, execute: 2, verify: 3 }
+
+class StepTimeout extends Error {
+  override name = 'StepTimeout'
+}
+
+export async function executeRun(claimed: RunRecord, settings: ExecutionSettings): Promise<RunOutcome> {
+  const { store, now } = settings
+  let run = claimed
+  const writer = new EventWriter(store, run.id, {
+    flushMs: settings.flushMs, flushLines: settings.flushLines, maxEvents: settings.maxEvents, existing: run.last_seq,
+  })
+  const lease = new Lease(store, run.id, settings.heartbeatMs)
+  const invocationStart = now()
+  let plan: Plan | null = (run.plan as Plan | null) ?? null
+  let currentStep: PlanStep | undefined
+  let secretInputs: Record<string, unknown> = {}
+  let secrets: Record<string, string | undefined> = {}
+
+  const log = (event: EventInput) => writer.log({ source: 'executor', ...event })
+  const phaseLog = (phase: string, event: EventInput) => writer.log({ source: 'phase', phase, ...event })
+
+  async function record(step: PlanStep, result: StepResult): Promise<void> {
+    await writer.flush()
+    run = await store.recordStep(run.id, step.id, result)
+  }
+
+  function runDeadline(): number {
+    const started = Date.parse(run.started_at ?? new Date(invocationStart).toISOString())
+    // Time spent waiting for a person to approve does not count against the run's time limit.
+    let waited = 0
+    for (const result of Object.values(run.step_results)) {
+      if (typeof result.waiting_since === 'string' && typeof result.decided_at === 'string') {
+        waited += Date.parse(result.decided_at) - Date.parse(result.waiting_since)
+      }
+    }
+    return started + waited + (plan?.timeoutMs ?? settings.defaultRunTimeoutMs)
+  }
+
+  // Steps stop early on cancel, on a lost lease and when the runtime shuts down.
+  const interrupt = settings.stopSignal ? AbortSignal.any([lease.interrupt, settings.stopSignal]) : lease.interrupt
+
+  async function safePoint(): Promise<void> {
+    lease.check()
+    if (settings.stopSignal?.aborted) throw settings.stopSignal.reason
+    await lease.beat()
+    if (lease.cancelRequested) throw new RunCanceled()
+  }
+
+  async function runStep(step: PlanStep, phase: Phase): Promise<'done' | 'waiting_approval'> {
+    await safePoint()
+    if (now() >= settings.handBackAt) throw new HandBack(`this invocation's time is nearly up`)
+    const deadline = runDeadline()
+    if (now() >= deadline) {
+      throw new StepFailedError(step.id, `the run's time limit of ${formatDuration(plan?.timeoutMs ?? settings.defaultRunTimeoutMs)} ran out before this step`)
+    }
+    const previous = run.step_results[step.id]
+    const starts = (typeof previous?.starts === 'number' ? previous.starts : 0) + 1
+    const stepLog = (event: Omit<EventInput, 'step_id' | 'phase' | 'source'>) => writer.log({ ...event, source: step.id, phase, step_id: step.id })
+    if (previous?.status === 'running') {
+      stepLog({ level: 'warn', message: `Step ${step.id} was cut off before it finished; running it again (start ${starts} of ${settings.maxStepStarts})` })
+    }
+    if (starts > settings.maxStepStarts) {
+      throw new StepFailedError(step.id, `it was cut off ${settings.maxStepStarts} times without finishing`)
+    }
+    const startedAt = new Date(now()).toISOString()
+    const running: StepResult = { ...(previous ?? {}), status: 'running', starts, started_at: startedAt }
+    await record(step, running)
+    stepLog({ message: `Step ${step.id}: ${step.title}`, data: { kind: step.kind, start: starts } })
+
+    const attempts = 1 + (step.retry?.max ?? 0)
+    const runner = settings.runners[step.kind]
+    let outcome: StepOutcome | undefined
+    for (let attempt = 1; attempt <= attempts && !outcome; attempt++) {
+      const timeoutMs = Math.max(1, Math.min(step.timeoutMs ?? settings.defaultStepTimeoutMs, deadline - now()))
+      const controller = new AbortController()
+      const timer = setTimeout(() => controller.abort(new StepTimeout(`timed out after ${formatDuration(timeoutMs)}`)), timeoutMs)
+      const onInterrupt = () => controller.abort(interrupt.reason)
+      interrupt.addEventListener('abort', onInterrupt, { once: true })
+      if (interrupt.aborted) onInterrupt()
+      const context: StepContext = {
+        step, run, store,
+        log: stepLog,
+        bind: (value) => bindSecrets(value, secrets, secretInputs),
+        dryRunReason: (missing) => run.dry_run
+          ? 'this run is a dry run'
+          : missing.length > 0 ? `secret ${missing.join(', ')} is not set` : undefined,
+        artifact: async (artifact) => {
+          const masked = { ...artifact, step_id: step.id, title: writer.mask(artifact.title) }
+          if (masked.content !== undefined) masked.content = writer.mask(masked.content)
+          if (artifact.url !== undefined && writer.mask(artifact.url) !== artifact.url) {
+            // A masked URL is no longer a link, and the real one would leak the secret.
+            stepLog({ level: 'warn', message: `The link "${masked.title}" is not kept: its URL contains a secret` })
+            return
+          }
+          await writer.flush()
+          await store.addArtifact(run.id, masked)
+        },
+        remember: (state) => record(step, { ...running, ...state }),
+        previous,
+        signal: controller.signal,
+        handBackAt: settings.handBackAt,
+        fetch: settings.fetch,
+        now,
+      }
+      try {
+        outcome = await runner(context)
+      } catch (error) {
+        if (lease.lost) throw lease.lost
+        if (error instanceof LeaseLostError || error instanceof HandBack || error instanceof StoreError) throw error
+        if (controller.signal.reason instanceof HandBack) throw controller.signal.reason
+        if (lease.cancelRequested) throw new RunCanceled()
+        const reason = controller.signal.reason instanceof StepTimeout
+          ? controller.signal.reason.message
+          : error instanceof StepFailedError ? error.reason : `${(error as Error).message ?? String(error)}`
+        if (attempt < attempts) {
+          const delay = (step.retry?.delayMs ?? 0) * (step.retry?.backoff ?? 2) ** (attempt - 1)
+          stepLog({ level: 'warn', message: `Attempt ${attempt} of ${attempts} failed: ${reason}; retrying in ${formatDuration(delay)}` })
+          await sleep(delay, interrupt)
+          if (lease.lost) throw lease.lost
+          if (settings.stopSignal?.aborted) throw settings.stopSignal.reason
+          if (lease.cancelRequested) throw new RunCanceled()
+          continue
+        }
+        stepLog({ level: 'error', message: `Step ${step.id} failed: ${reason}` })
+        await record(step, { ...running, status: 'failed', attempts: attempt, reason, finished_at: new Date(now()).toISOString() })
+        throw new StepFailedError(step.id, reason)
+      } finally {
+        clearTimeout(timer)
+        interrupt.removeEventListener('abort', onInterrupt)
+      }
+      if (outcome?.status === 'waiting_approval') return 'waiting_approval'
+      const ms = now() - Date.parse(startedAt)
+      stepLog({ message: `Step ${step.id} succeeded in ${formatDuration(ms)}${outcome.dryRun ? ` (dry run: ${outcome.dryRun})` : ''}` })
+      await record(step, {
+        ...running, status: 'succeeded', attempts: attempt, finished_at: new Date(now()).toISOString(), duration_ms: ms,
+        ...(outcome.dryRun ? { dry_run: true, dry_run_reason: outcome.dryRun } : {}),
+        ...(outcome.output ? { output: outcome.output } : {}),
+      })
+    }
+    return 'done'
+  }
+
+  async function summarize(status: 'success' | 'error' | 'canceled', headline?: string): Promise<string> {
+    const ms = now() - Date.parse(run.started_at ?? new Date(invocationStart).toISOString())
+    const tally = tallySteps(plan, run.step_results)
+    const summary = status === 'success' && plan ? successSummary(plan, tally, ms) : headline ?? status
+    phaseLog('summarize', {
+      level: status === 'success' ? 'info' : status === 'error' ? 'error' : 'warn',
+      message: `Phase 4 summarize: ${summary}`,
+      data: {
+        status, duration_ms: ms, tally,
+        steps: (plan?.steps ?? []).map((step) => ({ id: step.id, status: run.step_results[step.id]?.status ?? 'not run', dry_run: run.step_results[step.id]?.dry_run === true })),
+      },
+    })
+    await writer.flush()
+    return summary
+  }
+
+  lease.start()
+  try {
+    if (run.attempt > settings.maxAttempts) {
+      const reason = `the executor gave up after ${settings.maxAttempts} attempts to run it`
+      log({ level: 'error', message: `Giving up: ${reason}` })
+      await store.finish(run.id, 'error', await summarize('error', `Gave up: ${reason}`), reason)
+      return 'error'
+    }
+    log(run.attempt === 1
+      ? { message: `Claimed by executor ${store.workerId}` }
+      : { message: `Resuming ${run.current_step ? `at step ${run.current_step} ` : ''}(attempt ${run.attempt}, executor ${store.workerId})` })
+    if (run.cancel_requested) throw new RunCanceled()
+
+    phaseLog('validate', { message: 'Phase 0 validate: checking the template, inputs and secrets' })
+    const validated = await validateRun(run, store, settings.readEnv)
+    plan = validated.plan
+    secrets = validated.secrets
+    secretInputs = Object.fromEntries(plan.secretInputs.map((key) => [key, run.inputs[key]]))
+    writer.mask = createMasker(valuesToMask(secrets, secretInputs))
+    if (!validated.fresh) phaseLog('validate', { message: 'Using the plan stored when this run was first validated' })
+    if (run.dry_run) phaseLog('validate', { level: 'warn', message: 'DRY RUN: this run sends nothing anywhere; each external call is logged instead' })
+    if (validated.missingOptional.length > 0) {
+      phaseLog('validate', { level: 'warn', message: `Optional secret ${validated.missingOptional.join(', ')} is not set: the steps that use it run as dry runs` })
+    }
+    phaseLog('validate', {
+      message: `Phase 0 validate passed: ${plan.steps.length} steps planned${plan.approvalRequired ? ', approval required' : ''}`,
+      data: { steps: plan.steps.map((step) => ({ id: step.id, kind: step.kind, phase: step.phase, title: step.title })) },
+    })
+
+    for (const phase of PHASES) {
+      const steps = plan.steps.filter((step) => step.phase === phase)
+      const pending = steps.filter((step) => !['succeeded', 'skipped'].includes(run.step_results[step.id]?.status ?? ''))
+      if (pending.length === 0) continue
+      const resumed = pending.length < steps.length || run.step_results[pending[0].id] !== undefined
+      const phaseStart = now()
+      phaseLog(phase, {
+        message: `Phase ${PHASE_NUMBER[phase]} ${phase}${resumed ? ' resumed' : ''}: ${pending.map((step) => step.id).join(', ')}`,
+        data: { phase, steps: steps.map((step) => step.id) },
+      })
+      for (const step of pending) {
+        currentStep = step
+        if ((await runStep(step, phase)) === 'waiting_approval') {
+          await writer.flush()
+          await store.awaitApproval(run.id, step.id)
+          return 'waiting_approval'
+        }
+      }
+      currentStep = undefined
+      phaseLog(phase, { message: `Phase ${PHASE_NUMBER[phase]} ${phase} finished in ${formatDuration(now() - phaseStart)}` })
+    }
+
+    const summary = await summarize('success')
+    await store.finish(run.id, 'success', summary)
+    return 'success'
+  } catch (error) {
+    if (error instanceof LeaseLostError || lease.lost) {
+      settings.diagnostics?.(`run ${run.id}: lease lost, stopping without further writes`)
+      return 'lease_lost'
+    }
+    try {
+      if (error instanceof HandBack) {
+        log({ message: `Handing the run back (${error.message}); the next invocation continues${currentStep ? ` at step ${currentStep.id}` : ''}` })
+        await writer.flush()
+        await store.release(run.id)
+        if (!settings.stopSignal?.aborted) {
+          await settings.continueRun?.(run.id).catch((e) => settings.diagnostics?.(`continuation for ${run.id} failed: ${(e as Error).message}`))
+        }
+        return 'handed_back'
+      }
+      if (error instanceof RunCanceled) {
+        const where = currentStep ? ` at step ${currentStep.id}` : ''
+        log({ level: 'warn', message: `Canceled by the owner${where}` })
+        await store.finish(run.id, 'canceled', await summarize('canceled', `Canceled by the owner${where}`))
+        return 'canceled'
+      }
+      if (error instanceof StepFailedError || error instanceof ValidationError) {
+        const reason = error instanceof ValidationError ? `validation failed: ${error.message}` : error.message
+        if (error instanceof ValidationError) phaseLog('validate', { level: 'error', message: `Phase 0 validate failed: ${error.message}` })
+        const summary = await summarize('error', error instanceof StepFailedError ? `Failed at step ${error.stepId}: ${error.reason}` : `Validation failed: ${error.message}`)
+        await store.finish(run.id, 'error', summary, writer.mask(reason))
+        return 'error'
+      }
+      // The database is unreachable or answered unexpectedly: keep the lease to expire so that
+      // another invocation resumes the run, rather than guessing at its outcome.
+      settings.diagnostics?.(`run ${run.id}: ${(error as Error).message}`)
+      return 'interrupted'
+    } catch (secondary) {
+      if (secondary instanceof LeaseLostError) return 'lease_lost'
+      settings.diagnostics?.(`run ${run.id}: could not record the outcome: ${(secondary as Error).message}`)
+      return 'interrupted'
+    }
+  } finally {
+    lease.stop()
+  }
+}

@@ -1,0 +1,35 @@
+/** What a step kind gets to do its work, and what it reports back. */
+import type { PlanStep } from '../../runbook/index.ts'
+import type { ArtifactInput, EventInput, RunRecord, RunStore, StepResult } from '../store.ts'
+
+export interface StepContext {
+  step: PlanStep
+  run: RunRecord
+  store: RunStore
+  /** Logs a line of this step (masked and batched by the writer). */
+  log(event: Omit<EventInput, 'step_id' | 'phase' | 'source'>): void
+  /** Fills secret references; `missing` names secrets the environment lacks. */
+  bind<T>(value: T): { value: T; missing: string[] }
+  /** Why this step must not reach the outside world, or undefined when it may. */
+  dryRunReason(missingSecrets: string[]): string | undefined
+  artifact(artifact: Omit<ArtifactInput, 'step_id'>): Promise<void>
+  /** Saves intermediate state (e.g. a wait's deadline) so a resumed run continues from it. */
+  remember(state: Record<string, unknown>): Promise<void>
+  /** The state remembered by an earlier attempt that was cut off. */
+  previous: StepResult | undefined
+  /** Aborted on this attempt's timeout, on cancel and when the lease is lost. */
+  signal: AbortSignal
+  /** When the invocation must hand the run back (ms since epoch). */
+  handBackAt: number
+  fetch: typeof fetch
+  now(): number
+}
+
+export interface StepOutcome {
+  /** `waiting_approval` parks the run until its owner decides. */
+  status: 'succeeded' | 'waiting_approval'
+  dryRun?: string
+  output?: Record<string, unknown>
+}
+
+export type StepRunner = (context: StepContext) => Promise<StepOutcome>

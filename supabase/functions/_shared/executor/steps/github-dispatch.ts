@@ -1,0 +1,55 @@
+/**
+ * `github_dispatch`: GitHub's workflow_dispatch REST call (POST …/actions/workflows/{workflow}/
+ * dispatches, 204 on success). The token comes from the function's secrets; without one the
+ * step is a dry run that says so.
+ */
+import type { PlanStep } from '../../runbook/index.ts'
+import { dryRunEvent, type OutgoingRequest } from '../dry-run.ts'
+import { StepFailedError } from '../errors.ts'
+import type { StepRunner } from './context.ts'
+import { readLimited } from './read-limited.ts'
+
+type DispatchStep = Extract<PlanStep, { kind: 'github_dispatch' }>
+
+export interface GithubEndpoints {
+  /** REST API base, e.g. https://api.github.com (GITHUB_API_URL on GitHub Enterprise). */
+  api: string
+  /** Web base for links, e.g. https://github.com. */
+  web: string
+}
+
+export function githubDispatch(endpoints: GithubEndpoints): StepRunner {
+  return async (ctx) => {
+    const step = ctx.step as DispatchStep
+    const { value: spec, missing } = ctx.bind(step.with)
+    const url = `${endpoints.api.replace(/\/$/, '')}/repos/${spec.repo}/actions/workflows/${encodeURIComponent(spec.workflow)}/dispatches`
+    const headers: Record<string, string> = {
+      accept: 'application/vnd.github+json',
+      'content-type': 'application/json',
+      'user-agent': 'ops-control-room',
+      'x-github-api-version': '2022-11-28',
+    }
+    if (spec.token !== undefined && missing.length === 0) headers.authorization = `Bearer ${spec.token}`
+    const request: OutgoingRequest = { method: 'POST', url, headers, body: JSON.stringify({ ref: spec.ref, inputs: spec.inputs }) }
+    const dryRun = ctx.dryRunReason(missing) ?? (spec.token === undefined ? 'the step names no token secret' : undefined)
+    if (dryRun) {
+      ctx.log(dryRunEvent(request, dryRun))
+      return { status: 'succeeded', dryRun }
+    }
+    const response = await ctx.fetch(url, { method: 'POST', headers, body: request.body, signal: ctx.signal })
+    const answer = await readLimited(response, 16 * 1024)
+    if (response.status !== 204) {
+      let detail = answer.text.slice(0, 300)
+      try {
+        detail = (JSON.parse(answer.text) as { message?: string }).message ?? detail
+      } catch {
+        // Not JSON: keep the text.
+      }
+      throw new StepFailedError(step.id, `GitHub answered ${response.status} to the dispatch of ${spec.workflow} in ${spec.repo}: ${detail}`)
+    }
+    const runs = `${endpoints.web.replace(/\/$/, '')}/${spec.repo}/actions/workflows/${encodeURIComponent(spec.workflow)}`
+    ctx.log({ message: `Dispatched ${spec.workflow} in ${spec.repo} on ${spec.ref}`, data: { repo: spec.repo, workflow: spec.workflow, ref: spec.ref, inputs: spec.inputs } })
+    await ctx.artifact({ key: `${step.id}:workflow`, kind: 'link', title: `${spec.repo} ${spec.workflow} runs`, url: runs })
+    return { status: 'succeeded', output: { dispatched: true } }
+  }
+}

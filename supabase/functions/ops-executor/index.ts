@@ -1,0 +1,144 @@
+/**
+ * ops-executor: the Edge Function that executes runs. The plugin invokes it with `{run_id}`
+ * right after inserting a run; pg_cron (hosted) or the local stack invoke it with the service
+ * role to drain queued runs and expired leases. It answers at once and keeps executing in the
+ * background (EdgeRuntime.waitUntil), so the caller never waits for a deploy.
+ *
+ * Exports `handler` for the local stack and tests; under Deno it also serves itself.
+ */
+import { createClient } from '@supabase/supabase-js'
+import { execute, type ExecutionReport } from '../_shared/executor/engine.ts'
+import type { OpsClient } from '../_shared/executor/store.ts'
+import { HandBack } from '../_shared/executor/errors.ts'
+
+type DenoLike = { env: { get(name: string): string | undefined }; serve(handler: (req: Request) => Promise<Response>): unknown }
+type EdgeRuntimeLike = { waitUntil(promise: Promise<unknown>): void }
+
+const deno = (globalThis as { Deno?: DenoLike }).Deno
+const edgeRuntime = () => (globalThis as { EdgeRuntime?: EdgeRuntimeLike }).EdgeRuntime
+
+/** The function's environment: Deno's on Supabase, the process's on the local stack. */
+export function readEnv(name: string): string | undefined {
+  return deno ? deno.env.get(name) : (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[name]
+}
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'authorization, x-client-info, apikey, content-type',
+  'access-control-allow-methods': 'POST, OPTIONS',
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+// When the runtime shuts this worker down, runs in progress are handed back to the queue at their
+// next safe point, so the next invocation continues them at once instead of after their lease.
+// Invocations that start later get a fresh signal (the local stack may start again in-process).
+let shutdown = new AbortController()
+export function onShutdown(reason = 'the runtime is shutting down'): void {
+  shutdown.abort(new HandBack(reason))
+  shutdown = new AbortController()
+}
+;(globalThis as { addEventListener?: (type: string, listener: () => void) => void }).addEventListener?.('beforeunload', () => onShutdown())
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message)
+  }
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { ...CORS, 'content-type': 'application/json' } })
+
+function settings() {
+  const url = readEnv('SUPABASE_URL')
+  const anonKey = readEnv('SUPABASE_ANON_KEY')
+  const serviceKey = readEnv('SUPABASE_SERVICE_ROLE_KEY')
+  if (!url || !anonKey || !serviceKey) {
+    throw new HttpError(500, 'SUPABASE_URL, SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY must be set in the function environment')
+  }
+  return { url, anonKey, serviceKey }
+}
+
+async function readRequest(req: Request): Promise<{ runId?: string }> {
+  const text = await req.text()
+  if (text.trim() === '') return {}
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw new HttpError(400, 'the body must be JSON like {"run_id": "<uuid>"}')
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'the body must be a JSON object')
+  const runId = (body as { run_id?: unknown }).run_id
+  if (runId === undefined || runId === null) return {}
+  if (typeof runId !== 'string' || !UUID.test(runId)) throw new HttpError(400, `run_id must be a uuid, got ${JSON.stringify(runId)}`)
+  return { runId }
+}
+
+/**
+ * Who is calling: the service role (by its exact key, so a forged JWT never passes even where
+ * the gateway does not verify), or a signed-in user, verified by Auth.
+ */
+async function identify(token: string, env: ReturnType<typeof settings>): Promise<{ kind: 'service' } | { kind: 'user'; userId: string }> {
+  if (token === env.serviceKey) return { kind: 'service' }
+  const auth = createClient(env.url, env.anonKey, { auth: { persistSession: false, autoRefreshToken: false } })
+  const { data, error } = await auth.auth.getUser(token)
+  if (error || !data.user) throw new HttpError(401, `the caller is not signed in: ${error?.message ?? 'no user'}`)
+  return { kind: 'user', userId: data.user.id }
+}
+
+export async function handler(req: Request): Promise<Response> {
+  if (req.method === 'OPTIONS') return new Response('ok', { headers: CORS })
+  try {
+    if (req.method !== 'POST') throw new HttpError(405, 'use POST with {"run_id": "<uuid>"}')
+    const env = settings()
+    const token = /^bearer\s+(.+)$/i.exec(req.headers.get('authorization') ?? '')?.[1]?.trim()
+    if (!token) throw new HttpError(401, 'missing Authorization: Bearer <token>')
+    const { runId } = await readRequest(req)
+    const caller = await identify(token, env)
+
+    if (caller.kind === 'user') {
+      if (!runId) throw new HttpError(400, 'run_id is required: a signed-in user starts their own run; only the service role drains the queue')
+      const asUser = createClient(env.url, env.anonKey, {
+        db: { schema: 'ops' },
+        global: { headers: { Authorization: `Bearer ${token}` } },
+        auth: { persistSession: false, autoRefreshToken: false },
+      })
+      const { data: run, error } = await asUser.from('runs').select('id, created_by').eq('id', runId).maybeSingle()
+      if (error) throw new HttpError(502, `could not read the run: ${error.message}`)
+      // RLS hides other people's runs, so "not found" and "not yours" look the same to a caller.
+      if (!run || run.created_by !== caller.userId) throw new HttpError(404, `run ${runId} not found among your runs`)
+    }
+
+    const service = createClient(env.url, env.serviceKey, { db: { schema: 'ops' }, auth: { persistSession: false, autoRefreshToken: false } })
+    const work: Promise<ExecutionReport> = execute({
+      // supabase-js's generic client type is too deep to compare structurally; it has the calls used.
+      client: service as unknown as OpsClient,
+      readEnv,
+      budgetMs: Number(readEnv('OPS_EXECUTOR_BUDGET_SECONDS') ?? 150) * 1000,
+      stopSignal: shutdown.signal,
+      diagnostics: (message) => console.warn(`[ops-executor] ${message}`),
+      // After handing a run back, ask for the next invocation at once rather than at the next drain.
+      continueRun: async (id) => {
+        await fetch(`${env.url}/functions/v1/ops-executor`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${env.serviceKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ run_id: id }),
+        })
+      },
+    }, { runId, drain: caller.kind === 'service' && !runId })
+
+    const runtime = edgeRuntime()
+    if (runtime) {
+      runtime.waitUntil(work.catch((error) => console.error('[ops-executor] execution failed:', error)))
+      return json(202, { accepted: true, ...(runId ? { run_id: runId } : { drain: true }) })
+    }
+    return json(200, await work)
+  } catch (error) {
+    if (error instanceof HttpError) return json(error.status, { error: error.message })
+    console.error('[ops-executor]', error)
+    return json(500, { error: (error as Error).message })
+  }
+}
+
+if (deno && (import.meta as { main?: boolean }).main) deno.serve(handler)

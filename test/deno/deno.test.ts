@@ -1,0 +1,44 @@
+/** `deno check` and `deno test` of the Edge Function, with the real Deno from the npm package. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { startTestStack, type TestStack } from '../support/stack.ts'
+
+const run = promisify(execFile)
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const deno = `${root}node_modules/.bin/deno`
+const config = 'supabase/functions/ops-executor/deno.json'
+
+async function denoCommand(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(deno, args, { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 16 * 1024 * 1024 })
+    return { code: 0, output: stdout + stderr }
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string }
+    return { code: e.code ?? 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` }
+  }
+}
+
+describe('the ops-executor Edge Function under Deno', () => {
+  let stack: TestStack
+  beforeAll(async () => {
+    stack = await startTestStack('pglite')
+  })
+  afterAll(() => stack.stop())
+
+  it('passes deno check', async () => {
+    const result = await denoCommand(['check', '--config', config, 'supabase/functions/ops-executor/index.ts'])
+    expect(result.output).not.toMatch(/error/i)
+    expect(result.code).toBe(0)
+  }, 120_000)
+
+  it('passes deno test against the local stack', async () => {
+    const result = await denoCommand(
+      ['test', '--config', config, '--allow-env', '--allow-net', 'test/deno/ops-executor_test.ts'],
+      { SUPABASE_URL: stack.url, SUPABASE_ANON_KEY: stack.anonKey, SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey, GITHUB_TOKEN: '', SLACK_WEBHOOK_URL: '' },
+    )
+    expect(result.output).toMatch(/ok \| 3 passed \| 0 failed/)
+    expect(result.code).toBe(0)
+  }, 180_000)
+})

@@ -1,0 +1,64 @@
+/**
+ * The ops-executor entry under real Deno: the vitest suite test/deno/deno.test.ts starts a local
+ * stack and runs this file with `deno test`, passing the stack's URL and keys in the environment.
+ */
+import { createClient } from '@supabase/supabase-js'
+import { handler } from '../../supabase/functions/ops-executor/index.ts'
+
+const env = (name: string) => {
+  const value = Deno.env.get(name)
+  if (!value) throw new Error(`${name} must be set (the vitest wrapper sets it)`)
+  return value
+}
+
+function assertEquals(actual: unknown, expected: unknown, what: string) {
+  const a = JSON.stringify(actual)
+  const e = JSON.stringify(expected)
+  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`)
+}
+
+const post = (body: string, token?: string) =>
+  new Request(`${env('SUPABASE_URL')}/functions/v1/ops-executor`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  })
+
+Deno.test('answers CORS preflight for a null-origin iframe', async () => {
+  const response = await handler(new Request('http://localhost/functions/v1/ops-executor', { method: 'OPTIONS', headers: { origin: 'null' } }))
+  assertEquals(response.status, 200, 'status')
+  assertEquals(response.headers.get('access-control-allow-origin'), '*', 'allow-origin')
+  await response.body?.cancel()
+})
+
+Deno.test('refuses a caller without a token, and a body that is not JSON', async () => {
+  const anonymous = await handler(post('{}'))
+  assertEquals([anonymous.status, await anonymous.json()], [401, { error: 'missing Authorization: Bearer <token>' }], 'no token')
+  const garbage = await handler(post('{not json', env('SUPABASE_SERVICE_ROLE_KEY')))
+  assertEquals([garbage.status, await garbage.json()], [400, { error: 'the body must be JSON like {"run_id": "<uuid>"}' }], 'bad body')
+})
+
+Deno.test({
+  name: 'executes a signed-in user’s run of deploy-web to success',
+  // supabase-js keeps a keep-alive connection and timers of its own between calls.
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const client = createClient(env('SUPABASE_URL'), env('SUPABASE_ANON_KEY'), {
+      db: { schema: 'ops' },
+      auth: { persistSession: false, autoRefreshToken: false },
+    })
+    const { data: session, error: signInError } = await client.auth.signInAnonymously()
+    if (signInError || !session.session) throw signInError ?? new Error('no session')
+    const { data: run, error } = await client.from('runs')
+      .insert({ template_slug: 'deploy-web', kind: 'deploy', env: 'staging', title: 'Deno run', inputs: { env: 'staging' } })
+      .select('id').single()
+    if (error) throw error
+    const response = await handler(post(JSON.stringify({ run_id: run.id }), session.session.access_token))
+    const report = await response.json()
+    assertEquals(response.status, 200, 'status without EdgeRuntime (the handler waits for the run)')
+    assertEquals(report.runs, [{ id: run.id, outcome: 'success' }], 'report')
+    const { data: finished } = await client.from('runs').select('status').eq('id', run.id).single()
+    assertEquals(finished, { status: 'success' }, 'stored status')
+  },
+})

@@ -1,0 +1,182 @@
+/**
+ * The ops-executor Edge Function on the local stack, invoked as the plugin invokes it: each seeded
+ * template, run by a signed-in user with functions.invoke, ends success with no internet, and
+ * its events and artifacts are visible to that user only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { engines } from '../support/databases.ts'
+import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
+import { reply, startRemote, type RemoteService } from '../support/remote.ts'
+import { artifactsOf, createRun, eventsOf, expectContiguous, runExecutor, runOf, waitFor } from '../support/executor.ts'
+
+const terminal = (status: string) => ['success', 'error', 'canceled', 'waiting_approval'].includes(status)
+
+describe.each(engines)('ops-executor function on %s', (engine) => {
+  let stack: TestStack
+  let owner: OpsClient
+  let stranger: OpsClient
+  let saved: Record<string, string | undefined>
+
+  beforeAll(async () => {
+    // Optional secrets are absent, so the external calls become dry runs, as on a new project.
+    saved = { GITHUB_TOKEN: process.env.GITHUB_TOKEN, SLACK_WEBHOOK_URL: process.env.SLACK_WEBHOOK_URL }
+    delete process.env.GITHUB_TOKEN
+    delete process.env.SLACK_WEBHOOK_URL
+    stack = await startTestStack(engine, { drainIntervalMs: 100 })
+    ;({ client: owner } = await stack.anonymousUser())
+    ;({ client: stranger } = await stack.anonymousUser())
+  })
+  afterAll(async () => {
+    await stack.stop()
+    Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([, v]) => v !== undefined)))
+  })
+
+  async function invokeAndWait(runId: string): Promise<Record<string, any>> {
+    const { data, error } = await owner.functions.invoke('ops-executor', { body: { run_id: runId } })
+    expect(error).toBeNull()
+    expect(data).toEqual({ accepted: true, run_id: runId })
+    return waitFor(async () => {
+      const run = await runOf(owner, runId)
+      return terminal(run.status) ? run : undefined
+    }, `run ${runId} to finish`)
+  }
+
+  it('runs deploy-web to staging to success, dispatching as a dry run because GITHUB_TOKEN is not set', async () => {
+    const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging', service: 'web', ref: 'v2.3' } })
+    const run = await invokeAndWait(runId)
+    expect(run).toMatchObject({ status: 'success', error: null })
+    expect(run.summary).toMatch(/^Deploy web in staging: 4 steps succeeded \(1 as dry run\) in /)
+    const events = await eventsOf(owner, runId)
+    expect(expectContiguous(events)).toBe(true)
+    const dispatch = events.find((e) => e.step_id === 'dispatch' && e.message.startsWith('DRY RUN'))
+    expect(dispatch?.message).toContain('DRY RUN (secret GITHUB_TOKEN is not set): would send POST https://api.github.com/repos/acme/web/actions/workflows/deploy.yml/dispatches')
+    expect(dispatch?.message).toContain('"ref":"main","inputs":{"environment":"staging","ref":"v2.3","action":"deploy"}')
+    expect(events.filter((e) => e.step_id === 'health-before' && e.data?.response)).toHaveLength(1)
+    // Nobody else sees any of it.
+    for (const table of ['runs', 'run_events', 'artifacts']) {
+      const { data } = await stranger.from(table).select('*').eq(table === 'runs' ? 'id' : 'run_id', runId)
+      expect(data).toEqual([])
+    }
+  })
+
+  it('runs incident-open to success with a proposed Spec Kit change as a diff artifact', async () => {
+    const runId = await createRun(owner, {
+      template: 'incident-open', title: 'sev2 checkout errors',
+      inputs: { env: 'production', severity: 'sev2', summary: 'checkout errors' },
+    })
+    const run = await invokeAndWait(runId)
+    expect(run.status).toBe('success')
+    const artifacts = await artifactsOf(owner, runId)
+    expect(artifacts).toEqual([expect.objectContaining({ kind: 'diff', title: 'Proposed change to tasks.md', step_id: 'follow-up' })])
+    expect(artifacts[0].content).toContain('+- [ ] Follow up sev2 incident in production: checkout errors')
+    expect(artifacts[0].content).toMatch(/^=+\n--- a\/tasks\.md\tversion 1\n\+\+\+ b\/tasks\.md\tproposed/m)
+    const events = await eventsOf(owner, runId)
+    expect(events.some((e) => e.step_id === 'announce' && e.message.startsWith('DRY RUN (secret SLACK_WEBHOOK_URL is not set): would send POST'))).toBe(true)
+    const { data: tasks } = await owner.from('spec_docs').select('version').eq('slug', 'continue-orchestrator/tasks').single()
+    expect(tasks!.version).toBe(1)
+  })
+
+  it('parks a production deploy for approval; approving resumes it to success', async () => {
+    const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'production' } })
+    const parked = await invokeAndWait(runId)
+    expect(parked).toMatchObject({ status: 'waiting_approval', current_step: 'policy-approval', claimed_by: null })
+    expect(parked.step_results['health-before'].status).toBe('succeeded')
+    const { error } = await owner.rpc('decide_approval', { p_run_id: runId, p_approve: true, p_comment: 'go' })
+    expect(error).toBeNull()
+    // The drain picks the requeued run up, as pg_cron would on hosted Supabase.
+    const done = await waitFor(async () => {
+      const run = await runOf(owner, runId)
+      return run.status === 'success' ? run : undefined
+    }, 'the approved run to finish')
+    expect(done.attempt).toBe(2)
+    const events = await eventsOf(owner, runId)
+    expect(expectContiguous(events)).toBe(true)
+    expect(events.filter((e) => e.message === 'Step health-before: Health check before deploy')).toHaveLength(1)
+    expect(events.map((e) => e.message)).toContain('Approved by the owner: go')
+  })
+
+  it('rejecting a parked run cancels it', async () => {
+    const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'production' } })
+    await invokeAndWait(runId)
+    await owner.rpc('decide_approval', { p_run_id: runId, p_approve: false, p_comment: 'not today' })
+    const run = await runOf(owner, runId)
+    expect(run).toMatchObject({ status: 'canceled', summary: 'Rejected by the owner at step policy-approval' })
+    expect(run.step_results.dispatch).toBeUndefined()
+  })
+
+  it('refuses a user starting someone else’s run, a user draining the queue, and a stranger without a session', async () => {
+    const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging' } })
+    await stack.db.query("update ops.runs set status = 'canceled', finished_at = now() where id = $1", [runId])
+    const foreign = await stranger.functions.invoke('ops-executor', { body: { run_id: runId } })
+    expect(foreign.error?.name).toBe('FunctionsHttpError')
+    const context = (foreign.error as { context: Response }).context
+    expect(context.status).toBe(404)
+    expect(await context.json()).toEqual({ error: `run ${runId} not found among your runs` })
+
+    const drain = await owner.functions.invoke('ops-executor', { body: {} })
+    expect((drain.error as { context: Response }).context.status).toBe(400)
+
+    const anonymous = await stack.client().functions.invoke('ops-executor', { body: { run_id: runId } })
+    expect((anonymous.error as { context: Response }).context.status).toBe(401)
+
+    const garbage = await fetch(`${stack.url}/functions/v1/ops-executor`, {
+      method: 'POST', headers: { authorization: `Bearer ${stack.serviceRoleKey}` }, body: '{"run_id": 42}' })
+    expect(garbage.status).toBe(400)
+    expect(await garbage.json()).toEqual({ error: 'run_id must be a uuid, got 42' })
+  })
+
+  it('answers CORS preflight for the plugin iframe', async () => {
+    const response = await fetch(`${stack.url}/functions/v1/ops-executor`, { method: 'OPTIONS', headers: { origin: 'null' } })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('access-control-allow-origin')).toBe('*')
+    expect(response.headers.get('access-control-allow-headers')).toBe('authorization, x-client-info, apikey, content-type')
+  })
+
+  it('drains a run nobody invoked the function for', async () => {
+    const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging' } })
+    const run = await waitFor(async () => {
+      const current = await runOf(owner, runId)
+      return current.status === 'success' ? current : undefined
+    }, 'the drain to finish the run')
+    expect(run.summary).toMatch(/^Deploy web in staging/)
+  })
+})
+
+describe('github_dispatch against a stand-in GitHub', () => {
+  let stack: TestStack
+  let github: RemoteService
+  afterAll(async () => {
+    await github?.close()
+    await stack?.stop()
+  })
+
+  it('sends the workflow_dispatch call with the token and links the workflow runs', async () => {
+    stack = await startTestStack('pglite')
+    github = await startRemote()
+    github.on('/repos/acme/api/actions/workflows/deploy.yml/dispatches', reply(204))
+    const { client: owner } = await stack.anonymousUser()
+    const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging', service: 'api', ref: 'v9' } })
+    const token = 'ghp_canaryTOKEN0123456789'
+    const report = await runExecutor(stack, runId, { GITHUB_TOKEN: token, GITHUB_API_URL: github.url, GITHUB_SERVER_URL: 'https://github.example' })
+    expect(report.runs[0].outcome).toBe('success')
+    const [call] = github.requests
+    expect(call.method).toBe('POST')
+    expect(call.headers.authorization).toBe(`Bearer ${token}`)
+    expect(call.headers['x-github-api-version']).toBe('2022-11-28')
+    expect(JSON.parse(call.body)).toEqual({ ref: 'main', inputs: { environment: 'staging', ref: 'v9', action: 'deploy' } })
+    expect(await artifactsOf(owner, runId)).toEqual([
+      expect.objectContaining({ kind: 'link', title: 'acme/api deploy.yml runs', url: 'https://github.example/acme/api/actions/workflows/deploy.yml' }),
+    ])
+    const stored = JSON.stringify([await runOf(owner, runId), await eventsOf(owner, runId)])
+    expect(stored).not.toContain(token)
+    expect(stored).toContain('Dispatched deploy.yml in acme/api on main')
+  })
+
+  it('fails the step with GitHub’s own message when the token is refused', async () => {
+    github.on('/repos/acme/web/actions/workflows/deploy.yml/dispatches', reply(401, '{"message":"Bad credentials"}'))
+    const { client: owner } = await stack.anonymousUser()
+    const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging' } })
+    await runExecutor(stack, runId, { GITHUB_TOKEN: 'bad', GITHUB_API_URL: github.url })
+    expect((await runOf(owner, runId)).error).toBe('step dispatch failed: GitHub answered 401 to the dispatch of deploy.yml in acme/web: Bad credentials')
+  })
+})
