@@ -68,6 +68,11 @@ export class Connection implements ChannelOwner {
     ws.on('error', () => {})
   }
 
+  /** Resolves once the messages received so far have been handled (joins read the database). */
+  idle(): Promise<void> {
+    return this.work
+  }
+
   /** Bytes written to this socket that the client has not taken yet. */
   get bufferedBytes(): number {
     return this.ws.bufferedAmount

@@ -9,6 +9,8 @@
 
 export const FILTER_OPERATORS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'in', 'is'] as const
 export type FilterOperator = (typeof FILTER_OPERATORS)[number]
+/** Real Realtime's limit for one `in` list. */
+export const MAX_IN_VALUES = 100
 
 /** One parsed condition; `values` are still text (one value, or the `in` list). */
 export interface Condition {
@@ -94,6 +96,7 @@ function parseCondition(text: string): Parsed<Condition> {
       if (!value.ok) return value
       values.push(value.value)
     }
+    if (values.length > MAX_IN_VALUES) return { ok: false, reason: `too many values for in: at most ${MAX_IN_VALUES}` }
     return { ok: true, value: { column, operator: op, negate, values } }
   }
   if (op === 'is') {

@@ -115,6 +115,7 @@ export async function attachRealtime(server: Server, options: RealtimeOptions): 
       closing = true
       server.off('upgrade', onUpgrade)
       await feed.close()
+      const open = [...connections]
       if (connections.size > 0) {
         const done = new Promise<void>((resolve) => {
           allClosed = resolve
@@ -122,6 +123,8 @@ export async function attachRealtime(server: Server, options: RealtimeOptions): 
         for (const connection of connections) connection.close(CLOSE.shutdown.code, CLOSE.shutdown.reason)
         await done
       }
+      // A join still reading the catalog must finish before the caller closes the database.
+      await Promise.all(open.map((connection) => connection.idle()))
       subscribers.clear()
       await new Promise<void>((resolve) => wss.close(() => resolve()))
     },
