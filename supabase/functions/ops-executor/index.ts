@@ -116,6 +116,7 @@ export async function handler(req: Request): Promise<Response> {
       client: service as unknown as OpsClient,
       readEnv,
       budgetMs: Number(readEnv('OPS_EXECUTOR_BUDGET_SECONDS') ?? 150) * 1000,
+      leaseSeconds: Number(readEnv('OPS_EXECUTOR_LEASE_SECONDS') ?? 30),
       stopSignal: shutdown.signal,
       diagnostics: (message) => console.warn(`[ops-executor] ${message}`),
       // After handing a run back, ask for the next invocation at once rather than at the next drain.

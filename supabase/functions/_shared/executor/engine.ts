@@ -59,7 +59,8 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
     runners: stepRunners({ api: readEnv('GITHUB_API_URL') ?? 'https://api.github.com', web: readEnv('GITHUB_SERVER_URL') ?? 'https://github.com' }),
     now,
     handBackAt,
-    heartbeatMs: options.heartbeatMs ?? 10_000,
+    // Three heartbeats per lease, so one slow or lost heartbeat never lets the lease lapse.
+    heartbeatMs: options.heartbeatMs ?? Math.min(10_000, ((options.leaseSeconds ?? 30) * 1000) / 3),
     flushMs: options.flushMs,
     flushLines: options.flushLines,
     maxEvents: options.maxEvents,
