@@ -58,18 +58,47 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     asRole: <T>(claims: JwtClaims, work: (tx: Tx) => Promise<T>, options?: AsRoleOptions) =>
       transaction(work, (tx) => enterRole(tx, claims, options)),
     async listen(channel, onPayload) {
-      // LISTEN needs a connection of its own that stays open, outside the pool.
-      const client = new pg.Client({ connectionString: url })
-      client.on('error', () => {})
-      await client.connect()
-      client.on('notification', (message) => {
-        if (message.channel === channel) onPayload(message.payload ?? '')
-      })
-      await client.query(`listen ${pg.escapeIdentifier(channel)}`)
-      listeners.add(client)
+      // LISTEN needs a connection of its own that stays open, outside the pool. If it drops (a
+      // server restart, a terminated backend), reconnect and listen again, so realtime resumes.
+      let stopped = false
+      let current: pg.Client | undefined
+      const connect = async (attempt: number): Promise<void> => {
+        const client = new pg.Client({ connectionString: url, types })
+        const retry = () => {
+          if (stopped || current !== client) return
+          current = undefined
+          listeners.delete(client)
+          client.end().catch(() => {})
+          setTimeout(() => void connect(attempt + 1).catch(() => {}), Math.min(5_000, 100 * 2 ** attempt))
+        }
+        client.on('error', retry)
+        client.on('end', retry)
+        client.on('notification', (message) => {
+          if (message.channel === channel) onPayload(message.payload ?? '')
+        })
+        current = client
+        listeners.add(client)
+        try {
+          await client.connect()
+          await client.query(`listen ${pg.escapeIdentifier(channel)}`)
+        } catch (error) {
+          if (attempt === 0) {
+            listeners.delete(client)
+            current = undefined
+            throw error
+          }
+          retry()
+        }
+      }
+      await connect(0)
       return async () => {
-        listeners.delete(client)
-        await client.end().catch(() => {})
+        stopped = true
+        const client = current
+        current = undefined
+        if (client) {
+          listeners.delete(client)
+          await client.end().catch(() => {})
+        }
       }
     },
     async close() {
