@@ -15,7 +15,7 @@ import { createAuthRoutes } from './auth/routes.ts'
 import { createRestRoutes } from './rest/handler.ts'
 import { createFunctionHost } from './functions/host.ts'
 import { startDrain } from './functions/drain.ts'
-import { attachRealtime } from './realtime/server.ts'
+import { attachRealtime, type RealtimeStats } from './realtime/server.ts'
 
 export const DEFAULT_PORT = 54321
 
@@ -40,6 +40,8 @@ export interface Stack {
   serviceRoleKey: string
   db: Database
   server: Server
+  /** Realtime's sockets, channels and send buffers, for tests and benchmarks. */
+  realtimeStats(): RealtimeStats
   close(): Promise<void>
 }
 
@@ -111,6 +113,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     serviceRoleKey: SERVICE_ROLE_KEY,
     db: options.db,
     server,
+    realtimeStats: () => realtime.stats(),
     async close() {
       if (closed) return
       closed = true
