@@ -52,20 +52,25 @@ export interface Database {
 export const API_ROLES = ['anon', 'authenticated', 'service_role'] as const
 
 /**
- * Opens the transaction-scoped settings PostgREST sets for every request. Shared by both drivers
- * so the role switch is written once.
+ * The statements that open a request's transaction the way PostgREST does: read-only for reads,
+ * then the role and `request.*` settings, transaction-scoped. Returned as one SQL text (values
+ * quoted as literals) so a driver can send it together with BEGIN in a single round trip.
  */
-export async function enterRole(tx: Tx, claims: JwtClaims, options: AsRoleOptions = {}): Promise<void> {
+export function roleSettingsSql(claims: JwtClaims, options: AsRoleOptions = {}): string {
   if (!(API_ROLES as readonly string[]).includes(claims.role)) {
     throw new Error(`unknown database role "${claims.role}" in JWT; expected one of ${API_ROLES.join(', ')}`)
   }
-  if (options.readOnly) await tx.query('set transaction read only')
   const settings: Record<string, string> = {
     role: claims.role,
     'request.jwt.claims': JSON.stringify(claims),
     ...options.settings,
   }
-  const names = Object.keys(settings)
-  const sql = `select ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`
-  await tx.query(sql, names.flatMap((name) => [name, settings[name]]))
+  const configs = Object.entries(settings).map(([name, value]) => `set_config(${literal(name)}, ${literal(value)}, true)`)
+  return `${options.readOnly ? 'set transaction read only; ' : ''}select ${configs.join(', ')}`
+}
+
+/** A SQL string literal; E'' form so backslashes in JSON claims stay as they are. */
+function literal(value: string): string {
+  if (value.includes('\0')) throw new Error('a setting cannot contain a NUL character')
+  return `E'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`
 }

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite'
 import type { AsRoleOptions, Database, JwtClaims, QueryResult, Tx } from './database.ts'
-import { enterRole } from './database.ts'
+import { roleSettingsSql } from './database.ts'
 
 /**
  * PGlite runs one query at a time on one connection; its `transaction` queues callers, which is
@@ -30,7 +30,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     asRole: <T>(claims: JwtClaims, work: (tx: Tx) => Promise<T>, options?: AsRoleOptions) =>
       pg.transaction(async (raw) => {
         const tx = wrap(raw)
-        await enterRole(tx, claims, options)
+        await tx.exec(roleSettingsSql(claims, options))
         return work(tx)
       }),
     async listen(channel, onPayload) {

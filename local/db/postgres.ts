@@ -1,6 +1,6 @@
 import pg from 'pg'
 import type { AsRoleOptions, Database, JwtClaims, QueryResult, Tx } from './database.ts'
-import { enterRole } from './database.ts'
+import { roleSettingsSql } from './database.ts'
 
 // PGlite returns int8 as a number; do the same here so callers see one shape. Counts and ids in
 // this project stay far below 2^53.
@@ -29,12 +29,12 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     },
   })
 
-  async function transaction<T>(work: (tx: Tx) => Promise<T>, setup?: (tx: Tx) => Promise<void>): Promise<T> {
+  /** `prelude` runs with BEGIN in the same round trip (the request's role and settings). */
+  async function transaction<T>(work: (tx: Tx) => Promise<T>, prelude?: string): Promise<T> {
     const client = await pool.connect()
     const tx = wrap(client)
     try {
-      await client.query('begin')
-      if (setup) await setup(tx)
+      await client.query(prelude ? `begin; ${prelude}` : 'begin')
       const result = await work(tx)
       await client.query('commit')
       return result
@@ -56,7 +56,8 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     exec: direct.exec,
     transaction: (work) => transaction(work),
     asRole: <T>(claims: JwtClaims, work: (tx: Tx) => Promise<T>, options?: AsRoleOptions) =>
-      transaction(work, (tx) => enterRole(tx, claims, options)),
+      // Built inside the promise, so a refused role rejects rather than throws.
+      Promise.resolve().then(() => transaction(work, roleSettingsSql(claims, options))),
     async listen(channel, onPayload) {
       // LISTEN needs a connection of its own that stays open, outside the pool. If it drops (a
       // server restart, a terminated backend), reconnect and listen again, so realtime resumes.

@@ -2,12 +2,11 @@
  * Databases for tests: PGlite always, and a fresh database on the real Postgres server whenever
  * DATABASE_URL is set. Every call gets its own database, so test files never share state.
  */
-import pg from 'pg'
-import { randomUUID } from 'node:crypto'
 import { describe } from 'vitest'
 import type { Database } from '../../local/db/database.ts'
 import { openDatabase } from '../../local/db/open.ts'
 import { migrate } from '../../local/db/migrate.ts'
+import { createFreshDatabase, type FreshDatabase } from '../../local/db/fresh.ts'
 
 export interface TestDatabase {
   db: Database
@@ -24,30 +23,9 @@ const serverUrl = process.env.DATABASE_URL
 export const engines: Engine[] = serverUrl ? ['pglite', 'postgres'] : ['pglite']
 
 /** Creates an empty database on the DATABASE_URL server and returns its URL. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export function createPostgresDatabase(): Promise<FreshDatabase> {
   if (!serverUrl) throw new Error('DATABASE_URL is not set')
-  const name = `ops_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`
-  const admin = new pg.Client({ connectionString: serverUrl })
-  await admin.connect()
-  try {
-    await admin.query(`create database ${name}`)
-  } finally {
-    await admin.end()
-  }
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    async drop() {
-      const dropper = new pg.Client({ connectionString: serverUrl })
-      await dropper.connect()
-      try {
-        await dropper.query(`drop database if exists ${name} with (force)`)
-      } finally {
-        await dropper.end()
-      }
-    },
-  }
+  return createFreshDatabase(serverUrl, 'ops_test')
 }
 
 /** A fresh, empty database of the given engine. */

@@ -1,0 +1,65 @@
+/**
+ * `npm run bench`: measures what Ops Control Room exists for, each beside its peer or baseline
+ * in the same run, prints a table and writes bench/results/latest.json. `--smoke` runs small
+ * sizes so CI keeps the benchmark working; nothing here asserts a timing.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { machine } from './lib/machine.ts'
+import { table } from './lib/table.ts'
+import { ingest } from './scenarios/ingest.ts'
+import { queue } from './scenarios/queue.ts'
+import { latency } from './scenarios/latency.ts'
+import { bundle } from './scenarios/bundle.ts'
+import { start } from './scenarios/start.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const { values: args } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    out: { type: 'string' },
+  },
+})
+const smoke = args.smoke ?? false
+
+const scenarios: Record<string, { title: string; run: () => Promise<Record<string, unknown>[]> }> = {
+  latency: { title: 'Event latency: executor log() → supabase-js realtime callback (Node)', run: () => latency(smoke) as never },
+  ingest: { title: 'Event ingest through ops.append_run_events (supabase-js RPC via the stack)', run: () => ingest(smoke) as never },
+  queue: { title: 'Queue: claim + finish with 8 concurrent workers, vs graphile-worker', run: () => queue(smoke) as never },
+  bundle: { title: 'Bundle size (gzip -9)', run: () => bundle() as never },
+  start: { title: 'Local stack start: spawn → /health', run: () => start() as never },
+}
+
+async function main() {
+  const selected = args.only ? args.only.split(',') : Object.keys(scenarios)
+  for (const name of selected) if (!scenarios[name]) throw new Error(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`)
+  if (selected.includes('bundle') && !existsSync(`${root}build/ui.js`)) {
+    console.log('Building the plugin and widget first (npm run build)…')
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' })
+  }
+  const results: Record<string, unknown> = {}
+  let output = `Ops Control Room benchmarks${smoke ? ' (smoke: small sizes, numbers are not meaningful)' : ''}\n\n`
+  for (const name of selected) {
+    const started = performance.now()
+    process.stdout.write(`… ${name}\n`)
+    const rows = await scenarios[name].run()
+    results[name] = rows
+    const section = table(scenarios[name].title, rows)
+    output += `${section}\n`
+    console.log(`${section}(${Math.round(performance.now() - started)} ms)\n`)
+  }
+  const report = { date: new Date().toISOString(), mode: smoke ? 'smoke' : 'full', machine: machine(), results }
+  const out = args.out ?? `${root}bench/results/${smoke ? 'smoke' : 'latest'}.json`
+  mkdirSync(`${root}bench/results`, { recursive: true })
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`)
+  console.log(output)
+  console.log(`Results written to ${out.replace(root, '')}`)
+}
+
+main().then(() => process.exit(0), (error) => {
+  console.error(error)
+  process.exit(1)
+})
