@@ -1,0 +1,155 @@
+/**
+ * The widget's hidden live window in real Chromium against the local stack: a running run's
+ * progress reaches its card's synced state, coalesced by the widget's throttled writer, and the
+ * window stops by itself once the run has finished. The page stands in for FigJam: it shows the
+ * built widget window in a null-origin iframe and relays its messages to the widget code, which
+ * runs here in Node (the throttled writer and the card writes of widget/src/live).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { createClient } from '@supabase/supabase-js'
+import WebSocket from 'ws'
+import { launchChromium, type LaunchedBrowser } from './support/browser.ts'
+import { startTestStack, type TestStack } from '../support/stack.ts'
+import { addTemplate, createRun, executorOptions } from '../support/executor.ts'
+import { execute } from '../../supabase/functions/_shared/executor/engine.ts'
+import { ThrottledWriter } from '../../widget/src/live/throttle.ts'
+import { applySnapshot, type CardNode } from '../../widget/src/live/apply.ts'
+import type { RunSnapshot } from '../../widget/src/card/snapshot.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+const TEMPLATE = `version: 1
+kind: check
+title: Live card
+inputs:
+  - { key: env, label: Environment, type: choice, options: [staging], default: staging }
+steps:
+${Array.from({ length: 8 }, (_, i) => `  - { id: w${i}, title: Wait ${i}, kind: wait, with: { duration: 150ms } }`).join('\n')}
+`
+
+/** The page standing in for FigJam: the widget window in a sandboxed iframe, messages relayed. */
+function hostPage(ui: string): string {
+  const frame = `<div id="create-figma-plugin"></div><script>document.body.classList.add('theme-figjam');const __FIGMA_COMMAND__='';const __SHOW_UI_DATA__={};${ui}</script>`
+  return `<!doctype html><html><body>
+<iframe id="window" sandbox="allow-scripts" style="display:none"></iframe>
+<script>
+  const frame = document.getElementById('window')
+  const storage = new Map()
+  const toWindow = (message) => frame.contentWindow.postMessage({ pluginMessage: message }, '*')
+  window.addEventListener('message', async (event) => {
+    if (event.source !== frame.contentWindow) return
+    const message = event.data && event.data.pluginMessage
+    if (!message) return
+    if (message.type === 'ready') {
+      const config = await window.widgetStart()
+      for (const [key, value] of Object.entries(config.storage)) storage.set(key, value)
+      toWindow({ type: 'start', mode: config.mode, settings: config.settings })
+    } else if (message.type === 'storage') {
+      if (message.op === 'set') storage.set(message.key, message.value)
+      if (message.op === 'remove') storage.delete(message.key)
+      toWindow({ type: 'storage-result', requestId: message.requestId, value: message.op === 'get' ? (storage.get(message.key) ?? null) : undefined })
+    } else {
+      window.widgetMessage(message)
+    }
+  })
+  frame.srcdoc = ${JSON.stringify(frame).replaceAll('<', '\\u003c')}
+</script></body></html>`
+}
+
+describe('the widget keeping a card live, in Chromium', () => {
+  let stack: TestStack
+  let browser: LaunchedBrowser
+  let server: Server
+
+  beforeAll(async () => {
+    // Always the current code: build the widget (its typecheck is the build test's job).
+    execFileSync(`${root}node_modules/.bin/build-figma-plugin`, ['--minify'], { cwd: `${root}widget`, stdio: 'ignore' })
+    const page = hostPage(readFileSync(`${root}widget/build/ui.js`, 'utf8'))
+    server = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    stack = await startTestStack('pglite')
+    await addTemplate(stack, 'live-card', TEMPLATE)
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await stack?.stop()
+    server?.close()
+  })
+
+  it('writes the run’s progress into its card, coalesced, and stops after the run finishes', async () => {
+    // Sign in as the run's owner the way the window will find it: a session in its storage.
+    const saved = new Map<string, string>()
+    const owner = createClient<any, 'ops'>(stack.url, stack.anonKey, {
+      db: { schema: 'ops' },
+      realtime: { transport: WebSocket as never },
+      auth: { persistSession: true, autoRefreshToken: false, storage: { getItem: (k) => saved.get(k) ?? null, setItem: (k, v) => void saved.set(k, v), removeItem: (k) => void saved.delete(k) } },
+    })
+    await owner.auth.signInAnonymously()
+    const runId = await createRun(owner, { template: 'live-card', title: 'Live card run' })
+
+    // The card on the board, as widget code sees it.
+    const card: CardNode & { writes: number } = {
+      writes: 0,
+      widgetSyncedState: { startedBy: 'Ana', snapshot: { runId, status: 'queued' } },
+      setWidgetSyncedState(state) {
+        this.widgetSyncedState = state
+        this.writes++
+      },
+    }
+    const received: RunSnapshot[] = []
+    let finished = false
+    const writer = new ThrottledWriter({
+      intervalMs: 250, now: () => Date.now(), schedule: (fn, ms) => setTimeout(fn, ms), cancel: (t) => clearTimeout(t as number),
+      write: (snapshot) => applySnapshot([card], snapshot),
+    })
+
+    const page = await browser.context.newPage()
+    await page.exposeFunction('widgetStart', () => ({
+      mode: { kind: 'live', runIds: [runId], driver: 'Ana' },
+      settings: { supabaseUrl: stack.url, anonKey: stack.anonKey },
+      storage: Object.fromEntries(saved),
+    }))
+    await page.exposeFunction('widgetMessage', (message: { type: string; snapshot?: RunSnapshot; message?: string }) => {
+      if (message.type === 'snapshot') {
+        if (finished) throw new Error('a snapshot arrived after the window said it had finished')
+        received.push(message.snapshot!)
+        writer.offer(message.snapshot!)
+      } else if (message.type === 'finished') {
+        writer.flushAll()
+        finished = true
+      } else if (message.type === 'error') {
+        throw new Error(`the window reported: ${message.message}`)
+      }
+    })
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)
+
+    const waitUntil = async (probe: () => boolean, what: string) => {
+      for (let i = 0; i < 800 && !probe(); i++) await new Promise((r) => setTimeout(r, 25))
+      if (!probe()) throw new Error(`timed out waiting for ${what}`)
+    }
+    await waitUntil(() => received.length > 0, 'the first snapshot of the queued run')
+    expect(received[0]).toMatchObject({ runId, status: 'queued', driver: 'Ana' })
+
+    const execution = execute(executorOptions(stack), { runId })
+    await waitUntil(() => received.some((s) => s.status === 'running' && s.lines.length > 0), 'live progress')
+    await execution
+    await waitUntil(() => finished, 'the window to finish by itself')
+
+    const final = card.widgetSyncedState.snapshot as RunSnapshot
+    expect(final).toMatchObject({ runId, status: 'success', done: 8, driver: null })
+    expect(final.lines.length).toBeGreaterThan(0)
+    expect(card.widgetSyncedState.startedBy).toBe('Ana')
+    // Many changes, few writes: the throttle coalesced them.
+    expect(received.length).toBeGreaterThan(card.writes)
+    expect(card.writes).toBeGreaterThan(1)
+    const { data: run } = await owner.from('runs').select('last_seq').eq('id', runId).single()
+    expect(received.at(-1)!.lines.at(-1)!.seq).toBe(run!.last_seq)
+    await page.close()
+  }, 120_000)
+})

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest'
+import { cardView, formatAgo, formatDuration, STATUS_BADGES } from '../../widget/src/card/card-model.ts'
+import { MAX_ARTIFACTS, MAX_LINES, snapshotOf } from '../../widget/src/card/snapshot.ts'
+import type { RunStatus } from '../../src/client/types.ts'
+import { artifactRows, eventRows, runRow, snapshot } from './fixtures.ts'
+
+const now = Date.parse('2025-01-03T10:00:42.000Z')
+
+describe('snapshotOf: run + events + artifacts → synced state', () => {
+  it('keeps the plan, progress, the last lines and a bounded list of artifacts', () => {
+    const snap = snapshotOf(runRow(), eventRows(40, 'warn'), artifactRows(20), { now, driver: 'Ana' })
+    expect(snap.steps.map((s) => s.id)).toEqual(['health-before', 'policy-approval', 'dispatch', 'settle', 'health-after'])
+    expect(snap.done).toBe(2)
+    expect(snap.lines.map((l) => l.seq)).toEqual([36, 37, 38, 39, 40])
+    expect(snap.lines).toHaveLength(MAX_LINES)
+    expect(snap.artifacts).toHaveLength(MAX_ARTIFACTS)
+    expect(snap.artifactCount).toBe(20)
+    expect(snap).toMatchObject({ status: 'running', driver: 'Ana', syncedAt: now, currentStep: 'dispatch' })
+  })
+
+  it('clips long text so the synced state stays small', () => {
+    const snap = snapshotOf(runRow({ title: 'x'.repeat(500), summary: 'y'.repeat(5000) }), [{ ...eventRows(1)[0], message: 'z'.repeat(10_000) }], [], { now, driver: null })
+    expect(snap.title.length).toBe(120)
+    expect(snap.summary!.length).toBe(240)
+    expect(snap.lines[0].text.length).toBe(240)
+    expect(JSON.stringify(snap).length).toBeLessThan(4_000)
+  })
+
+  it('handles a run without a plan yet and without events', () => {
+    const snap = snapshotOf(runRow({ plan: null, status: 'queued', started_at: null, current_step: null }), [], [], { now, driver: null })
+    expect(snap).toMatchObject({ steps: [], done: 0, lines: [], artifacts: [], artifactCount: 0 })
+  })
+})
+
+describe('cardView: synced state → what the card draws', () => {
+  const statuses: [RunStatus, string][] = [
+    ['queued', 'Queued'], ['running', 'Running'], ['waiting_approval', 'Needs approval'],
+    ['success', 'Succeeded'], ['error', 'Failed'], ['canceled', 'Canceled'],
+  ]
+  it.each(statuses)('draws a %s run with its own badge', (status, label) => {
+    const view = cardView(snapshot({}, status), { now, startedBy: 'Ana' })
+    expect(view.badge).toEqual(STATUS_BADGES[status])
+    expect(view.badge.label).toBe(label)
+  })
+
+  it('every status has a distinct colour and a text label', () => {
+    const fills = Object.values(STATUS_BADGES).map((b) => b.fill)
+    expect(new Set(fills).size).toBe(fills.length)
+  })
+
+  it.each([
+    ['a short title', 'Deploy web', 'Deploy web'],
+    ['a long title', 'Deploy the web frontend and the API gateway to production after the freeze', 'Deploy the web frontend and the API gateway to production a…'],
+  ])('shows %s', (_, title, shown) => {
+    expect(cardView(snapshot({ title }), { now, startedBy: null }).title).toBe(shown)
+  })
+
+  it('shows progress with the current step, duration, who started it and when it was updated', () => {
+    const view = cardView(snapshot({ driver: 'Ben' }), { now, startedBy: 'Ana' })
+    expect(view.progress).toBe('1 of 2 steps · Second')
+    expect(view.duration).toBe('41s')
+    expect(view.subtitle).toBe('deploy-web · production')
+    expect(view.footer).toBe('Started by Ana 10:00 UTC · updated 32s ago · live via Ben')
+  })
+
+  it('says so when there are no lines, no plan or no start yet', () => {
+    const view = cardView(snapshot({ steps: [], done: 0, startedAt: null, lines: [] }, 'queued'), { now, startedBy: null })
+    expect(view).toMatchObject({ progress: 'No plan yet', duration: 'not started', lines: [{ text: 'No log lines yet', color: '#8C8C8C' }] })
+  })
+
+  it('shows three artifacts and how many more', () => {
+    const artifacts = artifactRows(7).map((a) => ({ kind: a.kind, title: a.title, url: a.url }))
+    const view = cardView(snapshot({ artifacts, artifactCount: 7 }), { now, startedBy: null })
+    expect(view.artifacts.map((a) => a.title)).toEqual(['Link 1', 'Link 2', 'Link 3'])
+    expect(view.moreArtifacts).toBe(4)
+  })
+
+  it('shows the error of a failed run and the summary of a finished one', () => {
+    expect(cardView(snapshot({ error: 'step dispatch failed: 401', summary: 'Failed at step dispatch' }, 'error'), { now, startedBy: null }).outcome).toBe('step dispatch failed: 401')
+    expect(cardView(snapshot({ summary: 'Deploy web in production: 5 steps succeeded' }, 'success'), { now, startedBy: null }).outcome).toBe('Deploy web in production: 5 steps succeeded')
+  })
+
+  it('colours log lines by level', () => {
+    const lines = (['debug', 'info', 'warn', 'error'] as const).map((level, i) => ({ seq: i, level, text: level }))
+    expect(cardView(snapshot({ lines }), { now, startedBy: null }).lines.map((l) => l.color)).toEqual(['#8C8C8C', '#333333', '#B86200', '#D6321A'])
+  })
+})
+
+describe('durations and ages', () => {
+  it.each([
+    [0, '0s'], [59_999, '59s'], [61_000, '1m 01s'], [3_600_000, '1h 00m'], [-1, '–'],
+  ])('formatDuration(%i) = %s', (ms, text) => expect(formatDuration(ms)).toBe(text))
+  it.each([
+    [1_000, 'just now'], [12_000, '12s ago'], [125_000, '2m ago'], [7_200_000, '2h ago'], [172_800_000, '2d ago'],
+  ])('formatAgo(%i) = %s', (ms, text) => expect(formatAgo(ms)).toBe(text))
+})

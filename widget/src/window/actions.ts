@@ -1,0 +1,25 @@
+/** One action on a card's run, performed with the window's signed-in session (RLS decides). */
+import type { OpsApi } from '../../../src/client/types.ts'
+import type { CardAction } from '../live/protocol.ts'
+import { readSnapshot } from './run-snapshot.ts'
+import type { RunSnapshot } from '../card/snapshot.ts'
+
+export async function performAction(api: OpsApi, action: CardAction, runId: string): Promise<{ snapshot?: RunSnapshot; started?: RunSnapshot }> {
+  switch (action) {
+    case 'refresh':
+      return { snapshot: await readSnapshot(api, runId) }
+    case 'cancel':
+      await api.cancelRun(runId)
+      return { snapshot: await readSnapshot(api, runId) }
+    case 'approve':
+    case 'reject':
+      await api.decideApproval(runId, action === 'approve')
+      return { snapshot: await readSnapshot(api, runId) }
+    case 'rerun': {
+      const run = await api.getRun(runId)
+      if (!run) throw new Error(`run ${runId} is not among your runs`)
+      const started = await api.rerun(run)
+      return { started: await readSnapshot(api, started.id) }
+    }
+  }
+}

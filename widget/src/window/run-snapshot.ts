@@ -1,0 +1,14 @@
+/** Reads a run's current picture (run, last lines, artifacts) over REST, for picking and actions. */
+import type { OpsApi } from '../../../src/client/types.ts'
+import { MAX_LINES, snapshotOf, type RunSnapshot } from '../card/snapshot.ts'
+
+export async function readSnapshot(api: OpsApi, runId: string, driver: string | null = null): Promise<RunSnapshot> {
+  const run = await api.getRun(runId)
+  if (!run) throw new Error(`run ${runId} is not among your runs (sign in as the person who started it)`)
+  const [newest, artifacts] = await Promise.all([
+    api.fetchEvents(runId, { before: run.last_seq + 1, limit: MAX_LINES }),
+    api.listArtifacts(runId),
+  ])
+  const events = [...newest].sort((a, b) => a.seq - b.seq)
+  return snapshotOf(run, events, artifacts, { now: Date.now(), driver })
+}
