@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole backend on one machine. Opens PGlite in a data folder (or the Postgres
  * at DATABASE_URL), applies the bootstrap and migrations on first start, serves the stack on
- * 127.0.0.1:54321 and prints what a client needs to connect.
+ * 127.0.0.1:54321, serves the plugin preview (the built plugin in a page that stands in for
+ * Figma) on localhost:5173, and prints what a client needs to connect.
  */
 import { rm, mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
@@ -11,14 +12,16 @@ import { migrate } from './db/migrate.ts'
 import { lockDataFolder } from './db/lock.ts'
 import { PROJECT_ROOT } from './config.ts'
 import { DEFAULT_PORT, startStack } from './stack.ts'
+import { DEFAULT_PREVIEW_PORT, startPreview, type Preview } from './preview/server.ts'
 
 const USAGE = `Usage: npm start -- [options]
 
-  --port <n>        API port (default ${DEFAULT_PORT}; 0 picks a free one)
-  --host <address>  address to listen on (default 127.0.0.1)
-  --data-dir <dir>  PGlite data folder (default .local-data/pglite)
-  --reset           start from an empty database (deletes the PGlite data folder)
-  --help            show this
+  --port <n>          API port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --preview-port <n>  plugin preview port (default ${DEFAULT_PREVIEW_PORT}; 0 picks a free one)
+  --host <address>    address the API listens on (default 127.0.0.1)
+  --data-dir <dir>    PGlite data folder (default .local-data/pglite)
+  --reset             start from an empty database (deletes the PGlite data folder)
+  --help              show this
 
 Set DATABASE_URL=postgres://… to use a real Postgres instead of PGlite.`
 
@@ -29,6 +32,7 @@ async function main(): Promise<number> {
     args = parseArgs({
       options: {
         port: { type: 'string' },
+        'preview-port': { type: 'string' },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         reset: { type: 'boolean', default: false },
@@ -47,6 +51,11 @@ async function main(): Promise<number> {
   const port = args.port === undefined ? Number(process.env.PORT ?? DEFAULT_PORT) : Number(args.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port must be a number from 0 to 65535, not "${args.port}"`)
+    return 2
+  }
+  const previewPort = args['preview-port'] === undefined ? DEFAULT_PREVIEW_PORT : Number(args['preview-port'])
+  if (!Number.isInteger(previewPort) || previewPort < 0 || previewPort > 65535) {
+    console.error(`--preview-port must be a number from 0 to 65535, not "${args['preview-port']}"`)
     return 2
   }
   const url = process.env.DATABASE_URL
@@ -95,6 +104,18 @@ async function main(): Promise<number> {
     return 1
   }
 
+  // The plugin preview is a convenience: when it cannot start, the stack still serves.
+  let preview: Preview | null = null
+  let previewLine: string
+  try {
+    preview = await startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: previewPort })
+    previewLine = preview.missing.length > 0
+      ? `${preview.url} (not built yet: ${preview.missing.join(', ')} missing; run npm run build)`
+      : preview.url
+  } catch (error) {
+    previewLine = `not started: ${(error as Error).message}`
+  }
+
   const seconds = ((performance.now() - started) / 1000).toFixed(2)
   console.log(`
 Ops Control Room local stack is running (started in ${seconds} s)
@@ -104,6 +125,7 @@ Ops Control Room local stack is running (started in ${seconds} s)
   anon key         ${stack.anonKey}
   service_role key ${stack.serviceRoleKey}
   Database         ${db.kind === 'pglite' ? `PGlite in ${db.location}` : `Postgres at ${db.location}`}
+  Plugin preview   ${previewLine}
 
 Press Ctrl-C to stop.`)
 
@@ -118,6 +140,7 @@ Press Ctrl-C to stop.`)
     process.once('SIGINT', () => stop('SIGINT'))
     process.once('SIGTERM', () => stop('SIGTERM'))
   })
+  await preview?.close()
   await stack.close()
   await db.close()
   unlock()

@@ -10,6 +10,7 @@ import type { Binding } from './binding.ts'
 import type { Subscriber } from './dispatcher.ts'
 import type { Ref, Vsn } from './protocol.ts'
 import { encodeRaw } from './protocol.ts'
+import { backgroundTimer, type BackgroundTimer } from '../timers.ts'
 
 export interface ChannelOwner {
   readonly vsn: Vsn
@@ -27,7 +28,7 @@ export class Channel implements Subscriber {
   claims!: JwtClaims
   claimsKey!: string
   private active = true
-  private expiry: NodeJS.Timeout | undefined
+  private expiry: BackgroundTimer | undefined
 
   constructor(
     private readonly owner: ChannelOwner,
@@ -48,13 +49,12 @@ export class Channel implements Subscriber {
     this.token = auth.token
     this.claims = auth.claims
     this.claimsKey = claimsKey(auth.claims)
-    clearTimeout(this.expiry)
+    this.expiry?.clear()
     this.expiry = undefined
     if (auth.expiresAt !== undefined && this.active) {
       const delay = Math.max(0, auth.expiresAt - Date.now())
       if (delay <= MAX_TIMER_MS) {
-        this.expiry = setTimeout(() => this.owner.expire(this), delay)
-        this.expiry.unref()
+        this.expiry = backgroundTimer(() => this.owner.expire(this), delay)
       }
     }
   }
@@ -72,7 +72,7 @@ export class Channel implements Subscriber {
   /** Stops delivery for good (leave, close, token failure, socket gone). */
   stop(): void {
     this.active = false
-    clearTimeout(this.expiry)
+    this.expiry?.clear()
     this.expiry = undefined
   }
 }

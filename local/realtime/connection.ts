@@ -20,6 +20,7 @@ import type { ChannelOwner } from './channel.ts'
 import { readJoinConfig } from './join.ts'
 import type { Message, Ref, Vsn } from './protocol.ts'
 import { binaryPushRefs, decode, encode } from './protocol.ts'
+import { backgroundTimer, type BackgroundTimer } from '../timers.ts'
 
 export interface ConnectionHost {
   readonly catalog: Catalog
@@ -53,7 +54,7 @@ export class Connection implements ChannelOwner {
   private state: 'open' | 'closing' | 'closed' = 'open'
   private work: Promise<void> = Promise.resolve()
   private pending = 0
-  private killTimer: NodeJS.Timeout | undefined
+  private killTimer: BackgroundTimer | undefined
 
   constructor(
     private readonly ws: WebSocket,
@@ -104,8 +105,7 @@ export class Connection implements ChannelOwner {
     this.stopChannels()
     this.ws.close(code, reason)
     // The close frame sits behind the backlog; a reader that never reads it is cut off.
-    this.killTimer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS)
-    this.killTimer.unref()
+    this.killTimer = backgroundTimer(() => this.ws.terminate(), CLOSE_GRACE_MS)
   }
 
   expire(channel: Channel): void {
@@ -115,7 +115,7 @@ export class Connection implements ChannelOwner {
   private onClose(): void {
     if (this.state === 'closed') return
     this.state = 'closed'
-    clearTimeout(this.killTimer)
+    this.killTimer?.clear()
     this.stopChannels()
     this.host.closed(this)
   }

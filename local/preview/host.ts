@@ -1,0 +1,301 @@
+/**
+ * The preview page's script: it plays the Figma host for the built plugin.
+ *
+ * - The real build/main.js runs in this page against the fake `figma` global (fake-figma.ts),
+ *   with `window` hidden from it as Figma's sandbox has none, so create-figma-plugin takes its
+ *   main-thread path. clientStorage is kept in this page's localStorage.
+ * - The UI is shown as Figma shows it: in an iframe sandboxed to a null origin
+ *   (sandbox="allow-scripts", srcdoc) with Figma's theme colour tokens. The UI posts
+ *   `parent.postMessage({pluginMessage}, '*')`; the host delivers `{pluginMessage, pluginId}`.
+ * - The side panel shows the canvas (nodes the plugin drew, with their relaunch buttons) and
+ *   figma.notify toasts. The plugin's settings point at the running local stack (/config.json).
+ */
+import {
+  createFakeFigma,
+  FakeDocument,
+  snapshotNode,
+  type ClientStorageBackend,
+  type FakeFigmaHost,
+  type FakeManifest,
+  type NodeSnapshot,
+  type Notification,
+} from './fake-figma.ts'
+
+interface PreviewConfig {
+  supabaseUrl: string
+  anonKey: string
+}
+
+interface Plugin {
+  config: PreviewConfig
+  manifest: FakeManifest & { relaunchButtons?: { command: string; name: string }[] }
+  mainJs: string
+  uiJs: string
+  themeCss: string
+}
+
+const STORAGE_PREFIX = 'ops-preview:clientStorage:'
+const SEEDED_KEY = 'ops-preview:seeded-settings'
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
+
+/** figma.clientStorage kept in this page's localStorage (JSON text per key). */
+function localStorageBackend(): ClientStorageBackend {
+  return {
+    keys: () => Object.keys(localStorage).filter((key) => key.startsWith(STORAGE_PREFIX)).map((key) => key.slice(STORAGE_PREFIX.length)),
+    get: (key) => localStorage.getItem(STORAGE_PREFIX + key) ?? undefined,
+    set: (key, json) => localStorage.setItem(STORAGE_PREFIX + key, json),
+    delete: (key) => localStorage.removeItem(STORAGE_PREFIX + key),
+  }
+}
+
+/**
+ * Points the plugin at the running stack, unless the user saved other settings in the plugin:
+ * settings equal to what the preview seeded last time are replaced (the stack may have moved).
+ */
+function seedSettings(storage: ClientStorageBackend, config: PreviewConfig): void {
+  const seeded = JSON.stringify(config)
+  const saved = storage.get('settings')
+  if (saved === undefined || saved === localStorage.getItem(SEEDED_KEY)) {
+    storage.set('settings', seeded)
+    localStorage.setItem(SEEDED_KEY, seeded)
+  }
+}
+
+async function load(): Promise<Plugin> {
+  const get = async (path: string) => {
+    const response = await fetch(path)
+    const text = await response.text()
+    if (!response.ok) throw new Error(text || `${path}: HTTP ${response.status}`)
+    return text
+  }
+  const [config, manifest, mainJs, uiJs, themeCss] = await Promise.all([
+    get('/config.json'), get('/plugin/manifest.json'), get('/plugin/main.js'), get('/plugin/ui.js'), get('/theme.css'),
+  ])
+  return { config: JSON.parse(config), manifest: JSON.parse(manifest), mainJs, uiJs, themeCss }
+}
+
+function showError(message: string): void {
+  const errors = byId<HTMLDivElement>('errors')
+  errors.textContent = `${errors.textContent ? `${errors.textContent}\n` : ''}${message}`
+}
+
+function toast(notification: Notification): void {
+  const item = document.createElement('div')
+  item.className = `toast${notification.options.error ? ' error' : ''}`
+  item.textContent = notification.message
+  byId('toasts').appendChild(item)
+  setTimeout(() => item.remove(), notification.options.timeout ?? 3000)
+  const log = document.createElement('li')
+  log.textContent = `${new Date().toLocaleTimeString()} ${notification.message}`
+  byId('notifications').prepend(log)
+}
+
+// ---- the canvas ------------------------------------------------------------------------------
+
+const css = (color?: { r: number; g: number; b: number }, opacity = 1) =>
+  color ? `rgba(${Math.round(color.r * 255)}, ${Math.round(color.g * 255)}, ${Math.round(color.b * 255)}, ${opacity})` : 'transparent'
+
+type PaintLike = { type: string; color?: { r: number; g: number; b: number }; opacity?: number }
+const solid = (paints: unknown[]) => (paints as PaintLike[]).find((paint) => paint.type === 'SOLID')
+
+/** Draws a node roughly as Figma would: auto-layout frames as flex boxes, text as text. */
+function renderNode(node: NodeSnapshot): HTMLElement {
+  const element = document.createElement('div')
+  element.dataset.nodeId = node.id
+  element.dataset.nodeName = node.name
+  const fill = solid(node.fills)
+  if (node.type === 'TEXT') {
+    element.textContent = node.characters ?? ''
+    element.style.cssText = `font-size:${node.fontSize}px;font-weight:${/bold/i.test(node.fontName?.style ?? '') ? 700 : 400};` +
+      `color:${css(fill?.color, fill?.opacity)};white-space:pre-wrap;line-height:1.25`
+    return element
+  }
+  const stroke = solid(node.strokes)
+  const [top, right, bottom, left] = node.padding ?? [0, 0, 0, 0]
+  element.style.cssText = `background:${css(fill?.color, fill?.opacity)};border-radius:${node.cornerRadius}px;` +
+    `padding:${top}px ${right}px ${bottom}px ${left}px;` +
+    (stroke ? `box-shadow:inset 0 0 0 ${node.strokeWeight}px ${css(stroke.color, stroke.opacity)};` : '') +
+    (node.layoutMode && node.layoutMode !== 'NONE'
+      ? `display:flex;flex-direction:${node.layoutMode === 'VERTICAL' ? 'column' : 'row'};gap:${node.itemSpacing ?? 0}px;` +
+        (node.layoutMode === 'HORIZONTAL' ? 'align-items:center;' : '')
+      : '') +
+    (node.layoutMode === 'VERTICAL' ? `width:${node.width}px;` : '')
+  for (const child of node.children) element.appendChild(renderNode(child))
+  return element
+}
+
+// ---- running the plugin --------------------------------------------------------------------
+
+function main(plugin: Plugin): void {
+  const storage = localStorageBackend()
+  seedSettings(storage, plugin.config)
+  const canvas = new FakeDocument('Preview board')
+  let run: FakeFigmaHost | null = null
+  let iframe: HTMLIFrameElement | null = null
+  let queue: unknown[] | null = null
+  let lastCanvas = ''
+
+  byId('stack').textContent = `stack ${plugin.config.supabaseUrl}`
+  const editor = byId<HTMLSelectElement>('editor')
+  const theme = byId<HTMLSelectElement>('theme')
+  editor.value = localStorage.getItem('ops-preview:editor') ?? 'figma'
+  theme.value = localStorage.getItem('ops-preview:theme') ?? 'light'
+
+  const windowElement = byId('window')
+  const showClosed = (text: string) => {
+    windowElement.innerHTML = ''
+    const closed = document.createElement('div')
+    closed.className = 'closed'
+    closed.textContent = text
+    windowElement.appendChild(closed)
+    iframe = null
+  }
+
+  function mountUi(html: string, width: number, height: number, title: string) {
+    windowElement.innerHTML = ''
+    const bar = document.createElement('div')
+    bar.className = 'title'
+    bar.textContent = title
+    const close = document.createElement('button')
+    close.type = 'button'
+    close.title = 'Close plugin'
+    close.textContent = '×'
+    close.onclick = () => run?.close()
+    bar.appendChild(close)
+    const frame = document.createElement('iframe')
+    frame.setAttribute('sandbox', 'allow-scripts')
+    frame.title = title
+    frame.width = String(width)
+    frame.height = String(height)
+    frame.srcdoc = `<!doctype html><html><head><meta charset="utf-8"><style>${plugin.themeCss}</style>` +
+      `<style>body{margin:0;background:var(--figma-color-bg);color:var(--figma-color-text)}</style></head>` +
+      `<body class="figma-${theme.value}">${html}</body></html>`
+    // Messages posted before the UI document exists would be lost: hold them until it loaded.
+    queue = []
+    frame.addEventListener('load', () => {
+      const pending = queue ?? []
+      queue = null
+      for (const message of pending) post(message)
+    })
+    windowElement.append(bar, frame)
+    iframe = frame
+  }
+
+  function post(message: unknown) {
+    if (queue) {
+      queue.push(message)
+      return
+    }
+    iframe?.contentWindow?.postMessage({ pluginMessage: message, pluginId: plugin.manifest.id }, '*')
+  }
+
+  window.addEventListener('message', (event) => {
+    if (!iframe || event.source !== iframe.contentWindow) return
+    const data = event.data as { pluginMessage?: unknown } | null
+    if (!data || typeof data !== 'object' || !('pluginMessage' in data)) return
+    run?.sendToMain(data.pluginMessage)
+  })
+
+  function start(command: string) {
+    run?.close()
+    const viewport = byId('canvas').getBoundingClientRect()
+    const current = createFakeFigma({
+      editorType: editor.value as 'figma' | 'figjam',
+      command,
+      manifest: plugin.manifest,
+      document: canvas,
+      storage,
+      currentUser: { id: 'preview-user', name: 'Preview User', photoUrl: null },
+      viewportCenter: { x: Math.round(viewport.width / 2), y: Math.round(viewport.height / 2) },
+      onShowUI: (html, options) => mountUi(html, options.width ?? 300, options.height ?? 200, options.title ?? plugin.manifest.name ?? 'Plugin'),
+      onUiMessage: (message) => post(message),
+      onResize: (width, height) => {
+        if (iframe) {
+          iframe.width = String(width)
+          iframe.height = String(height)
+        }
+      },
+      onNotify: toast,
+      onClose: () => {
+        if (run === current) showClosed('The plugin is closed. Run it again from the toolbar or a card’s relaunch button.')
+      },
+      onError: (error) => showError(`Main thread: ${(error as Error)?.stack ?? String(error)}`),
+    })
+    run = current
+    try {
+      // build/main.js as Figma runs it: `figma` and `__html__` are globals, and there is no window.
+      const execute = new Function('figma', '__html__', 'window', 'self', 'parent', 'document', plugin.mainJs)
+      const result: unknown = execute(current.figma, plugin.uiJs, undefined, undefined, undefined, undefined)
+      Promise.resolve(result).catch((error: unknown) => showError(`Main thread: ${(error as Error)?.stack ?? String(error)}`))
+    } catch (error) {
+      showError(`Main thread: ${(error as Error)?.stack ?? String(error)}`)
+    }
+  }
+
+  function renderCanvas() {
+    const page = canvas.currentPage
+    const nodes = page.children.map(snapshotNode)
+    const selected = page.selection.map((node) => node.id)
+    const key = JSON.stringify([nodes, selected])
+    if (key === lastCanvas) return
+    lastCanvas = key
+    const container = byId('canvas')
+    container.innerHTML = ''
+    if (nodes.length === 0) {
+      const empty = document.createElement('p')
+      empty.className = 'empty'
+      empty.textContent = 'Cards added with “Add to board” appear here.'
+      container.appendChild(empty)
+    }
+    for (const node of nodes) {
+      const wrap = document.createElement('div')
+      wrap.className = `node-wrap${selected.includes(node.id) ? ' selected' : ''}`
+      const drawn = renderNode(node)
+      drawn.classList.add('node')
+      drawn.onclick = () => {
+        const target = canvas.getNode(node.id)
+        if (target) page.selection = [target]
+      }
+      wrap.appendChild(drawn)
+      for (const [command, description] of Object.entries(node.relaunchData)) {
+        const button = (plugin.manifest.relaunchButtons ?? []).find((b) => b.command === command)
+        const row = document.createElement('div')
+        row.className = 'relaunch'
+        const relaunch = document.createElement('button')
+        relaunch.type = 'button'
+        relaunch.textContent = button?.name ?? command
+        relaunch.onclick = () => {
+          const target = canvas.getNode(node.id)
+          if (target) page.selection = [target]
+          start(command)
+        }
+        const text = document.createElement('span')
+        text.textContent = description
+        row.append(relaunch, text)
+        wrap.appendChild(row)
+      }
+      container.appendChild(wrap)
+    }
+  }
+
+  byId('run').onclick = () => start('')
+  editor.onchange = () => {
+    localStorage.setItem('ops-preview:editor', editor.value)
+    start('')
+  }
+  theme.onchange = () => {
+    localStorage.setItem('ops-preview:theme', theme.value)
+    start('')
+  }
+  byId('reset').onclick = () => {
+    for (const key of Object.keys(localStorage)) if (key.startsWith('ops-preview:')) localStorage.removeItem(key)
+    location.reload()
+  }
+  setInterval(renderCanvas, 250)
+  start('')
+}
+
+load().then(main, (error: unknown) => {
+  showError((error as Error).message)
+  byId('window').innerHTML = '<div class="closed">The plugin could not be loaded (see above).</div>'
+})

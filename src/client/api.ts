@@ -1,0 +1,157 @@
+/**
+ * The ops schema through supabase-js: the calls the plugin UI makes. Row-level security decides
+ * what each call may do; every failure is an OpsApiError whose message says what failed.
+ */
+import type { OpsClient } from './supabase.ts'
+import { functionError, OpsApiError, postgrestError } from './errors.ts'
+import type {
+  ArtifactRow,
+  EventRow,
+  NewRun,
+  OpsApi,
+  RunFilters,
+  RunRow,
+  SpecDocRow,
+  SpecRevisionRow,
+  SpecSaveConflict,
+  StartRunOptions,
+  TemplateRow,
+} from './types.ts'
+
+/** The most rows one REST read returns on Supabase by default ([api] max_rows). */
+export const MAX_PAGE = 1000
+
+export function createOpsApi(client: OpsClient): OpsApi {
+  async function invokeExecutor(run: RunRow): Promise<void> {
+    const { error } = await client.functions.invoke('ops-executor', { body: { run_id: run.id } })
+    if (error) {
+      throw await functionError(
+        `Run "${run.title}" was created but its executor could not be started (it stays queued and the scheduled drain will pick it up)`,
+        error,
+        run,
+      )
+    }
+  }
+
+  async function startRun(run: NewRun, options: StartRunOptions = {}): Promise<RunRow> {
+    const { data, error, status } = await client.from('runs').insert({
+      template_slug: run.templateSlug,
+      kind: run.kind,
+      env: run.env,
+      title: run.title,
+      intent: run.intent ?? null,
+      inputs: run.inputs,
+      dry_run: run.dryRun ?? false,
+    }).select('*').single()
+    if (error) throw postgrestError(`Could not start "${run.title}"`, error, status)
+    const created = data as RunRow
+    await options.onCreated?.(created)
+    await invokeExecutor(created)
+    return created
+  }
+
+  async function runRpc(what: string, fn: string, args: Record<string, unknown>): Promise<RunRow> {
+    const { data, error, status } = await client.rpc(fn, args)
+    if (error) throw postgrestError(what, error, status)
+    return data as RunRow
+  }
+
+  return {
+    async listTemplates() {
+      const { data, error, status } = await client.from('run_templates')
+        .select('id, slug, kind, title, description, template_yaml, updated_at')
+        .order('title')
+      if (error) throw postgrestError('Could not load the runbook templates', error, status)
+      return data as TemplateRow[]
+    },
+
+    async listRuns(filters: RunFilters = {}) {
+      let query = client.from('runs').select('*')
+      if (filters.status?.length) query = query.in('status', filters.status)
+      if (filters.env) query = query.eq('env', filters.env)
+      if (filters.templateSlug) query = query.eq('template_slug', filters.templateSlug)
+      const { data, error, status } = await query
+        .order('created_at', { ascending: false })
+        .limit(Math.min(Math.max(filters.limit ?? 50, 1), MAX_PAGE))
+      if (error) throw postgrestError('Could not load your runs', error, status)
+      return data as RunRow[]
+    },
+
+    async getRun(runId) {
+      const { data, error, status } = await client.from('runs').select('*').eq('id', runId).maybeSingle()
+      if (error) throw postgrestError(`Could not load run ${runId}`, error, status)
+      return (data as RunRow | null) ?? null
+    },
+
+    startRun,
+
+    async rerun(previous) {
+      if (!previous.template_slug) {
+        throw new OpsApiError(`Cannot run "${previous.title}" again: its template was deleted`)
+      }
+      return startRun({
+        templateSlug: previous.template_slug,
+        kind: previous.kind,
+        env: previous.env,
+        title: previous.title,
+        intent: previous.intent ?? undefined,
+        inputs: previous.inputs,
+        dryRun: previous.dry_run,
+      })
+    },
+
+    cancelRun(runId) {
+      return runRpc(`Could not cancel run ${runId}`, 'request_cancel', { p_run_id: runId })
+    },
+
+    decideApproval(runId, approve, comment) {
+      return runRpc(
+        `Could not ${approve ? 'approve' : 'reject'} run ${runId}`,
+        'decide_approval',
+        { p_run_id: runId, p_approve: approve, ...(comment === undefined ? {} : { p_comment: comment }) },
+      )
+    },
+
+    async listArtifacts(runId) {
+      const { data, error, status } = await client.from('artifacts').select('*').eq('run_id', runId)
+        .order('created_at').order('id')
+      if (error) throw postgrestError(`Could not load the artifacts of run ${runId}`, error, status)
+      return data as ArtifactRow[]
+    },
+
+    async fetchEvents(runId, range) {
+      const limit = Math.min(Math.max(range.limit ?? MAX_PAGE, 1), MAX_PAGE)
+      let query = client.from('run_events').select('*').eq('run_id', runId)
+      if (range.after !== undefined) query = query.gt('seq', range.after)
+      if (range.before !== undefined) query = query.lt('seq', range.before)
+      const ascending = range.after !== undefined
+      const { data, error, status } = await query.order('seq', { ascending }).limit(limit)
+      if (error) throw postgrestError(`Could not load the log of run ${runId}`, error, status)
+      return data as EventRow[]
+    },
+
+    async listSpecDocs() {
+      const { data, error, status } = await client.from('spec_docs').select('*').order('slug')
+      if (error) throw postgrestError('Could not load the Spec Kit documents', error, status)
+      return data as SpecDocRow[]
+    },
+
+    async saveSpecDoc(doc, content): Promise<SpecDocRow | SpecSaveConflict> {
+      const { data, error, status } = await client.rpc('save_spec_doc', {
+        p_slug: doc.slug, p_content: content, p_expected_version: doc.version,
+      })
+      if (!error) return data as SpecDocRow
+      if (error.code !== 'PT409') throw postgrestError(`Could not save ${doc.title}`, error, status)
+      const latest = await client.from('spec_docs').select('*').eq('slug', doc.slug).single()
+      if (latest.error) throw postgrestError(`${doc.title} changed meanwhile, and its latest version could not be loaded`, latest.error, latest.status)
+      return { kind: 'conflict', message: error.message, mine: content, theirs: latest.data as SpecDocRow }
+    },
+
+    async listRevisions(docId) {
+      const { data, error, status } = await client.from('spec_doc_revisions').select('*').eq('doc_id', docId)
+        .order('version', { ascending: false })
+      if (error) throw postgrestError('Could not load the document’s history', error, status)
+      return data as SpecRevisionRow[]
+    },
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * Is the Supabase project reachable? Checks the HTTP API (auth health with the anon key, and that
+ * the ops schema is exposed) and the realtime socket (a Phoenix heartbeat answered), and says in
+ * one sentence what is wrong and what to do: the text of the UI's red banner. A monitor re-checks
+ * with backoff while the project is down, and at once on retry().
+ */
+import type { ConnectionState, Settings } from './types.ts'
+import { isLocalUrl } from './settings.ts'
+
+/** The part of the WebSocket API the check uses (the browser's, or the `ws` package in Node). */
+interface SocketLike {
+  onopen: ((event: unknown) => void) | null
+  onmessage: ((event: { data: unknown }) => void) | null
+  onerror: ((event: unknown) => void) | null
+  onclose: ((event: { code?: number; reason?: string }) => void) | null
+  send(data: string): void
+  close(): void
+}
+export type SocketConstructor = new (url: string) => SocketLike
+
+export interface ConnectionCheckOptions {
+  fetch?: typeof fetch
+  /** Default: the global WebSocket. */
+  WebSocket?: unknown
+  /** Per check (default 8 s). */
+  timeoutMs?: number
+}
+
+export async function checkConnection(settings: Settings, options: ConnectionCheckOptions = {}): Promise<ConnectionState> {
+  const rest = await checkHttp(settings, options)
+  if (rest) return { status: 'down', reason: rest, failed: 'rest', checkedAt: Date.now() }
+  const realtime = await checkRealtime(settings, options)
+  if (realtime) return { status: 'down', reason: realtime, failed: 'realtime', checkedAt: Date.now() }
+  return { status: 'ok', reason: null, failed: null, checkedAt: Date.now() }
+}
+
+function hostOf(settings: Settings): string {
+  try {
+    return new URL(settings.supabaseUrl).host
+  } catch {
+    return settings.supabaseUrl
+  }
+}
+
+async function withTimeout<T>(timeoutMs: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), timeoutMs)
+  try {
+    return await run(controller.signal)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Null when the HTTP API answers and takes the key; otherwise the reason. */
+async function checkHttp(settings: Settings, options: ConnectionCheckOptions): Promise<string | null> {
+  const doFetch = options.fetch ?? fetch
+  const timeoutMs = options.timeoutMs ?? 8000
+  const host = hostOf(settings)
+  // A JWT anon key also goes as the bearer token; a publishable key (sb_publishable_…) only as apikey.
+  const headers: Record<string, string> = settings.anonKey.startsWith('eyJ')
+    ? { apikey: settings.anonKey, authorization: `Bearer ${settings.anonKey}` }
+    : { apikey: settings.anonKey }
+  let response: Response
+  try {
+    response = await withTimeout(timeoutMs, (signal) => doFetch(`${settings.supabaseUrl}/auth/v1/health`, { headers, signal }))
+  } catch (error) {
+    const timedOut = (error as Error).name === 'AbortError'
+    const local = isLocalUrl(settings.supabaseUrl)
+    return `Cannot reach ${host}${timedOut ? ` (no answer within ${Math.round(timeoutMs / 1000)} s)` : ''}. ` +
+      (local
+        ? 'Is the local stack running? Start it with npm start.'
+        : 'Check your internet connection and the project URL in Settings.')
+  }
+  if (response.status === 401 || response.status === 403) {
+    return `${host} refused the anon key (HTTP ${response.status}${await messageOf(response)}). Paste the project’s anon key in Settings.`
+  }
+  if (response.status === 404) {
+    return `${host} does not look like a Supabase project (no /auth/v1 there). Check the project URL in Settings.`
+  }
+  if (response.status >= 500) {
+    return `${host} is having problems (HTTP ${response.status}${await messageOf(response)}). Retrying…`
+  }
+  // The schema must be exposed by the API; anon may read nothing, so 401/403 still means "served".
+  let schema: Response
+  try {
+    schema = await withTimeout(timeoutMs, (signal) =>
+      doFetch(`${settings.supabaseUrl}/rest/v1/run_templates?select=slug&limit=1`, {
+        headers: { ...headers, 'accept-profile': 'ops' },
+        signal,
+      }))
+  } catch {
+    return `${host} answered, but its REST API did not. Retrying…`
+  }
+  if (schema.status === 401 || schema.status === 403) {
+    const body = await bodyOf(schema)
+    if (typeof body.code === 'string' && /^PGRST30/.test(body.code)) {
+      return `${host} refused the anon key (${body.message ?? body.code}). Paste the project’s anon key in Settings.`
+    }
+  }
+  if (schema.status === 406) {
+    return `${host} does not serve the ops schema. Add "ops" under Project Settings → API → Exposed schemas, and apply the migration.`
+  }
+  if (schema.status === 404) {
+    return `${host} has no ops tables. Apply the migration (supabase db push).`
+  }
+  if (schema.status >= 500) {
+    return `${host}'s REST API is having problems (HTTP ${schema.status}). Retrying…`
+  }
+  return null
+}
+
+async function bodyOf(response: Response): Promise<{ code?: unknown; message?: unknown }> {
+  try {
+    const body: unknown = await response.json()
+    return body && typeof body === 'object' ? (body as { code?: unknown; message?: unknown }) : {}
+  } catch {
+    return {}
+  }
+}
+
+async function messageOf(response: Response): Promise<string> {
+  try {
+    const text = await response.text()
+    try {
+      const body = JSON.parse(text) as { message?: unknown; msg?: unknown; error?: unknown }
+      const message = body.message ?? body.msg ?? body.error
+      return typeof message === 'string' && message ? `: ${message}` : ''
+    } catch {
+      return text && text.length < 200 ? `: ${text}` : ''
+    }
+  } catch {
+    return ''
+  }
+}
+
+/** Null when the realtime socket opens and answers a heartbeat; otherwise the reason. */
+function checkRealtime(settings: Settings, options: ConnectionCheckOptions): Promise<string | null> {
+  const Socket = (options.WebSocket ?? (globalThis as { WebSocket?: unknown }).WebSocket) as SocketConstructor | undefined
+  const host = hostOf(settings)
+  const unavailable = (why: string) =>
+    `Live logs are unavailable: the realtime service at ${host} ${why}. Runs still work; the log refreshes every few seconds until it is back.`
+  if (!Socket) return Promise.resolve(unavailable('cannot be reached from here (no WebSocket)'))
+  const timeoutMs = options.timeoutMs ?? 8000
+  const url = `${settings.supabaseUrl.replace(/^http/, 'ws')}/realtime/v1/websocket?apikey=${encodeURIComponent(settings.anonKey)}&vsn=2.0.0`
+  return new Promise((resolve) => {
+    let settled = false
+    let socket: SocketLike
+    const finish = (reason: string | null) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      try {
+        socket.close()
+      } catch {
+        // already closed
+      }
+      resolve(reason)
+    }
+    const timer = setTimeout(() => finish(unavailable(`did not answer within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs)
+    try {
+      socket = new Socket(url)
+    } catch (error) {
+      clearTimeout(timer)
+      resolve(unavailable(`refused the connection (${(error as Error).message})`))
+      return
+    }
+    socket.onopen = () => socket.send(JSON.stringify([null, 'check', 'phoenix', 'heartbeat', {}]))
+    socket.onmessage = (event) => {
+      try {
+        const message = JSON.parse(String(event.data)) as unknown[]
+        if (Array.isArray(message) && message[1] === 'check' && message[3] === 'phx_reply') finish(null)
+      } catch {
+        // not ours
+      }
+    }
+    socket.onerror = () => finish(unavailable('could not be reached'))
+    socket.onclose = (event) => finish(unavailable(`closed the connection${event?.reason ? ` (${event.reason})` : ''}`))
+  })
+}
+
+export interface ConnectionMonitor {
+  readonly state: ConnectionState
+  /** Calls the listener now and on every change; returns the unsubscribe function. */
+  subscribe(listener: (state: ConnectionState) => void): () => void
+  /** Checks again now (the banner's Retry button). */
+  retry(): Promise<ConnectionState>
+  close(): void
+}
+
+export interface ConnectionMonitorOptions extends ConnectionCheckOptions {
+  /** Re-check delays while down, the last repeating (default 2 s, 5 s, 10 s, 30 s). */
+  retryDelaysMs?: number[]
+  /** Re-check interval while up (default 60 s; 0 turns it off). */
+  healthyIntervalMs?: number
+}
+
+export function createConnectionMonitor(settings: Settings, options: ConnectionMonitorOptions = {}): ConnectionMonitor {
+  const delays = options.retryDelaysMs?.length ? options.retryDelaysMs : [2000, 5000, 10_000, 30_000]
+  const healthyIntervalMs = options.healthyIntervalMs ?? 60_000
+  let state: ConnectionState = { status: 'checking', reason: null, failed: null, checkedAt: null }
+  const listeners = new Set<(state: ConnectionState) => void>()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let failures = 0
+  let closed = false
+  let running: Promise<ConnectionState> | null = null
+
+  function set(next: ConnectionState) {
+    state = next
+    for (const listener of [...listeners]) listener(state)
+  }
+
+  function schedule() {
+    if (closed) return
+    if (timer !== undefined) clearTimeout(timer)
+    timer = undefined
+    const delay = state.status === 'ok' ? healthyIntervalMs : delays[Math.min(failures - 1, delays.length - 1)]
+    if (!delay) return
+    timer = setTimeout(() => void check(), delay)
+  }
+
+  function check(): Promise<ConnectionState> {
+    if (running) return running
+    running = (async () => {
+      const result = await checkConnection(settings, options)
+      running = null
+      if (closed) return result
+      failures = result.status === 'ok' ? 0 : failures + 1
+      set(result)
+      schedule()
+      return result
+    })()
+    return running
+  }
+
+  void check()
+
+  return {
+    get state() {
+      return state
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      listener(state)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    retry() {
+      if (state.status !== 'ok') set({ ...state, status: 'checking' })
+      return check()
+    },
+    close() {
+      closed = true
+      if (timer !== undefined) clearTimeout(timer)
+      listeners.clear()
+    },
+  }
+}

@@ -1,0 +1,396 @@
+/**
+ * RunStream: one run's status, log and artifacts, live and complete.
+ *
+ * 1. Subscribe first, on one channel: INSERT on ops.run_events (run_id=eq.X), UPDATE on ops.runs
+ *    (id=eq.X), INSERT on ops.artifacts (run_id=eq.X).
+ * 2. On SUBSCRIBED, backfill over REST: the run, the artifacts and the tail of the log (the last
+ *    `tailSize` events), then everything after the last contiguous seq. Events that arrived live
+ *    meanwhile are held and merged by seq (event-log.ts), so nothing is lost or doubled.
+ * 3. A gap that persists (an event missed live, or runs.last_seq ahead of the log) is refetched.
+ * 4. After the socket drops, realtime-js rejoins; every new SUBSCRIBED backfills again from the
+ *    last contiguous seq. While the channel is down the stream polls REST, so a run still
+ *    progresses on screen without realtime.
+ * 5. `loadOlder()` pages older events in front of the window (scroll-up).
+ */
+import type { RealtimeChannel } from '@supabase/supabase-js'
+import type { OpsClient } from './supabase.ts'
+import {
+  anchorLog,
+  emptyLog,
+  gapOf,
+  hasOlder,
+  mergeEvents,
+  missingTail,
+  prependOlder,
+  type EventLog,
+  type Gap,
+} from './event-log.ts'
+import { MAX_PAGE } from './api.ts'
+import type { ArtifactRow, EventRow, OpsApi, RunRow, RunStreamHandle, RunStreamState } from './types.ts'
+
+export interface RunStreamOptions {
+  /** How many of the newest events to load first (default 1000). */
+  tailSize?: number
+  /** Events per older page for loadOlder (default: tailSize, at most 1000). */
+  pageSize?: number
+  /** How long a gap may stay open before its range is refetched (default 250 ms). */
+  gapGraceMs?: number
+  /** Poll interval while the channel is not subscribed, and base retry delay (default 2000 ms). */
+  pollMs?: number
+  /** Live events within this window are merged together (default 16 ms). */
+  batchMs?: number
+}
+
+let streams = 0
+
+export function openRunStream(client: OpsClient, api: OpsApi, runId: string, options: RunStreamOptions = {}): RunStreamHandle {
+  const tailSize = Math.max(1, Math.floor(options.tailSize ?? 1000))
+  const pageSize = Math.min(Math.max(1, Math.floor(options.pageSize ?? tailSize)), MAX_PAGE)
+  const gapGraceMs = options.gapGraceMs ?? 250
+  const pollMs = options.pollMs ?? 2000
+  const batchMs = options.batchMs ?? 16
+
+  let log: EventLog = emptyLog()
+  let run: RunRow | null = null
+  const artifacts = new Map<string, ArtifactRow>()
+  let live: RunStreamState['live'] = 'connecting'
+  let error: string | null = null
+  let loadingOlder = false
+  let closed = false
+
+  const listeners = new Set<(state: RunStreamState) => void>()
+  let snapshot: RunStreamState | null = null
+  let notifyQueued = false
+
+  function current(): RunStreamState {
+    if (!snapshot) {
+      snapshot = {
+        run,
+        events: log.events as EventRow[],
+        artifacts: [...artifacts.values()].sort(byCreation),
+        hasOlder: hasOlder(log),
+        loadingOlder,
+        live,
+        error,
+      }
+    }
+    return snapshot
+  }
+
+  function changed() {
+    snapshot = null
+    if (notifyQueued) return
+    notifyQueued = true
+    queueMicrotask(() => {
+      notifyQueued = false
+      const state = current()
+      for (const listener of [...listeners]) listener(state)
+    })
+  }
+
+  // ---- merging ---------------------------------------------------------------------------
+
+  function applyEvents(events: readonly EventRow[]) {
+    if (events.length === 0) return
+    const result = mergeEvents(log, events.filter((event) => event.run_id === undefined || event.run_id === runId))
+    if (result.log !== log) {
+      log = result.log
+      if (result.added.length > 0) changed()
+    }
+    if (result.gap) scheduleGapCheck()
+  }
+
+  function applyRun(incoming: RunRow | null) {
+    if (!incoming || incoming.id !== runId) return
+    if (run && isOlderRow(incoming, run)) return
+    run = run ? { ...run, ...definedFields(incoming) } : incoming
+    changed()
+    if (missingTail(log, run.last_seq)) scheduleGapCheck()
+  }
+
+  function applyArtifacts(rows: readonly ArtifactRow[]) {
+    let any = false
+    for (const row of rows) {
+      if (row.run_id !== runId || artifacts.has(row.id)) continue
+      artifacts.set(row.id, row)
+      any = true
+    }
+    if (any) changed()
+  }
+
+  // Live events are merged in small batches: a burst costs one merge, not one per line.
+  let batch: EventRow[] = []
+  let batchTimer: ReturnType<typeof setTimeout> | undefined
+  function queueLiveEvent(event: EventRow) {
+    batch.push(event)
+    if (batchTimer === undefined) {
+      batchTimer = setTimeout(() => {
+        batchTimer = undefined
+        const events = batch
+        batch = []
+        applyEvents(events)
+      }, batchMs)
+    }
+  }
+
+  // ---- REST ------------------------------------------------------------------------------
+
+  /** Fetches everything after the window (or in the given gap), page by page. */
+  async function fetchForward(gap?: Gap) {
+    for (;;) {
+      if (closed) return
+      const after = log.lastSeq
+      const before = gap ? gap.to + 1 : undefined
+      if (before !== undefined && after + 1 >= before) return
+      const page = await api.fetchEvents(runId, { after, ...(before !== undefined ? { before } : {}), limit: MAX_PAGE })
+      applyEvents(page)
+      if (page.length < MAX_PAGE || log.lastSeq === after) return
+    }
+  }
+
+  async function loadTail() {
+    const tail: EventRow[] = []
+    let before: number | undefined
+    while (tail.length < tailSize) {
+      const limit = Math.min(MAX_PAGE, tailSize - tail.length)
+      const page = await api.fetchEvents(runId, { ...(before !== undefined ? { before } : {}), limit })
+      tail.push(...page)
+      if (page.length < limit) break
+      before = Math.min(...page.map((event) => event.seq))
+    }
+    if (closed || log.firstSeq !== null) return
+    const first = tail.length > 0 ? Math.min(...tail.map((event) => event.seq)) : 1
+    const anchored = anchorLog(log, first)
+    log = anchored.log
+    applyEvents(tail)
+    changed()
+  }
+
+  let syncing: Promise<void> | null = null
+  let syncAgain = false
+
+  /** The REST half of the stream: run, artifacts, tail (once), then everything after the window. */
+  function sync(): Promise<void> {
+    if (syncing) {
+      syncAgain = true
+      return syncing
+    }
+    if (syncTimer !== undefined) {
+      clearTimeout(syncTimer)
+      syncTimer = undefined
+    }
+    syncing = (async () => {
+      let failed = false
+      do {
+        syncAgain = false
+        failed = false
+        try {
+          const [row, rows] = await Promise.all([api.getRun(runId), api.listArtifacts(runId)])
+          if (closed) return
+          if (!row) {
+            setError(`Run ${runId} was not found: it was deleted, or it belongs to someone else.`)
+            return
+          }
+          applyRun(row)
+          applyArtifacts(rows)
+          if (log.firstSeq === null) await loadTail()
+          await fetchForward()
+          setError(null)
+        } catch (e) {
+          failed = true
+          setError((e as Error).message)
+        }
+      } while (syncAgain && !closed)
+      // Retry a failed sync; poll while the channel is down so the run keeps moving on screen.
+      if (failed || live !== 'live') scheduleSync()
+    })().finally(() => {
+      syncing = null
+    })
+    return syncing
+  }
+
+  let syncTimer: ReturnType<typeof setTimeout> | undefined
+  function scheduleSync() {
+    if (closed || syncTimer !== undefined) return
+    syncTimer = setTimeout(() => {
+      syncTimer = undefined
+      void sync()
+    }, pollMs)
+  }
+
+  function setError(message: string | null) {
+    if (error === message) return
+    error = message
+    changed()
+  }
+
+  // A gap that is still open after a short grace period is fetched over REST.
+  let gapTimer: ReturnType<typeof setTimeout> | undefined
+  let gapAttempts = 0
+  function scheduleGapCheck() {
+    if (closed || gapTimer !== undefined) return
+    const delay = gapAttempts === 0 ? gapGraceMs : Math.min(pollMs * gapAttempts, 10_000)
+    gapTimer = setTimeout(async () => {
+      gapTimer = undefined
+      const gap = gapOf(log) ?? (run ? missingTail(log, run.last_seq) : null)
+      if (!gap || closed) {
+        gapAttempts = 0
+        return
+      }
+      try {
+        await fetchForward(gapOf(log) ?? undefined)
+      } catch (e) {
+        setError((e as Error).message)
+      }
+      const still = gapOf(log) ?? (run ? missingTail(log, run.last_seq) : null)
+      if (still) {
+        gapAttempts++
+        scheduleGapCheck()
+      } else {
+        gapAttempts = 0
+      }
+    }, delay)
+  }
+
+  // ---- realtime --------------------------------------------------------------------------
+
+  let channel: RealtimeChannel | null = null
+  const stream = ++streams
+
+  function subscribe() {
+    const name = `run-stream-${runId}-${stream}-${Date.now().toString(36)}`
+    const made = client.channel(name)
+      .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${runId}` },
+        (payload) => queueLiveEvent(withIsoTimes(payload.new as EventRow, EVENT_TIMES)))
+      .on('postgres_changes', { event: 'UPDATE', schema: 'ops', table: 'runs', filter: `id=eq.${runId}` },
+        (payload) => applyRun(withIsoTimes(payload.new as RunRow, RUN_TIMES)))
+      .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'artifacts', filter: `run_id=eq.${runId}` },
+        (payload) => applyArtifacts([withIsoTimes(payload.new as ArtifactRow, ARTIFACT_TIMES)]))
+    channel = made
+    made.subscribe((status) => {
+      if (closed || channel !== made) return
+      if (status === 'SUBSCRIBED') {
+        setLive('live')
+        void sync()
+      } else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
+        // realtime-js rejoins by itself; meanwhile REST keeps the view moving.
+        setLive('reconnecting')
+        scheduleSync()
+      } else if (status === 'CLOSED') {
+        // The server closed the channel (e.g. the session expired): join again on a new one.
+        setLive('reconnecting')
+        scheduleSync()
+        void client.removeChannel(made).catch(() => {})
+        channel = null
+        setTimeout(() => {
+          if (!closed && channel === null) subscribe()
+        }, pollMs)
+      }
+    })
+  }
+
+  function setLive(next: RunStreamState['live']) {
+    if (live === next) return
+    live = next
+    changed()
+  }
+
+  subscribe()
+  // If realtime cannot be reached at all, the run still shows (from REST) after a while.
+  scheduleSync()
+
+  return {
+    get state() {
+      return current()
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      listener(current())
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    async loadOlder() {
+      if (closed || loadingOlder || !hasOlder(log)) return
+      loadingOlder = true
+      changed()
+      try {
+        const page = await api.fetchEvents(runId, { before: log.firstSeq!, limit: pageSize })
+        if (!closed) log = prependOlder(log, page).log
+        setError(null)
+      } catch (e) {
+        setError((e as Error).message)
+      } finally {
+        loadingOlder = false
+        changed()
+      }
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      for (const timer of [batchTimer, gapTimer, syncTimer]) if (timer !== undefined) clearTimeout(timer)
+      const made = channel
+      channel = null
+      if (made) await client.removeChannel(made).catch(() => {})
+      live = 'closed'
+      changed()
+    },
+  }
+}
+
+function byCreation(a: ArtifactRow, b: ArtifactRow): number {
+  const at = micros(a.created_at)
+  const bt = micros(b.created_at)
+  return at !== bt ? at - bt : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}
+
+/** True when `incoming` is an older version of the run than `current` (REST and realtime race). */
+function isOlderRow(incoming: RunRow, current: RunRow): boolean {
+  const a = micros(incoming.updated_at)
+  const b = micros(current.updated_at)
+  if (a !== b) return a < b
+  return (incoming.last_seq ?? 0) < (current.last_seq ?? 0)
+}
+
+/** Columns a realtime UPDATE left out (e.g. unchanged large values) keep their known value. */
+function definedFields(row: RunRow): Partial<RunRow> {
+  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== undefined)) as Partial<RunRow>
+}
+
+const EVENT_TIMES = ['ts'] as const
+const ARTIFACT_TIMES = ['created_at'] as const
+const RUN_TIMES = ['created_at', 'updated_at', 'started_at', 'finished_at', 'lease_expires_at'] as const
+
+/**
+ * Realtime may spell timestamps as Postgres prints them ("2025-01-03 10:00:00.123456+00"), REST
+ * as JSON does ("2025-01-03T10:00:00.123456+00:00"); rows leave the stream in the REST form, so
+ * `new Date(value)` works on every one of them.
+ */
+export function isoTimestamp(value: string): string {
+  const match = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)([+-]\d\d)(?::?(\d\d))?$/.exec(value)
+  return match ? `${match[1]}T${match[2]}${match[3]}:${match[4] ?? '00'}` : value
+}
+
+function withIsoTimes<T extends object>(row: T, fields: readonly string[]): T {
+  const copy = { ...row } as Record<string, unknown>
+  for (const field of fields) if (typeof copy[field] === 'string') copy[field] = isoTimestamp(copy[field] as string)
+  return copy as T
+}
+
+/**
+ * A timestamptz as microseconds since the epoch. REST and realtime spell timestamps differently
+ * ("2025-01-03T10:00:00.123456+00:00" / "2025-01-03 10:00:00.123456+00"); both parse the same.
+ */
+export function micros(timestamp: string | null | undefined): number {
+  if (!timestamp) return -Infinity
+  const match = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d(?::?\d\d)?)?$/.exec(timestamp.trim())
+  if (!match) {
+    const ms = Date.parse(timestamp)
+    return Number.isNaN(ms) ? -Infinity : ms * 1000
+  }
+  const [, date, time, fraction = '', zone = 'Z'] = match
+  const offset = zone === 'Z' ? 'Z' : zone.length === 3 ? `${zone}:00` : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`
+  const seconds = Date.parse(`${date}T${time}${offset}`)
+  if (Number.isNaN(seconds)) return -Infinity
+  return seconds * 1000 + Number((fraction + '000000').slice(0, 6))
+}

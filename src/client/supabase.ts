@@ -1,0 +1,40 @@
+/**
+ * The plugin's supabase-js client: schema `ops`, the session kept by the given storage (in the
+ * plugin: figma.clientStorage through the main thread), refreshed automatically, and never read
+ * from the URL (the iframe has no meaningful URL).
+ */
+import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import type { Settings } from './types.ts'
+
+export type OpsClient = SupabaseClient<any, 'ops', 'ops'>
+
+/** What supabase-js needs from a session store; each method may return a promise. */
+export interface SessionStorage {
+  getItem(key: string): string | null | Promise<string | null>
+  setItem(key: string, value: string): void | Promise<void>
+  removeItem(key: string): void | Promise<void>
+}
+
+export interface OpsClientOptions {
+  /** A WebSocket class for realtime where there is no global one (Node 20: the `ws` package). */
+  realtimeTransport?: unknown
+  /** Where the session is kept in the storage (default: supabase-js's sb-<host>-auth-token). */
+  storageKey?: string
+  /** Replaces the global fetch (tests). */
+  fetch?: typeof fetch
+}
+
+export function createOpsClient(settings: Settings, storage: SessionStorage, options: OpsClientOptions = {}): OpsClient {
+  return createClient<any, 'ops'>(settings.supabaseUrl, settings.anonKey, {
+    db: { schema: 'ops' },
+    auth: {
+      storage,
+      persistSession: true,
+      autoRefreshToken: true,
+      detectSessionInUrl: false,
+      ...(options.storageKey ? { storageKey: options.storageKey } : {}),
+    },
+    ...(options.realtimeTransport ? { realtime: { transport: options.realtimeTransport as never } } : {}),
+    ...(options.fetch ? { global: { fetch: options.fetch } } : {}),
+  })
+}

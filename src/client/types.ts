@@ -1,0 +1,230 @@
+/**
+ * The plugin's data shapes and the client layer's contract (src/client implements it; the UI
+ * and the widget's iframe consume it). Rows mirror supabase/migrations/20250103000000_ops_schema.sql.
+ */
+import type { Plan } from '../../supabase/functions/_shared/runbook/index.ts'
+
+export type RunStatus = 'queued' | 'running' | 'waiting_approval' | 'success' | 'error' | 'canceled'
+export type EventLevel = 'debug' | 'info' | 'warn' | 'error'
+export type Phase = 'validate' | 'preflight' | 'execute' | 'verify' | 'summarize'
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['success', 'error', 'canceled']
+
+export interface StepResultRow {
+  status: 'running' | 'succeeded' | 'failed' | 'skipped'
+  starts?: number
+  attempts?: number
+  started_at?: string
+  finished_at?: string
+  duration_ms?: number
+  dry_run?: boolean
+  dry_run_reason?: string
+  reason?: string
+  decision?: 'approved' | 'rejected'
+  [key: string]: unknown
+}
+
+export interface RunRow {
+  id: string
+  created_at: string
+  updated_at: string
+  created_by: string
+  template_slug: string | null
+  kind: string
+  env: string
+  title: string
+  intent: string | null
+  inputs: Record<string, unknown>
+  plan: Plan | null
+  dry_run: boolean
+  status: RunStatus
+  cancel_requested: boolean
+  attempt: number
+  claimed_by: string | null
+  lease_expires_at: string | null
+  started_at: string | null
+  finished_at: string | null
+  summary: string | null
+  error: string | null
+  last_seq: number
+  current_step: string | null
+  step_results: Record<string, StepResultRow>
+}
+
+export interface EventRow {
+  id: number
+  run_id: string
+  seq: number
+  ts: string
+  level: EventLevel
+  source: string
+  phase: Phase | null
+  step_id: string | null
+  message: string
+  data: Record<string, unknown> | null
+}
+
+export interface ArtifactRow {
+  id: string
+  run_id: string
+  created_at: string
+  key: string
+  step_id: string | null
+  kind: 'link' | 'diff' | 'file'
+  title: string
+  url: string | null
+  content: string | null
+  mime: string | null
+  size: number | null
+}
+
+export interface TemplateRow {
+  id: string
+  slug: string
+  kind: string
+  title: string
+  description: string
+  template_yaml: string
+  updated_at: string
+}
+
+export interface SpecDocRow {
+  id: string
+  slug: string
+  title: string
+  content: string
+  version: number
+  updated_at: string
+  updated_by: string | null
+}
+
+export interface SpecRevisionRow {
+  id: number
+  doc_id: string
+  version: number
+  title: string
+  content: string
+  saved_at: string
+  saved_by: string | null
+}
+
+/** Where the plugin finds its Supabase project; defaults come from build-time configuration. */
+export interface Settings {
+  supabaseUrl: string
+  anonKey: string
+}
+
+/** The Figma user, when the plugin has the currentuser permission (null in the widget iframe). */
+export interface FigmaUser {
+  id: string | null
+  name: string
+  photoUrl: string | null
+}
+
+/** What the main thread hands the UI when it opens (showUI's data). */
+export interface UiBootData {
+  editorType: 'figma' | 'figjam'
+  settings: Settings
+  user: FigmaUser | null
+  /** Set when the plugin was relaunched from a run card on the canvas. */
+  openRunId: string | null
+}
+
+/** What a canvas run card shows (main thread draws it). */
+export interface RunCardData {
+  runId: string
+  title: string
+  env: string
+  status: RunStatus
+  templateSlug: string | null
+  startedAt: string | null
+  finishedAt: string | null
+  summary: string | null
+}
+
+export interface RunFilters {
+  status?: RunStatus[]
+  env?: string
+  templateSlug?: string
+  limit?: number
+}
+
+export interface NewRun {
+  templateSlug: string
+  kind: string
+  env: string
+  title: string
+  intent?: string
+  inputs: Record<string, unknown>
+  dryRun?: boolean
+}
+
+export interface StartRunOptions {
+  onCreated?: (run: RunRow) => void | Promise<void>
+}
+
+/** A conflict on save: both texts, so the editor can show them side by side. */
+export interface SpecSaveConflict {
+  kind: 'conflict'
+  message: string
+  mine: string
+  theirs: SpecDocRow
+}
+
+/** The ops schema through supabase-js (RLS decides what each call may do). */
+export interface OpsApi {
+  listTemplates(): Promise<TemplateRow[]>
+  listRuns(filters?: RunFilters): Promise<RunRow[]>
+  getRun(runId: string): Promise<RunRow | null>
+  /**
+   * Inserts the run as the signed-in user, then invokes ops-executor for it. `onCreated` runs
+   * between the two (e.g. open the run's stream first, so no event is missed live). When the
+   * invoke fails, the error (an OpsApiError) carries the created, still queued run as `run`.
+   */
+  startRun(run: NewRun, options?: StartRunOptions): Promise<RunRow>
+  /** Starts a new run with the same template, env and inputs. */
+  rerun(run: RunRow): Promise<RunRow>
+  cancelRun(runId: string): Promise<RunRow>
+  decideApproval(runId: string, approve: boolean, comment?: string): Promise<RunRow>
+  listArtifacts(runId: string): Promise<ArtifactRow[]>
+  /**
+   * Events by seq: `after` (exclusive) ascending, or `before` (exclusive) descending for older pages.
+   * Both: the range between them, ascending. Neither: the newest events, descending (the tail).
+   * `limit` defaults to and is capped at 1000 (Supabase's default max rows).
+   */
+  fetchEvents(runId: string, range: { after?: number; before?: number; limit?: number }): Promise<EventRow[]>
+  listSpecDocs(): Promise<SpecDocRow[]>
+  saveSpecDoc(doc: SpecDocRow, content: string): Promise<SpecDocRow | SpecSaveConflict>
+  listRevisions(docId: string): Promise<SpecRevisionRow[]>
+}
+
+/** What the log viewer renders; RunStream keeps it current. */
+export interface RunStreamState {
+  run: RunRow | null
+  /** Events in seq order with no gaps: a contiguous window [firstSeq, lastSeq]. */
+  events: EventRow[]
+  artifacts: ArtifactRow[]
+  /** Older events exist before events[0] (scroll up to load them). */
+  hasOlder: boolean
+  loadingOlder: boolean
+  /** Realtime subscription state. */
+  live: 'connecting' | 'live' | 'reconnecting' | 'closed'
+  error: string | null
+}
+
+export interface RunStreamHandle {
+  readonly state: RunStreamState
+  subscribe(listener: (state: RunStreamState) => void): () => void
+  loadOlder(): Promise<void>
+  close(): Promise<void>
+}
+
+/** Whether the Supabase project is reachable (connection.ts); `reason` is the red banner's text. */
+export interface ConnectionState {
+  status: 'checking' | 'ok' | 'down'
+  /** What is wrong and what to do, when status is 'down'. */
+  reason: string | null
+  /** Which part failed: REST/Auth or the realtime socket. */
+  failed: 'rest' | 'realtime' | null
+  checkedAt: number | null
+}

@@ -1,0 +1,22 @@
+/** Reporting failures of the main thread to the UI (MAIN_ERROR), since Figma only logs them. */
+import { emit } from '@create-figma-plugin/utilities'
+import type { MainErrorHandler } from '../messages.ts'
+
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message
+  if (typeof error === 'string') return error
+  try {
+    return JSON.stringify(error)
+  } catch {
+    return String(error)
+  }
+}
+
+export function reportError(message: string): void {
+  try {
+    emit<MainErrorHandler>('MAIN_ERROR', message)
+  } catch (error) {
+    // The UI is gone (plugin closing): the console is all that is left.
+    console.error(`[ops-control-room] ${message} (${messageOf(error)})`)
+  }
+}

@@ -1,0 +1,31 @@
+/** What figma.notify says when a run the user is watching finishes. */
+import type { RunFinishedHandler } from '../messages.ts'
+import type { RunCardData } from '../client/types.ts'
+import { handle } from './dispatch.ts'
+import { cardProblem, updateRunCards } from './run-card.ts'
+
+export function runFinishedMessage(card: RunCardData): string {
+  const title = card.title.length > 80 ? `${card.title.slice(0, 79)}…` : card.title
+  const where = card.env ? ` in ${card.env}` : ''
+  switch (card.status) {
+    case 'success':
+      return `✓ “${title}” succeeded${where}`
+    case 'error':
+      return `✕ “${title}” failed${where}`
+    case 'canceled':
+      return `“${title}” was canceled${where}`
+    case 'waiting_approval':
+      return `“${title}” is waiting for your approval${where}`
+    default:
+      return `“${title}” is ${card.status}${where}`
+  }
+}
+
+export function serveRunFinished(): void {
+  handle<RunFinishedHandler>('RUN_FINISHED', 'Could not announce the finished run', async (card) => {
+    const problem = cardProblem(card)
+    if (problem) throw new Error(problem)
+    figma.notify(runFinishedMessage(card), { error: card.status === 'error', timeout: 6000 })
+    await updateRunCards(card)
+  })
+}

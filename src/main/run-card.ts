@@ -1,0 +1,246 @@
+/**
+ * Run summary cards on the canvas. A card is an auto-layout frame (frames and text exist in both
+ * Figma and FigJam) with the run's status colour, title, environment, start and finish times and
+ * summary. It carries the run id in plugin data and relaunch data for the "Open run" button, which
+ * reopens the plugin on that run. The document keeps an index run id → card node ids, so a
+ * finished run can update its cards wherever they are (getNodeByIdAsync loads their pages).
+ */
+import type { RunCardData, RunStatus } from '../client/types.ts'
+import { OPEN_RUN_COMMAND, PLUGIN_DATA } from './config.ts'
+
+export const CARD_WIDTH = 320
+
+const REGULAR: FontName = { family: 'Inter', style: 'Regular' }
+const BOLD: FontName = { family: 'Inter', style: 'Bold' }
+
+const hex = (value: string): RGB => ({
+  r: parseInt(value.slice(1, 3), 16) / 255,
+  g: parseInt(value.slice(3, 5), 16) / 255,
+  b: parseInt(value.slice(5, 7), 16) / 255,
+})
+
+export const STATUS_STYLE: Record<RunStatus, { label: string; color: string }> = {
+  queued: { label: 'Queued', color: '#8C8C8C' },
+  running: { label: 'Running', color: '#0D99FF' },
+  waiting_approval: { label: 'Waiting for approval', color: '#FFA629' },
+  success: { label: 'Succeeded', color: '#14AE5C' },
+  error: { label: 'Failed', color: '#F24822' },
+  canceled: { label: 'Canceled', color: '#6B6B6B' },
+}
+
+const TEXT = hex('#1E1E1E')
+const MUTED = hex('#6B6B6B')
+
+export function isRunCardData(value: unknown): value is RunCardData {
+  if (!value || typeof value !== 'object') return false
+  const card = value as Record<string, unknown>
+  const optionalString = (key: string) => card[key] === null || card[key] === undefined || typeof card[key] === 'string'
+  return typeof card.runId === 'string' && card.runId !== '' &&
+    typeof card.title === 'string' && typeof card.env === 'string' &&
+    typeof card.status === 'string' && card.status in STATUS_STYLE &&
+    optionalString('templateSlug') && optionalString('startedAt') && optionalString('finishedAt') && optionalString('summary')
+}
+
+export function cardProblem(value: unknown): string | null {
+  return isRunCardData(value)
+    ? null
+    : 'a run card needs runId, title, env, a status (queued, running, waiting_approval, success, error or canceled) and optional templateSlug, startedAt, finishedAt and summary'
+}
+
+/** "2025-01-03 14:05 UTC" (the main thread has no reliable Intl). */
+export function formatTime(iso: string | null): string | null {
+  if (!iso) return null
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return null
+  const pad = (n: number) => (n < 10 ? `0${n}` : String(n))
+  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}
+
+/** The texts a card shows, top to bottom (also what tests and the preview read back). */
+export function cardTexts(card: RunCardData): { status: string; env: string; title: string; times: string; summary: string | null; footer: string } {
+  const started = formatTime(card.startedAt)
+  let finished = formatTime(card.finishedAt)
+  // Same day: the finish time alone is enough.
+  if (started && finished && started.slice(0, 10) === finished.slice(0, 10)) finished = finished.slice(11)
+  const times = started
+    ? `Started ${started}${finished ? ` · Finished ${finished}` : ''}`
+    : finished ? `Finished ${finished}` : 'Not started yet'
+  return {
+    status: STATUS_STYLE[card.status].label,
+    env: card.env,
+    title: truncate(card.title || 'Untitled run', 200),
+    times,
+    summary: card.summary ? truncate(card.summary, 280) : null,
+    footer: `${card.templateSlug ?? 'run'} · ${card.runId.slice(0, 8)}`,
+  }
+}
+
+export function relaunchDescription(card: RunCardData): string {
+  return truncate(`${card.title} (${card.env}) · ${STATUS_STYLE[card.status].label}`, 300)
+}
+
+async function loadFonts(): Promise<void> {
+  await Promise.all([figma.loadFontAsync(REGULAR), figma.loadFontAsync(BOLD)])
+}
+
+function text(characters: string, font: FontName, size: number, color: RGB, name: string): TextNode {
+  const node = figma.createText()
+  node.name = name
+  node.fontName = font
+  node.fontSize = size
+  node.characters = characters
+  node.fills = [{ type: 'SOLID', color }]
+  return node
+}
+
+function row(name: string): FrameNode {
+  const frame = figma.createFrame()
+  frame.name = name
+  frame.layoutMode = 'HORIZONTAL'
+  frame.primaryAxisSizingMode = 'AUTO'
+  frame.counterAxisSizingMode = 'AUTO'
+  frame.counterAxisAlignItems = 'CENTER'
+  frame.itemSpacing = 8
+  frame.fills = []
+  return frame
+}
+
+/** Fills `frame` with the card's content (replacing what was there). Fonts must be loaded. */
+function drawCard(frame: FrameNode, card: RunCardData): void {
+  for (const child of [...frame.children]) child.remove()
+  const texts = cardTexts(card)
+  const color = hex(STATUS_STYLE[card.status].color)
+
+  frame.name = `Run · ${texts.title}`
+  // Width first (a hugging frame with no children is 0 high, and resize refuses 0).
+  frame.resize(CARD_WIDTH, Math.max(1, frame.height))
+  frame.layoutMode = 'VERTICAL'
+  frame.primaryAxisSizingMode = 'AUTO'
+  frame.counterAxisSizingMode = 'FIXED'
+  frame.itemSpacing = 8
+  frame.paddingTop = frame.paddingBottom = 16
+  frame.paddingLeft = frame.paddingRight = 16
+  frame.cornerRadius = 12
+  frame.fills = [{ type: 'SOLID', color: { r: 1, g: 1, b: 1 } }]
+  frame.strokes = [{ type: 'SOLID', color }]
+  frame.strokeWeight = 2
+
+  const header = row('Header')
+  const pill = row('Status')
+  pill.paddingLeft = pill.paddingRight = 8
+  pill.paddingTop = pill.paddingBottom = 3
+  pill.cornerRadius = 10
+  pill.fills = [{ type: 'SOLID', color }]
+  pill.appendChild(text(texts.status, BOLD, 11, { r: 1, g: 1, b: 1 }, 'Status label'))
+  header.appendChild(pill)
+  header.appendChild(text(texts.env, REGULAR, 11, MUTED, 'Environment'))
+  frame.appendChild(header)
+
+  const title = text(texts.title, BOLD, 16, TEXT, 'Title')
+  frame.appendChild(title)
+  title.layoutAlign = 'STRETCH'
+  title.textAutoResize = 'HEIGHT'
+
+  frame.appendChild(text(texts.times, REGULAR, 11, MUTED, 'Times'))
+  if (texts.summary) {
+    const summary = text(texts.summary, REGULAR, 12, TEXT, 'Summary')
+    frame.appendChild(summary)
+    summary.layoutAlign = 'STRETCH'
+    summary.textAutoResize = 'HEIGHT'
+  }
+  frame.appendChild(text(texts.footer, REGULAR, 10, MUTED, 'Footer'))
+
+  frame.setPluginData(PLUGIN_DATA.runId, card.runId)
+  frame.setPluginData(PLUGIN_DATA.card, JSON.stringify(card))
+  frame.setRelaunchData({ [OPEN_RUN_COMMAND]: relaunchDescription(card) })
+}
+
+/** Drops a new card for the run at the centre of the viewport, selects it, and returns it. */
+export async function addRunCard(card: RunCardData): Promise<FrameNode> {
+  await loadFonts()
+  const frame = figma.createFrame()
+  drawCard(frame, card)
+  const page = figma.currentPage
+  page.appendChild(frame)
+  const center = figma.viewport.center
+  let x = Math.round(center.x - frame.width / 2)
+  let y = Math.round(center.y - frame.height / 2)
+  // Cards dropped one after another fan out instead of hiding each other.
+  const taken = (px: number, py: number) => page.children.some((node) => node !== frame && node.x === px && node.y === py)
+  for (let i = 0; i < 50 && taken(x, y); i++) {
+    x += 24
+    y += 24
+  }
+  frame.x = x
+  frame.y = y
+  page.selection = [frame]
+  await rememberCard(card.runId, frame.id)
+  return frame
+}
+
+/** Redraws every known card of the run (e.g. when it finished). Returns how many were updated. */
+export async function updateRunCards(card: RunCardData): Promise<number> {
+  const index = readIndex()
+  const ids = index[card.runId] ?? []
+  if (ids.length === 0) return 0
+  await loadFonts()
+  const alive: string[] = []
+  for (const id of ids) {
+    const node = await figma.getNodeByIdAsync(id)
+    if (!node || node.removed || node.type !== 'FRAME' || node.getPluginData(PLUGIN_DATA.runId) !== card.runId) continue
+    drawCard(node, card)
+    alive.push(id)
+  }
+  writeIndex({ ...index, [card.runId]: alive })
+  return alive.length
+}
+
+/** The run id of a card among the given nodes (a card, or anything inside one). */
+export function runIdOf(nodes: readonly BaseNode[]): string | null {
+  for (const start of nodes) {
+    for (let node: BaseNode | null = start; node && node.type !== 'PAGE' && node.type !== 'DOCUMENT'; node = node.parent) {
+      const runId = node.getPluginData(PLUGIN_DATA.runId)
+      if (runId) return runId
+    }
+  }
+  return null
+}
+
+// ---- the document's card index ---------------------------------------------------------------
+
+/** Runs remembered in the index; older ones are dropped (their cards still relaunch). */
+const MAX_INDEXED_RUNS = 300
+
+type CardIndex = Record<string, string[]>
+
+function readIndex(): CardIndex {
+  const raw = figma.root.getPluginData(PLUGIN_DATA.cardIndex)
+  if (!raw) return {}
+  try {
+    const parsed: unknown = JSON.parse(raw)
+    return parsed && typeof parsed === 'object' ? (parsed as CardIndex) : {}
+  } catch {
+    return {}
+  }
+}
+
+function writeIndex(index: CardIndex): void {
+  const entries = Object.keys(index).filter((runId) => index[runId].length > 0)
+  const kept = entries.slice(Math.max(0, entries.length - MAX_INDEXED_RUNS))
+  const next: CardIndex = {}
+  for (const runId of kept) next[runId] = index[runId]
+  figma.root.setPluginData(PLUGIN_DATA.cardIndex, JSON.stringify(next))
+}
+
+async function rememberCard(runId: string, nodeId: string): Promise<void> {
+  const index = readIndex()
+  const ids = (index[runId] ?? []).filter((id) => id !== nodeId)
+  delete index[runId] // re-insert last: the most recent runs are kept when the index is trimmed
+  index[runId] = [...ids, nodeId]
+  writeIndex(index)
+}

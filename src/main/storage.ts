@@ -1,0 +1,70 @@
+/**
+ * The UI's session storage (supabase-js auth.storage) kept in figma.clientStorage: answers
+ * STORAGE_GET / STORAGE_SET / STORAGE_REMOVE with STORAGE_RESULT under the same request id.
+ * Keys are namespaced so the UI can only reach its own entries; values are strings.
+ */
+import { emit } from '@create-figma-plugin/utilities'
+import type {
+  StorageGetHandler,
+  StorageRemoveHandler,
+  StorageResultHandler,
+  StorageSetHandler,
+} from '../messages.ts'
+import { STORAGE_KEYS } from './config.ts'
+import { handle } from './dispatch.ts'
+import { messageOf } from './errors.ts'
+
+/** One session is a few kB; clientStorage holds 5 MB for the whole plugin. */
+export const MAX_SESSION_VALUE_CHARS = 256 * 1024
+const MAX_KEY_CHARS = 200
+
+function checkRequest(requestId: unknown, key: unknown): string | null {
+  if (typeof requestId !== 'string' || requestId === '') return 'the request id must be a non-empty string'
+  if (typeof key !== 'string' || key === '' || key.length > MAX_KEY_CHARS) {
+    return `the storage key must be a string of 1 to ${MAX_KEY_CHARS} characters`
+  }
+  return null
+}
+
+function answer(requestId: string, value: string | null | undefined, error?: string) {
+  if (error === undefined) emit<StorageResultHandler>('STORAGE_RESULT', requestId, value)
+  else emit<StorageResultHandler>('STORAGE_RESULT', requestId, value, error)
+}
+
+async function respond(requestId: string, key: string, work: () => Promise<string | null | undefined>) {
+  const problem = checkRequest(requestId, key)
+  if (problem) {
+    if (typeof requestId === 'string' && requestId) answer(requestId, undefined, problem)
+    else throw new Error(problem)
+    return
+  }
+  try {
+    answer(requestId, await work())
+  } catch (error) {
+    answer(requestId, undefined, messageOf(error))
+  }
+}
+
+export function serveSessionStorage(): void {
+  handle<StorageGetHandler>('STORAGE_GET', 'Could not read the session', (requestId, key) =>
+    respond(requestId, key, async () => {
+      const value: unknown = await figma.clientStorage.getAsync(STORAGE_KEYS.session + key)
+      return typeof value === 'string' ? value : null
+    }))
+
+  handle<StorageSetHandler>('STORAGE_SET', 'Could not save the session', (requestId, key, value) =>
+    respond(requestId, key, async () => {
+      if (typeof value !== 'string') throw new Error(`the value for "${key}" must be a string, got ${typeof value}`)
+      if (value.length > MAX_SESSION_VALUE_CHARS) {
+        throw new Error(`the value for "${key}" has ${value.length} characters; at most ${MAX_SESSION_VALUE_CHARS} are kept`)
+      }
+      await figma.clientStorage.setAsync(STORAGE_KEYS.session + key, value)
+      return undefined
+    }))
+
+  handle<StorageRemoveHandler>('STORAGE_REMOVE', 'Could not remove the session', (requestId, key) =>
+    respond(requestId, key, async () => {
+      await figma.clientStorage.deleteAsync(STORAGE_KEYS.session + key)
+      return undefined
+    }))
+}

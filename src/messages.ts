@@ -1,0 +1,59 @@
+/**
+ * The typed messages between the plugin's main thread and its UI iframe (create-figma-plugin's
+ * emit/on). One module serves both sides; the browser preview's stand-in host speaks the same.
+ */
+import type { EventHandler } from '@create-figma-plugin/utilities'
+import type { RunCardData, Settings, UiBootData } from './client/types.ts'
+
+// ---- UI → main ------------------------------------------------------------------------------
+
+/** supabase-js `auth.storage` in the iframe (no localStorage there) goes to figma.clientStorage. */
+export interface StorageGetHandler extends EventHandler {
+  name: 'STORAGE_GET'
+  handler: (requestId: string, key: string) => void
+}
+export interface StorageSetHandler extends EventHandler {
+  name: 'STORAGE_SET'
+  handler: (requestId: string, key: string, value: string) => void
+}
+export interface StorageRemoveHandler extends EventHandler {
+  name: 'STORAGE_REMOVE'
+  handler: (requestId: string, key: string) => void
+}
+export interface SaveSettingsHandler extends EventHandler {
+  name: 'SAVE_SETTINGS'
+  handler: (settings: Settings) => void
+}
+/** Drops a run summary card on the canvas, with relaunch data that reopens the plugin on the run. */
+export interface AddRunCardHandler extends EventHandler {
+  name: 'ADD_RUN_CARD'
+  handler: (card: RunCardData) => void
+}
+/** A run the user is watching finished: the main thread shows figma.notify. */
+export interface RunFinishedHandler extends EventHandler {
+  name: 'RUN_FINISHED'
+  handler: (card: RunCardData) => void
+}
+export interface ResizeHandler extends EventHandler {
+  name: 'RESIZE'
+  handler: (width: number, height: number) => void
+}
+
+// ---- main → UI ------------------------------------------------------------------------------
+
+/** Answer to STORAGE_GET (value null when absent) or to SET/REMOVE (value undefined). */
+export interface StorageResultHandler extends EventHandler {
+  name: 'STORAGE_RESULT'
+  handler: (requestId: string, value: string | null | undefined, error?: string) => void
+}
+export interface CardAddedHandler extends EventHandler {
+  name: 'CARD_ADDED'
+  handler: (runId: string, nodeId: string) => void
+}
+/** The main thread could not do what was asked; `message` says what and why. */
+export interface MainErrorHandler extends EventHandler {
+  name: 'MAIN_ERROR'
+  handler: (message: string) => void
+}
+
+export type { RunCardData, Settings, UiBootData }

@@ -1,0 +1,109 @@
+/**
+ * The connection check behind the UI's red banner, against a local stack: reachable, nothing
+ * listening, a refused key, the ops schema not exposed, realtime refusing the socket; and the
+ * monitor recovering when the stack comes up.
+ */
+import { createServer as createHttpServer } from 'node:http'
+import { createServer } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { engines } from '../support/databases.ts'
+import { startTestStack, type TestStack } from '../support/stack.ts'
+import { signJwt } from '../../local/jwt.ts'
+import { checkConnection, createConnectionMonitor } from '../../src/client/connection.ts'
+import type { ConnectionState } from '../../src/client/types.ts'
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+describe.each(engines)('connection check on %s', (engine) => {
+  let stack: TestStack
+  beforeAll(async () => {
+    stack = await startTestStack(engine)
+  })
+  afterAll(async () => {
+    await stack.stop()
+  })
+
+  it('is ok when REST, auth and realtime answer', async () => {
+    const state = await checkConnection({ supabaseUrl: stack.url, anonKey: stack.anonKey }, { WebSocket })
+    expect(state).toMatchObject({ status: 'ok', reason: null, failed: null, checkedAt: expect.any(Number) })
+  })
+
+  it('says to start the local stack when nothing listens', async () => {
+    const port = await freePort()
+    const state = await checkConnection({ supabaseUrl: `http://127.0.0.1:${port}`, anonKey: stack.anonKey }, { WebSocket })
+    expect(state).toMatchObject({
+      status: 'down', failed: 'rest',
+      reason: `Cannot reach 127.0.0.1:${port}. Is the local stack running? Start it with npm start.`,
+    })
+  })
+
+  it('says the anon key was refused', async () => {
+    const forged = signJwt({ role: 'anon', exp: 1983812996 }, 'another-secret-that-is-at-least-32-characters')
+    const state = await checkConnection({ supabaseUrl: stack.url, anonKey: forged }, { WebSocket })
+    expect(state.status).toBe('down')
+    expect(state.reason).toMatch(/refused the anon key \(JWT signature does not match\)\. Paste the project’s anon key in Settings\.$/)
+  })
+
+  it('says when realtime cannot be reached while the HTTP API answers', async () => {
+    // An API that answers HTTP like the project but refuses every WebSocket upgrade.
+    const server = createHttpServer((req, res) => {
+      res.writeHead(req.url?.startsWith('/rest/') ? 401 : 200, { 'content-type': 'application/json' })
+      res.end(req.url?.startsWith('/rest/') ? '{"code":"42501","message":"permission denied"}' : '{}')
+    })
+    server.on('upgrade', (_req, socket) => socket.destroy())
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const port = (server.address() as { port: number }).port
+    try {
+      const state = await checkConnection({ supabaseUrl: `http://127.0.0.1:${port}`, anonKey: stack.anonKey }, { WebSocket })
+      expect(state).toMatchObject({
+        status: 'down', failed: 'realtime',
+        reason: `Live logs are unavailable: the realtime service at 127.0.0.1:${port} could not be reached. Runs still work; the log refreshes every few seconds until it is back.`,
+      })
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  it('says when the ops schema is not exposed', async () => {
+    const hidden = await startTestStack(engine, { configure: (config) => ({ ...config, schemas: ['public'] }) })
+    try {
+      const state = await checkConnection({ supabaseUrl: hidden.url, anonKey: hidden.anonKey }, { WebSocket })
+      expect(state).toMatchObject({ status: 'down', failed: 'rest' })
+      expect(state.reason).toContain('does not serve the ops schema. Add "ops" under Project Settings → API → Exposed schemas')
+    } finally {
+      await hidden.stop()
+    }
+  })
+
+  it('re-checks while down and recovers on retry once the stack is up', async () => {
+    const port = await freePort()
+    const monitor = createConnectionMonitor(
+      { supabaseUrl: `http://127.0.0.1:${port}`, anonKey: stack.anonKey },
+      { WebSocket, retryDelaysMs: [50], healthyIntervalMs: 0 },
+    )
+    const seen: ConnectionState['status'][] = []
+    monitor.subscribe((state) => seen.push(state.status))
+    const deadline = Date.now() + 10_000
+    while (monitor.state.status !== 'down' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+    expect(monitor.state.failed).toBe('rest')
+    const late = await startTestStack(engine, { port })
+    try {
+      const state = await monitor.retry()
+      expect(state.status).toBe('ok')
+      expect(monitor.state.status).toBe('ok')
+      expect(seen[0]).toBe('checking')
+      expect(seen).toContain('down')
+    } finally {
+      monitor.close()
+      await late.stop()
+    }
+  })
+})

@@ -1,0 +1,210 @@
+/**
+ * RunStream against a local stack with the real executor: a run's log arrives live while it runs
+ * and ends equal to the database; a realtime socket dropped mid-run (server side) changes
+ * nothing in the end; a log longer than the tail pages back to seq 1; nobody streams another
+ * user's run.
+ */
+import type { Duplex } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { engines } from '../support/databases.ts'
+import { startTestStack, type TestStack } from '../support/stack.ts'
+import { addTemplate, waitFor } from '../support/executor.ts'
+import { createOpsApi } from '../../src/client/api.ts'
+import { openRunStream } from '../../src/client/run-stream.ts'
+import { createOpsClient, type OpsClient } from '../../src/client/supabase.ts'
+import type { EventRow, NewRun, OpsApi, RunStreamHandle, RunStreamState } from '../../src/client/types.ts'
+
+const SLOW_TEMPLATE = `version: 1
+kind: deploy
+title: Slow rollout
+description: Waits between steps so that a test can watch it run.
+intents: [slow rollout]
+secrets:
+  - name: SUPABASE_URL
+    required: true
+steps:
+  - id: health
+    title: Health check
+    phase: preflight
+    kind: http
+    with:
+      method: GET
+      url: "\${{ secrets.SUPABASE_URL }}/auth/v1/health"
+      expect_status: 200
+      artifact: { kind: file, title: Health response }
+  - id: first-wait
+    title: First wait
+    kind: wait
+    with: { duration: 1s }
+  - id: second-wait
+    title: Second wait
+    kind: wait
+    with: { duration: 1s }
+  - id: third-wait
+    title: Third wait
+    kind: wait
+    with: { duration: 1s }
+`
+
+const slowRun: NewRun = { templateSlug: 'slow-rollout', kind: 'deploy', env: 'staging', title: 'Slow rollout', inputs: {} }
+
+const memory = () => {
+  const values = new Map<string, string>()
+  return {
+    getItem: (key: string) => values.get(key) ?? null,
+    setItem: (key: string, value: string) => void values.set(key, value),
+    removeItem: (key: string) => void values.delete(key),
+  }
+}
+
+/** What the database says about a run, to compare the stream's final state with. */
+async function databaseView(client: OpsClient, runId: string) {
+  const events = await client.from('run_events').select('*').eq('run_id', runId).order('seq')
+  const run = await client.from('runs').select('*').eq('id', runId).single()
+  const artifacts = await client.from('artifacts').select('*').eq('run_id', runId).order('created_at')
+  return { events: events.data as EventRow[], run: run.data, artifacts: artifacts.data as { id: string }[] }
+}
+
+const comparable = (events: readonly EventRow[]) =>
+  events.map(({ seq, level, source, phase, step_id, message, data, run_id, id }) => ({ seq, level, source, phase, step_id, message, data, run_id, id }))
+
+async function until(stream: RunStreamHandle, predicate: (state: RunStreamState) => boolean, what: string, ms = 30_000) {
+  return waitFor(() => (predicate(stream.state) ? stream.state : undefined), what, ms)
+}
+
+describe.each(engines)('RunStream on %s', (engine) => {
+  let stack: TestStack
+  let client: OpsClient
+  let api: OpsApi
+  let fetchEventsCalls = 0
+  const sockets = new Set<Duplex>()
+  const clients: OpsClient[] = []
+
+  async function signedIn() {
+    const made = createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, memory(), { realtimeTransport: WebSocket })
+    clients.push(made)
+    const { error } = await made.auth.signInAnonymously()
+    if (error) throw error
+    return made
+  }
+
+  beforeAll(async () => {
+    stack = await startTestStack(engine)
+    // Every realtime socket, so a test can cut them off on the server side.
+    stack.server.on('upgrade', (_req, socket: Duplex) => {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+    })
+    await addTemplate(stack, 'slow-rollout', SLOW_TEMPLATE)
+    client = await signedIn()
+    const plain = createOpsApi(client)
+    api = {
+      ...plain,
+      fetchEvents: (...args) => {
+        fetchEventsCalls++
+        return plain.fetchEvents(...args)
+      },
+    }
+  })
+  afterAll(async () => {
+    for (const made of clients) {
+      made.auth.stopAutoRefresh()
+      await made.removeAllChannels()
+      made.realtime.disconnect()
+    }
+    await stack.stop()
+  })
+
+  it('shows the run’s events live while it runs, and ends equal to the database', async () => {
+    let stream!: RunStreamHandle
+    const seen: { status: string | undefined; events: number; live: string }[] = []
+    const run = await api.startRun(slowRun, {
+      onCreated: (created) => {
+        stream = openRunStream(client, api, created.id)
+        stream.subscribe((state) => seen.push({ status: state.run?.status, events: state.events.length, live: state.live }))
+      },
+    })
+    const callsBefore = fetchEventsCalls
+    const done = await until(stream, (s) => s.run?.status === 'success' && s.events.length === s.run.last_seq, 'the run to succeed in the stream')
+    const db = await databaseView(client, run.id)
+
+    expect(done.events.map((e) => e.seq)).toEqual(db.events.map((_, i) => i + 1))
+    expect(comparable(done.events)).toEqual(comparable(db.events))
+    expect(done.run).toMatchObject({ id: run.id, status: 'success', last_seq: db.events.length, summary: db.run.summary })
+    expect(done.artifacts.map((a) => a.id)).toEqual(db.artifacts.map((a) => a.id))
+    expect(done.artifacts[0]).toMatchObject({ kind: 'file', title: 'Health response' })
+    expect(done).toMatchObject({ live: 'live', hasOlder: false, error: null })
+    // Lines appeared while the run was running, with the channel live, and nearly all of them
+    // came over realtime: a handful of REST reads for a few dozen lines.
+    const whileRunning = seen.filter((s) => s.status === 'running' && s.live === 'live').map((s) => s.events)
+    expect(new Set(whileRunning).size).toBeGreaterThan(3)
+    expect(fetchEventsCalls - callsBefore).toBeLessThan(done.events.length / 2)
+    await stream.close()
+  })
+
+  it('ends with the same log as the database when the realtime socket is cut mid-run', async () => {
+    let stream!: RunStreamHandle
+    const states: string[] = []
+    const run = await api.startRun({ ...slowRun, title: 'Cut socket' }, {
+      onCreated: (created) => {
+        stream = openRunStream(client, api, created.id)
+        stream.subscribe((state) => {
+          if (states[states.length - 1] !== state.live) states.push(state.live)
+        })
+      },
+    })
+    await until(stream, (s) => s.live === 'live' && s.events.some((e) => e.step_id === 'first-wait'), 'the first wait to start')
+    expect(sockets.size).toBeGreaterThan(0)
+    for (const socket of sockets) socket.destroy()
+
+    const done = await until(stream, (s) => s.run?.status === 'success' && s.events.length === s.run.last_seq && s.live === 'live', 'the run to finish after the cut')
+    const db = await databaseView(client, run.id)
+    expect(comparable(done.events)).toEqual(comparable(db.events))
+    expect(done.artifacts.map((a) => a.id)).toEqual(db.artifacts.map((a) => a.id))
+    expect(states).toEqual(['connecting', 'live', 'reconnecting', 'live'])
+    await stream.close()
+  })
+
+  it('loads the tail of a long log first and pages older lines back to seq 1', async () => {
+    const { data: row } = await client.from('runs').insert({ template_slug: 'slow-rollout', kind: 'deploy', env: 'staging', title: 'Long log' }).select('id').single()
+    const runId = row!.id as string
+    const service = stack.client(stack.serviceRoleKey)
+    await service.rpc('claim_run', { p_worker: 'long-log', p_run_id: runId })
+    for (let batch = 0; batch < 3; batch++) {
+      const events = Array.from({ length: batch < 2 ? 100 : 50 }, (_, i) => ({ message: `line ${batch * 100 + i + 1}` }))
+      const { error } = await service.rpc('append_run_events', { p_run_id: runId, p_worker: 'long-log', p_events: events })
+      expect(error).toBeNull()
+    }
+
+    const stream = openRunStream(client, api, runId, { tailSize: 100 })
+    let state = await until(stream, (s) => s.events.length === 100, 'the tail')
+    expect(state.events[0]).toMatchObject({ seq: 151, message: 'line 151' })
+    expect(state.events[99]).toMatchObject({ seq: 250, message: 'line 250' })
+    expect(state.hasOlder).toBe(true)
+
+    await stream.loadOlder()
+    expect(stream.state.events[0].seq).toBe(51)
+    await stream.loadOlder()
+    state = stream.state
+    expect(state.events.map((e) => e.seq)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1))
+    expect(state.hasOlder).toBe(false)
+
+    // New lines still arrive live after paging.
+    await service.rpc('append_run_events', { p_run_id: runId, p_worker: 'long-log', p_events: [{ message: 'line 251' }, { message: 'line 252' }] })
+    state = await until(stream, (s) => s.events.length === 252, 'the new lines')
+    expect(state.events.slice(-2).map((e) => e.message)).toEqual(['line 251', 'line 252'])
+    await stream.close()
+  })
+
+  it('does not stream another user’s run', async () => {
+    const run = await api.startRun({ ...slowRun, title: 'Private' })
+    const stranger = await signedIn()
+    const stream = openRunStream(stranger, createOpsApi(stranger), run.id)
+    const state = await until(stream, (s) => s.error !== null, 'the error')
+    expect(state.error).toBe(`Run ${run.id} was not found: it was deleted, or it belongs to someone else.`)
+    expect(state.events).toEqual([])
+    await stream.close()
+    await waitFor(async () => ((await api.getRun(run.id))?.status === 'success' ? true : undefined), 'the private run to finish')
+  })
+})

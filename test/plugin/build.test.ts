@@ -1,0 +1,116 @@
+/**
+ * `npm run build` as a new contributor runs it: it typechecks, writes manifest.json (generated,
+ * with the build-time Supabase origins and the dev domains), build/main.js, build/ui.js and the
+ * preview host, and the built main thread opens the built UI in the fake Figma.
+ */
+import { execFile } from 'node:child_process'
+import { readFile, stat } from 'node:fs/promises'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ANON_KEY } from '../../local/jwt.ts'
+import { createFakeFigma } from '../../local/preview/fake-figma.ts'
+import { pluginManifest } from './harness.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const run = promisify(execFile)
+
+describe('npm run build', () => {
+  let output = ''
+  beforeAll(async () => {
+    const env = { ...process.env, OPS_SUPABASE_URL: '', OPS_SUPABASE_ANON_KEY: '' }
+    try {
+      const result = await run('npm', ['run', 'build'], { cwd: root, env, maxBuffer: 32 * 1024 * 1024 })
+      output = result.stdout + result.stderr
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string; message: string }
+      throw new Error(`npm run build failed:\n${e.stdout ?? ''}${e.stderr ?? ''}\n${e.message}`)
+    }
+  }, 300_000)
+
+  it('writes the generated manifest with access, permissions, relaunch buttons and network domains', async () => {
+    expect(output).toMatch(/Typechecked in/)
+    const manifest = JSON.parse(await readFile(`${root}manifest.json`, 'utf8'))
+    expect(manifest).toMatchObject({
+      api: '1.0.0',
+      editorType: ['figma', 'figjam'],
+      id: 'ops-control-room',
+      name: 'Ops Control Room',
+      main: 'build/main.js',
+      ui: 'build/ui.js',
+      documentAccess: 'dynamic-page',
+      permissions: ['currentuser'],
+      relaunchButtons: [{ command: 'open-run', name: 'Open run' }],
+    })
+    expect(manifest.networkAccess).toEqual({
+      allowedDomains: ['http://localhost:54321', 'ws://localhost:54321'],
+      devAllowedDomains: ['http://localhost:54321', 'ws://localhost:54321', 'http://127.0.0.1:54321', 'ws://127.0.0.1:54321'],
+      reasoning: expect.stringContaining('Realtime'),
+    })
+  })
+
+  it('writes the bundles, with the build-time configuration inside', async () => {
+    for (const file of ['build/main.js', 'build/ui.js', 'build/preview/host.js']) {
+      expect((await stat(`${root}${file}`)).size).toBeGreaterThan(1000)
+    }
+    // The constants were replaced (an undefined one would survive as `typeof __OPS_…__`).
+    const ui = await readFile(`${root}build/ui.js`, 'utf8')
+    expect(/__OPS_SUPABASE_(URL|ANON_KEY)__/.test(ui)).toBe(false)
+    const main = await readFile(`${root}build/main.js`, 'utf8')
+    expect(main.includes(ANON_KEY) && main.includes('http://localhost:54321')).toBe(true)
+    // Nothing the main thread's runtime lacks.
+    expect(main.match(/__OPS_SUPABASE_(URL|ANON_KEY)__|structuredClone|Object\.hasOwn/g)).toBeNull()
+  })
+
+  it('runs the built main thread, which opens the built UI', async () => {
+    const [main, ui] = await Promise.all([readFile(`${root}build/main.js`, 'utf8'), readFile(`${root}build/ui.js`, 'utf8')])
+    const host = createFakeFigma({ manifest: pluginManifest() })
+    new Function('figma', '__html__', main)(host.figma, ui)
+    const deadline = Date.now() + 10_000
+    while (!host.ui && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(host.ui?.html).toContain('const __SHOW_UI_DATA__={"editorType":"figma","settings":{"supabaseUrl":"http://localhost:54321"')
+    expect(host.ui!.html.endsWith(`${ui}</script>`)).toBe(true)
+    expect(host.ui?.options).toMatchObject({ width: 480, height: 680, title: 'Ops Control Room' })
+  })
+})
+
+describe('build-time configuration', () => {
+  const load = async () => ({
+    env: await import(pathToFileURL(`${root}build-figma-plugin.env.js`).href),
+    manifest: (await import(pathToFileURL(`${root}build-figma-plugin.manifest.js`).href)).default,
+  })
+
+  it('allows the configured project over https and wss', async () => {
+    const { manifest } = await load()
+    const saved = process.env.OPS_SUPABASE_URL
+    process.env.OPS_SUPABASE_URL = 'https://abcdefghijklmnop.supabase.co/'
+    try {
+      const result = manifest({ name: 'x', networkAccess: { devAllowedDomains: ['http://localhost:54321'], reasoning: 'r' } })
+      expect(result.networkAccess).toEqual({
+        allowedDomains: ['https://abcdefghijklmnop.supabase.co', 'wss://abcdefghijklmnop.supabase.co'],
+        devAllowedDomains: ['http://localhost:54321'],
+        reasoning: 'r',
+      })
+    } finally {
+      if (saved === undefined) delete process.env.OPS_SUPABASE_URL
+      else process.env.OPS_SUPABASE_URL = saved
+    }
+  })
+
+  it('defaults to the local stack and its anon key, and refuses a bad URL with a clear message', async () => {
+    const { env } = await load()
+    expect(env.readBuildConfig({})).toEqual({
+      supabaseUrl: 'http://localhost:54321',
+      anonKey: ANON_KEY,
+      allowedDomains: ['http://localhost:54321', 'ws://localhost:54321'],
+    })
+    expect(env.defineBuildConstants({ OPS_SUPABASE_URL: 'https://p.supabase.co', OPS_SUPABASE_ANON_KEY: 'key' })).toEqual({
+      __OPS_SUPABASE_URL__: '"https://p.supabase.co"',
+      __OPS_SUPABASE_ANON_KEY__: '"key"',
+    })
+    expect(() => env.readBuildConfig({ OPS_SUPABASE_URL: 'p.supabase.co' }))
+      .toThrow('OPS_SUPABASE_URL must be a URL such as https://<project-ref>.supabase.co, got "p.supabase.co"')
+    expect(() => env.readBuildConfig({ OPS_SUPABASE_URL: 'https://p.supabase.co/rest/v1' }))
+      .toThrow('OPS_SUPABASE_URL must be the project\'s origin only (no path, query or credentials), got "https://p.supabase.co/rest/v1"')
+  })
+})

@@ -1,0 +1,138 @@
+/**
+ * Runs the plugin's main thread (src/main.ts, as the build bundles it) against the fake `figma`
+ * global, with the manifest that package.json's "figma-plugin" section produces, and plays the
+ * UI's side of the messages.
+ */
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import {
+  createFakeFigma,
+  memoryStorageBackend,
+  type ClientStorageBackend,
+  type FakeFigmaHost,
+  type FakeFigmaOptions,
+  type FakeManifest,
+} from '../../local/preview/fake-figma.ts'
+import type { StoragePort } from '../../src/client/storage.ts'
+
+/** The manifest fields build-figma-plugin derives from package.json (relaunchButtons become a list). */
+export function pluginManifest(): FakeManifest {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+  const config = pkg['figma-plugin']
+  return {
+    id: config.id,
+    name: config.name,
+    editorType: config.editorType,
+    permissions: config.permissions,
+    documentAccess: config.documentAccess,
+    relaunchButtons: Object.entries(config.relaunchButtons ?? {}).map(([command, button]) => ({
+      command,
+      name: (button as { name: string }).name,
+    })),
+  }
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+let bundle: Promise<string> | undefined
+
+/**
+ * src/main.ts bundled as build-figma-plugin bundles it (platform neutral, es2017), so every
+ * plugin run gets fresh module state, as every run in Figma does.
+ */
+export function mainBundle(): Promise<string> {
+  bundle ??= build({
+    stdin: { contents: "import main from './src/main.ts'; __started(main())", resolveDir: root, loader: 'ts' },
+    bundle: true,
+    write: false,
+    platform: 'neutral',
+    target: 'es2017',
+    format: 'iife',
+    logLevel: 'silent',
+  }).then((result) => result.outputFiles[0].text)
+  return bundle
+}
+
+export interface RunningPlugin {
+  host: FakeFigmaHost
+  storage: ClientStorageBackend
+  /** The UI side: emit a message to the main thread. */
+  emit(name: string, ...args: unknown[]): void
+  /** Main → UI messages with this name, as [name, ...args] arrays. */
+  received(name: string): unknown[][]
+  /** Waits until a main → UI message matches. */
+  waitFor(name: string, match?: (args: unknown[]) => boolean): Promise<unknown[]>
+  /** A StoragePort for src/client/storage.ts that goes through this main thread. */
+  storagePort(): StoragePort
+  stop(): void
+}
+
+export const UI_HTML = '<p>ui</p>'
+
+export async function startPlugin(options: FakeFigmaOptions & { storage?: ClientStorageBackend } = {}): Promise<RunningPlugin> {
+  const storage = options.storage ?? memoryStorageBackend()
+  const listeners = new Set<(message: unknown) => void>()
+  const host = createFakeFigma({
+    manifest: pluginManifest(),
+    onError: () => {},
+    ...options,
+    storage,
+    onUiMessage(message) {
+      options.onUiMessage?.(message)
+      for (const listener of [...listeners]) listener(message)
+    },
+  })
+  const code = await mainBundle()
+  let started: Promise<void> | undefined
+  new Function('figma', '__html__', '__started', code)(host.figma, UI_HTML, (promise: Promise<void>) => {
+    started = promise
+  })
+  await started
+
+  const received = (name: string) =>
+    host.uiMessages.filter((message): message is unknown[] => Array.isArray(message) && message[0] === name)
+
+  return {
+    host,
+    storage,
+    emit: (name, ...args) => host.sendToMain([name, ...args]),
+    received,
+    async waitFor(name, match = () => true) {
+      return poll(() => {
+        const found = received(name).find((message) => match(message.slice(1)))
+        if (!found && name !== 'MAIN_ERROR' && received('MAIN_ERROR').length > 0) {
+          throw new Error(`waiting for ${name}, the main thread reported: ${received('MAIN_ERROR').map((m) => m[1]).join('; ')}`)
+        }
+        return found
+      }, `a ${name} message`)
+    },
+    storagePort() {
+      return {
+        send: (message) => host.sendToMain(message),
+        onResult(listener) {
+          const onMessage = (message: unknown) => {
+            if (Array.isArray(message) && message[0] === 'STORAGE_RESULT') {
+              listener(message[1] as string, message[2] as string | null | undefined, message[3] as string | undefined)
+            }
+          }
+          listeners.add(onMessage)
+          return () => listeners.delete(onMessage)
+        },
+      }
+    },
+    stop() {
+      host.close()
+    },
+  }
+}
+
+/** Polls until `probe` returns a value (no timing is asserted; the limit is generous). */
+export async function poll<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The browser preview in Chromium: the page runs the plugin's main thread against the fake
+ * `figma`, shows the UI in a null-origin sandboxed iframe, exchanges messages the way Figma does,
+ * keeps clientStorage in the page, draws cards on its canvas, shows notifications, and relaunches
+ * the plugin on a card. The preview is served in-process with startPreview, from its own build
+ * (the real main thread and host, and a stand-in UI that records what it receives).
+ */
+import { existsSync } from 'node:fs'
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildPreviewHost } from '../../local/preview/build.ts'
+import { startPreview, type Preview } from '../../local/preview/server.ts'
+import { startTestStack, type TestStack } from '../support/stack.ts'
+import { pluginManifest } from './harness.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** A stand-in UI: it records the boot data and every message the host delivers. */
+const STAND_IN_UI = `
+  window.bootData = __SHOW_UI_DATA__;
+  window.received = [];
+  window.addEventListener('message', (event) => window.received.push(event.data));
+  document.getElementById('create-figma-plugin').textContent = 'Stand-in UI';
+`
+
+const card = {
+  runId: '0b7f4c1e-3a52-4c8e-9a61-2f0d5e6b7c8d', title: 'Deploy web to staging', env: 'staging', status: 'running',
+  templateSlug: 'deploy-web', startedAt: '2025-01-03T10:00:00.000Z', finishedAt: null, summary: null,
+}
+
+describe.skipIf(!existsSync(chromiumPath))('the plugin preview in Chromium', () => {
+  let out: string
+  let stack: TestStack
+  let preview: Preview
+  let browser: Browser
+  let page: Page
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'ops-preview-'))
+    await mkdir(join(out, 'build'), { recursive: true })
+    const main = await build({
+      stdin: { contents: "import main from './src/main.ts'; main()", resolveDir: root, loader: 'ts' },
+      bundle: true, write: false, platform: 'neutral', target: 'es2017', logLevel: 'silent',
+    })
+    await writeFile(join(out, 'build', 'main.js'), main.outputFiles[0].text)
+    await writeFile(join(out, 'build', 'ui.js'), STAND_IN_UI)
+    const manifest = pluginManifest()
+    await writeFile(join(out, 'manifest.json'), JSON.stringify({ ...manifest, main: 'build/main.js', ui: 'build/ui.js' }))
+    await buildPreviewHost(join(out, 'build', 'preview', 'host.js'))
+
+    stack = await startTestStack('pglite')
+    preview = await startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: 0, outputDir: out })
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] })
+    page = await browser.newPage()
+  }, 120_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await preview?.close()
+    await stack?.stop()
+    if (out) await rm(out, { recursive: true, force: true })
+  })
+
+  async function pluginFrame(): Promise<Frame> {
+    const handle = await page.waitForSelector('#window iframe')
+    const frame = await handle.contentFrame()
+    await frame!.waitForFunction(() => 'bootData' in window)
+    return frame!
+  }
+
+  const post = (frame: Frame, message: unknown[]) =>
+    frame.evaluate((m) => parent.postMessage({ pluginMessage: m }, '*'), message)
+
+  const waitForReceived = (frame: Frame, name: string) =>
+    frame.waitForFunction((n) => (window as unknown as { received: { pluginMessage: unknown[] }[] }).received
+      .find((data) => data.pluginMessage?.[0] === n), name).then((handle) => handle.jsonValue()) as Promise<{ pluginMessage: unknown[]; pluginId: string }>
+
+  it('serves the page, the plugin and a config pointing at the stack; the build outputs are all there', async () => {
+    expect(preview.missing).toEqual([])
+    expect(preview.url).toMatch(/^http:\/\/localhost:\d+$/)
+    const config = await (await fetch(`${preview.url}/config.json`)).json()
+    expect(config).toEqual({ supabaseUrl: stack.url, anonKey: stack.anonKey })
+    expect((await fetch(`${preview.url}/plugin/ui.js`)).status).toBe(200)
+    expect((await fetch(`${preview.url}/nope`)).status).toBe(404)
+  })
+
+  it('shows the UI in a null-origin sandboxed iframe, with the boot data and the stack’s settings', async () => {
+    await page.goto(preview.url)
+    const frame = await pluginFrame()
+    const iframe = await page.$('#window iframe')
+    expect(await iframe!.getAttribute('sandbox')).toBe('allow-scripts')
+    expect(await iframe!.getAttribute('srcdoc')).toContain('Stand-in UI')
+    expect(await frame.evaluate(() => origin)).toBe('null')
+    expect(await frame.evaluate(() => (window as unknown as { bootData: unknown }).bootData)).toEqual({
+      editorType: 'figma',
+      settings: { supabaseUrl: stack.url, anonKey: stack.anonKey },
+      user: { id: 'preview-user', name: 'Preview User', photoUrl: null },
+      openRunId: null,
+    })
+    expect(await frame.evaluate(() => document.body.className)).toBe('figma-light theme-figma')
+    expect(await frame.evaluate(() => getComputedStyle(document.body).getPropertyValue('--figma-color-bg').trim())).not.toBe('')
+  })
+
+  it('exchanges messages as Figma does and keeps clientStorage in the page', async () => {
+    const frame = await pluginFrame()
+    await post(frame, ['STORAGE_SET', 'req-1', 'sb-127-auth-token', '{"access_token":"t"}'])
+    const result = await waitForReceived(frame, 'STORAGE_RESULT')
+    expect(result).toEqual({ pluginMessage: ['STORAGE_RESULT', 'req-1', undefined], pluginId: 'ops-control-room' })
+    expect(await page.evaluate(() => localStorage.getItem('ops-preview:clientStorage:session:sb-127-auth-token')))
+      .toBe(JSON.stringify('{"access_token":"t"}'))
+
+    await post(frame, ['NOT_A_MESSAGE'])
+    const error = await waitForReceived(frame, 'MAIN_ERROR')
+    expect(error.pluginMessage[1]).toContain('does not handle "NOT_A_MESSAGE" messages')
+  })
+
+  it('draws cards on its canvas, shows notifications and relaunches the plugin on a card', async () => {
+    let frame = await pluginFrame()
+    await post(frame, ['ADD_RUN_CARD', card])
+    const added = await waitForReceived(frame, 'CARD_ADDED')
+    expect(added.pluginMessage[1]).toBe(card.runId)
+    await page.waitForSelector('#canvas [data-node-name="Title"]')
+    expect(await page.textContent('#canvas')).toContain('Deploy web to staging')
+    expect(await page.textContent('#canvas .relaunch')).toContain('Open run')
+
+    await post(frame, ['RUN_FINISHED', { ...card, status: 'success', finishedAt: '2025-01-03T10:02:00.000Z' }])
+    await page.waitForSelector('#notifications li')
+    expect(await page.textContent('#notifications')).toContain('✓ “Deploy web to staging” succeeded in staging')
+    await page.waitForFunction(() => document.querySelector('#canvas')?.textContent?.includes('Succeeded'))
+
+    await page.click('#canvas .relaunch button')
+    await page.waitForFunction(() => document.querySelector<HTMLIFrameElement>('#window iframe')?.srcdoc.includes('"openRunId":"'))
+    frame = await pluginFrame()
+    expect(await frame.evaluate(() => (window as unknown as { bootData: { openRunId: string } }).bootData.openRunId)).toBe(card.runId)
+  })
+
+  it('keeps the storage across reloads, and resizes the window when asked', async () => {
+    await page.reload()
+    const frame = await pluginFrame()
+    await post(frame, ['STORAGE_GET', 'req-2', 'sb-127-auth-token'])
+    const result = await waitForReceived(frame, 'STORAGE_RESULT')
+    expect(result.pluginMessage).toEqual(['STORAGE_RESULT', 'req-2', '{"access_token":"t"}'])
+    await post(frame, ['RESIZE', 700, 800])
+    await page.waitForFunction(() => document.querySelector('#window iframe')?.getAttribute('width') === '700')
+    expect(await page.getAttribute('#window iframe', 'height')).toBe('800')
+  })
+})
