@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readFileSync } from 'node:fs'
-import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createClient } from '@supabase/supabase-js'
 import WebSocket from 'ws'
@@ -67,8 +66,6 @@ describe('the widget keeping a card live, in Chromium', () => {
   let server: Server
 
   beforeAll(async () => {
-    // Always the current code: build the widget (its typecheck is the build test's job).
-    execFileSync(`${root}node_modules/.bin/build-figma-plugin`, ['--minify'], { cwd: `${root}widget`, stdio: 'ignore' })
     const page = hostPage(readFileSync(`${root}widget/build/ui.js`, 'utf8'))
     server = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page))
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -3,30 +3,18 @@
  * with the build-time Supabase origins and the dev domains), build/main.js, build/ui.js and the
  * preview host, and the built main thread opens the built UI in the fake Figma.
  */
-import { execFile } from 'node:child_process'
 import { readFile, stat } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { promisify } from 'node:util'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import { ANON_KEY } from '../../local/jwt.ts'
 import { createFakeFigma } from '../../local/preview/fake-figma.ts'
 import { pluginManifest } from './harness.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const run = promisify(execFile)
 
 describe('npm run build', () => {
-  let output = ''
-  beforeAll(async () => {
-    const env = { ...process.env, OPS_SUPABASE_URL: '', OPS_SUPABASE_ANON_KEY: '' }
-    try {
-      const result = await run('npm', ['run', 'build'], { cwd: root, env, maxBuffer: 32 * 1024 * 1024 })
-      output = result.stdout + result.stderr
-    } catch (error) {
-      const e = error as { stdout?: string; stderr?: string; message: string }
-      throw new Error(`npm run build failed:\n${e.stdout ?? ''}${e.stderr ?? ''}\n${e.message}`)
-    }
-  }, 300_000)
+  // The suite's global setup ran `npm run build` once, with the default configuration.
+  const output = inject('buildOutput')
 
   it('writes the generated manifest with access, permissions, relaunch buttons and network domains', async () => {
     expect(output).toMatch(/Typechecked in/)

@@ -69,7 +69,9 @@ export function fakeWidgetHost(user = { name: 'Ana', sessionId: 7 }): FakeWidget
     SVG: intrinsic('SVG'),
     Fragment: intrinsic('Fragment'),
   }
-  host.figma = { widget, currentUser: user, widgetId: 'ops-control-room-widget', notify: () => {}, closePlugin: () => {} }
+  // figma.ui exists in widget code too; create-figma-plugin's utilities hook into it on import.
+  const ui = { onmessage: null as unknown, postMessage: () => {}, on: () => {}, off: () => {} }
+  host.figma = { widget, ui, currentUser: user, widgetId: 'ops-control-room-widget', notify: () => {}, closePlugin: () => {} }
   return host
 }
 

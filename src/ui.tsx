@@ -1,0 +1,8 @@
+/**
+ * The plugin's UI iframe. create-figma-plugin calls the default export with the root node and the
+ * data the main thread passed to showUI (UiBootData).
+ */
+import { render } from '@create-figma-plugin/ui'
+import { App } from './ui/app/app.tsx'
+
+export default render(App)

@@ -1,0 +1,38 @@
+import { h } from 'preact'
+import { useMemo } from 'preact/hooks'
+import { renderMarkdown } from '../../markdown/render-markdown.ts'
+import styles from './markdown-preview.css'
+
+export interface MarkdownPreviewProps {
+  source: string
+  /** Task checkboxes are live when given: the Nth checkbox toggles the Nth task of the source. */
+  onToggleTask?: (index: number) => void
+  label?: string
+}
+
+/** Rendered markdown, sanitised by DOMPurify before it reaches the DOM. */
+export function MarkdownPreview({ source, onToggleTask, label = 'Preview' }: MarkdownPreviewProps) {
+  const { html } = useMemo(() => renderMarkdown(source), [source])
+  const onClick = (event: MouseEvent) => {
+    const target = event.target as HTMLElement
+    if (!(target instanceof HTMLInputElement) || target.type !== 'checkbox') return
+    const index = Number(target.dataset.taskIndex)
+    if (onToggleTask === undefined || !Number.isInteger(index)) {
+      event.preventDefault()
+      return
+    }
+    // The source decides what is checked: re-rendering from it shows the new state.
+    onToggleTask(index)
+  }
+  return (
+    <div
+      class={`${styles.preview} ${onToggleTask === undefined ? styles.readOnly : ''}`}
+      role="document"
+      aria-label={label}
+      data-markdown-preview
+      onClick={onClick}
+      // Sanitised above: marked's HTML goes through DOMPurify in renderMarkdown.
+      dangerouslySetInnerHTML={{ __html: html }}
+    />
+  )
+}

@@ -1,0 +1,38 @@
+import { Button } from '@create-figma-plugin/ui'
+import { h } from 'preact'
+import type { RunRow, RunStreamState } from '../../../client/types.ts'
+import { RunActions, type RunActionsProps } from '../run-actions/run-actions.tsx'
+import { RunDuration } from '../run-duration/run-duration.tsx'
+import { StatusBadge } from '../status-badge/status-badge.tsx'
+import styles from './run-header.css'
+
+const LIVE_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting… (refreshing every few seconds)', closed: 'Closed' } as const
+const LIVE_CLASS = { connecting: '', live: styles.isLive, reconnecting: styles.reconnecting, closed: '' } as const
+
+export interface RunHeaderProps extends Omit<RunActionsProps, 'run'> {
+  run: RunRow | null
+  live: RunStreamState['live']
+  onBack: () => void
+}
+
+/** Back, the run's title, status, environment, duration, whether it is live, and its actions. */
+export function RunHeader({ run, live, onBack, ...actions }: RunHeaderProps) {
+  return (
+    <header class={styles.header}>
+      <Button secondary onClick={onBack} data-back>← Back</Button>
+      <div class={styles.heading}>
+        <h2 class={styles.title}>{run?.title ?? 'Loading run…'}</h2>
+        {run === null ? null : (
+          <div class={styles.meta}>
+            <StatusBadge status={run.status} />
+            <span class={styles.env}>{run.env}</span>
+            {run.dry_run ? <span class={styles.dry}>dry run</span> : null}
+            <RunDuration run={run} />
+            <span class={`${styles.live} ${LIVE_CLASS[live]}`} data-live={live}>{LIVE_TEXT[live]}</span>
+          </div>
+        )}
+      </div>
+      {run === null ? null : <RunActions run={run} {...actions} />}
+    </header>
+  )
+}

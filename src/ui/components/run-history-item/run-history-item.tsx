@@ -1,0 +1,37 @@
+import { h } from 'preact'
+import type { RunRow } from '../../../client/types.ts'
+import { formatAge, formatDuration, runDurationMs } from '../../view-models/duration.ts'
+import { StatusBadge } from '../status-badge/status-badge.tsx'
+import styles from './run-history-item.css'
+
+export interface RunHistoryItemProps {
+  run: RunRow
+  now: number
+  onOpen: (runId: string) => void
+  onAddToBoard: (run: RunRow) => void
+}
+
+/** A run in the history: opens its log; can be pinned to the board. */
+export function RunHistoryItem({ run, now, onOpen, onAddToBoard }: RunHistoryItemProps) {
+  const ms = runDurationMs(run, now)
+  return (
+    <li class={styles.item} data-run={run.id} data-run-status={run.status} data-run-template={run.template_slug ?? ''}>
+      <button type="button" class={styles.open} onClick={() => onOpen(run.id)} aria-label={`Open the log of ${run.title}`}>
+        <span class={styles.top}>
+          <StatusBadge status={run.status} />
+          <span class={styles.title}>{run.title}</span>
+        </span>
+        <span class={styles.meta}>
+          <span class={styles.env}>{run.env}</span>
+          <span>{run.template_slug ?? 'no template'}</span>
+          <span>{formatAge(run.created_at, now)}</span>
+          {ms === null ? null : <span>{formatDuration(ms)}</span>}
+          {run.dry_run ? <span>dry run</span> : null}
+        </span>
+      </button>
+      <button type="button" class={styles.board} onClick={() => onAddToBoard(run)} data-add-to-board aria-label={`Add ${run.title} to the board`}>
+        Add to board
+      </button>
+    </li>
+  )
+}

@@ -1,0 +1,61 @@
+import { h } from 'preact'
+import { useMemo, useState } from 'preact/hooks'
+import type { NewRun } from '../../../client/types.ts'
+import type { FormValue } from '../../view-models/input-fields.ts'
+import { newRunFromCard, runbookCard } from '../../view-models/runbook-card.ts'
+import type { RunnableEntry } from '../../view-models/template-catalog.ts'
+import { RunbookCard } from '../runbook-card/runbook-card.tsx'
+import { TemplateYaml } from '../template-yaml/template-yaml.tsx'
+import styles from './runbook-template-card.css'
+
+export interface RunbookTemplateCardProps {
+  entry: RunnableEntry
+  onStartRun: (run: NewRun) => Promise<void>
+}
+
+/** A template with its inputs form, Run, and its YAML on request. */
+export function RunbookTemplateCard({ entry, onStartRun }: RunbookTemplateCardProps) {
+  const [entered, setEntered] = useState<Record<string, FormValue>>({})
+  const [dryRun, setDryRun] = useState(false)
+  const [showYaml, setShowYaml] = useState(false)
+  const [starting, setStarting] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const card = useMemo(() => runbookCard(entry, {}, entered), [entry, entered])
+
+  const run = async () => {
+    const newRun = newRunFromCard(card, dryRun)
+    if (newRun === null || starting) return
+    setStarting(true)
+    setError(null)
+    try {
+      await onStartRun(newRun)
+    } catch (caught) {
+      setError((caught as Error).message)
+    } finally {
+      setStarting(false)
+    }
+  }
+
+  return (
+    <div data-template-card={entry.slug}>
+      <RunbookCard
+        card={card}
+        inputsMode="form"
+        idPrefix={`template-${entry.slug}`}
+        dryRun={dryRun}
+        starting={starting}
+        error={error}
+        onDryRunChange={setDryRun}
+        onFieldChange={(key, value) => setEntered((current) => ({ ...current, [key]: value }))}
+        onRun={run}
+        actions={
+          <button type="button" class={styles.linkButton} aria-expanded={showYaml} onClick={() => setShowYaml(!showYaml)} data-view-yaml>
+            {showYaml ? 'Hide YAML' : 'View YAML'}
+          </button>
+        }
+      >
+        {showYaml ? <TemplateYaml slug={entry.slug} yaml={entry.row.template_yaml} /> : null}
+      </RunbookCard>
+    </div>
+  )
+}

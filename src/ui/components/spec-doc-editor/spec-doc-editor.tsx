@@ -1,0 +1,124 @@
+import { Button, SegmentedControl } from '@create-figma-plugin/ui'
+import { h } from 'preact'
+import { useState } from 'preact/hooks'
+import type { SpecDocRow, SpecSaveConflict } from '../../../client/types.ts'
+import { useServices } from '../../services/services-context.ts'
+import { toggleTask } from '../../view-models/task-checkboxes.ts'
+import { MarkdownPreview } from '../markdown-preview/markdown-preview.tsx'
+import { RevisionHistory } from '../revision-history/revision-history.tsx'
+import { SaveConflict } from '../save-conflict/save-conflict.tsx'
+import styles from './spec-doc-editor.css'
+
+type Mode = 'write' | 'preview' | 'history'
+
+export interface SpecDocEditorProps {
+  /** The saved document the draft is based on (its version is the save's expected version). */
+  doc: SpecDocRow
+  draft: string
+  onDraftChange: (draft: string) => void
+  onSaved: (doc: SpecDocRow) => void
+}
+
+/** Markdown editing with a sanitised preview, task checkboxes, version-checked save and history. */
+export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEditorProps) {
+  const { api } = useServices()
+  const [mode, setMode] = useState<Mode>('preview')
+  const [saving, setSaving] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+  const [conflict, setConflict] = useState<{ conflict: SpecSaveConflict; resolution: 'open' | 'theirs' } | null>(null)
+  const dirty = draft !== doc.content
+
+  async function save(base: SpecDocRow, content: string) {
+    setSaving(true)
+    setError(null)
+    setNotice(null)
+    try {
+      const result = await api.saveSpecDoc(base, content)
+      if ('kind' in result && result.kind === 'conflict') {
+        setConflict({ conflict: result, resolution: 'open' })
+        return
+      }
+      const saved = result as SpecDocRow
+      setConflict(null)
+      onSaved(saved)
+      setNotice(`Saved as version ${saved.version}`)
+    } catch (caught) {
+      setError((caught as Error).message)
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  const onToggleTask = (index: number) => {
+    const next = toggleTask(draft, index)
+    if (next !== null) onDraftChange(next)
+  }
+
+  return (
+    <div class={styles.editor} data-spec-editor={doc.slug}>
+      <div class={styles.toolbar}>
+        <SegmentedControl
+          value={mode}
+          onValueChange={(value) => setMode(value as Mode)}
+          options={[
+            { value: 'write', children: 'Write' },
+            { value: 'preview', children: 'Preview' },
+            { value: 'history', children: 'History' },
+          ]}
+        />
+        <span class={styles.status} data-doc-version={doc.version}>
+          {dirty ? 'Unsaved changes' : `Version ${doc.version}`}
+        </span>
+        {notice === null || dirty ? null : <span class={styles.notice} role="status">{notice}</span>}
+        <span class={styles.spacer} />
+        {dirty ? <Button secondary onClick={() => onDraftChange(doc.content)} disabled={saving}>Discard</Button> : null}
+        <Button onClick={() => save(doc, draft)} disabled={!dirty || saving} loading={saving} data-save-doc>Save</Button>
+      </div>
+      {error === null ? null : <p class={styles.error} role="alert">{error}</p>}
+      {conflict === null ? null : (
+        <SaveConflict
+          conflict={conflict.conflict}
+          resolution={conflict.resolution}
+          busy={saving}
+          onKeepMine={() => save(conflict.conflict.theirs, draft) /* mine, with anything typed since */}
+          onUseTheirs={() => {
+            onSaved(conflict.conflict.theirs)
+            onDraftChange(conflict.conflict.theirs.content)
+            setConflict({ ...conflict, resolution: 'theirs' })
+          }}
+          onDismiss={() => setConflict(null)}
+        />
+      )}
+      {mode === 'write' ? (
+        <label class={styles.writeArea}>
+          <span class={styles.hidden}>Markdown of {doc.title}</span>
+          <textarea
+            class={styles.textarea}
+            value={draft}
+            spellcheck={false}
+            data-doc-textarea
+            onInput={(event) => onDraftChange((event.currentTarget as HTMLTextAreaElement).value)}
+            onKeyDown={(event) => {
+              if ((event.metaKey || event.ctrlKey) && event.key === 's') {
+                event.preventDefault()
+                if (dirty && !saving) void save(doc, draft)
+              }
+            }}
+          />
+        </label>
+      ) : null}
+      {mode === 'preview' ? <MarkdownPreview source={draft} onToggleTask={onToggleTask} label={`Preview of ${doc.title}`} /> : null}
+      {mode === 'history' ? (
+        <RevisionHistory
+          docId={doc.id}
+          version={doc.version}
+          onRestore={(content) => {
+            onDraftChange(content)
+            setMode('write')
+          }}
+        />
+      ) : null}
+    </div>
+  )
+}

@@ -1,0 +1,41 @@
+/**
+ * Everything the UI talks to for one set of settings: the supabase-js client (its session kept by
+ * the main thread), the ops API, the connection monitor and run streams. Made again when the
+ * settings change; `dispose` closes what the old one opened.
+ */
+import { createOpsApi } from '../../client/api.ts'
+import { createConnectionMonitor, type ConnectionMonitor } from '../../client/connection.ts'
+import { openRunStream } from '../../client/run-stream.ts'
+import { createMessageStorage } from '../../client/storage.ts'
+import { createOpsClient, type OpsClient } from '../../client/supabase.ts'
+import type { OpsApi, RunStreamHandle, Settings } from '../../client/types.ts'
+import { pluginStoragePort } from '../../client/ui-port.ts'
+
+export interface OpsServices {
+  settings: Settings
+  client: OpsClient
+  api: OpsApi
+  connection: ConnectionMonitor
+  openRunStream(runId: string): RunStreamHandle
+  dispose(): void
+}
+
+export function createOpsServices(settings: Settings): OpsServices {
+  const storage = createMessageStorage(pluginStoragePort())
+  const client = createOpsClient(settings, storage)
+  const api = createOpsApi(client)
+  const connection = createConnectionMonitor(settings)
+  return {
+    settings,
+    client,
+    api,
+    connection,
+    openRunStream: (runId) => openRunStream(client, api, runId),
+    dispose() {
+      connection.close()
+      void client.removeAllChannels()
+      client.realtime.disconnect()
+      storage.dispose()
+    },
+  }
+}

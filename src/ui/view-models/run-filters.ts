@@ -1,0 +1,28 @@
+/** The Runs tab's filters, applied to the loaded history, and the choices each filter offers. */
+import type { RunRow, RunStatus } from '../../client/types.ts'
+
+export interface RunFilterState {
+  status: RunStatus | 'all'
+  env: string | 'all'
+  templateSlug: string | 'all'
+}
+
+export const NO_RUN_FILTER: RunFilterState = { status: 'all', env: 'all', templateSlug: 'all' }
+
+export function filterRuns(runs: readonly RunRow[], filter: RunFilterState): RunRow[] {
+  return runs.filter((run) =>
+    (filter.status === 'all' || run.status === filter.status)
+    && (filter.env === 'all' || run.env === filter.env)
+    && (filter.templateSlug === 'all' || run.template_slug === filter.templateSlug))
+}
+
+/** Distinct values seen, sorted, plus the selected one so a filter never hides its own choice. */
+export function filterChoices(runs: readonly RunRow[], pick: (run: RunRow) => string | null, selected: string): string[] {
+  const values = new Set<string>()
+  for (const run of runs) {
+    const value = pick(run)
+    if (value !== null && value !== '') values.add(value)
+  }
+  if (selected !== 'all') values.add(selected)
+  return [...values].sort()
+}

@@ -1,0 +1,497 @@
+/**
+ * The plugin UI end to end in real Chromium: the built plugin in the browser preview (the page
+ * that stands in for Figma, with the UI in a null-origin sandboxed iframe) against a local stack
+ * whose executor really runs the runs. Every wait polls with a generous timeout; nothing asserts
+ * how long anything took.
+ */
+import type { Duplex } from 'node:stream'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startPreview, type Preview } from '../../local/preview/server.ts'
+import { addTemplate, eventsOf, runOf } from '../support/executor.ts'
+import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
+import { launchChromium, type LaunchedBrowser } from './support/browser.ts'
+import { LONG, openTab, pluginUi, readWholeLog, screenshot, type PluginUi } from './support/plugin-ui.ts'
+import { HOLD_TEMPLATE, STAGED_TEMPLATE } from './support/templates.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+interface ViewerState {
+  runId: string | null
+  status: string | null
+  lines: number
+  live: string | null
+}
+
+describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
+  let stack: TestStack
+  let service: OpsClient
+  let preview: Preview
+  let browser: LaunchedBrowser
+  let plugin: PluginUi
+  const sockets = new Set<Duplex>()
+  const savedSecrets = { GITHUB_TOKEN: process.env.GITHUB_TOKEN, SLACK_WEBHOOK_URL: process.env.SLACK_WEBHOOK_URL }
+
+  beforeAll(async () => {
+    // The suite's global setup built the plugin and the preview page's script (npm run build).
+    // Optional secrets absent: the GitHub and Slack calls are dry runs, as on a new project.
+    delete process.env.GITHUB_TOKEN
+    delete process.env.SLACK_WEBHOOK_URL
+    stack = await startTestStack('pglite', { drainIntervalMs: 200 })
+    service = stack.client(stack.serviceRoleKey)
+    // Realtime sockets, so a test can cut them as a network drop would.
+    stack.server.on('upgrade', (_request, socket: Duplex) => {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+    })
+    // Give responders longer to join, so an incident run is watched while it is still running.
+    const { data: incident } = await service.from('run_templates').select('template_yaml').eq('slug', 'incident-open').single()
+    const slower = (incident!.template_yaml as string).replace('with: { duration: 1s }', 'with: { duration: 5s }')
+    expect(slower).not.toBe(incident!.template_yaml)
+    await service.from('run_templates').update({ template_yaml: slower }).eq('slug', 'incident-open').throwOnError()
+
+    preview = await startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: 0 })
+    expect(preview.missing).toEqual([])
+    browser = await launchChromium({ width: 1280, height: 900 })
+    const page = await browser.context.newPage()
+    await page.goto(preview.url)
+    plugin = pluginUi(page)
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await preview?.close()
+    await stack?.stop()
+    for (const [key, value] of Object.entries(savedSecrets)) if (value !== undefined) process.env[key] = value
+  })
+
+  async function viewer(): Promise<ViewerState> {
+    const frame = await plugin.frame()
+    return frame.evaluate(() => {
+      const root = document.querySelector<HTMLElement>('[data-run-viewer]')
+      return {
+        runId: root?.dataset.runViewer ?? null,
+        status: root?.querySelector<HTMLElement>('[data-status]')?.dataset.status ?? null,
+        lines: root?.querySelectorAll('[data-log-viewport] [data-seq]').length ?? 0,
+        live: root?.querySelector<HTMLElement>('[data-live]')?.dataset.live ?? null,
+      }
+    })
+  }
+
+  async function statusBecomes(status: string): Promise<ViewerState> {
+    await expect.poll(async () => (await viewer()).status, { timeout: LONG, interval: 100 }).toBe(status)
+    return viewer()
+  }
+
+  async function backToTabs(): Promise<void> {
+    await plugin.ui.locator('[data-back]').click()
+  }
+
+  it('signs in anonymously with one click, shows a green banner, 2 templates and 4 Spec Kit documents', async () => {
+    const { ui } = plugin
+    await expect.poll(() => ui.locator('[data-connection]').getAttribute('data-connection'), { timeout: LONG }).toBe('up')
+    await expect.poll(() => ui.locator('[data-connection]').textContent(), { timeout: LONG }).toContain('REST and realtime are up')
+    await ui.getByRole('button', { name: 'Continue without an account' }).click()
+    await ui.getByRole('tab', { name: 'Chat' }).waitFor({ timeout: LONG })
+    await screenshot(plugin, 'chat-empty')
+
+    await openTab(plugin, 'Templates')
+    await expect.poll(() => ui.locator('[data-template-card]').count(), { timeout: LONG }).toBe(2)
+    await expect(ui.locator('[data-template-count]').textContent()).resolves.toBe('2')
+    await screenshot(plugin, 'templates')
+
+    await openTab(plugin, 'Spec Kit')
+    await expect.poll(() => ui.locator('[data-spec-doc]').allTextContents(), { timeout: LONG })
+      .toEqual(['constitution.md', 'plan.md', 'prd.md', 'tasks.md'])
+    await ui.locator('[data-markdown-preview] h1').first().waitFor({ timeout: LONG })
+    await screenshot(plugin, 'spec-kit')
+  })
+
+  it('turns an intent into a card, takes a missing input, runs it and streams the log while it runs', async () => {
+    const { ui } = plugin
+    await openTab(plugin, 'Chat')
+    await ui.locator('[data-intent-bar]').fill('open a sev2 incident')
+    const card = ui.locator('[data-runbook-card="incident-open"]')
+    await card.waitFor({ timeout: LONG })
+    await expect(card.locator('[data-input="severity"]').textContent()).resolves.toContain('sev2')
+    await expect(card.locator('[data-run-button]').isDisabled()).resolves.toBe(true)
+    await card.getByRole('textbox', { name: /What is happening/ }).fill('checkout errors')
+    await expect.poll(() => card.locator('[data-run-button]').isEnabled(), { timeout: LONG }).toBe(true)
+    await expect(card.locator('[data-step]').allTextContents()).resolves.toHaveLength(4)
+    await screenshot(plugin, 'chat-card')
+
+    await card.locator('[data-run-button]').click()
+    // Lines arrive while the run is still going (it waits 5 s for responders).
+    await expect.poll(async () => {
+      const state = await viewer()
+      return state.status === 'running' && state.lines > 0
+    }, { timeout: LONG, interval: 50 }).toBe(true)
+    await screenshot(plugin, 'log-running')
+
+    const done = await statusBecomes('success')
+    expect(done.runId).not.toBeNull()
+    const artifact = ui.locator('[data-artifact="diff"]')
+    await artifact.waitFor({ timeout: LONG })
+    await expect(artifact.locator('[data-diff-line="added"]').allTextContents()).resolves
+      .toEqual(['+- [ ] Follow up sev2 incident in production: checkout errors'])
+    await expect(ui.locator('[data-summary]').textContent()).resolves.toMatch(/^Open an incident in production: 4 steps succeeded/)
+    const run = await runOf(service, done.runId!)
+    expect(run).toMatchObject({ status: 'success', template_slug: 'incident-open', intent: 'open a sev2 incident', inputs: { summary: 'checkout errors', severity: 'sev2' } })
+    await screenshot(plugin, 'log-success')
+    // It finished while open: the main thread was told, and notified.
+    await expect.poll(() => plugin.page.getByTestId('notifications').textContent(), { timeout: LONG })
+      .toContain('“Open an incident in production” succeeded in production')
+    await backToTabs()
+  })
+
+  it('runs a template from its card', async () => {
+    const { ui } = plugin
+    await openTab(plugin, 'Templates')
+    const card = ui.locator('[data-template-card="deploy-web"]')
+    await card.getByRole('textbox', { name: /Git ref/ }).fill('v2.3')
+    await card.locator('[data-view-yaml]').click()
+    await expect(card.locator('[data-template-yaml]').textContent()).resolves.toContain('kind: deploy')
+    await card.locator('[data-run-button]').click()
+    const done = await statusBecomes('success')
+    const run = await runOf(service, done.runId!)
+    expect(run).toMatchObject({ template_slug: 'deploy-web', env: 'staging', inputs: { ref: 'v2.3', env: 'staging', service: 'web' } })
+    await backToTabs()
+  })
+
+  it('lists both runs in the Runs tab with their status, and filters them', async () => {
+    const { ui } = plugin
+    await openTab(plugin, 'Runs')
+    const items = ui.locator('[data-run]')
+    await expect.poll(() => items.count(), { timeout: LONG }).toBe(2)
+    const incident = ui.locator('[data-run-template="incident-open"]')
+    const deploy = ui.locator('[data-run-template="deploy-web"]')
+    await expect(incident.getAttribute('data-run-status')).resolves.toBe('success')
+    await expect(deploy.getAttribute('data-run-status')).resolves.toBe('success')
+    await expect(incident.locator('[data-status]').textContent()).resolves.toContain('Succeeded')
+
+    await ui.locator('[data-filter="filter-template"]').click()
+    await ui.getByText('deploy-web', { exact: true }).last().click()
+    await expect.poll(() => items.count(), { timeout: LONG }).toBe(1)
+    await expect(items.first().getAttribute('data-run-template')).resolves.toBe('deploy-web')
+    await ui.locator('[data-filter="filter-template"]').click()
+    await ui.getByText('Any template', { exact: true }).last().click()
+    await expect.poll(() => items.count(), { timeout: LONG }).toBe(2)
+    await screenshot(plugin, 'runs')
+
+    await incident.getByRole('button', { name: /Open the log/ }).click()
+    await expect.poll(async () => (await viewer()).status, { timeout: LONG }).toBe('success')
+    await backToTabs()
+  })
+
+  it('adds a run card to the board', async () => {
+    const { ui, page } = plugin
+    await openTab(plugin, 'Runs')
+    await ui.locator('[data-run-template="incident-open"] [data-add-to-board]').click()
+    const canvas = page.getByTestId('canvas')
+    await expect.poll(() => canvas.locator('[data-node-id]').count(), { timeout: LONG }).toBeGreaterThan(0)
+    await expect.poll(() => canvas.textContent(), { timeout: LONG }).toContain('Open an incident in production')
+    await expect.poll(() => ui.locator('[data-toast]').textContent(), { timeout: LONG }).toContain('Added a run card to the board')
+    await page.screenshot({ path: `${root}test-results/screenshots/board.png` })
+  })
+
+  it('approves a production deploy that waits for approval, which then succeeds', async () => {
+    const { ui } = plugin
+    await openTab(plugin, 'Chat')
+    await ui.locator('[data-intent-bar]').fill('deploy web to prod')
+    const card = ui.locator('[data-runbook-card="deploy-web"]')
+    await card.locator('[data-approval]').waitFor({ timeout: LONG })
+    await card.locator('[data-run-button]').click()
+    await statusBecomes('waiting_approval')
+    const panel = ui.locator('[data-approval-panel]')
+    await panel.getByRole('textbox', { name: /Comment/ }).fill('ship it')
+    await screenshot(plugin, 'approval')
+    await panel.locator('[data-approve]').click()
+    const done = await statusBecomes('success')
+    const messages = (await eventsOf(service, done.runId!)).map((event) => event.message)
+    expect(messages).toContain('Approved by the owner: ship it')
+    const lines = await readWholeLog(plugin)
+    expect(lines.map((line) => line.message)).toContain('Approved by the owner: ship it')
+    await backToTabs()
+  })
+
+  it('cancels a running run', async () => {
+    const { ui, page } = plugin
+    await addTemplate(stack, 'maintenance-hold', HOLD_TEMPLATE)
+    await addTemplate(stack, 'staged-rollout', STAGED_TEMPLATE)
+    // The templates are loaded when the plugin opens: open it again (the session is kept).
+    await page.reload()
+    await openTab(plugin, 'Templates')
+    const card = ui.locator('[data-template-card="maintenance-hold"]')
+    await card.locator('[data-run-button]').click()
+    await expect.poll(async () => {
+      const state = await viewer()
+      return state.status === 'running' && state.lines > 0
+    }, { timeout: LONG, interval: 50 }).toBe(true)
+    await ui.locator('[data-cancel]').click()
+    const done = await statusBecomes('canceled')
+    expect((await runOf(service, done.runId!)).status).toBe('canceled')
+    await expect(ui.locator('[data-cancel]').count()).resolves.toBe(0)
+    await backToTabs()
+  })
+
+  it('ends with the same log as the database when the realtime socket drops mid-run', async () => {
+    const { ui } = plugin
+    await openTab(plugin, 'Templates')
+    await ui.locator('[data-template-card="staged-rollout"] [data-run-button]').click()
+    await expect.poll(async () => {
+      const state = await viewer()
+      return state.status === 'running' && state.lines > 0 && state.live === 'live'
+    }, { timeout: LONG, interval: 50 }).toBe(true)
+    // Remember every state of the live indicator from here on.
+    const frame = await plugin.frame()
+    await frame.evaluate(() => {
+      const seen: string[] = []
+      ;(window as unknown as { liveStates: string[] }).liveStates = seen
+      const observer = new MutationObserver(() => {
+        const live = document.querySelector<HTMLElement>('[data-live]')?.dataset.live
+        if (live !== undefined && seen[seen.length - 1] !== live) seen.push(live)
+      })
+      observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-live'] })
+    })
+    expect(sockets.size).toBeGreaterThan(0)
+    for (const socket of sockets) socket.destroy()
+
+    const done = await statusBecomes('success')
+    await expect.poll(async () => (await viewer()).live, { timeout: LONG }).toBe('live')
+    const states = await frame.evaluate(() => (window as unknown as { liveStates: string[] }).liveStates)
+    expect(states).toContain('reconnecting')
+    const database = (await eventsOf(service, done.runId!)).map(({ seq, message }) => ({ seq, message }))
+    await expect.poll(async () => (await readWholeLog(plugin)).length, { timeout: LONG }).toBe(database.length)
+    expect(await readWholeLog(plugin)).toEqual(database)
+
+    // Re-run starts a new run with the same template, env and inputs, shown in its place.
+    await ui.locator('[data-rerun]').click()
+    await expect.poll(async () => (await viewer()).runId, { timeout: LONG }).not.toBe(done.runId)
+    const again = await statusBecomes('success')
+    const [first, second] = await Promise.all([runOf(service, done.runId!), runOf(service, again.runId!)])
+    expect({ template: second.template_slug, env: second.env, inputs: second.inputs })
+      .toEqual({ template: first.template_slug, env: first.env, inputs: first.inputs })
+    await backToTabs()
+  })
+
+  it('opens a 100,000-line log at its tail, renders only the rows in view, and pages older lines in', async () => {
+    const { ui } = plugin
+    const total = 100_000
+    // A finished run of the plugin's user with a huge log, written straight into the database
+    // (without the realtime triggers: nobody is subscribed to it yet).
+    const runId = await stack.db.transaction(async (tx) => {
+      const { rows: [user] } = await tx.query<{ id: string }>('select id from auth.users order by created_at limit 1')
+      await tx.exec('set local session_replication_role = replica')
+      const { rows: [run] } = await tx.query<{ id: string }>(
+        `insert into ops.runs (created_by, template_slug, kind, env, title, inputs, status, attempt, started_at, finished_at, last_seq, summary)
+         values ($1, 'staged-rollout', 'rollout', 'staging', 'Bulk import of a very long log', '{}', 'success', 1, now() - interval '5 minutes', now(), $2, 'A long run')
+         returning id`, [user.id, total])
+      await tx.query(
+        `insert into ops.run_events (run_id, seq, level, source, phase, step_id, message)
+         select $1, g, case when g % 5000 = 0 then 'warn' else 'info' end, 'bulk-' || (g / 10000), 'execute', 'bulk-' || (g / 10000), 'bulk line ' || g
+         from generate_series(1, $2::int) g`, [run.id, total])
+      return run.id
+    })
+
+    await openTab(plugin, 'Chat')
+    await openTab(plugin, 'Runs')
+    await ui.locator(`[data-run="${runId}"] button`).first().click()
+    const viewport = ui.locator('[data-log-viewport]')
+    // The tail is loaded and followed: the last line is in view.
+    await ui.locator('[data-seq="100000"]').waitFor({ timeout: LONG })
+    const frame = await plugin.frame()
+    const rendered = () => frame.evaluate(() => ({
+      rows: Number(document.querySelector<HTMLElement>('[data-log-viewport]')!.dataset.rowCount),
+      inDom: document.querySelectorAll('[data-log-viewport] [data-row]').length,
+    }))
+    const tail = await rendered()
+    expect(tail.rows).toBeGreaterThanOrEqual(1000)
+    expect(tail.rows).toBeLessThan(total)
+    expect(tail.inDom).toBeLessThan(100)
+    await screenshot(plugin, 'log-100k')
+
+    // Scrolling to the top loads the previous page in front, and keeps the line that was on top in view.
+    await viewport.evaluate((element) => {
+      element.scrollTop = 0
+    })
+    await expect.poll(async () => (await rendered()).rows, { timeout: LONG }).toBeGreaterThan(tail.rows)
+    await ui.locator('[data-seq="99001"]').waitFor({ timeout: LONG })
+    expect((await rendered()).inDom).toBeLessThan(100)
+    await ui.locator('[data-jump-latest]').click()
+    await ui.locator('[data-seq="100000"]').waitFor({ timeout: LONG })
+
+    // Search finds a line among the loaded ones and scrolls to it, highlighted.
+    await ui.getByRole('textbox', { name: 'Search the log' }).fill('bulk line 99950')
+    await ui.getByRole('button', { name: 'Next match' }).click()
+    await expect.poll(() => ui.locator('[data-match-counter]').textContent(), { timeout: LONG }).toBe('1 of 1')
+    await expect(ui.locator('[data-seq="99950"] mark').textContent()).resolves.toBe('bulk line 99950')
+    await ui.getByRole('textbox', { name: 'Search the log' }).fill('')
+
+    // The level filter keeps warnings (every 5,000th line) and their group headers.
+    await ui.locator('[data-level-filter]').click()
+    await ui.getByText('Warnings and errors', { exact: true }).last().click()
+    await expect.poll(async () => frame.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-log-viewport] [data-seq]')].map((line) => line.dataset.level)), { timeout: LONG })
+      .toEqual(expect.arrayContaining(['warn']))
+    expect(await frame.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-log-viewport] [data-seq]')].every((line) => line.dataset.level === 'warn'))).toBe(true)
+    await backToTabs()
+  })
+
+  it('shows hostile text in a log line and an artifact as text, and runs none of it', async () => {
+    const { ui } = plugin
+    const hostile = '<img src=x onerror="window.__pwned=\'log\'"><script>window.__pwned=\'script\'</script>'
+    await openTab(plugin, 'Chat')
+    await ui.locator('[data-intent-bar]').fill('open a sev3 incident')
+    const card = ui.locator('[data-runbook-card="incident-open"]')
+    await card.getByRole('textbox', { name: /What is happening/ }).fill(hostile)
+    await card.locator('[data-run-button]').click()
+    await statusBecomes('success')
+    await ui.locator('[data-artifact="diff"]').waitFor({ timeout: LONG })
+    const lines = await readWholeLog(plugin)
+    expect(lines.some((line) => line.message.includes(hostile.replaceAll('"', '\\"')) || line.message.includes(hostile))).toBe(true)
+    await expect(ui.locator('[data-diff-line="added"]').textContent()).resolves.toContain(hostile)
+    const frame = await plugin.frame()
+    expect(await frame.evaluate(() => ({
+      pwned: (window as unknown as { __pwned?: string }).__pwned ?? null,
+      images: document.querySelectorAll('[data-run-viewer] img').length,
+      scripts: document.querySelectorAll('[data-run-viewer] script').length,
+    }))).toEqual({ pwned: null, images: 0, scripts: 0 })
+    await backToTabs()
+  })
+
+  it('renders a hostile markdown document sanitised, and runs none of it', async () => {
+    const { ui } = plugin
+    await openTab(plugin, 'Spec Kit')
+    await ui.locator('[data-spec-doc="continue-orchestrator/plan"]').click()
+    await ui.getByRole('radio', { name: 'Write' }).check()
+    const textarea = ui.locator('[data-doc-textarea]')
+    await textarea.fill([
+      '# Hostile',
+      '<img src="x" onerror="window.__pwned=\'markdown\'">',
+      '<script>window.__pwned=\'script\'</script>',
+      '[a link](javascript:window.__pwned=\'link\')',
+      '<a href="https://example.com" onclick="window.__pwned=\'click\'">safe link</a>',
+      '',
+    ].join('\n\n'))
+    await ui.getByRole('radio', { name: 'Preview' }).check()
+    const previewPane = ui.locator('[data-markdown-preview]')
+    await previewPane.locator('h1').waitFor({ timeout: LONG })
+    const frame = await plugin.frame()
+    // Let the broken image finish failing, which is when an onerror would run.
+    await expect.poll(() => frame.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('[data-markdown-preview] img')].every((img) => img.complete)), { timeout: LONG }).toBe(true)
+    expect(await frame.evaluate(() => {
+      const pane = document.querySelector('[data-markdown-preview]')!
+      return {
+        pwned: (window as unknown as { __pwned?: string }).__pwned ?? null,
+        handlers: [...pane.querySelectorAll('*')].flatMap((element) => [...element.attributes].map((a) => a.name)).filter((name) => name.startsWith('on')),
+        scripts: pane.querySelectorAll('script').length,
+        scriptLinks: pane.querySelectorAll('a[href^="javascript"]').length,
+        safeLink: pane.querySelector<HTMLAnchorElement>('a[href="https://example.com"]')?.rel ?? null,
+      }
+    })).toEqual({ pwned: null, handlers: [], scripts: 0, scriptLinks: 0, safeLink: 'noopener noreferrer' })
+    await ui.getByText('Discard', { exact: true }).click()
+  })
+
+  it('saves a Spec Kit edit that is still there after the plugin is reopened', async () => {
+    const { ui, page } = plugin
+    await openTab(plugin, 'Spec Kit')
+    await ui.locator('[data-spec-doc="continue-orchestrator/constitution"]').click()
+    await ui.getByRole('radio', { name: 'Write' }).check()
+    const textarea = ui.locator('[data-doc-textarea]')
+    const original = await textarea.inputValue()
+    await textarea.fill(`${original}\n\nEdited in the browser test.\n`)
+    await ui.locator('[data-save-doc]').click()
+    await expect.poll(() => ui.locator('[data-doc-version]').getAttribute('data-doc-version'), { timeout: LONG }).toBe('2')
+
+    await page.reload()
+    await openTab(plugin, 'Spec Kit')
+    await ui.locator('[data-spec-doc="continue-orchestrator/constitution"]').click()
+    await expect.poll(() => ui.locator('[data-markdown-preview]').textContent(), { timeout: LONG }).toContain('Edited in the browser test.')
+    await expect(ui.locator('[data-doc-version]').getAttribute('data-doc-version')).resolves.toBe('2')
+
+    await ui.getByRole('radio', { name: 'History' }).check()
+    await ui.locator('[data-revision="1"]').click()
+    await expect.poll(() => ui.locator('[data-revision-view="1"]').textContent(), { timeout: LONG }).not.toContain('Edited in the browser test.')
+  })
+
+  it('toggles a task checkbox in the preview and saves exactly that task', async () => {
+    const { ui } = plugin
+    await openTab(plugin, 'Spec Kit')
+    await ui.locator('[data-spec-doc="continue-orchestrator/tasks"]').click()
+    const { data: before } = await service.from('spec_docs').select('content').eq('slug', 'continue-orchestrator/tasks').single()
+    const checkbox = ui.locator('[data-markdown-preview] input[data-task-index="2"]')
+    const wasChecked = await checkbox.isChecked()
+    await checkbox.click()
+    await expect.poll(() => checkbox.isChecked(), { timeout: LONG }).toBe(!wasChecked)
+    await ui.locator('[data-save-doc]').click()
+    await expect.poll(async () => {
+      const { data } = await service.from('spec_docs').select('content').eq('slug', 'continue-orchestrator/tasks').single()
+      return data!.content
+    }, { timeout: LONG }).not.toBe(before!.content)
+    const { data: after } = await service.from('spec_docs').select('content').eq('slug', 'continue-orchestrator/tasks').single()
+    const changed = [...(after!.content as string)].flatMap((char, i) => (char === before!.content[i] ? [] : [i]))
+    expect(changed).toHaveLength(1)
+    const taskLines = (after!.content as string).split('\n').filter((line) => /^\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s/.test(line))
+    expect(/\[[xX]\]/.test(taskLines[2])).toBe(!wasChecked)
+  })
+
+  it('shows a stale save as a conflict with both texts, and saves mine over theirs', async () => {
+    const { ui } = plugin
+    await openTab(plugin, 'Spec Kit')
+    await ui.locator('[data-spec-doc="continue-orchestrator/prd"]').click()
+    await ui.getByRole('radio', { name: 'Write' }).check()
+    const textarea = ui.locator('[data-doc-textarea]')
+    const original = await textarea.inputValue()
+    await textarea.fill(`${original}\nMy edit from the plugin.\n`)
+    // Someone else saves first.
+    const { data: doc } = await service.from('spec_docs').select('version, content').eq('slug', 'continue-orchestrator/prd').single()
+    await service.rpc('save_spec_doc', {
+      p_slug: 'continue-orchestrator/prd', p_content: `${doc!.content}\nTheir edit from elsewhere.\n`, p_expected_version: doc!.version,
+    }).throwOnError()
+
+    await ui.locator('[data-save-doc]').click()
+    const conflict = ui.locator('[data-save-conflict]')
+    await conflict.waitFor({ timeout: LONG })
+    await expect(conflict.locator('[data-conflict-mine]').inputValue()).resolves.toContain('My edit from the plugin.')
+    await expect(conflict.locator('[data-conflict-theirs]').inputValue()).resolves.toContain('Their edit from elsewhere.')
+    await expect(textarea.inputValue()).resolves.toContain('My edit from the plugin.')
+    await screenshot(plugin, 'spec-kit-conflict')
+
+    await conflict.locator('[data-keep-mine]').click()
+    await expect.poll(() => conflict.count(), { timeout: LONG }).toBe(0)
+    const { data: saved } = await service.from('spec_docs').select('version, content').eq('slug', 'continue-orchestrator/prd').single()
+    expect(saved!.version).toBe(doc!.version + 2)
+    expect(saved!.content).toContain('My edit from the plugin.')
+  })
+
+  it('checks the Supabase settings before saving them', async () => {
+    const { ui } = plugin
+    await ui.locator('[data-open-settings]').click()
+    const panel = ui.locator('[data-settings-panel]')
+    await panel.locator('[data-settings-url]').fill('ftp://example.com')
+    await panel.locator('[data-settings-key]').fill(stack.serviceRoleKey)
+    await panel.locator('[data-settings-save]').click()
+    await expect.poll(() => panel.getByRole('alert').allTextContents(), { timeout: LONG }).toEqual([
+      expect.stringContaining('must start with https://'),
+      expect.stringContaining('service_role key'),
+    ])
+    await screenshot(plugin, 'settings-invalid')
+    await panel.getByRole('button', { name: 'Cancel' }).click()
+    await ui.getByRole('tab', { name: 'Chat' }).waitFor({ timeout: LONG })
+  })
+
+  it('looks like FigJam in FigJam', async () => {
+    const { ui, page } = plugin
+    await page.locator('#editor').selectOption('figjam')
+    await expect.poll(() => plugin.frame().then((frame) => frame.evaluate(() => document.body.className)), { timeout: LONG }).toContain('theme-figjam')
+    await ui.getByRole('tab', { name: 'Chat' }).waitFor({ timeout: LONG })
+    await ui.locator('[data-intent-bar]').fill('deploy api to staging ref=v2.3')
+    await ui.locator('[data-runbook-card="deploy-web"]').waitFor({ timeout: LONG })
+    await screenshot(plugin, 'chat-figjam')
+    await page.locator('#theme').selectOption('dark')
+    await ui.getByRole('tab', { name: 'Runs' }).click()
+    await expect.poll(() => ui.locator('[data-run]').count(), { timeout: LONG }).toBeGreaterThan(0)
+    await screenshot(plugin, 'runs-figjam-dark')
+  })
+})

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest'
+import type { EventRow } from '../../src/client/types.ts'
+import { flattenLogTree, groupKeysOfSeq, groupLogEvents, phaseLabel, rowIndexBySeq, stepLabel, type LogRow } from '../../src/ui/view-models/log-rows.ts'
+
+let nextSeq = 1
+function event(phase: string | null, stepId: string | null, message: string, level: EventRow['level'] = 'info'): EventRow {
+  const seq = nextSeq++
+  return { id: seq, run_id: 'r', seq, ts: '2025-01-03T00:00:00Z', level, source: stepId ?? (phase ? 'phase' : 'executor'), phase: phase as EventRow['phase'], step_id: stepId, message, data: null }
+}
+
+function fixture(): EventRow[] {
+  nextSeq = 1
+  return [
+    event(null, null, 'Claimed by executor e1'), // 1
+    event('validate', null, 'Phase 0 validate'), // 2
+    event('validate', null, 'Optional secret missing', 'warn'), // 3
+    event('preflight', null, 'Phase 1 preflight'), // 4
+    event('preflight', 'health', 'Step health: Health check'), // 5
+    event('preflight', 'health', 'GET answered 200', 'debug'), // 6
+    event('preflight', null, 'Phase 1 preflight finished'), // 7
+    event('execute', null, 'Phase 2 execute'), // 8
+    event('execute', 'dispatch', 'Step dispatch'), // 9
+    event('execute', 'dispatch', 'dispatch failed', 'error'), // 10
+    event('execute', 'wait', 'Step wait'), // 11
+  ]
+}
+
+/** A compact picture of the rows: headers as "▾ label (count)", lines as indented seqs. */
+function shape(rows: LogRow[]): string[] {
+  return rows.map((row) => {
+    if (row.kind === 'event') return `${'  '.repeat(row.depth)}${row.event.seq}`
+    return `${row.kind === 'step' ? '  ' : ''}${row.collapsed ? '▸' : '▾'} ${row.label} (${row.count}${row.worst === 'error' || row.worst === 'warn' ? `, ${row.worst}` : ''})`
+  })
+}
+
+describe('grouping log lines by phase and step', () => {
+  const titles = new Map([['health', 'Health check'], ['dispatch', 'Dispatch the workflow']])
+
+  it.each([
+    {
+      name: 'everything expanded, all levels',
+      minLevel: 'debug' as const, collapsed: [] as string[],
+      expected: [
+        '1',
+        '▾ Phase 0 · validate (2, warn)', '  2', '  3',
+        '▾ Phase 1 · preflight (4)', '  4', '  ▾ Step health · Health check (2)', '    5', '    6', '  7',
+        '▾ Phase 2 · execute (4, error)', '  8', '  ▾ Step dispatch · Dispatch the workflow (2, error)', '    9', '    10', '  ▾ Step wait (1)', '    11',
+      ],
+    },
+    {
+      name: 'info and above hides debug lines and recounts',
+      minLevel: 'info' as const, collapsed: [],
+      expected: [
+        '1',
+        '▾ Phase 0 · validate (2, warn)', '  2', '  3',
+        '▾ Phase 1 · preflight (3)', '  4', '  ▾ Step health · Health check (1)', '    5', '  7',
+        '▾ Phase 2 · execute (4, error)', '  8', '  ▾ Step dispatch · Dispatch the workflow (2, error)', '    9', '    10', '  ▾ Step wait (1)', '    11',
+      ],
+    },
+    {
+      name: 'errors only keeps just the groups with an error',
+      minLevel: 'error' as const, collapsed: [],
+      expected: ['▾ Phase 2 · execute (1, error)', '  ▾ Step dispatch · Dispatch the workflow (1, error)', '    10'],
+    },
+    {
+      name: 'a collapsed phase shows only its header',
+      minLevel: 'debug' as const, collapsed: ['phase-4'],
+      expected: [
+        '1',
+        '▾ Phase 0 · validate (2, warn)', '  2', '  3',
+        '▸ Phase 1 · preflight (4)',
+        '▾ Phase 2 · execute (4, error)', '  8', '  ▾ Step dispatch · Dispatch the workflow (2, error)', '    9', '    10', '  ▾ Step wait (1)', '    11',
+      ],
+    },
+    {
+      name: 'a collapsed step keeps its phase open',
+      minLevel: 'debug' as const, collapsed: ['step-9'],
+      expected: [
+        '1',
+        '▾ Phase 0 · validate (2, warn)', '  2', '  3',
+        '▾ Phase 1 · preflight (4)', '  4', '  ▾ Step health · Health check (2)', '    5', '    6', '  7',
+        '▾ Phase 2 · execute (4, error)', '  8', '  ▸ Step dispatch · Dispatch the workflow (2, error)', '  ▾ Step wait (1)', '    11',
+      ],
+    },
+  ])('$name', ({ minLevel, collapsed, expected }) => {
+    const rows = flattenLogTree(groupLogEvents(fixture()), { minLevel, collapsed: new Set(collapsed), stepTitles: titles })
+    expect(shape(rows)).toEqual(expected)
+  })
+
+  it('starts a new group when a phase comes back (a run resumed after approval)', () => {
+    nextSeq = 1
+    const events = [
+      event('execute', 'approve', 'Waiting for approval'),
+      event(null, null, 'Claimed by executor e2'),
+      event('execute', 'approve', 'Approved by the owner'),
+      event('execute', 'dispatch', 'Step dispatch'),
+    ]
+    const rows = flattenLogTree(groupLogEvents(events), { minLevel: 'debug', collapsed: new Set() })
+    expect(shape(rows)).toEqual([
+      '▾ Phase 2 · execute (1)', '  ▾ Step approve (1)', '    1',
+      '2',
+      '▾ Phase 2 · execute (2)', '  ▾ Step approve (1)', '    3', '  ▾ Step dispatch (1)', '    4',
+    ])
+  })
+
+  it('keeps group keys when new lines arrive', () => {
+    const events = fixture()
+    const before = flattenLogTree(groupLogEvents(events.slice(0, 9)), { minLevel: 'debug', collapsed: new Set() })
+    const after = flattenLogTree(groupLogEvents(events), { minLevel: 'debug', collapsed: new Set() })
+    const keys = (rows: LogRow[]) => rows.filter((row) => row.kind !== 'event').map((row) => row.key)
+    expect(keys(after).slice(0, keys(before).length)).toEqual(keys(before))
+  })
+
+  it.each([
+    { seq: 1, expected: [] },
+    { seq: 3, expected: ['phase-2'] },
+    { seq: 6, expected: ['phase-4', 'step-5'] },
+    { seq: 11, expected: ['phase-8', 'step-11'] },
+    { seq: 99, expected: [] },
+  ])('groups around seq $seq', ({ seq, expected }) => {
+    expect(groupKeysOfSeq(groupLogEvents(fixture()), seq)).toEqual(expected)
+  })
+
+  it('indexes rows by seq for scrolling to a line', () => {
+    const rows = flattenLogTree(groupLogEvents(fixture()), { minLevel: 'debug', collapsed: new Set(['step-5']) })
+    const index = rowIndexBySeq(rows)
+    expect(index.get(1)).toBe(0)
+    expect(index.get(2)).toBe(2)
+    expect(index.has(5)).toBe(false)
+    expect(rows[index.get(7)!]).toMatchObject({ kind: 'event', event: { seq: 7 } })
+  })
+
+  it.each([
+    { phase: 'validate', expected: 'Phase 0 · validate' },
+    { phase: 'summarize', expected: 'Phase 4 · summarize' },
+    { phase: 'cleanup', expected: 'Phase cleanup' },
+  ])('labels phase $phase', ({ phase, expected }) => {
+    expect(phaseLabel(phase)).toBe(expected)
+  })
+
+  it.each([
+    { id: 'dispatch', titles: new Map([['dispatch', 'Dispatch']]), expected: 'Step dispatch · Dispatch' },
+    { id: 'dispatch', titles: undefined, expected: 'Step dispatch' },
+    { id: 'x', titles: new Map([['x', '']]), expected: 'Step x' },
+  ])('labels step $id', ({ id, titles, expected }) => {
+    expect(stepLabel(id, titles)).toBe(expected)
+  })
+
+  it('groups a hundred thousand lines', () => {
+    nextSeq = 1
+    const many: EventRow[] = []
+    for (let i = 0; i < 100_000; i++) many.push(event('execute', `s${Math.floor(i / 1000)}`, `line ${i}`))
+    const rows = flattenLogTree(groupLogEvents(many), { minLevel: 'debug', collapsed: new Set() })
+    expect(rows.length).toBe(100_000 + 100 + 1)
+  })
+})

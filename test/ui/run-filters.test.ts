@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import type { RunRow } from '../../src/client/types.ts'
+import { filterChoices, filterRuns } from '../../src/ui/view-models/run-filters.ts'
+
+describe('filterRuns', () => {
+  const run = (id: string, status: RunRow['status'], env: string, template: string | null) => ({ id, status, env, template_slug: template }) as RunRow
+  const runs = [run('a', 'success', 'staging', 'deploy-web'), run('b', 'error', 'production', 'deploy-web'), run('c', 'success', 'production', 'incident-open'), run('d', 'queued', 'staging', null)]
+
+  it.each([
+    { filter: { status: 'all', env: 'all', templateSlug: 'all' }, ids: ['a', 'b', 'c', 'd'] },
+    { filter: { status: 'success', env: 'all', templateSlug: 'all' }, ids: ['a', 'c'] },
+    { filter: { status: 'all', env: 'production', templateSlug: 'all' }, ids: ['b', 'c'] },
+    { filter: { status: 'success', env: 'production', templateSlug: 'incident-open' }, ids: ['c'] },
+    { filter: { status: 'canceled', env: 'all', templateSlug: 'all' }, ids: [] },
+  ] as const)('$filter', ({ filter, ids }) => {
+    expect(filterRuns(runs, filter).map((r) => r.id)).toEqual(ids)
+  })
+
+  it('offers the values seen, and keeps the selected one', () => {
+    expect(filterChoices(runs, (r) => r.env, 'all')).toEqual(['production', 'staging'])
+    expect(filterChoices(runs, (r) => r.template_slug, 'gone')).toEqual(['deploy-web', 'gone', 'incident-open'])
+  })
+})
