@@ -14,6 +14,7 @@ import { queue } from './scenarios/queue.ts'
 import { latency } from './scenarios/latency.ts'
 import { bundle } from './scenarios/bundle.ts'
 import { start } from './scenarios/start.ts'
+import { viewer, viewerLatency } from './scenarios/viewer.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const { values: args } = parseArgs({
@@ -27,6 +28,8 @@ const smoke = args.smoke ?? false
 
 const scenarios: Record<string, { title: string; run: () => Promise<Record<string, unknown>[]> }> = {
   latency: { title: 'Event latency: executor log() → supabase-js realtime callback (Node)', run: () => latency(smoke) as never },
+  'viewer-latency': { title: 'Event latency: executor log() → row visible in the log viewer (Chromium)', run: () => viewerLatency(smoke) as never },
+  viewer: { title: 'Log viewer: virtualised RunLogViewer vs a plain list of every line (Chromium)', run: () => viewer(smoke) as never },
   ingest: { title: 'Event ingest through ops.append_run_events (supabase-js RPC via the stack)', run: () => ingest(smoke) as never },
   queue: { title: 'Queue: claim + finish with 8 concurrent workers, vs graphile-worker', run: () => queue(smoke) as never },
   bundle: { title: 'Bundle size (gzip -9)', run: () => bundle() as never },

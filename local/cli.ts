@@ -18,6 +18,7 @@ const USAGE = `Usage: npm start -- [options]
 
   --port <n>          API port (default ${DEFAULT_PORT}; 0 picks a free one)
   --preview-port <n>  plugin preview port (default ${DEFAULT_PREVIEW_PORT}; 0 picks a free one)
+  --no-preview        serve only the backend, without the plugin preview
   --host <address>    address the API listens on (default 127.0.0.1)
   --data-dir <dir>    PGlite data folder (default .local-data/pglite)
   --reset             start from an empty database (deletes the PGlite data folder)
@@ -33,6 +34,7 @@ async function main(): Promise<number> {
       options: {
         port: { type: 'string' },
         'preview-port': { type: 'string' },
+        'no-preview': { type: 'boolean', default: false },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         reset: { type: 'boolean', default: false },
@@ -107,13 +109,17 @@ async function main(): Promise<number> {
   // The plugin preview is a convenience: when it cannot start, the stack still serves.
   let preview: Preview | null = null
   let previewLine: string
-  try {
-    preview = await startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: previewPort })
-    previewLine = preview.missing.length > 0
-      ? `${preview.url} (not built yet: ${preview.missing.join(', ')} missing; run npm run build)`
-      : preview.url
-  } catch (error) {
-    previewLine = `not started: ${(error as Error).message}`
+  if (args['no-preview']) {
+    previewLine = 'off (--no-preview)'
+  } else {
+    try {
+      preview = await startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: previewPort })
+      previewLine = preview.missing.length > 0
+        ? `${preview.url} (not built yet: ${preview.missing.join(', ')} missing; run npm run build)`
+        : preview.url
+    } catch (error) {
+      previewLine = `not started: ${(error as Error).message}`
+    }
   }
 
   const seconds = ((performance.now() - started) / 1000).toFixed(2)

@@ -257,7 +257,19 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
   let channel: RealtimeChannel | null = null
   const stream = ++streams
 
+  /**
+   * realtime-js builds a join before it has read the session's token when the socket opens
+   * quickly (a session restored from storage, a nearby server); the server then treats the join
+   * as anon and RLS hides every change, and no later access_token follows. Reading the token
+   * first makes the join carry it.
+   */
   function subscribe() {
+    void client.realtime.setAuth().catch(() => {}).then(() => {
+      if (!closed && channel === null) join()
+    })
+  }
+
+  function join() {
     const name = `run-stream-${runId}-${stream}-${Date.now().toString(36)}`
     const made = client.channel(name)
       .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${runId}` },

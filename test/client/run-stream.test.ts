@@ -143,6 +143,24 @@ describe.each(engines)('RunStream on %s', (engine) => {
     await stream.close()
   })
 
+  it('streams live with a session restored from storage, as when the plugin is opened again', async () => {
+    // One client signs in; a second one, made later over the same storage, only restores it.
+    const saved = new Map<string, string>()
+    const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v), removeItem: (k: string) => void saved.delete(k) }
+    const first = createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, storage, { realtimeTransport: WebSocket })
+    clients.push(first)
+    await first.auth.signInAnonymously()
+    const run = await createOpsApi(first).startRun(slowRun)
+    // Opened fresh while the run executes: nothing has read the session in this client yet.
+    const reopened = createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, storage, { realtimeTransport: WebSocket })
+    clients.push(reopened)
+    const stream = openRunStream(reopened, createOpsApi(reopened), run.id)
+    const done = await until(stream, (s) => s.run?.status === 'success' && s.events.length === s.run.last_seq, 'the restored session to see the run finish live')
+    expect(done.live).toBe('live')
+    expect(done.events.map((e) => e.seq)).toEqual(done.events.map((_, i) => i + 1))
+    await stream.close()
+  })
+
   it('ends with the same log as the database when the realtime socket is cut mid-run', async () => {
     let stream!: RunStreamHandle
     const states: string[] = []

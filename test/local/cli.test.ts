@@ -81,6 +81,16 @@ describe('npm start', () => {
     expect((await fresh.from('runs').select('id')).data).toEqual([])
   })
 
+  it('also serves the plugin preview, the built plugin in a page standing in for Figma', async () => {
+    const cli = start(['--port', '0', '--preview-port', '0', '--data-dir', await mkdtemp(join(tmpdir(), 'ops-stack-'))])
+    await cli.ready
+    const preview = /Plugin preview\s+(http:\/\/\S+)/.exec(cli.output())
+    expect(preview, cli.output()).not.toBeNull()
+    const page = await fetch(preview![1])
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('plugin preview')
+  })
+
   it('says clearly that the port is taken', async () => {
     const blocker = createServer()
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))

@@ -13,8 +13,10 @@ export interface RunningCli {
   stop(): Promise<number | null>
 }
 
+/** Starts `npm start`'s entry; without preview options it leaves the preview off, so parallel tests do not share its port. */
 export function startCli(args: string[], env: Record<string, string | undefined> = {}): RunningCli {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], {
+  const previewArgs = args.some((arg) => arg.startsWith('--preview') || arg === '--no-preview') ? [] : ['--no-preview']
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...previewArgs, ...args], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

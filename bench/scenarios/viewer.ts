@@ -1,0 +1,168 @@
+/**
+ * The log viewer in real Chromium.
+ * - Big runs: the plugin's virtualised RunLogViewer and a plain list of every line (the
+ *   baseline) over the same 100,000 and 1,000,000 lines: time to the first paint of the tail,
+ *   DOM nodes, JS heap, and frame times while 5,000 lines a second are appended.
+ * - Latency: executor log() → the line's row visible in the real viewer, which is fed by the
+ *   real RunStream from the local stack, at 10, 200 and 2,000 events/s.
+ */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { readFile } from 'node:fs/promises'
+import { extname, join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { createClient } from '@supabase/supabase-js'
+import WebSocket from 'ws'
+import { launchChromium } from '../../test/e2e/support/browser.ts'
+import { EventWriter } from '../../supabase/functions/_shared/executor/event-writer.ts'
+import { RunStore, type OpsClient } from '../../supabase/functions/_shared/executor/store.ts'
+import { buildViewerPage } from '../viewer/build.ts'
+import { engines, withStack } from '../lib/engines.ts'
+import { distribution } from '../lib/stats.ts'
+
+type Bench = {
+  mount(kind: 'virtual' | 'plain', count: number, timeoutMs: number): Promise<{ painted: boolean; first_tail_paint_ms: number | null; dom_nodes: number }>
+  append(rate: number, seconds: number): Promise<Record<string, number>>
+  live(config: unknown): { ready(): boolean; shown(): number; latencies(): number[] }
+}
+
+async function serve(folder: string) {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }
+  const server = createServer(async (req, res) => {
+    const file = join(folder, new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html'))
+    let body: Buffer
+    try {
+      body = await readFile(file)
+    } catch {
+      res.writeHead(404).end()
+      return
+    }
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((resolve) => server.close(resolve)) }
+}
+
+async function heapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('HeapProfiler.collectGarbage')
+  await cdp.send('Performance.enable')
+  const { metrics } = await cdp.send('Performance.getMetrics')
+  await cdp.detach()
+  return Math.round(((metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20) * 10) / 10
+}
+
+export interface ViewerResult {
+  lines: number
+  viewer: string
+  first_tail_paint_ms: number | null
+  dom_nodes: number
+  heap_mb: number
+  append_frame_p50_ms: number | null
+  append_frame_p95_ms: number | null
+  append_long_frames: number | null
+}
+
+export async function viewer(smoke: boolean): Promise<ViewerResult[]> {
+  const sizes = smoke ? [2_000, 20_000] : [100_000, 1_000_000]
+  const appendSeconds = smoke ? 1 : 3
+  const folder = await buildViewerPage()
+  const site = await serve(folder)
+  const browser = await launchChromium({ width: 480, height: 800 })
+  const results: ViewerResult[] = []
+  try {
+    for (const lines of sizes) {
+      for (const kind of ['virtual', 'plain'] as const) {
+        const page = await browser.context.newPage()
+        await page.goto(site.url)
+        const timeoutMs = smoke ? 60_000 : 180_000
+        const mounted = await page.evaluate(([k, n, t]) => (window as unknown as { bench: Bench }).bench.mount(k, n, t), [kind, lines, timeoutMs] as const)
+          .catch((error: Error) => ({ painted: false, first_tail_paint_ms: null, dom_nodes: 0, error: error.message }))
+        const heap = mounted.painted ? await heapMb(page) : Number.NaN
+        const appended = mounted.painted
+          ? await page.evaluate(([rate, s]) => (window as unknown as { bench: Bench }).bench.append(rate, s), [5000, appendSeconds] as const)
+          : null
+        results.push({
+          lines,
+          viewer: kind === 'virtual' ? 'RunLogViewer (virtualised)' : 'plain list (baseline)',
+          first_tail_paint_ms: mounted.first_tail_paint_ms,
+          dom_nodes: mounted.dom_nodes,
+          heap_mb: heap,
+          append_frame_p50_ms: appended?.frame_p50_ms ?? null,
+          append_frame_p95_ms: appended?.frame_p95_ms ?? null,
+          append_long_frames: appended?.long_frames ?? null,
+        })
+        await page.close({ runBeforeUnload: false })
+      }
+    }
+  } finally {
+    await browser.close()
+    await site.close()
+  }
+  return results
+}
+
+export interface ViewerLatencyResult {
+  engine: string
+  events_per_s: number
+  unit: 'ms'
+  count: number
+  p50: number
+  p95: number
+  p99: number
+  max: number
+}
+
+export async function viewerLatency(smoke: boolean, rates = [10, 200, 2000]): Promise<ViewerLatencyResult[]> {
+  const seconds = smoke ? 1 : 3
+  const folder = await buildViewerPage()
+  const site = await serve(folder)
+  const browser = await launchChromium({ width: 480, height: 800 })
+  const results: ViewerLatencyResult[] = []
+  try {
+    for (const engine of engines()) {
+      for (const rate of rates) {
+        results.push(await withStack(engine, async (stack) => {
+          // A session the page can use: captured from a real sign-in.
+          const saved: Record<string, string> = {}
+          const user = createClient<any, 'ops'>(stack.url, stack.anonKey, {
+            db: { schema: 'ops' }, realtime: { transport: WebSocket as never },
+            auth: { autoRefreshToken: false, storage: { getItem: (k) => saved[k] ?? null, setItem: (k, v) => void (saved[k] = v), removeItem: (k) => void delete saved[k] } },
+          })
+          await user.auth.signInAnonymously()
+          const { data: run } = await user.from('runs').insert({ template_slug: 'deploy-web', kind: 'deploy', env: 'staging', title: 'latency', inputs: { env: 'staging' } }).select('id').single()
+          const service = createClient<any, 'ops'>(stack.url, stack.serviceRoleKey, { db: { schema: 'ops' }, auth: { persistSession: false }, realtime: { transport: WebSocket as never } })
+          await service.rpc('claim_run', { p_worker: 'bench', p_run_id: run!.id, p_lease_seconds: 3600 })
+
+          const page = await browser.context.newPage()
+          await page.goto(site.url)
+          await page.evaluate((config) => {
+            ;(window as unknown as { probe: unknown }).probe = (window as unknown as { bench: Bench }).bench.live(config)
+          }, { url: stack.url, anonKey: stack.anonKey, storage: saved, runId: run!.id })
+          await page.waitForFunction(() => (window as unknown as { probe: { ready(): boolean } }).probe.ready(), undefined, { timeout: 30_000 })
+
+          const writer = new EventWriter(new RunStore(service as unknown as OpsClient, 'bench', { leaseSeconds: 3600 }), run!.id)
+          const total = rate * seconds
+          const now = () => performance.timeOrigin + performance.now()
+          const started = now()
+          let sent = 0
+          while (sent < total) {
+            const due = Math.min(total, Math.floor(((now() - started) / 5 + 1) * (rate * 5) / 1000))
+            for (; sent < due; sent++) writer.log({ message: `line ${sent}`, data: { sent: now() } })
+            await new Promise((resolve) => setTimeout(resolve, 5))
+          }
+          await writer.flush()
+          await page.waitForFunction((n) => (window as unknown as { probe: { shown(): number } }).probe.shown() >= n, total, { timeout: 60_000 })
+          const latencies = await page.evaluate(() => (window as unknown as { probe: { latencies(): number[] } }).probe.latencies())
+          await page.close()
+          await user.removeAllChannels()
+          return { engine, events_per_s: rate, unit: 'ms' as const, ...distribution(latencies) }
+        }))
+      }
+    }
+  } finally {
+    await browser.close()
+    await site.close()
+  }
+  return results
+}

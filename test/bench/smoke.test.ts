@@ -1,0 +1,45 @@
+/**
+ * `npm run bench -- --smoke` runs every scenario at small sizes, so the benchmark never rots.
+ * Nothing here looks at a timing: only that each scenario ran, reported its figures, and that
+ * the correctness figures (double claims) are zero.
+ */
+import { describe, expect, it } from 'vitest'
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+describe('npm run bench -- --smoke', () => {
+  it('runs every scenario and writes the results file', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'ops-bench-')), 'smoke.json')
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out], {
+      cwd: root, maxBuffer: 32 * 1024 * 1024,
+    })
+    expect(stdout).toContain('Ops Control Room benchmarks (smoke')
+    const report = JSON.parse(await readFile(out, 'utf8'))
+    expect(report).toMatchObject({ mode: 'smoke', machine: { node: process.version } })
+    const scenarios = ['latency', 'viewer-latency', 'viewer', 'ingest', 'queue', 'bundle', 'start']
+    expect(Object.keys(report.results).sort()).toEqual([...scenarios].sort())
+    for (const name of scenarios) expect(report.results[name].length, name).toBeGreaterThan(0)
+
+    const engines = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']
+    expect([...new Set(report.results.queue.map((row: { engine: string }) => row.engine))]).toEqual(engines)
+    for (const row of report.results.queue) expect(row.double_claims).toBe(0)
+    if (process.env.DATABASE_URL) {
+      const postgres = report.results.queue.find((row: { engine: string }) => row.engine === 'postgres')
+      expect(postgres.graphile_worker_double_runs).toBe(0)
+      expect(postgres.graphile_worker_jobs_per_s).toBeGreaterThan(0)
+    }
+    for (const row of report.results.viewer) expect(row.dom_nodes).toBeGreaterThan(0)
+    const virtual = report.results.viewer.filter((row: { viewer: string }) => row.viewer.startsWith('RunLogViewer'))
+    const plain = report.results.viewer.filter((row: { viewer: string }) => row.viewer.startsWith('plain'))
+    // Virtualised: the DOM does not grow with the log; the baseline's does.
+    expect(new Set(virtual.map((row: { dom_nodes: number }) => row.dom_nodes)).size).toBe(1)
+    expect(plain.at(-1).dom_nodes).toBeGreaterThan(plain[0].dom_nodes)
+    expect(report.results.bundle.map((row: { file: string }) => row.file)).toContain('build/ui.js')
+  }, 600_000)
+})

@@ -1,0 +1,94 @@
+/**
+ * A picture of the run card for people to look at (README, reviews): the real widget code is
+ * rendered with the stand-in figma.widget, its tree drawn as HTML the way FigJam lays out
+ * AutoLayout and Text, and photographed in Chromium into test-results/screenshots/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { launchChromium, type LaunchedBrowser } from '../e2e/support/browser.ts'
+import { fakeWidgetHost, type Element, type FakeWidgetHost } from './fake-widget.ts'
+import { snapshot } from './fixtures.ts'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const escape = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+
+function css(element: Element): string {
+  const p = element.props as Record<string, any>
+  const rules: string[] = []
+  if (element.type === 'AutoLayout') {
+    rules.push('display:flex', `flex-direction:${p.direction === 'vertical' ? 'column' : 'row'}`, `gap:${p.spacing ?? 0}px`)
+    if (p.verticalAlignItems === 'start') rules.push('align-items:flex-start')
+    const pad = p.padding
+    if (typeof pad === 'number') rules.push(`padding:${pad}px`)
+    else if (pad) rules.push(`padding:${pad.vertical ?? 0}px ${pad.horizontal ?? 0}px`)
+    if (p.fill) rules.push(`background:${p.fill}`)
+    if (p.stroke) rules.push(`border:1px solid ${p.stroke}`)
+    if (p.cornerRadius) rules.push(`border-radius:${p.cornerRadius}px`)
+  } else {
+    rules.push(`font-family:${p.fontFamily === 'Roboto Mono' ? 'monospace' : 'sans-serif'}`, `font-size:${p.fontSize ?? 12}px`, `font-weight:${p.fontWeight ?? 400}`, `color:${p.fill ?? '#000'}`)
+    if (p.truncate) rules.push('white-space:nowrap', 'overflow:hidden', 'text-overflow:ellipsis')
+    if (p.textDecoration === 'underline') rules.push('text-decoration:underline')
+  }
+  if (typeof p.width === 'number') rules.push(`width:${p.width}px`, 'box-sizing:border-box')
+  if (p.width === 'fill-parent') rules.push('flex:1', 'min-width:0')
+  return rules.join(';')
+}
+
+function html(element: Element | string): string {
+  if (typeof element === 'string') return escape(element)
+  const inner = (element.children as (Element | string)[]).map(html).join('')
+  return `<div style="${css(element)}">${inner}</div>`
+}
+
+describe('a picture of the run card', () => {
+  let host: FakeWidgetHost
+  let browser: LaunchedBrowser
+  beforeAll(async () => {
+    host = fakeWidgetHost()
+    ;(globalThis as Record<string, unknown>).figma = host.figma
+    await import('../../widget/src/main.tsx')
+    browser = await launchChromium({ width: 820, height: 320 })
+    await mkdir(`${root}test-results/screenshots`, { recursive: true })
+  })
+  afterAll(() => browser.close())
+
+  it('draws a running production deploy and one waiting for approval', async () => {
+    // Times near now, as a card on a board would have them.
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString()
+    const recent = { createdAt: ago(95_000), startedAt: ago(93_000), syncedAt: Date.now() - 4_000 }
+    const cards = [
+      snapshot({
+        title: 'Deploy web to production', done: 3, currentStep: 'b',
+        steps: [{ id: 'a', title: 'Health check before deploy' }, { id: 'p', title: 'Approval required' }, { id: 'd', title: 'Dispatch the deploy workflow' }, { id: 'b', title: 'Let the rollout settle' }, { id: 'e', title: 'Health check after deploy' }],
+        lines: [
+          { seq: 18, level: 'info', text: 'Step dispatch succeeded in 412 ms' },
+          { seq: 19, level: 'info', text: 'Phase 2 execute finished in 3.1 s' },
+          { seq: 20, level: 'info', text: 'Phase 3 verify resumed: settle, health-after' },
+          { seq: 21, level: 'info', text: 'Step settle: Let the rollout settle' },
+          { seq: 22, level: 'info', text: 'Waiting 2.0 s' },
+        ],
+        artifacts: [{ kind: 'link', title: 'acme/web deploy.yml runs', url: 'https://github.com/acme/web/actions/workflows/deploy.yml' }], artifactCount: 1,
+        driver: 'Ana', ...recent,
+      }, 'running'),
+      snapshot({
+        title: 'Deploy api to production', done: 1, currentStep: 'p',
+        steps: [{ id: 'a', title: 'Health check before deploy' }, { id: 'p', title: 'Approval required' }, { id: 'd', title: 'Dispatch' }],
+        lines: [{ seq: 9, level: 'warn', text: "Waiting for the owner's approval: Approval required by policy: env == 'production'" }],
+        ...recent, syncedAt: Date.now() - 42_000,
+      }, 'waiting_approval'),
+    ]
+    const drawn: string[] = []
+    for (const card of cards) {
+      host.state.set('snapshot', card)
+      host.state.set('startedBy', 'Ana')
+      drawn.push(html(host.render()!))
+    }
+    const page = await browser.context.newPage()
+    await page.setContent(`<body style="margin:0;padding:24px;background:#F1F1F1;display:flex;gap:24px;align-items:flex-start">${drawn.join('')}</body>`)
+    await page.screenshot({ path: `${root}test-results/screenshots/widget-cards.png` })
+    expect(await page.textContent('body')).toContain('Deploy web to production')
+    expect(await page.textContent('body')).toContain('Needs approval')
+    await page.close()
+  })
+})
