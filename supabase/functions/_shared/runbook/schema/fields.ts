@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { describeValue } from "../errors.ts";
 import { DURATION_EXPECTED, MAX_DURATION_MS, parseDuration } from "../duration.ts";
 

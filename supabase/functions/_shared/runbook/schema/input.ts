@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { describeValue } from "../errors.ts";
 import { identifier, matching, nonEmptyText, reject, scalar, strictObject, text } from "./fields.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { describeValue } from "../errors.ts";
 import { scanInterpolation, withPlaceholders } from "../interpolation.ts";
 import { duration, matching, nonEmptyText, reject, scalarText, strictObject, text, textMap } from "./fields.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { duration, matching, nonEmptyText, strictObject } from "./fields.ts";
 import { approvalWith, githubDispatchWith, httpWith, specWith, waitWith } from "./step-with.ts";
 

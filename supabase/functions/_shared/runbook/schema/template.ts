@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { duration, matching, nonEmptyText, strictObject, text } from "./fields.ts";
 import { inputSchema, secretSchema } from "./input.ts";
 import { stepSchema } from "./step.ts";

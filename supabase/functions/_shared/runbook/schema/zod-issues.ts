@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { describeValue, type PathSegment, type TemplateIssue } from "../errors.ts";
 import { valueAt } from "../json.ts";
 
