@@ -4,7 +4,6 @@
  * supabase-js client talks to it as it talks to hosted Supabase.
  */
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { Database } from './db/database.ts'
 import { loadConfig, PROJECT_ROOT, type StackConfig } from './config.ts'
@@ -16,6 +15,7 @@ import { createRestRoutes } from './rest/handler.ts'
 import { createFunctionHost } from './functions/host.ts'
 import { startDrain } from './functions/drain.ts'
 import { attachRealtime, type RealtimeStats } from './realtime/server.ts'
+import { listen } from './http/listen.ts'
 
 export const DEFAULT_PORT = 54321
 
@@ -55,7 +55,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const host = options.host ?? '127.0.0.1'
   const config = options.config ?? (await loadConfig())
   const server = createServer()
-  const port = await listen(server, options.port ?? DEFAULT_PORT, host)
+  const port = await listen(server, options.port ?? DEFAULT_PORT, host, (p, h) => new PortInUseError(p, h))
   const url = `http://${host}:${port}`
   const context: StackContext = { db: options.db, config, url, bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024 }
 
@@ -132,18 +132,3 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      server.off('listening', onListening)
-      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, host) : error)
-    }
-    const onListening = () => {
-      server.off('error', onError)
-      resolve((server.address() as AddressInfo).port)
-    }
-    server.once('error', onError)
-    server.once('listening', onListening)
-    server.listen(port, host)
-  })
-}

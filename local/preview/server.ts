@@ -8,10 +8,10 @@
  *   // open preview.url; later: await preview.close()
  */
 import { createServer, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { access, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { listen } from '../http/listen.ts'
 
 export const DEFAULT_PREVIEW_PORT = 5173
 
@@ -98,7 +98,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     )
   })
 
-  const port = await listen(server, options.port ?? DEFAULT_PREVIEW_PORT, host)
+  const port = await listen(server, options.port ?? DEFAULT_PREVIEW_PORT, host, (p, h) => new PreviewPortInUseError(p, h))
   const shownHost = host === '127.0.0.1' || host === '::1' || host === 'localhost' ? 'localhost' : host
   return {
     url: `http://${shownHost}:${port}`,
@@ -117,18 +117,3 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body)
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      server.off('listening', onListening)
-      reject(error.code === 'EADDRINUSE' ? new PreviewPortInUseError(port, host) : error)
-    }
-    const onListening = () => {
-      server.off('error', onError)
-      resolve((server.address() as AddressInfo).port)
-    }
-    server.once('error', onError)
-    server.once('listening', onListening)
-    server.listen(port, host)
-  })
-}

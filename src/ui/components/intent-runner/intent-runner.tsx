@@ -7,6 +7,7 @@ import type { CatalogEntry } from '../../view-models/template-catalog.ts'
 import { IntentBar, INTENT_EXAMPLES } from '../intent-bar/intent-bar.tsx'
 import { IntentSuggestions } from '../intent-suggestions/intent-suggestions.tsx'
 import { RunbookCard } from '../runbook-card/runbook-card.tsx'
+import { useStartRun } from '../../hooks/use-start-run.ts'
 import styles from './intent-runner.css'
 
 export interface IntentRunnerProps {
@@ -25,8 +26,7 @@ export function IntentRunner({ catalog, onStartRun, label, examples = INTENT_EXA
   // Values typed into a card's form, per template, so switching back and forth keeps them.
   const [entered, setEntered] = useState<Record<string, Record<string, FormValue>>>({})
   const [dryRun, setDryRun] = useState(false)
-  const [starting, setStarting] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { starting, error, setError, start } = useStartRun(onStartRun)
 
   const preview = useMemo(() => intentCard(text, catalog, {}, chosenSlug), [text, catalog, chosenSlug])
   const slug = preview.kind === 'card' ? preview.card.slug : null
@@ -42,18 +42,8 @@ export function IntentRunner({ catalog, onStartRun, label, examples = INTENT_EXA
   }
 
   const run = async () => {
-    if (result.kind !== 'card' || starting) return
-    const newRun = newRunFromCard(result.card, dryRun)
-    if (newRun === null) return
-    setStarting(true)
-    setError(null)
-    try {
-      await onStartRun(newRun)
-    } catch (caught) {
-      setError((caught as Error).message)
-    } finally {
-      setStarting(false)
-    }
+    if (result.kind !== 'card') return
+    await start(newRunFromCard(result.card, dryRun))
   }
 
   const usable = catalog.filter((entry) => entry.template !== null)

@@ -6,6 +6,7 @@ import { newRunFromCard, runbookCard } from '../../view-models/runbook-card.ts'
 import type { RunnableEntry } from '../../view-models/template-catalog.ts'
 import { RunbookCard } from '../runbook-card/runbook-card.tsx'
 import { TemplateYaml } from '../template-yaml/template-yaml.tsx'
+import { useStartRun } from '../../hooks/use-start-run.ts'
 import styles from './runbook-template-card.css'
 
 export interface RunbookTemplateCardProps {
@@ -18,23 +19,10 @@ export function RunbookTemplateCard({ entry, onStartRun }: RunbookTemplateCardPr
   const [entered, setEntered] = useState<Record<string, FormValue>>({})
   const [dryRun, setDryRun] = useState(false)
   const [showYaml, setShowYaml] = useState(false)
-  const [starting, setStarting] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { starting, error, start } = useStartRun(onStartRun)
   const card = useMemo(() => runbookCard(entry, {}, entered), [entry, entered])
 
-  const run = async () => {
-    const newRun = newRunFromCard(card, dryRun)
-    if (newRun === null || starting) return
-    setStarting(true)
-    setError(null)
-    try {
-      await onStartRun(newRun)
-    } catch (caught) {
-      setError((caught as Error).message)
-    } finally {
-      setStarting(false)
-    }
-  }
+  const run = () => start(newRunFromCard(card, dryRun))
 
   return (
     <div data-template-card={entry.slug}>
