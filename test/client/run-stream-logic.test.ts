@@ -56,6 +56,8 @@ function harness() {
 
   const channels: { name: string; handlers: Map<string, Callback>; status?: (status: string) => void; removed: boolean }[] = []
   const client = {
+    // Like supabase-js: reading the session's token for realtime before a join.
+    realtime: { setAuth: async () => {} },
     channel(name: string) {
       const channel = { name, handlers: new Map<string, Callback>(), status: undefined as ((s: string) => void) | undefined, removed: false }
       channels.push(channel)
@@ -104,9 +106,15 @@ afterEach(async () => {
   await Promise.all(streams.splice(0).map((s) => s.close()))
 })
 
-function open(h: ReturnType<typeof harness>, options: Parameters<typeof openRunStream>[3] = {}) {
+/** Opens a stream and waits until it has joined its channel (it reads the session token first). */
+async function open(h: ReturnType<typeof harness>, options: Parameters<typeof openRunStream>[3] = {}) {
   const stream = openRunStream(h.client, h.api, RUN_ID, { gapGraceMs: 20, pollMs: 40, batchMs: 1, ...options })
   streams.push(stream)
+  const deadline = Date.now() + 10_000
+  while (h.channels.length === 0 || h.channels[h.channels.length - 1].status === undefined) {
+    if (Date.now() > deadline) throw new Error('the stream never joined a channel')
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
   return stream
 }
 
@@ -126,7 +134,7 @@ describe('RunStream', () => {
   it('subscribes first and backfills only once subscribed', async () => {
     const h = harness()
     h.write(1, 2, 3)
-    const stream = open(h, { pollMs: 60_000 })
+    const stream = await open(h, { pollMs: 60_000 })
     expect(h.channels).toHaveLength(1)
     expect(h.calls).toEqual([])
     expect(stream.state.live).toBe('connecting')
@@ -141,7 +149,7 @@ describe('RunStream', () => {
 
   it('merges live events, dropping duplicates, and refetches a gap that stays open', async () => {
     const h = harness()
-    const stream = open(h)
+    const stream = await open(h)
     h.status('SUBSCRIBED')
     await until(stream, (s) => s.run !== null, 'the first backfill')
     h.write(1, 2, 3, 4, 5)
@@ -156,7 +164,7 @@ describe('RunStream', () => {
 
   it('fetches the tail that runs.last_seq says is missing', async () => {
     const h = harness()
-    const stream = open(h)
+    const stream = await open(h)
     h.status('SUBSCRIBED')
     await until(stream, (s) => s.run !== null, 'the first backfill')
     h.write(1, 2, 3)
@@ -168,7 +176,7 @@ describe('RunStream', () => {
   it('keeps the newer run row when REST and realtime race', async () => {
     const h = harness()
     h.db.run = runRow({ status: 'running', updated_at: '2025-01-03 10:00:01+00' })
-    const stream = open(h, { pollMs: 60_000 })
+    const stream = await open(h, { pollMs: 60_000 })
     h.runUpdate({ status: 'success', updated_at: '2025-01-03T10:00:01.5+00:00', summary: 'done' })
     h.status('SUBSCRIBED')
     await until(stream, (s) => s.run?.status === 'success', 'the realtime row')
@@ -179,7 +187,7 @@ describe('RunStream', () => {
   it('backfills again from the last contiguous seq after the channel rejoins', async () => {
     const h = harness()
     h.write(1, 2)
-    const stream = open(h, { pollMs: 60_000 })
+    const stream = await open(h, { pollMs: 60_000 })
     h.status('SUBSCRIBED')
     await until(stream, (s) => s.events.length === 2, 'the first backfill')
     h.status('CHANNEL_ERROR')
@@ -194,7 +202,7 @@ describe('RunStream', () => {
   it('polls while realtime is down, and joins a new channel after the server closed it', async () => {
     const h = harness()
     h.write(1)
-    const stream = open(h)
+    const stream = await open(h)
     // Never subscribed: the poll still shows the run.
     await until(stream, (s) => s.events.length === 1, 'the poll')
     h.status('SUBSCRIBED')
@@ -213,7 +221,7 @@ describe('RunStream', () => {
     const h = harness()
     h.write(1)
     h.failNext(1)
-    const stream = open(h)
+    const stream = await open(h)
     h.status('SUBSCRIBED')
     expect((await until(stream, (s) => s.error !== null, 'the error')).error).toBe('Could not load run: network down')
     const state = await until(stream, (s) => s.error === null && s.events.length === 1, 'the retry')
@@ -223,7 +231,7 @@ describe('RunStream', () => {
   it('says when the run does not exist for this user', async () => {
     const h = harness()
     h.db.run = null
-    const stream = open(h)
+    const stream = await open(h)
     h.status('SUBSCRIBED')
     expect((await until(stream, (s) => s.error !== null, 'the error')).error).toBe(
       `Run ${RUN_ID} was not found: it was deleted, or it belongs to someone else.`,
@@ -233,7 +241,7 @@ describe('RunStream', () => {
   it('loads the tail first and pages older events back to seq 1', async () => {
     const h = harness()
     h.write(...range(1, 25))
-    const stream = open(h, { tailSize: 10 })
+    const stream = await open(h, { tailSize: 10 })
     h.status('SUBSCRIBED')
     let state = await until(stream, (s) => s.events.length === 10, 'the tail')
     expect(seqs(state)).toEqual(range(16, 25))
@@ -254,7 +262,7 @@ describe('RunStream', () => {
       id, run_id: RUN_ID, created_at, key: id, step_id: null, kind: 'link', title: id, url: 'https://example.com', content: null, mime: null, size: null,
     })
     h.db.artifacts = [artifact('b', '2025-01-03T10:00:02+00:00')]
-    const stream = open(h)
+    const stream = await open(h)
     h.artifact(artifact('a', '2025-01-03 10:00:01+00'))
     h.status('SUBSCRIBED')
     const state = await until(stream, (s) => s.artifacts.length === 2, 'both artifacts')
@@ -270,7 +278,7 @@ describe('RunStream', () => {
   it('notifies subscribers with immutable snapshots and stops on close', async () => {
     const h = harness()
     h.write(1, 2)
-    const stream = open(h)
+    const stream = await open(h)
     const seen: RunStreamState[] = []
     const unsubscribe = stream.subscribe((state) => seen.push(state))
     expect(seen).toHaveLength(1)
