@@ -1,17 +1,8 @@
 /** supabase-js clients for benchmarks, made the way the plugin and the executor make them. */
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
-import WebSocket from 'ws'
 import type { Stack } from '../../local/stack.ts'
+import { opsClient, type OpsClient as Client } from '../../test/support/stack.ts'
 
-export type Client = SupabaseClient<any, 'ops', 'ops'>
-
-export function client(stack: Stack, key = stack.anonKey): Client {
-  return createClient<any, 'ops'>(stack.url, key, {
-    db: { schema: 'ops' },
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket as never },
-  })
-}
+const client = (stack: Stack, key = stack.anonKey): Client => opsClient(stack.url, key)
 
 /** A signed-in user and a run of theirs claimed by the worker `bench`. */
 export async function claimedRun(stack: Stack): Promise<{ user: Client; service: Client; runId: string; token: string }> {

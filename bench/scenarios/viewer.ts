@@ -11,9 +11,8 @@ import type { AddressInfo } from 'node:net'
 import { readFile } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { createClient } from '@supabase/supabase-js'
-import WebSocket from 'ws'
 import { launchChromium } from '../../test/e2e/support/browser.ts'
+import { memoryStorage, opsClient, sessionClient } from '../../test/support/stack.ts'
 import { EventWriter } from '../../supabase/functions/_shared/executor/event-writer.ts'
 import { RunStore, type OpsClient } from '../../supabase/functions/_shared/executor/store.ts'
 import { buildViewerPage } from '../viewer/build.ts'
@@ -124,21 +123,18 @@ export async function viewerLatency(smoke: boolean, rates = [10, 200, 2000]): Pr
       for (const rate of rates) {
         results.push(await withStack(engine, async (stack) => {
           // A session the page can use: captured from a real sign-in.
-          const saved: Record<string, string> = {}
-          const user = createClient<any, 'ops'>(stack.url, stack.anonKey, {
-            db: { schema: 'ops' }, realtime: { transport: WebSocket as never },
-            auth: { autoRefreshToken: false, storage: { getItem: (k) => saved[k] ?? null, setItem: (k, v) => void (saved[k] = v), removeItem: (k) => void delete saved[k] } },
-          })
+          const saved = memoryStorage()
+          const user = sessionClient(stack.url, stack.anonKey, saved)
           await user.auth.signInAnonymously()
           const { data: run } = await user.from('runs').insert({ template_slug: 'deploy-web', kind: 'deploy', env: 'staging', title: 'latency', inputs: { env: 'staging' } }).select('id').single()
-          const service = createClient<any, 'ops'>(stack.url, stack.serviceRoleKey, { db: { schema: 'ops' }, auth: { persistSession: false }, realtime: { transport: WebSocket as never } })
+          const service = opsClient(stack.url, stack.serviceRoleKey)
           await service.rpc('claim_run', { p_worker: 'bench', p_run_id: run!.id, p_lease_seconds: 3600 })
 
           const page = await browser.context.newPage()
           await page.goto(site.url)
           await page.evaluate((config) => {
             ;(window as unknown as { probe: unknown }).probe = (window as unknown as { bench: Bench }).bench.live(config)
-          }, { url: stack.url, anonKey: stack.anonKey, storage: saved, runId: run!.id })
+          }, { url: stack.url, anonKey: stack.anonKey, storage: saved.entries(), runId: run!.id })
           await page.waitForFunction(() => (window as unknown as { probe: { ready(): boolean } }).probe.ready(), undefined, { timeout: 30_000 })
 
           const writer = new EventWriter(new RunStore(service as unknown as OpsClient, 'bench', { leaseSeconds: 3600 }), run!.id)

@@ -6,21 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { engines } from '../support/databases.ts'
-import { startTestStack, type TestStack } from '../support/stack.ts'
+import { memoryStorage, startTestStack, type TestStack } from '../support/stack.ts'
 import { waitFor } from '../support/executor.ts'
 import { createOpsApi } from '../../src/client/api.ts'
 import { OpsApiError } from '../../src/client/errors.ts'
 import { createOpsClient, type OpsClient } from '../../src/client/supabase.ts'
 import type { NewRun, OpsApi, RunRow, SpecDocRow } from '../../src/client/types.ts'
-
-const memory = () => {
-  const values = new Map<string, string>()
-  return {
-    getItem: (key: string) => values.get(key) ?? null,
-    setItem: (key: string, value: string) => void values.set(key, value),
-    removeItem: (key: string) => void values.delete(key),
-  }
-}
 
 const deployStaging: NewRun = {
   templateSlug: 'deploy-web', kind: 'deploy', env: 'staging', title: 'Deploy web to staging',
@@ -34,7 +25,7 @@ describe.each(engines)('ops API on %s', (engine) => {
   let stranger: { client: OpsClient; api: OpsApi; userId: string }
 
   async function user(fetchImpl?: typeof fetch) {
-    const client = createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, memory(), {
+    const client = createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, memoryStorage(), {
       realtimeTransport: WebSocket, ...(fetchImpl ? { fetch: fetchImpl } : {}),
     })
     clients.push(client)
@@ -173,7 +164,7 @@ describe.each(engines)('ops API on %s', (engine) => {
   })
 
   it('says what failed when the project cannot be reached', async () => {
-    const api = createOpsApi(createOpsClient({ supabaseUrl: 'http://127.0.0.1:9', anonKey: stack.anonKey }, memory()))
+    const api = createOpsApi(createOpsClient({ supabaseUrl: 'http://127.0.0.1:9', anonKey: stack.anonKey }, memoryStorage()))
     await expect(api.listRuns()).rejects.toThrow(/^Could not load your runs: .*the Supabase project could not be reached/)
   })
 })

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { engines } from '../support/databases.ts'
-import { startTestStack, type TestStack } from '../support/stack.ts'
+import { memoryStorage, startTestStack, type TestStack } from '../support/stack.ts'
 import { addTemplate, waitFor } from '../support/executor.ts'
 import { createOpsApi } from '../../src/client/api.ts'
 import { openRunStream } from '../../src/client/run-stream.ts'
@@ -49,15 +49,6 @@ steps:
 
 const slowRun: NewRun = { templateSlug: 'slow-rollout', kind: 'deploy', env: 'staging', title: 'Slow rollout', inputs: {} }
 
-const memory = () => {
-  const values = new Map<string, string>()
-  return {
-    getItem: (key: string) => values.get(key) ?? null,
-    setItem: (key: string, value: string) => void values.set(key, value),
-    removeItem: (key: string) => void values.delete(key),
-  }
-}
-
 /** What the database says about a run, to compare the stream's final state with. */
 async function databaseView(client: OpsClient, runId: string) {
   const events = await client.from('run_events').select('*').eq('run_id', runId).order('seq')
@@ -82,7 +73,7 @@ describe.each(engines)('RunStream on %s', (engine) => {
   const clients: OpsClient[] = []
 
   async function signedIn() {
-    const made = createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, memory(), { realtimeTransport: WebSocket })
+    const made = createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, memoryStorage(), { realtimeTransport: WebSocket })
     clients.push(made)
     const { error } = await made.auth.signInAnonymously()
     if (error) throw error
@@ -145,8 +136,7 @@ describe.each(engines)('RunStream on %s', (engine) => {
 
   it('streams live with a session restored from storage, as when the plugin is opened again', async () => {
     // One client signs in; a second one, made later over the same storage, only restores it.
-    const saved = new Map<string, string>()
-    const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v), removeItem: (k: string) => void saved.delete(k) }
+    const storage = memoryStorage()
     const first = createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, storage, { realtimeTransport: WebSocket })
     clients.push(first)
     await first.auth.signInAnonymously()

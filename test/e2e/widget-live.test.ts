@@ -10,10 +10,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { createClient } from '@supabase/supabase-js'
-import WebSocket from 'ws'
 import { launchChromium, type LaunchedBrowser } from './support/browser.ts'
-import { startTestStack, type TestStack } from '../support/stack.ts'
+import { memoryStorage, sessionClient, startTestStack, type TestStack } from '../support/stack.ts'
 import { addTemplate, createRun, executorOptions } from '../support/executor.ts'
 import { execute } from '../../supabase/functions/_shared/executor/engine.ts'
 import { ThrottledWriter } from '../../widget/src/live/throttle.ts'
@@ -81,12 +79,8 @@ describe('the widget keeping a card live, in Chromium', () => {
 
   it('writes the run’s progress into its card, coalesced, and stops after the run finishes', async () => {
     // Sign in as the run's owner the way the window will find it: a session in its storage.
-    const saved = new Map<string, string>()
-    const owner = createClient<any, 'ops'>(stack.url, stack.anonKey, {
-      db: { schema: 'ops' },
-      realtime: { transport: WebSocket as never },
-      auth: { persistSession: true, autoRefreshToken: false, storage: { getItem: (k) => saved.get(k) ?? null, setItem: (k, v) => void saved.set(k, v), removeItem: (k) => void saved.delete(k) } },
-    })
+    const saved = memoryStorage()
+    const owner = sessionClient(stack.url, stack.anonKey, saved)
     await owner.auth.signInAnonymously()
     const runId = await createRun(owner, { template: 'live-card', title: 'Live card run' })
 
@@ -110,7 +104,7 @@ describe('the widget keeping a card live, in Chromium', () => {
     await page.exposeFunction('widgetStart', () => ({
       mode: { kind: 'live', runIds: [runId], driver: 'Ana' },
       settings: { supabaseUrl: stack.url, anonKey: stack.anonKey },
-      storage: Object.fromEntries(saved),
+      storage: saved.entries(),
     }))
     await page.exposeFunction('widgetMessage', (message: { type: string; snapshot?: RunSnapshot; message?: string }) => {
       if (message.type === 'snapshot') {

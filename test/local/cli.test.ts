@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startCli, type RunningCli } from '../support/cli.ts'
 import { opsClient } from '../support/stack.ts'
+import { waitFor } from '../support/executor.ts'
 
 const running: RunningCli[] = []
 afterEach(async () => {
@@ -20,15 +21,6 @@ function start(args: string[]) {
 
 const keyFrom = (output: string, label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(output)![1]
 
-async function waitFor<T>(probe: () => T | undefined, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 describe('npm start', () => {
   it('serves a fresh stack that supabase-js signs in to, reads, writes and subscribes to; data survives a restart', async () => {

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { startRemote, type RemoteService } from '../support/remote.ts'
 import { addTemplate, createRun, eventsOf, expectContiguous, runExecutor } from '../support/executor.ts'
+import { seededRandom } from '../support/random.ts'
 
 const RUNS = 50
 const STEPS = ['s1', 's2', 's3', 's4']
@@ -22,15 +23,6 @@ inputs:
 steps:
 ${STEPS.map((id, i) => `  - { id: ${id}, title: Step ${id}, phase: ${['preflight', 'execute', 'execute', 'verify'][i]}, kind: http, with: { url: "\${{ inputs.base }}/\${{ inputs.tag }}/${id}" } }`).join('\n')}
 `
-
-/** Deterministic, so a failing sequence of kills can be replayed. */
-function random(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0
-    return state / 2 ** 32
-  }
-}
 
 // Real Postgres when the run has one (concurrent claimers are what it is for), PGlite otherwise.
 const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite'
@@ -53,7 +45,7 @@ describe(`executors killed at random points (${engine})`, () => {
   })
 
   it('finishes every run with a gap-free log and never repeats a finished step', async () => {
-    const next = random(20251126)
+    const next = seededRandom(20251126)
     for (let run = 0; run < RUNS; run++) {
       for (const step of STEPS) {
         remote.on(`/run${run}/${step}`, (request, _count, res) => {

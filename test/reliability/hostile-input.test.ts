@@ -6,14 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { signJwt } from '../../local/jwt.ts'
 import { startTestStack, type TestStack } from '../support/stack.ts'
-
-function random(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0
-    return state / 2 ** 32
-  }
-}
+import { seededRandom } from '../support/random.ts'
 
 const ATOMS = ['id', 'title', 'status', 'env', 'nope', 'select', 'order', 'limit', 'offset', 'or', 'and', 'not', 'eq', 'neq', 'in', 'is',
   'like', 'fts', 'cs', '.', ',', '(', ')', '"', "'", ';', '--', '/*', '*', '%', '\\', ' ', 'null', 'true', '1', '-1', '1e309', 'NaN',
@@ -22,7 +15,7 @@ const ATOMS = ['id', 'title', 'status', 'env', 'nope', 'select', 'order', 'limit
 describe('hostile input to the local stack', () => {
   let stack: TestStack
   let token: string
-  const next = random(7)
+  const next = seededRandom(7)
   const pick = () => ATOMS[Math.floor(next() * ATOMS.length)]
   const word = (n: number) => Array.from({ length: 1 + Math.floor(next() * n) }, pick).join('')
 

@@ -8,7 +8,7 @@ import WebSocket from 'ws'
 import { createOpsApi } from '../../src/client/api.ts'
 import { openRunStream } from '../../src/client/run-stream.ts'
 import { createOpsClient } from '../../src/client/supabase.ts'
-import { startTestStack, type TestStack } from '../support/stack.ts'
+import { memoryStorage, startTestStack, type TestStack } from '../support/stack.ts'
 import { addTemplate, createRun, executorOptions, waitFor } from '../support/executor.ts'
 import { execute } from '../../supabase/functions/_shared/executor/engine.ts'
 
@@ -37,10 +37,7 @@ describe(`RunStream with the socket dropped ten times mid-run (${engine})`, () =
   afterAll(() => stack.stop())
 
   it('ends with exactly the database’s log', async () => {
-    const saved = new Map<string, string>()
-    const client = createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, {
-      getItem: (k) => saved.get(k) ?? null, setItem: (k, v) => void saved.set(k, v), removeItem: (k) => void saved.delete(k),
-    }, { realtimeTransport: WebSocket })
+    const client = createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, memoryStorage(), { realtimeTransport: WebSocket })
     await client.auth.signInAnonymously()
     const api = createOpsApi(client)
     const runId = await createRun(client, { template: 'chatty' })

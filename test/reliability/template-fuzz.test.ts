@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { formatTemplateError, parseTemplate, planRun } from '../../supabase/functions/_shared/runbook/index.ts'
+import { seededRandom } from '../support/random.ts'
 
 const templates = fileURLToPath(new URL('../../supabase/templates/', import.meta.url))
 const broken = fileURLToPath(new URL('../runbook/fixtures/broken/', import.meta.url))
@@ -16,14 +17,6 @@ const sources = [
     name: file, text: readFileSync(broken + file, 'utf8'), weight: 0,
   })),
 ]
-
-function random(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0
-    return state / 2 ** 32
-  }
-}
 
 const PIECES = ['\n', ' ', '  ', ':', ': ', '- ', '[', ']', '{', '}', ',', '"', "'", '#', '&anchor ', '*anchor', '!!str ', '${{ ', ' }}',
   '${{ inputs.x }}', '${{ secrets.NOPE }}', 'kind: http', 'kind: nope', 'timeout: 5x', 'retry: { max: 99 }', '\t', '\u00e9', '\u{1F680}', '\r\n', '---\n', '~', 'null', '-1', '1e999']
@@ -50,7 +43,7 @@ function mutate(text: string, next: () => number): string {
 
 describe('1,000 mutated templates', () => {
   it('are each accepted or refused with errors that name a line, a column and a field', () => {
-    const next = random(1126)
+    const next = seededRandom(1126)
     const corpus = sources.filter((s) => s.weight === 0)
     const cases: { name: string; text: string }[] = []
     for (const source of sources.filter((s) => s.weight > 0)) {

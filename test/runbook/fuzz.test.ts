@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseIntent, parseTemplate } from "../../supabase/functions/_shared/runbook/index.ts";
 import { seedTemplate, seedText } from "./seeds.ts";
-
-/** A small deterministic generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
+import { seededRandom } from "../support/random.ts";
 
 const NOISE = [":", "-", " ", "\t", "\n", "'", '"', "{", "}", "[", "]", "&a", "*a", "#", "${{", "}}", "!!binary", "---", "?", "|", ">", "é", "\u0000"];
 
@@ -33,7 +25,7 @@ function mutate(text: string, next: () => number): string {
 
 describe("fuzzed templates", () => {
   it.each(["deploy-web", "incident-open"])("mutations of %s never throw and every error has a place", (slug) => {
-    const next = random(slug.length * 7919);
+    const next = seededRandom(slug.length * 7919);
     const original = seedText(slug);
     for (let round = 0; round < 400; round++) {
       const text = mutate(original, next);
@@ -51,7 +43,7 @@ describe("fuzzed templates", () => {
   });
 
   it("random text never throws in the intent parser", () => {
-    const next = random(42);
+    const next = seededRandom(42);
     const templates = [{ slug: "deploy-web", template: seedTemplate("deploy-web") }];
     for (let round = 0; round < 300; round++) {
       const text = Array.from({ length: Math.floor(next() * 40) }, () => String.fromCharCode(Math.floor(next() * 0x3000))).join("");

@@ -16,6 +16,26 @@ export function opsClient(url: string, key: string): OpsClient {
   })
 }
 
+/** supabase-js `auth.storage` in memory; `entries()` hands the saved session to a browser page. */
+export function memoryStorage() {
+  const values = new Map<string, string>()
+  return {
+    getItem: (key: string) => values.get(key) ?? null,
+    setItem: (key: string, value: string) => void values.set(key, value),
+    removeItem: (key: string) => void values.delete(key),
+    entries: () => Object.fromEntries(values),
+  }
+}
+
+/** A client on the `ops` schema whose session (once signed in) is kept in `storage`. */
+export function sessionClient(url: string, key: string, storage: ReturnType<typeof memoryStorage>): OpsClient {
+  return createClient<any, 'ops'>(url, key, {
+    db: { schema: 'ops' },
+    auth: { persistSession: true, autoRefreshToken: false, detectSessionInUrl: false, storage },
+    realtime: { transport: WebSocket as never },
+  })
+}
+
 export interface TestStack extends Stack {
   test: TestDatabase
   /** A supabase-js client on the `ops` schema with the anon key (or the given key). */
