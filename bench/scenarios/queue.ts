@@ -5,6 +5,7 @@
  * concurrency on the same Postgres server (get job + complete job per job).
  */
 import { Logger, makeWorkerUtils, run as runGraphileWorker } from 'graphile-worker'
+import pg from 'pg'
 import type { Database } from '../../local/db/database.ts'
 import { withDatabase, engines, type Engine } from '../lib/engines.ts'
 import { perSecond } from '../lib/stats.ts'
@@ -49,9 +50,24 @@ async function drainOps(db: Database, count: number): Promise<{ ms: number; doub
   return { ms, doubles: claimed.length - new Set(claimed).size }
 }
 
+/**
+ * graphile-worker gets a pool owned here: the pool it builds from a connection string is ended
+ * without being awaited and loses its error handler first, so dropping the database right after
+ * would crash the process on its idle connections.
+ */
 async function drainGraphileWorker(connectionString: string, count: number): Promise<{ ms: number; doubles: number }> {
+  const pgPool = new pg.Pool({ connectionString, max: WORKERS + 2 })
+  pgPool.on('error', () => {})
+  try {
+    return await timeGraphileWorker(pgPool, count)
+  } finally {
+    await pgPool.end()
+  }
+}
+
+async function timeGraphileWorker(pgPool: pg.Pool, count: number): Promise<{ ms: number; doubles: number }> {
   const logger = new Logger(() => () => {})
-  const utils = await makeWorkerUtils({ connectionString, logger })
+  const utils = await makeWorkerUtils({ pgPool, logger })
   try {
     await utils.migrate()
     await utils.withPgClient((client) =>
@@ -66,7 +82,7 @@ async function drainGraphileWorker(connectionString: string, count: number): Pro
   })
   const started = performance.now()
   const runner = await runGraphileWorker({
-    connectionString,
+    pgPool,
     concurrency: WORKERS,
     noHandleSignals: true,
     pollInterval: 100,
@@ -81,6 +97,7 @@ async function drainGraphileWorker(connectionString: string, count: number): Pro
   await finished
   const ms = performance.now() - started
   await runner.stop()
+  await runner.promise
   return { ms, doubles: seen.length - new Set(seen).size }
 }
 
