@@ -5,7 +5,8 @@
  * closed the channel, poll while realtime is down, and page older events.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { isoTimestamp, openRunStream } from '../../src/client/run-stream.ts'
+import { openRunStream } from '../../src/client/run-stream.ts'
+import { isoTimestamp } from '../../src/client/row-versions.ts'
 import type { OpsClient } from '../../src/client/supabase.ts'
 import type { ArtifactRow, EventRow, OpsApi, RunRow, RunStreamHandle, RunStreamState } from '../../src/client/types.ts'
 

@@ -5,8 +5,9 @@
  */
 import { createOpsApi } from '../../client/api.ts'
 import { createConnectionMonitor, type ConnectionMonitor } from '../../client/connection.ts'
+import { openRunHistory, type RunHistoryHandle } from '../../client/run-history.ts'
 import { openRunStream } from '../../client/run-stream.ts'
-import { createMessageStorage } from '../../client/storage.ts'
+import { createMessageStorage, type StoragePort } from '../../client/storage.ts'
 import { createOpsClient, type OpsClient } from '../../client/supabase.ts'
 import type { OpsApi, RunStreamHandle, Settings } from '../../client/types.ts'
 import { pluginStoragePort } from '../../client/ui-port.ts'
@@ -17,11 +18,14 @@ export interface OpsServices {
   api: OpsApi
   connection: ConnectionMonitor
   openRunStream(runId: string): RunStreamHandle
+  /** The signed-in user's recent runs, live. */
+  openRunHistory(): RunHistoryHandle
   dispose(): void
 }
 
-export function createOpsServices(settings: Settings): OpsServices {
-  const storage = createMessageStorage(pluginStoragePort())
+/** `storagePort` reaches whoever keeps the session: the plugin's main thread, or the widget's code. */
+export function createOpsServices(settings: Settings, storagePort: StoragePort = pluginStoragePort()): OpsServices {
+  const storage = createMessageStorage(storagePort)
   const client = createOpsClient(settings, storage)
   const api = createOpsApi(client)
   const connection = createConnectionMonitor(settings)
@@ -31,6 +35,7 @@ export function createOpsServices(settings: Settings): OpsServices {
     api,
     connection,
     openRunStream: (runId) => openRunStream(client, api, runId),
+    openRunHistory: () => openRunHistory(client, api),
     dispose() {
       connection.close()
       void client.removeAllChannels()

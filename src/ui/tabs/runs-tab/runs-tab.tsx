@@ -1,6 +1,7 @@
 import { Button } from '@create-figma-plugin/ui'
 import { h } from 'preact'
 import { useEffect, useMemo, useState } from 'preact/hooks'
+import type { RunHistoryState } from '../../../client/run-history.ts'
 import type { RunRow } from '../../../client/types.ts'
 import { RunFiltersBar } from '../../components/run-filters-bar/run-filters-bar.tsx'
 import { RunHistoryItem } from '../../components/run-history-item/run-history-item.tsx'
@@ -10,48 +11,24 @@ import { filterRuns, NO_RUN_FILTER, type RunFilterState } from '../../view-model
 import { isTerminal } from '../../view-models/run-status.ts'
 import styles from './runs-tab.css'
 
-/** How often the history refreshes: often while a run is going, rarely when all are done. */
-const ACTIVE_REFRESH_MS = 2000
-const IDLE_REFRESH_MS = 10_000
-
 export interface RunsTabProps {
   onOpenRun: (runId: string) => void
   onAddToBoard: (run: RunRow) => void
 }
 
-/** The signed-in user's runs, newest first, with live status and filters. */
+/** The signed-in user's runs, newest first, with live status (realtime) and filters. */
 export function RunsTab({ onOpenRun, onAddToBoard }: RunsTabProps) {
-  const { api } = useServices()
-  const [runs, setRuns] = useState<RunRow[] | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const services = useServices()
+  const history = useMemo(() => services.openRunHistory(), [services])
+  useEffect(() => () => void history.close(), [history])
+  const [{ runs, error }, setState] = useState<RunHistoryState>(history.state)
+  useEffect(() => {
+    setState(history.state)
+    return history.subscribe(setState)
+  }, [history])
   const [filter, setFilter] = useState<RunFilterState>(NO_RUN_FILTER)
-  const [reload, setReload] = useState(0)
   const active = runs !== null && runs.some((run) => !isTerminal(run.status))
   const now = useNow(active)
-
-  useEffect(() => {
-    let stopped = false
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const load = async () => {
-      let next: RunRow[] | null = null
-      try {
-        next = await api.listRuns({ limit: 200 })
-        if (stopped) return
-        setRuns(next)
-        setError(null)
-      } catch (caught) {
-        if (!stopped) setError((caught as Error).message)
-      }
-      if (stopped) return
-      const busy = next !== null && next.some((run) => !isTerminal(run.status))
-      timer = setTimeout(load, busy || next === null ? ACTIVE_REFRESH_MS : IDLE_REFRESH_MS)
-    }
-    void load()
-    return () => {
-      stopped = true
-      if (timer !== undefined) clearTimeout(timer)
-    }
-  }, [api, reload])
 
   const shown = useMemo(() => filterRuns(runs ?? [], filter), [runs, filter])
 
@@ -61,7 +38,7 @@ export function RunsTab({ onOpenRun, onAddToBoard }: RunsTabProps) {
       {error === null ? null : (
         <div class={styles.error} role="alert">
           <span>{error}</span>
-          <Button secondary onClick={() => setReload(reload + 1)}>Retry</Button>
+          <Button secondary onClick={() => void history.refresh()}>Retry</Button>
         </div>
       )}
       {runs === null && error === null ? <p class={styles.empty}>Loading your runs…</p> : null}

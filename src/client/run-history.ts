@@ -1,0 +1,251 @@
+/**
+ * RunHistory: the signed-in user's recent runs, kept current by realtime rather than polling.
+ *
+ * 1. Subscribe to every change of ops.runs; RLS on the server decides which rows this user may
+ *    see (their own), so no filter is needed and nobody else's run arrives.
+ * 2. On SUBSCRIBED, load the newest `limit` runs over REST and merge: per run, the newer version
+ *    wins (updated_at, then last_seq), and a run that arrived live during the load is kept.
+ * 3. Each later change merges by id. A run's row changes with every log batch (last_seq), so
+ *    listeners hear at most one update per `batchMs`.
+ * 4. While the channel is down the list is polled every `pollMs`; while it is up, a slow resync
+ *    every `resyncMs` repairs anything missed.
+ */
+import type { RealtimeChannel } from '@supabase/supabase-js'
+import type { OpsClient } from './supabase.ts'
+import { definedFields, isOlderRow, micros, RUN_TIMES, withIsoTimes } from './row-versions.ts'
+import type { OpsApi, RunRow } from './types.ts'
+
+export interface RunHistoryState {
+  /** Newest first; null until the first load. */
+  runs: RunRow[] | null
+  /** Whether changes arrive live (the channel is subscribed). */
+  live: boolean
+  error: string | null
+}
+
+export interface RunHistoryHandle {
+  readonly state: RunHistoryState
+  subscribe(listener: (state: RunHistoryState) => void): () => void
+  /** Load the list again now (the Retry button). */
+  refresh(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface RunHistoryOptions {
+  /** How many of the newest runs to keep (default 200). */
+  limit?: number
+  /** Poll interval while the channel is down, and retry delay (default 2000 ms). */
+  pollMs?: number
+  /** Full reload interval while live (default 30 s). */
+  resyncMs?: number
+  /** Live changes within this window reach listeners together (default 100 ms). */
+  batchMs?: number
+}
+
+/** Newest first: created_at descending, then id, so equal times keep one order. */
+export function byNewest(a: RunRow, b: RunRow): number {
+  const at = micros(a.created_at)
+  const bt = micros(b.created_at)
+  return at !== bt ? bt - at : a.id < b.id ? 1 : a.id > b.id ? -1 : 0
+}
+
+/**
+ * One change merged into the list: the newer version of a known run replaces it; an unknown run
+ * joins if it is a whole row. Returns the same array when nothing changed.
+ */
+export function mergeRun(runs: readonly RunRow[], incoming: RunRow, limit: number): readonly RunRow[] {
+  const index = runs.findIndex((run) => run.id === incoming.id)
+  if (index >= 0) {
+    const known = runs[index]
+    if (isOlderRow(incoming, known)) return runs
+    const next = [...runs]
+    next[index] = { ...known, ...definedFields(incoming) }
+    return next
+  }
+  if (!isWholeRow(incoming)) return runs
+  return [...runs, incoming].sort(byNewest).slice(0, limit)
+}
+
+/**
+ * A REST load merged with what is known: per run the newer version wins; runs the load did not
+ * return are dropped unless they changed live while it was in flight (created meanwhile).
+ */
+export function mergeLoad(known: readonly RunRow[], loaded: readonly RunRow[], changedDuringLoad: ReadonlySet<string>, limit: number): RunRow[] {
+  const byId = new Map(known.map((run) => [run.id, run]))
+  const merged = loaded.map((row) => {
+    const mine = byId.get(row.id)
+    return mine && isOlderRow(row, mine) ? mine : row
+  })
+  const loadedIds = new Set(loaded.map((row) => row.id))
+  for (const id of changedDuringLoad) {
+    const mine = byId.get(id)
+    if (mine && !loadedIds.has(id)) merged.push(mine)
+  }
+  return merged.sort(byNewest).slice(0, limit)
+}
+
+function isWholeRow(row: Partial<RunRow>): row is RunRow {
+  return typeof row.id === 'string' && typeof row.created_at === 'string' && typeof row.title === 'string' && typeof row.status === 'string'
+}
+
+let histories = 0
+
+export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHistoryOptions = {}): RunHistoryHandle {
+  const limit = options.limit ?? 200
+  const pollMs = options.pollMs ?? 2000
+  const resyncMs = options.resyncMs ?? 30_000
+  const batchMs = options.batchMs ?? 100
+  const id = ++histories
+
+  let runs: readonly RunRow[] | null = null
+  let live = false
+  let error: string | null = null
+  let closed = false
+  let channel: RealtimeChannel | null = null
+  let loading: Promise<void> | null = null
+  let reloadQueued = false
+  let changedDuringLoad: Set<string> | null = null
+  let loadTimer: ReturnType<typeof setTimeout> | undefined
+  let notifyTimer: ReturnType<typeof setTimeout> | undefined
+  let snapshot: RunHistoryState | null = null
+  const listeners = new Set<(state: RunHistoryState) => void>()
+
+  const current = (): RunHistoryState => (snapshot ??= { runs: runs === null ? null : [...runs], live, error })
+
+  function notify(now = false) {
+    snapshot = null
+    if (now) {
+      if (notifyTimer !== undefined) clearTimeout(notifyTimer)
+      notifyTimer = undefined
+      const state = current()
+      for (const listener of [...listeners]) listener(state)
+      return
+    }
+    notifyTimer ??= setTimeout(() => notify(true), batchMs)
+  }
+
+  function scheduleLoad(delay: number) {
+    if (closed) return
+    if (loadTimer !== undefined) clearTimeout(loadTimer)
+    loadTimer = setTimeout(() => void load(), delay)
+  }
+
+  /** A load asked for while one is in flight runs after it: changes may predate the first. */
+  function load(): Promise<void> {
+    if (loading) {
+      reloadQueued = true
+      return loading
+    }
+    loading = (async () => {
+      changedDuringLoad = new Set()
+      let failed = false
+      try {
+        const loaded = await api.listRuns({ limit })
+        if (closed) return
+        runs = mergeLoad(runs ?? [], loaded, changedDuringLoad, limit)
+        error = null
+      } catch (caught) {
+        failed = true
+        error = (caught as Error).message
+      } finally {
+        changedDuringLoad = null
+        loading = null
+      }
+      notify(true)
+      if (reloadQueued) {
+        reloadQueued = false
+        return load()
+      }
+      scheduleLoad(live && !failed ? resyncMs : pollMs)
+    })()
+    return loading
+  }
+
+  function apply(incoming: RunRow) {
+    changedDuringLoad?.add(incoming.id)
+    if (runs === null) return
+    const next = mergeRun(runs, incoming, limit)
+    if (next === runs) {
+      // A partial row of a run we do not hold: the next load brings it whole.
+      if (!runs.some((run) => run.id === incoming.id)) scheduleLoad(0)
+      return
+    }
+    runs = next
+    notify()
+  }
+
+  function remove(runId: string) {
+    if (runs === null || !runs.some((run) => run.id === runId)) return
+    runs = runs.filter((run) => run.id !== runId)
+    notify()
+  }
+
+  function setLive(next: boolean) {
+    if (live === next) return
+    live = next
+    notify(true)
+  }
+
+  /** Read the session's token first, so the join carries the user's JWT and RLS admits their runs. */
+  function subscribe() {
+    void client.realtime.setAuth().catch(() => {}).then(() => {
+      if (!closed && channel === null) join()
+    })
+  }
+
+  function join() {
+    const made = client.channel(`run-history-${id}-${Date.now().toString(36)}`)
+      .on('postgres_changes', { event: '*', schema: 'ops', table: 'runs' }, (payload) => {
+        if (payload.eventType === 'DELETE') {
+          const old = payload.old as Partial<RunRow>
+          if (typeof old.id === 'string') remove(old.id)
+        } else {
+          apply(withIsoTimes(payload.new as RunRow, RUN_TIMES))
+        }
+      })
+    channel = made
+    made.subscribe((status) => {
+      if (closed || channel !== made) return
+      if (status === 'SUBSCRIBED') {
+        setLive(true)
+        void load()
+      } else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
+        // realtime-js rejoins by itself; meanwhile the list is polled.
+        setLive(false)
+        scheduleLoad(pollMs)
+      } else if (status === 'CLOSED') {
+        setLive(false)
+        scheduleLoad(pollMs)
+        void client.removeChannel(made).catch(() => {})
+        channel = null
+        setTimeout(() => {
+          if (!closed && channel === null) subscribe()
+        }, pollMs)
+      }
+    })
+  }
+
+  // The list shows at once from REST; the subscription follows and reloads when it is up.
+  void load()
+  subscribe()
+
+  return {
+    get state() {
+      return current()
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => void listeners.delete(listener)
+    },
+    refresh: load,
+    async close() {
+      if (closed) return
+      closed = true
+      for (const timer of [loadTimer, notifyTimer]) if (timer !== undefined) clearTimeout(timer)
+      listeners.clear()
+      const made = channel
+      channel = null
+      if (made) await client.removeChannel(made).catch(() => {})
+    },
+  }
+}
