@@ -46,8 +46,8 @@ describe('the run card widget', () => {
     expect(drawn.at(-1)).toMatch(/^Started by Ana 10:00 UTC · updated /)
     const buttons = texts(find(tree, 'actions')!)
     expect(buttons).toEqual({
-      queued: ['Cancel', 'Open'], running: ['Cancel', 'Open'], waiting_approval: ['Approve', 'Reject', 'Cancel', 'Open'],
-      success: ['Run again', 'Open'], error: ['Run again', 'Open'], canceled: ['Run again', 'Open'],
+      queued: ['Cancel', 'Open log'], running: ['Cancel', 'Open log'], waiting_approval: ['Approve', 'Reject', 'Cancel', 'Open log'],
+      success: ['Run again', 'Open log'], error: ['Run again', 'Open log'], canceled: ['Run again', 'Open log'],
     }[status])
     if (status === 'success') expect(drawn).toContain('Deploy web in production: 5 steps succeeded')
     if (status === 'error') expect(drawn).toContain('step dispatch failed: Bad credentials')

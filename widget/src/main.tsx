@@ -61,7 +61,7 @@ function OpsRunCard() {
   const act = async (action: CardAction | 'details') => {
     if (!snapshot) return
     if (action === 'details') {
-      await openWindow({ kind: 'details', runId: snapshot.runId }, { visible: true, title: snapshot.title, width: 480, height: 560 })
+      await openWindow({ kind: 'details', runId: snapshot.runId }, { visible: true, title: snapshot.title, width: 640, height: 640 })
       return
     }
     await openWindow({ kind: 'action', action, runId: snapshot.runId }, { visible: false }, {
@@ -86,7 +86,7 @@ function OpsRunCard() {
         { itemType: 'toggle', propertyName: 'live', tooltip: isLive ? 'Stop live updates' : 'Go live', isToggled: isLive },
         { itemType: 'action', propertyName: 'refresh', tooltip: 'Refresh now' },
         { itemType: 'separator' },
-        { itemType: 'action', propertyName: 'details', tooltip: 'Open run' },
+        { itemType: 'action', propertyName: 'details', tooltip: 'Open log' },
         { itemType: 'action', propertyName: 'pick', tooltip: 'Pick another run' },
       ]
       : [{ itemType: 'action', propertyName: 'pick', tooltip: 'Pick a run' }],

@@ -7,10 +7,9 @@
 import { h } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { LoadingIndicator, render } from '@create-figma-plugin/ui'
-import { createOpsApi } from '../../src/client/api.ts'
-import { createMessageStorage } from '../../src/client/storage.ts'
-import { createOpsClient, type OpsClient } from '../../src/client/supabase.ts'
-import type { OpsApi } from '../../src/client/types.ts'
+import '!../../src/ui/app/global.css'
+import { createOpsServices, type OpsServices } from '../../src/ui/services/ops-services.ts'
+import { ServicesContext } from '../../src/ui/services/services-context.ts'
 import type { WindowMode } from './live/protocol.ts'
 import { performAction } from './window/actions.ts'
 import { Details } from './window/details.tsx'
@@ -19,18 +18,17 @@ import { Picker } from './window/picker.tsx'
 import { onMessage, send, widgetStoragePort } from './window/port.ts'
 import { readSnapshot } from './window/run-snapshot.ts'
 import { SignIn } from './window/sign-in.tsx'
-import './window/window.css'
+import styles from './window/window.css'
 
 interface Connection {
   mode: WindowMode
-  client: OpsClient
-  api: OpsApi
+  services: OpsServices
   signedIn: boolean
 }
 
 /** The modes without a screen: keeping cards live, and one action on a run. */
 async function runHeadless(connection: Connection): Promise<void> {
-  const { mode, client, api } = connection
+  const { mode, services: { client, api } } = connection
   try {
     if (!connection.signedIn) throw new Error('Sign in from the card first (Pick a run) to keep it live or act on it.')
     if (mode.kind === 'live') {
@@ -50,10 +48,9 @@ function WidgetWindow() {
     const stop = onMessage((message) => {
       if (message.type !== 'start') return
       stop()
-      const client = createOpsClient(message.settings, createMessageStorage(widgetStoragePort()))
-      const api = createOpsApi(client)
-      void client.auth.getSession().then(({ data }) => {
-        const next = { mode: message.mode, client, api, signedIn: data.session !== null }
+      const services = createOpsServices(message.settings, widgetStoragePort())
+      void services.client.auth.getSession().then(({ data }) => {
+        const next = { mode: message.mode, services, signedIn: data.session !== null }
         setConnection(next)
         if (next.mode.kind === 'live' || next.mode.kind === 'action') void runHeadless(next)
       })
@@ -62,14 +59,14 @@ function WidgetWindow() {
     return stop
   }, [])
 
-  if (!connection) return <div class="window"><LoadingIndicator /></div>
-  const { mode, client, api } = connection
+  if (!connection) return <div class={styles.window}><LoadingIndicator /></div>
+  const { mode, services } = connection
   if (mode.kind === 'picker' || mode.kind === 'details') {
-    if (!connection.signedIn) return <div class="window"><SignIn client={client} onSignedIn={() => setConnection({ ...connection, signedIn: true })} /></div>
-    if (mode.kind === 'details') return <div class="window"><Details client={client} api={api} runId={mode.runId} /></div>
+    if (!connection.signedIn) return <div class={styles.window}><SignIn client={services.client} onSignedIn={() => setConnection({ ...connection, signedIn: true })} /></div>
+    if (mode.kind === 'details') return <ServicesContext.Provider value={services}><Details runId={mode.runId} /></ServicesContext.Provider>
     return (
-      <div class="window">
-        <Picker api={api} onPick={async (run) => send({ type: 'picked', snapshot: await readSnapshot(api, run.id) })} />
+      <div class={styles.window}>
+        <Picker api={services.api} onPick={async (run) => send({ type: 'picked', snapshot: await readSnapshot(services.api, run.id) })} />
       </div>
     )
   }

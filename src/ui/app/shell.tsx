@@ -3,7 +3,7 @@ import { emit, on } from '@create-figma-plugin/utilities'
 import { Fragment, h, type JSX } from 'preact'
 import { useCallback, useEffect, useState } from 'preact/hooks'
 import type { NewRun, RunRow, RunStreamHandle, Settings, UiBootData } from '../../client/types.ts'
-import type { AddRunCardHandler, CardAddedHandler, MainErrorHandler, ResizeHandler, SaveSettingsHandler } from '../../messages.ts'
+import type { AddRunCardHandler, CardAddedHandler, MainErrorHandler, ResizeHandler, RunFinishedHandler, SaveSettingsHandler } from '../../messages.ts'
 import { ConnectionBanner } from '../components/connection-banner/connection-banner.tsx'
 import { RunLogViewer } from '../components/run-log-viewer/run-log-viewer.tsx'
 import { SettingsPanel } from '../components/settings-panel/settings-panel.tsx'
@@ -86,7 +86,7 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
     await startRunWithStream(services, run, (runId, stream) => setOpenRun({ runId, stream }))
   }
   const addToBoard = (run: RunRow) => {
-    emit<AddRunCardHandler>('ADD_RUN_CARD', runCardData(run))
+    emitRunCard(run)
     flash('Adding a card to the board…')
   }
   const host = hostOf(services.settings.supabaseUrl)
@@ -118,6 +118,8 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
         stream={openRun.stream}
         onBack={() => setOpenRun(null)}
         onOpenRun={(runId, stream) => setOpenRun({ runId, stream })}
+        onAddToBoard={emitRunCard}
+        onFinished={(run) => emit<RunFinishedHandler>('RUN_FINISHED', runCardData(run))}
       />
     )
   } else {
@@ -180,4 +182,9 @@ function hostOf(url: string): string {
   } catch {
     return url
   }
+}
+
+/** The main thread drops a summary card of the run on the canvas. */
+function emitRunCard(run: RunRow): void {
+  emit<AddRunCardHandler>('ADD_RUN_CARD', runCardData(run))
 }

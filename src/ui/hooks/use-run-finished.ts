@@ -1,23 +1,20 @@
-import { emit } from '@create-figma-plugin/utilities'
 import { useEffect, useRef } from 'preact/hooks'
 import type { RunRow } from '../../client/types.ts'
-import type { RunFinishedHandler } from '../../messages.ts'
-import { runCardData } from '../view-models/run-card-data.ts'
 import { isTerminal } from '../view-models/run-status.ts'
 
 /**
- * Tells the main thread (which shows figma.notify) when a run ends while it is on screen: once,
- * and only if it was seen still going (opening an old run announces nothing).
+ * Calls `onFinished` when a run ends while it is on screen: once, and only if it was seen still
+ * going (opening an old run announces nothing). The plugin turns it into a figma.notify.
  */
-export function useRunFinishedNotice(run: RunRow | null): void {
+export function useRunFinished(run: RunRow | null, onFinished: ((run: RunRow) => void) | undefined): void {
   const sawActive = useRef(false)
   const announced = useRef(false)
   useEffect(() => {
-    if (run === null) return
+    if (run === null || onFinished === undefined) return
     if (!isTerminal(run.status)) sawActive.current = true
     else if (sawActive.current && !announced.current) {
       announced.current = true
-      emit<RunFinishedHandler>('RUN_FINISHED', runCardData(run))
+      onFinished(run)
     }
   }, [run?.status])
 }

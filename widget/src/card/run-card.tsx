@@ -72,7 +72,7 @@ export function RunCard(props: { view: CardView; status: string; buttons: CardBu
         {props.status === 'waiting_approval' ? <Button label="Reject" danger onClick={() => buttons.onAction('reject')} /> : null}
         {active ? <Button label="Cancel" danger onClick={() => buttons.onAction('cancel')} /> : null}
         {!active ? <Button label="Run again" onClick={() => buttons.onAction('rerun')} /> : null}
-        <Button label="Open" onClick={() => buttons.onAction('details')} />
+        <Button label="Open log" onClick={() => buttons.onAction('details')} />
       </AutoLayout>
       <Text name="footer" fontFamily={FONT} fontSize={11} fill="#8C8C8C" width="fill-parent">{view.footer}</Text>
     </AutoLayout>

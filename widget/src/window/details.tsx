@@ -1,46 +1,20 @@
 /** @jsx h */
 /**
- * A run in the widget's window: status, steps, the latest log lines and the artifacts. Log text
- * is rendered as text, never as HTML. The full log viewer is the plugin's Runs tab.
+ * A run in the widget's window: the plugin's own log viewer (live, virtualised, searchable, with
+ * artifacts, Cancel, Approve/Reject and Re-run), so opening a card shows what the plugin shows.
+ * Log text is rendered as text, never as HTML. A re-run opens in the same window.
  */
 import { h } from 'preact'
-import { useEffect, useState } from 'preact/hooks'
-import { LoadingIndicator, Text } from '@create-figma-plugin/ui'
-import { openRunStream } from '../../../src/client/run-stream.ts'
-import type { OpsApi, RunStreamState } from '../../../src/client/types.ts'
-import type { OpsClient } from '../../../src/client/supabase.ts'
-import { STATUS_BADGES } from '../card/card-model.ts'
+import { useState } from 'preact/hooks'
+import type { RunStreamHandle } from '../../../src/client/types.ts'
+import { RunLogViewer } from '../../../src/ui/components/run-log-viewer/run-log-viewer.tsx'
+import styles from './window.css'
 
-export function Details(props: { client: OpsClient; api: OpsApi; runId: string }) {
-  const [state, setState] = useState<RunStreamState | null>(null)
-  useEffect(() => {
-    const stream = openRunStream(props.client, props.api, props.runId, { tailSize: 200 })
-    const stop = stream.subscribe(setState)
-    return () => {
-      stop()
-      void stream.close()
-    }
-  }, [props.runId])
-
-  if (!state?.run) return state?.error ? <p role="alert" class="error">{state.error}</p> : <LoadingIndicator />
-  const { run } = state
-  const badge = STATUS_BADGES[run.status]
+export function Details(props: { runId: string }) {
+  const [shown, setShown] = useState<{ runId: string; stream: RunStreamHandle | null }>({ runId: props.runId, stream: null })
   return (
-    <div class="stack">
-      <div class="row"><strong class="title">{run.title}</strong><span class="badge" style={{ background: badge.fill, color: badge.text }}>{badge.label}</span></div>
-      <Text>{run.template_slug ?? 'custom'} · {run.env}{run.summary ? ` · ${run.summary}` : ''}</Text>
-      <ol class="steps">
-        {(run.plan?.steps ?? []).map((step) => <li key={step.id}>{step.title}: {run.step_results[step.id]?.status ?? 'not run'}</li>)}
-      </ol>
-      <pre class="log" aria-label="Latest log lines">{state.events.map((event) => `${String(event.seq).padStart(5)} ${event.level.padEnd(5)} ${event.message}`).join('\n')}</pre>
-      {state.artifacts.length > 0 ? (
-        <ul class="artifacts">
-          {state.artifacts.map((artifact) => (
-            <li key={artifact.id}>{artifact.url ? <a href={artifact.url} target="_blank" rel="noopener noreferrer">{artifact.title}</a> : `${artifact.title} (${artifact.kind})`}</li>
-          ))}
-        </ul>
-      ) : null}
-      <Text>The full log, with search and download, is in the Ops Control Room plugin under Runs.</Text>
+    <div class={styles.details}>
+      <RunLogViewer key={shown.runId} runId={shown.runId} stream={shown.stream} onOpenRun={(runId, stream) => setShown({ runId, stream })} />
     </div>
   )
 }

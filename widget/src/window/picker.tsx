@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { LoadingIndicator, SearchTextbox, Text } from '@create-figma-plugin/ui'
 import type { OpsApi, RunRow } from '../../../src/client/types.ts'
 import { STATUS_BADGES } from '../card/card-model.ts'
+import styles from './window.css'
 
 export function Picker(props: { api: OpsApi; onPick(run: RunRow): Promise<void> }) {
   const [runs, setRuns] = useState<RunRow[] | null>(null)
@@ -24,25 +25,25 @@ export function Picker(props: { api: OpsApi; onPick(run: RunRow): Promise<void> 
     })
   }, [runs, query])
 
-  if (error) return <p role="alert" class="error">Could not list your runs: {error}</p>
+  if (error) return <p role="alert" class={styles.error}>Could not list your runs: {error}</p>
   if (!runs) return <LoadingIndicator />
   return (
-    <div class="stack">
+    <div class={styles.stack}>
       <SearchTextbox value={query} onValueInput={setQuery} placeholder="Search runs by title, template, env or status" />
       {shown.length === 0 ? <Text>{runs.length === 0 ? 'You have no runs yet. Start one from the Ops Control Room plugin.' : 'No run matches.'}</Text> : null}
-      <ul class="runs">
+      <ul class={styles.runs}>
         {shown.map((run) => (
           <li key={run.id}>
-            <button type="button" class="run" disabled={picking !== null} onClick={() => {
+            <button type="button" class={styles.run} disabled={picking !== null} onClick={() => {
               setPicking(run.id)
               props.onPick(run).catch((e: Error) => {
                 setError(e.message)
                 setPicking(null)
               })
             }}>
-              <span class="title">{run.title}</span>
-              <span class="badge" style={{ background: STATUS_BADGES[run.status].fill, color: STATUS_BADGES[run.status].text }}>{STATUS_BADGES[run.status].label}</span>
-              <span class="meta">{run.template_slug ?? 'custom'} · {run.env} · {new Date(run.created_at).toLocaleString()}</span>
+              <span class={styles.title}>{run.title}</span>
+              <span class={styles.badge} style={{ background: STATUS_BADGES[run.status].fill, color: STATUS_BADGES[run.status].text }}>{STATUS_BADGES[run.status].label}</span>
+              <span class={styles.meta}>{run.template_slug ?? 'custom'} · {run.env} · {new Date(run.created_at).toLocaleString()}</span>
             </button>
           </li>
         ))}

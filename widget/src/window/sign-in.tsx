@@ -8,6 +8,7 @@ import { h } from 'preact'
 import { useState } from 'preact/hooks'
 import { Button, Text, Textbox } from '@create-figma-plugin/ui'
 import type { OpsClient } from '../../../src/client/supabase.ts'
+import styles from './window.css'
 
 export function SignIn(props: { client: OpsClient; onSignedIn(): void }) {
   const [email, setEmail] = useState('')
@@ -25,15 +26,15 @@ export function SignIn(props: { client: OpsClient; onSignedIn(): void }) {
   }
 
   return (
-    <form class="stack" onSubmit={(event) => {
+    <form class={styles.stack} onSubmit={(event) => {
       event.preventDefault()
       void run(() => props.client.auth.signInWithPassword({ email, password }))
     }}>
       {/* Enter in a field submits, as in any form; the button below does the same. */}
       <Text>Sign in with the account you use in the Ops Control Room plugin to see your runs.</Text>
-      <label class="field"><span>Email</span><Textbox value={email} onValueInput={setEmail} placeholder="you@example.com" /></label>
-      <label class="field"><span>Password</span><Textbox value={password} onValueInput={setPassword} password /></label>
-      {error ? <p role="alert" class="error">{error}</p> : null}
+      <label class={styles.field}><span>Email</span><Textbox value={email} onValueInput={setEmail} placeholder="you@example.com" /></label>
+      <label class={styles.field}><span>Password</span><Textbox value={password} onValueInput={setPassword} password /></label>
+      {error ? <p role="alert" class={styles.error}>{error}</p> : null}
       <Button fullWidth loading={busy} onClick={(event) => {
         event.preventDefault()
         void run(() => props.client.auth.signInWithPassword({ email, password }))

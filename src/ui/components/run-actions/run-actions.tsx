@@ -10,10 +10,11 @@ export interface RunActionsProps {
   busy: string | null
   onCancel: () => void
   onRerun: () => void
-  onAddToBoard: () => void
+  /** Absent where there is no board to add to. */
+  onAddToBoard?: () => void
 }
 
-/** Cancel while a run is going; Re-run once it ended; Add to board any time. */
+/** Cancel while a run is going; Re-run once it ended; Add to board any time (in the plugin). */
 export function RunActions({ run, busy, onCancel, onRerun, onAddToBoard }: RunActionsProps) {
   const finished = isTerminal(run.status)
   return (
@@ -26,7 +27,7 @@ export function RunActions({ run, busy, onCancel, onRerun, onAddToBoard }: RunAc
       {finished ? (
         <Button secondary onClick={onRerun} disabled={busy !== null || run.template_slug === null} data-rerun>Re-run</Button>
       ) : null}
-      <Button secondary onClick={onAddToBoard} disabled={busy !== null} data-add-to-board>Add to board</Button>
+      {onAddToBoard ? <Button secondary onClick={onAddToBoard} disabled={busy !== null} data-add-to-board>Add to board</Button> : null}
     </div>
   )
 }

@@ -12,14 +12,14 @@ const LIVE_CLASS = { connecting: '', live: styles.isLive, reconnecting: styles.r
 export interface RunHeaderProps extends Omit<RunActionsProps, 'run'> {
   run: RunRow | null
   live: RunStreamState['live']
-  onBack: () => void
+  onBack?: () => void
 }
 
 /** Back, the run's title, status, environment, duration, whether it is live, and its actions. */
 export function RunHeader({ run, live, onBack, ...actions }: RunHeaderProps) {
   return (
     <header class={styles.header}>
-      <Button secondary onClick={onBack} data-back>← Back</Button>
+      {onBack ? <Button secondary onClick={onBack} data-back>← Back</Button> : null}
       <div class={styles.heading}>
         <h2 class={styles.title}>{run?.title ?? 'Loading run…'}</h2>
         {run === null ? null : (

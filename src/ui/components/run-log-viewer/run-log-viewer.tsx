@@ -1,17 +1,14 @@
-import { emit } from '@create-figma-plugin/utilities'
 import { h } from 'preact'
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { EventLevel, RunRow, RunStreamHandle } from '../../../client/types.ts'
-import type { AddRunCardHandler } from '../../../messages.ts'
 import { copyText, downloadText } from '../../browser/save-text.ts'
-import { useRunFinishedNotice } from '../../hooks/use-run-finished-notice.ts'
+import { useRunFinished } from '../../hooks/use-run-finished.ts'
 import { useRunStream } from '../../hooks/use-run-stream.ts'
 import { useServices } from '../../services/services-context.ts'
 import { passesLevel } from '../../view-models/log-levels.ts'
 import { flattenLogTree, groupKeysOfSeq, groupLogEvents, rowIndexBySeq } from '../../view-models/log-rows.ts'
 import { matchingSeqs, stepMatch } from '../../view-models/log-search.ts'
 import { logFileName, logText } from '../../view-models/log-text.ts'
-import { runCardData } from '../../view-models/run-card-data.ts'
 import { ApprovalPanel } from '../approval-panel/approval-panel.tsx'
 import { ArtifactsSidebar } from '../artifacts-sidebar/artifacts-sidebar.tsx'
 import { LogToolbar } from '../log-toolbar/log-toolbar.tsx'
@@ -25,13 +22,18 @@ export interface RunLogViewerProps {
   runId: string
   /** A stream opened before the run was started (so no line is missed); the viewer closes it. */
   stream?: RunStreamHandle | null
-  onBack: () => void
   /** A re-run started: show it instead. */
   onOpenRun: (runId: string, stream: RunStreamHandle | null) => void
+  /** Back to where the run was opened from; no Back button without it. */
+  onBack?: () => void
+  /** Put the run on the board; no Add to board button without it (the widget has its cards). */
+  onAddToBoard?: (run: RunRow) => void
+  /** The run ended while on screen. */
+  onFinished?: (run: RunRow) => void
 }
 
 /** One run, live: status, duration, the log (virtualised), artifacts and what can be done to it. */
-export function RunLogViewer({ runId, stream = null, onBack, onOpenRun }: RunLogViewerProps) {
+export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToBoard, onFinished }: RunLogViewerProps) {
   const services = useServices()
   const handle = useMemo(() => stream ?? services.openRunStream(runId), [runId, stream, services])
   useEffect(() => () => void handle.close(), [handle])
@@ -56,7 +58,7 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun }: RunLog
   const matches = useMemo(() => matchingSeqs(shownEvents, query), [shownEvents, query])
   const currentSeq = matchIndex >= 0 && matchIndex < matches.length ? matches[matchIndex] : null
 
-  useRunFinishedNotice(run)
+  useRunFinished(run, onFinished)
 
   // Bring a search match into view once its groups are open.
   useEffect(() => {
@@ -134,11 +136,11 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun }: RunLog
         busy={busy}
         onCancel={() => run !== null && act('cancel', () => services.api.cancelRun(run.id))}
         onRerun={() => run !== null && rerun(run)}
-        onAddToBoard={() => {
+        onAddToBoard={onAddToBoard && (() => {
           if (run === null) return
-          emit<AddRunCardHandler>('ADD_RUN_CARD', runCardData(run))
+          onAddToBoard(run)
           flash('Adding a card to the board…')
-        }}
+        })}
       />
       {run !== null && (run.summary !== null || run.error !== null) ? (
         <p class={run.status === 'error' ? `${styles.summary} ${styles.failed}` : styles.summary} data-summary>{run.error ?? run.summary}</p>
