@@ -248,7 +248,8 @@ export function createConnectionMonitor(settings: Settings, options: ConnectionM
     },
     retry() {
       if (state.status !== 'ok') set({ ...state, status: 'checking' })
-      return check()
+      // A check already under way began before the user asked: its answer may be stale.
+      return running ? running.then(() => check()) : check()
     },
     close() {
       closed = true

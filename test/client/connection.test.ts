@@ -83,6 +83,36 @@ describe.each(engines)('connection check on %s', (engine) => {
     }
   })
 
+  it('answers a retry with a check begun after it, not with one already under way', async () => {
+    // The first request hangs, then fails as a network that was down would; later ones go through.
+    let release: () => void = () => {}
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let calls = 0
+    const flaky: typeof fetch = async (input, init) => {
+      if (calls++ === 0) {
+        await gate
+        throw new TypeError('fetch failed')
+      }
+      return fetch(input, init)
+    }
+    const monitor = createConnectionMonitor(
+      { supabaseUrl: stack.url, anonKey: stack.anonKey },
+      { WebSocket, fetch: flaky, retryDelaysMs: [60_000], healthyIntervalMs: 0 },
+    )
+    try {
+      const retried = monitor.retry()
+      release()
+      const state = await retried
+      expect(state.status).toBe('ok')
+      expect(monitor.state.status).toBe('ok')
+      expect(calls).toBeGreaterThan(1)
+    } finally {
+      monitor.close()
+    }
+  })
+
   it('re-checks while down and recovers on retry once the stack is up', async () => {
     const port = await freePort()
     const monitor = createConnectionMonitor(
