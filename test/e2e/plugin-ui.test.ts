@@ -214,6 +214,25 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await backToTabs()
   })
 
+  it('rejects a production deploy that waits for approval, which then ends canceled and says why', async () => {
+    const { ui } = plugin
+    await openTab(plugin, 'Chat')
+    await ui.locator('[data-intent-bar]').fill('deploy web to prod')
+    await ui.locator('[data-runbook-card="deploy-web"] [data-run-button]').click()
+    await statusBecomes('waiting_approval')
+    const panel = ui.locator('[data-approval-panel]')
+    await panel.getByRole('textbox', { name: /Comment/ }).fill('not during the sale')
+    await panel.locator('[data-reject]').click()
+    const done = await statusBecomes('canceled')
+    const run = await runOf(service, done.runId!)
+    expect(run).toMatchObject({ status: 'canceled', summary: expect.stringMatching(/^Rejected by the owner at step /) })
+    await expect.poll(() => ui.locator('[data-summary]').textContent(), { timeout: LONG }).toMatch(/^Rejected by the owner at step /)
+    const lines = await readWholeLog(plugin)
+    expect(lines.map((line) => line.message)).toContain('Rejected by the owner: not during the sale')
+    await expect(ui.locator('[data-approval-panel]').count()).resolves.toBe(0)
+    await backToTabs()
+  })
+
   it('cancels a running run', async () => {
     const { ui, page } = plugin
     await addTemplate(stack, 'maintenance-hold', HOLD_TEMPLATE)
