@@ -66,6 +66,14 @@ describe('the widget’s window in Chromium', () => {
   let browser: LaunchedBrowser
   let server: Server
 
+  /** A run owner whose session is saved, as the window will find it in figma.clientStorage. */
+  async function signedInOwner() {
+    const saved = memoryStorage()
+    const owner = sessionClient(stack.url, stack.anonKey, saved)
+    await owner.auth.signInAnonymously()
+    return { saved, owner }
+  }
+
   /** The widget window in the stand-in page, started in `mode` with a saved session. */
   async function openWidgetWindow(visible: boolean, mode: object, storage: Record<string, string>, onMessage: (message: WidgetMessage) => void) {
     const page = await browser.context.newPage()
@@ -91,10 +99,7 @@ describe('the widget’s window in Chromium', () => {
   })
 
   it('writes the run’s progress into its card, coalesced, and stops after the run finishes', async () => {
-    // Sign in as the run's owner the way the window will find it: a session in its storage.
-    const saved = memoryStorage()
-    const owner = sessionClient(stack.url, stack.anonKey, saved)
-    await owner.auth.signInAnonymously()
+    const { saved, owner } = await signedInOwner()
     const runId = await createRun(owner, { template: 'live-card', title: 'Live card run' })
 
     // The card on the board, as widget code sees it.
@@ -151,9 +156,7 @@ describe('the widget’s window in Chromium', () => {
   }, 120_000)
 
   it('picks a run from the signed-in person’s runs, searchable', async () => {
-    const saved = memoryStorage()
-    const owner = sessionClient(stack.url, stack.anonKey, saved)
-    await owner.auth.signInAnonymously()
+    const { saved, owner } = await signedInOwner()
     await createRun(owner, { template: 'live-card', title: 'Nightly backup check' })
     const wanted = await createRun(owner, { template: 'live-card', title: 'Release candidate rollout' })
     const picked: RunSnapshot[] = []
@@ -174,9 +177,7 @@ describe('the widget’s window in Chromium', () => {
   }, 60_000)
 
   it('opens a run in the plugin’s log viewer: live lines, status and Re-run', async () => {
-    const saved = memoryStorage()
-    const owner = sessionClient(stack.url, stack.anonKey, saved)
-    await owner.auth.signInAnonymously()
+    const { saved, owner } = await signedInOwner()
     const runId = await createRun(owner, { template: 'live-card', title: 'Viewer run' })
     const errors: string[] = []
     const page = await openWidgetWindow(true, { kind: 'details', runId }, saved.entries(), (message) => {
@@ -208,9 +209,7 @@ describe('the widget’s window in Chromium', () => {
   }, 120_000)
 
   it('cancels a run from the log viewer', async () => {
-    const saved = memoryStorage()
-    const owner = sessionClient(stack.url, stack.anonKey, saved)
-    await owner.auth.signInAnonymously()
+    const { saved, owner } = await signedInOwner()
     const runId = await createRun(owner, { template: 'live-card', title: 'Run to cancel' })
     const page = await openWidgetWindow(true, { kind: 'details', runId }, saved.entries(), () => {})
     const viewer = page.frameLocator('#window').locator(`[data-run-viewer="${runId}"]`)
