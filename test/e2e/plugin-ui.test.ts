@@ -194,6 +194,24 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await page.screenshot({ path: `${root}test-results/screenshots/board.png` })
   })
 
+  it('follows a new run in the Runs tab and announces its end though no log is open', async () => {
+    const { ui, page } = plugin
+    const notices = page.locator('#notifications li')
+    const before = await notices.count()
+    await openTab(plugin, 'Templates')
+    const card = ui.locator('[data-template-card="deploy-web"]')
+    await card.getByRole('textbox', { name: /Git ref/ }).fill('v2.4')
+    await card.locator('[data-run-button]').click()
+    await ui.locator('[data-run-viewer]').waitFor()
+    await backToTabs()
+    await openTab(plugin, 'Runs')
+    const newest = ui.locator('[data-run]').first()
+    await expect.poll(() => ui.locator('[data-run]').count(), { timeout: LONG }).toBe(3)
+    await expect.poll(() => newest.getAttribute('data-run-status'), { timeout: LONG }).toBe('success')
+    await expect.poll(() => notices.count(), { timeout: LONG }).toBe(before + 1)
+    await expect(notices.first().textContent()).resolves.toMatch(/✓ “.+” succeeded in staging/)
+  })
+
   it('approves a production deploy that waits for approval, which then succeeds', async () => {
     const { ui } = plugin
     await openTab(plugin, 'Chat')

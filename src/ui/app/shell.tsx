@@ -1,7 +1,7 @@
 import { IconButton, IconAdjust32, LoadingIndicator, useWindowResize } from '@create-figma-plugin/ui'
 import { emit, on } from '@create-figma-plugin/utilities'
 import { Fragment, h, type JSX } from 'preact'
-import { useCallback, useEffect, useState } from 'preact/hooks'
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks'
 import type { NewRun, RunRow, RunStreamHandle, Settings, UiBootData } from '../../client/types.ts'
 import type { AddRunCardHandler, CardAddedHandler, MainErrorHandler, ResizeHandler, RunFinishedHandler, SaveSettingsHandler } from '../../messages.ts'
 import { ConnectionBanner } from '../components/connection-banner/connection-banner.tsx'
@@ -10,6 +10,7 @@ import { SettingsPanel } from '../components/settings-panel/settings-panel.tsx'
 import { SignInPanel } from '../components/sign-in-panel/sign-in-panel.tsx'
 import { TabBar } from '../components/tab-bar/tab-bar.tsx'
 import { useConnection } from '../hooks/use-connection.ts'
+import { useRunFinishedNotices } from '../hooks/use-run-history.ts'
 import { useSession } from '../hooks/use-session.ts'
 import { useServices } from '../services/services-context.ts'
 import { ChatTab } from '../tabs/chat-tab/chat-tab.tsx'
@@ -69,6 +70,11 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
   }, [flash])
 
   const signedIn = session.status === 'signed-in'
+  // Open while the plugin is: the Runs tab shows it, and a run that ends is announced from any tab.
+  const userId = session.status === 'signed-in' ? session.user.id : null
+  const history = useMemo(() => (userId === null ? null : services.openRunHistory()), [services, userId])
+  useEffect(() => () => void history?.close(), [history])
+  useRunFinishedNotices(history, (run) => emit<RunFinishedHandler>('RUN_FINISHED', runCardData(run)))
   useEffect(() => {
     if (!signedIn) return
     let stopped = false
@@ -119,7 +125,6 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
         onBack={() => setOpenRun(null)}
         onOpenRun={(runId, stream) => setOpenRun({ runId, stream })}
         onAddToBoard={emitRunCard}
-        onFinished={(run) => emit<RunFinishedHandler>('RUN_FINISHED', runCardData(run))}
       />
     )
   } else {
@@ -129,7 +134,7 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
         {catalogError === null ? null : <p class={styles.error} role="alert">{catalogError}</p>}
         {tab === 'chat' ? <ChatTab catalog={ready} onStartRun={startRun} /> : null}
         {tab === 'templates' ? <TemplatesTab catalog={ready} onStartRun={startRun} /> : null}
-        {tab === 'runs' ? <RunsTab onOpenRun={(runId) => setOpenRun({ runId, stream: null })} onAddToBoard={addToBoard} /> : null}
+        {tab === 'runs' && history !== null ? <RunsTab history={history} onOpenRun={(runId) => setOpenRun({ runId, stream: null })} onAddToBoard={addToBoard} /> : null}
         {tab === 'spec-kit' ? <SpecKitTab /> : null}
       </div>
     )

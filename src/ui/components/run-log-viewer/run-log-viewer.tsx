@@ -2,7 +2,6 @@ import { h } from 'preact'
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { EventLevel, RunRow, RunStreamHandle } from '../../../client/types.ts'
 import { copyText, downloadText } from '../../browser/save-text.ts'
-import { useRunFinished } from '../../hooks/use-run-finished.ts'
 import { useRunStream } from '../../hooks/use-run-stream.ts'
 import { useServices } from '../../services/services-context.ts'
 import { passesLevel } from '../../view-models/log-levels.ts'
@@ -28,12 +27,10 @@ export interface RunLogViewerProps {
   onBack?: () => void
   /** Put the run on the board; no Add to board button without it (the widget has its cards). */
   onAddToBoard?: (run: RunRow) => void
-  /** The run ended while on screen. */
-  onFinished?: (run: RunRow) => void
 }
 
 /** One run, live: status, duration, the log (virtualised), artifacts and what can be done to it. */
-export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToBoard, onFinished }: RunLogViewerProps) {
+export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToBoard }: RunLogViewerProps) {
   const services = useServices()
   const handle = useMemo(() => stream ?? services.openRunStream(runId), [runId, stream, services])
   useEffect(() => () => void handle.close(), [handle])
@@ -57,8 +54,6 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
   const shownEvents = useMemo(() => events.filter((event) => passesLevel(event.level, minLevel)), [events, minLevel])
   const matches = useMemo(() => matchingSeqs(shownEvents, query), [shownEvents, query])
   const currentSeq = matchIndex >= 0 && matchIndex < matches.length ? matches[matchIndex] : null
-
-  useRunFinished(run, onFinished)
 
   // Bring a search match into view once its groups are open.
   useEffect(() => {

@@ -1,31 +1,26 @@
 import { Button } from '@create-figma-plugin/ui'
 import { h } from 'preact'
-import { useEffect, useMemo, useState } from 'preact/hooks'
-import type { RunHistoryState } from '../../../client/run-history.ts'
+import { useMemo, useState } from 'preact/hooks'
+import type { RunHistoryHandle } from '../../../client/run-history.ts'
 import type { RunRow } from '../../../client/types.ts'
 import { RunFiltersBar } from '../../components/run-filters-bar/run-filters-bar.tsx'
 import { RunHistoryItem } from '../../components/run-history-item/run-history-item.tsx'
 import { useNow } from '../../hooks/use-now.ts'
-import { useServices } from '../../services/services-context.ts'
+import { useRunHistory } from '../../hooks/use-run-history.ts'
 import { filterRuns, NO_RUN_FILTER, type RunFilterState } from '../../view-models/run-filters.ts'
 import { isTerminal } from '../../view-models/run-status.ts'
 import styles from './runs-tab.css'
 
 export interface RunsTabProps {
+  /** The signed-in user's runs, live; the shell keeps it open while the plugin is. */
+  history: RunHistoryHandle
   onOpenRun: (runId: string) => void
   onAddToBoard: (run: RunRow) => void
 }
 
 /** The signed-in user's runs, newest first, with live status (realtime) and filters. */
-export function RunsTab({ onOpenRun, onAddToBoard }: RunsTabProps) {
-  const services = useServices()
-  const history = useMemo(() => services.openRunHistory(), [services])
-  useEffect(() => () => void history.close(), [history])
-  const [{ runs, error }, setState] = useState<RunHistoryState>(history.state)
-  useEffect(() => {
-    setState(history.state)
-    return history.subscribe(setState)
-  }, [history])
+export function RunsTab({ history, onOpenRun, onAddToBoard }: RunsTabProps) {
+  const { runs, error } = useRunHistory(history)
   const [filter, setFilter] = useState<RunFilterState>(NO_RUN_FILTER)
   const active = runs !== null && runs.some((run) => !isTerminal(run.status))
   const now = useNow(active)
