@@ -28,16 +28,20 @@ export function createOpsServices(settings: Settings, storagePort: StoragePort =
   const storage = createMessageStorage(storagePort)
   const client = createOpsClient(settings, storage)
   const api = createOpsApi(client)
-  const connection = createConnectionMonitor(settings)
+  // Made on first use: it checks at once and then periodically, which only the plugin's banner needs
+  // (the widget's hidden windows never show it).
+  let connection: ConnectionMonitor | null = null
   return {
     settings,
     client,
     api,
-    connection,
+    get connection() {
+      return (connection ??= createConnectionMonitor(settings))
+    },
     openRunStream: (runId) => openRunStream(client, api, runId),
     openRunHistory: () => openRunHistory(client, api),
     dispose() {
-      connection.close()
+      connection?.close()
       void client.removeAllChannels()
       client.realtime.disconnect()
       storage.dispose()
