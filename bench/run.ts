@@ -28,7 +28,10 @@ const smoke = args.smoke ?? false
 
 const scenarios: Record<string, { title: string; run: () => Promise<Record<string, unknown>[]> }> = {
   latency: { title: 'Event latency: executor log() → supabase-js realtime callback (Node)', run: () => latency(smoke) as never },
-  'viewer-latency': { title: 'Event latency: executor log() → row visible in the log viewer (Chromium)', run: () => viewerLatency(smoke) as never },
+  'viewer-latency': {
+    title: 'Event latency: executor log() → row visible in the log viewer (Chromium)',
+    run: () => viewerLatency(smoke) as never,
+  },
   viewer: { title: 'Log viewer: virtualised RunLogViewer vs a plain list of every line (Chromium)', run: () => viewer(smoke) as never },
   ingest: { title: 'Event ingest through ops.append_run_events (supabase-js RPC via the stack)', run: () => ingest(smoke) as never },
   queue: { title: 'Queue: claim + finish with 8 concurrent workers, vs graphile-worker', run: () => queue(smoke) as never },
@@ -38,7 +41,8 @@ const scenarios: Record<string, { title: string; run: () => Promise<Record<strin
 
 async function main() {
   const selected = args.only ? args.only.split(',') : Object.keys(scenarios)
-  for (const name of selected) if (!scenarios[name]) throw new Error(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`)
+  for (const name of selected)
+    if (!scenarios[name]) throw new Error(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`)
   if (selected.includes('bundle') && !existsSync(`${root}build/ui.js`)) {
     console.log('Building the plugin and widget first (npm run build)…')
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' })
@@ -54,7 +58,7 @@ async function main() {
     output += `${section}\n`
     console.log(`${section}(${Math.round(performance.now() - started)} ms)\n`)
   }
-  const report = { date: new Date().toISOString(), mode: smoke ? 'smoke' : 'full', machine: machine(), results }
+  const report = { date: new Date().toISOString(), mode: smoke ? 'smoke' : 'full', machine: await machine(), results }
   const out = args.out ?? `${root}bench/results/${smoke ? 'smoke' : 'latest'}.json`
   mkdirSync(`${root}bench/results`, { recursive: true })
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`)
@@ -62,7 +66,10 @@ async function main() {
   console.log(`Results written to ${out.replace(root, '')}`)
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.error(error)
-  process.exit(1)
-})
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error)
+    process.exit(1)
+  },
+)

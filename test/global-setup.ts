@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import type { TestProject } from 'vitest/node'
+import { chromiumExecutable } from './support/chromium.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,4 +27,6 @@ export default async function setup(project: TestProject): Promise<void> {
     const e = error as { stdout?: string; stderr?: string; message: string }
     throw new Error(`npm run build failed, so the tests cannot run:\n${e.stdout ?? ''}${e.stderr ?? ''}\n${e.message}`)
   }
+  // Unpacked once here (when it is the npm build), not by the first browser suite of each process.
+  await chromiumExecutable()
 }

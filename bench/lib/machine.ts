@@ -1,8 +1,8 @@
 /** What the numbers were measured on: machine, runtime and library versions. */
 import { cpus, totalmem, platform, release, arch } from 'node:os'
 import { readFileSync } from 'node:fs'
-import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { chromiumVersion } from '../../test/support/chromium.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -14,14 +14,10 @@ const versionOf = (pkg: string) => {
   }
 }
 
-export function machine() {
+export async function machine() {
   const cpu = cpus()
-  let chromium = 'not installed'
-  try {
-    chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-  } catch {
-    // No browser here: the browser scenarios say so.
-  }
+  // No browser here: the browser scenarios say so.
+  const chromium = await chromiumVersion().catch(() => 'not installed')
   return {
     cpu: `${cpu.length} × ${cpu[0]?.model ?? 'unknown'}`,
     memory_gib: Math.round(totalmem() / 2 ** 30),

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { readFile } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { launchChromium } from '../../test/e2e/support/browser.ts'
+import { launchChromium } from '../../test/support/chromium.ts'
 import { memoryStorage, opsClient, sessionClient } from '../../test/support/stack.ts'
 import { EventWriter } from '../../supabase/functions/_shared/executor/event-writer.ts'
 import { RunStore, type OpsClient } from '../../supabase/functions/_shared/executor/store.ts'
@@ -20,7 +20,11 @@ import { engines, withStack } from '../lib/engines.ts'
 import { distribution } from '../lib/stats.ts'
 
 type Bench = {
-  mount(kind: 'virtual' | 'plain', count: number, timeoutMs: number): Promise<{ painted: boolean; first_tail_paint_ms: number | null; dom_nodes: number }>
+  mount(
+    kind: 'virtual' | 'plain',
+    count: number,
+    timeoutMs: number,
+  ): Promise<{ painted: boolean; first_tail_paint_ms: number | null; dom_nodes: number }>
   append(rate: number, seconds: number): Promise<Record<string, number>>
   live(config: unknown): { ready(): boolean; shown(): number; latencies(): number[] }
 }
@@ -39,7 +43,10 @@ async function serve(folder: string) {
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((resolve) => server.close(resolve)) }
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  }
 }
 
 async function heapMb(page: Page): Promise<number> {
@@ -75,11 +82,15 @@ export async function viewer(smoke: boolean): Promise<ViewerResult[]> {
         const page = await browser.context.newPage()
         await page.goto(site.url)
         const timeoutMs = smoke ? 60_000 : 180_000
-        const mounted = await page.evaluate(([k, n, t]) => (window as unknown as { bench: Bench }).bench.mount(k, n, t), [kind, lines, timeoutMs] as const)
+        const mounted = await page
+          .evaluate(([k, n, t]) => (window as unknown as { bench: Bench }).bench.mount(k, n, t), [kind, lines, timeoutMs] as const)
           .catch((error: Error) => ({ painted: false, first_tail_paint_ms: null, dom_nodes: 0, error: error.message }))
         const heap = mounted.painted ? await heapMb(page) : Number.NaN
         const appended = mounted.painted
-          ? await page.evaluate(([rate, s]) => (window as unknown as { bench: Bench }).bench.append(rate, s), [5000, appendSeconds] as const)
+          ? await page.evaluate(([rate, s]) => (window as unknown as { bench: Bench }).bench.append(rate, s), [
+              5000,
+              appendSeconds,
+            ] as const)
           : null
         results.push({
           lines,
@@ -121,39 +132,52 @@ export async function viewerLatency(smoke: boolean, rates = [10, 200, 2000]): Pr
   try {
     for (const engine of engines()) {
       for (const rate of rates) {
-        results.push(await withStack(engine, async (stack) => {
-          // A session the page can use: captured from a real sign-in.
-          const saved = memoryStorage()
-          const user = sessionClient(stack.url, stack.anonKey, saved)
-          await user.auth.signInAnonymously()
-          const { data: run } = await user.from('runs').insert({ template_slug: 'deploy-web', kind: 'deploy', env: 'staging', title: 'latency', inputs: { env: 'staging' } }).select('id').single()
-          const service = opsClient(stack.url, stack.serviceRoleKey)
-          await service.rpc('claim_run', { p_worker: 'bench', p_run_id: run!.id, p_lease_seconds: 3600 })
+        results.push(
+          await withStack(engine, async (stack) => {
+            // A session the page can use: captured from a real sign-in.
+            const saved = memoryStorage()
+            const user = sessionClient(stack.url, stack.anonKey, saved)
+            await user.auth.signInAnonymously()
+            const { data: run } = await user
+              .from('runs')
+              .insert({ template_slug: 'deploy-web', kind: 'deploy', env: 'staging', title: 'latency', inputs: { env: 'staging' } })
+              .select('id')
+              .single()
+            const service = opsClient(stack.url, stack.serviceRoleKey)
+            await service.rpc('claim_run', { p_worker: 'bench', p_run_id: run!.id, p_lease_seconds: 3600 })
 
-          const page = await browser.context.newPage()
-          await page.goto(site.url)
-          await page.evaluate((config) => {
-            ;(window as unknown as { probe: unknown }).probe = (window as unknown as { bench: Bench }).bench.live(config)
-          }, { url: stack.url, anonKey: stack.anonKey, storage: saved.entries(), runId: run!.id })
-          await page.waitForFunction(() => (window as unknown as { probe: { ready(): boolean } }).probe.ready(), undefined, { timeout: 30_000 })
+            const page = await browser.context.newPage()
+            await page.goto(site.url)
+            await page.evaluate(
+              (config) => {
+                ;(window as unknown as { probe: unknown }).probe = (window as unknown as { bench: Bench }).bench.live(config)
+              },
+              { url: stack.url, anonKey: stack.anonKey, storage: saved.entries(), runId: run!.id },
+            )
+            await page.waitForFunction(() => (window as unknown as { probe: { ready(): boolean } }).probe.ready(), undefined, {
+              timeout: 30_000,
+            })
 
-          const writer = new EventWriter(new RunStore(service as unknown as OpsClient, 'bench', { leaseSeconds: 3600 }), run!.id)
-          const total = rate * seconds
-          const now = () => performance.timeOrigin + performance.now()
-          const started = now()
-          let sent = 0
-          while (sent < total) {
-            const due = Math.min(total, Math.floor(((now() - started) / 5 + 1) * (rate * 5) / 1000))
-            for (; sent < due; sent++) writer.log({ message: `line ${sent}`, data: { sent: now() } })
-            await new Promise((resolve) => setTimeout(resolve, 5))
-          }
-          await writer.flush()
-          await page.waitForFunction((n) => (window as unknown as { probe: { shown(): number } }).probe.shown() >= n, total, { timeout: 60_000 })
-          const latencies = await page.evaluate(() => (window as unknown as { probe: { latencies(): number[] } }).probe.latencies())
-          await page.close()
-          await user.removeAllChannels()
-          return { engine, events_per_s: rate, unit: 'ms' as const, ...distribution(latencies) }
-        }))
+            const writer = new EventWriter(new RunStore(service as unknown as OpsClient, 'bench', { leaseSeconds: 3600 }), run!.id)
+            const total = rate * seconds
+            const now = () => performance.timeOrigin + performance.now()
+            const started = now()
+            let sent = 0
+            while (sent < total) {
+              const due = Math.min(total, Math.floor((((now() - started) / 5 + 1) * (rate * 5)) / 1000))
+              for (; sent < due; sent++) writer.log({ message: `line ${sent}`, data: { sent: now() } })
+              await new Promise((resolve) => setTimeout(resolve, 5))
+            }
+            await writer.flush()
+            await page.waitForFunction((n) => (window as unknown as { probe: { shown(): number } }).probe.shown() >= n, total, {
+              timeout: 60_000,
+            })
+            const latencies = await page.evaluate(() => (window as unknown as { probe: { latencies(): number[] } }).probe.latencies())
+            await page.close()
+            await user.removeAllChannels()
+            return { engine, events_per_s: rate, unit: 'ms' as const, ...distribution(latencies) }
+          }),
+        )
       }
     }
   } finally {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPreview, type Preview } from '../../local/preview/server.ts'
 import { addTemplate, eventsOf, runOf } from '../support/executor.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
-import { launchChromium, type LaunchedBrowser } from './support/browser.ts'
+import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
 import { LONG, openTab, pluginUi, readWholeLog, screenshot, type PluginUi } from './support/plugin-ui.ts'
 import { HOLD_TEMPLATE, STAGED_TEMPLATE } from './support/templates.ts'
 
@@ -101,7 +101,8 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await screenshot(plugin, 'templates')
 
     await openTab(plugin, 'Spec Kit')
-    await expect.poll(() => ui.locator('[data-spec-doc]').allTextContents(), { timeout: LONG })
+    await expect
+      .poll(() => ui.locator('[data-spec-doc]').allTextContents(), { timeout: LONG })
       .toEqual(['constitution.md', 'plan.md', 'prd.md', 'tasks.md'])
     await ui.locator('[data-markdown-preview] h1').first().waitFor({ timeout: LONG })
     await screenshot(plugin, 'spec-kit')
@@ -122,24 +123,36 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
 
     await card.locator('[data-run-button]').click()
     // Lines arrive while the run is still going (it waits 5 s for responders).
-    await expect.poll(async () => {
-      const state = await viewer()
-      return state.status === 'running' && state.lines > 0
-    }, { timeout: LONG, interval: 50 }).toBe(true)
+    await expect
+      .poll(
+        async () => {
+          const state = await viewer()
+          return state.status === 'running' && state.lines > 0
+        },
+        { timeout: LONG, interval: 50 },
+      )
+      .toBe(true)
     await screenshot(plugin, 'log-running')
 
     const done = await statusBecomes('success')
     expect(done.runId).not.toBeNull()
     const artifact = ui.locator('[data-artifact="diff"]')
     await artifact.waitFor({ timeout: LONG })
-    await expect(artifact.locator('[data-diff-line="added"]').allTextContents()).resolves
-      .toEqual(['+- [ ] Follow up sev2 incident in production: checkout errors'])
+    await expect(artifact.locator('[data-diff-line="added"]').allTextContents()).resolves.toEqual([
+      '+- [ ] Follow up sev2 incident in production: checkout errors',
+    ])
     await expect(ui.locator('[data-summary]').textContent()).resolves.toMatch(/^Open an incident in production: 4 steps succeeded/)
     const run = await runOf(service, done.runId!)
-    expect(run).toMatchObject({ status: 'success', template_slug: 'incident-open', intent: 'open a sev2 incident', inputs: { summary: 'checkout errors', severity: 'sev2' } })
+    expect(run).toMatchObject({
+      status: 'success',
+      template_slug: 'incident-open',
+      intent: 'open a sev2 incident',
+      inputs: { summary: 'checkout errors', severity: 'sev2' },
+    })
     await screenshot(plugin, 'log-success')
     // It finished while open: the main thread was told, and notified.
-    await expect.poll(() => plugin.page.getByTestId('notifications').textContent(), { timeout: LONG })
+    await expect
+      .poll(() => plugin.page.getByTestId('notifications').textContent(), { timeout: LONG })
       .toContain('“Open an incident in production” succeeded in production')
     await backToTabs()
   })
@@ -260,10 +273,15 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await openTab(plugin, 'Templates')
     const card = ui.locator('[data-template-card="maintenance-hold"]')
     await card.locator('[data-run-button]').click()
-    await expect.poll(async () => {
-      const state = await viewer()
-      return state.status === 'running' && state.lines > 0
-    }, { timeout: LONG, interval: 50 }).toBe(true)
+    await expect
+      .poll(
+        async () => {
+          const state = await viewer()
+          return state.status === 'running' && state.lines > 0
+        },
+        { timeout: LONG, interval: 50 },
+      )
+      .toBe(true)
     await ui.locator('[data-cancel]').click()
     const done = await statusBecomes('canceled')
     expect((await runOf(service, done.runId!)).status).toBe('canceled')
@@ -275,10 +293,15 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     const { ui } = plugin
     await openTab(plugin, 'Templates')
     await ui.locator('[data-template-card="staged-rollout"] [data-run-button]').click()
-    await expect.poll(async () => {
-      const state = await viewer()
-      return state.status === 'running' && state.lines > 0 && state.live === 'live'
-    }, { timeout: LONG, interval: 50 }).toBe(true)
+    await expect
+      .poll(
+        async () => {
+          const state = await viewer()
+          return state.status === 'running' && state.lines > 0 && state.live === 'live'
+        },
+        { timeout: LONG, interval: 50 },
+      )
+      .toBe(true)
     // Remember every state of the live indicator from here on.
     const frame = await plugin.frame()
     await frame.evaluate(() => {
@@ -306,8 +329,11 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await expect.poll(async () => (await viewer()).runId, { timeout: LONG }).not.toBe(done.runId)
     const again = await statusBecomes('success')
     const [first, second] = await Promise.all([runOf(service, done.runId!), runOf(service, again.runId!)])
-    expect({ template: second.template_slug, env: second.env, inputs: second.inputs })
-      .toEqual({ template: first.template_slug, env: first.env, inputs: first.inputs })
+    expect({ template: second.template_slug, env: second.env, inputs: second.inputs }).toEqual({
+      template: first.template_slug,
+      env: first.env,
+      inputs: first.inputs,
+    })
     await backToTabs()
   })
 
@@ -317,16 +343,24 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     // A finished run of the plugin's user with a huge log, written straight into the database
     // (without the realtime triggers: nobody is subscribed to it yet).
     const runId = await stack.db.transaction(async (tx) => {
-      const { rows: [user] } = await tx.query<{ id: string }>('select id from auth.users order by created_at limit 1')
+      const {
+        rows: [user],
+      } = await tx.query<{ id: string }>('select id from auth.users order by created_at limit 1')
       await tx.exec('set local session_replication_role = replica')
-      const { rows: [run] } = await tx.query<{ id: string }>(
+      const {
+        rows: [run],
+      } = await tx.query<{ id: string }>(
         `insert into ops.runs (created_by, template_slug, kind, env, title, inputs, status, attempt, started_at, finished_at, last_seq, summary)
          values ($1, 'staged-rollout', 'rollout', 'staging', 'Bulk import of a very long log', '{}', 'success', 1, now() - interval '5 minutes', now(), $2, 'A long run')
-         returning id`, [user.id, total])
+         returning id`,
+        [user.id, total],
+      )
       await tx.query(
         `insert into ops.run_events (run_id, seq, level, source, phase, step_id, message)
          select $1, g, case when g % 5000 = 0 then 'warn' else 'info' end, 'bulk-' || (g / 10000), 'execute', 'bulk-' || (g / 10000), 'bulk line ' || g
-         from generate_series(1, $2::int) g`, [run.id, total])
+         from generate_series(1, $2::int) g`,
+        [run.id, total],
+      )
       return run.id
     })
 
@@ -337,10 +371,11 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     // The tail is loaded and followed: the last line is in view.
     await ui.locator('[data-seq="100000"]').waitFor({ timeout: LONG })
     const frame = await plugin.frame()
-    const rendered = () => frame.evaluate(() => ({
-      rows: Number(document.querySelector<HTMLElement>('[data-log-viewport]')!.dataset.rowCount),
-      inDom: document.querySelectorAll('[data-log-viewport] [data-row]').length,
-    }))
+    const rendered = () =>
+      frame.evaluate(() => ({
+        rows: Number(document.querySelector<HTMLElement>('[data-log-viewport]')!.dataset.rowCount),
+        inDom: document.querySelectorAll('[data-log-viewport] [data-row]').length,
+      }))
     const tail = await rendered()
     expect(tail.rows).toBeGreaterThanOrEqual(1000)
     expect(tail.rows).toBeLessThan(total)
@@ -367,17 +402,26 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     // The level filter keeps warnings (every 5,000th line) and their group headers.
     await ui.locator('[data-level-filter]').click()
     await ui.getByText('Warnings and errors', { exact: true }).last().click()
-    await expect.poll(async () => frame.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('[data-log-viewport] [data-seq]')].map((line) => line.dataset.level)), { timeout: LONG })
+    await expect
+      .poll(
+        async () =>
+          frame.evaluate(() =>
+            [...document.querySelectorAll<HTMLElement>('[data-log-viewport] [data-seq]')].map((line) => line.dataset.level),
+          ),
+        { timeout: LONG },
+      )
       .toEqual(expect.arrayContaining(['warn']))
-    expect(await frame.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('[data-log-viewport] [data-seq]')].every((line) => line.dataset.level === 'warn'))).toBe(true)
+    expect(
+      await frame.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('[data-log-viewport] [data-seq]')].every((line) => line.dataset.level === 'warn'),
+      ),
+    ).toBe(true)
     await backToTabs()
   })
 
   it('shows hostile text in a log line and an artifact as text, and runs none of it', async () => {
     const { ui } = plugin
-    const hostile = '<img src=x onerror="window.__pwned=\'log\'"><script>window.__pwned=\'script\'</script>'
+    const hostile = "<img src=x onerror=\"window.__pwned='log'\"><script>window.__pwned='script'</script>"
     await openTab(plugin, 'Chat')
     await ui.locator('[data-intent-bar]').fill('open a sev3 incident')
     const card = ui.locator('[data-runbook-card="incident-open"]')
@@ -389,11 +433,13 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     expect(lines.some((line) => line.message.includes(hostile.replaceAll('"', '\\"')) || line.message.includes(hostile))).toBe(true)
     await expect(ui.locator('[data-diff-line="added"]').textContent()).resolves.toContain(hostile)
     const frame = await plugin.frame()
-    expect(await frame.evaluate(() => ({
-      pwned: (window as unknown as { __pwned?: string }).__pwned ?? null,
-      images: document.querySelectorAll('[data-run-viewer] img').length,
-      scripts: document.querySelectorAll('[data-run-viewer] script').length,
-    }))).toEqual({ pwned: null, images: 0, scripts: 0 })
+    expect(
+      await frame.evaluate(() => ({
+        pwned: (window as unknown as { __pwned?: string }).__pwned ?? null,
+        images: document.querySelectorAll('[data-run-viewer] img').length,
+        scripts: document.querySelectorAll('[data-run-viewer] script').length,
+      })),
+    ).toEqual({ pwned: null, images: 0, scripts: 0 })
     await backToTabs()
   })
 
@@ -403,30 +449,44 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await ui.locator('[data-spec-doc="continue-orchestrator/plan"]').click()
     await ui.getByRole('radio', { name: 'Write' }).check()
     const textarea = ui.locator('[data-doc-textarea]')
-    await textarea.fill([
-      '# Hostile',
-      '<img src="x" onerror="window.__pwned=\'markdown\'">',
-      '<script>window.__pwned=\'script\'</script>',
-      '[a link](javascript:window.__pwned=\'link\')',
-      '<a href="https://example.com" onclick="window.__pwned=\'click\'">safe link</a>',
-      '',
-    ].join('\n\n'))
+    await textarea.fill(
+      [
+        '# Hostile',
+        '<img src="x" onerror="window.__pwned=\'markdown\'">',
+        "<script>window.__pwned='script'</script>",
+        "[a link](javascript:window.__pwned='link')",
+        '<a href="https://example.com" onclick="window.__pwned=\'click\'">safe link</a>',
+        '',
+      ].join('\n\n'),
+    )
     await ui.getByRole('radio', { name: 'Preview' }).check()
     const previewPane = ui.locator('[data-markdown-preview]')
     await previewPane.locator('h1').waitFor({ timeout: LONG })
     const frame = await plugin.frame()
     // Let the broken image finish failing, which is when an onerror would run.
-    await expect.poll(() => frame.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('[data-markdown-preview] img')].every((img) => img.complete)), { timeout: LONG }).toBe(true)
-    expect(await frame.evaluate(() => {
-      const pane = document.querySelector('[data-markdown-preview]')!
-      return {
-        pwned: (window as unknown as { __pwned?: string }).__pwned ?? null,
-        handlers: [...pane.querySelectorAll('*')].flatMap((element) => [...element.attributes].map((a) => a.name)).filter((name) => name.startsWith('on')),
-        scripts: pane.querySelectorAll('script').length,
-        scriptLinks: pane.querySelectorAll('a[href^="javascript"]').length,
-        safeLink: pane.querySelector<HTMLAnchorElement>('a[href="https://example.com"]')?.rel ?? null,
-      }
-    })).toEqual({ pwned: null, handlers: [], scripts: 0, scriptLinks: 0, safeLink: 'noopener noreferrer' })
+    await expect
+      .poll(
+        () =>
+          frame.evaluate(() =>
+            [...document.querySelectorAll<HTMLImageElement>('[data-markdown-preview] img')].every((img) => img.complete),
+          ),
+        { timeout: LONG },
+      )
+      .toBe(true)
+    expect(
+      await frame.evaluate(() => {
+        const pane = document.querySelector('[data-markdown-preview]')!
+        return {
+          pwned: (window as unknown as { __pwned?: string }).__pwned ?? null,
+          handlers: [...pane.querySelectorAll('*')]
+            .flatMap((element) => [...element.attributes].map((a) => a.name))
+            .filter((name) => name.startsWith('on')),
+          scripts: pane.querySelectorAll('script').length,
+          scriptLinks: pane.querySelectorAll('a[href^="javascript"]').length,
+          safeLink: pane.querySelector<HTMLAnchorElement>('a[href="https://example.com"]')?.rel ?? null,
+        }
+      }),
+    ).toEqual({ pwned: null, handlers: [], scripts: 0, scriptLinks: 0, safeLink: 'noopener noreferrer' })
     await ui.getByText('Discard', { exact: true }).click()
   })
 
@@ -449,7 +509,9 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
 
     await ui.getByRole('radio', { name: 'History' }).check()
     await ui.locator('[data-revision="1"]').click()
-    await expect.poll(() => ui.locator('[data-revision-view="1"]').textContent(), { timeout: LONG }).not.toContain('Edited in the browser test.')
+    await expect
+      .poll(() => ui.locator('[data-revision-view="1"]').textContent(), { timeout: LONG })
+      .not.toContain('Edited in the browser test.')
   })
 
   it('toggles a task checkbox in the preview and saves exactly that task', async () => {
@@ -462,10 +524,15 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await checkbox.click()
     await expect.poll(() => checkbox.isChecked(), { timeout: LONG }).toBe(!wasChecked)
     await ui.locator('[data-save-doc]').click()
-    await expect.poll(async () => {
-      const { data } = await service.from('spec_docs').select('content').eq('slug', 'continue-orchestrator/tasks').single()
-      return data!.content
-    }, { timeout: LONG }).not.toBe(before!.content)
+    await expect
+      .poll(
+        async () => {
+          const { data } = await service.from('spec_docs').select('content').eq('slug', 'continue-orchestrator/tasks').single()
+          return data!.content
+        },
+        { timeout: LONG },
+      )
+      .not.toBe(before!.content)
     const { data: after } = await service.from('spec_docs').select('content').eq('slug', 'continue-orchestrator/tasks').single()
     const changed = [...(after!.content as string)].flatMap((char, i) => (char === before!.content[i] ? [] : [i]))
     expect(changed).toHaveLength(1)
@@ -483,9 +550,13 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await textarea.fill(`${original}\nMy edit from the plugin.\n`)
     // Someone else saves first.
     const { data: doc } = await service.from('spec_docs').select('version, content').eq('slug', 'continue-orchestrator/prd').single()
-    await service.rpc('save_spec_doc', {
-      p_slug: 'continue-orchestrator/prd', p_content: `${doc!.content}\nTheir edit from elsewhere.\n`, p_expected_version: doc!.version,
-    }).throwOnError()
+    await service
+      .rpc('save_spec_doc', {
+        p_slug: 'continue-orchestrator/prd',
+        p_content: `${doc!.content}\nTheir edit from elsewhere.\n`,
+        p_expected_version: doc!.version,
+      })
+      .throwOnError()
 
     await ui.locator('[data-save-doc]').click()
     const conflict = ui.locator('[data-save-conflict]')
@@ -509,10 +580,9 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await panel.locator('[data-settings-url]').fill('ftp://example.com')
     await panel.locator('[data-settings-key]').fill(stack.serviceRoleKey)
     await panel.locator('[data-settings-save]').click()
-    await expect.poll(() => panel.getByRole('alert').allTextContents(), { timeout: LONG }).toEqual([
-      expect.stringContaining('must start with https://'),
-      expect.stringContaining('service_role key'),
-    ])
+    await expect
+      .poll(() => panel.getByRole('alert').allTextContents(), { timeout: LONG })
+      .toEqual([expect.stringContaining('must start with https://'), expect.stringContaining('service_role key')])
     await screenshot(plugin, 'settings-invalid')
     await panel.getByRole('button', { name: 'Cancel' }).click()
     await ui.getByRole('tab', { name: 'Chat' }).waitFor({ timeout: LONG })
@@ -521,7 +591,9 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
   it('looks like FigJam in FigJam', async () => {
     const { ui, page } = plugin
     await page.locator('#editor').selectOption('figjam')
-    await expect.poll(() => plugin.frame().then((frame) => frame.evaluate(() => document.body.className)), { timeout: LONG }).toContain('theme-figjam')
+    await expect
+      .poll(() => plugin.frame().then((frame) => frame.evaluate(() => document.body.className)), { timeout: LONG })
+      .toContain('theme-figjam')
     await ui.getByRole('tab', { name: 'Chat' }).waitFor({ timeout: LONG })
     await ui.locator('[data-intent-bar]').fill('deploy api to staging ref=v2.3')
     await ui.locator('[data-runbook-card="deploy-web"]').waitFor({ timeout: LONG })

@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { launchChromium, type LaunchedBrowser } from './support/browser.ts'
+import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
 import { memoryStorage, sessionClient, startTestStack, type TestStack } from '../support/stack.ts'
 import { addTemplate, createRun, executorOptions } from '../support/executor.ts'
 import { execute } from '../../supabase/functions/_shared/executor/engine.ts'
@@ -75,7 +75,12 @@ describe('the widget’s window in Chromium', () => {
   }
 
   /** The widget window in the stand-in page, started in `mode` with a saved session. */
-  async function openWidgetWindow(visible: boolean, mode: object, storage: Record<string, string>, onMessage: (message: WidgetMessage) => void) {
+  async function openWidgetWindow(
+    visible: boolean,
+    mode: object,
+    storage: Record<string, string>,
+    onMessage: (message: WidgetMessage) => void,
+  ) {
     const page = await browser.context.newPage()
     await page.exposeFunction('widgetStart', () => ({ mode, settings: { supabaseUrl: stack.url, anonKey: stack.anonKey }, storage }))
     await page.exposeFunction('widgetMessage', onMessage)
@@ -114,7 +119,10 @@ describe('the widget’s window in Chromium', () => {
     const received: RunSnapshot[] = []
     let finished = false
     const writer = new ThrottledWriter({
-      intervalMs: 250, now: () => Date.now(), schedule: (fn, ms) => setTimeout(fn, ms), cancel: (t) => clearTimeout(t as number),
+      intervalMs: 250,
+      now: () => Date.now(),
+      schedule: (fn, ms) => setTimeout(fn, ms),
+      cancel: (t) => clearTimeout(t as number),
       write: (snapshot) => applySnapshot([card], snapshot),
     })
 

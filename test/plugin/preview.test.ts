@@ -5,21 +5,20 @@
  * the plugin on a card. The preview is served in-process with startPreview, from its own build
  * (the real main thread and host, and a stand-in UI that records what it receives).
  */
-import { existsSync } from 'node:fs'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core'
+import type { Frame, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildPreviewHost } from '../../local/preview/build.ts'
 import { startPreview, type Preview } from '../../local/preview/server.ts'
+import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
 import { startTestStack, type TestStack } from '../support/stack.ts'
 import { pluginManifest } from './harness.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /** A stand-in UI: it records the boot data and every message the host delivers. */
 const STAND_IN_UI = `
@@ -30,15 +29,21 @@ const STAND_IN_UI = `
 `
 
 const card = {
-  runId: '0b7f4c1e-3a52-4c8e-9a61-2f0d5e6b7c8d', title: 'Deploy web to staging', env: 'staging', status: 'running',
-  templateSlug: 'deploy-web', startedAt: '2025-01-03T10:00:00.000Z', finishedAt: null, summary: null,
+  runId: '0b7f4c1e-3a52-4c8e-9a61-2f0d5e6b7c8d',
+  title: 'Deploy web to staging',
+  env: 'staging',
+  status: 'running',
+  templateSlug: 'deploy-web',
+  startedAt: '2025-01-03T10:00:00.000Z',
+  finishedAt: null,
+  summary: null,
 }
 
-describe.skipIf(!existsSync(chromiumPath))('the plugin preview in Chromium', () => {
+describe('the plugin preview in Chromium', () => {
   let out: string
   let stack: TestStack
   let preview: Preview
-  let browser: Browser
+  let browser: LaunchedBrowser
   let page: Page
 
   beforeAll(async () => {
@@ -46,7 +51,11 @@ describe.skipIf(!existsSync(chromiumPath))('the plugin preview in Chromium', () 
     await mkdir(join(out, 'build'), { recursive: true })
     const main = await build({
       stdin: { contents: "import main from './src/main.ts'; main()", resolveDir: root, loader: 'ts' },
-      bundle: true, write: false, platform: 'neutral', target: 'es2017', logLevel: 'silent',
+      bundle: true,
+      write: false,
+      platform: 'neutral',
+      target: 'es2017',
+      logLevel: 'silent',
     })
     await writeFile(join(out, 'build', 'main.js'), main.outputFiles[0].text)
     await writeFile(join(out, 'build', 'ui.js'), STAND_IN_UI)
@@ -56,8 +65,8 @@ describe.skipIf(!existsSync(chromiumPath))('the plugin preview in Chromium', () 
 
     stack = await startTestStack('pglite')
     preview = await startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: 0, outputDir: out })
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] })
-    page = await browser.newPage()
+    browser = await launchChromium()
+    page = await browser.context.newPage()
   }, 120_000)
 
   afterAll(async () => {
@@ -74,12 +83,15 @@ describe.skipIf(!existsSync(chromiumPath))('the plugin preview in Chromium', () 
     return frame!
   }
 
-  const post = (frame: Frame, message: unknown[]) =>
-    frame.evaluate((m) => parent.postMessage({ pluginMessage: m }, '*'), message)
+  const post = (frame: Frame, message: unknown[]) => frame.evaluate((m) => parent.postMessage({ pluginMessage: m }, '*'), message)
 
   const waitForReceived = (frame: Frame, name: string) =>
-    frame.waitForFunction((n) => (window as unknown as { received: { pluginMessage: unknown[] }[] }).received
-      .find((data) => data.pluginMessage?.[0] === n), name).then((handle) => handle.jsonValue()) as Promise<{ pluginMessage: unknown[]; pluginId: string }>
+    frame
+      .waitForFunction(
+        (n) => (window as unknown as { received: { pluginMessage: unknown[] }[] }).received.find((data) => data.pluginMessage?.[0] === n),
+        name,
+      )
+      .then((handle) => handle.jsonValue()) as Promise<{ pluginMessage: unknown[]; pluginId: string }>
 
   it('serves the page, the plugin and a config pointing at the stack; the build outputs are all there', async () => {
     expect(preview.missing).toEqual([])
@@ -112,8 +124,9 @@ describe.skipIf(!existsSync(chromiumPath))('the plugin preview in Chromium', () 
     await post(frame, ['STORAGE_SET', 'req-1', 'sb-127-auth-token', '{"access_token":"t"}'])
     const result = await waitForReceived(frame, 'STORAGE_RESULT')
     expect(result).toEqual({ pluginMessage: ['STORAGE_RESULT', 'req-1', undefined], pluginId: 'ops-control-room' })
-    expect(await page.evaluate(() => localStorage.getItem('ops-preview:clientStorage:session:sb-127-auth-token')))
-      .toBe(JSON.stringify('{"access_token":"t"}'))
+    expect(await page.evaluate(() => localStorage.getItem('ops-preview:clientStorage:session:sb-127-auth-token'))).toBe(
+      JSON.stringify('{"access_token":"t"}'),
+    )
 
     await post(frame, ['NOT_A_MESSAGE'])
     const error = await waitForReceived(frame, 'MAIN_ERROR')

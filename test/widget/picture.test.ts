@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { launchChromium, type LaunchedBrowser } from '../e2e/support/browser.ts'
+import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
 import { fakeWidgetHost, type Element, type FakeWidgetHost } from './fake-widget.ts'
 import { snapshot } from './fixtures.ts'
 
@@ -26,7 +26,12 @@ function css(element: Element): string {
     if (p.stroke) rules.push(`border:1px solid ${p.stroke}`)
     if (p.cornerRadius) rules.push(`border-radius:${p.cornerRadius}px`)
   } else {
-    rules.push(`font-family:${p.fontFamily === 'Roboto Mono' ? 'monospace' : 'sans-serif'}`, `font-size:${p.fontSize ?? 12}px`, `font-weight:${p.fontWeight ?? 400}`, `color:${p.fill ?? '#000'}`)
+    rules.push(
+      `font-family:${p.fontFamily === 'Roboto Mono' ? 'monospace' : 'sans-serif'}`,
+      `font-size:${p.fontSize ?? 12}px`,
+      `font-weight:${p.fontWeight ?? 400}`,
+      `color:${p.fill ?? '#000'}`,
+    )
     if (p.truncate) rules.push('white-space:nowrap', 'overflow:hidden', 'text-overflow:ellipsis')
     if (p.textDecoration === 'underline') rules.push('text-decoration:underline')
   }
@@ -58,25 +63,48 @@ describe('a picture of the run card', () => {
     const ago = (ms: number) => new Date(Date.now() - ms).toISOString()
     const recent = { createdAt: ago(95_000), startedAt: ago(93_000), syncedAt: Date.now() - 4_000 }
     const cards = [
-      snapshot({
-        title: 'Deploy web to production', done: 3, currentStep: 'b',
-        steps: [{ id: 'a', title: 'Health check before deploy' }, { id: 'p', title: 'Approval required' }, { id: 'd', title: 'Dispatch the deploy workflow' }, { id: 'b', title: 'Let the rollout settle' }, { id: 'e', title: 'Health check after deploy' }],
-        lines: [
-          { seq: 18, level: 'info', text: 'Step dispatch succeeded in 412 ms' },
-          { seq: 19, level: 'info', text: 'Phase 2 execute finished in 3.1 s' },
-          { seq: 20, level: 'info', text: 'Phase 3 verify resumed: settle, health-after' },
-          { seq: 21, level: 'info', text: 'Step settle: Let the rollout settle' },
-          { seq: 22, level: 'info', text: 'Waiting 2.0 s' },
-        ],
-        artifacts: [{ kind: 'link', title: 'acme/web deploy.yml runs', url: 'https://github.com/acme/web/actions/workflows/deploy.yml' }], artifactCount: 1,
-        driver: 'Ana', ...recent,
-      }, 'running'),
-      snapshot({
-        title: 'Deploy api to production', done: 1, currentStep: 'p',
-        steps: [{ id: 'a', title: 'Health check before deploy' }, { id: 'p', title: 'Approval required' }, { id: 'd', title: 'Dispatch' }],
-        lines: [{ seq: 9, level: 'warn', text: "Waiting for the owner's approval: Approval required by policy: env == 'production'" }],
-        ...recent, syncedAt: Date.now() - 42_000,
-      }, 'waiting_approval'),
+      snapshot(
+        {
+          title: 'Deploy web to production',
+          done: 3,
+          currentStep: 'b',
+          steps: [
+            { id: 'a', title: 'Health check before deploy' },
+            { id: 'p', title: 'Approval required' },
+            { id: 'd', title: 'Dispatch the deploy workflow' },
+            { id: 'b', title: 'Let the rollout settle' },
+            { id: 'e', title: 'Health check after deploy' },
+          ],
+          lines: [
+            { seq: 18, level: 'info', text: 'Step dispatch succeeded in 412 ms' },
+            { seq: 19, level: 'info', text: 'Phase 2 execute finished in 3.1 s' },
+            { seq: 20, level: 'info', text: 'Phase 3 verify resumed: settle, health-after' },
+            { seq: 21, level: 'info', text: 'Step settle: Let the rollout settle' },
+            { seq: 22, level: 'info', text: 'Waiting 2.0 s' },
+          ],
+          artifacts: [{ kind: 'link', title: 'acme/web deploy.yml runs', url: 'https://github.com/acme/web/actions/workflows/deploy.yml' }],
+          artifactCount: 1,
+          driver: 'Ana',
+          ...recent,
+        },
+        'running',
+      ),
+      snapshot(
+        {
+          title: 'Deploy api to production',
+          done: 1,
+          currentStep: 'p',
+          steps: [
+            { id: 'a', title: 'Health check before deploy' },
+            { id: 'p', title: 'Approval required' },
+            { id: 'd', title: 'Dispatch' },
+          ],
+          lines: [{ seq: 9, level: 'warn', text: "Waiting for the owner's approval: Approval required by policy: env == 'production'" }],
+          ...recent,
+          syncedAt: Date.now() - 42_000,
+        },
+        'waiting_approval',
+      ),
     ]
     const drawn: string[] = []
     for (const card of cards) {
@@ -85,7 +113,9 @@ describe('a picture of the run card', () => {
       drawn.push(html(host.render()!))
     }
     const page = await browser.context.newPage()
-    await page.setContent(`<body style="margin:0;padding:24px;background:#F1F1F1;display:flex;gap:24px;align-items:flex-start">${drawn.join('')}</body>`)
+    await page.setContent(
+      `<body style="margin:0;padding:24px;background:#F1F1F1;display:flex;gap:24px;align-items:flex-start">${drawn.join('')}</body>`,
+    )
     await page.screenshot({ path: `${root}test-results/screenshots/widget-cards.png` })
     expect(await page.textContent('body')).toContain('Deploy web to production')
     expect(await page.textContent('body')).toContain('Needs approval')
