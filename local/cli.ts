@@ -114,9 +114,10 @@ async function main(): Promise<number> {
   } else {
     try {
       preview = await startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: previewPort })
-      previewLine = preview.missing.length > 0
-        ? `${preview.url} (not built yet: ${preview.missing.join(', ')} missing; run npm run build)`
-        : preview.url
+      previewLine =
+        preview.missing.length > 0
+          ? `${preview.url} (not built yet: ${preview.missing.join(', ')} missing; run npm run build)`
+          : preview.url
     } catch (error) {
       previewLine = `not started: ${(error as Error).message}`
     }

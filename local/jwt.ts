@@ -18,9 +18,7 @@ export function signJwt(claims: Claims, secret = JWT_SECRET): string {
   return `${head}.${body}.${signature}`
 }
 
-export type Verified =
-  | { ok: true; claims: Claims }
-  | { ok: false; reason: 'malformed' | 'signature' | 'expired'; message: string }
+export type Verified = { ok: true; claims: Claims } | { ok: false; reason: 'malformed' | 'signature' | 'expired'; message: string }
 
 /** Checks shape, algorithm, signature and expiry; the message says which one failed. */
 export function verifyJwt(token: string, secret = JWT_SECRET, now = Date.now()): Verified {

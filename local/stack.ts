@@ -46,8 +46,13 @@ export interface Stack {
 }
 
 export class PortInUseError extends Error {
-  constructor(readonly port: number, readonly host: string) {
-    super(`port ${port} on ${host} is already in use (another local stack or \`supabase start\`?). Stop it, or choose another port with --port.`)
+  constructor(
+    readonly port: number,
+    readonly host: string,
+  ) {
+    super(
+      `port ${port} on ${host} is already in use (another local stack or \`supabase start\`?). Stop it, or choose another port with --port.`,
+    )
   }
 }
 
@@ -75,9 +80,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const stopDrain = options.drainIntervalMs
     ? startDrain({
-      db: options.db, url, serviceRoleKey: SERVICE_ROLE_KEY, intervalMs: options.drainIntervalMs,
-      onError: (message) => console.error(`[stack] ${message}`),
-    })
+        db: options.db,
+        url,
+        serviceRoleKey: SERVICE_ROLE_KEY,
+        intervalMs: options.drainIntervalMs,
+        onError: (message) => console.error(`[stack] ${message}`),
+      })
     : async () => {}
 
   server.on('request', (req, res) => {
@@ -131,4 +139,3 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
   }
 }
-

@@ -9,8 +9,11 @@ export async function claimedRun(stack: Stack): Promise<{ user: Client; service:
   const user = client(stack)
   const { data: session, error } = await user.auth.signInAnonymously()
   if (error || !session.session) throw error ?? new Error('no session')
-  const { data: run, error: insertError } = await user.from('runs')
-    .insert({ template_slug: 'deploy-web', kind: 'deploy', env: 'staging', title: 'bench', inputs: { env: 'staging' } }).select('id').single()
+  const { data: run, error: insertError } = await user
+    .from('runs')
+    .insert({ template_slug: 'deploy-web', kind: 'deploy', env: 'staging', title: 'bench', inputs: { env: 'staging' } })
+    .select('id')
+    .single()
   if (insertError) throw insertError
   const service = client(stack, stack.serviceRoleKey)
   const claimed = await service.rpc('claim_run', { p_worker: 'bench', p_run_id: run.id, p_lease_seconds: 3600 })

@@ -10,16 +10,27 @@ function App() {
   const [runs, setRuns] = useState<{ id: string; title: string; status: string }[]>([])
   const [lines, setLines] = useState<string[]>([])
   useEffect(() => {
-    void supabase.from('runs').select('id, title, status').then(({ data }) => setRuns(data ?? []))
-    const channel = supabase.channel('log')
+    void supabase
+      .from('runs')
+      .select('id, title, status')
+      .then(({ data }) => setRuns(data ?? []))
+    const channel = supabase
+      .channel('log')
       .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events' }, (change) =>
-        setLines((previous) => [...previous, String((change.new as { message: string }).message)]))
+        setLines((previous) => [...previous, String((change.new as { message: string }).message)]),
+      )
       .subscribe()
     return () => void supabase.removeChannel(channel)
   }, [])
   return (
     <main>
-      <ul>{runs.map((run) => <li key={run.id}>{run.title}: {run.status}</li>)}</ul>
+      <ul>
+        {runs.map((run) => (
+          <li key={run.id}>
+            {run.title}: {run.status}
+          </li>
+        ))}
+      </ul>
       <pre>{lines.join('\n')}</pre>
     </main>
   )

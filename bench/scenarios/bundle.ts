@@ -16,7 +16,9 @@ export interface BundleResult {
 }
 
 const measure = (file: string, contents: Uint8Array): BundleResult => ({
-  file, bytes: contents.length, gzip_bytes: gzipSync(contents, { level: 9 }).length,
+  file,
+  bytes: contents.length,
+  gzip_bytes: gzipSync(contents, { level: 9 }).length,
 })
 
 export async function bundle(): Promise<BundleResult[]> {

@@ -22,36 +22,39 @@ export async function latency(smoke: boolean, rates = [10, 200, 2000]): Promise<
   const results: LatencyResult[] = []
   for (const engine of engines()) {
     for (const rate of rates) {
-      results.push(await withStack(engine, async (stack) => {
-        const { user, service, runId, token } = await claimedRun(stack)
-        user.realtime.setAuth(token)
-        const latencies: number[] = []
-        await new Promise<void>((resolve, reject) => {
-          user.channel('latency')
-            .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${runId}` }, (change) => {
-              latencies.push(now() - ((change.new as { data: { sent: number } }).data.sent))
-            })
-            .subscribe((status, error) => (status === 'SUBSCRIBED' ? resolve() : status === 'CHANNEL_ERROR' && reject(error)))
-        })
-        const store = new RunStore(service as unknown as OpsClient, 'bench', { leaseSeconds: 3600 })
-        const writer = new EventWriter(store, runId)
-        const total = rate * seconds
-        const tickMs = 5
-        const perTick = (rate * tickMs) / 1000
-        const started = now()
-        let sent = 0
-        while (sent < total) {
-          const due = Math.min(total, Math.floor(((now() - started) / tickMs + 1) * perTick))
-          for (; sent < due; sent++) writer.log({ message: `line ${sent}`, data: { sent: now() } })
-          await new Promise((resolve) => setTimeout(resolve, tickMs))
-        }
-        await writer.flush()
-        const deadline = Date.now() + 30_000
-        while (latencies.length < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
-        await user.removeAllChannels()
-        if (latencies.length < total) throw new Error(`only ${latencies.length} of ${total} events arrived`)
-        return { engine, events_per_s: rate, unit: 'ms' as const, ...distribution(latencies) }
-      }))
+      results.push(
+        await withStack(engine, async (stack) => {
+          const { user, service, runId, token } = await claimedRun(stack)
+          user.realtime.setAuth(token)
+          const latencies: number[] = []
+          await new Promise<void>((resolve, reject) => {
+            user
+              .channel('latency')
+              .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${runId}` }, (change) => {
+                latencies.push(now() - (change.new as { data: { sent: number } }).data.sent)
+              })
+              .subscribe((status, error) => (status === 'SUBSCRIBED' ? resolve() : status === 'CHANNEL_ERROR' && reject(error)))
+          })
+          const store = new RunStore(service as unknown as OpsClient, 'bench', { leaseSeconds: 3600 })
+          const writer = new EventWriter(store, runId)
+          const total = rate * seconds
+          const tickMs = 5
+          const perTick = (rate * tickMs) / 1000
+          const started = now()
+          let sent = 0
+          while (sent < total) {
+            const due = Math.min(total, Math.floor(((now() - started) / tickMs + 1) * perTick))
+            for (; sent < due; sent++) writer.log({ message: `line ${sent}`, data: { sent: now() } })
+            await new Promise((resolve) => setTimeout(resolve, tickMs))
+          }
+          await writer.flush()
+          const deadline = Date.now() + 30_000
+          while (latencies.length < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+          await user.removeAllChannels()
+          if (latencies.length < total) throw new Error(`only ${latencies.length} of ${total} events arrived`)
+          return { engine, events_per_s: rate, unit: 'ms' as const, ...distribution(latencies) }
+        }),
+      )
     }
   }
   return results

@@ -37,14 +37,19 @@ async function drainOps(db: Database, count: number): Promise<{ ms: number; doub
   const service = { role: 'service_role' }
   const claimed: string[] = []
   const started = performance.now()
-  await Promise.all(Array.from({ length: WORKERS }, async (_, worker) => {
-    for (;;) {
-      const rows = await db.asRole(service, async (tx) => (await tx.query<{ id: string }>('select id from ops.claim_run($1)', [`w${worker}`])).rows)
-      if (rows.length === 0) return
-      claimed.push(rows[0].id)
-      await db.asRole(service, (tx) => tx.query("select ops.finish_run($1, $2, 'success', 'done')", [rows[0].id, `w${worker}`]))
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: WORKERS }, async (_, worker) => {
+      for (;;) {
+        const rows = await db.asRole(
+          service,
+          async (tx) => (await tx.query<{ id: string }>('select id from ops.claim_run($1)', [`w${worker}`])).rows,
+        )
+        if (rows.length === 0) return
+        claimed.push(rows[0].id)
+        await db.asRole(service, (tx) => tx.query("select ops.finish_run($1, $2, 'success', 'done')", [rows[0].id, `w${worker}`]))
+      }
+    }),
+  )
   const ms = performance.now() - started
   if (claimed.length < count) throw new Error(`only ${claimed.length} of ${count} runs were claimed`)
   return { ms, doubles: claimed.length - new Set(claimed).size }
@@ -71,7 +76,8 @@ async function timeGraphileWorker(pgPool: pg.Pool, count: number): Promise<{ ms:
   try {
     await utils.migrate()
     await utils.withPgClient((client) =>
-      client.query("select graphile_worker.add_job('noop', json_build_object('n', n)) from generate_series(1, $1) as n", [count]))
+      client.query("select graphile_worker.add_job('noop', json_build_object('n', n)) from generate_series(1, $1) as n", [count]),
+    )
   } finally {
     await utils.release()
   }
@@ -105,23 +111,25 @@ export async function queue(smoke: boolean): Promise<QueueResult[]> {
   const count = smoke ? 300 : 10_000
   const results: QueueResult[] = []
   for (const engine of engines()) {
-    results.push(await withDatabase(engine, async (db, url) => {
-      await seedRuns(db, count)
-      const ours = await drainOps(db, count)
-      const peer = url ? await drainGraphileWorker(url, count) : null
-      const oursRate = perSecond(count, ours.ms)
-      const peerRate = peer ? perSecond(count, peer.ms) : null
-      return {
-        engine,
-        runs: count,
-        workers: WORKERS,
-        ops_runs_per_s: oursRate,
-        double_claims: ours.doubles,
-        graphile_worker_jobs_per_s: peerRate,
-        graphile_worker_double_runs: peer?.doubles ?? null,
-        ratio: peerRate ? Math.round((oursRate / peerRate) * 100) / 100 : null,
-      }
-    }))
+    results.push(
+      await withDatabase(engine, async (db, url) => {
+        await seedRuns(db, count)
+        const ours = await drainOps(db, count)
+        const peer = url ? await drainGraphileWorker(url, count) : null
+        const oursRate = perSecond(count, ours.ms)
+        const peerRate = peer ? perSecond(count, peer.ms) : null
+        return {
+          engine,
+          runs: count,
+          workers: WORKERS,
+          ops_runs_per_s: oursRate,
+          double_claims: ours.doubles,
+          graphile_worker_jobs_per_s: peerRate,
+          graphile_worker_double_runs: peer?.doubles ?? null,
+          ratio: peerRate ? Math.round((oursRate / peerRate) * 100) / 100 : null,
+        }
+      }),
+    )
   }
   return results
 }

@@ -22,7 +22,9 @@ export interface StartResult {
 async function timeStart(args: string[], env: Record<string, string | undefined>): Promise<number> {
   const started = performance.now()
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', '--port', '0', '--no-preview', ...args], {
-    cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
   try {
@@ -37,7 +39,10 @@ async function timeStart(args: string[], env: Record<string, string | undefined>
       child.on('exit', (code) => reject(new Error(`the stack exited with ${code}: ${output}`)))
     })
     for (;;) {
-      const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false)
+      const ok = await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
       if (ok) return Math.round(performance.now() - started)
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
@@ -54,7 +59,11 @@ export async function start(): Promise<StartResult[]> {
     if (engine === 'pglite') {
       const dataDir = await mkdtemp(join(tmpdir(), 'ops-bench-start-'))
       const args = ['--data-dir', dataDir]
-      results.push({ engine, first_start_ms: await timeStart(args, { DATABASE_URL: undefined }), warm_restart_ms: await timeStart(args, { DATABASE_URL: undefined }) })
+      results.push({
+        engine,
+        first_start_ms: await timeStart(args, { DATABASE_URL: undefined }),
+        warm_restart_ms: await timeStart(args, { DATABASE_URL: undefined }),
+      })
       await rm(dataDir, { recursive: true, force: true })
     } else {
       const fresh = await createFreshDatabase(process.env.DATABASE_URL!, 'ops_bench')

@@ -13,7 +13,11 @@ const here = dirname(fileURLToPath(import.meta.url))
 const globalCss: Plugin = {
   name: 'global-css',
   setup(context) {
-    context.onResolve({ filter: /^!/ }, (args) => ({ path: resolve(args.resolveDir, args.path.slice(1)), namespace: 'file', pluginData: 'global' }))
+    context.onResolve({ filter: /^!/ }, (args) => ({
+      path: resolve(args.resolveDir, args.path.slice(1)),
+      namespace: 'file',
+      pluginData: 'global',
+    }))
     context.onLoad({ filter: /\.css$/ }, async (args) => {
       const { readFile } = await import('node:fs/promises')
       return { contents: await readFile(args.path, 'utf8'), loader: args.pluginData === 'global' ? 'css' : 'local-css' }
@@ -37,7 +41,10 @@ export async function buildViewerPage(): Promise<string> {
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'silent',
   })
-  await writeFile(join(out, 'index.html'), `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="page.css">
-<style>html,body{margin:0;height:100%}body{font-family:sans-serif}#root{display:flex;flex-direction:column;height:100vh}</style></head><body><div id="root"></div><script src="page.js"></script></body></html>`)
+  await writeFile(
+    join(out, 'index.html'),
+    `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="page.css">
+<style>html,body{margin:0;height:100%}body{font-family:sans-serif}#root{display:flex;flex-direction:column;height:100vh}</style></head><body><div id="root"></div><script src="page.js"></script></body></html>`,
+  )
   return out
 }

@@ -21,24 +21,60 @@ const PHASES = ['preflight', 'execute', 'verify'] as const
 function syntheticEvent(seq: number): EventRow {
   const step = `step-${Math.floor(seq / 500)}`
   return {
-    id: seq, run_id: RUN_ID, seq, ts: '2025-01-03T10:00:00.000Z', level: seq % 97 === 0 ? 'warn' : 'info', source: step,
-    phase: PHASES[Math.floor(seq / 5000) % 3], step_id: step, message: `line ${seq}: deploying web to production, ${step} is making progress`, data: null,
+    id: seq,
+    run_id: RUN_ID,
+    seq,
+    ts: '2025-01-03T10:00:00.000Z',
+    level: seq % 97 === 0 ? 'warn' : 'info',
+    source: step,
+    phase: PHASES[Math.floor(seq / 5000) % 3],
+    step_id: step,
+    message: `line ${seq}: deploying web to production, ${step} is making progress`,
+    data: null,
   }
 }
 
 function syntheticRun(lastSeq: number): RunRow {
   return {
-    id: RUN_ID, created_at: '2025-01-03T10:00:00.000Z', updated_at: '2025-01-03T10:00:00.000Z', created_by: 'bench', template_slug: 'deploy-web',
-    kind: 'deploy', env: 'production', title: 'Benchmark run', intent: null, inputs: {}, plan: null, dry_run: false, status: 'running',
-    cancel_requested: false, attempt: 1, claimed_by: 'bench', lease_expires_at: null, started_at: '2025-01-03T10:00:00.000Z', finished_at: null,
-    summary: null, error: null, last_seq: lastSeq, current_step: null, step_results: {},
+    id: RUN_ID,
+    created_at: '2025-01-03T10:00:00.000Z',
+    updated_at: '2025-01-03T10:00:00.000Z',
+    created_by: 'bench',
+    template_slug: 'deploy-web',
+    kind: 'deploy',
+    env: 'production',
+    title: 'Benchmark run',
+    intent: null,
+    inputs: {},
+    plan: null,
+    dry_run: false,
+    status: 'running',
+    cancel_requested: false,
+    attempt: 1,
+    claimed_by: 'bench',
+    lease_expires_at: null,
+    started_at: '2025-01-03T10:00:00.000Z',
+    finished_at: null,
+    summary: null,
+    error: null,
+    last_seq: lastSeq,
+    current_step: null,
+    step_results: {},
   }
 }
 
 /** A stream whose whole log is already loaded, with appends on demand. */
 function syntheticStream(count: number): RunStreamHandle & { append(n: number): void } {
   const events = Array.from({ length: count }, (_, i) => syntheticEvent(i + 1))
-  let state: RunStreamState = { run: syntheticRun(count), events, artifacts: [], hasOlder: false, loadingOlder: false, live: 'live', error: null }
+  let state: RunStreamState = {
+    run: syntheticRun(count),
+    events,
+    artifacts: [],
+    hasOlder: false,
+    loadingOlder: false,
+    live: 'live',
+    error: null,
+  }
   const listeners = new Set<(s: RunStreamState) => void>()
   return {
     get state() {
@@ -60,14 +96,22 @@ function syntheticStream(count: number): RunStreamHandle & { append(n: number): 
   }
 }
 
-const idleServices = { openRunStream: () => { throw new Error('not used') } } as unknown as OpsServices
+const idleServices = {
+  openRunStream: () => {
+    throw new Error('not used')
+  },
+} as unknown as OpsServices
 
 function PlainList(props: { stream: RunStreamHandle }) {
   const [state, setState] = useState(props.stream.state)
   useEffect(() => props.stream.subscribe(setState), [props.stream])
   return (
     <div style={{ height: '100vh', overflow: 'auto', fontFamily: 'monospace', fontSize: '11px' }} data-log-viewport>
-      {state.events.map((event) => <div key={event.seq} data-seq={event.seq} style={{ height: '20px', whiteSpace: 'nowrap' }}>{event.seq} {event.level} {event.message}</div>)}
+      {state.events.map((event) => (
+        <div key={event.seq} data-seq={event.seq} style={{ height: '20px', whiteSpace: 'nowrap' }}>
+          {event.seq} {event.level} {event.message}
+        </div>
+      ))}
     </div>
   )
 }
@@ -92,12 +136,23 @@ const bench = {
     render(null, root)
     appendable = syntheticStream(count)
     const started = performance.now()
-    render(kind === 'plain'
-      ? <PlainList stream={appendable} />
-      : <ServicesContext.Provider value={idleServices}><RunLogViewer runId={RUN_ID} stream={appendable} onBack={() => {}} onOpenRun={() => {}} /></ServicesContext.Provider>, root)
+    render(
+      kind === 'plain' ? (
+        <PlainList stream={appendable} />
+      ) : (
+        <ServicesContext.Provider value={idleServices}>
+          <RunLogViewer runId={RUN_ID} stream={appendable} onBack={() => {}} onOpenRun={() => {}} />
+        </ServicesContext.Provider>
+      ),
+      root,
+    )
     const painted = await untilRow(count, timeoutMs)
     await nextFrame()
-    return { painted, first_tail_paint_ms: painted ? Math.round(performance.now() - started) : null, dom_nodes: document.getElementsByTagName('*').length }
+    return {
+      painted,
+      first_tail_paint_ms: painted ? Math.round(performance.now() - started) : null,
+      dom_nodes: document.getElementsByTagName('*').length,
+    }
   },
 
   /** Appends `rate` lines a second for `seconds`, and reports frame times meanwhile. */
@@ -122,7 +177,14 @@ const bench = {
     await nextFrame()
     const sorted = frames.slice().sort((a, b) => a - b)
     const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 10) / 10
-    return { frames: frames.length, frame_p50_ms: at(50), frame_p95_ms: at(95), frame_max_ms: at(100), long_frames: frames.filter((f) => f > 50).length, dom_nodes: document.getElementsByTagName('*').length }
+    return {
+      frames: frames.length,
+      frame_p50_ms: at(50),
+      frame_p95_ms: at(95),
+      frame_max_ms: at(100),
+      long_frames: frames.filter((f) => f > 50).length,
+      dom_nodes: document.getElementsByTagName('*').length,
+    }
   },
 
   /**
@@ -132,18 +194,34 @@ const bench = {
    */
   live(config: { url: string; anonKey: string; storage: Record<string, string>; runId: string }) {
     const memory = new Map(Object.entries(config.storage))
-    const client = createOpsClient({ supabaseUrl: config.url, anonKey: config.anonKey }, {
-      getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => void memory.set(k, v), removeItem: (k) => void memory.delete(k),
-    })
+    const client = createOpsClient(
+      { supabaseUrl: config.url, anonKey: config.anonKey },
+      {
+        getItem: (k) => memory.get(k) ?? null,
+        setItem: (k, v) => void memory.set(k, v),
+        removeItem: (k) => void memory.delete(k),
+      },
+    )
     const api = createOpsApi(client)
     const stream = openRunStream(client, api, config.runId)
-    const services = { client, api, openRunStream: () => stream, settings: { supabaseUrl: config.url, anonKey: config.anonKey } } as unknown as OpsServices
-    render(<ServicesContext.Provider value={services}><RunLogViewer runId={config.runId} stream={stream} onBack={() => {}} onOpenRun={() => {}} /></ServicesContext.Provider>, document.getElementById('root')!)
+    const services = {
+      client,
+      api,
+      openRunStream: () => stream,
+      settings: { supabaseUrl: config.url, anonKey: config.anonKey },
+    } as unknown as OpsServices
+    render(
+      <ServicesContext.Provider value={services}>
+        <RunLogViewer runId={config.runId} stream={stream} onBack={() => {}} onOpenRun={() => {}} />
+      </ServicesContext.Provider>,
+      document.getElementById('root')!,
+    )
     const latencies: number[] = []
     let shown = 0
     const watch = () => {
       let newest = 0
-      for (const row of document.querySelectorAll<HTMLElement>('[data-log-viewport] [data-seq]')) newest = Math.max(newest, Number(row.dataset.seq))
+      for (const row of document.querySelectorAll<HTMLElement>('[data-log-viewport] [data-seq]'))
+        newest = Math.max(newest, Number(row.dataset.seq))
       if (newest > shown) {
         const now = performance.timeOrigin + performance.now()
         for (const event of stream.state.events) {

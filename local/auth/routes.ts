@@ -18,7 +18,11 @@ const API_VERSION = { 'x-supabase-api-version': '2024-01-01' }
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 class AuthError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -42,7 +46,8 @@ export function createAuthRoutes(context: StackContext) {
         const { rows } = await tx.query<UserRow>(
           `insert into auth.users (is_anonymous, raw_app_meta_data, raw_user_meta_data, last_sign_in_at)
            values (true, '{"provider":"anonymous","providers":["anonymous"]}', $1, now()) returning *`,
-          [JSON.stringify(data)])
+          [JSON.stringify(data)],
+        )
         return issue(tx, rows[0], 'anonymous')
       })
     }
@@ -57,7 +62,8 @@ export function createAuthRoutes(context: StackContext) {
       const { rows } = await tx.query<UserRow>(
         `insert into auth.users (email, encrypted_password, email_confirmed_at, raw_app_meta_data, raw_user_meta_data, last_sign_in_at)
          values ($1, $2, now(), '{"provider":"email","providers":["email"]}', $3, now()) returning *`,
-        [email, encrypted, JSON.stringify(data)])
+        [email, encrypted, JSON.stringify(data)],
+      )
       return issue(tx, rows[0], 'password')
     })
   }
@@ -81,7 +87,9 @@ export function createAuthRoutes(context: StackContext) {
     if (!token) throw new AuthError(400, 'validation_failed', 'refresh_token required')
     const outcome = await db.transaction(async (tx) => {
       const { rows } = await tx.query<{ token: string; user_id: string; session_id: string; revoked: boolean; updated_at: Date }>(
-        'select token, user_id, session_id, revoked, updated_at from auth.refresh_tokens where token = $1 for update', [token])
+        'select token, user_id, session_id, revoked, updated_at from auth.refresh_tokens where token = $1 for update',
+        [token],
+      )
       const parent = rows[0]
       if (!parent) throw new AuthError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found')
       const user = await findUserById(tx, parent.user_id)
@@ -92,7 +100,9 @@ export function createAuthRoutes(context: StackContext) {
         // second gets the session's current token; later, reuse means theft and ends the session
         // (committed before the error is returned).
         const active = await tx.query<{ token: string }>(
-          'select token from auth.refresh_tokens where session_id = $1 and not revoked order by id desc limit 1', [parent.session_id])
+          'select token from auth.refresh_tokens where session_id = $1 and not revoked order by id desc limit 1',
+          [parent.session_id],
+        )
         if (Date.now() - parent.updated_at.getTime() > REUSE_INTERVAL_MS || active.rows.length === 0) {
           await tx.query('update auth.refresh_tokens set revoked = true where session_id = $1', [parent.session_id])
           return 'reused' as const
@@ -101,7 +111,11 @@ export function createAuthRoutes(context: StackContext) {
       } else {
         next = await rotateRefreshToken(tx, parent)
       }
-      return sessionJson(user, { sessionId: parent.session_id, refreshToken: next }, { issuer, expiresIn: config.jwtExpiry, method: 'token_refresh' })
+      return sessionJson(
+        user,
+        { sessionId: parent.session_id, refreshToken: next },
+        { issuer, expiresIn: config.jwtExpiry, method: 'token_refresh' },
+      )
     })
     if (outcome === 'reused') throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used')
     return outcome
@@ -146,7 +160,11 @@ export function createAuthRoutes(context: StackContext) {
       const route = `${req.method} ${path}`
       switch (route) {
         case 'GET /health':
-          return reply(res, 200, { version: 'local', name: 'GoTrue', description: 'GoTrue-compatible auth of the Ops Control Room local stack' })
+          return reply(res, 200, {
+            version: 'local',
+            name: 'GoTrue',
+            description: 'GoTrue-compatible auth of the Ops Control Room local stack',
+          })
         case 'GET /settings':
           return reply(res, 200, {
             external: { email: config.emailSignUps, anonymous_users: config.anonymousSignIns },

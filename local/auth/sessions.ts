@@ -22,8 +22,12 @@ export async function createSession(tx: Tx, userId: string): Promise<{ sessionId
 export async function rotateRefreshToken(tx: Tx, parent: { token: string; user_id: string; session_id: string }): Promise<string> {
   await tx.query('update auth.refresh_tokens set revoked = true, updated_at = now() where token = $1', [parent.token])
   const child = newRefreshToken()
-  await tx.query('insert into auth.refresh_tokens (token, user_id, session_id, parent) values ($1, $2, $3, $4)',
-    [child, parent.user_id, parent.session_id, parent.token])
+  await tx.query('insert into auth.refresh_tokens (token, user_id, session_id, parent) values ($1, $2, $3, $4)', [
+    child,
+    parent.user_id,
+    parent.session_id,
+    parent.token,
+  ])
   return child
 }
 

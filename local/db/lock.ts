@@ -6,7 +6,10 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 export class DataFolderInUseError extends Error {
-  constructor(readonly folder: string, readonly pid: number) {
+  constructor(
+    readonly folder: string,
+    readonly pid: number,
+  ) {
     super(`the data folder ${folder} is in use by another local stack (process ${pid}). Stop that one first, or use another --data-dir.`)
   }
 }

@@ -42,7 +42,9 @@ export function createFunctionHost(context: StackContext, functionsDir: string):
   const runtime = globalThis as { EdgeRuntime?: { waitUntil(promise: Promise<unknown>): void } }
   runtime.EdgeRuntime = {
     waitUntil(promise) {
-      const tracked = promise.catch((error) => console.error('[functions] background work failed:', error)).finally(() => pending.delete(tracked))
+      const tracked = promise
+        .catch((error) => console.error('[functions] background work failed:', error))
+        .finally(() => pending.delete(tracked))
       pending.add(tracked)
     },
   }
@@ -78,7 +80,8 @@ export function createFunctionHost(context: StackContext, functionsDir: string):
       try {
         body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req, context.bodyLimit)
       } catch (error) {
-        if (error instanceof BodyTooLarge) return sendJson(res, 413, { code: 413, message: `Request body is over the ${error.limit}-byte limit` })
+        if (error instanceof BodyTooLarge)
+          return sendJson(res, 413, { code: 413, message: `Request body is over the ${error.limit}-byte limit` })
         throw error
       }
       const headers = new Headers()
@@ -101,7 +104,10 @@ export function createFunctionHost(context: StackContext, functionsDir: string):
       response.headers.forEach((value, key) => {
         outgoing[key] = value
       })
-      res.writeHead(response.status, { ...(outgoing['access-control-allow-origin'] ? {} : { 'access-control-allow-origin': CORS_HEADERS['access-control-allow-origin'] }), ...outgoing })
+      res.writeHead(response.status, {
+        ...(outgoing['access-control-allow-origin'] ? {} : { 'access-control-allow-origin': CORS_HEADERS['access-control-allow-origin'] }),
+        ...outgoing,
+      })
       if (!response.body || req.method === 'HEAD') {
         res.end()
         return

@@ -114,8 +114,10 @@ export interface FakeFigmaHost {
   close(): void
 }
 
-const DEFAULT_FONTS: FontNameLike[] = ['Regular', 'Medium', 'Semi Bold', 'Bold']
-  .flatMap((style) => [{ family: 'Inter', style }, { family: 'Roboto', style }])
+const DEFAULT_FONTS: FontNameLike[] = ['Regular', 'Medium', 'Semi Bold', 'Bold'].flatMap((style) => [
+  { family: 'Inter', style },
+  { family: 'Roboto', style },
+])
 
 const DEFAULT_MANIFEST: FakeManifest = {
   name: 'Fake plugin',
@@ -181,47 +183,56 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
 
   const clientStorage = {
     getAsync(key: string): Promise<unknown> {
-      return new Promise((resolve, reject) => later(() => {
-        if (typeof key !== 'string') return reject(new Error('clientStorage.getAsync: the key must be a string'))
-        try {
-          const json = storage.get(key)
-          resolve(json === undefined ? undefined : JSON.parse(json))
-        } catch (error) {
-          reject(new Error(`clientStorage.getAsync: ${(error as Error).message}`))
-        }
-      }))
+      return new Promise((resolve, reject) =>
+        later(() => {
+          if (typeof key !== 'string') return reject(new Error('clientStorage.getAsync: the key must be a string'))
+          try {
+            const json = storage.get(key)
+            resolve(json === undefined ? undefined : JSON.parse(json))
+          } catch (error) {
+            reject(new Error(`clientStorage.getAsync: ${(error as Error).message}`))
+          }
+        }),
+      )
     },
     setAsync(key: string, value: unknown): Promise<void> {
-      return new Promise((resolve, reject) => later(() => {
-        if (typeof key !== 'string' || key === '') return reject(new Error('clientStorage.setAsync: the key must be a non-empty string'))
-        if (value === undefined) {
-          storage.delete(key)
-          return resolve()
-        }
-        let json: string | undefined
-        try {
-          json = JSON.stringify(value)
-        } catch (error) {
-          return reject(new Error(`clientStorage.setAsync: the value for "${key}" cannot be stored (${(error as Error).message})`))
-        }
-        if (json === undefined) return reject(new Error(`clientStorage.setAsync: the value for "${key}" cannot be stored (${typeof value})`))
-        const size = usedBytes(key) + utf8Length(key) + utf8Length(json)
-        if (size > quota) {
-          return reject(new Error(`clientStorage.setAsync: storing "${key}" would use ${size} bytes; the plugin's quota is ${quota} bytes (5 MB)`))
-        }
-        try {
-          storage.set(key, json)
-        } catch (error) {
-          return reject(new Error(`clientStorage.setAsync: ${(error as Error).message}`))
-        }
-        resolve()
-      }))
+      return new Promise((resolve, reject) =>
+        later(() => {
+          if (typeof key !== 'string' || key === '') return reject(new Error('clientStorage.setAsync: the key must be a non-empty string'))
+          if (value === undefined) {
+            storage.delete(key)
+            return resolve()
+          }
+          let json: string | undefined
+          try {
+            json = JSON.stringify(value)
+          } catch (error) {
+            return reject(new Error(`clientStorage.setAsync: the value for "${key}" cannot be stored (${(error as Error).message})`))
+          }
+          if (json === undefined)
+            return reject(new Error(`clientStorage.setAsync: the value for "${key}" cannot be stored (${typeof value})`))
+          const size = usedBytes(key) + utf8Length(key) + utf8Length(json)
+          if (size > quota) {
+            return reject(
+              new Error(`clientStorage.setAsync: storing "${key}" would use ${size} bytes; the plugin's quota is ${quota} bytes (5 MB)`),
+            )
+          }
+          try {
+            storage.set(key, json)
+          } catch (error) {
+            return reject(new Error(`clientStorage.setAsync: ${(error as Error).message}`))
+          }
+          resolve()
+        }),
+      )
     },
     deleteAsync(key: string): Promise<void> {
-      return new Promise((resolve) => later(() => {
-        storage.delete(key)
-        resolve()
-      }))
+      return new Promise((resolve) =>
+        later(() => {
+          storage.delete(key)
+          resolve()
+        }),
+      )
     },
     keysAsync(): Promise<string[]> {
       return new Promise((resolve) => later(() => resolve(storage.keys())))
@@ -323,7 +334,8 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
       return document.currentPage
     },
     set currentPage(_page: unknown) {
-      if (dynamicPage) throw new Error('Setting figma.currentPage is not supported with documentAccess: "dynamic-page"; use figma.setCurrentPageAsync')
+      if (dynamicPage)
+        throw new Error('Setting figma.currentPage is not supported with documentAccess: "dynamic-page"; use figma.setCurrentPageAsync')
     },
     async setCurrentPageAsync(page: FakeBaseNode) {
       if (page.type !== 'PAGE') throw new Error('setCurrentPageAsync: expected a page')
@@ -376,14 +388,16 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
       eventListeners.get(event)?.delete(listener)
     },
     loadFontAsync(font: FontNameLike): Promise<void> {
-      return new Promise((resolve, reject) => later(() => {
-        if (!font || typeof font.family !== 'string' || typeof font.style !== 'string') {
-          return reject(new Error('loadFontAsync: expected {family, style}'))
-        }
-        if (!available.has(fontKey(font))) return reject(new Error(`The font "${font.family} ${font.style}" could not be loaded`))
-        loadedFonts.add(fontKey(font))
-        resolve()
-      }))
+      return new Promise((resolve, reject) =>
+        later(() => {
+          if (!font || typeof font.family !== 'string' || typeof font.style !== 'string') {
+            return reject(new Error('loadFontAsync: expected {family, style}'))
+          }
+          if (!available.has(fontKey(font))) return reject(new Error(`The font "${font.family} ${font.style}" could not be loaded`))
+          loadedFonts.add(fontKey(font))
+          resolve()
+        }),
+      )
     },
     async listAvailableFontsAsync() {
       return [...available].map((key) => {

@@ -88,7 +88,10 @@ export abstract class FakeBaseNode {
   private readonly pluginData = new Map<string, string>()
   private relaunch: Record<string, string> = {}
 
-  constructor(protected readonly doc: FakeDocument, readonly id: string) {}
+  constructor(
+    protected readonly doc: FakeDocument,
+    readonly id: string,
+  ) {}
 
   getPluginData(key: string): string {
     this.assertAlive()
@@ -208,9 +211,11 @@ export abstract class FakeContainer extends FakeBaseNode {
   }
 
   findAllWithCriteria(criteria: { types?: string[]; pluginData?: { keys?: string[] } }): FakeBaseNode[] {
-    return this.findAll((node) =>
-      (!criteria.types || criteria.types.includes(node.type)) &&
-      (!criteria.pluginData?.keys || criteria.pluginData.keys.some((key) => node.getPluginData(key) !== '')))
+    return this.findAll(
+      (node) =>
+        (!criteria.types || criteria.types.includes(node.type)) &&
+        (!criteria.pluginData?.keys || criteria.pluginData.keys.some((key) => node.getPluginData(key) !== '')),
+    )
   }
 }
 
@@ -325,24 +330,28 @@ export class FakeFrameNode extends scene(FakeContainer) {
 
   /** Auto layout, approximately: hugging sums the children along the axis, plus padding and spacing. */
   override get width(): number {
-    const hug = (this.layoutMode === 'HORIZONTAL' && this.primaryAxisSizingMode === 'AUTO') ||
+    const hug =
+      (this.layoutMode === 'HORIZONTAL' && this.primaryAxisSizingMode === 'AUTO') ||
       (this.layoutMode === 'VERTICAL' && this.counterAxisSizingMode === 'AUTO')
     if (!hug) return this.fixedWidth
     const sizes = this.flowChildren().map((child) => child.width)
-    const content = this.layoutMode === 'HORIZONTAL'
-      ? sizes.reduce((sum, size) => sum + size, 0) + this.itemSpacing * Math.max(0, sizes.length - 1)
-      : Math.max(0, ...sizes)
+    const content =
+      this.layoutMode === 'HORIZONTAL'
+        ? sizes.reduce((sum, size) => sum + size, 0) + this.itemSpacing * Math.max(0, sizes.length - 1)
+        : Math.max(0, ...sizes)
     return this.paddingLeft + content + this.paddingRight
   }
 
   override get height(): number {
-    const hug = (this.layoutMode === 'VERTICAL' && this.primaryAxisSizingMode === 'AUTO') ||
+    const hug =
+      (this.layoutMode === 'VERTICAL' && this.primaryAxisSizingMode === 'AUTO') ||
       (this.layoutMode === 'HORIZONTAL' && this.counterAxisSizingMode === 'AUTO')
     if (!hug) return this.fixedHeight
     const sizes = this.flowChildren().map((child) => child.height)
-    const content = this.layoutMode === 'VERTICAL'
-      ? sizes.reduce((sum, size) => sum + size, 0) + this.itemSpacing * Math.max(0, sizes.length - 1)
-      : Math.max(0, ...sizes)
+    const content =
+      this.layoutMode === 'VERTICAL'
+        ? sizes.reduce((sum, size) => sum + size, 0) + this.itemSpacing * Math.max(0, sizes.length - 1)
+        : Math.max(0, ...sizes)
     return this.paddingTop + content + this.paddingBottom
   }
 

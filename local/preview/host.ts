@@ -41,7 +41,10 @@ const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) 
 /** figma.clientStorage kept in this page's localStorage (JSON text per key). */
 function localStorageBackend(): ClientStorageBackend {
   return {
-    keys: () => Object.keys(localStorage).filter((key) => key.startsWith(STORAGE_PREFIX)).map((key) => key.slice(STORAGE_PREFIX.length)),
+    keys: () =>
+      Object.keys(localStorage)
+        .filter((key) => key.startsWith(STORAGE_PREFIX))
+        .map((key) => key.slice(STORAGE_PREFIX.length)),
     get: (key) => localStorage.getItem(STORAGE_PREFIX + key) ?? undefined,
     set: (key, json) => localStorage.setItem(STORAGE_PREFIX + key, json),
     delete: (key) => localStorage.removeItem(STORAGE_PREFIX + key),
@@ -69,7 +72,11 @@ async function load(): Promise<Plugin> {
     return text
   }
   const [config, manifest, mainJs, uiJs, themeCss] = await Promise.all([
-    get('/config.json'), get('/plugin/manifest.json'), get('/plugin/main.js'), get('/plugin/ui.js'), get('/theme.css'),
+    get('/config.json'),
+    get('/plugin/manifest.json'),
+    get('/plugin/main.js'),
+    get('/plugin/ui.js'),
+    get('/theme.css'),
   ])
   return { config: JSON.parse(config), manifest: JSON.parse(manifest), mainJs, uiJs, themeCss }
 }
@@ -106,13 +113,15 @@ function renderNode(node: NodeSnapshot): HTMLElement {
   const fill = solid(node.fills)
   if (node.type === 'TEXT') {
     element.textContent = node.characters ?? ''
-    element.style.cssText = `font-size:${node.fontSize}px;font-weight:${/bold/i.test(node.fontName?.style ?? '') ? 700 : 400};` +
+    element.style.cssText =
+      `font-size:${node.fontSize}px;font-weight:${/bold/i.test(node.fontName?.style ?? '') ? 700 : 400};` +
       `color:${css(fill?.color, fill?.opacity)};white-space:pre-wrap;line-height:1.25`
     return element
   }
   const stroke = solid(node.strokes)
   const [top, right, bottom, left] = node.padding ?? [0, 0, 0, 0]
-  element.style.cssText = `background:${css(fill?.color, fill?.opacity)};border-radius:${node.cornerRadius}px;` +
+  element.style.cssText =
+    `background:${css(fill?.color, fill?.opacity)};border-radius:${node.cornerRadius}px;` +
     `padding:${top}px ${right}px ${bottom}px ${left}px;` +
     (stroke ? `box-shadow:inset 0 0 0 ${node.strokeWeight}px ${css(stroke.color, stroke.opacity)};` : '') +
     (node.layoutMode && node.layoutMode !== 'NONE'
@@ -167,7 +176,8 @@ function main(plugin: Plugin): void {
     frame.title = title
     frame.width = String(width)
     frame.height = String(height)
-    frame.srcdoc = `<!doctype html><html><head><meta charset="utf-8"><style>${plugin.themeCss}</style>` +
+    frame.srcdoc =
+      `<!doctype html><html><head><meta charset="utf-8"><style>${plugin.themeCss}</style>` +
       `<style>body{margin:0;background:var(--figma-color-bg);color:var(--figma-color-text)}</style></head>` +
       `<body class="figma-${theme.value}">${html}</body></html>`
     // Messages posted before the UI document exists would be lost: hold them until it loaded.
@@ -207,7 +217,8 @@ function main(plugin: Plugin): void {
       storage,
       currentUser: { id: 'preview-user', name: 'Preview User', photoUrl: null },
       viewportCenter: { x: Math.round(viewport.width / 2), y: Math.round(viewport.height / 2) },
-      onShowUI: (html, options) => mountUi(html, options.width ?? 300, options.height ?? 200, options.title ?? plugin.manifest.name ?? 'Plugin'),
+      onShowUI: (html, options) =>
+        mountUi(html, options.width ?? 300, options.height ?? 200, options.title ?? plugin.manifest.name ?? 'Plugin'),
       onUiMessage: (message) => post(message),
       onResize: (width, height) => {
         if (iframe) {

@@ -39,7 +39,10 @@ export interface Preview {
 }
 
 export class PreviewPortInUseError extends Error {
-  constructor(readonly port: number, readonly host: string) {
+  constructor(
+    readonly port: number,
+    readonly host: string,
+  ) {
     super(`port ${port} on ${host} is already in use; choose another with --preview-port`)
   }
 }
@@ -59,9 +62,21 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const build = 'Run `npm run build` (or `npm start`, which builds first).'
   const assets: Record<string, Asset> = {
     '/': { file: join(here, 'index.html'), type: 'text/html; charset=utf-8', hint: 'The preview page is missing from local/preview.' },
-    '/host.js': { file: join(out, 'build', 'preview', 'host.js'), type: 'text/javascript; charset=utf-8', hint: `build/preview/host.js is missing. ${build}` },
-    '/plugin/main.js': { file: join(out, 'build', 'main.js'), type: 'text/javascript; charset=utf-8', hint: `build/main.js is missing. ${build}` },
-    '/plugin/ui.js': { file: join(out, 'build', 'ui.js'), type: 'text/javascript; charset=utf-8', hint: `build/ui.js is missing. ${build}` },
+    '/host.js': {
+      file: join(out, 'build', 'preview', 'host.js'),
+      type: 'text/javascript; charset=utf-8',
+      hint: `build/preview/host.js is missing. ${build}`,
+    },
+    '/plugin/main.js': {
+      file: join(out, 'build', 'main.js'),
+      type: 'text/javascript; charset=utf-8',
+      hint: `build/main.js is missing. ${build}`,
+    },
+    '/plugin/ui.js': {
+      file: join(out, 'build', 'ui.js'),
+      type: 'text/javascript; charset=utf-8',
+      hint: `build/ui.js is missing. ${build}`,
+    },
     '/plugin/manifest.json': { file: join(out, 'manifest.json'), type: 'application/json', hint: `manifest.json is missing. ${build}` },
     '/theme.css': {
       file: join(root, 'node_modules', '@create-figma-plugin', 'ui', 'lib', 'css', 'theme.css'),
@@ -116,4 +131,3 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' })
   res.end(body)
 }
-

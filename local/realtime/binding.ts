@@ -35,7 +35,7 @@ export function bindingId(params: { event: string; schema: string; table?: strin
     hash ^= text.charCodeAt(i)
     hash = Math.imul(hash, 0x01000193)
   }
-  return (hash >>> 1) || 1
+  return hash >>> 1 || 1
 }
 
 /** Whether changes of this kind on this table can concern the binding, before looking at rows. */
@@ -49,7 +49,12 @@ export function wantsTable(binding: Binding, schema: string, table: string, type
  * Whether the change passes the binding's filter. INSERT and UPDATE are filtered on the new row;
  * a DELETE on its old row, which carries only the key, as in real Realtime.
  */
-export function passesFilter(binding: Binding, type: ChangeType, record: Record<string, unknown> | null | undefined, oldKey: Record<string, unknown>): boolean {
+export function passesFilter(
+  binding: Binding,
+  type: ChangeType,
+  record: Record<string, unknown> | null | undefined,
+  oldKey: Record<string, unknown>,
+): boolean {
   if (!binding.conditions) return true
   return matchesFilter(binding.conditions, type === 'DELETE' ? oldKey : record)
 }

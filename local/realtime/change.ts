@@ -22,8 +22,7 @@ export interface Change {
 
 const TYPES: readonly string[] = ['INSERT', 'UPDATE', 'DELETE']
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** Parses one NOTIFY payload; anything that is not a change from our trigger is reported as a string. */
 export function parseChange(payload: string): Change | string {

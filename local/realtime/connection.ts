@@ -160,11 +160,9 @@ export class Connection implements ChannelOwner {
     const decoded = decode(buffer.toString('utf8'), this.vsn)
     if (!decoded.ok) {
       if (decoded.ref !== undefined && decoded.ref !== null) {
-        this.reply(
-          { joinRef: decoded.joinRef ?? null, ref: decoded.ref, topic: decoded.topic ?? 'phoenix' },
-          'error',
-          { reason: `malformed message: ${decoded.reason}` },
-        )
+        this.reply({ joinRef: decoded.joinRef ?? null, ref: decoded.ref, topic: decoded.topic ?? 'phoenix' }, 'error', {
+          reason: `malformed message: ${decoded.reason}`,
+        })
       }
       return
     }

@@ -154,8 +154,7 @@ export function compareKind(category: string, typeName: string): CompareKind | u
   }
 }
 
-const TIMESTAMP =
-  /^(\d{4,})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?)?(?:(Z)|([+-])(\d\d)(?::?(\d\d))?(?::?(\d\d))?)?$/
+const TIMESTAMP = /^(\d{4,})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?)?(?:(Z)|([+-])(\d\d)(?::?(\d\d))?(?::?(\d\d))?)?$/
 
 /**
  * Microseconds since the epoch of a to_jsonb timestamp/timestamptz/date, so that values written

@@ -15,8 +15,7 @@ export type JoinConfig = { ok: true; bindings: Binding[] } | { ok: false; reason
 const MAX_BINDINGS = 100
 const EVENTS: readonly string[] = ['*', 'INSERT', 'UPDATE', 'DELETE']
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason })
 

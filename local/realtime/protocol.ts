@@ -27,8 +27,7 @@ export type Decoded =
 const isRef = (value: unknown): value is Ref =>
   value === null || value === undefined || typeof value === 'string' || typeof value === 'number'
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 export function decode(text: string, vsn: Vsn): Decoded {
   let parsed: unknown

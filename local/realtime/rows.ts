@@ -51,10 +51,8 @@ export async function fetchRows(db: Database, info: TableInfo, lookups: KeyLooku
 export async function visibleKeys(db: Database, claims: JwtClaims, info: TableInfo, lookups: KeyLookup[]): Promise<Set<number>> {
   if (lookups.length === 0) return new Set()
   const sql = lookupSql(info, `k.${ident(INDEX)} as index`)
-  const rows = await db.asRole(
-    claims,
-    async (tx: Tx) => (await tx.query<{ index: number }>(sql, [keysJson(lookups)])).rows,
-    { readOnly: true },
-  )
+  const rows = await db.asRole(claims, async (tx: Tx) => (await tx.query<{ index: number }>(sql, [keysJson(lookups)])).rows, {
+    readOnly: true,
+  })
   return new Set(rows.map((row) => row.index))
 }

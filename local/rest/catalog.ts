@@ -115,9 +115,8 @@ async function loadFunctions(tx: Tx, schema: string, name: string): Promise<Func
       kind: (type === 'json' || type === 'jsonb' ? 'json' : row.argcategories[i] === 'A' ? 'array' : 'scalar') as ArgumentKind,
       hasDefault: i >= firstDefault,
     }))
-    const returns: FunctionInfo['returns'] = row.rettype === 'void'
-      ? 'void'
-      : row.retset || row.rettypetype === 'c' || row.rettype === 'record' ? 'rows' : 'scalar'
+    const returns: FunctionInfo['returns'] =
+      row.rettype === 'void' ? 'void' : row.retset || row.rettypetype === 'c' || row.rettype === 'record' ? 'rows' : 'scalar'
     return { schema, name, args, returns, returnsSet: row.retset }
   })
 }

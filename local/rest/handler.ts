@@ -142,7 +142,9 @@ export function createRestRoutes(context: StackContext) {
     let total: number | undefined
     if (request.prefs.count) {
       const counted = await tx.query<{ total: number }>(
-        `select count(*)::int as total from ${qualified(info.schema, info.name)} as _t ${where}`, [...params.values])
+        `select count(*)::int as total from ${qualified(info.schema, info.name)} as _t ${where}`,
+        [...params.values],
+      )
       total = counted.rows[0].total
     }
     const { limit, offset } = window(query, rangeHeader)
@@ -172,7 +174,13 @@ export function createRestRoutes(context: StackContext) {
    * is given) and shapes the response. Several parts run as sibling CTEs, since Postgres allows
    * data-modifying WITH only at the top level.
    */
-  async function mutate(tx: Tx, request: Request, parts: (returning: string) => string[], params: Params, status: number): Promise<Outcome> {
+  async function mutate(
+    tx: Tx,
+    request: Request,
+    parts: (returning: string) => string[],
+    params: Params,
+    status: number,
+  ): Promise<Outcome> {
     const query = parseReadQuery(new URLSearchParams(request.params.has('select') ? { select: request.params.get('select')! } : {}))
     const needsRows = request.prefs.return === 'representation' || request.single || request.prefs.count !== undefined
     if (!needsRows) {
@@ -182,9 +190,10 @@ export function createRestRoutes(context: StackContext) {
       return respondRows(tx, request, { body: '[]', n: 0 }, { status, mutation: true })
     }
     const statements = parts('returning _t.*')
-    const ctes = statements.length === 1
-      ? `_m as (${statements[0]})`
-      : `${statements.map((s, i) => `_m${i} as (${s})`).join(', ')}, _m as (${statements.map((_, i) => `select * from _m${i}`).join(' union all ')})`
+    const ctes =
+      statements.length === 1
+        ? `_m as (${statements[0]})`
+        : `${statements.map((s, i) => `_m${i} as (${s})`).join(', ')}, _m as (${statements.map((_, i) => `select * from _m${i}`).join(' union all ')})`
     const { rows } = await tx.query<{ body: string; n: number }>(`with ${ctes} ${aggregate('_m as _t', query.select)}`, params.values)
     return respondRows(tx, request, rows[0], { status, mutation: true, total: request.prefs.count ? rows[0].n : undefined })
   }
@@ -215,14 +224,18 @@ export function createRestRoutes(context: StackContext) {
       // Each row inserts only its own keys, so absent ones take the column default.
       const statements = rows.map((row) => {
         const cols = columns.filter((c) => c in row)
-        const values = cols.length === 0 ? 'default values'
-          : `(${cols.map(ident).join(', ')}) select ${cols.map(ident).join(', ')} from json_populate_record(null::${target}, ${params.add(JSON.stringify(row))}::json)`
+        const values =
+          cols.length === 0
+            ? 'default values'
+            : `(${cols.map(ident).join(', ')}) select ${cols.map(ident).join(', ')} from json_populate_record(null::${target}, ${params.add(JSON.stringify(row))}::json)`
         return (returning: string) => `insert into ${target} as _t ${values} ${onConflict(cols)} ${returning}`
       })
       return mutate(tx, request, (returning) => statements.map((statement) => statement(returning)), params, 201)
     }
-    const source = columns.length === 0 ? 'default values'
-      : `(${columns.map(ident).join(', ')}) select ${columns.map(ident).join(', ')} from json_populate_recordset(null::${target}, ${params.add(JSON.stringify(rows))}::json)`
+    const source =
+      columns.length === 0
+        ? 'default values'
+        : `(${columns.map(ident).join(', ')}) select ${columns.map(ident).join(', ')} from json_populate_recordset(null::${target}, ${params.add(JSON.stringify(rows))}::json)`
     return mutate(tx, request, (returning) => [`insert into ${target} as _t ${source} ${onConflict(columns)} ${returning}`], params, 201)
   }
 
@@ -233,21 +246,34 @@ export function createRestRoutes(context: StackContext) {
     const columns = Object.keys(patch)
     checkBodyColumns(info, columns)
     const query = parseReadQuery(request.params)
-    checkColumns(info, query.filters.map((f) => f.column))
+    checkColumns(
+      info,
+      query.filters.map((f) => f.column),
+    )
     const target = qualified(info.schema, info.name)
     const params = new Params()
     const values = params.add(JSON.stringify(patch))
     const where = whereClause(query.filters, params)
     if (columns.length === 0) return respondRows(tx, request, { body: '[]', n: 0 }, { status: 200, mutation: true })
     const set = columns.map((c) => `${ident(c)} = _v.${ident(c)}`).join(', ')
-    return mutate(tx, request, (returning) =>
-      [`update ${target} as _t set ${set} from json_populate_record(null::${target}, ${values}::json) as _v ${where} ${returning}`], params, 200)
+    return mutate(
+      tx,
+      request,
+      (returning) => [
+        `update ${target} as _t set ${set} from json_populate_record(null::${target}, ${values}::json) as _v ${where} ${returning}`,
+      ],
+      params,
+      200,
+    )
   }
 
   async function remove(tx: Tx, request: Request): Promise<Outcome> {
     const info = await table(tx, request.schema, request.target)
     const query = parseReadQuery(request.params)
-    checkColumns(info, query.filters.map((f) => f.column))
+    checkColumns(
+      info,
+      query.filters.map((f) => f.column),
+    )
     const params = new Params()
     const where = whereClause(query.filters, params)
     return mutate(tx, request, (returning) => [`delete from ${qualified(info.schema, info.name)} as _t ${where} ${returning}`], params, 200)
@@ -261,13 +287,23 @@ export function createRestRoutes(context: StackContext) {
     if (matching.length === 1) return matching[0]
     const signature = `${schema}.${name}(${[...given].sort().join(', ')})`
     if (matching.length === 0) {
-      const hint = candidates.length > 0
-        ? `Perhaps you meant to call the function ${schema}.${name}(${candidates[0].args.map((a) => a.name).join(', ')})`
-        : null
-      throw new RestError(404, 'PGRST202', `Could not find the function ${signature} in the schema cache`,
-        `Searched for the function ${signature} with parameters or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`, hint)
+      const hint =
+        candidates.length > 0
+          ? `Perhaps you meant to call the function ${schema}.${name}(${candidates[0].args.map((a) => a.name).join(', ')})`
+          : null
+      throw new RestError(
+        404,
+        'PGRST202',
+        `Could not find the function ${signature} in the schema cache`,
+        `Searched for the function ${signature} with parameters or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
+        hint,
+      )
     }
-    throw new RestError(300, 'PGRST203', `Could not choose the best candidate function between: ${matching.map((fn) => `${schema}.${name}(${fn.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`).join(', ')}`)
+    throw new RestError(
+      300,
+      'PGRST203',
+      `Could not choose the best candidate function between: ${matching.map((fn) => `${schema}.${name}(${fn.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`).join(', ')}`,
+    )
   }
 
   async function rpc(tx: Tx, request: Request, name: string): Promise<Outcome> {
@@ -295,11 +331,12 @@ export function createRestRoutes(context: StackContext) {
     const argSql = fn.args
       .filter((a) => a.name in args)
       .map((a) => {
-        const value = a.kind === 'json'
-          ? `(${argsParam}::jsonb -> ${quoteLiteral(a.name)})::${a.type}`
-          : a.kind === 'array'
-            ? `(case when jsonb_typeof(${argsParam}::jsonb -> ${quoteLiteral(a.name)}) = 'array' then array(select jsonb_array_elements_text(${argsParam}::jsonb -> ${quoteLiteral(a.name)})) end)::${a.type}`
-            : `(${argsParam}::jsonb ->> ${quoteLiteral(a.name)})::${a.type}`
+        const value =
+          a.kind === 'json'
+            ? `(${argsParam}::jsonb -> ${quoteLiteral(a.name)})::${a.type}`
+            : a.kind === 'array'
+              ? `(case when jsonb_typeof(${argsParam}::jsonb -> ${quoteLiteral(a.name)}) = 'array' then array(select jsonb_array_elements_text(${argsParam}::jsonb -> ${quoteLiteral(a.name)})) end)::${a.type}`
+              : `(${argsParam}::jsonb ->> ${quoteLiteral(a.name)})::${a.type}`
         return `${ident(a.name)} => ${value}`
       })
       .join(', ')
@@ -352,38 +389,51 @@ export function createRestRoutes(context: StackContext) {
           body = {}
         }
       }
-      const request: Request = { method, schema, target: segments[isRpc ? 1 : 0], params, prefs: parsePrefer(req.headers.prefer), single, body }
+      const request: Request = {
+        method,
+        schema,
+        target: segments[isRpc ? 1 : 0],
+        params,
+        prefs: parsePrefer(req.headers.prefer),
+        single,
+        body,
+      }
       const readOnly = method === 'GET' || method === 'HEAD'
       const range = typeof req.headers.range === 'string' ? req.headers.range : undefined
-      const outcome = await db.asRole(claims, async (tx) => {
-        if (isRpc) {
-          if (!['GET', 'HEAD', 'POST'].includes(method)) throw new RestError(405, 'PGRST117', `Unsupported HTTP method: ${method} on /rpc`)
-          return rpc(tx, request, request.target)
-        }
-        switch (method) {
-          case 'GET':
-          case 'HEAD':
-            return read(tx, request, range)
-          case 'POST':
-            return insert(tx, request)
-          case 'PATCH':
-            return update(tx, request)
-          case 'DELETE':
-            return remove(tx, request)
-          case 'PUT':
-            throw unsupported('PUT (single-row upsert)', 'Use POST with Prefer: resolution=merge-duplicates.')
-          default:
-            throw new RestError(405, 'PGRST117', `Unsupported HTTP method: ${method}`)
-        }
-      }, {
-        readOnly,
-        settings: {
-          search_path: `${ident(schema)}, public`,
-          'request.method': method,
-          'request.path': path,
-          'request.headers': JSON.stringify(headerSettings(req)),
+      const outcome = await db.asRole(
+        claims,
+        async (tx) => {
+          if (isRpc) {
+            if (!['GET', 'HEAD', 'POST'].includes(method))
+              throw new RestError(405, 'PGRST117', `Unsupported HTTP method: ${method} on /rpc`)
+            return rpc(tx, request, request.target)
+          }
+          switch (method) {
+            case 'GET':
+            case 'HEAD':
+              return read(tx, request, range)
+            case 'POST':
+              return insert(tx, request)
+            case 'PATCH':
+              return update(tx, request)
+            case 'DELETE':
+              return remove(tx, request)
+            case 'PUT':
+              throw unsupported('PUT (single-row upsert)', 'Use POST with Prefer: resolution=merge-duplicates.')
+            default:
+              throw new RestError(405, 'PGRST117', `Unsupported HTTP method: ${method}`)
+          }
         },
-      })
+        {
+          readOnly,
+          settings: {
+            search_path: `${ident(schema)}, public`,
+            'request.method': method,
+            'request.path': path,
+            'request.headers': JSON.stringify(headerSettings(req)),
+          },
+        },
+      )
       const headers = { ...CORS_HEADERS, ...outcome.headers }
       if (outcome.body !== undefined && method !== 'HEAD') {
         res.writeHead(outcome.status, { ...headers, 'content-type': `${single ? SINGLE_OBJECT : 'application/json'}; charset=utf-8` })
@@ -393,11 +443,18 @@ export function createRestRoutes(context: StackContext) {
         res.end()
       }
     } catch (error) {
-      const restError = error instanceof RestError
-        ? error
-        : error instanceof BodyTooLarge
-          ? new RestError(413, 'PGRST413', `Payload too large: the request body is over the ${error.limit}-byte limit`, null, 'Send smaller batches.')
-          : fromDatabaseError(error, role)
+      const restError =
+        error instanceof RestError
+          ? error
+          : error instanceof BodyTooLarge
+            ? new RestError(
+                413,
+                'PGRST413',
+                `Payload too large: the request body is over the ${error.limit}-byte limit`,
+                null,
+                'Send smaller batches.',
+              )
+            : fromDatabaseError(error, role)
       sendJson(res, restError.status, restError.body(), restError.headers)
     }
   }

@@ -8,12 +8,16 @@ export interface Preferences {
 
 export function parsePrefer(header: string | string[] | undefined): Preferences {
   const prefs: Preferences = { return: 'minimal' }
-  const values = (Array.isArray(header) ? header.join(',') : header ?? '').split(',')
+  const values = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',')
   for (const value of values) {
-    const [key, setting] = value.trim().split('=').map((part) => part.trim())
+    const [key, setting] = value
+      .trim()
+      .split('=')
+      .map((part) => part.trim())
     if (key === 'return' && ['minimal', 'representation', 'headers-only'].includes(setting)) prefs.return = setting as Preferences['return']
     if (key === 'count' && ['exact', 'planned', 'estimated'].includes(setting)) prefs.count = setting as Preferences['count']
-    if (key === 'resolution' && ['merge-duplicates', 'ignore-duplicates'].includes(setting)) prefs.resolution = setting as Preferences['resolution']
+    if (key === 'resolution' && ['merge-duplicates', 'ignore-duplicates'].includes(setting))
+      prefs.resolution = setting as Preferences['resolution']
     if (key === 'missing' && ['default', 'null'].includes(setting)) prefs.missing = setting as Preferences['missing']
     // Other preferences (tx, handling, timezone, max-affected) are ignored, as PostgREST's lenient
     // handling does by default.

@@ -36,7 +36,25 @@ export interface ReadQuery {
 }
 
 const OPERATORS: Operator[] = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'in', 'is']
-const KNOWN_UNSUPPORTED_OPERATORS = ['match', 'imatch', 'fts', 'plfts', 'phfts', 'wfts', 'cs', 'cd', 'ov', 'sl', 'sr', 'nxr', 'nxl', 'adj', 'isdistinct', 'like(any)', 'like(all)']
+const KNOWN_UNSUPPORTED_OPERATORS = [
+  'match',
+  'imatch',
+  'fts',
+  'plfts',
+  'phfts',
+  'wfts',
+  'cs',
+  'cd',
+  'ov',
+  'sl',
+  'sr',
+  'nxr',
+  'nxl',
+  'adj',
+  'isdistinct',
+  'like(any)',
+  'like(all)',
+]
 /** Query keys that are not filters. */
 export const RESERVED = new Set(['select', 'order', 'limit', 'offset', 'columns', 'on_conflict'])
 

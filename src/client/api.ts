@@ -34,15 +34,19 @@ export function createOpsApi(client: OpsClient): OpsApi {
   }
 
   async function startRun(run: NewRun, options: StartRunOptions = {}): Promise<RunRow> {
-    const { data, error, status } = await client.from('runs').insert({
-      template_slug: run.templateSlug,
-      kind: run.kind,
-      env: run.env,
-      title: run.title,
-      intent: run.intent ?? null,
-      inputs: run.inputs,
-      dry_run: run.dryRun ?? false,
-    }).select('*').single()
+    const { data, error, status } = await client
+      .from('runs')
+      .insert({
+        template_slug: run.templateSlug,
+        kind: run.kind,
+        env: run.env,
+        title: run.title,
+        intent: run.intent ?? null,
+        inputs: run.inputs,
+        dry_run: run.dryRun ?? false,
+      })
+      .select('*')
+      .single()
     if (error) throw postgrestError(`Could not start "${run.title}"`, error, status)
     const created = data as RunRow
     await options.onCreated?.(created)
@@ -58,7 +62,8 @@ export function createOpsApi(client: OpsClient): OpsApi {
 
   return {
     async listTemplates() {
-      const { data, error, status } = await client.from('run_templates')
+      const { data, error, status } = await client
+        .from('run_templates')
         .select('id, slug, kind, title, description, template_yaml, updated_at')
         .order('title')
       if (error) throw postgrestError('Could not load the runbook templates', error, status)
@@ -105,16 +110,15 @@ export function createOpsApi(client: OpsClient): OpsApi {
     },
 
     decideApproval(runId, approve, comment) {
-      return runRpc(
-        `Could not ${approve ? 'approve' : 'reject'} run ${runId}`,
-        'decide_approval',
-        { p_run_id: runId, p_approve: approve, ...(comment === undefined ? {} : { p_comment: comment }) },
-      )
+      return runRpc(`Could not ${approve ? 'approve' : 'reject'} run ${runId}`, 'decide_approval', {
+        p_run_id: runId,
+        p_approve: approve,
+        ...(comment === undefined ? {} : { p_comment: comment }),
+      })
     },
 
     async listArtifacts(runId) {
-      const { data, error, status } = await client.from('artifacts').select('*').eq('run_id', runId)
-        .order('created_at').order('id')
+      const { data, error, status } = await client.from('artifacts').select('*').eq('run_id', runId).order('created_at').order('id')
       if (error) throw postgrestError(`Could not load the artifacts of run ${runId}`, error, status)
       return data as ArtifactRow[]
     },
@@ -138,17 +142,23 @@ export function createOpsApi(client: OpsClient): OpsApi {
 
     async saveSpecDoc(doc, content): Promise<SpecDocRow | SpecSaveConflict> {
       const { data, error, status } = await client.rpc('save_spec_doc', {
-        p_slug: doc.slug, p_content: content, p_expected_version: doc.version,
+        p_slug: doc.slug,
+        p_content: content,
+        p_expected_version: doc.version,
       })
       if (!error) return data as SpecDocRow
       if (error.code !== 'PT409') throw postgrestError(`Could not save ${doc.title}`, error, status)
       const latest = await client.from('spec_docs').select('*').eq('slug', doc.slug).single()
-      if (latest.error) throw postgrestError(`${doc.title} changed meanwhile, and its latest version could not be loaded`, latest.error, latest.status)
+      if (latest.error)
+        throw postgrestError(`${doc.title} changed meanwhile, and its latest version could not be loaded`, latest.error, latest.status)
       return { kind: 'conflict', message: error.message, mine: content, theirs: latest.data as SpecDocRow }
     },
 
     async listRevisions(docId) {
-      const { data, error, status } = await client.from('spec_doc_revisions').select('*').eq('doc_id', docId)
+      const { data, error, status } = await client
+        .from('spec_doc_revisions')
+        .select('*')
+        .eq('doc_id', docId)
         .order('version', { ascending: false })
       if (error) throw postgrestError('Could not load the document’s history', error, status)
       return data as SpecRevisionRow[]

@@ -67,10 +67,10 @@ async function checkHttp(settings: Settings, options: ConnectionCheckOptions): P
   } catch (error) {
     const timedOut = (error as Error).name === 'AbortError'
     const local = isLocalUrl(settings.supabaseUrl)
-    return `Cannot reach ${host}${timedOut ? ` (no answer within ${Math.round(timeoutMs / 1000)} s)` : ''}. ` +
-      (local
-        ? 'Is the local stack running? Start it with npm start.'
-        : 'Check your internet connection and the project URL in Settings.')
+    return (
+      `Cannot reach ${host}${timedOut ? ` (no answer within ${Math.round(timeoutMs / 1000)} s)` : ''}. ` +
+      (local ? 'Is the local stack running? Start it with npm start.' : 'Check your internet connection and the project URL in Settings.')
+    )
   }
   if (response.status === 401 || response.status === 403) {
     return `${host} refused the anon key (HTTP ${response.status}${await messageOf(response)}). Paste the project’s anon key in Settings.`
@@ -88,7 +88,8 @@ async function checkHttp(settings: Settings, options: ConnectionCheckOptions): P
       doFetch(`${settings.supabaseUrl}/rest/v1/run_templates?select=slug&limit=1`, {
         headers: { ...headers, 'accept-profile': 'ops' },
         signal,
-      }))
+      }),
+    )
   } catch {
     return `${host} answered, but its REST API did not. Retrying…`
   }

@@ -53,7 +53,12 @@ export async function functionError(what: string, error: unknown, run: RunRow | 
     } catch {
       detail = response.statusText
     }
-    return new OpsApiError(`${what}: the ops-executor function answered ${response.status}${detail ? `: ${detail}` : ''}`, null, response.status, run)
+    return new OpsApiError(
+      `${what}: the ops-executor function answered ${response.status}${detail ? `: ${detail}` : ''}`,
+      null,
+      response.status,
+      run,
+    )
   }
   if (e?.name === 'FunctionsFetchError') {
     const cause = (e.context as { message?: string } | undefined)?.message

@@ -70,7 +70,12 @@ export function mergeRun(runs: readonly RunRow[], incoming: RunRow, limit: numbe
  * A REST load merged with what is known: per run the newer version wins; runs the load did not
  * return are dropped unless they changed live while it was in flight (created meanwhile).
  */
-export function mergeLoad(known: readonly RunRow[], loaded: readonly RunRow[], changedDuringLoad: ReadonlySet<string>, limit: number): RunRow[] {
+export function mergeLoad(
+  known: readonly RunRow[],
+  loaded: readonly RunRow[],
+  changedDuringLoad: ReadonlySet<string>,
+  limit: number,
+): RunRow[] {
   const byId = new Map(known.map((run) => [run.id, run]))
   const merged = loaded.map((row) => {
     const mine = byId.get(row.id)
@@ -188,13 +193,17 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
 
   /** Read the session's token first, so the join carries the user's JWT and RLS admits their runs. */
   function subscribe() {
-    void client.realtime.setAuth().catch(() => {}).then(() => {
-      if (!closed && channel === null) join()
-    })
+    void client.realtime
+      .setAuth()
+      .catch(() => {})
+      .then(() => {
+        if (!closed && channel === null) join()
+      })
   }
 
   function join() {
-    const made = client.channel(`run-history-${id}-${Date.now().toString(36)}`)
+    const made = client
+      .channel(`run-history-${id}-${Date.now().toString(36)}`)
       .on('postgres_changes', { event: '*', schema: 'ops', table: 'runs' }, (payload) => {
         if (payload.eventType === 'DELETE') {
           const old = payload.old as Partial<RunRow>

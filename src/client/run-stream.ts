@@ -14,17 +14,7 @@
  */
 import type { RealtimeChannel } from '@supabase/supabase-js'
 import type { OpsClient } from './supabase.ts'
-import {
-  anchorLog,
-  emptyLog,
-  gapOf,
-  hasOlder,
-  mergeEvents,
-  missingTail,
-  prependOlder,
-  type EventLog,
-  type Gap,
-} from './event-log.ts'
+import { anchorLog, emptyLog, gapOf, hasOlder, mergeEvents, missingTail, prependOlder, type EventLog, type Gap } from './event-log.ts'
 import { MAX_PAGE } from './api.ts'
 import { ARTIFACT_TIMES, definedFields, EVENT_TIMES, isOlderRow, micros, RUN_TIMES, withIsoTimes } from './row-versions.ts'
 import type { ArtifactRow, EventRow, OpsApi, RunRow, RunStreamHandle, RunStreamState } from './types.ts'
@@ -93,7 +83,10 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
 
   function applyEvents(events: readonly EventRow[]) {
     if (events.length === 0) return
-    const result = mergeEvents(log, events.filter((event) => event.run_id === undefined || event.run_id === runId))
+    const result = mergeEvents(
+      log,
+      events.filter((event) => event.run_id === undefined || event.run_id === runId),
+    )
     if (result.log !== log) {
       log = result.log
       if (result.added.length > 0) changed()
@@ -265,20 +258,27 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
    * first makes the join carry it.
    */
   function subscribe() {
-    void client.realtime.setAuth().catch(() => {}).then(() => {
-      if (!closed && channel === null) join()
-    })
+    void client.realtime
+      .setAuth()
+      .catch(() => {})
+      .then(() => {
+        if (!closed && channel === null) join()
+      })
   }
 
   function join() {
     const name = `run-stream-${runId}-${stream}-${Date.now().toString(36)}`
-    const made = client.channel(name)
-      .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${runId}` },
-        (payload) => queueLiveEvent(withIsoTimes(payload.new as EventRow, EVENT_TIMES)))
-      .on('postgres_changes', { event: 'UPDATE', schema: 'ops', table: 'runs', filter: `id=eq.${runId}` },
-        (payload) => applyRun(withIsoTimes(payload.new as RunRow, RUN_TIMES)))
-      .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'artifacts', filter: `run_id=eq.${runId}` },
-        (payload) => applyArtifacts([withIsoTimes(payload.new as ArtifactRow, ARTIFACT_TIMES)]))
+    const made = client
+      .channel(name)
+      .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${runId}` }, (payload) =>
+        queueLiveEvent(withIsoTimes(payload.new as EventRow, EVENT_TIMES)),
+      )
+      .on('postgres_changes', { event: 'UPDATE', schema: 'ops', table: 'runs', filter: `id=eq.${runId}` }, (payload) =>
+        applyRun(withIsoTimes(payload.new as RunRow, RUN_TIMES)),
+      )
+      .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'artifacts', filter: `run_id=eq.${runId}` }, (payload) =>
+        applyArtifacts([withIsoTimes(payload.new as ArtifactRow, ARTIFACT_TIMES)]),
+      )
     channel = made
     made.subscribe((status) => {
       if (closed || channel !== made) return

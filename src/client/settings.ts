@@ -13,11 +13,11 @@ export type FieldCheck = { ok: true; value: string } | { ok: false; message: str
 
 export type SettingsCheck =
   | {
-    ok: true
-    settings: Settings
-    /** Saved anyway, but worth showing: e.g. Figma will block a domain the build did not allow. */
-    warning: string | null
-  }
+      ok: true
+      settings: Settings
+      /** Saved anyway, but worth showing: e.g. Figma will block a domain the build did not allow. */
+      warning: string | null
+    }
   | { ok: false; errors: { supabaseUrl?: string; anonKey?: string } }
 
 const EXAMPLE_URL = 'https://<project-ref>.supabase.co'
@@ -48,7 +48,10 @@ export function checkSupabaseUrl(input: string): FieldCheck {
     return { ok: false, message: `The project URL must start with https://, not ${url.protocol}//.` }
   }
   if (url.protocol === 'http:' && !LOCAL_HOSTNAMES.has(url.hostname)) {
-    return { ok: false, message: `Use https:// for a hosted project (https://${url.host}); http:// is only for a local stack on localhost.` }
+    return {
+      ok: false,
+      message: `Use https:// for a hosted project (https://${url.host}); http:// is only for a local stack on localhost.`,
+    }
   }
   if (url.username || url.password) return { ok: false, message: 'Remove the user name and password from the project URL.' }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
@@ -68,7 +71,10 @@ export function checkAnonKey(input: string): FieldCheck {
   if (key.startsWith('sb_publishable_')) return { ok: true, value: key }
   const parts = key.split('.')
   if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) {
-    return { ok: false, message: 'This does not look like an anon key (a long token in three parts separated by dots, starting with "eyJ").' }
+    return {
+      ok: false,
+      message: 'This does not look like an anon key (a long token in three parts separated by dots, starting with "eyJ").',
+    }
   }
   let claims: { role?: unknown; exp?: unknown }
   try {
@@ -86,7 +92,10 @@ export function checkAnonKey(input: string): FieldCheck {
     return { ok: false, message: `This key is for the role "${String(claims.role)}"; the plugin needs the anon (public) key.` }
   }
   if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) {
-    return { ok: false, message: `This key expired on ${new Date(claims.exp * 1000).toISOString().slice(0, 10)}; copy the current anon key.` }
+    return {
+      ok: false,
+      message: `This key expired on ${new Date(claims.exp * 1000).toISOString().slice(0, 10)}; copy the current anon key.`,
+    }
   }
   return { ok: true, value: key }
 }
@@ -111,7 +120,10 @@ export function networkWarning(supabaseUrl: string): string | null {
 }
 
 function decodeBase64Url(text: string): string {
-  const base64 = text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '=')
+  const base64 = text
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(text.length / 4) * 4, '=')
   const binary = atob(base64)
   const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0))
   return new TextDecoder().decode(bytes)

@@ -60,10 +60,12 @@ export function createMessageStorage(port: StoragePort, options: MessageStorageO
     return new Promise<string | null | undefined>((resolve, reject) => {
       const timer = setTimeout(() => {
         pending.delete(requestId)
-        reject(new Error(
-          `The plugin main thread did not answer ${kind} for "${key}" within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}, ` +
-            `so the session could not be ${OUTCOME[kind]}. Close and reopen the plugin.`,
-        ))
+        reject(
+          new Error(
+            `The plugin main thread did not answer ${kind} for "${key}" within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}, ` +
+              `so the session could not be ${OUTCOME[kind]}. Close and reopen the plugin.`,
+          ),
+        )
       }, timeoutMs)
       pending.set(requestId, { resolve, reject, timer })
       try {

@@ -5,12 +5,7 @@
  *   const client = createOpsClient(settings, createMessageStorage(pluginStoragePort()))
  */
 import { emit, on } from '@create-figma-plugin/utilities'
-import type {
-  StorageGetHandler,
-  StorageRemoveHandler,
-  StorageResultHandler,
-  StorageSetHandler,
-} from '../messages.ts'
+import type { StorageGetHandler, StorageRemoveHandler, StorageResultHandler, StorageSetHandler } from '../messages.ts'
 import type { StoragePort } from './storage.ts'
 
 export function pluginStoragePort(): StoragePort {

@@ -35,10 +35,18 @@ export function isRunCardData(value: unknown): value is RunCardData {
   if (!value || typeof value !== 'object') return false
   const card = value as Record<string, unknown>
   const optionalString = (key: string) => card[key] === null || card[key] === undefined || typeof card[key] === 'string'
-  return typeof card.runId === 'string' && card.runId !== '' &&
-    typeof card.title === 'string' && typeof card.env === 'string' &&
-    typeof card.status === 'string' && card.status in STATUS_STYLE &&
-    optionalString('templateSlug') && optionalString('startedAt') && optionalString('finishedAt') && optionalString('summary')
+  return (
+    typeof card.runId === 'string' &&
+    card.runId !== '' &&
+    typeof card.title === 'string' &&
+    typeof card.env === 'string' &&
+    typeof card.status === 'string' &&
+    card.status in STATUS_STYLE &&
+    optionalString('templateSlug') &&
+    optionalString('startedAt') &&
+    optionalString('finishedAt') &&
+    optionalString('summary')
+  )
 }
 
 export function cardProblem(value: unknown): string | null {
@@ -53,8 +61,10 @@ export function formatTime(iso: string | null): string | null {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return null
   const pad = (n: number) => (n < 10 ? `0${n}` : String(n))
-  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
+  return (
+    `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
     `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`
+  )
 }
 
 function truncate(text: string, max: number): string {
@@ -62,14 +72,23 @@ function truncate(text: string, max: number): string {
 }
 
 /** The texts a card shows, top to bottom (also what tests and the preview read back). */
-export function cardTexts(card: RunCardData): { status: string; env: string; title: string; times: string; summary: string | null; footer: string } {
+export function cardTexts(card: RunCardData): {
+  status: string
+  env: string
+  title: string
+  times: string
+  summary: string | null
+  footer: string
+} {
   const started = formatTime(card.startedAt)
   let finished = formatTime(card.finishedAt)
   // Same day: the finish time alone is enough.
   if (started && finished && started.slice(0, 10) === finished.slice(0, 10)) finished = finished.slice(11)
   const times = started
     ? `Started ${started}${finished ? ` · Finished ${finished}` : ''}`
-    : finished ? `Finished ${finished}` : 'Not started yet'
+    : finished
+      ? `Finished ${finished}`
+      : 'Not started yet'
   return {
     status: STATUS_STYLE[card.status].label,
     env: card.env,

@@ -4,12 +4,7 @@
  * Keys are namespaced so the UI can only reach its own entries; values are strings.
  */
 import { emit } from '@create-figma-plugin/utilities'
-import type {
-  StorageGetHandler,
-  StorageRemoveHandler,
-  StorageResultHandler,
-  StorageSetHandler,
-} from '../messages.ts'
+import type { StorageGetHandler, StorageRemoveHandler, StorageResultHandler, StorageSetHandler } from '../messages.ts'
 import { STORAGE_KEYS } from './config.ts'
 import { handle } from './dispatch.ts'
 import { messageOf } from './errors.ts'
@@ -50,7 +45,8 @@ export function serveSessionStorage(): void {
     respond(requestId, key, async () => {
       const value: unknown = await figma.clientStorage.getAsync(STORAGE_KEYS.session + key)
       return typeof value === 'string' ? value : null
-    }))
+    }),
+  )
 
   handle<StorageSetHandler>('STORAGE_SET', 'Could not save the session', (requestId, key, value) =>
     respond(requestId, key, async () => {
@@ -60,11 +56,13 @@ export function serveSessionStorage(): void {
       }
       await figma.clientStorage.setAsync(STORAGE_KEYS.session + key, value)
       return undefined
-    }))
+    }),
+  )
 
   handle<StorageRemoveHandler>('STORAGE_REMOVE', 'Could not remove the session', (requestId, key) =>
     respond(requestId, key, async () => {
       await figma.clientStorage.deleteAsync(STORAGE_KEYS.session + key)
       return undefined
-    }))
+    }),
+  )
 }

@@ -17,7 +17,8 @@ describe('npm run bench -- --smoke', () => {
   it('runs every scenario and writes the results file', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'ops-bench-')), 'smoke.json')
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out], {
-      cwd: root, maxBuffer: 32 * 1024 * 1024,
+      cwd: root,
+      maxBuffer: 32 * 1024 * 1024,
     })
     expect(stdout).toContain('Ops Control Room benchmarks (smoke')
     const report = JSON.parse(await readFile(out, 'utf8'))

@@ -14,8 +14,12 @@ import { createOpsClient, type OpsClient } from '../../src/client/supabase.ts'
 import type { NewRun, OpsApi, RunRow, SpecDocRow } from '../../src/client/types.ts'
 
 const deployStaging: NewRun = {
-  templateSlug: 'deploy-web', kind: 'deploy', env: 'staging', title: 'Deploy web to staging',
-  intent: 'deploy web to staging', inputs: { env: 'staging', service: 'web', ref: 'main' },
+  templateSlug: 'deploy-web',
+  kind: 'deploy',
+  env: 'staging',
+  title: 'Deploy web to staging',
+  intent: 'deploy web to staging',
+  inputs: { env: 'staging', service: 'web', ref: 'main' },
 }
 
 describe.each(engines)('ops API on %s', (engine) => {
@@ -26,7 +30,8 @@ describe.each(engines)('ops API on %s', (engine) => {
 
   async function user(fetchImpl?: typeof fetch) {
     const client = createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, memoryStorage(), {
-      realtimeTransport: WebSocket, ...(fetchImpl ? { fetch: fetchImpl } : {}),
+      realtimeTransport: WebSocket,
+      ...(fetchImpl ? { fetch: fetchImpl } : {}),
     })
     clients.push(client)
     const { data, error } = await client.auth.signInAnonymously()
@@ -49,15 +54,18 @@ describe.each(engines)('ops API on %s', (engine) => {
     await stack.stop()
   })
 
-  const finished = (api: OpsApi, runId: string) => waitFor(async () => {
-    const run = await api.getRun(runId)
-    return run && ['success', 'error', 'canceled', 'waiting_approval'].includes(run.status) ? run : undefined
-  }, `run ${runId} to finish`)
+  const finished = (api: OpsApi, runId: string) =>
+    waitFor(async () => {
+      const run = await api.getRun(runId)
+      return run && ['success', 'error', 'canceled', 'waiting_approval'].includes(run.status) ? run : undefined
+    }, `run ${runId} to finish`)
 
   it('lists the seeded templates', async () => {
     const templates = await owner.api.listTemplates()
     expect(templates.map((t) => t.slug).sort()).toEqual(['deploy-web', 'incident-open'])
-    expect(templates[0]).toEqual(expect.objectContaining({ id: expect.any(String), kind: expect.any(String), template_yaml: expect.stringContaining('version: 1') }))
+    expect(templates[0]).toEqual(
+      expect.objectContaining({ id: expect.any(String), kind: expect.any(String), template_yaml: expect.stringContaining('version: 1') }),
+    )
   })
 
   it('starts a run as the signed-in user, calling onCreated before the executor starts, and it succeeds', async () => {
@@ -69,7 +77,14 @@ describe.each(engines)('ops API on %s', (engine) => {
     })
     order.push('returned')
     expect(order).toEqual(['created queued', 'returned'])
-    expect(run).toMatchObject({ status: 'queued', created_by: owner.userId, template_slug: 'deploy-web', env: 'staging', dry_run: false, intent: 'deploy web to staging' })
+    expect(run).toMatchObject({
+      status: 'queued',
+      created_by: owner.userId,
+      template_slug: 'deploy-web',
+      env: 'staging',
+      dry_run: false,
+      intent: 'deploy web to staging',
+    })
     const done = await finished(owner.api, run.id)
     expect(done.status).toBe('success')
 
@@ -94,13 +109,21 @@ describe.each(engines)('ops API on %s', (engine) => {
     const forged = await stranger.api.startRun({ ...deployStaging, created_by: owner.userId } as NewRun)
     expect(forged.created_by).toBe(stranger.userId)
     // supabase-js itself cannot insert for another user either: row-level security refuses.
-    const direct = await stranger.client.from('runs').insert({ ...toRow(deployStaging), created_by: owner.userId }).select().single()
+    const direct = await stranger.client
+      .from('runs')
+      .insert({ ...toRow(deployStaging), created_by: owner.userId })
+      .select()
+      .single()
     expect(direct.error?.message).toMatch(/row-level security/)
     // The stranger cannot see, cancel or execute the owner's run.
     expect(await stranger.api.getRun(mine.id)).toBeNull()
     const cancel = await stranger.api.cancelRun(mine.id).catch((e: unknown) => e)
     expect(cancel).toBeInstanceOf(OpsApiError)
-    expect(cancel).toMatchObject({ code: '42501', status: 403, message: `Could not cancel run ${mine.id}: only the creator of run ${mine.id} can do this` })
+    expect(cancel).toMatchObject({
+      code: '42501',
+      status: 403,
+      message: `Could not cancel run ${mine.id}: only the creator of run ${mine.id} can do this`,
+    })
     const invoke = await stranger.client.functions.invoke('ops-executor', { body: { run_id: mine.id } })
     expect((invoke.error as { context: Response }).context.status).toBe(404)
     await finished(owner.api, mine.id)
@@ -112,7 +135,7 @@ describe.each(engines)('ops API on %s', (engine) => {
       const url = String(input instanceof Request ? input.url : input)
       return url.includes('/functions/v1/') ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init)
     })
-    const error = await offline.api.startRun({ ...deployStaging, title: 'Offline start' }).catch((e: unknown) => e) as OpsApiError
+    const error = (await offline.api.startRun({ ...deployStaging, title: 'Offline start' }).catch((e: unknown) => e)) as OpsApiError
     expect(error).toBeInstanceOf(OpsApiError)
     expect(error.message).toBe(
       'Run "Offline start" was created but its executor could not be started (it stays queued and the scheduled drain will pick it up): the ops-executor function could not be reached (fetch failed)',
@@ -132,10 +155,15 @@ describe.each(engines)('ops API on %s', (engine) => {
     const approved = await owner.api.decideApproval(production.id, true, 'ship it')
     expect(approved.status).toBe('queued')
     const notWaiting = await owner.api.decideApproval(production.id, false).catch((e: unknown) => e)
-    expect(notWaiting).toMatchObject({ code: 'PT409', message: `Could not reject run ${production.id}: run ${production.id} is queued, not waiting for approval` })
+    expect(notWaiting).toMatchObject({
+      code: 'PT409',
+      message: `Could not reject run ${production.id}: run ${production.id} is queued, not waiting for approval`,
+    })
     const canceled = await owner.api.cancelRun(production.id)
     expect(canceled).toMatchObject({ id: production.id, status: 'canceled' })
-    await expect(owner.api.rerun({ ...first, template_slug: null } as RunRow)).rejects.toThrow('Cannot run "To rerun" again: its template was deleted')
+    await expect(owner.api.rerun({ ...first, template_slug: null } as RunRow)).rejects.toThrow(
+      'Cannot run "To rerun" again: its template was deleted',
+    )
     await finished(owner.api, first.id)
     await finished(owner.api, again.id)
   })
@@ -146,7 +174,7 @@ describe.each(engines)('ops API on %s', (engine) => {
     const loadedByOwner = docs.find((d) => d.slug === 'continue-orchestrator/prd')!
     const loadedByStranger = (await stranger.api.listSpecDocs()).find((d) => d.slug === 'continue-orchestrator/prd')!
 
-    const saved = await owner.api.saveSpecDoc(loadedByOwner, `${loadedByOwner.content}\nOwner's line\n`) as SpecDocRow
+    const saved = (await owner.api.saveSpecDoc(loadedByOwner, `${loadedByOwner.content}\nOwner's line\n`)) as SpecDocRow
     expect(saved).toMatchObject({ slug: 'continue-orchestrator/prd', version: loadedByOwner.version + 1, updated_by: owner.userId })
 
     const conflict = await stranger.api.saveSpecDoc(loadedByStranger, 'Stranger’s rewrite')
@@ -159,7 +187,9 @@ describe.each(engines)('ops API on %s', (engine) => {
     const revisions = await stranger.api.listRevisions(saved.id)
     expect(revisions[0]).toMatchObject({ doc_id: saved.id, version: loadedByOwner.version, content: loadedByOwner.content })
 
-    const missing = await owner.api.saveSpecDoc({ ...loadedByOwner, slug: 'nope/missing', title: 'missing.md' }, 'x').catch((e: unknown) => e)
+    const missing = await owner.api
+      .saveSpecDoc({ ...loadedByOwner, slug: 'nope/missing', title: 'missing.md' }, 'x')
+      .catch((e: unknown) => e)
     expect(missing).toMatchObject({ code: 'PT404', message: 'Could not save missing.md: spec doc "nope/missing" does not exist' })
   })
 

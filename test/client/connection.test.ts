@@ -39,7 +39,8 @@ describe.each(engines)('connection check on %s', (engine) => {
     const port = await freePort()
     const state = await checkConnection({ supabaseUrl: `http://127.0.0.1:${port}`, anonKey: stack.anonKey }, { WebSocket })
     expect(state).toMatchObject({
-      status: 'down', failed: 'rest',
+      status: 'down',
+      failed: 'rest',
       reason: `Cannot reach 127.0.0.1:${port}. Is the local stack running? Start it with npm start.`,
     })
   })
@@ -63,7 +64,8 @@ describe.each(engines)('connection check on %s', (engine) => {
     try {
       const state = await checkConnection({ supabaseUrl: `http://127.0.0.1:${port}`, anonKey: stack.anonKey }, { WebSocket })
       expect(state).toMatchObject({
-        status: 'down', failed: 'realtime',
+        status: 'down',
+        failed: 'realtime',
         reason: `Live logs are unavailable: the realtime service at 127.0.0.1:${port} could not be reached. Runs still work; the log refreshes every few seconds until it is back.`,
       })
     } finally {

@@ -15,7 +15,10 @@ import type { OpsApi, RunRow } from '../../src/client/types.ts'
 
 function row(id: string, createdSecond: number, changes: Partial<RunRow> = {}): RunRow {
   return {
-    id, title: `run ${id}`, status: 'queued', last_seq: 0,
+    id,
+    title: `run ${id}`,
+    status: 'queued',
+    last_seq: 0,
     created_at: `2025-01-03T10:00:${String(createdSecond).padStart(2, '0')}+00:00`,
     updated_at: `2025-01-03T10:00:${String(createdSecond).padStart(2, '0')}+00:00`,
     ...changes,

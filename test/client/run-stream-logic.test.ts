@@ -13,17 +13,45 @@ import type { ArtifactRow, EventRow, OpsApi, RunRow, RunStreamHandle, RunStreamS
 const RUN_ID = '00000000-0000-4000-8000-000000000001'
 
 const event = (seq: number): EventRow => ({
-  id: seq, run_id: RUN_ID, seq, ts: new Date(1_700_000_000_000 + seq).toISOString(), level: 'info',
-  source: 'executor', phase: 'execute', step_id: null, message: `line ${seq}`, data: null,
+  id: seq,
+  run_id: RUN_ID,
+  seq,
+  ts: new Date(1_700_000_000_000 + seq).toISOString(),
+  level: 'info',
+  source: 'executor',
+  phase: 'execute',
+  step_id: null,
+  message: `line ${seq}`,
+  data: null,
 })
 
 function runRow(patch: Partial<RunRow> = {}): RunRow {
   return {
-    id: RUN_ID, created_at: '2025-01-03T10:00:00.000000+00:00', updated_at: '2025-01-03T10:00:00.000000+00:00',
-    created_by: 'u', template_slug: 'deploy-web', kind: 'deploy', env: 'staging', title: 'Run', intent: null,
-    inputs: {}, plan: null, dry_run: false, status: 'running', cancel_requested: false, attempt: 1,
-    claimed_by: 'w', lease_expires_at: null, started_at: null, finished_at: null, summary: null, error: null,
-    last_seq: 0, current_step: null, step_results: {}, ...patch,
+    id: RUN_ID,
+    created_at: '2025-01-03T10:00:00.000000+00:00',
+    updated_at: '2025-01-03T10:00:00.000000+00:00',
+    created_by: 'u',
+    template_slug: 'deploy-web',
+    kind: 'deploy',
+    env: 'staging',
+    title: 'Run',
+    intent: null,
+    inputs: {},
+    plan: null,
+    dry_run: false,
+    status: 'running',
+    cancel_requested: false,
+    attempt: 1,
+    claimed_by: 'w',
+    lease_expires_at: null,
+    started_at: null,
+    finished_at: null,
+    summary: null,
+    error: null,
+    last_seq: 0,
+    current_step: null,
+    step_results: {},
+    ...patch,
   }
 }
 
@@ -49,7 +77,9 @@ function harness() {
     },
     async fetchEvents(_runId: string, range: { after?: number; before?: number; limit?: number }) {
       calls.push(`fetchEvents ${JSON.stringify(range)}`)
-      let rows = db.events.filter((e) => (range.after === undefined || e.seq > range.after) && (range.before === undefined || e.seq < range.before))
+      let rows = db.events.filter(
+        (e) => (range.after === undefined || e.seq > range.after) && (range.before === undefined || e.seq < range.before),
+      )
       rows = range.after !== undefined ? rows.sort((a, b) => a.seq - b.seq) : rows.sort((a, b) => b.seq - a.seq)
       return rows.slice(0, range.limit ?? 1000)
     },
@@ -60,7 +90,12 @@ function harness() {
     // Like supabase-js: reading the session's token for realtime before a join.
     realtime: { setAuth: async () => {} },
     channel(name: string) {
-      const channel = { name, handlers: new Map<string, Callback>(), status: undefined as ((s: string) => void) | undefined, removed: false }
+      const channel = {
+        name,
+        handlers: new Map<string, Callback>(),
+        status: undefined as ((s: string) => void) | undefined,
+        removed: false,
+      }
       channels.push(channel)
       const api = {
         on(_type: string, filter: { table: string }, callback: Callback) {
@@ -122,7 +157,10 @@ async function open(h: ReturnType<typeof harness>, options: Parameters<typeof op
 async function until(stream: RunStreamHandle, predicate: (state: RunStreamState) => boolean, what: string): Promise<RunStreamState> {
   const deadline = Date.now() + 10_000
   while (!predicate(stream.state)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify({ ...stream.state, events: stream.state.events.map((e) => e.seq) })}`)
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}; state: ${JSON.stringify({ ...stream.state, events: stream.state.events.map((e) => e.seq) })}`,
+      )
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
   return stream.state
@@ -260,7 +298,17 @@ describe('RunStream', () => {
   it('adds artifacts once, in creation order', async () => {
     const h = harness()
     const artifact = (id: string, created_at: string): ArtifactRow => ({
-      id, run_id: RUN_ID, created_at, key: id, step_id: null, kind: 'link', title: id, url: 'https://example.com', content: null, mime: null, size: null,
+      id,
+      run_id: RUN_ID,
+      created_at,
+      key: id,
+      step_id: null,
+      kind: 'link',
+      title: id,
+      url: 'https://example.com',
+      content: null,
+      mime: null,
+      size: null,
     })
     h.db.artifacts = [artifact('b', '2025-01-03T10:00:02+00:00')]
     const stream = await open(h)

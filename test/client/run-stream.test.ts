@@ -58,7 +58,17 @@ async function databaseView(client: OpsClient, runId: string) {
 }
 
 const comparable = (events: readonly EventRow[]) =>
-  events.map(({ seq, level, source, phase, step_id, message, data, run_id, id }) => ({ seq, level, source, phase, step_id, message, data, run_id, id }))
+  events.map(({ seq, level, source, phase, step_id, message, data, run_id, id }) => ({
+    seq,
+    level,
+    source,
+    phase,
+    step_id,
+    message,
+    data,
+    run_id,
+    id,
+  }))
 
 async function until(stream: RunStreamHandle, predicate: (state: RunStreamState) => boolean, what: string, ms = 30_000) {
   return waitFor(() => (predicate(stream.state) ? stream.state : undefined), what, ms)
@@ -117,7 +127,11 @@ describe.each(engines)('RunStream on %s', (engine) => {
       },
     })
     const callsBefore = fetchEventsCalls
-    const done = await until(stream, (s) => s.run?.status === 'success' && s.events.length === s.run.last_seq, 'the run to succeed in the stream')
+    const done = await until(
+      stream,
+      (s) => s.run?.status === 'success' && s.events.length === s.run.last_seq,
+      'the run to succeed in the stream',
+    )
     const db = await databaseView(client, run.id)
 
     expect(done.events.map((e) => e.seq)).toEqual(db.events.map((_, i) => i + 1))
@@ -145,7 +159,11 @@ describe.each(engines)('RunStream on %s', (engine) => {
     const reopened = createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, storage, { realtimeTransport: WebSocket })
     clients.push(reopened)
     const stream = openRunStream(reopened, createOpsApi(reopened), run.id)
-    const done = await until(stream, (s) => s.run?.status === 'success' && s.events.length === s.run.last_seq, 'the restored session to see the run finish live')
+    const done = await until(
+      stream,
+      (s) => s.run?.status === 'success' && s.events.length === s.run.last_seq,
+      'the restored session to see the run finish live',
+    )
     expect(done.live).toBe('live')
     expect(done.events.map((e) => e.seq)).toEqual(done.events.map((_, i) => i + 1))
     await stream.close()
@@ -154,19 +172,26 @@ describe.each(engines)('RunStream on %s', (engine) => {
   it('ends with the same log as the database when the realtime socket is cut mid-run', async () => {
     let stream!: RunStreamHandle
     const states: string[] = []
-    const run = await api.startRun({ ...slowRun, title: 'Cut socket' }, {
-      onCreated: (created) => {
-        stream = openRunStream(client, api, created.id)
-        stream.subscribe((state) => {
-          if (states[states.length - 1] !== state.live) states.push(state.live)
-        })
+    const run = await api.startRun(
+      { ...slowRun, title: 'Cut socket' },
+      {
+        onCreated: (created) => {
+          stream = openRunStream(client, api, created.id)
+          stream.subscribe((state) => {
+            if (states[states.length - 1] !== state.live) states.push(state.live)
+          })
+        },
       },
-    })
+    )
     await until(stream, (s) => s.live === 'live' && s.events.some((e) => e.step_id === 'first-wait'), 'the first wait to start')
     expect(sockets.size).toBeGreaterThan(0)
     for (const socket of sockets) socket.destroy()
 
-    const done = await until(stream, (s) => s.run?.status === 'success' && s.events.length === s.run.last_seq && s.live === 'live', 'the run to finish after the cut')
+    const done = await until(
+      stream,
+      (s) => s.run?.status === 'success' && s.events.length === s.run.last_seq && s.live === 'live',
+      'the run to finish after the cut',
+    )
     const db = await databaseView(client, run.id)
     expect(comparable(done.events)).toEqual(comparable(db.events))
     expect(done.artifacts.map((a) => a.id)).toEqual(db.artifacts.map((a) => a.id))
@@ -175,7 +200,11 @@ describe.each(engines)('RunStream on %s', (engine) => {
   })
 
   it('loads the tail of a long log first and pages older lines back to seq 1', async () => {
-    const { data: row } = await client.from('runs').insert({ template_slug: 'slow-rollout', kind: 'deploy', env: 'staging', title: 'Long log' }).select('id').single()
+    const { data: row } = await client
+      .from('runs')
+      .insert({ template_slug: 'slow-rollout', kind: 'deploy', env: 'staging', title: 'Long log' })
+      .select('id')
+      .single()
     const runId = row!.id as string
     const service = stack.client(stack.serviceRoleKey)
     await service.rpc('claim_run', { p_worker: 'long-log', p_run_id: runId })
@@ -199,7 +228,11 @@ describe.each(engines)('RunStream on %s', (engine) => {
     expect(state.hasOlder).toBe(false)
 
     // New lines still arrive live after paging.
-    await service.rpc('append_run_events', { p_run_id: runId, p_worker: 'long-log', p_events: [{ message: 'line 251' }, { message: 'line 252' }] })
+    await service.rpc('append_run_events', {
+      p_run_id: runId,
+      p_worker: 'long-log',
+      p_events: [{ message: 'line 251' }, { message: 'line 252' }],
+    })
     state = await until(stream, (s) => s.events.length === 252, 'the new lines')
     expect(state.events.slice(-2).map((e) => e.message)).toEqual(['line 251', 'line 252'])
     await stream.close()

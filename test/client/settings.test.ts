@@ -23,8 +23,14 @@ describe('settings', () => {
     ['', 'Enter your Supabase project URL, e.g. https://<project-ref>.supabase.co.'],
     ['abcdefghijklmnop.supabase.co', 'Start the project URL with https://, e.g. https://abcdefghijklmnop.supabase.co.'],
     ['ftp://abcdefghijklmnop.supabase.co', 'The project URL must start with https://, not ftp://.'],
-    ['http://abcdefghijklmnop.supabase.co', 'Use https:// for a hosted project (https://abcdefghijklmnop.supabase.co); http:// is only for a local stack on localhost.'],
-    ['https://abcdefghijklmnop.supabase.co/rest/v1/', 'Use the project URL without a path: https://abcdefghijklmnop.supabase.co (not https://abcdefghijklmnop.supabase.co/rest/v1/).'],
+    [
+      'http://abcdefghijklmnop.supabase.co',
+      'Use https:// for a hosted project (https://abcdefghijklmnop.supabase.co); http:// is only for a local stack on localhost.',
+    ],
+    [
+      'https://abcdefghijklmnop.supabase.co/rest/v1/',
+      'Use the project URL without a path: https://abcdefghijklmnop.supabase.co (not https://abcdefghijklmnop.supabase.co/rest/v1/).',
+    ],
     ['https://user:pw@abcdefghijklmnop.supabase.co', 'Remove the user name and password from the project URL.'],
     ['https://', '"https://" is not a URL. Copy the project URL from Project Settings → API, e.g. https://<project-ref>.supabase.co.'],
   ])('refuses the project URL %j', (input, message) => {
@@ -36,8 +42,14 @@ describe('settings', () => {
     expect(checkAnonKey('sb_publishable_abc123')).toEqual({ ok: true, value: 'sb_publishable_abc123' })
     expect(checkAnonKey(SERVICE_ROLE_KEY)).toMatchObject({ ok: false, message: expect.stringContaining('This is the service_role key') })
     expect(checkAnonKey('sb_secret_abc')).toMatchObject({ ok: false, message: expect.stringContaining('This is a secret key') })
-    expect(checkAnonKey(signJwt({ role: 'authenticated' }))).toMatchObject({ ok: false, message: 'This key is for the role "authenticated"; the plugin needs the anon (public) key.' })
-    expect(checkAnonKey(signJwt({ role: 'anon', exp: 1_600_000_000 }))).toMatchObject({ ok: false, message: 'This key expired on 2020-09-13; copy the current anon key.' })
+    expect(checkAnonKey(signJwt({ role: 'authenticated' }))).toMatchObject({
+      ok: false,
+      message: 'This key is for the role "authenticated"; the plugin needs the anon (public) key.',
+    })
+    expect(checkAnonKey(signJwt({ role: 'anon', exp: 1_600_000_000 }))).toMatchObject({
+      ok: false,
+      message: 'This key expired on 2020-09-13; copy the current anon key.',
+    })
     expect(checkAnonKey('')).toMatchObject({ ok: false, message: expect.stringContaining('Paste the project’s anon (public) key') })
     expect(checkAnonKey('eyJ abc')).toMatchObject({ ok: false, message: expect.stringContaining('spaces or line breaks') })
     expect(checkAnonKey('not-a-key')).toMatchObject({ ok: false, message: expect.stringContaining('does not look like an anon key') })
@@ -50,8 +62,11 @@ describe('settings', () => {
       ok: false,
       errors: { supabaseUrl: expect.any(String), anonKey: expect.any(String) },
     })
-    expect(validateSettings({ supabaseUrl: 'http://127.0.0.1:54321', anonKey: ANON_KEY }))
-      .toEqual({ ok: true, settings: { supabaseUrl: 'http://127.0.0.1:54321', anonKey: ANON_KEY }, warning: null })
+    expect(validateSettings({ supabaseUrl: 'http://127.0.0.1:54321', anonKey: ANON_KEY })).toEqual({
+      ok: true,
+      settings: { supabaseUrl: 'http://127.0.0.1:54321', anonKey: ANON_KEY },
+      warning: null,
+    })
     const hosted = validateSettings({ supabaseUrl: 'https://abcdefghijklmnop.supabase.co', anonKey: ANON_KEY })
     expect(hosted).toMatchObject({ ok: true })
     expect(hosted.ok && hosted.warning).toBe(

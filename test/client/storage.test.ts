@@ -79,7 +79,12 @@ describe('message storage', () => {
 
   it('rejects when the message cannot be sent, and stops listening when disposed', async () => {
     const main = fakeMainThread({ silent: true })
-    const broken = createMessageStorage({ ...main.port, send: () => { throw new Error('no parent window') } })
+    const broken = createMessageStorage({
+      ...main.port,
+      send: () => {
+        throw new Error('no parent window')
+      },
+    })
     await expect(broken.getItem('k')).rejects.toThrow('Could not send STORAGE_GET to the plugin main thread: no parent window')
     const storage = createMessageStorage(main.port)
     const pending = storage.getItem('k')

@@ -60,7 +60,11 @@ describe.each(engines)('claiming runs on %s', (engine) => {
     const id = await insertRun(test.db, owner)
     const [first] = await claim(test, 'holder', id, 5)
     const beat = await as<{ lease_expires_at: Date; cancel_requested: boolean }>(
-      test.db, serviceClaims, 'select * from ops.heartbeat_run($1, $2, 60)', [id, 'holder'])
+      test.db,
+      serviceClaims,
+      'select * from ops.heartbeat_run($1, $2, 60)',
+      [id, 'holder'],
+    )
     expect(beat[0].cancel_requested).toBe(false)
     expect(beat[0].lease_expires_at.getTime()).toBeGreaterThan(first.lease_expires_at!.getTime())
 
@@ -81,12 +85,21 @@ describe.each(engines)('claiming runs on %s', (engine) => {
   it('refuses an invalid worker id, lease or final status with a message saying what is allowed', async () => {
     const id = await insertRun(test.db, owner)
     expect(await attempt(test.db, serviceClaims, "select * from ops.claim_run('')")).toMatchObject({
-      ok: false, code: '22023', message: 'worker id must be 1 to 200 characters' })
+      ok: false,
+      code: '22023',
+      message: 'worker id must be 1 to 200 characters',
+    })
     expect(await attempt(test.db, serviceClaims, "select * from ops.claim_run('w', null, 0)")).toMatchObject({
-      ok: false, code: '22023', message: 'lease must be 1 to 3600 seconds, got 0' })
+      ok: false,
+      code: '22023',
+      message: 'lease must be 1 to 3600 seconds, got 0',
+    })
     await claim(test, 'w', id)
     expect(await attempt(test.db, serviceClaims, "select ops.finish_run($1, 'w', 'done', 'x')", [id])).toMatchObject({
-      ok: false, code: '22023', message: 'a run finishes as success, error or canceled, not done' })
+      ok: false,
+      code: '22023',
+      message: 'a run finishes as success, error or canceled, not done',
+    })
   })
 })
 
@@ -117,7 +130,8 @@ describePostgres('claim concurrency on real Postgres', () => {
     // Work was actually shared, so the claims really raced.
     expect(claimsByWorker.filter((ids) => ids.length > 0).length).toBeGreaterThan(1)
     const { rows } = await test.db.query<{ status: string; attempt: number; n: number }>(
-      'select status, attempt, count(*)::int as n from ops.runs group by 1, 2')
+      'select status, attempt, count(*)::int as n from ops.runs group by 1, 2',
+    )
     expect(rows).toEqual([{ status: 'running', attempt: 1, n: 500 }])
   })
 

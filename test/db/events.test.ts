@@ -13,8 +13,12 @@ async function claimedRun(test: TestDatabase, owner: string, worker = 'w'): Prom
 }
 
 const append = (test: TestDatabase, runId: string, worker: string, events: unknown, batchId: string | null = null) =>
-  as<{ last_seq: number }>(test.db, serviceClaims, 'select ops.append_run_events($1, $2, $3::jsonb, $4) as last_seq',
-    [runId, worker, JSON.stringify(events), batchId])
+  as<{ last_seq: number }>(test.db, serviceClaims, 'select ops.append_run_events($1, $2, $3::jsonb, $4) as last_seq', [
+    runId,
+    worker,
+    JSON.stringify(events),
+    batchId,
+  ])
 
 describe.each(engines)('appending events on %s', (engine) => {
   let test: TestDatabase
@@ -28,12 +32,31 @@ describe.each(engines)('appending events on %s', (engine) => {
   it('numbers a batch after the last seq and keeps every field', async () => {
     const run = await claimedRun(test, owner)
     expect((await append(test, run, 'w', lines(3, 'first')))[0].last_seq).toBe(3)
-    await append(test, run, 'w', [{ level: 'warn', source: 'health-before', phase: 'preflight', step_id: 'health-before',
-      message: 'slow response', data: { ms: 900 }, ts: '2025-01-03T10:00:00Z' }])
-    const { rows } = await test.db.query('select seq, level, source, phase, step_id, message, data, ts from ops.run_events where run_id = $1 order by seq', [run])
+    await append(test, run, 'w', [
+      {
+        level: 'warn',
+        source: 'health-before',
+        phase: 'preflight',
+        step_id: 'health-before',
+        message: 'slow response',
+        data: { ms: 900 },
+        ts: '2025-01-03T10:00:00Z',
+      },
+    ])
+    const { rows } = await test.db.query(
+      'select seq, level, source, phase, step_id, message, data, ts from ops.run_events where run_id = $1 order by seq',
+      [run],
+    )
     expect(rows.map((row) => row.seq)).toEqual([1, 2, 3, 4])
-    expect(rows[3]).toMatchObject({ level: 'warn', source: 'health-before', phase: 'preflight', step_id: 'health-before',
-      message: 'slow response', data: { ms: 900 }, ts: new Date('2025-01-03T10:00:00Z') })
+    expect(rows[3]).toMatchObject({
+      level: 'warn',
+      source: 'health-before',
+      phase: 'preflight',
+      step_id: 'health-before',
+      message: 'slow response',
+      data: { ms: 900 },
+      ts: new Date('2025-01-03T10:00:00Z'),
+    })
     expect((await getRun(test.db, run)).last_seq).toBe(4)
   })
 
@@ -48,19 +71,26 @@ describe.each(engines)('appending events on %s', (engine) => {
 
   it('refuses a worker that does not hold the lease, and writes nothing', async () => {
     const run = await claimedRun(test, owner, 'holder')
-    const result = await attempt(test.db, serviceClaims, "select ops.append_run_events($1, 'other', '[{\"message\":\"x\"}]')", [run])
+    const result = await attempt(test.db, serviceClaims, 'select ops.append_run_events($1, \'other\', \'[{"message":"x"}]\')', [run])
     expect(result).toMatchObject({ ok: false, code: 'PT409' })
     expect(await eventSeqs(test.db, run)).toEqual([])
   })
 
   it('rejects a bad batch whole: not an array, a bad level, too many events', async () => {
     const run = await claimedRun(test, owner)
-    expect(await attempt(test.db, serviceClaims, `select ops.append_run_events($1, 'w', '{"message":"x"}')`, [run]))
-      .toMatchObject({ ok: false, code: '22023', message: 'events must be a JSON array, got object' })
-    expect(await attempt(test.db, serviceClaims, `select ops.append_run_events($1, 'w', '[{"message":"ok"},{"level":"loud","message":"x"}]')`, [run]))
-      .toMatchObject({ ok: false, code: '23514' })
-    expect(await attempt(test.db, serviceClaims, 'select ops.append_run_events($1, \'w\', $2::jsonb)', [run, JSON.stringify(lines(1001, 'x'))]))
-      .toMatchObject({ ok: false, code: '22023', message: 'at most 1000 events per batch, got 1001' })
+    expect(await attempt(test.db, serviceClaims, `select ops.append_run_events($1, 'w', '{"message":"x"}')`, [run])).toMatchObject({
+      ok: false,
+      code: '22023',
+      message: 'events must be a JSON array, got object',
+    })
+    expect(
+      await attempt(test.db, serviceClaims, `select ops.append_run_events($1, 'w', '[{"message":"ok"},{"level":"loud","message":"x"}]')`, [
+        run,
+      ]),
+    ).toMatchObject({ ok: false, code: '23514' })
+    expect(
+      await attempt(test.db, serviceClaims, "select ops.append_run_events($1, 'w', $2::jsonb)", [run, JSON.stringify(lines(1001, 'x'))]),
+    ).toMatchObject({ ok: false, code: '22023', message: 'at most 1000 events per batch, got 1001' })
     expect(await eventSeqs(test.db, run)).toEqual([])
   })
 
@@ -98,7 +128,10 @@ describePostgres('seq under concurrent appenders on real Postgres', () => {
     expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i + 1))
     expect((await getRun(test.db, run)).last_seq).toBe(total)
     // Each batch stayed contiguous: a writer's lines of one batch are consecutive seqs.
-    const { rows } = await test.db.query<{ message: string; seq: number }>('select message, seq from ops.run_events where run_id = $1 order by seq', [run])
+    const { rows } = await test.db.query<{ message: string; seq: number }>(
+      'select message, seq from ops.run_events where run_id = $1 order by seq',
+      [run],
+    )
     const batchOf = (m: string) => m.replace(/ \d+$/, '')
     for (let i = 1; i < rows.length; i++) {
       if (batchOf(rows[i].message) === batchOf(rows[i - 1].message)) continue

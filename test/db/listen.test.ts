@@ -18,7 +18,8 @@ describePostgres('LISTEN on real Postgres', () => {
     }
     await until('before')
     const killed = await test.db.query<{ killed: boolean }>(
-      "select pg_terminate_backend(pid) as killed from pg_stat_activity where datname = current_database() and query ilike 'listen%'")
+      "select pg_terminate_backend(pid) as killed from pg_stat_activity where datname = current_database() and query ilike 'listen%'",
+    )
     expect(killed.rows.some((row) => row.killed)).toBe(true)
     // Keep notifying until the new connection listens; then every later notification arrives.
     for (let i = 0; i < 400 && !received.includes('after'); i++) {

@@ -41,7 +41,12 @@ describe.each(engines)('migrations on %s', (engine) => {
       "select table_name from information_schema.tables where table_schema = 'ops' order by 1",
     )
     expect(tables.rows.map((row) => row.table_name)).toEqual([
-      'artifacts', 'run_events', 'run_templates', 'runs', 'spec_doc_revisions', 'spec_docs',
+      'artifacts',
+      'run_events',
+      'run_templates',
+      'runs',
+      'spec_doc_revisions',
+      'spec_docs',
     ])
     const published = await test.db.query<{ tablename: string }>(
       "select tablename from pg_publication_tables where pubname = 'supabase_realtime' and schemaname = 'ops' order by 1",

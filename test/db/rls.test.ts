@@ -42,19 +42,70 @@ const selectLabels: Record<string, string> = {
 const cases: Case[] = [
   // ops.runs
   ...who.map((w): Case => ({
-    who: w, table: 'runs', op: 'select', sql: selectLabels.runs,
+    who: w,
+    table: 'runs',
+    op: 'select',
+    sql: selectLabels.runs,
     expect: { anon: 'denied' as const, A: ['A done', 'A queued'], B: ['B queued'], service: ['A done', 'A queued', 'B queued'] }[w],
   })),
   { who: 'anon', table: 'runs', op: 'insert', sql: "insert into ops.runs (title) values ('x') returning id", expect: 'denied' },
-  { who: 'A', table: 'runs', op: 'insert', sql: "insert into ops.runs (template_slug, title) values ('deploy-web', 'new') returning title as label", expect: ['new'], note: 'created_by defaults to the caller' },
-  { who: 'A', table: 'runs', op: 'insert', sql: "insert into ops.runs (created_by, title) values ('{B}', 'for B') returning id", expect: 'denied', note: 'a run for someone else' },
-  { who: 'A', table: 'runs', op: 'insert', sql: "insert into ops.runs (title, status) values ('sneaky', 'success') returning id", expect: 'denied', note: 'executor columns on insert' },
-  { who: 'service', table: 'runs', op: 'insert', sql: "insert into ops.runs (created_by, title) values ('{B}', 'by service') returning title as label", expect: ['by service'] },
+  {
+    who: 'A',
+    table: 'runs',
+    op: 'insert',
+    sql: "insert into ops.runs (template_slug, title) values ('deploy-web', 'new') returning title as label",
+    expect: ['new'],
+    note: 'created_by defaults to the caller',
+  },
+  {
+    who: 'A',
+    table: 'runs',
+    op: 'insert',
+    sql: "insert into ops.runs (created_by, title) values ('{B}', 'for B') returning id",
+    expect: 'denied',
+    note: 'a run for someone else',
+  },
+  {
+    who: 'A',
+    table: 'runs',
+    op: 'insert',
+    sql: "insert into ops.runs (title, status) values ('sneaky', 'success') returning id",
+    expect: 'denied',
+    note: 'executor columns on insert',
+  },
+  {
+    who: 'service',
+    table: 'runs',
+    op: 'insert',
+    sql: "insert into ops.runs (created_by, title) values ('{B}', 'by service') returning title as label",
+    expect: ['by service'],
+  },
   { who: 'anon', table: 'runs', op: 'update', sql: "update ops.runs set title = 'x'", expect: 'denied' },
   { who: 'A', table: 'runs', op: 'update', sql: "update ops.runs set title = 'renamed' where id = '{aQueued}'", expect: 1 },
-  { who: 'A', table: 'runs', op: 'update', sql: "update ops.runs set title = 'renamed' where id = '{bQueued}'", expect: 0, note: "B's run is invisible to A" },
-  { who: 'A', table: 'runs', op: 'update', sql: "update ops.runs set status = 'success', finished_at = now() where id = '{aQueued}'", expect: 'denied', note: 'status belongs to the executor' },
-  { who: 'A', table: 'runs', op: 'update', sql: "update ops.runs set created_by = '{B}' where id = '{aQueued}'", expect: 'denied', note: 'giving a run away' },
+  {
+    who: 'A',
+    table: 'runs',
+    op: 'update',
+    sql: "update ops.runs set title = 'renamed' where id = '{bQueued}'",
+    expect: 0,
+    note: "B's run is invisible to A",
+  },
+  {
+    who: 'A',
+    table: 'runs',
+    op: 'update',
+    sql: "update ops.runs set status = 'success', finished_at = now() where id = '{aQueued}'",
+    expect: 'denied',
+    note: 'status belongs to the executor',
+  },
+  {
+    who: 'A',
+    table: 'runs',
+    op: 'update',
+    sql: "update ops.runs set created_by = '{B}' where id = '{aQueued}'",
+    expect: 'denied',
+    note: 'giving a run away',
+  },
   { who: 'B', table: 'runs', op: 'update', sql: "update ops.runs set title = 'renamed'", expect: 1 },
   { who: 'service', table: 'runs', op: 'update', sql: "update ops.runs set title = 'renamed'", expect: 3 },
   { who: 'anon', table: 'runs', op: 'delete', sql: 'delete from ops.runs', expect: 'denied' },
@@ -64,83 +115,141 @@ const cases: Case[] = [
 
   // ops.run_events: read your own, nobody writes directly, nobody changes them
   ...who.map((w): Case => ({
-    who: w, table: 'run_events', op: 'select', sql: selectLabels.run_events,
+    who: w,
+    table: 'run_events',
+    op: 'select',
+    sql: selectLabels.run_events,
     expect: { anon: 'denied' as const, A: ['A event'], B: ['B event'], service: ['A event', 'B event'] }[w],
   })),
   ...who.map((w): Case => ({
-    who: w, table: 'run_events', op: 'insert',
-    sql: "insert into ops.run_events (run_id, seq, message) values ('{aQueued}', 99, 'forged')", expect: 'denied',
+    who: w,
+    table: 'run_events',
+    op: 'insert',
+    sql: "insert into ops.run_events (run_id, seq, message) values ('{aQueued}', 99, 'forged')",
+    expect: 'denied',
   })),
-  ...who.map((w): Case => ({ who: w, table: 'run_events', op: 'update', sql: "update ops.run_events set message = 'edited'", expect: 'denied' })),
+  ...who.map((w): Case => ({
+    who: w,
+    table: 'run_events',
+    op: 'update',
+    sql: "update ops.run_events set message = 'edited'",
+    expect: 'denied',
+  })),
   ...who.map((w): Case => ({ who: w, table: 'run_events', op: 'delete', sql: 'delete from ops.run_events', expect: 'denied' })),
 
   // ops.artifacts: read your own, only the service role adds, nobody changes them
   ...who.map((w): Case => ({
-    who: w, table: 'artifacts', op: 'select', sql: selectLabels.artifacts,
+    who: w,
+    table: 'artifacts',
+    op: 'select',
+    sql: selectLabels.artifacts,
     expect: { anon: 'denied' as const, A: ['A artifact'], B: ['B artifact'], service: ['A artifact', 'B artifact'] }[w],
   })),
   ...who.map((w): Case => ({
-    who: w, table: 'artifacts', op: 'insert',
+    who: w,
+    table: 'artifacts',
+    op: 'insert',
     sql: "insert into ops.artifacts (run_id, kind, title, url) values ('{aQueued}', 'link', 'added', 'https://example.com') returning title as label",
     expect: w === 'service' ? ['added'] : 'denied',
   })),
-  ...who.map((w): Case => ({ who: w, table: 'artifacts', op: 'update', sql: "update ops.artifacts set title = 'edited'", expect: 'denied' })),
+  ...who.map((w): Case => ({
+    who: w,
+    table: 'artifacts',
+    op: 'update',
+    sql: "update ops.artifacts set title = 'edited'",
+    expect: 'denied',
+  })),
   ...who.map((w): Case => ({ who: w, table: 'artifacts', op: 'delete', sql: 'delete from ops.artifacts', expect: 'denied' })),
 
   // ops.run_templates: shared by every signed-in user
   ...who.map((w): Case => ({
-    who: w, table: 'run_templates', op: 'select', sql: selectLabels.run_templates,
+    who: w,
+    table: 'run_templates',
+    op: 'select',
+    sql: selectLabels.run_templates,
     expect: w === 'anon' ? 'denied' : ['deploy-web', 'incident-open'],
   })),
   ...who.map((w): Case => ({
-    who: w, table: 'run_templates', op: 'insert',
+    who: w,
+    table: 'run_templates',
+    op: 'insert',
     sql: "insert into ops.run_templates (slug, kind, title, template_yaml) values ('mine', 'custom', 'Mine', 'version: 1') returning slug as label",
     expect: w === 'anon' ? 'denied' : ['mine'],
   })),
   ...who.map((w): Case => ({
-    who: w, table: 'run_templates', op: 'update', sql: "update ops.run_templates set description = 'edited'",
+    who: w,
+    table: 'run_templates',
+    op: 'update',
+    sql: "update ops.run_templates set description = 'edited'",
     expect: w === 'anon' ? 'denied' : 2,
   })),
   ...who.map((w): Case => ({
-    who: w, table: 'run_templates', op: 'delete', sql: "delete from ops.run_templates where slug = 'incident-open'",
+    who: w,
+    table: 'run_templates',
+    op: 'delete',
+    sql: "delete from ops.run_templates where slug = 'incident-open'",
     expect: w === 'anon' ? 'denied' : 1,
   })),
 
   // ops.spec_docs: shared; edits keep revisions; nobody deletes
   ...who.map((w): Case => ({
-    who: w, table: 'spec_docs', op: 'select', sql: selectLabels.spec_docs,
+    who: w,
+    table: 'spec_docs',
+    op: 'select',
+    sql: selectLabels.spec_docs,
     expect: w === 'anon' ? 'denied' : ['constitution.md', 'plan.md', 'prd.md', 'tasks.md'],
   })),
   ...who.map((w): Case => ({
-    who: w, table: 'spec_docs', op: 'insert',
+    who: w,
+    table: 'spec_docs',
+    op: 'insert',
     sql: "insert into ops.spec_docs (slug, title, content) values ('notes/new', 'new.md', '# New') returning title as label",
     expect: w === 'anon' ? 'denied' : ['new.md'],
   })),
   ...who.map((w): Case => ({
-    who: w, table: 'spec_docs', op: 'update', sql: "update ops.spec_docs set content = 'edited' where slug = 'continue-orchestrator/prd'",
+    who: w,
+    table: 'spec_docs',
+    op: 'update',
+    sql: "update ops.spec_docs set content = 'edited' where slug = 'continue-orchestrator/prd'",
     expect: w === 'anon' ? 'denied' : 1,
   })),
   ...who.map((w): Case => ({ who: w, table: 'spec_docs', op: 'delete', sql: 'delete from ops.spec_docs', expect: 'denied' })),
 
   // ops.spec_doc_revisions: readable history, written only by the revision trigger
   ...who.map((w): Case => ({
-    who: w, table: 'spec_doc_revisions', op: 'select', sql: selectLabels.spec_doc_revisions,
+    who: w,
+    table: 'spec_doc_revisions',
+    op: 'select',
+    sql: selectLabels.spec_doc_revisions,
     expect: w === 'anon' ? 'denied' : ['prd.md'],
   })),
   ...who.map((w): Case => ({
-    who: w, table: 'spec_doc_revisions', op: 'insert',
+    who: w,
+    table: 'spec_doc_revisions',
+    op: 'insert',
     sql: "insert into ops.spec_doc_revisions (doc_id, version, title, content, saved_at) select id, 99, title, 'forged', now() from ops.spec_docs limit 1",
     expect: 'denied',
   })),
-  ...who.map((w): Case => ({ who: w, table: 'spec_doc_revisions', op: 'update', sql: "update ops.spec_doc_revisions set content = 'x'", expect: 'denied' })),
-  ...who.map((w): Case => ({ who: w, table: 'spec_doc_revisions', op: 'delete', sql: 'delete from ops.spec_doc_revisions', expect: 'denied' })),
+  ...who.map((w): Case => ({
+    who: w,
+    table: 'spec_doc_revisions',
+    op: 'update',
+    sql: "update ops.spec_doc_revisions set content = 'x'",
+    expect: 'denied',
+  })),
+  ...who.map((w): Case => ({
+    who: w,
+    table: 'spec_doc_revisions',
+    op: 'delete',
+    sql: 'delete from ops.spec_doc_revisions',
+    expect: 'denied',
+  })),
 ]
 
 describe.each(engines)('row-level security on %s', (engine) => {
   let test: TestDatabase
   let fixture: Fixture
-  const claims = (w: Who): JwtClaims =>
-    w === 'anon' ? anonClaims : w === 'service' ? serviceClaims : userClaims(fixture.users[w])
+  const claims = (w: Who): JwtClaims => (w === 'anon' ? anonClaims : w === 'service' ? serviceClaims : userClaims(fixture.users[w]))
 
   beforeAll(async () => {
     test = await migratedDatabase(engine)
@@ -151,9 +260,15 @@ describe.each(engines)('row-level security on %s', (engine) => {
       aDone: await insertRun(db, users.A, { title: 'A done', status: 'success' }),
       bQueued: await insertRun(db, users.B, { title: 'B queued' }),
     }
-    for (const [run, owner] of [[runs.aQueued, 'A'], [runs.bQueued, 'B']] as const) {
-      await db.query("insert into ops.run_events (run_id, seq, message) values ($1, 1, $2)", [run, `${owner} event`])
-      await db.query("insert into ops.artifacts (run_id, kind, title, url) values ($1, 'link', $2, 'https://example.com')", [run, `${owner} artifact`])
+    for (const [run, owner] of [
+      [runs.aQueued, 'A'],
+      [runs.bQueued, 'B'],
+    ] as const) {
+      await db.query('insert into ops.run_events (run_id, seq, message) values ($1, 1, $2)', [run, `${owner} event`])
+      await db.query("insert into ops.artifacts (run_id, kind, title, url) values ($1, 'link', $2, 'https://example.com')", [
+        run,
+        `${owner} artifact`,
+      ])
     }
     await db.query("update ops.spec_docs set content = content || ' ' where slug = 'continue-orchestrator/prd'")
     fixture = { users, runs }
@@ -162,7 +277,8 @@ describe.each(engines)('row-level security on %s', (engine) => {
 
   const fill = (sql: string) =>
     sql.replace(/\{(\w+)\}/g, (_, key: string) =>
-      key in fixture.users ? fixture.users[key as 'A' | 'B'] : fixture.runs[key as keyof Fixture['runs']])
+      key in fixture.users ? fixture.users[key as 'A' | 'B'] : fixture.runs[key as keyof Fixture['runs']],
+    )
 
   it.each(cases.map((c) => [`${c.who} ${c.op} ${c.table}${c.note ? ` (${c.note})` : ''}`, c] as const))('%s', async (_, c) => {
     const result = await attempt(test.db, claims(c.who), fill(c.sql))
@@ -178,7 +294,11 @@ describe.each(engines)('row-level security on %s', (engine) => {
   })
 
   it('names the protected column when a user changes it', async () => {
-    const result = await attempt(test.db, claims('A'), fill("update ops.runs set status = 'success', finished_at = now() where id = '{aQueued}'"))
+    const result = await attempt(
+      test.db,
+      claims('A'),
+      fill("update ops.runs set status = 'success', finished_at = now() where id = '{aQueued}'"),
+    )
     expect(result).toMatchObject({ ok: false, code: '42501', message: 'ops.runs.finished_at, status cannot be changed by users' })
   })
 

@@ -14,9 +14,13 @@ describe.each(engines)('request settings on %s', (engine) => {
     ['unicode', 'déploiement 🚀 \u2028'],
   ])('carries %s into request.jwt.claims unchanged', async (_, value) => {
     const claims = { role: 'authenticated', sub: '00000000-0000-0000-0000-000000000000', note: value }
-    const seen = await test.db.asRole(claims, async (tx) =>
-      (await tx.query<{ claims: string; role: string }>("select current_setting('request.jwt.claims') as claims, current_user as role")).rows[0],
-      { settings: { 'request.headers': JSON.stringify({ 'x-odd': value }) } })
+    const seen = await test.db.asRole(
+      claims,
+      async (tx) =>
+        (await tx.query<{ claims: string; role: string }>("select current_setting('request.jwt.claims') as claims, current_user as role"))
+          .rows[0],
+      { settings: { 'request.headers': JSON.stringify({ 'x-odd': value }) } },
+    )
     expect(JSON.parse(seen.claims)).toEqual(claims)
     expect(seen.role).toBe('authenticated')
     const tables = await test.db.query("select count(*)::int as n from information_schema.tables where table_schema = 'ops'")
@@ -29,7 +33,8 @@ describe.each(engines)('request settings on %s', (engine) => {
   })
 
   it('makes GET-style transactions read-only', async () => {
-    await expect(test.db.asRole({ role: 'service_role' }, (tx) => tx.query("update ops.run_templates set title = 'x'"), { readOnly: true }))
-      .rejects.toMatchObject({ code: '25006' })
+    await expect(
+      test.db.asRole({ role: 'service_role' }, (tx) => tx.query("update ops.run_templates set title = 'x'"), { readOnly: true }),
+    ).rejects.toMatchObject({ code: '25006' })
   })
 })

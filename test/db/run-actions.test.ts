@@ -50,8 +50,11 @@ describe.each(engines)('run actions on %s', (engine) => {
 
     it('refuses someone else, and leaves a finished run alone', async () => {
       const id = await insertRun(test.db, owner)
-      expect(await attempt(test.db, userClaims(stranger), 'select ops.request_cancel($1)', [id]))
-        .toMatchObject({ ok: false, code: '42501', message: `only the creator of run ${id} can do this` })
+      expect(await attempt(test.db, userClaims(stranger), 'select ops.request_cancel($1)', [id])).toMatchObject({
+        ok: false,
+        code: '42501',
+        message: `only the creator of run ${id} can do this`,
+      })
       const done = await insertRun(test.db, owner, { status: 'success' })
       expect(await byOwner('select status from ops.request_cancel($1)', [done])).toMatchObject({ ok: true, rows: [{ status: 'success' }] })
       expect(await eventSeqs(test.db, done)).toEqual([])
@@ -59,19 +62,32 @@ describe.each(engines)('run actions on %s', (engine) => {
 
     it('says when the run does not exist', async () => {
       const missing = '00000000-0000-0000-0000-000000000000'
-      expect(await byOwner('select ops.request_cancel($1)', [missing]))
-        .toMatchObject({ ok: false, code: 'PT404', message: `run ${missing} does not exist` })
+      expect(await byOwner('select ops.request_cancel($1)', [missing])).toMatchObject({
+        ok: false,
+        code: 'PT404',
+        message: `run ${missing} does not exist`,
+      })
     })
   })
 
   describe('approval', () => {
     it('parks the run without a lease, then approval requeues it with the decision recorded', async () => {
       const id = await waitingRun()
-      expect(await getRun(test.db, id)).toMatchObject({ status: 'waiting_approval', claimed_by: null, lease_expires_at: null, current_step: 'policy-approval' })
+      expect(await getRun(test.db, id)).toMatchObject({
+        status: 'waiting_approval',
+        claimed_by: null,
+        lease_expires_at: null,
+        current_step: 'policy-approval',
+      })
       await byOwner("select ops.decide_approval($1, true, 'ship it')", [id])
       const run = await getRun(test.db, id)
       expect(run).toMatchObject({ status: 'queued', finished_at: null })
-      expect(run.step_results['policy-approval']).toMatchObject({ status: 'succeeded', decision: 'approved', decided_by: owner, comment: 'ship it' })
+      expect(run.step_results['policy-approval']).toMatchObject({
+        status: 'succeeded',
+        decision: 'approved',
+        decided_by: owner,
+        comment: 'ship it',
+      })
       const [reclaimed] = await service("select id, attempt from ops.claim_run('next')")
       expect(reclaimed).toEqual({ id, attempt: 2 })
     })
@@ -86,17 +102,25 @@ describe.each(engines)('run actions on %s', (engine) => {
 
     it('refuses a stranger, and a run that is not waiting', async () => {
       const id = await waitingRun()
-      expect(await attempt(test.db, userClaims(stranger), 'select ops.decide_approval($1, true)', [id]))
-        .toMatchObject({ ok: false, code: '42501' })
+      expect(await attempt(test.db, userClaims(stranger), 'select ops.decide_approval($1, true)', [id])).toMatchObject({
+        ok: false,
+        code: '42501',
+      })
       const running = await runningRun('w2')
-      expect(await byOwner('select ops.decide_approval($1, true)', [running]))
-        .toMatchObject({ ok: false, code: 'PT409', message: `run ${running} is running, not waiting for approval` })
+      expect(await byOwner('select ops.decide_approval($1, true)', [running])).toMatchObject({
+        ok: false,
+        code: 'PT409',
+        message: `run ${running} is running, not waiting for approval`,
+      })
     })
 
     it('cancel while waiting ends the run and a later approval is refused', async () => {
       const id = await waitingRun()
       await byOwner('select ops.request_cancel($1)', [id])
-      expect(await getRun(test.db, id)).toMatchObject({ status: 'canceled', summary: 'Canceled while waiting for approval at step policy-approval' })
+      expect(await getRun(test.db, id)).toMatchObject({
+        status: 'canceled',
+        summary: 'Canceled while waiting for approval at step policy-approval',
+      })
       expect(await byOwner('select ops.decide_approval($1, true)', [id])).toMatchObject({ ok: false, code: 'PT409' })
     })
   })
@@ -106,11 +130,17 @@ describe.each(engines)('run actions on %s', (engine) => {
       const id = await runningRun()
       await service(`select ops.record_step($1, 'w', 'build', '{"status":"running"}')`, [id])
       await service(`select ops.record_step($1, 'w', 'build', '{"status":"succeeded","attempts":1}')`, [id])
-      expect(await getRun(test.db, id)).toMatchObject({ current_step: 'build', step_results: { build: { status: 'succeeded', attempts: 1 } } })
-      expect(await attempt(test.db, serviceClaims, `select ops.record_step($1, 'w', 'build', '{"status":"done"}')`, [id]))
-        .toMatchObject({ ok: false, code: '22023' })
-      expect(await attempt(test.db, serviceClaims, `select ops.record_step($1, 'other', 'build', '{"status":"running"}')`, [id]))
-        .toMatchObject({ ok: false, code: 'PT409' })
+      expect(await getRun(test.db, id)).toMatchObject({
+        current_step: 'build',
+        step_results: { build: { status: 'succeeded', attempts: 1 } },
+      })
+      expect(await attempt(test.db, serviceClaims, `select ops.record_step($1, 'w', 'build', '{"status":"done"}')`, [id])).toMatchObject({
+        ok: false,
+        code: '22023',
+      })
+      expect(
+        await attempt(test.db, serviceClaims, `select ops.record_step($1, 'other', 'build', '{"status":"running"}')`, [id]),
+      ).toMatchObject({ ok: false, code: 'PT409' })
     })
 
     it('stores the plan only once', async () => {
@@ -123,15 +153,22 @@ describe.each(engines)('run actions on %s', (engine) => {
 
     it('adds an artifact once per key, and refuses a javascript: link', async () => {
       const id = await runningRun()
-      const artifact = { key: 'dispatch:link', step_id: 'dispatch', kind: 'link', title: 'Workflow run', url: 'https://github.com/acme/web/actions' }
+      const artifact = {
+        key: 'dispatch:link',
+        step_id: 'dispatch',
+        kind: 'link',
+        title: 'Workflow run',
+        url: 'https://github.com/acme/web/actions',
+      }
       await service('select ops.add_run_artifact($1, $2, $3::jsonb)', [id, 'w', JSON.stringify(artifact)])
       const again = await service('select (ops.add_run_artifact($1, $2, $3::jsonb)).title', [id, 'w', JSON.stringify(artifact)])
       expect(again).toEqual([{ title: 'Workflow run' }])
       const { rows } = await test.db.query('select count(*)::int as n from ops.artifacts where run_id = $1', [id])
       expect(rows[0].n).toBe(1)
       const evil = { ...artifact, key: 'x', url: 'javascript:alert(1)' }
-      expect(await attempt(test.db, serviceClaims, 'select ops.add_run_artifact($1, $2, $3::jsonb)', [id, 'w', JSON.stringify(evil)]))
-        .toMatchObject({ ok: false, code: '23514' })
+      expect(
+        await attempt(test.db, serviceClaims, 'select ops.add_run_artifact($1, $2, $3::jsonb)', [id, 'w', JSON.stringify(evil)]),
+      ).toMatchObject({ ok: false, code: '23514' })
     })
 
     it('hands a run back to the queue so another executor continues at once', async () => {

@@ -17,9 +17,14 @@ describe.each(engines)('seed data on %s', (engine) => {
 
   it('has the deploy and incident templates, equal to the files in supabase/templates', async () => {
     const rows = await as<{ slug: string; kind: string; template_yaml: string }>(
-      test.db, userClaims(user), 'select slug, kind, template_yaml from ops.run_templates order by slug',
+      test.db,
+      userClaims(user),
+      'select slug, kind, template_yaml from ops.run_templates order by slug',
     )
-    expect(rows.map((row) => [row.slug, row.kind])).toEqual([['deploy-web', 'deploy'], ['incident-open', 'incident']])
+    expect(rows.map((row) => [row.slug, row.kind])).toEqual([
+      ['deploy-web', 'deploy'],
+      ['incident-open', 'incident'],
+    ])
     for (const row of rows) {
       expect(row.template_yaml).toBe(await readFile(new URL(`${row.slug}.yaml`, templateDir), 'utf8'))
     }
@@ -27,7 +32,9 @@ describe.each(engines)('seed data on %s', (engine) => {
 
   it('has the four Spec Kit documents, equal to the files in spec/continue-orchestrator', async () => {
     const rows = await as<{ slug: string; title: string; content: string; version: number }>(
-      test.db, userClaims(user), 'select slug, title, content, version from ops.spec_docs order by slug',
+      test.db,
+      userClaims(user),
+      'select slug, title, content, version from ops.spec_docs order by slug',
     )
     expect(rows.map((row) => [row.slug, row.title])).toEqual([
       ['continue-orchestrator/constitution', 'constitution.md'],

@@ -4,8 +4,16 @@ import { as, attempt, createUser, perform, userClaims } from '../support/actors.
 
 const slug = 'continue-orchestrator/prd'
 
-interface Doc { version: number; content: string; updated_by: string | null }
-interface Revision { version: number; content: string; saved_by: string | null }
+interface Doc {
+  version: number
+  content: string
+  updated_by: string | null
+}
+interface Revision {
+  version: number
+  content: string
+  saved_by: string | null
+}
 
 describe.each(engines)('saving spec docs on %s', (engine) => {
   let test: TestDatabase
@@ -13,9 +21,15 @@ describe.each(engines)('saving spec docs on %s', (engine) => {
   let bob: string
   const save = (who: string, content: string, expected: number | null) =>
     perform(test.db, userClaims(who), 'select version, content from ops.save_spec_doc($1, $2, $3)', [slug, content, expected])
-  const doc = async () => (await test.db.query<Doc>('select version, content, updated_by from ops.spec_docs where slug = $1', [slug])).rows[0]
-  const revisions = async () => (await test.db.query<Revision>(
-    'select r.version, r.content, r.saved_by from ops.spec_doc_revisions r join ops.spec_docs d on d.id = r.doc_id where d.slug = $1 order by r.version', [slug])).rows
+  const doc = async () =>
+    (await test.db.query<Doc>('select version, content, updated_by from ops.spec_docs where slug = $1', [slug])).rows[0]
+  const revisions = async () =>
+    (
+      await test.db.query<Revision>(
+        'select r.version, r.content, r.saved_by from ops.spec_doc_revisions r join ops.spec_docs d on d.id = r.doc_id where d.slug = $1 order by r.version',
+        [slug],
+      )
+    ).rows
 
   beforeEach(async () => {
     test = await migratedDatabase(engine)
@@ -35,14 +49,18 @@ describe.each(engines)('saving spec docs on %s', (engine) => {
     await save(alice, 'alice wins', 1)
     const stale = await save(bob, 'bob was late', 1)
     expect(stale).toMatchObject({
-      ok: false, code: 'PT409',
+      ok: false,
+      code: 'PT409',
       message: `spec doc "${slug}" was changed by someone else: you edited version 1, the latest is version 2`,
     })
     expect(await doc()).toMatchObject({ version: 2, content: 'alice wins' })
     expect((await revisions()).map((r) => r.version)).toEqual([1])
     // Bob reloads and saves on top of version 2: nothing is lost on either side.
     expect(await save(bob, 'bob again', 2)).toMatchObject({ ok: true, rows: [{ version: 3 }] })
-    expect((await revisions()).map((r) => [r.version, r.content])).toEqual([[1, expect.any(String)], [2, 'alice wins']])
+    expect((await revisions()).map((r) => [r.version, r.content])).toEqual([
+      [1, expect.any(String)],
+      [2, 'alice wins'],
+    ])
   })
 
   it('does not make a new version when nothing changed', async () => {

@@ -12,7 +12,11 @@ const config = 'supabase/functions/ops-executor/deno.json'
 
 async function denoCommand(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(deno, args, { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 16 * 1024 * 1024 })
+    const { stdout, stderr } = await run(deno, args, {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      maxBuffer: 16 * 1024 * 1024,
+    })
     return { code: 0, output: stdout + stderr }
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string }
@@ -34,10 +38,13 @@ describe('the ops-executor Edge Function under Deno', () => {
   }, 120_000)
 
   it('passes deno test against the local stack', async () => {
-    const result = await denoCommand(
-      ['test', '--config', config, '--allow-env', '--allow-net', 'test/deno/ops-executor_test.ts'],
-      { SUPABASE_URL: stack.url, SUPABASE_ANON_KEY: stack.anonKey, SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey, GITHUB_TOKEN: '', SLACK_WEBHOOK_URL: '' },
-    )
+    const result = await denoCommand(['test', '--config', config, '--allow-env', '--allow-net', 'test/deno/ops-executor_test.ts'], {
+      SUPABASE_URL: stack.url,
+      SUPABASE_ANON_KEY: stack.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+      GITHUB_TOKEN: '',
+      SLACK_WEBHOOK_URL: '',
+    })
     expect(result.output).toMatch(/ok \| 3 passed \| 0 failed/)
     expect(result.code).toBe(0)
   }, 180_000)

@@ -25,7 +25,9 @@ const post = (body: string, token?: string) =>
   })
 
 Deno.test('answers CORS preflight for a null-origin iframe', async () => {
-  const response = await handler(new Request('http://localhost/functions/v1/ops-executor', { method: 'OPTIONS', headers: { origin: 'null' } }))
+  const response = await handler(
+    new Request('http://localhost/functions/v1/ops-executor', { method: 'OPTIONS', headers: { origin: 'null' } }),
+  )
   assertEquals(response.status, 200, 'status')
   assertEquals(response.headers.get('access-control-allow-origin'), '*', 'allow-origin')
   await response.body?.cancel()
@@ -50,9 +52,11 @@ Deno.test({
     })
     const { data: session, error: signInError } = await client.auth.signInAnonymously()
     if (signInError || !session.session) throw signInError ?? new Error('no session')
-    const { data: run, error } = await client.from('runs')
+    const { data: run, error } = await client
+      .from('runs')
       .insert({ template_slug: 'deploy-web', kind: 'deploy', env: 'staging', title: 'Deno run', inputs: { env: 'staging' } })
-      .select('id').single()
+      .select('id')
+      .single()
     if (error) throw error
     const response = await handler(post(JSON.stringify({ run_id: run.id }), session.session.access_token))
     const report = await response.json()

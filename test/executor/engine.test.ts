@@ -76,16 +76,26 @@ describe.each(engines)('executor engine on %s', (engine) => {
     const run = await runOf(user, runId)
     expect(run).toMatchObject({ status: 'success', attempt: 1, error: null })
     expect(run.summary).toMatch(/^Check the service in staging: 3 steps succeeded in /)
-    expect(Object.fromEntries(Object.entries(run.step_results).map(([id, r]: [string, any]) => [id, r.status])))
-      .toEqual({ ping: 'succeeded', work: 'succeeded', verify: 'succeeded' })
+    expect(Object.fromEntries(Object.entries(run.step_results).map(([id, r]: [string, any]) => [id, r.status]))).toEqual({
+      ping: 'succeeded',
+      work: 'succeeded',
+      verify: 'succeeded',
+    })
 
     const events = await eventsOf(user, runId)
     expect(expectContiguous(events)).toBe(true)
     expect(events.at(-1)!.seq).toBe(run.last_seq)
     const phases = events.filter((e) => e.source === 'phase').map((e) => e.message.split(':')[0])
     expect(phases).toEqual([
-      'Phase 0 validate', 'Phase 0 validate passed', 'Phase 1 preflight', 'Phase 1 preflight finished in ' + phases[3].slice('Phase 1 preflight finished in '.length),
-      'Phase 2 execute', phases[5], 'Phase 3 verify', phases[7], 'Phase 4 summarize',
+      'Phase 0 validate',
+      'Phase 0 validate passed',
+      'Phase 1 preflight',
+      'Phase 1 preflight finished in ' + phases[3].slice('Phase 1 preflight finished in '.length),
+      'Phase 2 execute',
+      phases[5],
+      'Phase 3 verify',
+      phases[7],
+      'Phase 4 summarize',
     ])
     expect(events.filter((e) => e.step_id === 'work').map((e) => e.phase)).toEqual(expect.arrayContaining(['execute']))
     const response = events.find((e) => e.step_id === 'work' && e.data?.response)
@@ -116,8 +126,10 @@ describe.each(engines)('executor engine on %s', (engine) => {
     expect(run.error).toBe(`step ping failed: GET ${remote.url}/ping answered 503, expected a 2xx status`)
     expect(run.summary).toBe(`Failed at step ping: GET ${remote.url}/ping answered 503, expected a 2xx status`)
     const events = await eventsOf(user, runId)
-    expect(events.filter((e) => e.level === 'warn' && e.message.startsWith('Attempt')).map((e) => e.message.split(':')[0]))
-      .toEqual(['Attempt 1 of 3 failed', 'Attempt 2 of 3 failed'])
+    expect(events.filter((e) => e.level === 'warn' && e.message.startsWith('Attempt')).map((e) => e.message.split(':')[0])).toEqual([
+      'Attempt 1 of 3 failed',
+      'Attempt 2 of 3 failed',
+    ])
     expect(events.at(-1)!.message).toMatch(/^Phase 4 summarize: Failed at step ping/)
     expect(run.step_results.ping).toMatchObject({ status: 'failed', attempts: 3 })
     expect(run.step_results.work).toBeUndefined()
@@ -194,17 +206,39 @@ describe.each(engines)('executor engine on %s', (engine) => {
   })
 
   it('keeps the run within its time limit', async () => {
-    await addTemplate(stack, 'short-limit', WAIT_TEMPLATE.replace('steps:', 'timeout: 500ms\nsteps:').replace('title: Slow check', 'title: Short limit'))
+    await addTemplate(
+      stack,
+      'short-limit',
+      WAIT_TEMPLATE.replace('steps:', 'timeout: 500ms\nsteps:').replace('title: Slow check', 'title: Short limit'),
+    )
     const runId = await createRun(user, { template: 'short-limit' })
     await runExecutor(stack, runId, {})
-    expect(await runOf(user, runId)).toMatchObject({ status: 'error', error: expect.stringMatching(/^step long-wait failed: timed out after \d+ ms$/) })
+    expect(await runOf(user, runId)).toMatchObject({
+      status: 'error',
+      error: expect.stringMatching(/^step long-wait failed: timed out after \d+ ms$/),
+    })
   })
 
   it('hands a run back when its budget ends, and the next invocation waits only what is left', async () => {
-    await addTemplate(stack, 'budget', WAIT_TEMPLATE.replace('duration: 30s', 'duration: 1500ms').replace('title: Slow check', 'title: Budget'))
+    await addTemplate(
+      stack,
+      'budget',
+      WAIT_TEMPLATE.replace('duration: 30s', 'duration: 1500ms').replace('title: Slow check', 'title: Budget'),
+    )
     const runId = await createRun(user, { template: 'budget' })
     const continued: string[] = []
-    const first = await runExecutor(stack, runId, {}, { budgetMs: 1200, handBackMarginMs: 400, continueRun: async (id) => { continued.push(id) } })
+    const first = await runExecutor(
+      stack,
+      runId,
+      {},
+      {
+        budgetMs: 1200,
+        handBackMarginMs: 400,
+        continueRun: async (id) => {
+          continued.push(id)
+        },
+      },
+    )
     expect(first.runs[0].outcome).toBe('handed_back')
     expect(continued).toEqual([runId])
     expect(await runOf(user, runId)).toMatchObject({ status: 'queued', claimed_by: null })
@@ -213,8 +247,11 @@ describe.each(engines)('executor engine on %s', (engine) => {
     const events = await eventsOf(user, runId)
     expect(expectContiguous(events)).toBe(true)
     const waitLines = events.filter((e) => e.step_id === 'long-wait').map((e) => e.message.replace(/[\d.]+ s/, 'N s'))
-    expect(waitLines.filter((line) => /^(Waiting|Resuming the wait|Waited)/.test(line)))
-      .toEqual(['Waiting N s', 'Resuming the wait: N s left', 'Waited N s'])
+    expect(waitLines.filter((line) => /^(Waiting|Resuming the wait|Waited)/.test(line))).toEqual([
+      'Waiting N s',
+      'Resuming the wait: N s left',
+      'Waited N s',
+    ])
     const run = await runOf(user, runId)
     expect(run.attempt).toBe(2)
     expect(run.step_results.before.starts).toBe(1)
@@ -229,7 +266,10 @@ describe.each(engines)('executor engine on %s', (engine) => {
     const cutOff = await createRun(user, { template: 'check', inputs: { env: 'staging', base_url: remote.url } })
     await stack.db.query(`update ops.runs set step_results = '{"ping":{"status":"running","starts":3}}' where id = $1`, [cutOff])
     await runExecutor(stack, cutOff, secrets)
-    expect(await runOf(user, cutOff)).toMatchObject({ status: 'error', error: 'step ping failed: it was cut off 3 times without finishing' })
+    expect(await runOf(user, cutOff)).toMatchObject({
+      status: 'error',
+      error: 'step ping failed: it was cut off 3 times without finishing',
+    })
     expect(remote.count('/ping')).toBe(0)
   })
 })

@@ -49,19 +49,25 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     const events = await eventsOf(owner, runId)
     expect(expectContiguous(events)).toBe(true)
     const dispatch = events.find((e) => e.step_id === 'dispatch' && e.message.startsWith('DRY RUN'))
-    expect(dispatch?.message).toContain('DRY RUN (secret GITHUB_TOKEN is not set): would send POST https://api.github.com/repos/acme/web/actions/workflows/deploy.yml/dispatches')
+    expect(dispatch?.message).toContain(
+      'DRY RUN (secret GITHUB_TOKEN is not set): would send POST https://api.github.com/repos/acme/web/actions/workflows/deploy.yml/dispatches',
+    )
     expect(dispatch?.message).toContain('"ref":"main","inputs":{"environment":"staging","ref":"v2.3","action":"deploy"}')
     expect(events.filter((e) => e.step_id === 'health-before' && e.data?.response)).toHaveLength(1)
     // Nobody else sees any of it.
     for (const table of ['runs', 'run_events', 'artifacts']) {
-      const { data } = await stranger.from(table).select('*').eq(table === 'runs' ? 'id' : 'run_id', runId)
+      const { data } = await stranger
+        .from(table)
+        .select('*')
+        .eq(table === 'runs' ? 'id' : 'run_id', runId)
       expect(data).toEqual([])
     }
   })
 
   it('runs incident-open to success with a proposed Spec Kit change as a diff artifact', async () => {
     const runId = await createRun(owner, {
-      template: 'incident-open', title: 'sev2 checkout errors',
+      template: 'incident-open',
+      title: 'sev2 checkout errors',
       inputs: { env: 'production', severity: 'sev2', summary: 'checkout errors' },
     })
     const run = await invokeAndWait(runId)
@@ -71,7 +77,11 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     expect(artifacts[0].content).toContain('+- [ ] Follow up sev2 incident in production: checkout errors')
     expect(artifacts[0].content).toMatch(/^=+\n--- a\/tasks\.md\tversion 1\n\+\+\+ b\/tasks\.md\tproposed/m)
     const events = await eventsOf(owner, runId)
-    expect(events.some((e) => e.step_id === 'announce' && e.message.startsWith('DRY RUN (secret SLACK_WEBHOOK_URL is not set): would send POST'))).toBe(true)
+    expect(
+      events.some(
+        (e) => e.step_id === 'announce' && e.message.startsWith('DRY RUN (secret SLACK_WEBHOOK_URL is not set): would send POST'),
+      ),
+    ).toBe(true)
     const { data: tasks } = await owner.from('spec_docs').select('version').eq('slug', 'continue-orchestrator/tasks').single()
     expect(tasks!.version).toBe(1)
   })
@@ -120,7 +130,10 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     expect((anonymous.error as { context: Response }).context.status).toBe(401)
 
     const garbage = await fetch(`${stack.url}/functions/v1/ops-executor`, {
-      method: 'POST', headers: { authorization: `Bearer ${stack.serviceRoleKey}` }, body: '{"run_id": 42}' })
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.serviceRoleKey}` },
+      body: '{"run_id": 42}',
+    })
     expect(garbage.status).toBe(400)
     expect(await garbage.json()).toEqual({ error: 'run_id must be a uuid, got 42' })
   })
@@ -157,7 +170,11 @@ describe('github_dispatch against a stand-in GitHub', () => {
     const { client: owner } = await stack.anonymousUser()
     const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging', service: 'api', ref: 'v9' } })
     const token = 'ghp_canaryTOKEN0123456789'
-    const report = await runExecutor(stack, runId, { GITHUB_TOKEN: token, GITHUB_API_URL: github.url, GITHUB_SERVER_URL: 'https://github.example' })
+    const report = await runExecutor(stack, runId, {
+      GITHUB_TOKEN: token,
+      GITHUB_API_URL: github.url,
+      GITHUB_SERVER_URL: 'https://github.example',
+    })
     expect(report.runs[0].outcome).toBe('success')
     const [call] = github.requests
     expect(call.method).toBe('POST')
@@ -165,7 +182,11 @@ describe('github_dispatch against a stand-in GitHub', () => {
     expect(call.headers['x-github-api-version']).toBe('2022-11-28')
     expect(JSON.parse(call.body)).toEqual({ ref: 'main', inputs: { environment: 'staging', ref: 'v9', action: 'deploy' } })
     expect(await artifactsOf(owner, runId)).toEqual([
-      expect.objectContaining({ kind: 'link', title: 'acme/api deploy.yml runs', url: 'https://github.example/acme/api/actions/workflows/deploy.yml' }),
+      expect.objectContaining({
+        kind: 'link',
+        title: 'acme/api deploy.yml runs',
+        url: 'https://github.example/acme/api/actions/workflows/deploy.yml',
+      }),
     ])
     const stored = JSON.stringify([await runOf(owner, runId), await eventsOf(owner, runId)])
     expect(stored).not.toContain(token)
@@ -177,6 +198,8 @@ describe('github_dispatch against a stand-in GitHub', () => {
     const { client: owner } = await stack.anonymousUser()
     const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging' } })
     await runExecutor(stack, runId, { GITHUB_TOKEN: 'bad', GITHUB_API_URL: github.url })
-    expect((await runOf(owner, runId)).error).toBe('step dispatch failed: GitHub answered 401 to the dispatch of deploy.yml in acme/web: Bad credentials')
+    expect((await runOf(owner, runId)).error).toBe(
+      'step dispatch failed: GitHub answered 401 to the dispatch of deploy.yml in acme/web: Bad credentials',
+    )
   })
 })

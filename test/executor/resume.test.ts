@@ -55,14 +55,25 @@ describe.each(engines)('resuming a killed executor on %s', (engine) => {
     const runId = await createRun(user, { template: 'three-steps', inputs: { env: 'staging', base_url: remote.url } })
 
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/executor-child.ts'], {
-      env: { ...process.env, STACK_URL: stack.url, SERVICE_KEY: stack.serviceRoleKey, RUN_ID: runId, WORKER_ID: 'doomed', LEASE_SECONDS: '1' },
+      env: {
+        ...process.env,
+        STACK_URL: stack.url,
+        SERVICE_KEY: stack.serviceRoleKey,
+        RUN_ID: runId,
+        WORKER_ID: 'doomed',
+        LEASE_SECONDS: '1',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     })
     let stderr = ''
-    child.stderr!.on('data', (chunk) => { stderr += chunk })
+    child.stderr!.on('data', (chunk) => {
+      stderr += chunk
+    })
     const exited = new Promise((resolve) => child.on('exit', resolve))
     // If the child dies on its own (not killed), say why instead of waiting for step two forever.
-    const died = new Promise<never>((_, reject) => child.on('exit', (code) => code !== null && reject(new Error(`executor exited with ${code}: ${stderr}`))))
+    const died = new Promise<never>((_, reject) =>
+      child.on('exit', (code) => code !== null && reject(new Error(`executor exited with ${code}: ${stderr}`))),
+    )
     await Promise.race([twoReached, died])
     child.kill('SIGKILL')
     await exited
@@ -74,7 +85,10 @@ describe.each(engines)('resuming a killed executor on %s', (engine) => {
     expect(cut.step_results.two.status).toBe('running')
 
     // The lease of one second expires; the next invocation takes the run over.
-    await waitFor(async () => ((await runOf(user, runId)).lease_expires_at < new Date().toISOString() ? true : undefined), 'the lease to expire')
+    await waitFor(
+      async () => ((await runOf(user, runId)).lease_expires_at < new Date().toISOString() ? true : undefined),
+      'the lease to expire',
+    )
     const report = await runExecutor(stack, runId, {}, { workerId: 'rescuer' })
     expect(report.runs).toEqual([{ id: runId, outcome: 'success' }])
 
@@ -111,7 +125,10 @@ describe.each(engines)('resuming a killed executor on %s', (engine) => {
     // A slow heartbeat lets the lease lapse while step two hangs; another executor takes over.
     const stale = runExecutor(stack, runId, {}, { workerId: 'stale', leaseSeconds: 1, heartbeatMs: 60_000 })
     await reached
-    await waitFor(async () => ((await runOf(user, runId)).lease_expires_at < new Date().toISOString() ? true : undefined), 'the lease to expire')
+    await waitFor(
+      async () => ((await runOf(user, runId)).lease_expires_at < new Date().toISOString() ? true : undefined),
+      'the lease to expire',
+    )
     const rescue = await runExecutor(stack, runId, {}, { workerId: 'rescuer' })
     expect(rescue.runs[0].outcome).toBe('success')
     const before = (await eventsOf(user, runId)).length

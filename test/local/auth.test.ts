@@ -19,8 +19,14 @@ describe.each(engines)('auth on %s, through supabase-js', (engine) => {
     expect(data.user).toMatchObject({ aud: 'authenticated', role: 'authenticated', is_anonymous: true })
     const claims = decode(data.session!.access_token)
     expect(claims).toMatchObject({
-      sub: data.user!.id, role: 'authenticated', aud: 'authenticated', aal: 'aal1', is_anonymous: true,
-      iss: `${stack.url}/auth/v1`, session_id: expect.any(String), amr: [{ method: 'anonymous', timestamp: expect.any(Number) }],
+      sub: data.user!.id,
+      role: 'authenticated',
+      aud: 'authenticated',
+      aal: 'aal1',
+      is_anonymous: true,
+      iss: `${stack.url}/auth/v1`,
+      session_id: expect.any(String),
+      amr: [{ method: 'anonymous', timestamp: expect.any(Number) }],
     })
     expect(claims.exp - claims.iat).toBe(3600)
     const { data: me } = await client.auth.getUser()
@@ -28,7 +34,9 @@ describe.each(engines)('auth on %s, through supabase-js', (engine) => {
   })
 
   it('signs up with email and password, then signs in; a wrong password is refused', async () => {
-    const signUp = await stack.client().auth.signUp({ email: 'Ada@Example.com', password: 'correct horse', options: { data: { name: 'Ada' } } })
+    const signUp = await stack
+      .client()
+      .auth.signUp({ email: 'Ada@Example.com', password: 'correct horse', options: { data: { name: 'Ada' } } })
     expect(signUp.error).toBeNull()
     expect(signUp.data.user).toMatchObject({ email: 'Ada@Example.com', is_anonymous: false, user_metadata: { name: 'Ada' } })
     expect(signUp.data.session?.access_token).toEqual(expect.any(String))
@@ -84,7 +92,10 @@ describe.each(engines)('auth on %s, through supabase-js', (engine) => {
     const { userId } = await stack.anonymousUser()
     const now = Math.floor(Date.now() / 1000)
     const expired = signJwt({ sub: userId, role: 'authenticated', aud: 'authenticated', exp: now - 10 })
-    const forged = signJwt({ sub: userId, role: 'authenticated', aud: 'authenticated', exp: now + 600 }, 'another-secret-that-is-also-long-enough')
+    const forged = signJwt(
+      { sub: userId, role: 'authenticated', aud: 'authenticated', exp: now + 600 },
+      'another-secret-that-is-also-long-enough',
+    )
     for (const token of [expired, forged, 'garbage']) {
       const { data, error } = await stack.client().auth.getUser(token)
       expect(data.user).toBeNull()
@@ -102,8 +113,12 @@ describe.each(engines)('auth on %s, through supabase-js', (engine) => {
   })
 
   it('answers with GoTrue errors for bad bodies and unknown grants', async () => {
-    const post = (path: string, body: string) => fetch(`${stack.url}/auth/v1${path}`, {
-      method: 'POST', headers: { apikey: stack.anonKey, 'content-type': 'application/json' }, body })
+    const post = (path: string, body: string) =>
+      fetch(`${stack.url}/auth/v1${path}`, {
+        method: 'POST',
+        headers: { apikey: stack.anonKey, 'content-type': 'application/json' },
+        body,
+      })
     const bad = await post('/signup', '{not json')
     expect(bad.status).toBe(400)
     expect(await bad.json()).toEqual({ code: 'bad_json', message: 'Could not parse request body as JSON' })

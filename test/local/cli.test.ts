@@ -21,7 +21,6 @@ function start(args: string[]) {
 
 const keyFrom = (output: string, label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(output)![1]
 
-
 describe('npm start', () => {
   it('serves a fresh stack that supabase-js signs in to, reads, writes and subscribes to; data survives a restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ops-stack-'))
@@ -39,13 +38,19 @@ describe('npm start', () => {
     expect(signInError).toBeNull()
     const templates = await user.from('run_templates').select('slug').order('slug')
     expect(templates.data).toEqual([{ slug: 'deploy-web' }, { slug: 'incident-open' }])
-    const { data: run } = await user.from('runs').insert({ template_slug: 'deploy-web', title: 'Deploy web to staging' }).select('id').single()
+    const { data: run } = await user
+      .from('runs')
+      .insert({ template_slug: 'deploy-web', title: 'Deploy web to staging' })
+      .select('id')
+      .single()
 
     const received: number[] = []
     const subscribed = new Promise<void>((resolve) => {
-      user.channel(`run-${run!.id}`)
-        .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${run!.id}` },
-          (change) => received.push((change.new as { seq: number }).seq))
+      user
+        .channel(`run-${run!.id}`)
+        .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${run!.id}` }, (change) =>
+          received.push((change.new as { seq: number }).seq),
+        )
         .subscribe((status) => status === 'SUBSCRIBED' && resolve())
     })
     await subscribed

@@ -28,7 +28,10 @@ describe('Edge Functions on the local stack, through supabase-js', () => {
     const { data, error } = await client.functions.invoke('echo', { body: { run_id: 'abc' } })
     expect(error).toBeNull()
     expect(data).toEqual({
-      method: 'POST', path: '/functions/v1/echo', authorization: `Bearer ${accessToken}`, body: { run_id: 'abc' },
+      method: 'POST',
+      path: '/functions/v1/echo',
+      authorization: `Bearer ${accessToken}`,
+      body: { run_id: 'abc' },
       env: { url: stack.url, anon: true, service: true },
     })
   })
@@ -38,7 +41,10 @@ describe('Edge Functions on the local stack, through supabase-js', () => {
     expect(noAuth.status).toBe(401)
     expect(await noAuth.json()).toEqual({ code: 401, message: 'Missing authorization header' })
     const forged = await fetch(`${stack.url}/functions/v1/echo`, {
-      method: 'POST', body: '{}', headers: { authorization: `Bearer ${signJwt({ role: 'service_role' }, 'x'.repeat(40))}` } })
+      method: 'POST',
+      body: '{}',
+      headers: { authorization: `Bearer ${signJwt({ role: 'service_role' }, 'x'.repeat(40))}` },
+    })
     expect(await forged.json()).toEqual({ code: 401, message: 'Invalid JWT' })
     const open = await fetch(`${stack.url}/functions/v1/public-echo`, { method: 'POST', body: '{"x":1}' })
     expect(open.status).toBe(200)
@@ -53,7 +59,10 @@ describe('Edge Functions on the local stack, through supabase-js', () => {
 
   it('says 404 for unknown and disabled functions, and 500 naming a broken one', async () => {
     for (const name of ['nope', 'disabled', '..%2Fsecrets']) {
-      const response = await fetch(`${stack.url}/functions/v1/${name}`, { method: 'POST', headers: { authorization: `Bearer ${stack.anonKey}` } })
+      const response = await fetch(`${stack.url}/functions/v1/${name}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.anonKey}` },
+      })
       expect(response.status).toBe(404)
       expect(await response.json()).toEqual({ code: 'NOT_FOUND', message: 'Requested function was not found' })
     }
@@ -61,7 +70,10 @@ describe('Edge Functions on the local stack, through supabase-js', () => {
     expect(broken.status).toBe(500)
     const thrown = await stack.client().functions.invoke('echo?fail=1', { body: {} })
     expect(thrown.error?.name).toBe('FunctionsHttpError')
-    expect(await (thrown.error as { context: Response }).context.json()).toMatchObject({ code: 'WORKER_ERROR', message: 'function echo threw: asked to fail' })
+    expect(await (thrown.error as { context: Response }).context.json()).toMatchObject({
+      code: 'WORKER_ERROR',
+      message: 'function echo threw: asked to fail',
+    })
   })
 
   it('keeps work handed to EdgeRuntime.waitUntil running after the reply, and close waits for it', async () => {

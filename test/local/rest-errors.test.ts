@@ -13,14 +13,21 @@ describe('REST bad input', () => {
   afterAll(() => stack.stop())
 
   const get = (path: string, headers: Record<string, string> = {}) =>
-    fetch(`${stack.url}/rest/v1${path}`, { headers: { apikey: stack.anonKey, authorization: `Bearer ${token}`, 'accept-profile': 'ops', ...headers } })
+    fetch(`${stack.url}/rest/v1${path}`, {
+      headers: { apikey: stack.anonKey, authorization: `Bearer ${token}`, 'accept-profile': 'ops', ...headers },
+    })
   const expectError = async (response: Response, status: number, body: Record<string, unknown>) => {
     expect(response.status).toBe(status)
     expect(await response.json()).toMatchObject(body)
   }
 
   it.each([
-    ['an unknown operator', '/runs?status=foo.bar', 400, { code: 'PGRST100', details: 'unknown operator "foo"; expected one of eq, neq, gt, gte, lt, lte, like, ilike, in, is' }],
+    [
+      'an unknown operator',
+      '/runs?status=foo.bar',
+      400,
+      { code: 'PGRST100', details: 'unknown operator "foo"; expected one of eq, neq, gt, gte, lt, lte, like, ilike, in, is' },
+    ],
     ['an operator without a value', '/runs?status=eq', 400, { code: 'PGRST100' }],
     ['a bad is value', '/runs?intent=is.maybe', 400, { code: 'PGRST100', details: 'is takes null, true or false' }],
     ['an unclosed in list', '/runs?status=in.(a,b', 400, { code: 'PGRST100' }],
@@ -32,7 +39,12 @@ describe('REST bad input', () => {
     ['a bad order modifier', '/runs?order=title.sideways', 400, { code: 'PGRST100' }],
     ['a negative limit', '/runs?limit=-1', 400, { code: 'PGRST100' }],
     ['a value of the wrong type', '/runs?id=eq.not-a-uuid', 400, { code: '22P02' }],
-    ['logical filters', '/runs?or=(status.eq.queued,status.eq.running)', 400, { code: 'PGRST127', message: 'Feature not implemented by the local stack: logical filters (or=...)' }],
+    [
+      'logical filters',
+      '/runs?or=(status.eq.queued,status.eq.running)',
+      400,
+      { code: 'PGRST127', message: 'Feature not implemented by the local stack: logical filters (or=...)' },
+    ],
     ['an unsupported operator', '/runs?title=fts.deploy', 400, { code: 'PGRST127' }],
     ['embedded resources', '/runs?select=id,run_events(seq)', 400, { code: 'PGRST127' }],
     ['an unknown table', '/nope', 404, { code: '42P01', message: 'relation "ops.nope" does not exist' }],
@@ -43,7 +55,9 @@ describe('REST bad input', () => {
 
   it('refuses a schema that is not exposed', async () => {
     await expectError(await get('/users', { 'accept-profile': 'auth' }), 406, {
-      code: 'PGRST106', message: 'The schema must be one of the following: public, graphql_public, ops' })
+      code: 'PGRST106',
+      message: 'The schema must be one of the following: public, graphql_public, ops',
+    })
   })
 
   it('refuses a media type it cannot produce', async () => {
@@ -52,7 +66,11 @@ describe('REST bad input', () => {
 
   it.each([
     ['a garbage token', 'garbage', 'PGRST301'],
-    ['a token signed with another secret', signJwt({ role: 'authenticated', sub: 'x', exp: 9999999999 }, 'not-the-secret-not-the-secret-not'), 'PGRST301'],
+    [
+      'a token signed with another secret',
+      signJwt({ role: 'authenticated', sub: 'x', exp: 9999999999 }, 'not-the-secret-not-the-secret-not'),
+      'PGRST301',
+    ],
     ['an expired token', signJwt({ role: 'authenticated', sub: 'x', exp: 1000 }), 'PGRST303'],
     ['an unknown role', signJwt({ role: 'postgres', exp: 9999999999 }), 'PGRST301'],
   ])('refuses %s with 401', async (_, bad, code) => {
@@ -72,23 +90,44 @@ describe('REST bad input', () => {
   })
 
   it('refuses a body over the limit with 413, and malformed JSON with PGRST102', async () => {
-    const post = (body: string) => fetch(`${stack.url}/rest/v1/runs`, {
-      method: 'POST', body,
-      headers: { apikey: stack.anonKey, authorization: `Bearer ${token}`, 'content-profile': 'ops', 'content-type': 'application/json' } })
+    const post = (body: string) =>
+      fetch(`${stack.url}/rest/v1/runs`, {
+        method: 'POST',
+        body,
+        headers: { apikey: stack.anonKey, authorization: `Bearer ${token}`, 'content-profile': 'ops', 'content-type': 'application/json' },
+      })
     await expectError(await post(JSON.stringify({ title: 'x'.repeat(100 * 1024) })), 413, { code: 'PGRST413' })
     await expectError(await post('{"title": '), 400, { code: 'PGRST102' })
     await expectError(await post('[1, 2]'), 400, { code: 'PGRST102' })
     await expectError(await post('[{"title":"a"},{"env":"staging"}]'), 400, { code: 'PGRST102', message: 'All object keys must match' })
-    await expectError(await post('{"title":"a","nope":1}'), 400, { code: 'PGRST204', message: "Could not find the 'nope' column of 'runs' in the schema cache" })
+    await expectError(await post('{"title":"a","nope":1}'), 400, {
+      code: 'PGRST204',
+      message: "Could not find the 'nope' column of 'runs' in the schema cache",
+    })
   })
 
   it('answers CORS preflight for a null-origin iframe', async () => {
     const response = await fetch(`${stack.url}/rest/v1/runs`, {
-      method: 'OPTIONS', headers: { origin: 'null', 'access-control-request-method': 'POST', 'access-control-request-headers': 'apikey, content-profile, prefer' } })
+      method: 'OPTIONS',
+      headers: {
+        origin: 'null',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'apikey, content-profile, prefer',
+      },
+    })
     expect(response.status).toBe(204)
     expect(response.headers.get('access-control-allow-origin')).toBe('*')
     const allowed = response.headers.get('access-control-allow-headers') ?? ''
-    for (const header of ['accept-profile', 'content-profile', 'prefer', 'x-client-info', 'apikey', 'authorization', 'content-type', 'x-supabase-api-version']) {
+    for (const header of [
+      'accept-profile',
+      'content-profile',
+      'prefer',
+      'x-client-info',
+      'apikey',
+      'authorization',
+      'content-type',
+      'x-supabase-api-version',
+    ]) {
       expect(allowed).toContain(header)
     }
   })

@@ -17,9 +17,17 @@ describe.each(engines)('REST on %s, through supabase-js', (engine) => {
     service = stack.client(stack.serviceRoleKey)
     const titles = ['alpha', 'beta', 'gamma', 'delta', 'epsilon']
     for (const [i, title] of titles.entries()) {
-      const { data, error } = await user.from('runs')
-        .insert({ template_slug: 'deploy-web', kind: 'deploy', env: i % 2 ? 'production' : 'staging', title, intent: i === 2 ? null : `run ${title}` })
-        .select('id').single()
+      const { data, error } = await user
+        .from('runs')
+        .insert({
+          template_slug: 'deploy-web',
+          kind: 'deploy',
+          env: i % 2 ? 'production' : 'staging',
+          title,
+          intent: i === 2 ? null : `run ${title}`,
+        })
+        .select('id')
+        .single()
       if (error) throw error
       runIds.push(data.id)
     }
@@ -91,24 +99,36 @@ describe.each(engines)('REST on %s, through supabase-js', (engine) => {
       const one = await user.from('runs').insert({ title: 'solo', env: 'staging' }).select('title, created_by, status').single()
       expect(one.data).toEqual({ title: 'solo', created_by: userId, status: 'queued' })
       expect(one.status).toBe(201)
-      const many = await user.from('runs')
+      const many = await user
+        .from('runs')
         .insert([{ title: 'first of two' }, { title: 'second of two', env: 'production' }], { defaultToNull: false })
         .select('title, env')
-      expect(many.data).toEqual([{ title: 'first of two', env: 'staging' }, { title: 'second of two', env: 'production' }])
+      expect(many.data).toEqual([
+        { title: 'first of two', env: 'staging' },
+        { title: 'second of two', env: 'production' },
+      ])
       // Without missing=default an absent key is NULL, as in PostgREST: env is NOT NULL.
-      const nulls = await user.from('runs').insert([{ title: 'a' }, { title: 'b', env: 'production' }]).select('title')
+      const nulls = await user
+        .from('runs')
+        .insert([{ title: 'a' }, { title: 'b', env: 'production' }])
+        .select('title')
       expect(nulls).toMatchObject({ status: 400, error: { code: '23502' } })
       const minimal = await user.from('runs').insert({ title: 'quiet' })
       expect(minimal).toMatchObject({ error: null, data: null, status: 201 })
     })
 
     it('upserts on conflict, merging or ignoring duplicates', async () => {
-      const merged = await user.from('run_templates')
+      const merged = await user
+        .from('run_templates')
         .upsert({ slug: 'deploy-web', kind: 'deploy', title: 'Deploy web (edited)', template_yaml: 'version: 1' }, { onConflict: 'slug' })
         .select('slug, title')
       expect(merged.data).toEqual([{ slug: 'deploy-web', title: 'Deploy web (edited)' }])
-      const ignored = await user.from('run_templates')
-        .upsert({ slug: 'deploy-web', kind: 'deploy', title: 'ignored', template_yaml: 'x' }, { onConflict: 'slug', ignoreDuplicates: true })
+      const ignored = await user
+        .from('run_templates')
+        .upsert(
+          { slug: 'deploy-web', kind: 'deploy', title: 'ignored', template_yaml: 'x' },
+          { onConflict: 'slug', ignoreDuplicates: true },
+        )
         .select('slug')
       expect(ignored.data).toEqual([])
       const { data } = await user.from('run_templates').select('title').eq('slug', 'deploy-web').single()
@@ -147,7 +167,13 @@ describe.each(engines)('REST on %s, through supabase-js', (engine) => {
       const beat = await service.rpc('heartbeat_run', { p_run_id: runIds[1], p_worker: 'rpc-test', p_lease_seconds: 60 })
       expect(beat.data).toEqual([{ lease_expires_at: expect.any(String), cancel_requested: false }])
       const appended = await service.rpc('append_run_events', {
-        p_run_id: runIds[1], p_worker: 'rpc-test', p_events: [{ message: 'hello', data: { n: 1 } }, { message: 'world', level: 'warn' }] })
+        p_run_id: runIds[1],
+        p_worker: 'rpc-test',
+        p_events: [
+          { message: 'hello', data: { n: 1 } },
+          { message: 'world', level: 'warn' },
+        ],
+      })
       expect(appended.data).toBe(2)
       const events = await user.from('run_events').select('seq, level, message, data').eq('run_id', runIds[1]).order('seq')
       expect(events.data).toEqual([
@@ -159,15 +185,24 @@ describe.each(engines)('REST on %s, through supabase-js', (engine) => {
     it('maps function errors to their HTTP status', async () => {
       const stale = await user.rpc('save_spec_doc', { p_slug: 'continue-orchestrator/prd', p_content: 'x', p_expected_version: 99 })
       expect(stale.status).toBe(409)
-      expect(stale.error).toMatchObject({ code: 'PT409', message: expect.stringContaining('you edited version 99, the latest is version 1') })
+      expect(stale.error).toMatchObject({
+        code: 'PT409',
+        message: expect.stringContaining('you edited version 99, the latest is version 1'),
+      })
       const notMine = await user.rpc('claim_run', { p_worker: 'w' })
       expect(notMine.status).toBe(403)
       expect(notMine.error?.code).toBe('42501')
       const unknown = await user.rpc('no_such_function', { a: 1 })
       expect(unknown.status).toBe(404)
-      expect(unknown.error).toMatchObject({ code: 'PGRST202', message: 'Could not find the function ops.no_such_function(a) in the schema cache' })
+      expect(unknown.error).toMatchObject({
+        code: 'PGRST202',
+        message: 'Could not find the function ops.no_such_function(a) in the schema cache',
+      })
       const wrongArgs = await user.rpc('request_cancel', { run: runIds[0] })
-      expect(wrongArgs.error).toMatchObject({ code: 'PGRST202', hint: 'Perhaps you meant to call the function ops.request_cancel(p_run_id)' })
+      expect(wrongArgs.error).toMatchObject({
+        code: 'PGRST202',
+        hint: 'Perhaps you meant to call the function ops.request_cancel(p_run_id)',
+      })
     })
 
     it('runs a GET rpc read-only', async () => {

@@ -96,9 +96,11 @@ describe('build-time configuration', () => {
       __OPS_SUPABASE_URL__: '"https://p.supabase.co"',
       __OPS_SUPABASE_ANON_KEY__: '"key"',
     })
-    expect(() => env.readBuildConfig({ OPS_SUPABASE_URL: 'p.supabase.co' }))
-      .toThrow('OPS_SUPABASE_URL must be a URL such as https://<project-ref>.supabase.co, got "p.supabase.co"')
-    expect(() => env.readBuildConfig({ OPS_SUPABASE_URL: 'https://p.supabase.co/rest/v1' }))
-      .toThrow('OPS_SUPABASE_URL must be the project\'s origin only (no path, query or credentials), got "https://p.supabase.co/rest/v1"')
+    expect(() => env.readBuildConfig({ OPS_SUPABASE_URL: 'p.supabase.co' })).toThrow(
+      'OPS_SUPABASE_URL must be a URL such as https://<project-ref>.supabase.co, got "p.supabase.co"',
+    )
+    expect(() => env.readBuildConfig({ OPS_SUPABASE_URL: 'https://p.supabase.co/rest/v1' })).toThrow(
+      'OPS_SUPABASE_URL must be the project\'s origin only (no path, query or credentials), got "https://p.supabase.co/rest/v1"',
+    )
   })
 })

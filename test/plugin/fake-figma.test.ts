@@ -4,7 +4,14 @@
  * currentuser permission, FigJam-only APIs, and asynchronous message delivery.
  */
 import { describe, expect, it } from 'vitest'
-import { createFakeFigma, FakeDocument, memoryStorageBackend, snapshotNode, type FakeFrameNode, type FakeTextNode } from '../../local/preview/fake-figma.ts'
+import {
+  createFakeFigma,
+  FakeDocument,
+  memoryStorageBackend,
+  snapshotNode,
+  type FakeFrameNode,
+  type FakeTextNode,
+} from '../../local/preview/fake-figma.ts'
 
 const manifest = {
   id: 'test-plugin',
@@ -19,13 +26,17 @@ describe('the fake figma global', () => {
     const text: FakeTextNode = figma.createText()
     expect(() => {
       text.characters = 'hello'
-    }).toThrow('Cannot write to node with unloaded font "Inter Regular". Please call figma.loadFontAsync({ family: "Inter", style: "Regular" }) and await the returned promise first.')
+    }).toThrow(
+      'Cannot write to node with unloaded font "Inter Regular". Please call figma.loadFontAsync({ family: "Inter", style: "Regular" }) and await the returned promise first.',
+    )
     await figma.loadFontAsync({ family: 'Inter', style: 'Regular' })
     text.characters = 'hello'
     expect(() => {
       text.fontName = { family: 'Inter', style: 'Bold' }
     }).toThrow(/unloaded font "Inter Bold"/)
-    await expect(figma.loadFontAsync({ family: 'Comic Sans', style: 'Regular' })).rejects.toThrow('The font "Comic Sans Regular" could not be loaded')
+    await expect(figma.loadFontAsync({ family: 'Comic Sans', style: 'Regular' })).rejects.toThrow(
+      'The font "Comic Sans Regular" could not be loaded',
+    )
   })
 
   it('accepts only the manifest’s relaunch commands and short descriptions', () => {
@@ -33,7 +44,9 @@ describe('the fake figma global', () => {
     const frame: FakeFrameNode = figma.createFrame()
     frame.setRelaunchData({ open: 'Open this' })
     expect(frame.relaunchData).toEqual({ open: 'Open this' })
-    expect(() => frame.setRelaunchData({ edit: '' })).toThrow('setRelaunchData: "edit" is not a relaunch button command of the manifest (relaunchButtons has "open")')
+    expect(() => frame.setRelaunchData({ edit: '' })).toThrow(
+      'setRelaunchData: "edit" is not a relaunch button command of the manifest (relaunchButtons has "open")',
+    )
     expect(() => frame.setRelaunchData({ open: 'x'.repeat(1001) })).toThrow(/the limit is 1000/)
   })
 
@@ -82,7 +95,9 @@ describe('the fake figma global', () => {
   })
 
   it('checks the editor against the manifest', () => {
-    expect(() => createFakeFigma({ manifest: { ...manifest, editorType: ['figma'] }, editorType: 'figjam' })).toThrow(/does not include "figjam"/)
+    expect(() => createFakeFigma({ manifest: { ...manifest, editorType: ['figma'] }, editorType: 'figjam' })).toThrow(
+      /does not include "figjam"/,
+    )
     expect(createFakeFigma({ manifest, editorType: 'figjam' }).figma.editorType).toBe('figjam')
   })
 
@@ -98,7 +113,10 @@ describe('the fake figma global', () => {
     host.sendToMain({ a: 1 })
     expect(got).toEqual([])
     await host.flush()
-    expect(got).toEqual([['onmessage', { a: 1 }], ['listener', { a: 1 }]])
+    expect(got).toEqual([
+      ['onmessage', { a: 1 }],
+      ['listener', { a: 1 }],
+    ])
     host.sendToMain('boom')
     await host.flush()
     expect((errors[0] as Error).message).toBe('handler failed')

@@ -101,7 +101,11 @@ export async function startPlugin(options: FakeFigmaOptions & { storage?: Client
       return poll(() => {
         const found = received(name).find((message) => match(message.slice(1)))
         if (!found && name !== 'MAIN_ERROR' && received('MAIN_ERROR').length > 0) {
-          throw new Error(`waiting for ${name}, the main thread reported: ${received('MAIN_ERROR').map((m) => m[1]).join('; ')}`)
+          throw new Error(
+            `waiting for ${name}, the main thread reported: ${received('MAIN_ERROR')
+              .map((m) => m[1])
+              .join('; ')}`,
+          )
         }
         return found
       }, `a ${name} message`)

@@ -63,7 +63,12 @@ describe('opening the plugin', () => {
   })
 
   it('opens with the build’s settings and the default size when clientStorage cannot be read', async () => {
-    const broken = { ...memoryStorageBackend(), get: (): string | undefined => { throw new Error('storage is corrupt') } }
+    const broken = {
+      ...memoryStorageBackend(),
+      get: (): string | undefined => {
+        throw new Error('storage is corrupt')
+      },
+    }
     const plugin = await start({ storage: broken })
     expect(plugin.host.ui).toMatchObject({ width: 480, height: 680 })
     expect(bootDataOf(plugin.host).settings).toEqual({ supabaseUrl: 'http://localhost:54321', anonKey: LOCAL_ANON_KEY })
@@ -103,8 +108,12 @@ describe('session storage over STORAGE_* messages', () => {
   it('answers a bad request with an error for that request id', async () => {
     const plugin = await start()
     plugin.emit('STORAGE_SET', 'r1', 'key', 42)
-    expect(await plugin.waitFor('STORAGE_RESULT', ([id]) => id === 'r1'))
-      .toEqual(['STORAGE_RESULT', 'r1', undefined, 'the value for "key" must be a string, got number'])
+    expect(await plugin.waitFor('STORAGE_RESULT', ([id]) => id === 'r1')).toEqual([
+      'STORAGE_RESULT',
+      'r1',
+      undefined,
+      'the value for "key" must be a string, got number',
+    ])
     plugin.emit('STORAGE_GET', 'r2', '')
     expect((await plugin.waitFor('STORAGE_RESULT', ([id]) => id === 'r2'))[3]).toMatch(/storage key must be a string/)
   })
@@ -204,35 +213,38 @@ describe('the window size', () => {
 })
 
 describe('run cards', () => {
-  it.each(['figma', 'figjam'] as const)('drops a card in the middle of the viewport in %s, with relaunch data and the run id', async (editorType) => {
-    const plugin = await start({ editorType, viewportCenter: { x: 1000, y: 500 } })
-    plugin.emit('ADD_RUN_CARD', card)
-    const [, runId, nodeId] = await plugin.waitFor('CARD_ADDED')
-    expect(runId).toBe(card.runId)
-    const node = (await plugin.host.figma.getNodeByIdAsync(nodeId))!
-    expect(node.parent).toBe(plugin.host.document.currentPage)
-    expect(plugin.host.document.currentPage.selection).toEqual([node])
+  it.each(['figma', 'figjam'] as const)(
+    'drops a card in the middle of the viewport in %s, with relaunch data and the run id',
+    async (editorType) => {
+      const plugin = await start({ editorType, viewportCenter: { x: 1000, y: 500 } })
+      plugin.emit('ADD_RUN_CARD', card)
+      const [, runId, nodeId] = await plugin.waitFor('CARD_ADDED')
+      expect(runId).toBe(card.runId)
+      const node = (await plugin.host.figma.getNodeByIdAsync(nodeId))!
+      expect(node.parent).toBe(plugin.host.document.currentPage)
+      expect(plugin.host.document.currentPage.selection).toEqual([node])
 
-    const snapshot = snapshotNode(node)
-    expect(snapshot.type).toBe('FRAME')
-    expect(textsOf(snapshot)).toEqual([
-      'Succeeded',
-      'production',
-      'Deploy web to production',
-      'Started 2025-01-03 10:00 UTC · Finished 10:02 UTC',
-      'Deploy web in production: 4 steps succeeded (1 as dry run) in 2.5 min',
-      `deploy-web · ${card.runId.slice(0, 8)}`,
-    ])
-    const green = { r: 0x14 / 255, g: 0xae / 255, b: 0x5c / 255 }
-    expect(snapshot.strokes).toEqual([{ type: 'SOLID', color: green }])
-    expect(snapshot.children[0].children[0].fills).toEqual([{ type: 'SOLID', color: green }])
-    expect(snapshot.relaunchData).toEqual({ 'open-run': 'Deploy web to production (production) · Succeeded' })
-    expect(snapshot.pluginData.runId).toBe(card.runId)
-    expect(JSON.parse(snapshot.pluginData.card)).toEqual(card)
-    expect(snapshot.width).toBe(320)
-    expect(snapshot.x + snapshot.width / 2).toBeCloseTo(1000, -1)
-    expect(snapshot.y + snapshot.height / 2).toBeCloseTo(500, -1)
-  })
+      const snapshot = snapshotNode(node)
+      expect(snapshot.type).toBe('FRAME')
+      expect(textsOf(snapshot)).toEqual([
+        'Succeeded',
+        'production',
+        'Deploy web to production',
+        'Started 2025-01-03 10:00 UTC · Finished 10:02 UTC',
+        'Deploy web in production: 4 steps succeeded (1 as dry run) in 2.5 min',
+        `deploy-web · ${card.runId.slice(0, 8)}`,
+      ])
+      const green = { r: 0x14 / 255, g: 0xae / 255, b: 0x5c / 255 }
+      expect(snapshot.strokes).toEqual([{ type: 'SOLID', color: green }])
+      expect(snapshot.children[0].children[0].fills).toEqual([{ type: 'SOLID', color: green }])
+      expect(snapshot.relaunchData).toEqual({ 'open-run': 'Deploy web to production (production) · Succeeded' })
+      expect(snapshot.pluginData.runId).toBe(card.runId)
+      expect(JSON.parse(snapshot.pluginData.card)).toEqual(card)
+      expect(snapshot.width).toBe(320)
+      expect(snapshot.x + snapshot.width / 2).toBeCloseTo(1000, -1)
+      expect(snapshot.y + snapshot.height / 2).toBeCloseTo(500, -1)
+    },
+  )
 
   it('says when a run has not started yet, and fans out cards dropped on the same spot', async () => {
     const plugin = await start()

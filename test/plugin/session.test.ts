@@ -35,11 +35,10 @@ describe.each(engines)('the plugin session on %s', (engine) => {
       if (url.includes('/auth/v1/')) authCalls.push(`${init?.method ?? 'GET'} ${new URL(url).pathname}`)
       return fetch(input, init)
     }
-    const client = createOpsClient(
-      { supabaseUrl: stack.url, anonKey: stack.anonKey },
-      createMessageStorage(plugin.storagePort()),
-      { realtimeTransport: WebSocket, fetch: countingFetch },
-    )
+    const client = createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, createMessageStorage(plugin.storagePort()), {
+      realtimeTransport: WebSocket,
+      fetch: countingFetch,
+    })
     clients.push(client)
     return { plugin, client, authCalls }
   }
@@ -62,9 +61,11 @@ describe.each(engines)('the plugin session on %s', (engine) => {
     expect(restored.session?.user.id).toBe(userId)
     expect(second.authCalls).toEqual([])
     // The restored session works: RLS sees the same user.
-    const { data: run, error: insertError } = await second.client.from('runs')
+    const { data: run, error: insertError } = await second.client
+      .from('runs')
       .insert({ template_slug: 'deploy-web', kind: 'deploy', env: 'staging', title: 'Restored session run' })
-      .select('created_by').single()
+      .select('created_by')
+      .single()
     expect(insertError).toBeNull()
     expect(run!.created_by).toBe(userId)
 

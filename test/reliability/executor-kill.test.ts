@@ -56,7 +56,13 @@ describe(`executors killed at random points (${engine})`, () => {
     }
     const runIds: string[] = []
     for (let run = 0; run < RUNS; run++) {
-      runIds.push(await createRun(user, { template: 'kill-test', title: `run ${run}`, inputs: { env: 'staging', base: remote.url, tag: `run${run}` } }))
+      runIds.push(
+        await createRun(user, {
+          template: 'kill-test',
+          title: `run ${run}`,
+          inputs: { env: 'staging', base: remote.url, tag: `run${run}` },
+        }),
+      )
     }
 
     const status = async () => {
@@ -67,19 +73,29 @@ describe(`executors killed at random points (${engine})`, () => {
 
     // Lives of executors: three at a time, each killed at a random moment after it starts.
     let kills = 0
-    const life = () => new Promise<void>((resolve) => {
-      const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'test/support/executor-child.ts'], {
-        env: { ...process.env, STACK_URL: stack.url, SERVICE_KEY: stack.serviceRoleKey, LEASE_SECONDS: '1', WORKER_ID: `life-${kills}-${Math.floor(next() * 1e6)}` },
-        stdio: ['ignore', 'pipe', 'ignore'],
+    const life = () =>
+      new Promise<void>((resolve) => {
+        const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'test/support/executor-child.ts'], {
+          env: {
+            ...process.env,
+            STACK_URL: stack.url,
+            SERVICE_KEY: stack.serviceRoleKey,
+            LEASE_SECONDS: '1',
+            WORKER_ID: `life-${kills}-${Math.floor(next() * 1e6)}`,
+          },
+          stdio: ['ignore', 'pipe', 'ignore'],
+        })
+        child.on('exit', () => resolve())
+        child.stdout!.once('data', () => {
+          setTimeout(
+            () => {
+              kills++
+              child.kill('SIGKILL')
+            },
+            Math.floor(next() * 900),
+          )
+        })
       })
-      child.on('exit', () => resolve())
-      child.stdout!.once('data', () => {
-        setTimeout(() => {
-          kills++
-          child.kill('SIGKILL')
-        }, Math.floor(next() * 900))
-      })
-    })
     for (let round = 0; round < 25 && !(await allFinished()); round++) {
       await Promise.all([life(), life(), life()])
     }
@@ -111,7 +127,10 @@ describe(`executors killed at random points (${engine})`, () => {
         expect(sent.length, `${run.title} ${step}`).toBeLessThanOrEqual(result?.starts ?? 0)
         // …and nothing is sent after the step was recorded as finished.
         if (result?.status === 'succeeded') {
-          expect(sent.every((a) => a.at <= Date.parse(result.finished_at)), `${run.title} ${step} was sent after it finished`).toBe(true)
+          expect(
+            sent.every((a) => a.at <= Date.parse(result.finished_at)),
+            `${run.title} ${step} was sent after it finished`,
+          ).toBe(true)
         }
       }
     }

@@ -8,9 +8,58 @@ import { signJwt } from '../../local/jwt.ts'
 import { startTestStack, type TestStack } from '../support/stack.ts'
 import { seededRandom } from '../support/random.ts'
 
-const ATOMS = ['id', 'title', 'status', 'env', 'nope', 'select', 'order', 'limit', 'offset', 'or', 'and', 'not', 'eq', 'neq', 'in', 'is',
-  'like', 'fts', 'cs', '.', ',', '(', ')', '"', "'", ';', '--', '/*', '*', '%', '\\', ' ', 'null', 'true', '1', '-1', '1e309', 'NaN',
-  '00000000-0000-0000-0000-000000000000', 'desc', 'nullslast', 'asc.nope', ':', '::text', '->', '->>', '\u0000', '\u00e9', '\u{1F4A5}', 'x'.repeat(300)]
+const ATOMS = [
+  'id',
+  'title',
+  'status',
+  'env',
+  'nope',
+  'select',
+  'order',
+  'limit',
+  'offset',
+  'or',
+  'and',
+  'not',
+  'eq',
+  'neq',
+  'in',
+  'is',
+  'like',
+  'fts',
+  'cs',
+  '.',
+  ',',
+  '(',
+  ')',
+  '"',
+  "'",
+  ';',
+  '--',
+  '/*',
+  '*',
+  '%',
+  '\\',
+  ' ',
+  'null',
+  'true',
+  '1',
+  '-1',
+  '1e309',
+  'NaN',
+  '00000000-0000-0000-0000-000000000000',
+  'desc',
+  'nullslast',
+  'asc.nope',
+  ':',
+  '::text',
+  '->',
+  '->>',
+  '\u0000',
+  '\u00e9',
+  '\u{1F4A5}',
+  'x'.repeat(300),
+]
 
 describe('hostile input to the local stack', () => {
   let stack: TestStack
@@ -25,7 +74,13 @@ describe('hostile input to the local stack', () => {
   })
   afterAll(() => stack.stop())
 
-  const headers = (extra: Record<string, string> = {}) => ({ apikey: stack.anonKey, authorization: `Bearer ${token}`, 'accept-profile': 'ops', 'content-profile': 'ops', ...extra })
+  const headers = (extra: Record<string, string> = {}) => ({
+    apikey: stack.anonKey,
+    authorization: `Bearer ${token}`,
+    'accept-profile': 'ops',
+    'content-profile': 'ops',
+    ...extra,
+  })
 
   async function expectServing() {
     const response = await fetch(`${stack.url}/rest/v1/run_templates?select=slug&order=slug`, { headers: headers() })
@@ -34,7 +89,10 @@ describe('hostile input to the local stack', () => {
 
   it('answers 300 random query strings with a 2xx or a PostgREST-shaped 4xx', async () => {
     for (let i = 0; i < 300; i++) {
-      const params = Array.from({ length: 1 + Math.floor(next() * 3) }, () => `${encodeURIComponent(word(2))}=${encodeURIComponent(word(4))}`).join('&')
+      const params = Array.from(
+        { length: 1 + Math.floor(next() * 3) },
+        () => `${encodeURIComponent(word(2))}=${encodeURIComponent(word(4))}`,
+      ).join('&')
       const table = next() < 0.8 ? 'runs' : encodeURIComponent(word(2))
       const response = await fetch(`${stack.url}/rest/v1/${table}?${params}`, { headers: headers() })
       const text = await response.text()
@@ -58,10 +116,18 @@ describe('hostile input to the local stack', () => {
       '{"title": "x", "status": "success"}',
       '{"title": "x", "created_by": "00000000-0000-0000-0000-000000000000"}',
       JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ title: `t${i}`, kind: '!!' }))),
-      'null', '""', '12', 'true', '\u0000',
+      'null',
+      '""',
+      '12',
+      'true',
+      '\u0000',
     ]
     for (const body of bodies) {
-      const response = await fetch(`${stack.url}/rest/v1/runs`, { method: 'POST', body, headers: headers({ 'content-type': 'application/json', prefer: 'return=representation' }) })
+      const response = await fetch(`${stack.url}/rest/v1/runs`, {
+        method: 'POST',
+        body,
+        headers: headers({ 'content-type': 'application/json', prefer: 'return=representation' }),
+      })
       const text = await response.text()
       expect(response.status, `${body.slice(0, 60)} → ${text.slice(0, 200)}`).toBeGreaterThanOrEqual(400)
       expect(response.status).toBeLessThan(500)
@@ -81,13 +147,19 @@ describe('hostile input to the local stack', () => {
       `${Buffer.from('{"alg":"HS512"}').toString('base64url')}.${parts[1]}.${parts[2]}`,
       `${parts[0]}.${Buffer.from('[]').toString('base64url')}.${parts[2]}`,
       // Random segments, kept to characters a header can carry.
-      ...Array.from({ length: 30 }, () => Array.from({ length: 1 + Math.floor(next() * 4) }, () => Buffer.from(word(3)).toString('base64url')).join('.')),
+      ...Array.from({ length: 30 }, () =>
+        Array.from({ length: 1 + Math.floor(next() * 4) }, () => Buffer.from(word(3)).toString('base64url')).join('.'),
+      ),
     ]
     for (const bad of tokens) {
       const response = await fetch(`${stack.url}/rest/v1/runs?select=id`, { headers: headers({ authorization: `Bearer ${bad}` }) })
       const text = await response.text()
       expect([401, 400], `${bad.slice(0, 40)} → ${text}`).toContain(response.status)
-      const invoke = await fetch(`${stack.url}/functions/v1/ops-executor`, { method: 'POST', body: '{}', headers: { authorization: `Bearer ${bad}` } })
+      const invoke = await fetch(`${stack.url}/functions/v1/ops-executor`, {
+        method: 'POST',
+        body: '{}',
+        headers: { authorization: `Bearer ${bad}` },
+      })
       expect(invoke.status).toBe(401)
       await invoke.arrayBuffer()
     }
@@ -102,9 +174,18 @@ describe('hostile input to the local stack', () => {
     })
     const frames = [
       ...Array.from({ length: 100 }, () => word(8)),
-      '[]', '[null,null,null,null,null]', '["1","1","realtime:x","phx_join",null]', '["1","1","realtime:x","phx_join",{"config":{"postgres_changes":"nope"}}]',
+      '[]',
+      '[null,null,null,null,null]',
+      '["1","1","realtime:x","phx_join",null]',
+      '["1","1","realtime:x","phx_join",{"config":{"postgres_changes":"nope"}}]',
       '["1","1","realtime:x","phx_join",{"config":{"postgres_changes":[{"event":"*","schema":"ops","table":"runs","filter":"id=eq.\'; drop table ops.runs; --"}]}}]',
-      JSON.stringify(['1', '1', 'realtime:x', 'phx_join', { config: { postgres_changes: Array.from({ length: 500 }, () => ({ event: '*', schema: 'ops', table: 'runs' })) } }]),
+      JSON.stringify([
+        '1',
+        '1',
+        'realtime:x',
+        'phx_join',
+        { config: { postgres_changes: Array.from({ length: 500 }, () => ({ event: '*', schema: 'ops', table: 'runs' })) } },
+      ]),
       '{"topic":"phoenix","event":"heartbeat","payload":{},"ref":"1"}',
     ]
     for (const frame of frames) {
@@ -119,7 +200,11 @@ describe('hostile input to the local stack', () => {
     const { client, userId } = await stack.anonymousUser()
     const received: string[] = []
     await new Promise<void>((resolve) => {
-      client.channel('ok').on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'runs' }, (change) => received.push((change.new as { title: string }).title))
+      client
+        .channel('ok')
+        .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'runs' }, (change) =>
+          received.push((change.new as { title: string }).title),
+        )
         .subscribe((status) => status === 'SUBSCRIBED' && resolve())
     })
     await client.from('runs').insert({ title: 'still serving', created_by: userId })

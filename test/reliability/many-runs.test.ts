@@ -39,26 +39,30 @@ describe(`${RUNS} concurrent runs with ${SUBSCRIBERS} subscribers each (${engine
     // Each subscriber is its own client (its own socket), signed in as the runs' owner.
     const received = new Map<string, number[][]>()
     const subscribers: OpsClient[] = []
-    await Promise.all(runIds.map(async (runId) => {
-      const logs: number[][] = []
-      received.set(runId, logs)
-      for (let s = 0; s < SUBSCRIBERS; s++) {
-        const client = stack.client()
-        subscribers.push(client)
-        client.realtime.setAuth(accessToken)
-        const log: number[] = []
-        logs.push(log)
-        await new Promise<void>((resolve, reject) => {
-          client.channel(`run-${runId}-${s}`)
-            .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${runId}` },
-              (change) => log.push((change.new as { seq: number }).seq))
-            .subscribe((status, error) => {
-              if (status === 'SUBSCRIBED') resolve()
-              if (status === 'CHANNEL_ERROR') reject(error)
-            })
-        })
-      }
-    }))
+    await Promise.all(
+      runIds.map(async (runId) => {
+        const logs: number[][] = []
+        received.set(runId, logs)
+        for (let s = 0; s < SUBSCRIBERS; s++) {
+          const client = stack.client()
+          subscribers.push(client)
+          client.realtime.setAuth(accessToken)
+          const log: number[] = []
+          logs.push(log)
+          await new Promise<void>((resolve, reject) => {
+            client
+              .channel(`run-${runId}-${s}`)
+              .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${runId}` }, (change) =>
+                log.push((change.new as { seq: number }).seq),
+              )
+              .subscribe((status, error) => {
+                if (status === 'SUBSCRIBED') resolve()
+                if (status === 'CHANNEL_ERROR') reject(error)
+              })
+          })
+        }
+      }),
+    )
     expect(stack.realtimeStats().channels).toBe(RUNS * SUBSCRIBERS)
 
     // Four executors drain the queue at once, as overlapping invocations would.

@@ -36,13 +36,22 @@ async function start(dataDir: string) {
   return { cli, url, anonKey: keyFrom(cli.output(), 'anon key'), serviceKey: keyFrom(cli.output(), 'service_role key') }
 }
 
-async function startRunAndWaitForLongStep(url: string, anonKey: string, serviceKey: string): Promise<{ user: OpsClient; runId: string; session: unknown }> {
+async function startRunAndWaitForLongStep(
+  url: string,
+  anonKey: string,
+  serviceKey: string,
+): Promise<{ user: OpsClient; runId: string; session: unknown }> {
   const service = opsClient(url, serviceKey)
-  await service.from('run_templates').upsert({ slug: 'restart-test', kind: 'check', title: 'Restart test', template_yaml: TEMPLATE }, { onConflict: 'slug' })
+  await service
+    .from('run_templates')
+    .upsert({ slug: 'restart-test', kind: 'check', title: 'Restart test', template_yaml: TEMPLATE }, { onConflict: 'slug' })
   const user = opsClient(url, anonKey)
   const { data: session } = await user.auth.signInAnonymously()
-  const { data: run } = await user.from('runs')
-    .insert({ template_slug: 'restart-test', kind: 'check', env: 'staging', title: 'Restart me', inputs: { env: 'staging' } }).select('id').single()
+  const { data: run } = await user
+    .from('runs')
+    .insert({ template_slug: 'restart-test', kind: 'check', env: 'staging', title: 'Restart me', inputs: { env: 'staging' } })
+    .select('id')
+    .single()
   await waitFor(async () => ((await runOf(user, run!.id)).current_step === 'long' ? true : undefined), 'the long step to start')
   return { user, runId: run!.id, session: session.session }
 }
@@ -50,10 +59,14 @@ async function startRunAndWaitForLongStep(url: string, anonKey: string, serviceK
 async function finished(url: string, anonKey: string, session: { access_token: string; refresh_token: string }, runId: string) {
   const user = opsClient(url, anonKey)
   await user.auth.setSession(session)
-  const run = await waitFor(async () => {
-    const current = await runOf(user, runId)
-    return current.status === 'success' ? current : undefined
-  }, 'the run to finish after the restart', 30_000)
+  const run = await waitFor(
+    async () => {
+      const current = await runOf(user, runId)
+      return current.status === 'success' ? current : undefined
+    },
+    'the run to finish after the restart',
+    30_000,
+  )
   const events = await eventsOf(user, runId)
   return { run, events }
 }

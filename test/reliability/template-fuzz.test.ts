@@ -13,13 +13,51 @@ const broken = fileURLToPath(new URL('../runbook/fixtures/broken/', import.meta.
 
 const sources = [
   ...['deploy-web.yaml', 'incident-open.yaml'].map((file) => ({ name: file, text: readFileSync(templates + file, 'utf8'), weight: 300 })),
-  ...readdirSync(broken).filter((file) => file.endsWith('.yaml') && !file.includes('oversize')).map((file) => ({
-    name: file, text: readFileSync(broken + file, 'utf8'), weight: 0,
-  })),
+  ...readdirSync(broken)
+    .filter((file) => file.endsWith('.yaml') && !file.includes('oversize'))
+    .map((file) => ({
+      name: file,
+      text: readFileSync(broken + file, 'utf8'),
+      weight: 0,
+    })),
 ]
 
-const PIECES = ['\n', ' ', '  ', ':', ': ', '- ', '[', ']', '{', '}', ',', '"', "'", '#', '&anchor ', '*anchor', '!!str ', '${{ ', ' }}',
-  '${{ inputs.x }}', '${{ secrets.NOPE }}', 'kind: http', 'kind: nope', 'timeout: 5x', 'retry: { max: 99 }', '\t', '\u00e9', '\u{1F680}', '\r\n', '---\n', '~', 'null', '-1', '1e999']
+const PIECES = [
+  '\n',
+  ' ',
+  '  ',
+  ':',
+  ': ',
+  '- ',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '"',
+  "'",
+  '#',
+  '&anchor ',
+  '*anchor',
+  '!!str ',
+  '${{ ',
+  ' }}',
+  '${{ inputs.x }}',
+  '${{ secrets.NOPE }}',
+  'kind: http',
+  'kind: nope',
+  'timeout: 5x',
+  'retry: { max: 99 }',
+  '\t',
+  '\u00e9',
+  '\u{1F680}',
+  '\r\n',
+  '---\n',
+  '~',
+  'null',
+  '-1',
+  '1e999',
+]
 
 function mutate(text: string, next: () => number): string {
   let out = text

@@ -1,88 +1,95 @@
-import { describe, expect, it } from "vitest";
-import { bindSecrets, createMasker, maskDeep, missingSecrets, planRun, type Plan } from "../../supabase/functions/_shared/runbook/index.ts";
-import { seedTemplate } from "./seeds.ts";
+import { describe, expect, it } from 'vitest'
+import { bindSecrets, createMasker, maskDeep, missingSecrets, planRun, type Plan } from '../../supabase/functions/_shared/runbook/index.ts'
+import { seedTemplate } from './seeds.ts'
 
 const SECRETS = {
-  SUPABASE_URL: "https://proj-abcdef.supabase.co",
-  SUPABASE_ANON_KEY: "anon-key-0123456789",
-  GITHUB_TOKEN: "ghp_SuperSecretToken42",
-  SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T000/B000/XYZ123secret",
-};
-
-function deployPlan(): Plan {
-  const result = planRun(seedTemplate("deploy-web"), { env: "production", inputs: { ref: "v2.3" } });
-  if (!result.ok) throw new Error("plan failed");
-  return result.plan;
+  SUPABASE_URL: 'https://proj-abcdef.supabase.co',
+  SUPABASE_ANON_KEY: 'anon-key-0123456789',
+  GITHUB_TOKEN: 'ghp_SuperSecretToken42',
+  SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T000/B000/XYZ123secret',
 }
 
-describe("bindSecrets", () => {
-  it("fills secret references at execution time and reports none missing", () => {
-    const plan = deployPlan();
-    const dispatch = plan.steps.find((s) => s.id === "dispatch");
-    const { value, missing } = bindSecrets(dispatch?.with, SECRETS);
-    expect(missing).toEqual([]);
-    expect(value).toMatchObject({ token: SECRETS.GITHUB_TOKEN, repo: "acme/web" });
-  });
+function deployPlan(): Plan {
+  const result = planRun(seedTemplate('deploy-web'), { env: 'production', inputs: { ref: 'v2.3' } })
+  if (!result.ok) throw new Error('plan failed')
+  return result.plan
+}
 
-  it("leaves a missing secret as its reference and names it", () => {
-    const { value, missing } = bindSecrets({ url: "${{ secrets.SLACK_WEBHOOK_URL }}", list: ["${{ secrets.A }}", "${{ secrets.B }}"] }, { A: "", B: "bee-value" });
-    expect(missing).toEqual(["A", "SLACK_WEBHOOK_URL"]);
-    expect(value).toEqual({ url: "${{ secrets.SLACK_WEBHOOK_URL }}", list: ["${{ secrets.A }}", "bee-value"] });
-  });
+describe('bindSecrets', () => {
+  it('fills secret references at execution time and reports none missing', () => {
+    const plan = deployPlan()
+    const dispatch = plan.steps.find((s) => s.id === 'dispatch')
+    const { value, missing } = bindSecrets(dispatch?.with, SECRETS)
+    expect(missing).toEqual([])
+    expect(value).toMatchObject({ token: SECRETS.GITHUB_TOKEN, repo: 'acme/web' })
+  })
+
+  it('leaves a missing secret as its reference and names it', () => {
+    const { value, missing } = bindSecrets(
+      { url: '${{ secrets.SLACK_WEBHOOK_URL }}', list: ['${{ secrets.A }}', '${{ secrets.B }}'] },
+      { A: '', B: 'bee-value' },
+    )
+    expect(missing).toEqual(['A', 'SLACK_WEBHOOK_URL'])
+    expect(value).toEqual({ url: '${{ secrets.SLACK_WEBHOOK_URL }}', list: ['${{ secrets.A }}', 'bee-value'] })
+  })
 
   it("binds secret-typed inputs from the run's values", () => {
-    const { value } = bindSecrets({ authorization: "Bearer ${{ inputs.api_key }}", other: "${{ inputs.plain }}" }, {}, { api_key: "k-1" });
-    expect(value).toEqual({ authorization: "Bearer k-1", other: "${{ inputs.plain }}" });
-  });
+    const { value } = bindSecrets({ authorization: 'Bearer ${{ inputs.api_key }}', other: '${{ inputs.plain }}' }, {}, { api_key: 'k-1' })
+    expect(value).toEqual({ authorization: 'Bearer k-1', other: '${{ inputs.plain }}' })
+  })
 
-  it("does not read references inside a secret value", () => {
-    const { value } = bindSecrets("${{ secrets.A }}", { A: "${{ secrets.B }}", B: "leak" });
-    expect(value).toBe("${{ secrets.B }}");
-  });
-});
+  it('does not read references inside a secret value', () => {
+    const { value } = bindSecrets('${{ secrets.A }}', { A: '${{ secrets.B }}', B: 'leak' })
+    expect(value).toBe('${{ secrets.B }}')
+  })
+})
 
-describe("missingSecrets", () => {
+describe('missingSecrets', () => {
   it.each([
-    ["all present", SECRETS, [], []],
-    ["optional GitHub token absent → dry run of dispatch", { ...SECRETS, GITHUB_TOKEN: undefined }, [], ["GITHUB_TOKEN"]],
-    ["required anon key empty", { ...SECRETS, SUPABASE_ANON_KEY: "" }, ["SUPABASE_ANON_KEY"], []],
-    ["nothing", {}, ["SUPABASE_URL", "SUPABASE_ANON_KEY"], ["GITHUB_TOKEN"]],
-  ])("%s", (_name, available, required, optional) => {
-    expect(missingSecrets(deployPlan(), available)).toEqual({ required, optional });
-  });
+    ['all present', SECRETS, [], []],
+    ['optional GitHub token absent → dry run of dispatch', { ...SECRETS, GITHUB_TOKEN: undefined }, [], ['GITHUB_TOKEN']],
+    ['required anon key empty', { ...SECRETS, SUPABASE_ANON_KEY: '' }, ['SUPABASE_ANON_KEY'], []],
+    ['nothing', {}, ['SUPABASE_URL', 'SUPABASE_ANON_KEY'], ['GITHUB_TOKEN']],
+  ])('%s', (_name, available, required, optional) => {
+    expect(missingSecrets(deployPlan(), available)).toEqual({ required, optional })
+  })
 
-  it("lets the executor find the steps that must run dry", () => {
-    const plan = deployPlan();
-    const { optional } = missingSecrets(plan, { ...SECRETS, GITHUB_TOKEN: undefined });
-    expect(plan.steps.filter((s) => s.secretsUsed.some((name) => optional.includes(name))).map((s) => s.id)).toEqual(["dispatch"]);
-  });
-});
+  it('lets the executor find the steps that must run dry', () => {
+    const plan = deployPlan()
+    const { optional } = missingSecrets(plan, { ...SECRETS, GITHUB_TOKEN: undefined })
+    expect(plan.steps.filter((s) => s.secretsUsed.some((name) => optional.includes(name))).map((s) => s.id)).toEqual(['dispatch'])
+  })
+})
 
-describe("secrets never show", () => {
-  const values = Object.values(SECRETS);
-  const mask = createMasker(values);
-  const encodedForms = (secret: string) => [secret, encodeURIComponent(secret), btoa(secret), btoa(`user:${secret}`)];
+describe('secrets never show', () => {
+  const values = Object.values(SECRETS)
+  const mask = createMasker(values)
+  const encodedForms = (secret: string) => [secret, encodeURIComponent(secret), btoa(secret), btoa(`user:${secret}`)]
 
-  it("a planned step holds no secret value", () => {
+  it('a planned step holds no secret value', () => {
     for (const plan of [deployPlan()]) {
-      const json = JSON.stringify(plan);
-      for (const secret of values) expect(json).not.toContain(secret);
+      const json = JSON.stringify(plan)
+      for (const secret of values) expect(json).not.toContain(secret)
     }
-  });
+  })
 
-  it("bound step values, once masked, hold no secret in any form", () => {
+  it('bound step values, once masked, hold no secret in any form', () => {
     for (const step of deployPlan().steps) {
-      const { value } = bindSecrets(step.with, SECRETS);
-      const basicAuth = { ...(value as object), authorization: `Basic ${btoa(`deployer:${SECRETS.GITHUB_TOKEN}`)}`, callback: `https://x.test/?u=${encodeURIComponent(SECRETS.SLACK_WEBHOOK_URL)}` };
-      const masked = JSON.stringify(maskDeep(basicAuth, mask));
+      const { value } = bindSecrets(step.with, SECRETS)
+      const basicAuth = {
+        ...(value as object),
+        authorization: `Basic ${btoa(`deployer:${SECRETS.GITHUB_TOKEN}`)}`,
+        callback: `https://x.test/?u=${encodeURIComponent(SECRETS.SLACK_WEBHOOK_URL)}`,
+      }
+      const masked = JSON.stringify(maskDeep(basicAuth, mask))
       for (const secret of values) {
-        for (const form of encodedForms(secret)) expect(masked).not.toContain(form);
+        for (const form of encodedForms(secret)) expect(masked).not.toContain(form)
       }
     }
-  });
+  })
 
-  it("a log line with a bound URL is masked", () => {
-    const { value } = bindSecrets("GET ${{ secrets.SUPABASE_URL }}/auth/v1/health apikey=${{ secrets.SUPABASE_ANON_KEY }}", SECRETS);
-    expect(mask(value)).toBe("GET ***/auth/v1/health apikey=***");
-  });
-});
+  it('a log line with a bound URL is masked', () => {
+    const { value } = bindSecrets('GET ${{ secrets.SUPABASE_URL }}/auth/v1/health apikey=${{ secrets.SUPABASE_ANON_KEY }}', SECRETS)
+    expect(mask(value)).toBe('GET ***/auth/v1/health apikey=***')
+  })
+})

@@ -2,10 +2,10 @@
 import type { Database, JwtClaims } from '../../local/db/database.ts'
 
 export async function createUser(db: Database, email?: string): Promise<string> {
-  const { rows } = await db.query<{ id: string }>(
-    'insert into auth.users (email, is_anonymous) values ($1, $2) returning id',
-    [email ?? null, email === undefined],
-  )
+  const { rows } = await db.query<{ id: string }>('insert into auth.users (email, is_anonymous) values ($1, $2) returning id', [
+    email ?? null,
+    email === undefined,
+  ])
   return rows[0].id
 }
 
@@ -15,9 +15,7 @@ export function userClaims(id: string): JwtClaims {
   return { role: 'authenticated', sub: id, aud: 'authenticated' }
 }
 
-export type Attempt =
-  | { ok: true; rows: Record<string, unknown>[] }
-  | { ok: false; code: string; message: string }
+export type Attempt = { ok: true; rows: Record<string, unknown>[] } | { ok: false; code: string; message: string }
 
 class Rollback extends Error {
   constructor(readonly rows: Record<string, unknown>[]) {

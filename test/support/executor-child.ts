@@ -9,16 +9,21 @@ import type { OpsClient } from '../../supabase/functions/_shared/executor/store.
 
 const env = process.env as Record<string, string>
 const client = createClient(env.STACK_URL, env.SERVICE_KEY, {
-  db: { schema: 'ops' }, auth: { persistSession: false }, realtime: { transport: WebSocket as never },
+  db: { schema: 'ops' },
+  auth: { persistSession: false },
+  realtime: { transport: WebSocket as never },
 })
 // Tells the parent the executor is about to start, so a kill lands in the execution itself.
 console.log('ready')
-const report = await execute({
-  client: client as unknown as OpsClient,
-  readEnv: (name) => env[name],
-  workerId: env.WORKER_ID,
-  leaseSeconds: Number(env.LEASE_SECONDS ?? 30),
-  heartbeatMs: 100,
-  flushMs: 20,
-}, env.RUN_ID ? { runId: env.RUN_ID } : { drain: true })
+const report = await execute(
+  {
+    client: client as unknown as OpsClient,
+    readEnv: (name) => env[name],
+    workerId: env.WORKER_ID,
+    leaseSeconds: Number(env.LEASE_SECONDS ?? 30),
+    heartbeatMs: 100,
+    flushMs: 20,
+  },
+  env.RUN_ID ? { runId: env.RUN_ID } : { drain: true },
+)
 console.log(JSON.stringify(report))

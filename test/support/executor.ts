@@ -15,7 +15,9 @@ export interface RunFixture {
 export async function addTemplate(stack: TestStack, slug: string, yaml: string): Promise<void> {
   const kind = /^kind:\s*(\S+)/m.exec(yaml)?.[1] ?? 'custom'
   const title = /^title:\s*(.+)$/m.exec(yaml)?.[1] ?? slug
-  const { error } = await stack.client(stack.serviceRoleKey).from('run_templates')
+  const { error } = await stack
+    .client(stack.serviceRoleKey)
+    .from('run_templates')
     .upsert({ slug, kind, title, template_yaml: yaml }, { onConflict: 'slug' })
   if (error) throw new Error(`adding template ${slug}: ${error.message}`)
 }
@@ -23,22 +25,33 @@ export async function addTemplate(stack: TestStack, slug: string, yaml: string):
 /** Inserts a queued run as the signed-in user, the way the plugin does. */
 export async function createRun(user: OpsClient, fixture: RunFixture = {}): Promise<string> {
   const env = fixture.env ?? (fixture.inputs?.env as string | undefined) ?? 'staging'
-  const { data, error } = await user.from('runs').insert({
-    template_slug: fixture.template ?? 'deploy-web',
-    kind: 'deploy',
-    env,
-    title: fixture.title ?? `Run of ${fixture.template ?? 'deploy-web'} in ${env}`,
-    inputs: fixture.inputs ?? { env },
-    dry_run: fixture.dryRun ?? false,
-  }).select('id').single()
+  const { data, error } = await user
+    .from('runs')
+    .insert({
+      template_slug: fixture.template ?? 'deploy-web',
+      kind: 'deploy',
+      env,
+      title: fixture.title ?? `Run of ${fixture.template ?? 'deploy-web'} in ${env}`,
+      inputs: fixture.inputs ?? { env },
+      dry_run: fixture.dryRun ?? false,
+    })
+    .select('id')
+    .single()
   if (error) throw new Error(`creating a run: ${error.message}`)
   return data.id as string
 }
 
 /** Executor options for tests: quick heartbeats and flushes, secrets from the given map. */
-export function executorOptions(stack: TestStack, secrets: Record<string, string | undefined> = {}, overrides: Partial<ExecutorOptions> = {}): ExecutorOptions {
+export function executorOptions(
+  stack: TestStack,
+  secrets: Record<string, string | undefined> = {},
+  overrides: Partial<ExecutorOptions> = {},
+): ExecutorOptions {
   const env: Record<string, string | undefined> = {
-    SUPABASE_URL: stack.url, SUPABASE_ANON_KEY: stack.anonKey, SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey, ...secrets,
+    SUPABASE_URL: stack.url,
+    SUPABASE_ANON_KEY: stack.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+    ...secrets,
   }
   return {
     client: stack.client(stack.serviceRoleKey) as unknown as ExecutorClient,
@@ -49,7 +62,12 @@ export function executorOptions(stack: TestStack, secrets: Record<string, string
   }
 }
 
-export function runExecutor(stack: TestStack, runId: string, secrets: Record<string, string | undefined> = {}, overrides: Partial<ExecutorOptions> = {}): Promise<ExecutionReport> {
+export function runExecutor(
+  stack: TestStack,
+  runId: string,
+  secrets: Record<string, string | undefined> = {},
+  overrides: Partial<ExecutorOptions> = {},
+): Promise<ExecutionReport> {
   return execute(executorOptions(stack, secrets, overrides), { runId })
 }
 
@@ -64,7 +82,11 @@ export interface EventRow {
 }
 
 export async function eventsOf(client: OpsClient, runId: string): Promise<EventRow[]> {
-  const { data, error } = await client.from('run_events').select('seq, level, source, phase, step_id, message, data').eq('run_id', runId).order('seq')
+  const { data, error } = await client
+    .from('run_events')
+    .select('seq, level, source, phase, step_id, message, data')
+    .eq('run_id', runId)
+    .order('seq')
   if (error) throw new Error(error.message)
   return data as EventRow[]
 }
@@ -76,7 +98,11 @@ export async function runOf(client: OpsClient, runId: string) {
 }
 
 export async function artifactsOf(client: OpsClient, runId: string) {
-  const { data, error } = await client.from('artifacts').select('kind, title, url, content, step_id, key').eq('run_id', runId).order('created_at')
+  const { data, error } = await client
+    .from('artifacts')
+    .select('kind, title, url, content, step_id, key')
+    .eq('run_id', runId)
+    .order('created_at')
   if (error) throw new Error(error.message)
   return data as { kind: string; title: string; url: string | null; content: string | null; step_id: string | null; key: string }[]
 }

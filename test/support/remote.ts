@@ -30,7 +30,12 @@ export async function startRemote(): Promise<RemoteService> {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const path = new URL(req.url ?? '/', 'http://x').pathname
-    const recorded: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    }
     requests.push(recorded)
     const responder = routes.get(path)
     if (!responder) {
@@ -52,6 +57,8 @@ export async function startRemote(): Promise<RemoteService> {
   }
 }
 
-export const reply = (status: number, body = '') => (_: RecordedRequest, __: number, res: ServerResponse) => {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(body)
-}
+export const reply =
+  (status: number, body = '') =>
+  (_: RecordedRequest, __: number, res: ServerResponse) => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(body)
+  }

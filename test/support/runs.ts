@@ -28,8 +28,14 @@ export async function insertRun(
      values ($1, 'deploy-web', 'deploy', 'staging', $2, $3, $4, $5, coalesce($6::timestamptz, now()),
              case when $3 in ('success', 'error', 'canceled') then now() end)
      returning id`,
-    [owner, fields.title ?? 'Deploy web to staging', status, fields.claimed_by ?? null, fields.lease_expires_at ?? null,
-      fields.created_at ?? null],
+    [
+      owner,
+      fields.title ?? 'Deploy web to staging',
+      status,
+      fields.claimed_by ?? null,
+      fields.lease_expires_at ?? null,
+      fields.created_at ?? null,
+    ],
   )
   return rows[0].id
 }

@@ -69,10 +69,12 @@ export async function startTestStack(
       return { client: made, userId: data.user.id, accessToken: data.session.access_token }
     },
     async stop() {
-      await Promise.all(clients.map(async (c) => {
-        await c.removeAllChannels()
-        c.realtime.disconnect()
-      }))
+      await Promise.all(
+        clients.map(async (c) => {
+          await c.removeAllChannels()
+          c.realtime.disconnect()
+        }),
+      )
       await stack.close()
       await test.drop()
     },

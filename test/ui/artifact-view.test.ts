@@ -3,7 +3,10 @@ import { artifactFileName, downloadMime, formatBytes, isTextFile, safeLinkUrl } 
 
 describe('safeLinkUrl', () => {
   it.each([
-    { url: 'https://github.com/acme/web/actions/workflows/deploy.yml', expected: 'https://github.com/acme/web/actions/workflows/deploy.yml' },
+    {
+      url: 'https://github.com/acme/web/actions/workflows/deploy.yml',
+      expected: 'https://github.com/acme/web/actions/workflows/deploy.yml',
+    },
     { url: 'http://127.0.0.1:54321/x', expected: 'http://127.0.0.1:54321/x' },
     { url: 'javascript:alert(1)', expected: null },
     { url: 'JavaScript:alert(1)', expected: null },

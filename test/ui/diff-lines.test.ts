@@ -17,11 +17,27 @@ describe('diffLines', () => {
   })
 
   it.each([
-    { name: 'removed line that looks like a file header', diff: '--- a/x\n+++ b/x\n@@ -1,2 +1,1 @@\n--- not a header\n context\n', expected: ['header', 'header', 'hunk', 'removed', 'context'] },
+    {
+      name: 'removed line that looks like a file header',
+      diff: '--- a/x\n+++ b/x\n@@ -1,2 +1,1 @@\n--- not a header\n context\n',
+      expected: ['header', 'header', 'hunk', 'removed', 'context'],
+    },
     { name: 'added line that looks like a file header', diff: '@@ -1 +1,2 @@\n x\n+++ plus\n', expected: ['hunk', 'context', 'added'] },
-    { name: 'no newline marker', diff: '@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+b\n', expected: ['hunk', 'removed', 'header', 'added'] },
-    { name: 'two hunks', diff: '@@ -1 +1 @@\n-a\n+b\n@@ -9 +9 @@\n-c\n+d\n', expected: ['hunk', 'removed', 'added', 'hunk', 'removed', 'added'] },
-    { name: 'second file', diff: '@@ -1 +1 @@\n-a\n+b\ndiff --git a/y b/y\n--- a/y\n+++ b/y\n@@ -1 +1 @@\n-c\n+d', expected: ['hunk', 'removed', 'added', 'header', 'header', 'header', 'hunk', 'removed', 'added'] },
+    {
+      name: 'no newline marker',
+      diff: '@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+b\n',
+      expected: ['hunk', 'removed', 'header', 'added'],
+    },
+    {
+      name: 'two hunks',
+      diff: '@@ -1 +1 @@\n-a\n+b\n@@ -9 +9 @@\n-c\n+d\n',
+      expected: ['hunk', 'removed', 'added', 'hunk', 'removed', 'added'],
+    },
+    {
+      name: 'second file',
+      diff: '@@ -1 +1 @@\n-a\n+b\ndiff --git a/y b/y\n--- a/y\n+++ b/y\n@@ -1 +1 @@\n-c\n+d',
+      expected: ['hunk', 'removed', 'added', 'header', 'header', 'header', 'hunk', 'removed', 'added'],
+    },
     { name: 'a plain change list without hunks', diff: '+ added thing\n- removed thing\nsame', expected: ['added', 'removed', 'context'] },
     { name: 'CRLF line ends', diff: '@@ -1 +1 @@\r\n-a\r\n+b\r\n', expected: ['hunk', 'removed', 'added'] },
     { name: 'empty', diff: '', expected: [] },

@@ -9,7 +9,10 @@ describe('finishedRuns', () => {
   it('announces nothing for the first list, whatever its statuses', () => {
     const first = finishedRuns(new Map(), [run('a', 'success'), run('b', 'running')])
     expect(first.finished).toEqual([])
-    expect([...first.statuses]).toEqual([['a', 'success'], ['b', 'running']])
+    expect([...first.statuses]).toEqual([
+      ['a', 'success'],
+      ['b', 'running'],
+    ])
   })
 
   it.each([

@@ -1,11 +1,30 @@
 import { describe, expect, it } from 'vitest'
 import type { EventRow } from '../../src/client/types.ts'
-import { flattenLogTree, groupKeysOfSeq, groupLogEvents, phaseLabel, rowIndexBySeq, stepLabel, type LogRow } from '../../src/ui/view-models/log-rows.ts'
+import {
+  flattenLogTree,
+  groupKeysOfSeq,
+  groupLogEvents,
+  phaseLabel,
+  rowIndexBySeq,
+  stepLabel,
+  type LogRow,
+} from '../../src/ui/view-models/log-rows.ts'
 
 let nextSeq = 1
 function event(phase: string | null, stepId: string | null, message: string, level: EventRow['level'] = 'info'): EventRow {
   const seq = nextSeq++
-  return { id: seq, run_id: 'r', seq, ts: '2025-01-03T00:00:00Z', level, source: stepId ?? (phase ? 'phase' : 'executor'), phase: phase as EventRow['phase'], step_id: stepId, message, data: null }
+  return {
+    id: seq,
+    run_id: 'r',
+    seq,
+    ts: '2025-01-03T00:00:00Z',
+    level,
+    source: stepId ?? (phase ? 'phase' : 'executor'),
+    phase: phase as EventRow['phase'],
+    step_id: stepId,
+    message,
+    data: null,
+  }
 }
 
 function fixture(): EventRow[] {
@@ -34,52 +53,104 @@ function shape(rows: LogRow[]): string[] {
 }
 
 describe('grouping log lines by phase and step', () => {
-  const titles = new Map([['health', 'Health check'], ['dispatch', 'Dispatch the workflow']])
+  const titles = new Map([
+    ['health', 'Health check'],
+    ['dispatch', 'Dispatch the workflow'],
+  ])
 
   it.each([
     {
       name: 'everything expanded, all levels',
-      minLevel: 'debug' as const, collapsed: [] as string[],
+      minLevel: 'debug' as const,
+      collapsed: [] as string[],
       expected: [
         '1',
-        '▾ Phase 0 · validate (2, warn)', '  2', '  3',
-        '▾ Phase 1 · preflight (4)', '  4', '  ▾ Step health · Health check (2)', '    5', '    6', '  7',
-        '▾ Phase 2 · execute (4, error)', '  8', '  ▾ Step dispatch · Dispatch the workflow (2, error)', '    9', '    10', '  ▾ Step wait (1)', '    11',
+        '▾ Phase 0 · validate (2, warn)',
+        '  2',
+        '  3',
+        '▾ Phase 1 · preflight (4)',
+        '  4',
+        '  ▾ Step health · Health check (2)',
+        '    5',
+        '    6',
+        '  7',
+        '▾ Phase 2 · execute (4, error)',
+        '  8',
+        '  ▾ Step dispatch · Dispatch the workflow (2, error)',
+        '    9',
+        '    10',
+        '  ▾ Step wait (1)',
+        '    11',
       ],
     },
     {
       name: 'info and above hides debug lines and recounts',
-      minLevel: 'info' as const, collapsed: [],
+      minLevel: 'info' as const,
+      collapsed: [],
       expected: [
         '1',
-        '▾ Phase 0 · validate (2, warn)', '  2', '  3',
-        '▾ Phase 1 · preflight (3)', '  4', '  ▾ Step health · Health check (1)', '    5', '  7',
-        '▾ Phase 2 · execute (4, error)', '  8', '  ▾ Step dispatch · Dispatch the workflow (2, error)', '    9', '    10', '  ▾ Step wait (1)', '    11',
+        '▾ Phase 0 · validate (2, warn)',
+        '  2',
+        '  3',
+        '▾ Phase 1 · preflight (3)',
+        '  4',
+        '  ▾ Step health · Health check (1)',
+        '    5',
+        '  7',
+        '▾ Phase 2 · execute (4, error)',
+        '  8',
+        '  ▾ Step dispatch · Dispatch the workflow (2, error)',
+        '    9',
+        '    10',
+        '  ▾ Step wait (1)',
+        '    11',
       ],
     },
     {
       name: 'errors only keeps just the groups with an error',
-      minLevel: 'error' as const, collapsed: [],
+      minLevel: 'error' as const,
+      collapsed: [],
       expected: ['▾ Phase 2 · execute (1, error)', '  ▾ Step dispatch · Dispatch the workflow (1, error)', '    10'],
     },
     {
       name: 'a collapsed phase shows only its header',
-      minLevel: 'debug' as const, collapsed: ['phase-4'],
+      minLevel: 'debug' as const,
+      collapsed: ['phase-4'],
       expected: [
         '1',
-        '▾ Phase 0 · validate (2, warn)', '  2', '  3',
+        '▾ Phase 0 · validate (2, warn)',
+        '  2',
+        '  3',
         '▸ Phase 1 · preflight (4)',
-        '▾ Phase 2 · execute (4, error)', '  8', '  ▾ Step dispatch · Dispatch the workflow (2, error)', '    9', '    10', '  ▾ Step wait (1)', '    11',
+        '▾ Phase 2 · execute (4, error)',
+        '  8',
+        '  ▾ Step dispatch · Dispatch the workflow (2, error)',
+        '    9',
+        '    10',
+        '  ▾ Step wait (1)',
+        '    11',
       ],
     },
     {
       name: 'a collapsed step keeps its phase open',
-      minLevel: 'debug' as const, collapsed: ['step-9'],
+      minLevel: 'debug' as const,
+      collapsed: ['step-9'],
       expected: [
         '1',
-        '▾ Phase 0 · validate (2, warn)', '  2', '  3',
-        '▾ Phase 1 · preflight (4)', '  4', '  ▾ Step health · Health check (2)', '    5', '    6', '  7',
-        '▾ Phase 2 · execute (4, error)', '  8', '  ▸ Step dispatch · Dispatch the workflow (2, error)', '  ▾ Step wait (1)', '    11',
+        '▾ Phase 0 · validate (2, warn)',
+        '  2',
+        '  3',
+        '▾ Phase 1 · preflight (4)',
+        '  4',
+        '  ▾ Step health · Health check (2)',
+        '    5',
+        '    6',
+        '  7',
+        '▾ Phase 2 · execute (4, error)',
+        '  8',
+        '  ▸ Step dispatch · Dispatch the workflow (2, error)',
+        '  ▾ Step wait (1)',
+        '    11',
       ],
     },
   ])('$name', ({ minLevel, collapsed, expected }) => {
@@ -97,9 +168,15 @@ describe('grouping log lines by phase and step', () => {
     ]
     const rows = flattenLogTree(groupLogEvents(events), { minLevel: 'debug', collapsed: new Set() })
     expect(shape(rows)).toEqual([
-      '▾ Phase 2 · execute (1)', '  ▾ Step approve (1)', '    1',
+      '▾ Phase 2 · execute (1)',
+      '  ▾ Step approve (1)',
+      '    1',
       '2',
-      '▾ Phase 2 · execute (2)', '  ▾ Step approve (1)', '    3', '  ▾ Step dispatch (1)', '    4',
+      '▾ Phase 2 · execute (2)',
+      '  ▾ Step approve (1)',
+      '    3',
+      '  ▾ Step dispatch (1)',
+      '    4',
     ])
   })
 

@@ -2,8 +2,24 @@ import { describe, expect, it } from 'vitest'
 import type { EventRow } from '../../src/client/types.ts'
 import { highlightSegments, matchCounter, matchingSeqs, stepMatch } from '../../src/ui/view-models/log-search.ts'
 
-const events = ['Claimed by executor', 'GET https://x/auth/v1/health answered 200', 'Step dispatch: DRY RUN', 'dry run skipped', '<img src=x onerror=alert(1)>']
-  .map((message, i): EventRow => ({ id: i + 1, run_id: 'r', seq: i + 1, ts: '', level: 'info', source: 'executor', phase: null, step_id: null, message, data: null }))
+const events = [
+  'Claimed by executor',
+  'GET https://x/auth/v1/health answered 200',
+  'Step dispatch: DRY RUN',
+  'dry run skipped',
+  '<img src=x onerror=alert(1)>',
+].map((message, i): EventRow => ({
+  id: i + 1,
+  run_id: 'r',
+  seq: i + 1,
+  ts: '',
+  level: 'info',
+  source: 'executor',
+  phase: null,
+  step_id: null,
+  message,
+  data: null,
+}))
 
 describe('matchingSeqs', () => {
   it.each([
@@ -25,9 +41,32 @@ describe('highlightSegments', () => {
   it.each([
     { text: 'plain line', query: '', expected: [{ text: 'plain line', match: false }] },
     { text: '', query: 'x', expected: [] },
-    { text: 'Dry run, dry RUN', query: 'dry run', expected: [{ text: 'Dry run', match: true }, { text: ', ', match: false }, { text: 'dry RUN', match: true }] },
-    { text: 'aaa', query: 'aa', expected: [{ text: 'aa', match: true }, { text: 'a', match: false }] },
-    { text: 'x <b>y</b>', query: '<b>', expected: [{ text: 'x ', match: false }, { text: '<b>', match: true }, { text: 'y</b>', match: false }] },
+    {
+      text: 'Dry run, dry RUN',
+      query: 'dry run',
+      expected: [
+        { text: 'Dry run', match: true },
+        { text: ', ', match: false },
+        { text: 'dry RUN', match: true },
+      ],
+    },
+    {
+      text: 'aaa',
+      query: 'aa',
+      expected: [
+        { text: 'aa', match: true },
+        { text: 'a', match: false },
+      ],
+    },
+    {
+      text: 'x <b>y</b>',
+      query: '<b>',
+      expected: [
+        { text: 'x ', match: false },
+        { text: '<b>', match: true },
+        { text: 'y</b>', match: false },
+      ],
+    },
     { text: 'no hit', query: 'zzz', expected: [{ text: 'no hit', match: false }] },
   ])('"$text" with "$query"', ({ text, query, expected }) => {
     expect(highlightSegments(text, query)).toEqual(expected)
@@ -35,7 +74,11 @@ describe('highlightSegments', () => {
 
   it('keeps every character of the line', () => {
     const text = 'GET https://x/auth/v1/health answered 200 — health ok'
-    expect(highlightSegments(text, 'health').map((segment) => segment.text).join('')).toBe(text)
+    expect(
+      highlightSegments(text, 'health')
+        .map((segment) => segment.text)
+        .join(''),
+    ).toBe(text)
   })
 })
 

@@ -4,8 +4,30 @@ import { logFileName, logText } from '../../src/ui/view-models/log-text.ts'
 describe('logText', () => {
   it('writes one line per event with level, place and message as text', () => {
     const text = logText([
-      { id: 1, run_id: 'r', seq: 1, ts: '2025-01-03T10:00:00Z', level: 'info', source: 'executor', phase: null, step_id: null, message: 'Claimed', data: null },
-      { id: 2, run_id: 'r', seq: 2, ts: '2025-01-03T10:00:01Z', level: 'warn', source: 'dispatch', phase: 'execute', step_id: 'dispatch', message: '<b>not bold</b>', data: null },
+      {
+        id: 1,
+        run_id: 'r',
+        seq: 1,
+        ts: '2025-01-03T10:00:00Z',
+        level: 'info',
+        source: 'executor',
+        phase: null,
+        step_id: null,
+        message: 'Claimed',
+        data: null,
+      },
+      {
+        id: 2,
+        run_id: 'r',
+        seq: 2,
+        ts: '2025-01-03T10:00:01Z',
+        level: 'warn',
+        source: 'dispatch',
+        phase: 'execute',
+        step_id: 'dispatch',
+        message: '<b>not bold</b>',
+        data: null,
+      },
     ])
     expect(text).toBe('    1 2025-01-03T10:00:00Z INFO  [executor] Claimed\n    2 2025-01-03T10:00:01Z WARN  [dispatch] <b>not bold</b>\n')
     expect(logText([])).toBe('')

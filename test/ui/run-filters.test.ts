@@ -3,8 +3,14 @@ import type { RunRow } from '../../src/client/types.ts'
 import { filterChoices, filterRuns } from '../../src/ui/view-models/run-filters.ts'
 
 describe('filterRuns', () => {
-  const run = (id: string, status: RunRow['status'], env: string, template: string | null) => ({ id, status, env, template_slug: template }) as RunRow
-  const runs = [run('a', 'success', 'staging', 'deploy-web'), run('b', 'error', 'production', 'deploy-web'), run('c', 'success', 'production', 'incident-open'), run('d', 'queued', 'staging', null)]
+  const run = (id: string, status: RunRow['status'], env: string, template: string | null) =>
+    ({ id, status, env, template_slug: template }) as RunRow
+  const runs = [
+    run('a', 'success', 'staging', 'deploy-web'),
+    run('b', 'error', 'production', 'deploy-web'),
+    run('c', 'success', 'production', 'incident-open'),
+    run('d', 'queued', 'staging', null),
+  ]
 
   it.each([
     { filter: { status: 'all', env: 'all', templateSlug: 'all' }, ids: ['a', 'b', 'c', 'd'] },

@@ -18,7 +18,11 @@ function card(text: string, entered: Record<string, string | boolean> = {}, chos
 
 describe('template catalog', () => {
   it('parses the seeded templates and says what is wrong with a broken one', () => {
-    expect(catalog.map((entry) => [entry.slug, entry.template !== null])).toEqual([['deploy-web', true], ['incident-open', true], ['broken', false]])
+    expect(catalog.map((entry) => [entry.slug, entry.template !== null])).toEqual([
+      ['deploy-web', true],
+      ['incident-open', true],
+      ['broken', false],
+    ])
     expect(catalog[2].problem).toMatch(/kind.*line 2, column 7/)
   })
 })
@@ -27,22 +31,39 @@ describe('intent → runbook card', () => {
   it.each([
     {
       text: 'deploy web to prod',
-      slug: 'deploy-web', env: 'production', missing: [], approval: true, canRun: true,
+      slug: 'deploy-web',
+      env: 'production',
+      missing: [],
+      approval: true,
+      canRun: true,
       steps: ['health-before', 'policy-approval', 'dispatch', 'settle', 'health-after'],
     },
     {
       text: 'deploy api to staging ref=v2.3',
-      slug: 'deploy-web', env: 'staging', missing: [], approval: false, canRun: true,
+      slug: 'deploy-web',
+      env: 'staging',
+      missing: [],
+      approval: false,
+      canRun: true,
       steps: ['health-before', 'dispatch', 'settle', 'health-after'],
     },
     {
       text: 'open a sev2 incident: checkout errors',
-      slug: 'incident-open', env: 'production', missing: [], approval: false, canRun: true,
+      slug: 'incident-open',
+      env: 'production',
+      missing: [],
+      approval: false,
+      canRun: true,
       steps: ['health-snapshot', 'announce', 'gather', 'follow-up'],
     },
     {
       text: 'open a sev2 incident',
-      slug: 'incident-open', env: null, missing: ['summary'], approval: null, canRun: false, steps: null,
+      slug: 'incident-open',
+      env: null,
+      missing: ['summary'],
+      approval: null,
+      canRun: false,
+      steps: null,
     },
   ])('"$text"', ({ text, slug, env, missing, approval, canRun, steps }) => {
     const model = card(text)
@@ -64,7 +85,10 @@ describe('intent → runbook card', () => {
   it('takes the typed values into the fields and keeps defaults for the rest', () => {
     const model = card('ship api to staging ref=v2.3')
     expect(Object.fromEntries(model.fields.map((field) => [field.key, [field.value, field.source]]))).toEqual({
-      env: ['staging', 'typed'], service: ['api', 'typed'], ref: ['v2.3', 'typed'], action: ['deploy', 'default'],
+      env: ['staging', 'typed'],
+      service: ['api', 'typed'],
+      ref: ['v2.3', 'typed'],
+      action: ['deploy', 'default'],
     })
   })
 
@@ -73,14 +97,31 @@ describe('intent → runbook card', () => {
     expect(model.missing).toEqual([])
     expect(model.canRun).toBe(true)
     expect(newRunFromCard(model, true)).toEqual({
-      templateSlug: 'incident-open', kind: 'incident', env: 'production', title: 'Open an incident in production',
-      intent: 'open a sev2 incident', inputs: { severity: 'sev2', summary: 'checkout errors', env: 'production' }, dryRun: true,
+      templateSlug: 'incident-open',
+      kind: 'incident',
+      env: 'production',
+      title: 'Open an incident in production',
+      intent: 'open a sev2 incident',
+      inputs: { severity: 'sev2', summary: 'checkout errors', env: 'production' },
+      dryRun: true,
     })
   })
 
   it.each<{ name: string; text: string; entered: Record<string, string>; field: string; error: RegExp }>([
-    { name: 'a value the input refuses', text: 'deploy web to staging', entered: { ref: 'bad ref!' }, field: 'ref', error: /does not match the pattern/ },
-    { name: 'an option that does not exist', text: 'deploy web to staging', entered: { service: 'db' }, field: 'service', error: /is not one of web, api, worker/ },
+    {
+      name: 'a value the input refuses',
+      text: 'deploy web to staging',
+      entered: { ref: 'bad ref!' },
+      field: 'ref',
+      error: /does not match the pattern/,
+    },
+    {
+      name: 'an option that does not exist',
+      text: 'deploy web to staging',
+      entered: { service: 'db' },
+      field: 'service',
+      error: /is not one of web, api, worker/,
+    },
   ])('cannot run with $name', ({ text, entered, field, error }) => {
     const model = card(text, entered)
     expect(model.canRun).toBe(false)

@@ -9,12 +9,21 @@ describe('taskItems', () => {
     {
       name: 'a flat task list',
       source: '# Tasks\n\n- [ ] T001 write\n- [x] T002 test\n- [X] T003 ship\n',
-      expected: [{ checked: false, text: 'T001 write' }, { checked: true, text: 'T002 test' }, { checked: true, text: 'T003 ship' }],
+      expected: [
+        { checked: false, text: 'T001 write' },
+        { checked: true, text: 'T002 test' },
+        { checked: true, text: 'T003 ship' },
+      ],
     },
     {
       name: 'nested tasks count in the order they are rendered',
       source: '- [ ] parent\n  - [x] child one\n  - [ ] child two\n- [ ] sibling\n',
-      expected: [{ checked: false, text: 'parent' }, { checked: true, text: 'child one' }, { checked: false, text: 'child two' }, { checked: false, text: 'sibling' }],
+      expected: [
+        { checked: false, text: 'parent' },
+        { checked: true, text: 'child one' },
+        { checked: false, text: 'child two' },
+        { checked: false, text: 'sibling' },
+      ],
     },
     {
       name: 'task-looking lines inside code are not tasks',
@@ -24,22 +33,36 @@ describe('taskItems', () => {
     {
       name: 'the same text twice maps to each occurrence',
       source: '- [ ] same\n\ntext\n\n- [x] same\n',
-      expected: [{ checked: false, text: 'same' }, { checked: true, text: 'same' }],
+      expected: [
+        { checked: false, text: 'same' },
+        { checked: true, text: 'same' },
+      ],
     },
     {
       name: 'ordered lists and other bullets',
       source: '1. [ ] first\n2) [x] second\n\n* [ ] star\n+ [ ] plus\n',
-      expected: [{ checked: false, text: 'first' }, { checked: true, text: 'second' }, { checked: false, text: 'star' }, { checked: false, text: 'plus' }],
+      expected: [
+        { checked: false, text: 'first' },
+        { checked: true, text: 'second' },
+        { checked: false, text: 'star' },
+        { checked: false, text: 'plus' },
+      ],
     },
     {
       name: 'in a blockquote',
       source: '> - [ ] quoted task\n> - [x] done\n',
-      expected: [{ checked: false, text: 'quoted task' }, { checked: true, text: 'done' }],
+      expected: [
+        { checked: false, text: 'quoted task' },
+        { checked: true, text: 'done' },
+      ],
     },
     {
       name: 'loose list with paragraphs',
       source: '- [ ] one\n\n  more text\n\n- [x] two\n',
-      expected: [{ checked: false, text: 'one' }, { checked: true, text: 'two' }],
+      expected: [
+        { checked: false, text: 'one' },
+        { checked: true, text: 'two' },
+      ],
     },
     { name: 'brackets without a space after are not tasks', source: '- [ ]\n- [x]done\n', expected: [] },
   ])('$name', ({ source, expected }) => {

@@ -19,7 +19,12 @@ describe('snapshotOf: run + events + artifacts → synced state', () => {
   })
 
   it('clips long text so the synced state stays small', () => {
-    const snap = snapshotOf(runRow({ title: 'x'.repeat(500), summary: 'y'.repeat(5000) }), [{ ...eventRows(1)[0], message: 'z'.repeat(10_000) }], [], { now, driver: null })
+    const snap = snapshotOf(
+      runRow({ title: 'x'.repeat(500), summary: 'y'.repeat(5000) }),
+      [{ ...eventRows(1)[0], message: 'z'.repeat(10_000) }],
+      [],
+      { now, driver: null },
+    )
     expect(snap.title.length).toBe(120)
     expect(snap.summary!.length).toBe(240)
     expect(snap.lines[0].text.length).toBe(240)
@@ -34,8 +39,12 @@ describe('snapshotOf: run + events + artifacts → synced state', () => {
 
 describe('cardView: synced state → what the card draws', () => {
   const statuses: [RunStatus, string][] = [
-    ['queued', 'Queued'], ['running', 'Running'], ['waiting_approval', 'Needs approval'],
-    ['success', 'Succeeded'], ['error', 'Failed'], ['canceled', 'Canceled'],
+    ['queued', 'Queued'],
+    ['running', 'Running'],
+    ['waiting_approval', 'Needs approval'],
+    ['success', 'Succeeded'],
+    ['error', 'Failed'],
+    ['canceled', 'Canceled'],
   ]
   it.each(statuses)('draws a %s run with its own badge', (status, label) => {
     const view = cardView(snapshot({}, status), { now, startedBy: 'Ana' })
@@ -50,7 +59,11 @@ describe('cardView: synced state → what the card draws', () => {
 
   it.each([
     ['a short title', 'Deploy web', 'Deploy web'],
-    ['a long title', 'Deploy the web frontend and the API gateway to production after the freeze', 'Deploy the web frontend and the API gateway to production a…'],
+    [
+      'a long title',
+      'Deploy the web frontend and the API gateway to production after the freeze',
+      'Deploy the web frontend and the API gateway to production a…',
+    ],
   ])('shows %s', (_, title, shown) => {
     expect(cardView(snapshot({ title }), { now, startedBy: null }).title).toBe(shown)
   })
@@ -65,7 +78,11 @@ describe('cardView: synced state → what the card draws', () => {
 
   it('says so when there are no lines, no plan or no start yet', () => {
     const view = cardView(snapshot({ steps: [], done: 0, startedAt: null, lines: [] }, 'queued'), { now, startedBy: null })
-    expect(view).toMatchObject({ progress: 'No plan yet', duration: 'not started', lines: [{ text: 'No log lines yet', color: '#8C8C8C' }] })
+    expect(view).toMatchObject({
+      progress: 'No plan yet',
+      duration: 'not started',
+      lines: [{ text: 'No log lines yet', color: '#8C8C8C' }],
+    })
   })
 
   it('shows three artifacts and how many more', () => {
@@ -76,21 +93,39 @@ describe('cardView: synced state → what the card draws', () => {
   })
 
   it('shows the error of a failed run and the summary of a finished one', () => {
-    expect(cardView(snapshot({ error: 'step dispatch failed: 401', summary: 'Failed at step dispatch' }, 'error'), { now, startedBy: null }).outcome).toBe('step dispatch failed: 401')
-    expect(cardView(snapshot({ summary: 'Deploy web in production: 5 steps succeeded' }, 'success'), { now, startedBy: null }).outcome).toBe('Deploy web in production: 5 steps succeeded')
+    expect(
+      cardView(snapshot({ error: 'step dispatch failed: 401', summary: 'Failed at step dispatch' }, 'error'), { now, startedBy: null })
+        .outcome,
+    ).toBe('step dispatch failed: 401')
+    expect(
+      cardView(snapshot({ summary: 'Deploy web in production: 5 steps succeeded' }, 'success'), { now, startedBy: null }).outcome,
+    ).toBe('Deploy web in production: 5 steps succeeded')
   })
 
   it('colours log lines by level', () => {
     const lines = (['debug', 'info', 'warn', 'error'] as const).map((level, i) => ({ seq: i, level, text: level }))
-    expect(cardView(snapshot({ lines }), { now, startedBy: null }).lines.map((l) => l.color)).toEqual(['#8C8C8C', '#333333', '#B86200', '#D6321A'])
+    expect(cardView(snapshot({ lines }), { now, startedBy: null }).lines.map((l) => l.color)).toEqual([
+      '#8C8C8C',
+      '#333333',
+      '#B86200',
+      '#D6321A',
+    ])
   })
 })
 
 describe('durations and ages', () => {
   it.each([
-    [0, '0s'], [59_999, '59s'], [61_000, '1m 01s'], [3_600_000, '1h 00m'], [-1, '–'],
+    [0, '0s'],
+    [59_999, '59s'],
+    [61_000, '1m 01s'],
+    [3_600_000, '1h 00m'],
+    [-1, '–'],
   ])('formatDuration(%i) = %s', (ms, text) => expect(formatDuration(ms)).toBe(text))
   it.each([
-    [1_000, 'just now'], [12_000, '12s ago'], [125_000, '2m ago'], [7_200_000, '2h ago'], [172_800_000, '2d ago'],
+    [1_000, 'just now'],
+    [12_000, '12s ago'],
+    [125_000, '2m ago'],
+    [7_200_000, '2h ago'],
+    [172_800_000, '2d ago'],
   ])('formatAgo(%i) = %s', (ms, text) => expect(formatAgo(ms)).toBe(text))
 })

@@ -12,11 +12,16 @@ export interface Element {
 
 type Component = (props: Record<string, unknown>) => Element | null
 
-const intrinsic = (type: string): Component => (props) => {
-  const { children, ...rest } = props
-  const kids = ([] as unknown[]).concat(children ?? []).flat(Infinity).filter((child) => child !== null && child !== undefined && child !== false)
-  return { type, props: rest, children: kids as Element[] | string[] }
-}
+const intrinsic =
+  (type: string): Component =>
+  (props) => {
+    const { children, ...rest } = props
+    const kids = ([] as unknown[])
+      .concat(children ?? [])
+      .flat(Infinity)
+      .filter((child) => child !== null && child !== undefined && child !== false)
+    return { type, props: rest, children: kids as Element[] | string[] }
+  }
 
 export interface FakeWidgetHost {
   figma: Record<string, unknown>

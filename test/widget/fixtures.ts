@@ -4,14 +4,38 @@ import type { RunSnapshot } from '../../widget/src/card/snapshot.ts'
 
 export function runRow(overrides: Partial<RunRow> = {}): RunRow {
   return {
-    id: 'run-1', created_at: '2025-01-03T10:00:00.000Z', updated_at: '2025-01-03T10:00:05.000Z', created_by: 'user-1',
-    template_slug: 'deploy-web', kind: 'deploy', env: 'production', title: 'Deploy web to production', intent: 'deploy web to prod',
-    inputs: { env: 'production' }, dry_run: false, status: 'running', cancel_requested: false, attempt: 1, claimed_by: 'w',
-    lease_expires_at: null, started_at: '2025-01-03T10:00:01.000Z', finished_at: null, summary: null, error: null, last_seq: 12,
+    id: 'run-1',
+    created_at: '2025-01-03T10:00:00.000Z',
+    updated_at: '2025-01-03T10:00:05.000Z',
+    created_by: 'user-1',
+    template_slug: 'deploy-web',
+    kind: 'deploy',
+    env: 'production',
+    title: 'Deploy web to production',
+    intent: 'deploy web to prod',
+    inputs: { env: 'production' },
+    dry_run: false,
+    status: 'running',
+    cancel_requested: false,
+    attempt: 1,
+    claimed_by: 'w',
+    lease_expires_at: null,
+    started_at: '2025-01-03T10:00:01.000Z',
+    finished_at: null,
+    summary: null,
+    error: null,
+    last_seq: 12,
     current_step: 'dispatch',
     step_results: { 'health-before': { status: 'succeeded' }, 'policy-approval': { status: 'succeeded' }, dispatch: { status: 'running' } },
     plan: {
-      version: 1, kind: 'deploy', title: 'Deploy web', env: 'production', approvalRequired: true, secrets: [], requiredSecrets: [], secretInputs: [],
+      version: 1,
+      kind: 'deploy',
+      title: 'Deploy web',
+      env: 'production',
+      approvalRequired: true,
+      secrets: [],
+      requiredSecrets: [],
+      secretInputs: [],
       steps: [
         { id: 'health-before', title: 'Health check before deploy' },
         { id: 'policy-approval', title: 'Approval required' },
@@ -26,24 +50,58 @@ export function runRow(overrides: Partial<RunRow> = {}): RunRow {
 
 export function eventRows(count: number, level: EventRow['level'] = 'info'): EventRow[] {
   return Array.from({ length: count }, (_, i) => ({
-    id: i + 1, run_id: 'run-1', seq: i + 1, ts: '2025-01-03T10:00:02.000Z', level, source: 'executor', phase: 'execute',
-    step_id: 'dispatch', message: `line ${i + 1}`, data: null,
+    id: i + 1,
+    run_id: 'run-1',
+    seq: i + 1,
+    ts: '2025-01-03T10:00:02.000Z',
+    level,
+    source: 'executor',
+    phase: 'execute',
+    step_id: 'dispatch',
+    message: `line ${i + 1}`,
+    data: null,
   }))
 }
 
 export function artifactRows(count: number): ArtifactRow[] {
   return Array.from({ length: count }, (_, i) => ({
-    id: `a${i}`, run_id: 'run-1', created_at: '2025-01-03T10:00:03.000Z', key: `k${i}`, step_id: 'dispatch', kind: 'link' as const,
-    title: `Link ${i + 1}`, url: `https://example.com/${i + 1}`, content: null, mime: null, size: null,
+    id: `a${i}`,
+    run_id: 'run-1',
+    created_at: '2025-01-03T10:00:03.000Z',
+    key: `k${i}`,
+    step_id: 'dispatch',
+    kind: 'link' as const,
+    title: `Link ${i + 1}`,
+    url: `https://example.com/${i + 1}`,
+    content: null,
+    mime: null,
+    size: null,
   }))
 }
 
 export function snapshot(overrides: Partial<RunSnapshot> = {}, status: RunStatus = 'running'): RunSnapshot {
   return {
-    runId: 'run-1', title: 'Deploy web to production', templateSlug: 'deploy-web', env: 'production', status,
-    steps: [{ id: 'a', title: 'First' }, { id: 'b', title: 'Second' }], done: 1, currentStep: 'b',
-    createdAt: '2025-01-03T10:00:00.000Z', startedAt: '2025-01-03T10:00:01.000Z', finishedAt: null, summary: null, error: null,
-    lines: [], artifacts: [], artifactCount: 0, syncedAt: Date.parse('2025-01-03T10:00:10.000Z'), driver: null,
+    runId: 'run-1',
+    title: 'Deploy web to production',
+    templateSlug: 'deploy-web',
+    env: 'production',
+    status,
+    steps: [
+      { id: 'a', title: 'First' },
+      { id: 'b', title: 'Second' },
+    ],
+    done: 1,
+    currentStep: 'b',
+    createdAt: '2025-01-03T10:00:00.000Z',
+    startedAt: '2025-01-03T10:00:01.000Z',
+    finishedAt: null,
+    summary: null,
+    error: null,
+    lines: [],
+    artifacts: [],
+    artifactCount: 0,
+    syncedAt: Date.parse('2025-01-03T10:00:10.000Z'),
+    driver: null,
     ...overrides,
   }
 }

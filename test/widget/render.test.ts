@@ -24,13 +24,23 @@ describe('the run card widget', () => {
   })
 
   it.each(statuses)('draws a %s run: title, badge in its colour, progress, log, footer', (status) => {
-    host.state.set('snapshot', snapshot({
-      lines: [{ seq: 1, level: 'info', text: 'Claimed by executor w' }, { seq: 2, level: 'error', text: '<img src=x onerror=alert(1)>' }],
-      artifacts: [{ kind: 'link', title: 'acme/web deploy.yml runs', url: 'https://github.com/acme/web/actions' }], artifactCount: 1,
-      summary: status === 'success' ? 'Deploy web in production: 5 steps succeeded' : null,
-      error: status === 'error' ? 'step dispatch failed: Bad credentials' : null,
-      finishedAt: ['success', 'error', 'canceled'].includes(status) ? '2025-01-03T10:00:30.000Z' : null,
-    }, status))
+    host.state.set(
+      'snapshot',
+      snapshot(
+        {
+          lines: [
+            { seq: 1, level: 'info', text: 'Claimed by executor w' },
+            { seq: 2, level: 'error', text: '<img src=x onerror=alert(1)>' },
+          ],
+          artifacts: [{ kind: 'link', title: 'acme/web deploy.yml runs', url: 'https://github.com/acme/web/actions' }],
+          artifactCount: 1,
+          summary: status === 'success' ? 'Deploy web in production: 5 steps succeeded' : null,
+          error: status === 'error' ? 'step dispatch failed: Bad credentials' : null,
+          finishedAt: ['success', 'error', 'canceled'].includes(status) ? '2025-01-03T10:00:30.000Z' : null,
+        },
+        status,
+      ),
+    )
     host.state.set('startedBy', 'Ana')
     const tree = host.render()
     const drawn = texts(tree)
@@ -45,10 +55,16 @@ describe('the run card widget', () => {
     expect(find(tree, 'artifacts')!.children[0]).toMatchObject({ type: 'Text', props: { href: 'https://github.com/acme/web/actions' } })
     expect(drawn.at(-1)).toMatch(/^Started by Ana 10:00 UTC · updated /)
     const buttons = texts(find(tree, 'actions')!)
-    expect(buttons).toEqual({
-      queued: ['Cancel', 'Open log'], running: ['Cancel', 'Open log'], waiting_approval: ['Approve', 'Reject', 'Cancel', 'Open log'],
-      success: ['Run again', 'Open log'], error: ['Run again', 'Open log'], canceled: ['Run again', 'Open log'],
-    }[status])
+    expect(buttons).toEqual(
+      {
+        queued: ['Cancel', 'Open log'],
+        running: ['Cancel', 'Open log'],
+        waiting_approval: ['Approve', 'Reject', 'Cancel', 'Open log'],
+        success: ['Run again', 'Open log'],
+        error: ['Run again', 'Open log'],
+        canceled: ['Run again', 'Open log'],
+      }[status],
+    )
     if (status === 'success') expect(drawn).toContain('Deploy web in production: 5 steps succeeded')
     if (status === 'error') expect(drawn).toContain('step dispatch failed: Bad credentials')
     expect(host.menu?.items.map((item) => item.propertyName)).toEqual(['live', 'refresh', undefined, 'details', 'pick'])

@@ -25,7 +25,14 @@ const cards = () => figma.currentPage.findWidgetNodesByWidgetId(figma.widgetId ?
 
 /** Keeps every unfinished run shown on this page live until all have finished. */
 async function keepLive(): Promise<void> {
-  const runIds = [...new Set(cards().map(shownRun).filter((s): s is RunSnapshot => s !== null && !TERMINAL_STATUSES.includes(s.status)).map((s) => s.runId))]
+  const runIds = [
+    ...new Set(
+      cards()
+        .map(shownRun)
+        .filter((s): s is RunSnapshot => s !== null && !TERMINAL_STATUSES.includes(s.status))
+        .map((s) => s.runId),
+    ),
+  ]
   if (runIds.length === 0) {
     figma.notify('Every run shown on this page has finished: there is nothing to keep live.')
     return
@@ -37,10 +44,14 @@ async function keepLive(): Promise<void> {
     cancel: (handle) => clearTimeout(handle as number),
     write: (snapshot) => applySnapshot(cards(), snapshot),
   })
-  await openWindow({ kind: 'live', runIds, driver: me() }, { visible: false }, {
-    onSnapshot: (snapshot) => writer.offer(snapshot),
-    onFinished: () => writer.flushAll(),
-  })
+  await openWindow(
+    { kind: 'live', runIds, driver: me() },
+    { visible: false },
+    {
+      onSnapshot: (snapshot) => writer.offer(snapshot),
+      onFinished: () => writer.flushAll(),
+    },
+  )
 }
 
 function OpsRunCard() {
@@ -51,12 +62,17 @@ function OpsRunCard() {
   const nodeId = useWidgetNodeId()
   const myKey = () => String(figma.currentUser?.sessionId ?? 'me')
 
-  const pick = () => openWindow({ kind: 'picker' }, { visible: true, title: 'Pick a run' }, {
-    onPicked: (picked) => {
-      setSnapshot(picked)
-      setStartedBy(me())
-    },
-  })
+  const pick = () =>
+    openWindow(
+      { kind: 'picker' },
+      { visible: true, title: 'Pick a run' },
+      {
+        onPicked: (picked) => {
+          setSnapshot(picked)
+          setStartedBy(me())
+        },
+      },
+    )
 
   const act = async (action: CardAction | 'details') => {
     if (!snapshot) return
@@ -64,31 +80,35 @@ function OpsRunCard() {
       await openWindow({ kind: 'details', runId: snapshot.runId }, { visible: true, title: snapshot.title, width: 640, height: 640 })
       return
     }
-    await openWindow({ kind: 'action', action, runId: snapshot.runId }, { visible: false }, {
-      onDone: async (result) => {
-        if (result.snapshot) setSnapshot(result.snapshot)
-        if (result.started) {
-          // A new run gets its own card beside this one.
-          const node = (await figma.getNodeByIdAsync(nodeId)) as WidgetNode | null
-          if (!node) return
-          const clone = node.cloneWidget({ snapshot: result.started, startedBy: me() }, { live: {} })
-          clone.x = node.x + node.width + 40
-          clone.y = node.y
-        }
+    await openWindow(
+      { kind: 'action', action, runId: snapshot.runId },
+      { visible: false },
+      {
+        onDone: async (result) => {
+          if (result.snapshot) setSnapshot(result.snapshot)
+          if (result.started) {
+            // A new run gets its own card beside this one.
+            const node = (await figma.getNodeByIdAsync(nodeId)) as WidgetNode | null
+            if (!node) return
+            const clone = node.cloneWidget({ snapshot: result.started, startedBy: me() }, { live: {} })
+            clone.x = node.x + node.width + 40
+            clone.y = node.y
+          }
+        },
       },
-    })
+    )
   }
 
   const isLive = live.size > 0 || Boolean(snapshot?.driver)
   usePropertyMenu(
     snapshot
       ? [
-        { itemType: 'toggle', propertyName: 'live', tooltip: isLive ? 'Stop live updates' : 'Go live', isToggled: isLive },
-        { itemType: 'action', propertyName: 'refresh', tooltip: 'Refresh now' },
-        { itemType: 'separator' },
-        { itemType: 'action', propertyName: 'details', tooltip: 'Open log' },
-        { itemType: 'action', propertyName: 'pick', tooltip: 'Pick another run' },
-      ]
+          { itemType: 'toggle', propertyName: 'live', tooltip: isLive ? 'Stop live updates' : 'Go live', isToggled: isLive },
+          { itemType: 'action', propertyName: 'refresh', tooltip: 'Refresh now' },
+          { itemType: 'separator' },
+          { itemType: 'action', propertyName: 'details', tooltip: 'Open log' },
+          { itemType: 'action', propertyName: 'pick', tooltip: 'Pick another run' },
+        ]
       : [{ itemType: 'action', propertyName: 'pick', tooltip: 'Pick a run' }],
     async ({ propertyName }) => {
       if (propertyName === 'pick') return pick()
@@ -116,11 +136,7 @@ function OpsRunCard() {
 
   if (!snapshot) return <EmptyCard onPick={pick} />
   return (
-    <RunCard
-      view={cardView(snapshot, { now: Date.now(), startedBy })}
-      status={snapshot.status}
-      buttons={{ onPick: pick, onAction: act }}
-    />
+    <RunCard view={cardView(snapshot, { now: Date.now(), startedBy })} status={snapshot.status} buttons={{ onPick: pick, onAction: act }} />
   )
 }
 

@@ -28,7 +28,10 @@ interface Connection {
 
 /** The modes without a screen: keeping cards live, and one action on a run. */
 async function runHeadless(connection: Connection): Promise<void> {
-  const { mode, services: { client, api } } = connection
+  const {
+    mode,
+    services: { client, api },
+  } = connection
   try {
     if (!connection.signedIn) throw new Error('Sign in from the card first (Pick a run) to keep it live or act on it.')
     if (mode.kind === 'live') {
@@ -59,11 +62,26 @@ function WidgetWindow() {
     return stop
   }, [])
 
-  if (!connection) return <div class={styles.window}><LoadingIndicator /></div>
+  if (!connection)
+    return (
+      <div class={styles.window}>
+        <LoadingIndicator />
+      </div>
+    )
   const { mode, services } = connection
   if (mode.kind === 'picker' || mode.kind === 'details') {
-    if (!connection.signedIn) return <div class={styles.window}><SignIn client={services.client} onSignedIn={() => setConnection({ ...connection, signedIn: true })} /></div>
-    if (mode.kind === 'details') return <ServicesContext.Provider value={services}><Details runId={mode.runId} /></ServicesContext.Provider>
+    if (!connection.signedIn)
+      return (
+        <div class={styles.window}>
+          <SignIn client={services.client} onSignedIn={() => setConnection({ ...connection, signedIn: true })} />
+        </div>
+      )
+    if (mode.kind === 'details')
+      return (
+        <ServicesContext.Provider value={services}>
+          <Details runId={mode.runId} />
+        </ServicesContext.Provider>
+      )
     return (
       <div class={styles.window}>
         <Picker api={services.api} onPick={async (run) => send({ type: 'picked', snapshot: await readSnapshot(services.api, run.id) })} />

@@ -14,8 +14,12 @@ export function AccountMenu({ user, figmaUser, onSignOut }: AccountMenuProps) {
   const who = user.email ?? (user.anonymous ? `Guest${figmaUser === null ? '' : ` (${figmaUser.name})`}` : 'Signed in')
   return (
     <span class={styles.account}>
-      <span class={styles.who} title={`Supabase user ${user.id}`}>{who}</span>
-      <button type="button" class={styles.signOut} onClick={onSignOut} data-sign-out>Sign out</button>
+      <span class={styles.who} title={`Supabase user ${user.id}`}>
+        {who}
+      </span>
+      <button type="button" class={styles.signOut} onClick={onSignOut} data-sign-out>
+        Sign out
+      </button>
     </span>
   )
 }

@@ -3,7 +3,14 @@ import { emit, on } from '@create-figma-plugin/utilities'
 import { Fragment, h, type JSX } from 'preact'
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks'
 import type { NewRun, RunRow, RunStreamHandle, Settings, UiBootData } from '../../client/types.ts'
-import type { AddRunCardHandler, CardAddedHandler, MainErrorHandler, ResizeHandler, RunFinishedHandler, SaveSettingsHandler } from '../../messages.ts'
+import type {
+  AddRunCardHandler,
+  CardAddedHandler,
+  MainErrorHandler,
+  ResizeHandler,
+  RunFinishedHandler,
+  SaveSettingsHandler,
+} from '../../messages.ts'
 import { ConnectionBanner } from '../components/connection-banner/connection-banner.tsx'
 import { RunLogViewer } from '../components/run-log-viewer/run-log-viewer.tsx'
 import { SettingsPanel } from '../components/settings-panel/settings-panel.tsx'
@@ -52,7 +59,10 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
   const [toast, setToast] = useState<{ text: string; tone: 'info' | 'error' } | null>(null)
 
   useWindowResize(({ width, height }) => emit<ResizeHandler>('RESIZE', width, height), {
-    minWidth: 340, minHeight: 420, maxWidth: 1600, maxHeight: 1400,
+    minWidth: 340,
+    minHeight: 420,
+    maxWidth: 1600,
+    maxHeight: 1400,
   })
 
   const flash = useCallback((text: string, tone: 'info' | 'error' = 'info') => {
@@ -113,7 +123,12 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
       />
     )
   } else if (session.status === 'loading') {
-    content = <div class={styles.center}><LoadingIndicator /><span>Restoring your session…</span></div>
+    content = (
+      <div class={styles.center}>
+        <LoadingIndicator />
+        <span>Restoring your session…</span>
+      </div>
+    )
   } else if (session.status === 'signed-out') {
     content = <SignInPanel error={session.error} onOpenSettings={() => setShowSettings(true)} />
   } else if (openRun !== null) {
@@ -131,10 +146,16 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
     const ready = catalog ?? []
     content = (
       <div class={styles.panel} role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {catalogError === null ? null : <p class={styles.error} role="alert">{catalogError}</p>}
+        {catalogError === null ? null : (
+          <p class={styles.error} role="alert">
+            {catalogError}
+          </p>
+        )}
         {tab === 'chat' ? <ChatTab catalog={ready} onStartRun={startRun} /> : null}
         {tab === 'templates' ? <TemplatesTab catalog={ready} onStartRun={startRun} /> : null}
-        {tab === 'runs' && history !== null ? <RunsTab history={history} onOpenRun={(runId) => setOpenRun({ runId, stream: null })} onAddToBoard={addToBoard} /> : null}
+        {tab === 'runs' && history !== null ? (
+          <RunsTab history={history} onOpenRun={(runId) => setOpenRun({ runId, stream: null })} onAddToBoard={addToBoard} />
+        ) : null}
         {tab === 'spec-kit' ? <SpecKitTab /> : null}
       </div>
     )
@@ -173,7 +194,11 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
       )}
       <main class={openRun !== null && signedIn && !showSettings ? `${styles.content} ${styles.fixed}` : styles.content}>{content}</main>
       {toast === null ? null : (
-        <div class={toast.tone === 'error' ? `${styles.toast} ${styles.toastError}` : styles.toast} role={toast.tone === 'error' ? 'alert' : 'status'} data-toast>
+        <div
+          class={toast.tone === 'error' ? `${styles.toast} ${styles.toastError}` : styles.toast}
+          role={toast.tone === 'error' ? 'alert' : 'status'}
+          data-toast
+        >
           {toast.text}
         </div>
       )}

@@ -1,7 +1,15 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { RunStreamHandle, RunStreamState } from '../../client/types.ts'
 
-const CLOSED: RunStreamState = { run: null, events: [], artifacts: [], hasOlder: false, loadingOlder: false, live: 'connecting', error: null }
+const CLOSED: RunStreamState = {
+  run: null,
+  events: [],
+  artifacts: [],
+  hasOlder: false,
+  loadingOlder: false,
+  live: 'connecting',
+  error: null,
+}
 
 /** The stream's latest state, re-rendering on every change. */
 export function useRunStream(handle: RunStreamHandle | null): RunStreamState {

@@ -8,9 +8,7 @@ export interface SessionUser {
 }
 
 export type SessionState =
-  | { status: 'loading' }
-  | { status: 'signed-out'; error: string | null }
-  | { status: 'signed-in'; user: SessionUser }
+  { status: 'loading' } | { status: 'signed-out'; error: string | null } | { status: 'signed-in'; user: SessionUser }
 
 /** The signed-in user of the client, following sign-in, sign-out and token refreshes. */
 export function useSession(client: OpsClient): SessionState {
@@ -20,7 +18,11 @@ export function useSession(client: OpsClient): SessionState {
     setState({ status: 'loading' })
     const apply = (user: { id: string; email?: string | null; is_anonymous?: boolean } | null | undefined) => {
       if (!active) return
-      setState(user ? { status: 'signed-in', user: { id: user.id, email: user.email || null, anonymous: user.is_anonymous === true } } : { status: 'signed-out', error: null })
+      setState(
+        user
+          ? { status: 'signed-in', user: { id: user.id, email: user.email || null, anonymous: user.is_anonymous === true } }
+          : { status: 'signed-out', error: null },
+      )
     }
     client.auth.getSession().then(
       ({ data, error }) => {

@@ -35,7 +35,11 @@ export function formatBytes(size: number | null): string {
 
 /** A file name for an artifact's download: its title made safe, with an extension from its type. */
 export function artifactFileName(artifact: Pick<ArtifactRow, 'title' | 'kind' | 'mime'>): string {
-  const base = artifact.title.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 80) || 'artifact'
+  const base =
+    artifact.title
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .slice(0, 80) || 'artifact'
   if (/\.[A-Za-z0-9]{1,5}$/.test(base)) return base
   if (artifact.kind === 'diff') return `${base}.diff`
   if (artifact.mime === 'application/json') return `${base}.json`

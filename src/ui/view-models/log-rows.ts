@@ -123,14 +123,27 @@ export function flattenLogTree(tree: LogTree, { minLevel, collapsed, stepTitles 
       count += visible.length
       worst = worseLevel(worst, stepWorst ?? 'info')
       body.push({
-        kind: 'step', key: stepGroup.key, stepId: stepGroup.stepId, label: stepLabel(stepGroup.stepId, stepTitles),
-        count: visible.length, collapsed: stepCollapsed, worst: stepWorst,
+        kind: 'step',
+        key: stepGroup.key,
+        stepId: stepGroup.stepId,
+        label: stepLabel(stepGroup.stepId, stepTitles),
+        count: visible.length,
+        collapsed: stepCollapsed,
+        worst: stepWorst,
       })
       if (!stepCollapsed) for (const event of visible) body.push(eventRow(event, 2))
     }
     if (count === 0) continue
     const phaseCollapsed = collapsed.has(group.key)
-    rows.push({ kind: 'phase', key: group.key, phase: group.phase, label: phaseLabel(group.phase), count, collapsed: phaseCollapsed, worst })
+    rows.push({
+      kind: 'phase',
+      key: group.key,
+      phase: group.phase,
+      label: phaseLabel(group.phase),
+      count,
+      collapsed: phaseCollapsed,
+      worst,
+    })
     if (!phaseCollapsed) rows.push(...body)
   }
   return rows

@@ -10,10 +10,12 @@ export interface RunFilterState {
 export const NO_RUN_FILTER: RunFilterState = { status: 'all', env: 'all', templateSlug: 'all' }
 
 export function filterRuns(runs: readonly RunRow[], filter: RunFilterState): RunRow[] {
-  return runs.filter((run) =>
-    (filter.status === 'all' || run.status === filter.status)
-    && (filter.env === 'all' || run.env === filter.env)
-    && (filter.templateSlug === 'all' || run.template_slug === filter.templateSlug))
+  return runs.filter(
+    (run) =>
+      (filter.status === 'all' || run.status === filter.status) &&
+      (filter.env === 'all' || run.env === filter.env) &&
+      (filter.templateSlug === 'all' || run.template_slug === filter.templateSlug),
+  )
 }
 
 /** Distinct values seen, sorted, plus the selected one so a filter never hides its own choice. */

@@ -61,7 +61,13 @@ export function runbookCard(
     plan = {
       ok: true,
       env: planned.plan.env,
-      steps: planned.plan.steps.map((step) => ({ id: step.id, title: step.title, kind: step.kind, phase: step.phase, secrets: step.secretsUsed })),
+      steps: planned.plan.steps.map((step) => ({
+        id: step.id,
+        title: step.title,
+        kind: step.kind,
+        phase: step.phase,
+        secrets: step.secretsUsed,
+      })),
       approvalRequired: planned.plan.approvalRequired,
       approvalReason: planned.plan.approvalReason ?? null,
     }
@@ -89,10 +95,18 @@ export function runbookCard(
  * Typed text to a card. `chosenSlug` is a suggestion the person picked: its template is used
  * even when the text alone was not a sure match.
  */
-export function intentCard(text: string, catalog: readonly CatalogEntry[], entered: EnteredValues, chosenSlug: string | null = null): IntentCardResult {
+export function intentCard(
+  text: string,
+  catalog: readonly CatalogEntry[],
+  entered: EnteredValues,
+  chosenSlug: string | null = null,
+): IntentCardResult {
   if (text.trim() === '') return { kind: 'empty' }
   const usable = catalog.filter(isRunnable)
-  const result = parseIntent(text, usable.map(({ slug, template }) => ({ slug, template })))
+  const result = parseIntent(
+    text,
+    usable.map(({ slug, template }) => ({ slug, template })),
+  )
   const slug = chosenSlug ?? result.slug
   const entry = usable.find((candidate) => candidate.slug === slug)
   if (entry === undefined) return { kind: 'no-match', suggestions: result.suggestions }

@@ -41,7 +41,10 @@ export function onShutdown(reason = 'the runtime is shutting down'): void {
 ;(globalThis as { addEventListener?: (type: string, listener: () => void) => void }).addEventListener?.('beforeunload', () => onShutdown())
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -98,7 +101,8 @@ export async function handler(req: Request): Promise<Response> {
     const caller = await identify(token, env)
 
     if (caller.kind === 'user') {
-      if (!runId) throw new HttpError(400, 'run_id is required: a signed-in user starts their own run; only the service role drains the queue')
+      if (!runId)
+        throw new HttpError(400, 'run_id is required: a signed-in user starts their own run; only the service role drains the queue')
       const asUser = createClient(env.url, env.anonKey, {
         db: { schema: 'ops' },
         global: { headers: { Authorization: `Bearer ${token}` } },
@@ -110,24 +114,30 @@ export async function handler(req: Request): Promise<Response> {
       if (!run || run.created_by !== caller.userId) throw new HttpError(404, `run ${runId} not found among your runs`)
     }
 
-    const service = createClient(env.url, env.serviceKey, { db: { schema: 'ops' }, auth: { persistSession: false, autoRefreshToken: false } })
-    const work: Promise<ExecutionReport> = execute({
-      // supabase-js's generic client type is too deep to compare structurally; it has the calls used.
-      client: service as unknown as OpsClient,
-      readEnv,
-      budgetMs: Number(readEnv('OPS_EXECUTOR_BUDGET_SECONDS') ?? 150) * 1000,
-      leaseSeconds: Number(readEnv('OPS_EXECUTOR_LEASE_SECONDS') ?? 30),
-      stopSignal: shutdown.signal,
-      diagnostics: (message) => console.warn(`[ops-executor] ${message}`),
-      // After handing a run back, ask for the next invocation at once rather than at the next drain.
-      continueRun: async (id) => {
-        await fetch(`${env.url}/functions/v1/ops-executor`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${env.serviceKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ run_id: id }),
-        })
+    const service = createClient(env.url, env.serviceKey, {
+      db: { schema: 'ops' },
+      auth: { persistSession: false, autoRefreshToken: false },
+    })
+    const work: Promise<ExecutionReport> = execute(
+      {
+        // supabase-js's generic client type is too deep to compare structurally; it has the calls used.
+        client: service as unknown as OpsClient,
+        readEnv,
+        budgetMs: Number(readEnv('OPS_EXECUTOR_BUDGET_SECONDS') ?? 150) * 1000,
+        leaseSeconds: Number(readEnv('OPS_EXECUTOR_LEASE_SECONDS') ?? 30),
+        stopSignal: shutdown.signal,
+        diagnostics: (message) => console.warn(`[ops-executor] ${message}`),
+        // After handing a run back, ask for the next invocation at once rather than at the next drain.
+        continueRun: async (id) => {
+          await fetch(`${env.url}/functions/v1/ops-executor`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${env.serviceKey}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ run_id: id }),
+          })
+        },
       },
-    }, { runId, drain: caller.kind === 'service' && !runId })
+      { runId, drain: caller.kind === 'service' && !runId },
+    )
 
     const runtime = edgeRuntime()
     if (runtime) {

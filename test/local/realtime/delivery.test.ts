@@ -98,8 +98,10 @@ describe.each(engines)('realtime delivery on %s', (engine) => {
         .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=in.(${r1},"${r3}")` }, (c) =>
           inList.push(c.new),
         )
-        .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${r1},seq=gte.2,seq=not.eq.3` }, (c) =>
-          combined.push(c.new),
+        .on(
+          'postgres_changes',
+          { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${r1},seq=gte.2,seq=not.eq.3` },
+          (c) => combined.push(c.new),
         )
         .on(
           'postgres_changes',
@@ -116,7 +118,12 @@ describe.each(engines)('realtime delivery on %s', (engine) => {
     expect(inList.map((row) => row.run_id)).toEqual([r3, r3, r3, r1, r1, r1, r1])
     expect(combined.map((row) => row.seq)).toEqual([2, 4])
     // `select` narrows the payload to the listed columns.
-    expect(selected).toEqual([r2, r3, r1].flatMap((run_id) => [{ run_id, seq: 1 }, { run_id, seq: 2 }]))
+    expect(selected).toEqual(
+      [r2, r3, r1].flatMap((run_id) => [
+        { run_id, seq: 1 },
+        { run_id, seq: 2 },
+      ]),
+    )
   })
 
   it('sends UPDATEs with old_record: the key by default, the whole old row under replica identity full', async () => {
@@ -208,7 +215,9 @@ describe.each(engines)('realtime delivery on %s', (engine) => {
       .channel('events')
       .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events' }, (c) => events.push(c.new))
     await subscribe(eventsChannel)
-    await subscribe(a.client.channel('runs').on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'runs' }, (c) => runs.push(c.new)))
+    await subscribe(
+      a.client.channel('runs').on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'runs' }, (c) => runs.push(c.new)),
+    )
     await insertEvents(h.db, run, 1, 2)
     await waitFor(() => events.length >= 2, 'events before leaving')
 

@@ -33,7 +33,9 @@ describe('realtime filter parsing', () => {
 })
 
 describe('realtime filter matching', () => {
-  const condition = (c: Partial<CompiledCondition> & Pick<CompiledCondition, 'column' | 'operator' | 'kind' | 'keys'>): CompiledCondition => ({
+  const condition = (
+    c: Partial<CompiledCondition> & Pick<CompiledCondition, 'column' | 'operator' | 'kind' | 'keys'>,
+  ): CompiledCondition => ({
     negate: false,
     ...c,
   })
@@ -42,7 +44,12 @@ describe('realtime filter matching', () => {
     expect(timestampMicros('2025-01-01T10:00:00.000001+02:00')).toBe(timestampMicros('2025-01-01T08:00:00.000001+00:00'))
     expect(timestampMicros('2025-01-01T08:00:00.000002+00:00')! - timestampMicros('2025-01-01T08:00:00.000001Z')!).toBe(1)
     expect(timestampMicros('2025-01-01')).toBe(Date.UTC(2025, 0, 1) * 1000)
-    const after = condition({ column: 'ts', operator: 'gt', kind: 'timestamp', keys: [comparable('timestamp', '2025-01-01T00:00:00+00:00')!] })
+    const after = condition({
+      column: 'ts',
+      operator: 'gt',
+      kind: 'timestamp',
+      keys: [comparable('timestamp', '2025-01-01T00:00:00+00:00')!],
+    })
     expect(matchesFilter([after], { ts: '2025-01-01T00:30:00.5+01:00' })).toBe(false)
     expect(matchesFilter([after], { ts: '2025-01-01T00:30:00.5+00:00' })).toBe(true)
   })

@@ -73,9 +73,8 @@ export function cardView(snapshot: RunSnapshot, context: CardContext): CardView 
   const duration = started === null ? 'not started' : formatDuration((ended ?? context.now) - started)
   const total = snapshot.steps.length
   const current = snapshot.steps.find((step) => step.id === snapshot.currentStep)
-  const progress = total === 0
-    ? 'No plan yet'
-    : `${snapshot.done} of ${total} steps${current && snapshot.done < total ? ` · ${current.title}` : ''}`
+  const progress =
+    total === 0 ? 'No plan yet' : `${snapshot.done} of ${total} steps${current && snapshot.done < total ? ` · ${current.title}` : ''}`
   const who = context.startedBy ? `Started by ${context.startedBy}` : 'Started'
   const live = snapshot.driver ? ` · live via ${snapshot.driver}` : ''
   return {
@@ -84,9 +83,10 @@ export function cardView(snapshot: RunSnapshot, context: CardContext): CardView 
     badge: STATUS_BADGES[snapshot.status],
     progress,
     duration,
-    lines: snapshot.lines.length > 0
-      ? snapshot.lines.map((line) => ({ text: line.text, color: LINE_COLORS[line.level] }))
-      : [{ text: 'No log lines yet', color: LINE_COLORS.debug }],
+    lines:
+      snapshot.lines.length > 0
+        ? snapshot.lines.map((line) => ({ text: line.text, color: LINE_COLORS[line.level] }))
+        : [{ text: 'No log lines yet', color: LINE_COLORS.debug }],
     artifacts: snapshot.artifacts.slice(0, SHOWN_ARTIFACTS).map((artifact) => ({ title: artifact.title, url: artifact.url })),
     moreArtifacts: Math.max(0, snapshot.artifactCount - SHOWN_ARTIFACTS),
     footer: `${who} ${clock(snapshot.createdAt)} · updated ${formatAgo(context.now - snapshot.syncedAt)}${live}`,

@@ -19,18 +19,41 @@ function Button(props: { label: string; onClick: () => Promise<void>; primary?: 
   const fill = props.primary ? '#0D99FF' : props.danger ? '#FFFFFF' : '#FFFFFF'
   const text = props.primary ? '#FFFFFF' : props.danger ? '#D6321A' : '#333333'
   return (
-    <AutoLayout name={`button ${props.label}`} onClick={props.onClick} fill={fill} stroke={props.primary ? fill : '#D9D9D9'}
-      cornerRadius={6} padding={{ horizontal: 10, vertical: 5 }} hoverStyle={{ opacity: 0.85 }} tooltip={props.label}>
-      <Text fontFamily={FONT} fontSize={12} fontWeight={600} fill={text}>{props.label}</Text>
+    <AutoLayout
+      name={`button ${props.label}`}
+      onClick={props.onClick}
+      fill={fill}
+      stroke={props.primary ? fill : '#D9D9D9'}
+      cornerRadius={6}
+      padding={{ horizontal: 10, vertical: 5 }}
+      hoverStyle={{ opacity: 0.85 }}
+      tooltip={props.label}
+    >
+      <Text fontFamily={FONT} fontSize={12} fontWeight={600} fill={text}>
+        {props.label}
+      </Text>
     </AutoLayout>
   )
 }
 
 export function EmptyCard(props: { onPick: () => Promise<void> }) {
   return (
-    <AutoLayout name="run card" direction="vertical" width={340} padding={16} spacing={10} fill="#FFFFFF" stroke="#E6E6E6" cornerRadius={12}>
-      <Text fontFamily={FONT} fontSize={16} fontWeight={700} fill="#1E1E1E">Ops run card</Text>
-      <Text fontFamily={FONT} fontSize={12} fill="#666666" width="fill-parent">Shows one run of Ops Control Room, live for everyone on the board.</Text>
+    <AutoLayout
+      name="run card"
+      direction="vertical"
+      width={340}
+      padding={16}
+      spacing={10}
+      fill="#FFFFFF"
+      stroke="#E6E6E6"
+      cornerRadius={12}
+    >
+      <Text fontFamily={FONT} fontSize={16} fontWeight={700} fill="#1E1E1E">
+        Ops run card
+      </Text>
+      <Text fontFamily={FONT} fontSize={12} fill="#666666" width="fill-parent">
+        Shows one run of Ops Control Room, live for everyone on the board.
+      </Text>
       <Button label="Pick a run" primary onClick={props.onPick} />
     </AutoLayout>
   )
@@ -42,27 +65,53 @@ export function RunCard(props: { view: CardView; status: string; buttons: CardBu
   return (
     <AutoLayout name="run card" direction="vertical" width={360} padding={16} spacing={8} fill="#FFFFFF" stroke="#E6E6E6" cornerRadius={12}>
       <AutoLayout name="header" width="fill-parent" spacing={8} verticalAlignItems="start">
-        <Text name="title" fontFamily={FONT} fontSize={16} fontWeight={700} fill="#1E1E1E" width="fill-parent">{view.title}</Text>
+        <Text name="title" fontFamily={FONT} fontSize={16} fontWeight={700} fill="#1E1E1E" width="fill-parent">
+          {view.title}
+        </Text>
         <AutoLayout name="status" fill={view.badge.fill} cornerRadius={10} padding={{ horizontal: 8, vertical: 3 }}>
-          <Text fontFamily={FONT} fontSize={11} fontWeight={700} fill={view.badge.text}>{view.badge.label}</Text>
+          <Text fontFamily={FONT} fontSize={11} fontWeight={700} fill={view.badge.text}>
+            {view.badge.label}
+          </Text>
         </AutoLayout>
       </AutoLayout>
-      <Text name="subtitle" fontFamily={FONT} fontSize={12} fill="#666666">{view.subtitle}</Text>
+      <Text name="subtitle" fontFamily={FONT} fontSize={12} fill="#666666">
+        {view.subtitle}
+      </Text>
       <AutoLayout name="progress" width="fill-parent" spacing={8}>
-        <Text fontFamily={FONT} fontSize={12} fill="#333333" width="fill-parent">{view.progress}</Text>
-        <Text fontFamily={FONT} fontSize={12} fill="#666666">{view.duration}</Text>
+        <Text fontFamily={FONT} fontSize={12} fill="#333333" width="fill-parent">
+          {view.progress}
+        </Text>
+        <Text fontFamily={FONT} fontSize={12} fill="#666666">
+          {view.duration}
+        </Text>
       </AutoLayout>
       <AutoLayout name="log" direction="vertical" width="fill-parent" padding={8} spacing={2} fill="#F5F5F5" cornerRadius={6}>
         {view.lines.map((line, i) => (
-          <Text key={i} fontFamily={MONO} fontSize={11} fill={line.color} width="fill-parent" truncate={1}>{line.text}</Text>
+          <Text key={i} fontFamily={MONO} fontSize={11} fill={line.color} width="fill-parent" truncate={1}>
+            {line.text}
+          </Text>
         ))}
       </AutoLayout>
-      {view.outcome ? <Text name="outcome" fontFamily={FONT} fontSize={12} fill="#333333" width="fill-parent">{view.outcome}</Text> : null}
+      {view.outcome ? (
+        <Text name="outcome" fontFamily={FONT} fontSize={12} fill="#333333" width="fill-parent">
+          {view.outcome}
+        </Text>
+      ) : null}
       {view.artifacts.length > 0 ? (
         <AutoLayout name="artifacts" direction="vertical" spacing={2} width="fill-parent">
           {view.artifacts.map((artifact, i) => (
-            <Text key={i} fontFamily={FONT} fontSize={12} fill="#0D99FF" textDecoration={artifact.url ? 'underline' : 'none'}
-              href={artifact.url ?? undefined} truncate={1} width="fill-parent">{artifact.title}</Text>
+            <Text
+              key={i}
+              fontFamily={FONT}
+              fontSize={12}
+              fill="#0D99FF"
+              textDecoration={artifact.url ? 'underline' : 'none'}
+              href={artifact.url ?? undefined}
+              truncate={1}
+              width="fill-parent"
+            >
+              {artifact.title}
+            </Text>
           ))}
           {view.moreArtifacts > 0 ? <Text fontFamily={FONT} fontSize={11} fill="#8C8C8C">{`+${view.moreArtifacts} more`}</Text> : null}
         </AutoLayout>
@@ -74,7 +123,9 @@ export function RunCard(props: { view: CardView; status: string; buttons: CardBu
         {!active ? <Button label="Run again" onClick={() => buttons.onAction('rerun')} /> : null}
         <Button label="Open log" onClick={() => buttons.onAction('details')} />
       </AutoLayout>
-      <Text name="footer" fontFamily={FONT} fontSize={11} fill="#8C8C8C" width="fill-parent">{view.footer}</Text>
+      <Text name="footer" fontFamily={FONT} fontSize={11} fill="#8C8C8C" width="fill-parent">
+        {view.footer}
+      </Text>
     </AutoLayout>
   )
 }

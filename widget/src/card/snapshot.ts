@@ -70,7 +70,9 @@ export function snapshotOf(
     summary: run.summary ? clip(run.summary) : null,
     error: run.error ? clip(run.error) : null,
     lines: events.slice(-MAX_LINES).map((event) => ({ seq: event.seq, level: event.level, text: clip(event.message) })),
-    artifacts: artifacts.slice(0, MAX_ARTIFACTS).map((artifact) => ({ kind: artifact.kind, title: clip(artifact.title, 80), url: artifact.url })),
+    artifacts: artifacts
+      .slice(0, MAX_ARTIFACTS)
+      .map((artifact) => ({ kind: artifact.kind, title: clip(artifact.title, 80), url: artifact.url })),
     artifactCount: artifacts.length,
     syncedAt: context.now,
     driver: context.driver,

@@ -29,10 +29,13 @@ export class ThrottledWriter {
     if (TERMINAL_STATUSES.includes(snapshot.status) || elapsed >= this.options.intervalMs) {
       this.flush(runId)
     } else if (!this.timers.has(runId)) {
-      this.timers.set(runId, this.options.schedule(() => {
-        this.timers.delete(runId)
-        this.flush(runId)
-      }, this.options.intervalMs - elapsed))
+      this.timers.set(
+        runId,
+        this.options.schedule(() => {
+          this.timers.delete(runId)
+          this.flush(runId)
+        }, this.options.intervalMs - elapsed),
+      )
     }
   }
 

@@ -4,7 +4,11 @@ import type { CardAction } from '../live/protocol.ts'
 import { readSnapshot } from './run-snapshot.ts'
 import type { RunSnapshot } from '../card/snapshot.ts'
 
-export async function performAction(api: OpsApi, action: CardAction, runId: string): Promise<{ snapshot?: RunSnapshot; started?: RunSnapshot }> {
+export async function performAction(
+  api: OpsApi,
+  action: CardAction,
+  runId: string,
+): Promise<{ snapshot?: RunSnapshot; started?: RunSnapshot }> {
   switch (action) {
     case 'refresh':
       return { snapshot: await readSnapshot(api, runId) }

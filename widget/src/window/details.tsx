@@ -14,7 +14,12 @@ export function Details(props: { runId: string }) {
   const [shown, setShown] = useState<{ runId: string; stream: RunStreamHandle | null }>({ runId: props.runId, stream: null })
   return (
     <div class={styles.details}>
-      <RunLogViewer key={shown.runId} runId={shown.runId} stream={shown.stream} onOpenRun={(runId, stream) => setShown({ runId, stream })} />
+      <RunLogViewer
+        key={shown.runId}
+        runId={shown.runId}
+        stream={shown.stream}
+        onOpenRun={(runId, stream) => setShown({ runId, stream })}
+      />
     </div>
   )
 }

@@ -25,8 +25,12 @@ export function keepLive(client: OpsClient, api: OpsApi, runIds: string[], drive
       if (!state.run || done) return
       // Finished means the final status and every line up to it: the run's row can arrive
       // before its last events do, and the stream fetches what it knows is missing.
-      const complete = TERMINAL_STATUSES.includes(state.run.status) && (state.events[state.events.length - 1]?.seq ?? 0) >= state.run.last_seq
-      send({ type: 'snapshot', snapshot: snapshotOf(state.run, state.events, state.artifacts, { now: Date.now(), driver: complete ? null : driver }) })
+      const complete =
+        TERMINAL_STATUSES.includes(state.run.status) && (state.events[state.events.length - 1]?.seq ?? 0) >= state.run.last_seq
+      send({
+        type: 'snapshot',
+        snapshot: snapshotOf(state.run, state.events, state.artifacts, { now: Date.now(), driver: complete ? null : driver }),
+      })
       if (state.error) send({ type: 'error', message: `Live updates for ${state.run.title}: ${state.error}` })
       if (complete) finished.add(runId)
       if (finished.size === runIds.length) {

@@ -25,25 +25,41 @@ export function Picker(props: { api: OpsApi; onPick(run: RunRow): Promise<void> 
     })
   }, [runs, query])
 
-  if (error) return <p role="alert" class={styles.error}>Could not list your runs: {error}</p>
+  if (error)
+    return (
+      <p role="alert" class={styles.error}>
+        Could not list your runs: {error}
+      </p>
+    )
   if (!runs) return <LoadingIndicator />
   return (
     <div class={styles.stack}>
       <SearchTextbox value={query} onValueInput={setQuery} placeholder="Search runs by title, template, env or status" />
-      {shown.length === 0 ? <Text>{runs.length === 0 ? 'You have no runs yet. Start one from the Ops Control Room plugin.' : 'No run matches.'}</Text> : null}
+      {shown.length === 0 ? (
+        <Text>{runs.length === 0 ? 'You have no runs yet. Start one from the Ops Control Room plugin.' : 'No run matches.'}</Text>
+      ) : null}
       <ul class={styles.runs}>
         {shown.map((run) => (
           <li key={run.id}>
-            <button type="button" class={styles.run} disabled={picking !== null} onClick={() => {
-              setPicking(run.id)
-              props.onPick(run).catch((e: Error) => {
-                setError(e.message)
-                setPicking(null)
-              })
-            }}>
+            <button
+              type="button"
+              class={styles.run}
+              disabled={picking !== null}
+              onClick={() => {
+                setPicking(run.id)
+                props.onPick(run).catch((e: Error) => {
+                  setError(e.message)
+                  setPicking(null)
+                })
+              }}
+            >
               <span class={styles.title}>{run.title}</span>
-              <span class={styles.badge} style={{ background: STATUS_BADGES[run.status].fill, color: STATUS_BADGES[run.status].text }}>{STATUS_BADGES[run.status].label}</span>
-              <span class={styles.meta}>{run.template_slug ?? 'custom'} · {run.env} · {new Date(run.created_at).toLocaleString()}</span>
+              <span class={styles.badge} style={{ background: STATUS_BADGES[run.status].fill, color: STATUS_BADGES[run.status].text }}>
+                {STATUS_BADGES[run.status].label}
+              </span>
+              <span class={styles.meta}>
+                {run.template_slug ?? 'custom'} · {run.env} · {new Date(run.created_at).toLocaleString()}
+              </span>
             </button>
           </li>
         ))}

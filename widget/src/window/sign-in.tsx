@@ -26,23 +26,49 @@ export function SignIn(props: { client: OpsClient; onSignedIn(): void }) {
   }
 
   return (
-    <form class={styles.stack} onSubmit={(event) => {
-      event.preventDefault()
-      void run(() => props.client.auth.signInWithPassword({ email, password }))
-    }}>
-      {/* Enter in a field submits, as in any form; the button below does the same. */}
-      <Text>Sign in with the account you use in the Ops Control Room plugin to see your runs.</Text>
-      <label class={styles.field}><span>Email</span><Textbox value={email} onValueInput={setEmail} placeholder="you@example.com" /></label>
-      <label class={styles.field}><span>Password</span><Textbox value={password} onValueInput={setPassword} password /></label>
-      {error ? <p role="alert" class={styles.error}>{error}</p> : null}
-      <Button fullWidth loading={busy} onClick={(event) => {
+    <form
+      class={styles.stack}
+      onSubmit={(event) => {
         event.preventDefault()
         void run(() => props.client.auth.signInWithPassword({ email, password }))
-      }}>Sign in</Button>
-      <Button fullWidth secondary disabled={busy} onClick={(event) => {
-        event.preventDefault()
-        void run(() => props.client.auth.signInAnonymously())
-      }}>Continue without an account</Button>
+      }}
+    >
+      {/* Enter in a field submits, as in any form; the button below does the same. */}
+      <Text>Sign in with the account you use in the Ops Control Room plugin to see your runs.</Text>
+      <label class={styles.field}>
+        <span>Email</span>
+        <Textbox value={email} onValueInput={setEmail} placeholder="you@example.com" />
+      </label>
+      <label class={styles.field}>
+        <span>Password</span>
+        <Textbox value={password} onValueInput={setPassword} password />
+      </label>
+      {error ? (
+        <p role="alert" class={styles.error}>
+          {error}
+        </p>
+      ) : null}
+      <Button
+        fullWidth
+        loading={busy}
+        onClick={(event) => {
+          event.preventDefault()
+          void run(() => props.client.auth.signInWithPassword({ email, password }))
+        }}
+      >
+        Sign in
+      </Button>
+      <Button
+        fullWidth
+        secondary
+        disabled={busy}
+        onClick={(event) => {
+          event.preventDefault()
+          void run(() => props.client.auth.signInAnonymously())
+        }}
+      >
+        Continue without an account
+      </Button>
     </form>
   )
 }

@@ -24,8 +24,12 @@ export function ApprovalPanel({ reason, busy, onDecide }: ApprovalPanelProps) {
           <span class={styles.label}>Comment (optional)</span>
           <Textbox value={comment} onValueInput={setComment} placeholder="Why, for the log" variant="border" />
         </label>
-        <Button onClick={() => decide(true)} disabled={busy} data-approve>Approve</Button>
-        <Button secondary danger onClick={() => decide(false)} disabled={busy} data-reject>Reject</Button>
+        <Button onClick={() => decide(true)} disabled={busy} data-approve>
+          Approve
+        </Button>
+        <Button secondary danger onClick={() => decide(false)} disabled={busy} data-reject>
+          Reject
+        </Button>
       </div>
     </section>
   )

@@ -14,9 +14,13 @@ export function ArtifactItem({ artifact }: { artifact: ArtifactRow }) {
       <div class={styles.entry}>
         <span class={styles.kind}>link</span>
         {url === null ? (
-          <span class={styles.title}>{artifact.title} <span class={styles.muted}>(not a web link)</span></span>
+          <span class={styles.title}>
+            {artifact.title} <span class={styles.muted}>(not a web link)</span>
+          </span>
         ) : (
-          <a class={styles.link} href={url} target="_blank" rel="noopener noreferrer">{artifact.title}</a>
+          <a class={styles.link} href={url} target="_blank" rel="noopener noreferrer">
+            {artifact.title}
+          </a>
         )}
         {url === null ? null : <span class={styles.muted}>{url}</span>}
       </div>
@@ -36,7 +40,9 @@ export function ArtifactItem({ artifact }: { artifact: ArtifactRow }) {
           </span>
         </div>
         <DiffView diff={artifact.content ?? ''} />
-        <button type="button" class={styles.action} onClick={download}>Download .diff</button>
+        <button type="button" class={styles.action} onClick={download}>
+          Download .diff
+        </button>
       </div>
     )
   }
@@ -49,9 +55,15 @@ export function ArtifactItem({ artifact }: { artifact: ArtifactRow }) {
         <span class={styles.muted}>{[artifact.mime, formatBytes(artifact.size)].filter(Boolean).join(' · ')}</span>
       </div>
       {isTextFile(artifact) ? <pre class={styles.file}>{artifact.content}</pre> : null}
-      {artifact.content === null ? null : <button type="button" class={styles.action} onClick={download}>Download</button>}
+      {artifact.content === null ? null : (
+        <button type="button" class={styles.action} onClick={download}>
+          Download
+        </button>
+      )}
       {artifact.content === null && fileUrl !== null ? (
-        <a class={styles.link} href={fileUrl} target="_blank" rel="noopener noreferrer">Open file</a>
+        <a class={styles.link} href={fileUrl} target="_blank" rel="noopener noreferrer">
+          Open file
+        </a>
       ) : null}
     </div>
   )

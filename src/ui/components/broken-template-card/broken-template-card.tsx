@@ -10,7 +10,9 @@ export function BrokenTemplateCard({ entry }: { entry: CatalogEntry }) {
   return (
     <section class={styles.card} aria-label={entry.row.title} data-template-card={entry.slug}>
       <h2 class={styles.title}>{entry.row.title}</h2>
-      <p class={styles.problem} role="alert">This template cannot run: {entry.problem}</p>
+      <p class={styles.problem} role="alert">
+        This template cannot run: {entry.problem}
+      </p>
       <button type="button" class={styles.linkButton} aria-expanded={showYaml} onClick={() => setShowYaml(!showYaml)} data-view-yaml>
         {showYaml ? 'Hide YAML' : 'View YAML'}
       </button>

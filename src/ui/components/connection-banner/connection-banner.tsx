@@ -32,7 +32,9 @@ export function ConnectionBanner({ state, host, onRetry = () => {} }: Connection
     <div class={`${styles.banner} ${styles.down}`} role="alert" data-connection="down">
       <span aria-hidden="true">▲</span>
       <span class={styles.text}>{state.reason ?? 'The Supabase project cannot be reached.'}</span>
-      <Button secondary onClick={onRetry}>Retry</Button>
+      <Button secondary onClick={onRetry}>
+        Retry
+      </Button>
     </div>
   )
 }

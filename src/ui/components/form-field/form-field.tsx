@@ -22,7 +22,11 @@ export function FormField({ label, labelId, hint = null, error = null, required 
   const notes = (
     <span>
       {hint === null ? null : <span class={styles.hint}>{hint}</span>}
-      {error === null ? null : <span class={styles.error} role="alert">{error}</span>}
+      {error === null ? null : (
+        <span class={styles.error} role="alert">
+          {error}
+        </span>
+      )}
     </span>
   )
   if (labelId !== undefined) {

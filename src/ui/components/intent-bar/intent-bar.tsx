@@ -2,7 +2,11 @@ import { Textbox } from '@create-figma-plugin/ui'
 import { h } from 'preact'
 import styles from './intent-bar.css'
 
-export const INTENT_EXAMPLES: readonly string[] = ['deploy web to prod', 'deploy api to staging ref=v2.3', 'open a sev2 incident: checkout errors']
+export const INTENT_EXAMPLES: readonly string[] = [
+  'deploy web to prod',
+  'deploy api to staging ref=v2.3',
+  'open a sev2 incident: checkout errors',
+]
 
 export interface IntentBarProps {
   value: string
@@ -14,7 +18,13 @@ export interface IntentBarProps {
 }
 
 /** Free text ("deploy web to prod") that becomes a runbook card as it is typed. */
-export function IntentBar({ value, onChange, onSubmit = () => {}, label = 'What should run?', examples = INTENT_EXAMPLES }: IntentBarProps) {
+export function IntentBar({
+  value,
+  onChange,
+  onSubmit = () => {},
+  label = 'What should run?',
+  examples = INTENT_EXAMPLES,
+}: IntentBarProps) {
   return (
     <div class={styles.bar}>
       <label class={styles.field}>

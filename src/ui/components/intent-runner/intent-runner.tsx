@@ -56,7 +56,11 @@ export function IntentRunner({ catalog, onStartRun, label, examples = INTENT_EXA
           <p class={styles.text}>No runbook matches “{text.trim()}”.</p>
           <IntentSuggestions
             title={result.suggestions.length > 0 ? 'Closest runbooks:' : 'Runbooks you can start:'}
-            options={result.suggestions.length > 0 ? result.suggestions : usable.map((entry) => ({ slug: entry.slug, title: entry.template?.title ?? entry.slug }))}
+            options={
+              result.suggestions.length > 0
+                ? result.suggestions
+                : usable.map((entry) => ({ slug: entry.slug, title: entry.template?.title ?? entry.slug }))
+            }
             onChoose={setChosenSlug}
           />
         </div>

@@ -22,9 +22,13 @@ export function LogGroupHeader({ kind, groupKey, label, count, collapsed, worst,
       data-group={groupKey}
       onClick={() => onToggle(groupKey)}
     >
-      <span class={styles.chevron} aria-hidden="true">{collapsed ? '▸' : '▾'}</span>
+      <span class={styles.chevron} aria-hidden="true">
+        {collapsed ? '▸' : '▾'}
+      </span>
       <span class={styles.label}>{label}</span>
-      <span class={styles.count}>{count} {count === 1 ? 'line' : 'lines'}</span>
+      <span class={styles.count}>
+        {count} {count === 1 ? 'line' : 'lines'}
+      </span>
       {worst === 'error' || worst === 'warn' ? (
         <span class={`${styles.flag} ${styles[worst]}`}>{worst === 'error' ? '✕ error' : '! warning'}</span>
       ) : null}

@@ -28,7 +28,15 @@ export function LogLine({ event, depth, query, current }: LogLineProps) {
       <span class={styles.time}>{formatClock(event.ts)}</span>
       <span class={styles.level}>{event.level.toUpperCase()}</span>
       <span class={styles.message} data-message>
-        {segments.map((segment, i) => (segment.match ? <mark key={i} class={styles.match}>{segment.text}</mark> : segment.text))}
+        {segments.map((segment, i) =>
+          segment.match ? (
+            <mark key={i} class={styles.match}>
+              {segment.text}
+            </mark>
+          ) : (
+            segment.text
+          ),
+        )}
       </span>
     </div>
   )

@@ -31,7 +31,9 @@ export function LogToolbar(props: LogToolbarProps) {
   return (
     <div class={styles.toolbar}>
       <div class={styles.level}>
-        <span class={styles.hidden} id="log-level-label">Level</span>
+        <span class={styles.hidden} id="log-level-label">
+          Level
+        </span>
         <Dropdown
           aria-labelledby="log-level-label"
           data-level-filter
@@ -54,18 +56,33 @@ export function LogToolbar(props: LogToolbarProps) {
         />
       </div>
       {query.trim() === '' ? null : (
-        <span class={styles.counter} aria-live="polite" data-match-counter>{matchCounter(matchIndex, matchCount)}</span>
+        <span class={styles.counter} aria-live="polite" data-match-counter>
+          {matchCounter(matchIndex, matchCount)}
+        </span>
       )}
-      <IconButton aria-label="Previous match" title="Previous match (Shift+Enter)" onClick={() => onStepMatch(-1)} disabled={matchCount === 0}>
+      <IconButton
+        aria-label="Previous match"
+        title="Previous match (Shift+Enter)"
+        onClick={() => onStepMatch(-1)}
+        disabled={matchCount === 0}
+      >
         <IconChevronUp16 />
       </IconButton>
       <IconButton aria-label="Next match" title="Next match (Enter)" onClick={() => onStepMatch(1)} disabled={matchCount === 0}>
         <IconChevronDown16 />
       </IconButton>
       <span class={styles.spacer} />
-      {notice === null ? null : <span class={styles.notice} role="status">{notice}</span>}
-      <button type="button" class={styles.textButton} onClick={onCopy} data-copy-log>Copy</button>
-      <button type="button" class={styles.textButton} onClick={onDownload} data-download-log>Download</button>
+      {notice === null ? null : (
+        <span class={styles.notice} role="status">
+          {notice}
+        </span>
+      )}
+      <button type="button" class={styles.textButton} onClick={onCopy} data-copy-log>
+        Copy
+      </button>
+      <button type="button" class={styles.textButton} onClick={onDownload} data-download-log>
+        Download
+      </button>
     </div>
   )
 }

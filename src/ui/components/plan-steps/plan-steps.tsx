@@ -9,7 +9,9 @@ export function PlanSteps({ steps }: { steps: readonly PlanStepView[] }) {
       {steps.map((step) => (
         <li key={step.id} class={step.kind === 'approval' ? `${styles.step} ${styles.approval}` : styles.step} data-step={step.id}>
           <span class={styles.title}>{step.title}</span>
-          <span class={styles.meta}>{step.phase} · {step.kind.replace('_', ' ')}</span>
+          <span class={styles.meta}>
+            {step.phase} · {step.kind.replace('_', ' ')}
+          </span>
         </li>
       ))}
     </ol>

@@ -36,9 +36,15 @@ export function RevisionHistory({ docId, version, onRestore }: RevisionHistoryPr
     return (
       <div class={styles.viewing} data-revision-view={viewing.version}>
         <div class={styles.bar}>
-          <Button secondary onClick={() => setViewing(null)}>← All versions</Button>
-          <span class={styles.caption}>Version {viewing.version}, saved {new Date(viewing.saved_at).toLocaleString()}</span>
-          <Button secondary onClick={() => onRestore(viewing.content)} data-restore-revision>Put this text in the editor</Button>
+          <Button secondary onClick={() => setViewing(null)}>
+            ← All versions
+          </Button>
+          <span class={styles.caption}>
+            Version {viewing.version}, saved {new Date(viewing.saved_at).toLocaleString()}
+          </span>
+          <Button secondary onClick={() => onRestore(viewing.content)} data-restore-revision>
+            Put this text in the editor
+          </Button>
         </div>
         <MarkdownPreview source={viewing.content} label={`Version ${viewing.version}`} />
       </div>
@@ -46,7 +52,11 @@ export function RevisionHistory({ docId, version, onRestore }: RevisionHistoryPr
   }
   return (
     <div class={styles.history} data-revision-history>
-      {error === null ? null : <p class={styles.error} role="alert">{error}</p>}
+      {error === null ? null : (
+        <p class={styles.error} role="alert">
+          {error}
+        </p>
+      )}
       {revisions === null && error === null ? <p class={styles.muted}>Loading the history…</p> : null}
       {revisions !== null && revisions.length === 0 ? <p class={styles.muted}>No earlier versions: this is the first.</p> : null}
       <ul class={styles.list}>

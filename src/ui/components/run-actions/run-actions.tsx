@@ -25,9 +25,15 @@ export function RunActions({ run, busy, onCancel, onRerun, onAddToBoard }: RunAc
         </Button>
       )}
       {finished ? (
-        <Button secondary onClick={onRerun} disabled={busy !== null || run.template_slug === null} data-rerun>Re-run</Button>
+        <Button secondary onClick={onRerun} disabled={busy !== null || run.template_slug === null} data-rerun>
+          Re-run
+        </Button>
       ) : null}
-      {onAddToBoard ? <Button secondary onClick={onAddToBoard} disabled={busy !== null} data-add-to-board>Add to board</Button> : null}
+      {onAddToBoard ? (
+        <Button secondary onClick={onAddToBoard} disabled={busy !== null} data-add-to-board>
+          Add to board
+        </Button>
+      ) : null}
     </div>
   )
 }

@@ -8,5 +8,9 @@ import { isTerminal } from '../../view-models/run-status.ts'
 export function RunDuration({ run }: { run: RunRow }) {
   const now = useNow(!isTerminal(run.status) && run.started_at !== null)
   const ms = runDurationMs(run, now)
-  return <span data-duration title="Duration">{ms === null ? 'not started' : formatDuration(ms)}</span>
+  return (
+    <span data-duration title="Duration">
+      {ms === null ? 'not started' : formatDuration(ms)}
+    </span>
+  )
 }

@@ -21,7 +21,10 @@ export function RunFiltersBar({ runs, filter, onChange }: RunFiltersBarProps) {
         id="filter-status"
         label="Status"
         value={filter.status}
-        options={[{ value: 'all', text: 'Any status' }, ...RUN_STATUSES.map((status) => ({ value: status, text: statusView(status).label }))]}
+        options={[
+          { value: 'all', text: 'Any status' },
+          ...RUN_STATUSES.map((status) => ({ value: status, text: statusView(status).label })),
+        ]}
         onChange={(value) => onChange({ ...filter, status: value as RunStatus | 'all' })}
       />
       <Filter
@@ -42,11 +45,32 @@ export function RunFiltersBar({ runs, filter, onChange }: RunFiltersBarProps) {
   )
 }
 
-function Filter({ id, label, value, options, onChange }: { id: string; label: string; value: string; options: Array<{ value: string; text: string }>; onChange: (value: string) => void }) {
+function Filter({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  id: string
+  label: string
+  value: string
+  options: Array<{ value: string; text: string }>
+  onChange: (value: string) => void
+}) {
   return (
     <div class={styles.filter}>
-      <span class={styles.label} id={`${id}-label`}>{label}</span>
-      <Dropdown aria-labelledby={`${id}-label`} data-filter={id} options={options} value={value} variant="border" onValueChange={onChange} />
+      <span class={styles.label} id={`${id}-label`}>
+        {label}
+      </span>
+      <Dropdown
+        aria-labelledby={`${id}-label`}
+        data-filter={id}
+        options={options}
+        value={value}
+        variant="border"
+        onValueChange={onChange}
+      />
     </div>
   )
 }

@@ -6,7 +6,12 @@ import { RunDuration } from '../run-duration/run-duration.tsx'
 import { StatusBadge } from '../status-badge/status-badge.tsx'
 import styles from './run-header.css'
 
-const LIVE_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting… (refreshing every few seconds)', closed: 'Closed' } as const
+const LIVE_TEXT = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting… (refreshing every few seconds)',
+  closed: 'Closed',
+} as const
 const LIVE_CLASS = { connecting: '', live: styles.isLive, reconnecting: styles.reconnecting, closed: '' } as const
 
 export interface RunHeaderProps extends Omit<RunActionsProps, 'run'> {
@@ -19,7 +24,11 @@ export interface RunHeaderProps extends Omit<RunActionsProps, 'run'> {
 export function RunHeader({ run, live, onBack, ...actions }: RunHeaderProps) {
   return (
     <header class={styles.header}>
-      {onBack ? <Button secondary onClick={onBack} data-back>← Back</Button> : null}
+      {onBack ? (
+        <Button secondary onClick={onBack} data-back>
+          ← Back
+        </Button>
+      ) : null}
       <div class={styles.heading}>
         <h2 class={styles.title}>{run?.title ?? 'Loading run…'}</h2>
         {run === null ? null : (
@@ -28,7 +37,9 @@ export function RunHeader({ run, live, onBack, ...actions }: RunHeaderProps) {
             <span class={styles.env}>{run.env}</span>
             {run.dry_run ? <span class={styles.dry}>dry run</span> : null}
             <RunDuration run={run} />
-            <span class={`${styles.live} ${LIVE_CLASS[live]}`} data-live={live}>{LIVE_TEXT[live]}</span>
+            <span class={`${styles.live} ${LIVE_CLASS[live]}`} data-live={live}>
+              {LIVE_TEXT[live]}
+            </span>
           </div>
         )}
       </div>

@@ -29,7 +29,13 @@ export function RunHistoryItem({ run, now, onOpen, onAddToBoard }: RunHistoryIte
           {run.dry_run ? <span>dry run</span> : null}
         </span>
       </button>
-      <button type="button" class={styles.board} onClick={() => onAddToBoard(run)} data-add-to-board aria-label={`Add ${run.title} to the board`}>
+      <button
+        type="button"
+        class={styles.board}
+        onClick={() => onAddToBoard(run)}
+        data-add-to-board
+        aria-label={`Add ${run.title} to the board`}
+      >
         Add to board
       </button>
     </li>

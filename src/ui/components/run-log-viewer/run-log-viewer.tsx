@@ -109,8 +109,13 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
       let opened: RunStreamHandle | null = null
       const next = await services.api.startRun(
         {
-          templateSlug: previous.template_slug ?? '', kind: previous.kind, env: previous.env, title: previous.title,
-          ...(previous.intent === null ? {} : { intent: previous.intent }), inputs: previous.inputs, dryRun: previous.dry_run,
+          templateSlug: previous.template_slug ?? '',
+          kind: previous.kind,
+          env: previous.env,
+          title: previous.title,
+          ...(previous.intent === null ? {} : { intent: previous.intent }),
+          inputs: previous.inputs,
+          dryRun: previous.dry_run,
         },
         {
           onCreated: (created) => {
@@ -131,17 +136,30 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
         busy={busy}
         onCancel={() => run !== null && act('cancel', () => services.api.cancelRun(run.id))}
         onRerun={() => run !== null && rerun(run)}
-        onAddToBoard={onAddToBoard && (() => {
-          if (run === null) return
-          onAddToBoard(run)
-          flash('Adding a card to the board…')
-        })}
+        onAddToBoard={
+          onAddToBoard &&
+          (() => {
+            if (run === null) return
+            onAddToBoard(run)
+            flash('Adding a card to the board…')
+          })
+        }
       />
       {run !== null && (run.summary !== null || run.error !== null) ? (
-        <p class={run.status === 'error' ? `${styles.summary} ${styles.failed}` : styles.summary} data-summary>{run.error ?? run.summary}</p>
+        <p class={run.status === 'error' ? `${styles.summary} ${styles.failed}` : styles.summary} data-summary>
+          {run.error ?? run.summary}
+        </p>
       ) : null}
-      {state.error === null ? null : <p class={`${styles.summary} ${styles.failed}`} role="alert">{state.error}</p>}
-      {actionError === null ? null : <p class={`${styles.summary} ${styles.failed}`} role="alert">{actionError}</p>}
+      {state.error === null ? null : (
+        <p class={`${styles.summary} ${styles.failed}`} role="alert">
+          {state.error}
+        </p>
+      )}
+      {actionError === null ? null : (
+        <p class={`${styles.summary} ${styles.failed}`} role="alert">
+          {actionError}
+        </p>
+      )}
       {run !== null && run.status === 'waiting_approval' ? (
         <ApprovalPanel
           reason={run.plan?.approvalReason ?? null}
@@ -157,14 +175,18 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
         matchIndex={matchIndex}
         matchCount={matches.length}
         onStepMatch={(direction) => goToMatch(stepMatch(matchIndex, matches.length, direction))}
-        onCopy={async () => flash((await copyText(logText(shownEvents))) ? `Copied ${shownEvents.length} lines` : 'Copying was blocked; use Download')}
+        onCopy={async () =>
+          flash((await copyText(logText(shownEvents))) ? `Copied ${shownEvents.length} lines` : 'Copying was blocked; use Download')
+        }
         onDownload={() => downloadText(logFileName(runId), logText(shownEvents))}
         notice={notice}
       />
       <div class={styles.body}>
         <div class={styles.log}>
           {events.length === 0 ? (
-            <p class={styles.empty}>{run !== null && run.status === 'queued' ? 'Queued: waiting for an executor to claim the run…' : 'No log lines yet.'}</p>
+            <p class={styles.empty}>
+              {run !== null && run.status === 'queued' ? 'Queued: waiting for an executor to claim the run…' : 'No log lines yet.'}
+            </p>
           ) : null}
           <VirtualLogList
             rows={rows}

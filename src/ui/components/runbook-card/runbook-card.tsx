@@ -30,19 +30,37 @@ export interface RunbookCardProps {
 
 /** A runbook ready to start: inputs, plan, approval, dry run, Run. */
 export function RunbookCard(props: RunbookCardProps) {
-  const { card, inputsMode, idPrefix, dryRun, starting, error, onDryRunChange = () => {}, onFieldChange = () => {}, onRun = () => {} } = props
+  const {
+    card,
+    inputsMode,
+    idPrefix,
+    dryRun,
+    starting,
+    error,
+    onDryRunChange = () => {},
+    onFieldChange = () => {},
+    onRun = () => {},
+  } = props
   const [editAll, setEditAll] = useState(false)
   const showAll = inputsMode === 'form' || editAll
-  const formFields = showAll ? card.fields : card.fields.filter((field) => field.missing || field.error !== null || field.source === 'entered')
+  const formFields = showAll
+    ? card.fields
+    : card.fields.filter((field) => field.missing || field.error !== null || field.source === 'entered')
   const known = card.fields.filter((field) => !formFields.includes(field) && field.value !== '')
   const titleId = `${idPrefix}-title`
 
   return (
     <section class={styles.card} aria-labelledby={titleId} data-runbook-card={card.slug}>
       <header class={styles.header}>
-        <h2 class={styles.title} id={titleId}>{card.title}</h2>
+        <h2 class={styles.title} id={titleId}>
+          {card.title}
+        </h2>
         <span class={styles.kind}>{card.kind}</span>
-        {card.plan.ok ? <span class={styles.env} data-env={card.plan.env}>{card.plan.env}</span> : null}
+        {card.plan.ok ? (
+          <span class={styles.env} data-env={card.plan.env}>
+            {card.plan.env}
+          </span>
+        ) : null}
         {card.plan.ok && card.plan.approvalRequired ? <ApprovalBadge reason={card.plan.approvalReason} /> : null}
       </header>
       {card.description === '' ? null : <p class={styles.description}>{card.description}</p>}
@@ -56,7 +74,9 @@ export function RunbookCard(props: RunbookCardProps) {
             </span>
           ))}
           {inputsMode === 'summary' ? (
-            <button type="button" class={styles.linkButton} onClick={() => setEditAll(true)}>Edit inputs</button>
+            <button type="button" class={styles.linkButton} onClick={() => setEditAll(true)}>
+              Edit inputs
+            </button>
           ) : null}
         </div>
       )}
@@ -76,22 +96,28 @@ export function RunbookCard(props: RunbookCardProps) {
         </div>
       ) : (
         <ul class={styles.problems} aria-label="What is missing">
-          {card.plan.problems.map((problem) => <li key={problem}>{problem}</li>)}
+          {card.plan.problems.map((problem) => (
+            <li key={problem}>{problem}</li>
+          ))}
         </ul>
       )}
-      {card.unknownPairs.length === 0 ? null : (
-        <p class={styles.note}>Ignored (no such input): {card.unknownPairs.join(', ')}</p>
-      )}
+      {card.unknownPairs.length === 0 ? null : <p class={styles.note}>Ignored (no such input): {card.unknownPairs.join(', ')}</p>}
 
       <footer class={styles.footer}>
-        <Toggle value={dryRun} onValueChange={onDryRunChange}>Dry run</Toggle>
+        <Toggle value={dryRun} onValueChange={onDryRunChange}>
+          Dry run
+        </Toggle>
         <span class={styles.spacer} />
         {props.actions}
         <Button onClick={onRun} disabled={!card.canRun || starting} loading={starting} data-run-button>
           {dryRun ? 'Dry run' : 'Run'}
         </Button>
       </footer>
-      {error === null ? null : <p class={styles.error} role="alert">{error}</p>}
+      {error === null ? null : (
+        <p class={styles.error} role="alert">
+          {error}
+        </p>
+      )}
     </section>
   )
 }

@@ -30,19 +30,38 @@ export function SaveConflict({ conflict, resolution, busy, onKeepMine, onUseThei
           <textarea class={styles.text} readOnly value={conflict.mine} aria-label="Your text (not saved)" data-conflict-mine />
         </div>
         <div class={styles.column}>
-          <h3 class={styles.heading}>Saved version {theirs.version}{theirs.updated_by === null ? '' : ' (someone else)'}</h3>
-          <textarea class={styles.text} readOnly value={theirs.content} aria-label={`Saved version ${theirs.version}`} data-conflict-theirs />
+          <h3 class={styles.heading}>
+            Saved version {theirs.version}
+            {theirs.updated_by === null ? '' : ' (someone else)'}
+          </h3>
+          <textarea
+            class={styles.text}
+            readOnly
+            value={theirs.content}
+            aria-label={`Saved version ${theirs.version}`}
+            data-conflict-theirs
+          />
         </div>
       </div>
       <div class={styles.actions}>
         {resolution === 'open' ? (
           <>
-            <Button onClick={onKeepMine} disabled={busy} data-keep-mine>Save mine over theirs</Button>
-            <Button secondary onClick={onUseTheirs} disabled={busy} data-use-theirs>Use theirs</Button>
+            <Button onClick={onKeepMine} disabled={busy} data-keep-mine>
+              Save mine over theirs
+            </Button>
+            <Button secondary onClick={onUseTheirs} disabled={busy} data-use-theirs>
+              Use theirs
+            </Button>
           </>
         ) : null}
-        <Button secondary onClick={() => void copyText(conflict.mine)}>Copy my text</Button>
-        {resolution === 'theirs' ? <Button secondary onClick={onDismiss}>Dismiss</Button> : null}
+        <Button secondary onClick={() => void copyText(conflict.mine)}>
+          Copy my text
+        </Button>
+        {resolution === 'theirs' ? (
+          <Button secondary onClick={onDismiss}>
+            Dismiss
+          </Button>
+        ) : null}
       </div>
     </section>
   )

@@ -34,8 +34,12 @@ export function SettingsPanel({ settings, onSave, onClose }: SettingsPanelProps)
 
   return (
     <section class={styles.panel} aria-labelledby="settings-title" data-settings-panel>
-      <h2 id="settings-title" class={styles.title}>Supabase project</h2>
-      <p class={styles.text}>Project Settings → API in the Supabase dashboard shows both values. The anon key is public; never paste the service_role key.</p>
+      <h2 id="settings-title" class={styles.title}>
+        Supabase project
+      </h2>
+      <p class={styles.text}>
+        Project Settings → API in the Supabase dashboard shows both values. The anon key is public; never paste the service_role key.
+      </p>
       <div
         class={styles.form}
         onKeyDown={(event) => {
@@ -43,15 +47,29 @@ export function SettingsPanel({ settings, onSave, onClose }: SettingsPanelProps)
         }}
       >
         <FormField label="Project URL" error={errors.supabaseUrl ?? null}>
-          <Textbox value={supabaseUrl} onValueInput={setSupabaseUrl} placeholder="https://<project-ref>.supabase.co" variant="border" data-settings-url />
+          <Textbox
+            value={supabaseUrl}
+            onValueInput={setSupabaseUrl}
+            placeholder="https://<project-ref>.supabase.co"
+            variant="border"
+            data-settings-url
+          />
         </FormField>
         <FormField label="Anon (public) key" error={errors.anonKey ?? null}>
           <Textbox value={anonKey} onValueInput={setAnonKey} placeholder="eyJhbGciOi…" variant="border" data-settings-key />
         </FormField>
-        {warning === null ? null : <p class={styles.warning} role="status">{warning}</p>}
+        {warning === null ? null : (
+          <p class={styles.warning} role="status">
+            {warning}
+          </p>
+        )}
         <div class={styles.row}>
-          <Button onClick={save} data-settings-save>Save</Button>
-          <Button secondary onClick={onClose}>Cancel</Button>
+          <Button onClick={save} data-settings-save>
+            Save
+          </Button>
+          <Button secondary onClick={onClose}>
+            Cancel
+          </Button>
           <span class={styles.spacer} />
           <button
             type="button"

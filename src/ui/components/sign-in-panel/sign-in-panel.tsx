@@ -47,17 +47,30 @@ export function SignInPanel({ error = null, onOpenSettings }: SignInPanelProps) 
 
   return (
     <section class={styles.panel} aria-labelledby="sign-in-title">
-      <h2 id="sign-in-title" class={styles.title}>Sign in to run runbooks</h2>
-      <p class={styles.text}>Your runs are private to you. Templates and Spec Kit documents are shared with everyone signed in to {host}.</p>
-      <Button fullWidth onClick={() => attempt('anonymous', () => client.auth.signInAnonymously())} loading={busy === 'anonymous'} disabled={busy !== null} data-sign-in-anonymous>
+      <h2 id="sign-in-title" class={styles.title}>
+        Sign in to run runbooks
+      </h2>
+      <p class={styles.text}>
+        Your runs are private to you. Templates and Spec Kit documents are shared with everyone signed in to {host}.
+      </p>
+      <Button
+        fullWidth
+        onClick={() => attempt('anonymous', () => client.auth.signInAnonymously())}
+        loading={busy === 'anonymous'}
+        disabled={busy !== null}
+        data-sign-in-anonymous
+      >
         Continue without an account
       </Button>
-      <div class={styles.divider}><span>or with email</span></div>
+      <div class={styles.divider}>
+        <span>or with email</span>
+      </div>
       {/* Not a <form>: the library's buttons have no type, so each click would also submit it. */}
       <div
         class={styles.form}
         onKeyDown={(event) => {
-          if (event.key === 'Enter' && (event.target as HTMLElement).tagName === 'INPUT' && !credentialsMissing && busy === null) void signIn()
+          if (event.key === 'Enter' && (event.target as HTMLElement).tagName === 'INPUT' && !credentialsMissing && busy === null)
+            void signIn()
         }}
       >
         <FormField label="Email">
@@ -76,7 +89,8 @@ export function SignInPanel({ error = null, onOpenSettings }: SignInPanelProps) 
               attempt('sign-up', async () => {
                 const { data, error: signUpError } = await client.auth.signUp({ email: email.trim(), password })
                 return { error: signUpError, notice: data.session ? undefined : 'Check your inbox to confirm the address, then sign in.' }
-              })}
+              })
+            }
             loading={busy === 'sign-up'}
             disabled={busy !== null || credentialsMissing}
           >
@@ -84,9 +98,19 @@ export function SignInPanel({ error = null, onOpenSettings }: SignInPanelProps) 
           </Button>
         </div>
       </div>
-      {problem === null ? null : <p class={styles.error} role="alert">{problem}</p>}
-      {notice === null ? null : <p class={styles.notice} role="status">{notice}</p>}
-      <button type="button" class={styles.link} onClick={onOpenSettings}>Supabase settings…</button>
+      {problem === null ? null : (
+        <p class={styles.error} role="alert">
+          {problem}
+        </p>
+      )}
+      {notice === null ? null : (
+        <p class={styles.notice} role="status">
+          {notice}
+        </p>
+      )}
+      <button type="button" class={styles.link} onClick={onOpenSettings}>
+        Supabase settings…
+      </button>
     </section>
   )
 }

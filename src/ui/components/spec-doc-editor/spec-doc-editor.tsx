@@ -70,12 +70,26 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
         <span class={styles.status} data-doc-version={doc.version}>
           {dirty ? 'Unsaved changes' : `Version ${doc.version}`}
         </span>
-        {notice === null || dirty ? null : <span class={styles.notice} role="status">{notice}</span>}
+        {notice === null || dirty ? null : (
+          <span class={styles.notice} role="status">
+            {notice}
+          </span>
+        )}
         <span class={styles.spacer} />
-        {dirty ? <Button secondary onClick={() => onDraftChange(doc.content)} disabled={saving}>Discard</Button> : null}
-        <Button onClick={() => save(doc, draft)} disabled={!dirty || saving} loading={saving} data-save-doc>Save</Button>
+        {dirty ? (
+          <Button secondary onClick={() => onDraftChange(doc.content)} disabled={saving}>
+            Discard
+          </Button>
+        ) : null}
+        <Button onClick={() => save(doc, draft)} disabled={!dirty || saving} loading={saving} data-save-doc>
+          Save
+        </Button>
       </div>
-      {error === null ? null : <p class={styles.error} role="alert">{error}</p>}
+      {error === null ? null : (
+        <p class={styles.error} role="alert">
+          {error}
+        </p>
+      )}
       {conflict === null ? null : (
         <SaveConflict
           conflict={conflict.conflict}

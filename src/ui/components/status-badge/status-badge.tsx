@@ -8,7 +8,9 @@ export function StatusBadge({ status }: { status: RunStatus }) {
   const view = statusView(status)
   return (
     <span class={`${styles.badge} ${styles[view.tone]}`} data-status={status}>
-      <span class={status === 'running' ? styles.spinning : undefined} aria-hidden="true">{view.symbol}</span>
+      <span class={status === 'running' ? styles.spinning : undefined} aria-hidden="true">
+        {view.symbol}
+      </span>
       <span>{view.label}</span>
     </span>
   )

@@ -3,5 +3,9 @@ import styles from './template-yaml.css'
 
 /** A template's YAML source, as text. */
 export function TemplateYaml({ slug, yaml }: { slug: string; yaml: string }) {
-  return <pre class={styles.yaml} data-template-yaml aria-label={`${slug} template YAML`}>{yaml}</pre>
+  return (
+    <pre class={styles.yaml} data-template-yaml aria-label={`${slug} template YAML`}>
+      {yaml}
+    </pre>
+  )
 }

@@ -82,7 +82,11 @@ export function VirtualLogList(props: VirtualLogListProps) {
 
   return (
     <div class={styles.frame}>
-      {loadingOlder ? <div class={styles.loading} role="status">Loading older lines…</div> : null}
+      {loadingOlder ? (
+        <div class={styles.loading} role="status">
+          Loading older lines…
+        </div>
+      ) : null}
       <div
         ref={viewportRef}
         class={styles.viewport}

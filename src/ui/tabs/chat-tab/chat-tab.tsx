@@ -15,8 +15,8 @@ export function ChatTab({ catalog, onStartRun }: ChatTabProps) {
     <div class={styles.tab}>
       <IntentRunner catalog={catalog} onStartRun={onStartRun} idPrefix="chat" />
       <p class={styles.help}>
-        Name the action, the service and the environment (“deploy api to staging”), add values as key=value (“ref=v2.3”), and put
-        free text after a colon (“open a sev2 incident: checkout errors”).
+        Name the action, the service and the environment (“deploy api to staging”), add values as key=value (“ref=v2.3”), and put free text
+        after a colon (“open a sev2 incident: checkout errors”).
       </p>
     </div>
   )

@@ -33,14 +33,18 @@ export function RunsTab({ history, onOpenRun, onAddToBoard }: RunsTabProps) {
       {error === null ? null : (
         <div class={styles.error} role="alert">
           <span>{error}</span>
-          <Button secondary onClick={() => void history.refresh()}>Retry</Button>
+          <Button secondary onClick={() => void history.refresh()}>
+            Retry
+          </Button>
         </div>
       )}
       {runs === null && error === null ? <p class={styles.empty}>Loading your runs…</p> : null}
       {runs !== null && runs.length === 0 ? <p class={styles.empty}>No runs yet. Start one from Chat or Templates.</p> : null}
       {runs !== null && runs.length > 0 && shown.length === 0 ? <p class={styles.empty}>No run matches these filters.</p> : null}
       <ul class={styles.list} aria-label="Runs" data-run-list>
-        {shown.map((run) => <RunHistoryItem key={run.id} run={run} now={now} onOpen={onOpenRun} onAddToBoard={onAddToBoard} />)}
+        {shown.map((run) => (
+          <RunHistoryItem key={run.id} run={run} now={now} onOpen={onOpenRun} onAddToBoard={onAddToBoard} />
+        ))}
       </ul>
     </div>
   )

@@ -49,7 +49,12 @@ export function SpecKitTab() {
               data-spec-doc={candidate.slug}
             >
               {candidate.title}
-              {dirty ? <span class={styles.dirty} aria-label="unsaved changes"> •</span> : null}
+              {dirty ? (
+                <span class={styles.dirty} aria-label="unsaved changes">
+                  {' '}
+                  •
+                </span>
+              ) : null}
             </button>
           )
         })}
@@ -57,11 +62,15 @@ export function SpecKitTab() {
       {error === null ? null : (
         <div class={styles.error} role="alert">
           <span>{error}</span>
-          <Button secondary onClick={() => setReload(reload + 1)}>Retry</Button>
+          <Button secondary onClick={() => setReload(reload + 1)}>
+            Retry
+          </Button>
         </div>
       )}
       {docs === null && error === null ? <p class={styles.empty}>Loading the documents…</p> : null}
-      {docs !== null && docs.length === 0 ? <p class={styles.empty}>No Spec Kit documents. The migration seeds four; is it applied?</p> : null}
+      {docs !== null && docs.length === 0 ? (
+        <p class={styles.empty}>No Spec Kit documents. The migration seeds four; is it applied?</p>
+      ) : null}
       {doc === null ? null : (
         <SpecDocEditor
           key={doc.slug}

@@ -17,14 +17,20 @@ export function TemplatesTab({ catalog, onStartRun }: TemplatesTabProps) {
     <div class={styles.tab}>
       <IntentRunner catalog={catalog} onStartRun={onStartRun} idPrefix="quick" label="Quick run" examples={[]} />
       <h2 class={styles.heading}>
-        Templates <span class={styles.count} data-template-count>{catalog.length}</span>
+        Templates{' '}
+        <span class={styles.count} data-template-count>
+          {catalog.length}
+        </span>
       </h2>
       {catalog.length === 0 ? <p class={styles.empty}>No templates yet. Add rows to ops.run_templates (see the README).</p> : null}
       <div class={styles.list}>
         {catalog.map((entry) =>
-          isRunnable(entry)
-            ? <RunbookTemplateCard key={entry.slug} entry={entry} onStartRun={onStartRun} />
-            : <BrokenTemplateCard key={entry.slug} entry={entry} />)}
+          isRunnable(entry) ? (
+            <RunbookTemplateCard key={entry.slug} entry={entry} onStartRun={onStartRun} />
+          ) : (
+            <BrokenTemplateCard key={entry.slug} entry={entry} />
+          ),
+        )}
       </div>
     </div>
   )

@@ -19,9 +19,12 @@ export function redactHeaders(headers: Record<string, string>): Record<string, s
 /** The log line and event data for a request that is not sent. */
 export function dryRunEvent(request: OutgoingRequest, reason: string) {
   const headers = redactHeaders(request.headers)
-  const headerText = Object.entries(headers).map(([key, value]) => `${key}: ${value}`).join('; ')
+  const headerText = Object.entries(headers)
+    .map(([key, value]) => `${key}: ${value}`)
+    .join('; ')
   return {
-    message: `DRY RUN (${reason}): would send ${request.method} ${request.url}` +
+    message:
+      `DRY RUN (${reason}): would send ${request.method} ${request.url}` +
       (headerText ? ` with headers ${headerText}` : '') +
       (request.body !== undefined ? ` and body ${request.body}` : '') +
       '. Nothing was sent.',

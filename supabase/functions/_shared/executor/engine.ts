@@ -56,7 +56,10 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
     store,
     readEnv,
     fetch: options.fetch ?? fetch,
-    runners: stepRunners({ api: readEnv('GITHUB_API_URL') ?? 'https://api.github.com', web: readEnv('GITHUB_SERVER_URL') ?? 'https://github.com' }),
+    runners: stepRunners({
+      api: readEnv('GITHUB_API_URL') ?? 'https://api.github.com',
+      web: readEnv('GITHUB_SERVER_URL') ?? 'https://github.com',
+    }),
     now,
     handBackAt,
     // Three heartbeats per lease, so one slow or lost heartbeat never lets the lease lapse.

@@ -11,7 +11,11 @@ export class LeaseLostError extends Error {
 /** A call to the database failed and retrying will not help; the message says which and why. */
 export class StoreError extends Error {
   override name = 'StoreError'
-  constructor(message: string, readonly code: string | undefined, readonly status: number) {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly status: number,
+  ) {
     super(message)
   }
 }
@@ -19,7 +23,10 @@ export class StoreError extends Error {
 /** A step failed; `reason` is one line that names what went wrong. */
 export class StepFailedError extends Error {
   override name = 'StepFailedError'
-  constructor(readonly stepId: string, readonly reason: string) {
+  constructor(
+    readonly stepId: string,
+    readonly reason: string,
+  ) {
     super(`step ${stepId} failed: ${reason}`)
   }
 }

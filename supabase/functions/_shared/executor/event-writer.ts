@@ -31,7 +31,11 @@ export class EventWriter {
   /** Replaced once the run's secrets are known; every line passes through it before buffering. */
   mask: (text: string) => string = (text) => text
 
-  constructor(private readonly store: RunStore, private readonly runId: string, options: EventWriterOptions = {}) {
+  constructor(
+    private readonly store: RunStore,
+    private readonly runId: string,
+    options: EventWriterOptions = {},
+  ) {
     this.flushMs = options.flushMs ?? 50
     this.flushLines = options.flushLines ?? 100
     this.maxEvents = options.maxEvents ?? 200_000
@@ -63,11 +67,14 @@ export class EventWriter {
       this.timer = undefined
     }
     if (this.omitted > 0 && this.written + this.buffer.length < this.maxEvents) {
-      this.buffer.push(this.prepare({
-        level: 'warn', source: 'executor',
-        message: `${this.omitted} log lines were not kept: this run reached its limit of ${this.maxEvents} events`,
-        ts: new Date().toISOString(),
-      }))
+      this.buffer.push(
+        this.prepare({
+          level: 'warn',
+          source: 'executor',
+          message: `${this.omitted} log lines were not kept: this run reached its limit of ${this.maxEvents} events`,
+          ts: new Date().toISOString(),
+        }),
+      )
       this.omitted = 0
     }
     const batch = this.buffer
@@ -95,9 +102,7 @@ export class EventWriter {
     const prepared: EventInput = { ...event, message }
     if (event.data !== undefined) {
       const json = mask(JSON.stringify(event.data))
-      prepared.data = json.length > MAX_DATA_BYTES
-        ? { truncated: true, preview: json.slice(0, 4096) }
-        : JSON.parse(json)
+      prepared.data = json.length > MAX_DATA_BYTES ? { truncated: true, preview: json.slice(0, 4096) } : JSON.parse(json)
     }
     return prepared
   }

@@ -13,7 +13,11 @@ export class Lease {
   private timer: ReturnType<typeof setInterval> | undefined
   private beating: Promise<void> | undefined
 
-  constructor(private readonly store: RunStore, private readonly runId: string, private readonly intervalMs: number) {}
+  constructor(
+    private readonly store: RunStore,
+    private readonly runId: string,
+    private readonly intervalMs: number,
+  ) {}
 
   get interrupt(): AbortSignal {
     return this.controller.signal

@@ -52,7 +52,10 @@ export async function executeRun(claimed: RunRecord, settings: ExecutionSettings
   const { store, now } = settings
   let run = claimed
   const writer = new EventWriter(store, run.id, {
-    flushMs: settings.flushMs, flushLines: settings.flushLines, maxEvents: settings.maxEvents, existing: run.last_seq,
+    flushMs: settings.flushMs,
+    flushLines: settings.flushLines,
+    maxEvents: settings.maxEvents,
+    existing: run.last_seq,
   })
   const lease = new Lease(store, run.id, settings.heartbeatMs)
   const invocationStart = now()
@@ -96,13 +99,20 @@ export async function executeRun(claimed: RunRecord, settings: ExecutionSettings
     if (now() >= settings.handBackAt) throw new HandBack(`this invocation's time is nearly up`)
     const deadline = runDeadline()
     if (now() >= deadline) {
-      throw new StepFailedError(step.id, `the run's time limit of ${formatDuration(plan?.timeoutMs ?? settings.defaultRunTimeoutMs)} ran out before this step`)
+      throw new StepFailedError(
+        step.id,
+        `the run's time limit of ${formatDuration(plan?.timeoutMs ?? settings.defaultRunTimeoutMs)} ran out before this step`,
+      )
     }
     const previous = run.step_results[step.id]
     const starts = (typeof previous?.starts === 'number' ? previous.starts : 0) + 1
-    const stepLog = (event: Omit<EventInput, 'step_id' | 'phase' | 'source'>) => writer.log({ ...event, source: step.id, phase, step_id: step.id })
+    const stepLog = (event: Omit<EventInput, 'step_id' | 'phase' | 'source'>) =>
+      writer.log({ ...event, source: step.id, phase, step_id: step.id })
     if (previous?.status === 'running') {
-      stepLog({ level: 'warn', message: `Step ${step.id} was cut off before it finished; running it again (start ${starts} of ${settings.maxStepStarts})` })
+      stepLog({
+        level: 'warn',
+        message: `Step ${step.id} was cut off before it finished; running it again (start ${starts} of ${settings.maxStepStarts})`,
+      })
     }
     if (starts > settings.maxStepStarts) {
       throw new StepFailedError(step.id, `it was cut off ${settings.maxStepStarts} times without finishing`)
@@ -123,12 +133,13 @@ export async function executeRun(claimed: RunRecord, settings: ExecutionSettings
       interrupt.addEventListener('abort', onInterrupt, { once: true })
       if (interrupt.aborted) onInterrupt()
       const context: StepContext = {
-        step, run, store,
+        step,
+        run,
+        store,
         log: stepLog,
         bind: (value) => bindSecrets(value, secrets, secretInputs),
-        dryRunReason: (missing) => run.dry_run
-          ? 'this run is a dry run'
-          : missing.length > 0 ? `secret ${missing.join(', ')} is not set` : undefined,
+        dryRunReason: (missing) =>
+          run.dry_run ? 'this run is a dry run' : missing.length > 0 ? `secret ${missing.join(', ')} is not set` : undefined,
         artifact: async (artifact) => {
           const masked = { ...artifact, step_id: step.id, title: writer.mask(artifact.title) }
           if (masked.content !== undefined) masked.content = writer.mask(masked.content)
@@ -154,9 +165,12 @@ export async function executeRun(claimed: RunRecord, settings: ExecutionSettings
         if (error instanceof LeaseLostError || error instanceof HandBack || error instanceof StoreError) throw error
         if (controller.signal.reason instanceof HandBack) throw controller.signal.reason
         if (lease.cancelRequested) throw new RunCanceled()
-        const reason = controller.signal.reason instanceof StepTimeout
-          ? controller.signal.reason.message
-          : error instanceof StepFailedError ? error.reason : `${(error as Error).message ?? String(error)}`
+        const reason =
+          controller.signal.reason instanceof StepTimeout
+            ? controller.signal.reason.message
+            : error instanceof StepFailedError
+              ? error.reason
+              : `${(error as Error).message ?? String(error)}`
         if (attempt < attempts) {
           const delay = (step.retry?.delayMs ?? 0) * (step.retry?.backoff ?? 2) ** (attempt - 1)
           stepLog({ level: 'warn', message: `Attempt ${attempt} of ${attempts} failed: ${reason}; retrying in ${formatDuration(delay)}` })
@@ -177,7 +191,11 @@ export async function executeRun(claimed: RunRecord, settings: ExecutionSettings
       const ms = now() - Date.parse(startedAt)
       stepLog({ message: `Step ${step.id} succeeded in ${formatDuration(ms)}${outcome.dryRun ? ` (dry run: ${outcome.dryRun})` : ''}` })
       await record(step, {
-        ...running, status: 'succeeded', attempts: attempt, finished_at: new Date(now()).toISOString(), duration_ms: ms,
+        ...running,
+        status: 'succeeded',
+        attempts: attempt,
+        finished_at: new Date(now()).toISOString(),
+        duration_ms: ms,
         ...(outcome.dryRun ? { dry_run: true, dry_run_reason: outcome.dryRun } : {}),
         ...(outcome.output ? { output: outcome.output } : {}),
       })
@@ -188,13 +206,19 @@ export async function executeRun(claimed: RunRecord, settings: ExecutionSettings
   async function summarize(status: 'success' | 'error' | 'canceled', headline?: string): Promise<string> {
     const ms = now() - Date.parse(run.started_at ?? new Date(invocationStart).toISOString())
     const tally = tallySteps(plan, run.step_results)
-    const summary = status === 'success' && plan ? successSummary(plan, tally, ms) : headline ?? status
+    const summary = status === 'success' && plan ? successSummary(plan, tally, ms) : (headline ?? status)
     phaseLog('summarize', {
       level: status === 'success' ? 'info' : status === 'error' ? 'error' : 'warn',
       message: `Phase 4 summarize: ${summary}`,
       data: {
-        status, duration_ms: ms, tally,
-        steps: (plan?.steps ?? []).map((step) => ({ id: step.id, status: run.step_results[step.id]?.status ?? 'not run', dry_run: run.step_results[step.id]?.dry_run === true })),
+        status,
+        duration_ms: ms,
+        tally,
+        steps: (plan?.steps ?? []).map((step) => ({
+          id: step.id,
+          status: run.step_results[step.id]?.status ?? 'not run',
+          dry_run: run.step_results[step.id]?.dry_run === true,
+        })),
       },
     })
     await writer.flush()
@@ -209,9 +233,13 @@ export async function executeRun(claimed: RunRecord, settings: ExecutionSettings
       await store.finish(run.id, 'error', await summarize('error', `Gave up: ${reason}`), reason)
       return 'error'
     }
-    log(run.attempt === 1
-      ? { message: `Claimed by executor ${store.workerId}` }
-      : { message: `Resuming ${run.current_step ? `at step ${run.current_step} ` : ''}(attempt ${run.attempt}, executor ${store.workerId})` })
+    log(
+      run.attempt === 1
+        ? { message: `Claimed by executor ${store.workerId}` }
+        : {
+            message: `Resuming ${run.current_step ? `at step ${run.current_step} ` : ''}(attempt ${run.attempt}, executor ${store.workerId})`,
+          },
+    )
     if (run.cancel_requested) throw new RunCanceled()
 
     phaseLog('validate', { message: 'Phase 0 validate: checking the template, inputs and secrets' })
@@ -221,9 +249,13 @@ export async function executeRun(claimed: RunRecord, settings: ExecutionSettings
     secretInputs = Object.fromEntries(plan.secretInputs.map((key) => [key, run.inputs[key]]))
     writer.mask = createMasker(valuesToMask(secrets, secretInputs))
     if (!validated.fresh) phaseLog('validate', { message: 'Using the plan stored when this run was first validated' })
-    if (run.dry_run) phaseLog('validate', { level: 'warn', message: 'DRY RUN: this run sends nothing anywhere; each external call is logged instead' })
+    if (run.dry_run)
+      phaseLog('validate', { level: 'warn', message: 'DRY RUN: this run sends nothing anywhere; each external call is logged instead' })
     if (validated.missingOptional.length > 0) {
-      phaseLog('validate', { level: 'warn', message: `Optional secret ${validated.missingOptional.join(', ')} is not set: the steps that use it run as dry runs` })
+      phaseLog('validate', {
+        level: 'warn',
+        message: `Optional secret ${validated.missingOptional.join(', ')} is not set: the steps that use it run as dry runs`,
+      })
     }
     phaseLog('validate', {
       message: `Phase 0 validate passed: ${plan.steps.length} steps planned${plan.approvalRequired ? ', approval required' : ''}`,
@@ -262,11 +294,15 @@ export async function executeRun(claimed: RunRecord, settings: ExecutionSettings
     }
     try {
       if (error instanceof HandBack) {
-        log({ message: `Handing the run back (${error.message}); the next invocation continues${currentStep ? ` at step ${currentStep.id}` : ''}` })
+        log({
+          message: `Handing the run back (${error.message}); the next invocation continues${currentStep ? ` at step ${currentStep.id}` : ''}`,
+        })
         await writer.flush()
         await store.release(run.id)
         if (!settings.stopSignal?.aborted) {
-          await settings.continueRun?.(run.id).catch((e) => settings.diagnostics?.(`continuation for ${run.id} failed: ${(e as Error).message}`))
+          await settings
+            .continueRun?.(run.id)
+            .catch((e) => settings.diagnostics?.(`continuation for ${run.id} failed: ${(e as Error).message}`))
         }
         return 'handed_back'
       }
@@ -279,7 +315,10 @@ export async function executeRun(claimed: RunRecord, settings: ExecutionSettings
       if (error instanceof StepFailedError || error instanceof ValidationError) {
         const reason = error instanceof ValidationError ? `validation failed: ${error.message}` : error.message
         if (error instanceof ValidationError) phaseLog('validate', { level: 'error', message: `Phase 0 validate failed: ${error.message}` })
-        const summary = await summarize('error', error instanceof StepFailedError ? `Failed at step ${error.stepId}: ${error.reason}` : `Validation failed: ${error.message}`)
+        const summary = await summarize(
+          'error',
+          error instanceof StepFailedError ? `Failed at step ${error.stepId}: ${error.reason}` : `Validation failed: ${error.message}`,
+        )
         await store.finish(run.id, 'error', summary, writer.mask(reason))
         return 'error'
       }

@@ -11,7 +11,10 @@ export interface OpsClient {
   rpc(fn: string, args: Record<string, unknown>): PromiseLike<{ data: unknown; error: PostgrestLikeError | null; status: number }>
   from(table: string): {
     select(columns: string): {
-      eq(column: string, value: unknown): {
+      eq(
+        column: string,
+        value: unknown,
+      ): {
         maybeSingle(): PromiseLike<{ data: unknown; error: PostgrestLikeError | null; status: number }>
       }
     }
@@ -75,7 +78,11 @@ export class RunStore {
   readonly leaseSeconds: number
   private readonly attempts: number
 
-  constructor(private readonly client: OpsClient, readonly workerId: string, options: StoreOptions = {}) {
+  constructor(
+    private readonly client: OpsClient,
+    readonly workerId: string,
+    options: StoreOptions = {},
+  ) {
     this.leaseSeconds = options.leaseSeconds ?? 30
     this.attempts = options.attempts ?? 6
   }
@@ -94,12 +101,20 @@ export class RunStore {
   }
 
   async claim(runId?: string): Promise<RunRecord | null> {
-    const rows = await this.call<RunRecord[]>('claim_run', { p_worker: this.workerId, p_run_id: runId ?? null, p_lease_seconds: this.leaseSeconds })
+    const rows = await this.call<RunRecord[]>('claim_run', {
+      p_worker: this.workerId,
+      p_run_id: runId ?? null,
+      p_lease_seconds: this.leaseSeconds,
+    })
     return rows[0] ?? null
   }
 
   async heartbeat(runId: string): Promise<{ cancelRequested: boolean }> {
-    const rows = await this.call<{ cancel_requested: boolean }[]>('heartbeat_run', { p_run_id: runId, p_worker: this.workerId, p_lease_seconds: this.leaseSeconds })
+    const rows = await this.call<{ cancel_requested: boolean }[]>('heartbeat_run', {
+      p_run_id: runId,
+      p_worker: this.workerId,
+      p_lease_seconds: this.leaseSeconds,
+    })
     return { cancelRequested: rows[0]?.cancel_requested ?? false }
   }
 
@@ -128,7 +143,13 @@ export class RunStore {
   }
 
   finish(runId: string, status: 'success' | 'error' | 'canceled', summary: string, error?: string): Promise<RunRecord> {
-    return this.call('finish_run', { p_run_id: runId, p_worker: this.workerId, p_status: status, p_summary: summary, p_error: error ?? null })
+    return this.call('finish_run', {
+      p_run_id: runId,
+      p_worker: this.workerId,
+      p_status: status,
+      p_summary: summary,
+      p_error: error ?? null,
+    })
   }
 
   private async read<T>(table: string, column: string, value: string, columns: string): Promise<T | null> {

@@ -47,7 +47,9 @@ export async function validateRun(run: RunRecord, store: RunStore, readEnv: Read
   const missing = missingSecrets(plan, secrets)
   if (missing.required.length > 0) {
     const names = missing.required.join(', ')
-    throw new ValidationError(`required secret${missing.required.length > 1 ? 's' : ''} ${names} ${missing.required.length > 1 ? 'are' : 'is'} not set in the function's environment (supabase secrets set ${missing.required[0]}=…)`)
+    throw new ValidationError(
+      `required secret${missing.required.length > 1 ? 's' : ''} ${names} ${missing.required.length > 1 ? 'are' : 'is'} not set in the function's environment (supabase secrets set ${missing.required[0]}=…)`,
+    )
   }
   return { plan, secrets, missingOptional: missing.optional, fresh }
 }

@@ -1,75 +1,70 @@
 /** What a `${{ … }}` expression may name. */
-export type Reference =
-  | { namespace: "env" }
-  | { namespace: "inputs"; name: string }
-  | { namespace: "secrets"; name: string };
+export type Reference = { namespace: 'env' } | { namespace: 'inputs'; name: string } | { namespace: 'secrets'; name: string }
 
 /** A string split into literal text and references; offsets point at "${{" and after "}}". */
-export type TemplatePart = string | { reference: Reference; start: number; end: number };
+export type TemplatePart = string | { reference: Reference; start: number; end: number }
 
 export interface InterpolationProblem {
-  offset: number;
-  message: string;
-  expected?: string;
+  offset: number
+  message: string
+  expected?: string
 }
 
-export const REFERENCE_EXPECTED = "inputs.<key>, secrets.<NAME> or env";
+export const REFERENCE_EXPECTED = 'inputs.<key>, secrets.<NAME> or env'
 
-const OPEN = "${{";
-const CLOSE = "}}";
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$/;
+const OPEN = '${{'
+const CLOSE = '}}'
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$/
 
 export function scanInterpolation(text: string): { parts: TemplatePart[]; problems: InterpolationProblem[] } {
-  const parts: TemplatePart[] = [];
-  const problems: InterpolationProblem[] = [];
-  let from = 0;
+  const parts: TemplatePart[] = []
+  const problems: InterpolationProblem[] = []
+  let from = 0
   while (from < text.length) {
-    const start = text.indexOf(OPEN, from);
-    if (start === -1) break;
-    const close = text.indexOf(CLOSE, start + OPEN.length);
+    const start = text.indexOf(OPEN, from)
+    if (start === -1) break
+    const close = text.indexOf(CLOSE, start + OPEN.length)
     if (close === -1) {
-      problems.push({ offset: start, message: `"${OPEN}" is never closed`, expected: `"${CLOSE}" after the expression` });
-      break;
+      problems.push({ offset: start, message: `"${OPEN}" is never closed`, expected: `"${CLOSE}" after the expression` })
+      break
     }
-    if (start > from) parts.push(text.slice(from, start));
-    const end = close + CLOSE.length;
-    const parsed = parseExpression(text.slice(start + OPEN.length, close).trim());
-    if ("reference" in parsed) parts.push({ reference: parsed.reference, start, end });
-    else problems.push({ offset: start, ...parsed.problem });
-    from = end;
+    if (start > from) parts.push(text.slice(from, start))
+    const end = close + CLOSE.length
+    const parsed = parseExpression(text.slice(start + OPEN.length, close).trim())
+    if ('reference' in parsed) parts.push({ reference: parsed.reference, start, end })
+    else problems.push({ offset: start, ...parsed.problem })
+    from = end
   }
-  if (from < text.length) parts.push(text.slice(from));
-  return { parts, problems };
+  if (from < text.length) parts.push(text.slice(from))
+  return { parts, problems }
 }
 
-function parseExpression(
-  expression: string,
-): { reference: Reference } | { problem: { message: string; expected: string } } {
-  if (expression === "") return { problem: { message: `empty "${OPEN} ${CLOSE}"`, expected: REFERENCE_EXPECTED } };
-  if (expression === "env") return { reference: { namespace: "env" } };
+function parseExpression(expression: string): { reference: Reference } | { problem: { message: string; expected: string } } {
+  if (expression === '') return { problem: { message: `empty "${OPEN} ${CLOSE}"`, expected: REFERENCE_EXPECTED } }
+  if (expression === 'env') return { reference: { namespace: 'env' } }
   if (!DOTTED.test(expression)) {
-    return { problem: { message: `malformed expression "${expression}"`, expected: REFERENCE_EXPECTED } };
+    return { problem: { message: `malformed expression "${expression}"`, expected: REFERENCE_EXPECTED } }
   }
-  const dot = expression.indexOf(".");
-  const namespace = dot === -1 ? expression : expression.slice(0, dot);
-  const name = dot === -1 ? "" : expression.slice(dot + 1);
-  if ((namespace === "inputs" || namespace === "secrets") && NAME.test(name)) {
-    return { reference: { namespace, name } };
+  const dot = expression.indexOf('.')
+  const namespace = dot === -1 ? expression : expression.slice(0, dot)
+  const name = dot === -1 ? '' : expression.slice(dot + 1)
+  if ((namespace === 'inputs' || namespace === 'secrets') && NAME.test(name)) {
+    return { reference: { namespace, name } }
   }
-  if (namespace === "inputs" || namespace === "secrets") {
-    return { problem: { message: `malformed expression "${expression}"`, expected: `${namespace}.<name>` } };
+  if (namespace === 'inputs' || namespace === 'secrets') {
+    return { problem: { message: `malformed expression "${expression}"`, expected: `${namespace}.<name>` } }
   }
-  return { problem: { message: `unknown reference "${expression}"`, expected: REFERENCE_EXPECTED } };
+  return { problem: { message: `unknown reference "${expression}"`, expected: REFERENCE_EXPECTED } }
 }
 
 export function formatReference(reference: Reference): string {
-  return reference.namespace === "env" ? "env" : `${reference.namespace}.${reference.name}`;
+  return reference.namespace === 'env' ? 'env' : `${reference.namespace}.${reference.name}`
 }
 
 /** The canonical spelling a reference keeps in a plan until it is bound. */
 export function referenceExpression(reference: Reference): string {
-  return `${OPEN} ${formatReference(reference)} ${CLOSE}`;
+  return `${OPEN} ${formatReference(reference)} ${CLOSE}`
 }
 
 /**
@@ -77,24 +72,24 @@ export function referenceExpression(reference: Reference): string {
  * place in canonical form. Malformed expressions are left as written (validation reports them).
  */
 export function interpolate(text: string, resolve: (reference: Reference) => string | undefined): string {
-  if (!text.includes(OPEN)) return text;
-  const { parts, problems } = scanInterpolation(text);
-  if (problems.length > 0) return text;
+  if (!text.includes(OPEN)) return text
+  const { parts, problems } = scanInterpolation(text)
+  if (problems.length > 0) return text
   return parts
     .map((part) => {
-      if (typeof part === "string") return part;
-      return resolve(part.reference) ?? referenceExpression(part.reference);
+      if (typeof part === 'string') return part
+      return resolve(part.reference) ?? referenceExpression(part.reference)
     })
-    .join("");
+    .join('')
 }
 
 /** Every well-formed reference in a string. */
 export function referencesIn(text: string): Reference[] {
-  if (!text.includes(OPEN)) return [];
-  return scanInterpolation(text).parts.flatMap((part) => (typeof part === "string" ? [] : [part.reference]));
+  if (!text.includes(OPEN)) return []
+  return scanInterpolation(text).parts.flatMap((part) => (typeof part === 'string' ? [] : [part.reference]))
 }
 
 /** The text with each reference replaced by a placeholder, for checking the shape of what surrounds it. */
 export function withPlaceholders(text: string, placeholder: string): string {
-  return interpolate(text, () => placeholder);
+  return interpolate(text, () => placeholder)
 }

@@ -1,35 +1,39 @@
 /** Applies `map` to every string value inside a JSON value; keys stay as they are. */
 export function mapStrings<T>(value: T, map: (text: string) => string): T {
-  return mapValue(value, map) as T;
+  return mapValue(value, map) as T
 }
 
 function mapValue(value: unknown, map: (text: string) => string): unknown {
-  if (typeof value === "string") return map(value);
-  if (Array.isArray(value)) return value.map((item) => mapValue(item, map));
-  if (value !== null && typeof value === "object") {
+  if (typeof value === 'string') return map(value)
+  if (Array.isArray(value)) return value.map((item) => mapValue(item, map))
+  if (value !== null && typeof value === 'object') {
     // fromEntries defines keys as data, so a "__proto__" key stays a plain key.
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapValue(item, map)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapValue(item, map)]))
   }
-  return value;
+  return value
 }
 
 /** Calls `visit` for every string value inside a JSON value, with its path. */
-export function eachString(value: unknown, path: Array<string | number>, visit: (text: string, path: Array<string | number>) => void): void {
-  if (typeof value === "string") visit(value, path);
-  else if (Array.isArray(value)) value.forEach((item, index) => eachString(item, [...path, index], visit));
-  else if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) eachString(item, [...path, key], visit);
+export function eachString(
+  value: unknown,
+  path: Array<string | number>,
+  visit: (text: string, path: Array<string | number>) => void,
+): void {
+  if (typeof value === 'string') visit(value, path)
+  else if (Array.isArray(value)) value.forEach((item, index) => eachString(item, [...path, index], visit))
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) eachString(item, [...path, key], visit)
   }
 }
 
 /** The value at a path inside a JSON value; `present` is false when a step of the path is missing. */
 export function valueAt(root: unknown, path: ReadonlyArray<string | number>): { present: boolean; value: unknown } {
-  let current = root;
+  let current = root
   for (const segment of path) {
-    if (current === null || typeof current !== "object" || !Object.prototype.hasOwnProperty.call(current, segment)) {
-      return { present: false, value: undefined };
+    if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, segment)) {
+      return { present: false, value: undefined }
     }
-    current = (current as Record<string | number, unknown>)[segment];
+    current = (current as Record<string | number, unknown>)[segment]
   }
-  return { present: current !== undefined, value: current };
+  return { present: current !== undefined, value: current }
 }

@@ -1,8 +1,8 @@
-import { interpolate, type Reference } from "./interpolation.ts";
-import { mapStrings } from "./json.ts";
-import type { Plan } from "./plan.ts";
+import { interpolate, type Reference } from './interpolation.ts'
+import { mapStrings } from './json.ts'
+import type { Plan } from './plan.ts'
 
-export type SecretValues = Record<string, string | undefined>;
+export type SecretValues = Record<string, string | undefined>
 
 /**
  * Fills secret references in a plan value right before a step runs, so secret values never
@@ -10,22 +10,26 @@ export type SecretValues = Record<string, string | undefined>;
  * value is missing or empty stays in place (it shows up, unmasked but harmless, in a dry run)
  * and its name is listed in `missing`.
  */
-export function bindSecrets<T>(value: T, secrets: SecretValues, secretInputs: Record<string, unknown> = {}): { value: T; missing: string[] } {
-  const missing = new Set<string>();
+export function bindSecrets<T>(
+  value: T,
+  secrets: SecretValues,
+  secretInputs: Record<string, unknown> = {},
+): { value: T; missing: string[] } {
+  const missing = new Set<string>()
   const resolve = (reference: Reference): string | undefined => {
-    if (reference.namespace === "secrets") {
-      const secret = secrets[reference.name];
-      if (secret === undefined || secret === "") missing.add(reference.name);
-      return secret === "" ? undefined : secret;
+    if (reference.namespace === 'secrets') {
+      const secret = secrets[reference.name]
+      if (secret === undefined || secret === '') missing.add(reference.name)
+      return secret === '' ? undefined : secret
     }
-    if (reference.namespace === "inputs" && Object.prototype.hasOwnProperty.call(secretInputs, reference.name)) {
-      const input = secretInputs[reference.name];
-      return input === undefined || input === null ? "" : String(input);
+    if (reference.namespace === 'inputs' && Object.prototype.hasOwnProperty.call(secretInputs, reference.name)) {
+      const input = secretInputs[reference.name]
+      return input === undefined || input === null ? '' : String(input)
     }
-    return undefined;
-  };
-  const bound = mapStrings(value, (text) => interpolate(text, resolve));
-  return { value: bound, missing: [...missing].sort() };
+    return undefined
+  }
+  const bound = mapStrings(value, (text) => interpolate(text, resolve))
+  return { value: bound, missing: [...missing].sort() }
 }
 
 /**
@@ -33,8 +37,8 @@ export function bindSecrets<T>(value: T, secrets: SecretValues, secretInputs: Re
  * optional one turns every step whose `secretsUsed` names it into a dry run that says so.
  */
 export function missingSecrets(plan: Plan, available: SecretValues): { required: string[]; optional: string[] } {
-  const absent = (name: string) => available[name] === undefined || available[name] === "";
-  const required = plan.requiredSecrets.filter(absent);
-  const optional = plan.secrets.filter((name) => !plan.requiredSecrets.includes(name) && absent(name));
-  return { required, optional };
+  const absent = (name: string) => available[name] === undefined || available[name] === ''
+  const required = plan.requiredSecrets.filter(absent)
+  const optional = plan.secrets.filter((name) => !plan.requiredSecrets.includes(name) && absent(name))
+  return { required, optional }
 }

@@ -45,10 +45,16 @@ export function githubDispatch(endpoints: GithubEndpoints): StepRunner {
       } catch {
         // Not JSON: keep the text.
       }
-      throw new StepFailedError(step.id, `GitHub answered ${response.status} to the dispatch of ${spec.workflow} in ${spec.repo}: ${detail}`)
+      throw new StepFailedError(
+        step.id,
+        `GitHub answered ${response.status} to the dispatch of ${spec.workflow} in ${spec.repo}: ${detail}`,
+      )
     }
     const runs = `${endpoints.web.replace(/\/$/, '')}/${spec.repo}/actions/workflows/${encodeURIComponent(spec.workflow)}`
-    ctx.log({ message: `Dispatched ${spec.workflow} in ${spec.repo} on ${spec.ref}`, data: { repo: spec.repo, workflow: spec.workflow, ref: spec.ref, inputs: spec.inputs } })
+    ctx.log({
+      message: `Dispatched ${spec.workflow} in ${spec.repo} on ${spec.ref}`,
+      data: { repo: spec.repo, workflow: spec.workflow, ref: spec.ref, inputs: spec.inputs },
+    })
     await ctx.artifact({ key: `${step.id}:workflow`, kind: 'link', title: `${spec.repo} ${spec.workflow} runs`, url: runs })
     return { status: 'succeeded', output: { dispatched: true } }
   }

@@ -52,7 +52,10 @@ export const runHttp: StepRunner = async (ctx) => {
     await ctx.artifact({ key: `${step.id}:link`, kind: 'link', title: spec.artifact.title, url: spec.url })
   } else if (spec.artifact?.kind === 'file') {
     await ctx.artifact({
-      key: `${step.id}:file`, kind: 'file', title: spec.artifact.title, content: text.text,
+      key: `${step.id}:file`,
+      kind: 'file',
+      title: spec.artifact.title,
+      content: text.text,
       mime: response.headers.get('content-type') ?? 'text/plain',
     })
   }

@@ -27,7 +27,13 @@ export const runSpec: StepRunner = async (ctx) => {
   const patch = createTwoFilesPatch(`a/${doc.title}`, `b/${doc.title}`, doc.content, proposed, `version ${doc.version}`, 'proposed')
   const added = patch.split('\n').filter((line) => line.startsWith('+') && !line.startsWith('+++')).length
   const removed = patch.split('\n').filter((line) => line.startsWith('-') && !line.startsWith('---')).length
-  await ctx.artifact({ key: `${step.id}:diff`, kind: 'diff', title: `Proposed change to ${doc.title}`, content: patch, mime: 'text/x-diff' })
+  await ctx.artifact({
+    key: `${step.id}:diff`,
+    kind: 'diff',
+    title: `Proposed change to ${doc.title}`,
+    content: patch,
+    mime: 'text/x-diff',
+  })
   ctx.log({
     message: `Proposed a change to ${doc.title} (version ${doc.version}): +${added} −${removed} lines, see the artifacts`,
     data: { doc: spec.doc, base_version: doc.version, added, removed },

@@ -1,11 +1,11 @@
-import { coerceInput } from "../inputs.ts";
-import type { InputDefinition } from "../schema/input.ts";
-import type { Template } from "../schema/template.ts";
-import { wordSimilarity } from "./distance.ts";
-import type { TypedPair } from "./pairs.ts";
-import { findPhrase } from "./phrases.ts";
-import { OPTION_SYNONYMS, normalizeSeverity } from "./vocabulary.ts";
-import { words } from "./words.ts";
+import { coerceInput } from '../inputs.ts'
+import type { InputDefinition } from '../schema/input.ts'
+import type { Template } from '../schema/template.ts'
+import { wordSimilarity } from './distance.ts'
+import type { TypedPair } from './pairs.ts'
+import { findPhrase } from './phrases.ts'
+import { OPTION_SYNONYMS, normalizeSeverity } from './vocabulary.ts'
+import { words } from './words.ts'
 
 /**
  * Choice inputs whose options appear among the typed words, with environment synonyms. When
@@ -13,23 +13,23 @@ import { words } from "./words.ts";
  * correcting themselves would mean.
  */
 export function recognizeChoices(template: Template, typed: readonly string[]): Map<string, string> {
-  const found = new Map<string, string>();
+  const found = new Map<string, string>()
   for (const input of template.inputs) {
-    if (input.type !== "choice") continue;
-    const options = input.options ?? [];
-    const mentions: Array<{ at: number; strength: number; option: string }> = [];
+    if (input.type !== 'choice') continue
+    const options = input.options ?? []
+    const mentions: Array<{ at: number; strength: number; option: string }> = []
     for (const option of options) {
-      for (const match of findPhrase(words(option), typed)) mentions.push({ at: match.at, strength: match.strength, option });
+      for (const match of findPhrase(words(option), typed)) mentions.push({ at: match.at, strength: match.strength, option })
     }
     typed.forEach((word, at) => {
-      const synonym = OPTION_SYNONYMS[word];
-      if (synonym !== undefined && options.includes(synonym)) mentions.push({ at, strength: 1, option: synonym });
-    });
+      const synonym = OPTION_SYNONYMS[word]
+      if (synonym !== undefined && options.includes(synonym)) mentions.push({ at, strength: 1, option: synonym })
+    })
     // Latest mention first; at one position the closer match wins.
-    mentions.sort((a, b) => b.at - a.at || b.strength - a.strength);
-    if (mentions.length > 0) found.set(input.key, mentions[0].option);
+    mentions.sort((a, b) => b.at - a.at || b.strength - a.strength)
+    if (mentions.length > 0) found.set(input.key, mentions[0].option)
   }
-  return found;
+  return found
 }
 
 /** Matches typed pairs to inputs by key or label; values are read as the input's type where possible. */
@@ -37,33 +37,33 @@ export function inputsFromPairs(
   template: Template,
   pairs: readonly TypedPair[],
 ): { values: Map<string, string | number | boolean>; unknown: TypedPair[] } {
-  const values = new Map<string, string | number | boolean>();
-  const unknown: TypedPair[] = [];
+  const values = new Map<string, string | number | boolean>()
+  const unknown: TypedPair[] = []
   for (const pair of pairs) {
-    const name = words(pair.key).join("_");
-    const input = template.inputs.find((i) => i.key.toLowerCase() === name || words(i.label).join("_") === name);
-    if (input === undefined) unknown.push(pair);
-    else values.set(input.key, pairValue(input, pair.value));
+    const name = words(pair.key).join('_')
+    const input = template.inputs.find((i) => i.key.toLowerCase() === name || words(i.label).join('_') === name)
+    if (input === undefined) unknown.push(pair)
+    else values.set(input.key, pairValue(input, pair.value))
   }
-  return { values, unknown };
+  return { values, unknown }
 }
 
 /** A value the input cannot take is kept as typed, so the form shows it with its error. */
 function pairValue(input: InputDefinition, value: string): string | number | boolean {
-  if (input.type === "choice") {
-    const options = input.options ?? [];
-    const typed = words(value);
-    const candidates = [value, OPTION_SYNONYMS[typed.join("")], normalizeSeverity(typed).join("")];
+  if (input.type === 'choice') {
+    const options = input.options ?? []
+    const typed = words(value)
+    const candidates = [value, OPTION_SYNONYMS[typed.join('')], normalizeSeverity(typed).join('')]
     for (const candidate of candidates) {
-      const option = options.find((o) => candidate !== undefined && o.toLowerCase() === candidate.toLowerCase());
-      if (option !== undefined) return option;
+      const option = options.find((o) => candidate !== undefined && o.toLowerCase() === candidate.toLowerCase())
+      if (option !== undefined) return option
     }
-    const close = options.find((o) => wordSimilarity(words(o).join(""), typed.join("")) > 0);
-    return close ?? value.trim();
+    const close = options.find((o) => wordSimilarity(words(o).join(''), typed.join('')) > 0)
+    return close ?? value.trim()
   }
-  if (input.type === "number" || input.type === "boolean") {
-    const coerced = coerceInput(input, value);
-    return coerced.ok ? coerced.value : value.trim();
+  if (input.type === 'number' || input.type === 'boolean') {
+    const coerced = coerceInput(input, value)
+    return coerced.ok ? coerced.value : value.trim()
   }
-  return input.type === "secret" ? value : value.trim();
+  return input.type === 'secret' ? value : value.trim()
 }

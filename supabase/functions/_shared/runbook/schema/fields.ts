@@ -1,12 +1,12 @@
-import * as z from "zod";
-import { describeValue } from "../errors.ts";
-import { DURATION_EXPECTED, MAX_DURATION_MS, parseDuration } from "../duration.ts";
+import * as z from 'zod'
+import { describeValue } from '../errors.ts'
+import { DURATION_EXPECTED, MAX_DURATION_MS, parseDuration } from '../duration.ts'
 
 /** The context zod hands to refinements and transforms; issues added here keep their `expected`. */
-type IssueSink = { addIssue(issue: { code: "custom"; message: string; params?: Record<string, unknown> }): void };
+type IssueSink = { addIssue(issue: { code: 'custom'; message: string; params?: Record<string, unknown> }): void }
 
 export function reject(ctx: IssueSink, message: string, expected?: string): void {
-  ctx.addIssue({ code: "custom", message, params: expected === undefined ? undefined : { expected } });
+  ctx.addIssue({ code: 'custom', message, params: expected === undefined ? undefined : { expected } })
 }
 
 /**
@@ -14,55 +14,55 @@ export function reject(ctx: IssueSink, message: string, expected?: string): void
  * keys; the issue converter turns it into one error per unknown key.
  */
 export function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
-  const allowed = `one of ${Object.keys(shape).join(", ")}`;
+  const allowed = `one of ${Object.keys(shape).join(', ')}`
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === "unrecognized_keys" ? allowed : undefined),
-  });
+    error: (issue) => (issue.code === 'unrecognized_keys' ? allowed : undefined),
+  })
 }
 
-export const text = z.string();
+export const text = z.string()
 
 export const nonEmptyText = z.string().superRefine((value, ctx) => {
-  if (value.trim() === "") reject(ctx, "empty text", "some text");
-});
+  if (value.trim() === '') reject(ctx, 'empty text', 'some text')
+})
 
 /** Text that must match a pattern; `expected` says in words what the pattern wants. */
 export function matching(pattern: RegExp, expected: string) {
   return z.string().superRefine((value, ctx) => {
-    if (!pattern.test(value)) reject(ctx, `got ${describeValue(value)}`, expected);
-  });
+    if (!pattern.test(value)) reject(ctx, `got ${describeValue(value)}`, expected)
+  })
 }
 
-export const identifier = matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "an identifier like health_url (letters, digits, _)");
+export const identifier = matching(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an identifier like health_url (letters, digits, _)')
 
 /** A single YAML scalar: text, a number or true/false. */
 export const scalar = z.unknown().transform((value, ctx): string | number | boolean => {
-  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
-  reject(ctx, `got ${describeValue(value)}`, "text, a number or true/false");
-  return z.NEVER;
-});
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value
+  reject(ctx, `got ${describeValue(value)}`, 'text, a number or true/false')
+  return z.NEVER
+})
 
 /** Scalars written without quotes (`3`, `true`) where text is meant, as in headers. */
-export const scalarText = scalar.transform(String);
+export const scalarText = scalar.transform(String)
 
-export const textMap = z.record(z.string(), scalarText);
+export const textMap = z.record(z.string(), scalarText)
 
 /** A duration like "30s", read as milliseconds. */
 export function duration(options: { allowZero: boolean }) {
   return z.unknown().transform((value, ctx) => {
-    const ms = typeof value === "string" ? parseDuration(value) : null;
+    const ms = typeof value === 'string' ? parseDuration(value) : null
     if (ms === null) {
-      reject(ctx, `got ${describeValue(value)}`, DURATION_EXPECTED);
-      return z.NEVER;
+      reject(ctx, `got ${describeValue(value)}`, DURATION_EXPECTED)
+      return z.NEVER
     }
     if (ms === 0 && !options.allowZero) {
-      reject(ctx, "a zero duration", "more than 0ms");
-      return z.NEVER;
+      reject(ctx, 'a zero duration', 'more than 0ms')
+      return z.NEVER
     }
     if (ms > MAX_DURATION_MS) {
-      reject(ctx, `${value} is too long`, "at most 24h");
-      return z.NEVER;
+      reject(ctx, `${value} is too long`, 'at most 24h')
+      return z.NEVER
     }
-    return ms;
-  });
+    return ms
+  })
 }

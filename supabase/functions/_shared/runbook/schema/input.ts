@@ -1,33 +1,33 @@
-import * as z from "zod";
-import { describeValue } from "../errors.ts";
-import { identifier, matching, nonEmptyText, reject, scalar, strictObject, text } from "./fields.ts";
+import * as z from 'zod'
+import { describeValue } from '../errors.ts'
+import { identifier, matching, nonEmptyText, reject, scalar, strictObject, text } from './fields.ts'
 
-export const INPUT_TYPES = ["string", "number", "boolean", "choice", "secret"] as const;
-export type InputType = (typeof INPUT_TYPES)[number];
+export const INPUT_TYPES = ['string', 'number', 'boolean', 'choice', 'secret'] as const
+export type InputType = (typeof INPUT_TYPES)[number]
 
 function isValidPattern(pattern: string): boolean {
   try {
-    new RegExp(pattern);
-    return true;
+    new RegExp(pattern)
+    return true
   } catch {
-    return false;
+    return false
   }
 }
 
 /** A pattern applies to the whole value, so "^…$" is implied (see `matchesPattern`). */
 const pattern = z.string().superRefine((value, ctx) => {
   if (value.length > 500) {
-    reject(ctx, "the pattern is too long", "at most 500 characters");
-    return;
+    reject(ctx, 'the pattern is too long', 'at most 500 characters')
+    return
   }
   try {
-    new RegExp(value);
+    new RegExp(value)
   } catch (error) {
     // The engine's message repeats the pattern; keep only the reason ("Unterminated character class").
-    const reason = (error instanceof Error ? error.message : String(error)).replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
-    reject(ctx, `invalid regular expression (${reason})`, "a JavaScript regular expression");
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')
+    reject(ctx, `invalid regular expression (${reason})`, 'a JavaScript regular expression')
   }
-});
+})
 
 const inputShape = strictObject({
   key: identifier,
@@ -38,57 +38,57 @@ const inputShape = strictObject({
   pattern: pattern.optional(),
   options: z.array(nonEmptyText).optional(),
   description: text.optional(),
-});
+})
 
-type InputShape = z.output<typeof inputShape>;
+type InputShape = z.output<typeof inputShape>
 
 export const inputSchema = inputShape
   .superRefine((input, ctx) => {
     const at = (path: string, message: string, expected?: string) =>
-      ctx.addIssue({ code: "custom", path: [path], message, params: expected === undefined ? undefined : { expected } });
+      ctx.addIssue({ code: 'custom', path: [path], message, params: expected === undefined ? undefined : { expected } })
 
-    if (input.type === "choice") {
+    if (input.type === 'choice') {
       if (input.options === undefined || input.options.length === 0) {
-        at("options", "a choice input has no options", "a list of options like [staging, production]");
+        at('options', 'a choice input has no options', 'a list of options like [staging, production]')
       } else {
-        const repeated = input.options.find((option, i) => input.options?.indexOf(option) !== i);
-        if (repeated !== undefined) at("options", `option "${repeated}" is listed twice`, "each option once");
+        const repeated = input.options.find((option, i) => input.options?.indexOf(option) !== i)
+        if (repeated !== undefined) at('options', `option "${repeated}" is listed twice`, 'each option once')
       }
     } else if (input.options !== undefined) {
-      at("options", `options only apply to choice inputs, not ${input.type}`, "no options, or type: choice");
+      at('options', `options only apply to choice inputs, not ${input.type}`, 'no options, or type: choice')
     }
-    if (input.pattern !== undefined && input.type !== "string") {
-      at("pattern", `a pattern only applies to string inputs, not ${input.type}`, "no pattern, or type: string");
+    if (input.pattern !== undefined && input.type !== 'string') {
+      at('pattern', `a pattern only applies to string inputs, not ${input.type}`, 'no pattern, or type: string')
     }
     if (input.default !== undefined) {
-      const problem = defaultProblem(input);
-      if (problem !== null) at("default", problem.message, problem.expected);
+      const problem = defaultProblem(input)
+      if (problem !== null) at('default', problem.message, problem.expected)
     }
   })
-  .transform((input) => ({ ...input, label: input.label ?? input.key }));
+  .transform((input) => ({ ...input, label: input.label ?? input.key }))
 
-export type InputDefinition = z.output<typeof inputSchema>;
+export type InputDefinition = z.output<typeof inputSchema>
 
 function defaultProblem(input: InputShape): { message: string; expected: string } | null {
-  const value = input.default;
-  const got = `got ${describeValue(value)}`;
+  const value = input.default
+  const got = `got ${describeValue(value)}`
   switch (input.type) {
-    case "secret":
-      return { message: "a secret input cannot have a default", expected: "no default (it would be stored in the template)" };
-    case "number":
-      return typeof value === "number" ? null : { message: got, expected: "a number" };
-    case "boolean":
-      return typeof value === "boolean" ? null : { message: got, expected: "true or false" };
-    case "choice":
-      return typeof value === "string" && input.options?.includes(value) === true
+    case 'secret':
+      return { message: 'a secret input cannot have a default', expected: 'no default (it would be stored in the template)' }
+    case 'number':
+      return typeof value === 'number' ? null : { message: got, expected: 'a number' }
+    case 'boolean':
+      return typeof value === 'boolean' ? null : { message: got, expected: 'true or false' }
+    case 'choice':
+      return typeof value === 'string' && input.options?.includes(value) === true
         ? null
-        : { message: `default ${describeValue(value)} is not one of the options`, expected: `one of ${(input.options ?? []).join(", ")}` };
-    case "string":
-      if (typeof value !== "string") return { message: got, expected: "text" };
+        : { message: `default ${describeValue(value)} is not one of the options`, expected: `one of ${(input.options ?? []).join(', ')}` }
+    case 'string':
+      if (typeof value !== 'string') return { message: got, expected: 'text' }
       if (input.pattern !== undefined && isValidPattern(input.pattern) && !matchesPattern(input.pattern, value)) {
-        return { message: `default ${describeValue(value)} does not match the pattern`, expected: `text matching ${input.pattern}` };
+        return { message: `default ${describeValue(value)} does not match the pattern`, expected: `text matching ${input.pattern}` }
       }
-      return null;
+      return null
   }
 }
 
@@ -98,16 +98,16 @@ function defaultProblem(input: InputShape): { message: string; expected: string 
  */
 export function matchesPattern(pattern: string, value: string): boolean {
   try {
-    return new RegExp(`^(?:${pattern})$`).test(value);
+    return new RegExp(`^(?:${pattern})$`).test(value)
   } catch {
-    return false;
+    return false
   }
 }
 
 export const secretSchema = strictObject({
-  name: matching(/^[A-Z][A-Z0-9_]*$/, "an UPPER_SNAKE name like GITHUB_TOKEN"),
+  name: matching(/^[A-Z][A-Z0-9_]*$/, 'an UPPER_SNAKE name like GITHUB_TOKEN'),
   required: z.boolean().default(true),
   description: text.optional(),
-});
+})
 
-export type SecretDefinition = z.output<typeof secretSchema>;
+export type SecretDefinition = z.output<typeof secretSchema>

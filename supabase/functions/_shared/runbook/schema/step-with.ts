@@ -1,17 +1,17 @@
-import * as z from "zod";
-import { describeValue } from "../errors.ts";
-import { scanInterpolation, withPlaceholders } from "../interpolation.ts";
-import { duration, matching, nonEmptyText, reject, scalarText, strictObject, text, textMap } from "./fields.ts";
+import * as z from 'zod'
+import { describeValue } from '../errors.ts'
+import { scanInterpolation, withPlaceholders } from '../interpolation.ts'
+import { duration, matching, nonEmptyText, reject, scalarText, strictObject, text, textMap } from './fields.ts'
 
 /** Stands in for a reference; a character no literal value contains. */
-const REFERENCE_MARK = "\u0000";
+const REFERENCE_MARK = '\u0000'
 
 /** Checks the literal shape around references; a string with a broken `${{` is left to the reference check. */
 function shapedText(pattern: RegExp, expected: string) {
   return z.string().superRefine((value, ctx) => {
-    if (scanInterpolation(value).problems.length > 0) return;
-    if (!pattern.test(withPlaceholders(value, REFERENCE_MARK))) reject(ctx, `got ${describeValue(value)}`, expected);
-  });
+    if (scanInterpolation(value).problems.length > 0) return
+    if (!pattern.test(withPlaceholders(value, REFERENCE_MARK))) reject(ctx, `got ${describeValue(value)}`, expected)
+  })
 }
 
 /**
@@ -20,69 +20,68 @@ function shapedText(pattern: RegExp, expected: string) {
  */
 const secretReference = z.string().superRefine((value, ctx) => {
   if (!/^\$\{\{\s*secrets\.[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/.test(value)) {
-    reject(ctx, "the token is written out instead of referring to a secret", "a secret reference like ${{ secrets.GITHUB_TOKEN }}");
+    reject(ctx, 'the token is written out instead of referring to a secret', 'a secret reference like ${{ secrets.GITHUB_TOKEN }}')
   }
-});
+})
 
-export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const
 
-const STATUS_EXPECTED = "an HTTP status like 200 or a list like [200, 201]";
+const STATUS_EXPECTED = 'an HTTP status like 200 or a list like [200, 201]'
 
-const isStatus = (value: unknown): value is number =>
-  typeof value === "number" && Number.isInteger(value) && value >= 100 && value <= 599;
+const isStatus = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599
 
 /** One status or a list of them, always read as a list; absent means any 2xx. */
 const expectStatus = z.unknown().transform((value, ctx): number[] => {
-  if (isStatus(value)) return [value];
-  if (Array.isArray(value) && value.length > 0 && value.every(isStatus)) return value;
-  reject(ctx, `got ${describeValue(value)}`, STATUS_EXPECTED);
-  return z.NEVER;
-});
+  if (isStatus(value)) return [value]
+  if (Array.isArray(value) && value.length > 0 && value.every(isStatus)) return value
+  reject(ctx, `got ${describeValue(value)}`, STATUS_EXPECTED)
+  return z.NEVER
+})
 
 /** Whether a response status is what an http step expects; no expect_status means any 2xx. */
 export function isExpectedStatus(expected: readonly number[] | undefined, status: number): boolean {
-  return expected === undefined ? status >= 200 && status <= 299 : expected.includes(status);
+  return expected === undefined ? status >= 200 && status <= 299 : expected.includes(status)
 }
 
 export const httpWith = strictObject({
-  method: z.enum(HTTP_METHODS).default("GET"),
-  url: shapedText(/^(?:https?:\/\/|\u0000)\S*$/, "an http:// or https:// URL, or one that starts with a reference"),
+  method: z.enum(HTTP_METHODS).default('GET'),
+  url: shapedText(/^(?:https?:\/\/|\u0000)\S*$/, 'an http:// or https:// URL, or one that starts with a reference'),
   headers: textMap.default({}),
   body: z.unknown().optional(),
   expect_status: expectStatus.optional(),
-  artifact: strictObject({ kind: z.enum(["link", "file"]), title: nonEmptyText }).optional(),
-});
+  artifact: strictObject({ kind: z.enum(['link', 'file']), title: nonEmptyText }).optional(),
+})
 
 export const githubDispatchWith = strictObject({
-  repo: shapedText(/^[A-Za-z0-9_.\u0000-]+\/[A-Za-z0-9_.\u0000-]+$/, "owner/name, like acme/web"),
+  repo: shapedText(/^[A-Za-z0-9_.\u0000-]+\/[A-Za-z0-9_.\u0000-]+$/, 'owner/name, like acme/web'),
   // A numeric id is usually written unquoted, so numbers are read as text first.
-  workflow: scalarText.pipe(matching(/^(?:[A-Za-z0-9_.-]+\.ya?ml|\d+)$/, "a workflow file name like deploy.yml, or its numeric id")),
+  workflow: scalarText.pipe(matching(/^(?:[A-Za-z0-9_.-]+\.ya?ml|\d+)$/, 'a workflow file name like deploy.yml, or its numeric id')),
   ref: nonEmptyText,
   inputs: textMap.default({}),
   token: secretReference.optional(),
-});
+})
 
 export const waitWith = strictObject({
   duration: duration({ allowZero: true }),
-}).transform((wait) => ({ durationMs: wait.duration }));
+}).transform((wait) => ({ durationMs: wait.duration }))
 
 export const approvalWith = strictObject({
   message: text.optional(),
-});
+})
 
 export const specWith = strictObject({
-  doc: matching(/^[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)*$/, "a spec doc slug like continue-orchestrator/tasks"),
+  doc: matching(/^[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)*$/, 'a spec doc slug like continue-orchestrator/tasks'),
   append: text.optional(),
   replace: strictObject({ find: nonEmptyText, with: text }).optional(),
 }).superRefine((spec, ctx) => {
   if ((spec.append === undefined) === (spec.replace === undefined)) {
-    const message = spec.append === undefined ? "neither append nor replace is given" : "both append and replace are given";
-    reject(ctx, message, "exactly one of append (text) or replace ({find, with})");
+    const message = spec.append === undefined ? 'neither append nor replace is given' : 'both append and replace are given'
+    reject(ctx, message, 'exactly one of append (text) or replace ({find, with})')
   }
-});
+})
 
-export type HttpWith = z.output<typeof httpWith>;
-export type GithubDispatchWith = z.output<typeof githubDispatchWith>;
-export type WaitWith = z.output<typeof waitWith>;
-export type ApprovalWith = z.output<typeof approvalWith>;
-export type SpecWith = z.output<typeof specWith>;
+export type HttpWith = z.output<typeof httpWith>
+export type GithubDispatchWith = z.output<typeof githubDispatchWith>
+export type WaitWith = z.output<typeof waitWith>
+export type ApprovalWith = z.output<typeof approvalWith>
+export type SpecWith = z.output<typeof specWith>

@@ -1,40 +1,40 @@
-import * as z from "zod";
-import { duration, matching, nonEmptyText, strictObject } from "./fields.ts";
-import { approvalWith, githubDispatchWith, httpWith, specWith, waitWith } from "./step-with.ts";
+import * as z from 'zod'
+import { duration, matching, nonEmptyText, strictObject } from './fields.ts'
+import { approvalWith, githubDispatchWith, httpWith, specWith, waitWith } from './step-with.ts'
 
-export const STEP_KINDS = ["http", "github_dispatch", "wait", "approval", "spec"] as const;
-export type StepKind = (typeof STEP_KINDS)[number];
+export const STEP_KINDS = ['http', 'github_dispatch', 'wait', 'approval', 'spec'] as const
+export type StepKind = (typeof STEP_KINDS)[number]
 
-export const PHASES = ["preflight", "execute", "verify"] as const;
-export type Phase = (typeof PHASES)[number];
+export const PHASES = ['preflight', 'execute', 'verify'] as const
+export type Phase = (typeof PHASES)[number]
 
 const retry = strictObject({
   max: z.number().int().min(0).max(10),
   delay: duration({ allowZero: true }),
   backoff: z.number().min(1).max(10).default(2),
-}).transform((r) => ({ max: r.max, delayMs: r.delay, backoff: r.backoff }));
+}).transform((r) => ({ max: r.max, delayMs: r.delay, backoff: r.backoff }))
 
-export type Retry = z.output<typeof retry>;
+export type Retry = z.output<typeof retry>
 
 const stepFields = {
-  id: matching(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "an id like health-check (letters, digits, - and _)"),
+  id: matching(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'an id like health-check (letters, digits, - and _)'),
   title: nonEmptyText,
-  phase: z.enum(PHASES).default("execute"),
+  phase: z.enum(PHASES).default('execute'),
   timeout: duration({ allowZero: false }).optional(),
   retry: retry.optional(),
-};
-
-/** YAML says `timeout: 30s`; the parsed step says `timeoutMs: 30000` so the unit is never guessed. */
-function withTimeoutMs<Step extends { timeout?: number }>({ timeout, ...step }: Step): Omit<Step, "timeout"> & { timeoutMs?: number } {
-  return timeout === undefined ? step : { ...step, timeoutMs: timeout };
 }
 
-export const stepSchema = z.discriminatedUnion("kind", [
-  strictObject({ ...stepFields, kind: z.literal("http"), with: httpWith }).transform(withTimeoutMs),
-  strictObject({ ...stepFields, kind: z.literal("github_dispatch"), with: githubDispatchWith }).transform(withTimeoutMs),
-  strictObject({ ...stepFields, kind: z.literal("wait"), with: waitWith }).transform(withTimeoutMs),
-  strictObject({ ...stepFields, kind: z.literal("approval"), with: approvalWith.default({}) }).transform(withTimeoutMs),
-  strictObject({ ...stepFields, kind: z.literal("spec"), with: specWith }).transform(withTimeoutMs),
-]);
+/** YAML says `timeout: 30s`; the parsed step says `timeoutMs: 30000` so the unit is never guessed. */
+function withTimeoutMs<Step extends { timeout?: number }>({ timeout, ...step }: Step): Omit<Step, 'timeout'> & { timeoutMs?: number } {
+  return timeout === undefined ? step : { ...step, timeoutMs: timeout }
+}
 
-export type Step = z.output<typeof stepSchema>;
+export const stepSchema = z.discriminatedUnion('kind', [
+  strictObject({ ...stepFields, kind: z.literal('http'), with: httpWith }).transform(withTimeoutMs),
+  strictObject({ ...stepFields, kind: z.literal('github_dispatch'), with: githubDispatchWith }).transform(withTimeoutMs),
+  strictObject({ ...stepFields, kind: z.literal('wait'), with: waitWith }).transform(withTimeoutMs),
+  strictObject({ ...stepFields, kind: z.literal('approval'), with: approvalWith.default({}) }).transform(withTimeoutMs),
+  strictObject({ ...stepFields, kind: z.literal('spec'), with: specWith }).transform(withTimeoutMs),
+])
+
+export type Step = z.output<typeof stepSchema>

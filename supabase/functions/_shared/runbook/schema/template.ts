@@ -1,7 +1,7 @@
-import * as z from "zod";
-import { duration, matching, nonEmptyText, strictObject, text } from "./fields.ts";
-import { inputSchema, secretSchema } from "./input.ts";
-import { stepSchema } from "./step.ts";
+import * as z from 'zod'
+import { duration, matching, nonEmptyText, strictObject, text } from './fields.ts'
+import { inputSchema, secretSchema } from './input.ts'
+import { stepSchema } from './step.ts'
 
 /**
  * The structure of a version 1 runbook template. Cross-field rules (unique ids, declared
@@ -9,7 +9,7 @@ import { stepSchema } from "./step.ts";
  */
 export const templateSchema = strictObject({
   version: z.literal(1),
-  kind: matching(/^[a-z][a-z0-9_-]*$/, "a lowercase slug like deploy or incident"),
+  kind: matching(/^[a-z][a-z0-9_-]*$/, 'a lowercase slug like deploy or incident'),
   title: nonEmptyText,
   description: text.optional(),
   intents: z.array(nonEmptyText).default([]),
@@ -21,6 +21,6 @@ export const templateSchema = strictObject({
   policy: strictObject({
     approval: strictObject({ when: nonEmptyText }).optional(),
   }).optional(),
-});
+})
 
-export type Template = z.output<typeof templateSchema>;
+export type Template = z.output<typeof templateSchema>
