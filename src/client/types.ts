@@ -4,11 +4,14 @@
  */
 import type { Plan } from '../../supabase/functions/_shared/runbook/index.ts'
 
-export type RunStatus = 'queued' | 'running' | 'waiting_approval' | 'success' | 'error' | 'canceled'
-export type EventLevel = 'debug' | 'info' | 'warn' | 'error'
-export type Phase = 'validate' | 'preflight' | 'execute' | 'verify' | 'summarize'
+import type { EventLevel, RunPhase, RunStatus } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
-export const TERMINAL_STATUSES: readonly RunStatus[] = ['success', 'error', 'canceled']
+export {
+  TERMINAL_STATUSES,
+  type EventLevel,
+  type RunPhase as Phase,
+  type RunStatus,
+} from '../../supabase/functions/_shared/vocabulary/index.ts'
 
 export interface StepResultRow {
   status: 'running' | 'succeeded' | 'failed' | 'skipped'
@@ -58,7 +61,7 @@ export interface EventRow {
   ts: string
   level: EventLevel
   source: string
-  phase: Phase | null
+  phase: RunPhase | null
   step_id: string | null
   message: string
   data: Record<string, unknown> | null
