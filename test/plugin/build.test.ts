@@ -13,7 +13,7 @@ import { pluginManifest } from './harness.ts'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 describe('npm run build', () => {
-  // The suite's global setup ran `npm run build` once, with the default configuration.
+  // The log of the `npm run build` that made the outputs, with the default configuration (the global setup's, now or on an earlier run).
   const output = inject('buildOutput')
 
   it('writes the generated manifest with access, permissions, relaunch buttons and network domains', async () => {

@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 
 describe('the FigJam widget build', () => {
   it('typechecks, bundles and writes a widget manifest with the plugin’s network access', () => {
-    // The suite's global setup ran `npm run build`, which builds the widget with --typecheck.
+    // The `npm run build` that made the outputs built the widget with --typecheck.
     expect(inject('buildOutput')).toMatch(/cd widget && build-figma-plugin --typecheck --minify[\s\S]*Typechecked in[\s\S]*Built in/)
     const manifest = JSON.parse(readFileSync(`${root}widget/manifest.json`, 'utf8'))
     expect(manifest).toMatchObject({

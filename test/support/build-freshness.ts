@@ -1,0 +1,106 @@
+/**
+ * Whether the built plugin, preview and widget still match their sources, so `npm test` builds
+ * only when something changed. A build made for the tests leaves a stamp (build/test-build.json)
+ * with the build-time configuration and the build's log; the outputs are fresh when the stamp is
+ * newer than every input and every output (a later `npm run build` by hand, perhaps for another
+ * Supabase project, makes them newer) and was made with the same configuration.
+ */
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+/** What the bundles are built from: sources, the code they import, and the build's configuration. */
+export const BUILD_INPUTS = [
+  'src',
+  'widget/src',
+  'supabase/functions/_shared',
+  'local/preview',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'widget/package.json',
+  'widget/tsconfig.json',
+  'build-figma-plugin.env.js',
+  'build-figma-plugin.main.js',
+  'build-figma-plugin.ui.js',
+  'build-figma-plugin.manifest.js',
+  'widget/build-figma-plugin.main.js',
+  'widget/build-figma-plugin.ui.js',
+  'widget/build-figma-plugin.manifest.js',
+]
+
+export const BUILD_OUTPUTS = [
+  'manifest.json',
+  'build/main.js',
+  'build/ui.js',
+  'build/preview/host.js',
+  'widget/manifest.json',
+  'widget/build/main.js',
+  'widget/build/ui.js',
+]
+
+export const BUILD_STAMP = 'build/test-build.json'
+
+export interface BuildStamp {
+  /** The build-time configuration the outputs were made with (OPS_* variables). */
+  config: Record<string, string>
+  /** What `npm run build` printed. */
+  log: string
+}
+
+export interface BuildState {
+  /** Newest modification time of any input file, and which file it is. */
+  newestInput: { path: string; mtimeMs: number } | null
+  /** Modification time of each output; null when it is missing. */
+  outputs: Record<string, number | null>
+  stamp: { mtimeMs: number; value: BuildStamp } | null
+}
+
+/** Null when the outputs are fresh; otherwise why they must be built again. */
+export function staleReason(state: BuildState, config: Record<string, string>): string | null {
+  const missing = Object.entries(state.outputs).find(([, mtime]) => mtime === null)
+  if (missing) return `${missing[0]} is missing`
+  if (state.stamp === null) return 'no build was made for the tests yet'
+  const stampTime = state.stamp.mtimeMs
+  if (JSON.stringify(state.stamp.value.config) !== JSON.stringify(config)) return 'the build-time configuration changed'
+  const newerOutput = Object.entries(state.outputs).find(([, mtime]) => (mtime ?? 0) > stampTime)
+  if (newerOutput) return `${newerOutput[0]} was built again since`
+  if (state.newestInput && state.newestInput.mtimeMs > stampTime) return `${state.newestInput.path} changed since the last build`
+  return null
+}
+
+async function mtime(path: string): Promise<number | null> {
+  return stat(path).then(
+    (s) => s.mtimeMs,
+    () => null,
+  )
+}
+
+async function newestFile(root: string, path: string): Promise<{ path: string; mtimeMs: number } | null> {
+  const info = await stat(join(root, path)).catch(() => null)
+  if (info === null) return null
+  if (!info.isDirectory()) return { path, mtimeMs: info.mtimeMs }
+  let newest: { path: string; mtimeMs: number } | null = null
+  for (const entry of await readdir(join(root, path))) {
+    const candidate = await newestFile(root, join(path, entry))
+    if (candidate && (newest === null || candidate.mtimeMs > newest.mtimeMs)) newest = candidate
+  }
+  return newest
+}
+
+export async function readBuildState(root: string): Promise<BuildState> {
+  let newestInput: BuildState['newestInput'] = null
+  for (const input of BUILD_INPUTS) {
+    const candidate = await newestFile(root, input)
+    if (candidate && (newestInput === null || candidate.mtimeMs > newestInput.mtimeMs)) newestInput = candidate
+  }
+  const outputs: BuildState['outputs'] = {}
+  for (const output of BUILD_OUTPUTS) outputs[output] = await mtime(join(root, output))
+  const stampPath = join(root, BUILD_STAMP)
+  const stampTime = await mtime(stampPath)
+  const value = stampTime === null ? null : await readFile(stampPath, 'utf8').then((text) => JSON.parse(text) as BuildStamp, () => null)
+  return { newestInput, outputs, stamp: stampTime === null || value === null ? null : { mtimeMs: stampTime, value } }
+}
+
+export async function writeBuildStamp(root: string, stamp: BuildStamp): Promise<void> {
+  await writeFile(join(root, BUILD_STAMP), `${JSON.stringify(stamp, null, 2)}\n`)
+}
