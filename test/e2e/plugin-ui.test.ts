@@ -108,6 +108,42 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await screenshot(plugin, 'spec-kit')
   })
 
+  it('pairs every tab with its own labelled panel, which shows something, and moves between tabs with the arrow keys', async () => {
+    const { ui } = plugin
+    const frame = await plugin.frame()
+    const tabs = ui.getByRole('tablist', { name: 'Sections' }).getByRole('tab')
+    await expect(tabs.allTextContents()).resolves.toEqual(['Chat', 'Templates', 'Runs', 'Spec Kit'])
+    const shown = () =>
+      frame.evaluate(() => ({
+        selected: [...document.querySelectorAll('[aria-label="Sections"] [role="tab"][aria-selected="true"]')].map((tab) => ({
+          id: tab.id,
+          controls: tab.getAttribute('aria-controls'),
+        })),
+        panels: [...document.querySelectorAll('[role="tabpanel"]')].map((panel) => ({
+          id: panel.id,
+          labelledBy: panel.getAttribute('aria-labelledby'),
+          filled: panel.childElementCount > 0,
+        })),
+      }))
+    const ids = new Set<string>()
+    for (let index = 0; index < (await tabs.count()); index++) {
+      await tabs.nth(index).click()
+      await expect.poll(async () => (await shown()).panels.every((panel) => panel.filled), { timeout: LONG }).toBe(true)
+      const { selected, panels } = await shown()
+      expect(selected).toHaveLength(1)
+      expect(panels).toEqual([{ id: selected[0].controls, labelledBy: selected[0].id, filled: true }])
+      ids.add(selected[0].id).add(panels[0].id)
+    }
+    expect(ids.size).toBe(2 * (await tabs.count()))
+
+    // Past the last tab comes the first, and focus follows the selection.
+    await tabs.last().press('ArrowRight')
+    await expect(tabs.first().getAttribute('aria-selected')).resolves.toBe('true')
+    await expect(frame.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Chat')
+    await tabs.first().press('ArrowLeft')
+    await expect(tabs.last().getAttribute('aria-selected')).resolves.toBe('true')
+  })
+
   it('turns an intent into a card, takes a missing input, runs it and streams the log while it runs', async () => {
     const { ui } = plugin
     await openTab(plugin, 'Chat')

@@ -1,9 +1,20 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { RunHistoryHandle, RunHistoryState } from '../../client/run-history.ts'
 import type { RunRow, RunStatus } from '../../client/types.ts'
+import type { OpsServices } from '../services/ops-services.ts'
 import { finishedRuns } from '../view-models/finished-runs.ts'
 
 const NONE: RunHistoryState = { runs: null, live: false, error: null }
+
+/**
+ * The signed-in user's runs, opened when they sign in and closed when they leave. Open while the
+ * plugin is, not only while the Runs tab shows it: a run that ends is announced from any tab.
+ */
+export function useOpenRunHistory(services: OpsServices, userId: string | null): RunHistoryHandle | null {
+  const history = useMemo(() => (userId === null ? null : services.openRunHistory()), [services, userId])
+  useEffect(() => () => void history?.close(), [history])
+  return history
+}
 
 /** The history's latest state, re-rendering on every change. */
 export function useRunHistory(history: RunHistoryHandle | null): RunHistoryState {

@@ -1,5 +1,6 @@
 import { h, type ComponentChildren } from 'preact'
 import styles from './tab-bar.css'
+import { tabId, tabPanelId } from './tab-ids.ts'
 
 export interface TabOption<Value extends string> {
   value: Value
@@ -34,10 +35,10 @@ export function TabBar<Value extends string>({ tabs, value, onChange, trailing =
             key={tab.value}
             type="button"
             role="tab"
-            id={`tab-${tab.value}`}
+            id={tabId(tab.value)}
             data-tab={tab.value}
             aria-selected={tab.value === value}
-            aria-controls={`panel-${tab.value}`}
+            aria-controls={tabPanelId(tab.value)}
             tabIndex={tab.value === value || (value === null && index === 0) ? 0 : -1}
             class={tab.value === value ? `${styles.tab} ${styles.selected}` : styles.tab}
             onClick={() => onChange(tab.value)}

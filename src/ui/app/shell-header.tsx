@@ -1,0 +1,49 @@
+import { IconAdjust32, IconButton } from '@create-figma-plugin/ui'
+import { Fragment, h } from 'preact'
+import type { FigmaUser } from '../../client/types.ts'
+import { TabBar } from '../components/tab-bar/tab-bar.tsx'
+import type { SessionUser } from '../hooks/use-session.ts'
+import { AccountMenu } from './account-menu.tsx'
+import styles from './shell-header.css'
+import { TABS, type Tab } from './tabs.tsx'
+
+export interface ShellHeaderProps {
+  /** null until someone is signed in. */
+  user: SessionUser | null
+  figmaUser: FigmaUser | null
+  /** The tab the bar marks; null while the settings cover it. */
+  selected: Tab | null
+  onSelectTab: (tab: Tab) => void
+  onToggleSettings: () => void
+  onSignOut: () => void
+}
+
+/** The tabs and the account once signed in; before that, only the way to the settings. */
+export function ShellHeader({ user, figmaUser, selected, onSelectTab, onToggleSettings, onSignOut }: ShellHeaderProps) {
+  const settingsButton = (
+    <IconButton aria-label="Supabase settings" title="Supabase settings" onClick={onToggleSettings} data-open-settings>
+      <IconAdjust32 />
+    </IconButton>
+  )
+  if (user === null) {
+    return (
+      <div class={styles.titleBar}>
+        <span class={styles.product}>Not signed in</span>
+        {settingsButton}
+      </div>
+    )
+  }
+  return (
+    <TabBar
+      tabs={TABS}
+      value={selected}
+      onChange={onSelectTab}
+      trailing={
+        <>
+          <AccountMenu user={user} figmaUser={figmaUser} onSignOut={onSignOut} />
+          {settingsButton}
+        </>
+      }
+    />
+  )
+}

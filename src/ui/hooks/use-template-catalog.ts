@@ -1,0 +1,37 @@
+import { useEffect, useState } from 'preact/hooks'
+import type { OpsApi } from '../../client/types.ts'
+import { templateCatalog, type CatalogEntry } from '../view-models/template-catalog.ts'
+
+export interface TemplateCatalogState {
+  /** null until the first list arrives. */
+  catalog: CatalogEntry[] | null
+  /** Why the templates could not be listed, until the next attempt. */
+  error: string | null
+}
+
+interface Loaded extends TemplateCatalogState {
+  api: OpsApi
+}
+
+/**
+ * The runbook templates the signed-in user can run, listed again for each user who signs in and
+ * for each new API (new settings): another project's templates are never shown.
+ */
+export function useTemplateCatalog(api: OpsApi, userId: string | null): TemplateCatalogState {
+  const [loaded, setLoaded] = useState<Loaded>({ api, catalog: null, error: null })
+  useEffect(() => {
+    if (userId === null) return
+    let stopped = false
+    // While listing again, and if that fails, the list this API gave before stays.
+    const withError = (error: string | null) => (current: Loaded) => ({ api, catalog: current.api === api ? current.catalog : null, error })
+    setLoaded(withError(null))
+    api.listTemplates().then(
+      (rows) => !stopped && setLoaded({ api, catalog: templateCatalog(rows), error: null }),
+      (caught: Error) => !stopped && setLoaded(withError(caught.message)),
+    )
+    return () => {
+      stopped = true
+    }
+  }, [api, userId])
+  return loaded.api === api ? loaded : { catalog: null, error: null }
+}
