@@ -2,7 +2,7 @@
 import { emit } from '@create-figma-plugin/utilities'
 import type { AddRunCardHandler, CardAddedHandler } from '../messages.ts'
 import { handle } from './dispatch.ts'
-import { addRunCard, cardProblem } from './run-card.ts'
+import { addRunCard, cardProblem } from './summary-card.ts'
 
 export function serveRunCards(): void {
   handle<AddRunCardHandler>('ADD_RUN_CARD', 'Could not add the run card to the board', async (card) => {
