@@ -21,7 +21,7 @@ export function buildTimeSettings(): Settings {
   }
 }
 
-/** The relaunch command of run cards (package.json "figma-plugin".relaunchButtons). */
+/** The relaunch command of run summary cards (package.json "figma-plugin".relaunchButtons). */
 export const OPEN_RUN_COMMAND = 'open-run'
 
 /** Keys in figma.clientStorage. */

@@ -10,7 +10,7 @@ import { messageOf, reportError } from './errors.ts'
 
 const registered: string[] = []
 
-/** Registers a handler; `what` names the action in error messages ("Could not add the run card"). */
+/** Registers a handler; `what` names the action in error messages ("Could not save the settings"). */
 export function handle<H extends EventHandler>(name: H['name'], what: string, handler: H['handler']): () => void {
   registered.push(name)
   const off = on<H>(name, (...args: Parameters<H['handler']>) => {
