@@ -32,6 +32,9 @@ export const STORAGE_KEYS = {
   session: 'session:',
 } as const
 
+/** The longest session value kept: one session is a few kB; clientStorage holds 5 MB for the whole plugin. */
+export const MAX_SESSION_VALUE_CHARS = 256 * 1024
+
 /** Plugin data keys on nodes. */
 export const PLUGIN_DATA = {
   runId: 'runId',
