@@ -1,87 +1,119 @@
 /**
- * Opens the widget's window (visible for picking a run or showing one, hidden for keeping cards
- * live and for actions) and serves it: figma.clientStorage for its session, and its results.
+ * Opens the card's window (visible for picking a run or showing one, hidden for keeping cards
+ * live and for actions) and serves it with the plugin's own plumbing: create-figma-plugin's
+ * messages, the plugin's session storage server (same key prefix and size limit) and its
+ * dispatch, so a failure or a message nobody handles is reported instead of lost. The widget's
+ * code has no screen of its own, so it reports with figma.notify.
+ *
  * The promise keeps the widget's code alive (waitForTask / a pending click handler) until the
  * window is done; then the code is closed, which also closes the window.
  */
 import { showUI } from '@create-figma-plugin/utilities'
 import { defaultSettings } from '../../../src/client/settings.ts'
+import { handle, reportUnhandledMessages } from '../../../src/main/dispatch.ts'
+import { messageOf } from '../../../src/main/errors.ts'
+import { serveSessionStorage } from '../../../src/main/storage.ts'
 import type { RunSnapshot } from '../card/snapshot.ts'
-import type { FromWindow, ToWindow, WindowMode } from './protocol.ts'
+import type {
+  ActionDoneHandler,
+  ActionResult,
+  CardWindowProps,
+  LiveFinishedHandler,
+  LiveSnapshotHandler,
+  RunPickedHandler,
+  WindowErrorHandler,
+  WindowMode,
+} from '../messages.ts'
 
-export interface WindowHandlers {
+export interface CardWindowHandlers {
   onPicked?(snapshot: RunSnapshot): void
   onSnapshot?(snapshot: RunSnapshot): void
   onFinished?(): void
-  onDone?(result: { snapshot?: RunSnapshot; started?: RunSnapshot }): void | Promise<void>
+  onDone?(result: ActionResult): void | Promise<void>
 }
 
-export interface WindowOptions {
+export interface CardWindowOptions {
   visible: boolean
   title?: string
   width?: number
   height?: number
 }
 
-const post = (message: ToWindow) => figma.ui.postMessage(message)
-
-async function serveStorage(message: Extract<FromWindow, { type: 'storage' }>): Promise<void> {
-  try {
-    if (message.op === 'get') {
-      const value = await figma.clientStorage.getAsync(message.key)
-      post({ type: 'storage-result', requestId: message.requestId, value: typeof value === 'string' ? value : null })
-    } else if (message.op === 'set') {
-      await figma.clientStorage.setAsync(message.key, message.value ?? '')
-      post({ type: 'storage-result', requestId: message.requestId, value: undefined })
-    } else {
-      await figma.clientStorage.deleteAsync(message.key)
-      post({ type: 'storage-result', requestId: message.requestId, value: undefined })
-    }
-  } catch (error) {
-    post({ type: 'storage-result', requestId: message.requestId, value: undefined, error: (error as Error).message })
-  }
+const notifyError = (message: string) => {
+  figma.notify(message, { error: true })
 }
 
-export function openWindow(mode: WindowMode, options: WindowOptions, handlers: WindowHandlers = {}): Promise<void> {
+/** create-figma-plugin owns figma.ui.onmessage; it is wrapped once per run of the widget's code. */
+let reportingUnhandled = false
+
+export function openCardWindow(mode: WindowMode, options: CardWindowOptions, handlers: CardWindowHandlers = {}): Promise<void> {
+  if (!reportingUnhandled) {
+    reportUnhandledMessages(notifyError)
+    reportingUnhandled = true
+  }
   return new Promise<void>((resolve) => {
+    const stops: (() => void)[] = []
     let finished = false
     const finish = () => {
       if (finished) return
       finished = true
+      for (const stop of stops) stop()
       resolve()
       figma.closePlugin()
     }
-    // create-figma-plugin's showUI wraps the UI bundle in the page its `render` expects.
-    showUI({ visible: options.visible, title: options.title, width: options.width ?? 380, height: options.height ?? 520 })
-    figma.ui.onmessage = (message: FromWindow | { type: 'ready' }) => {
-      switch (message.type) {
-        case 'ready':
-          post({ type: 'start', mode, settings: defaultSettings() })
-          return
-        case 'storage':
-          void serveStorage(message)
-          return
-        case 'picked':
-          handlers.onPicked?.(message.snapshot)
+    // Handlers first, as in the plugin: the window asks for its session as soon as it is shown.
+    stops.push(
+      serveSessionStorage(notifyError),
+      handle<RunPickedHandler>(
+        'RUN_PICKED',
+        'Could not show the picked run',
+        (snapshot) => {
+          handlers.onPicked?.(snapshot)
           finish()
-          return
-        case 'snapshot':
-          handlers.onSnapshot?.(message.snapshot)
-          return
-        case 'finished':
+        },
+        notifyError,
+      ),
+      handle<LiveSnapshotHandler>(
+        'LIVE_SNAPSHOT',
+        'Could not update the live cards',
+        (snapshot) => handlers.onSnapshot?.(snapshot),
+        notifyError,
+      ),
+      handle<LiveFinishedHandler>(
+        'LIVE_FINISHED',
+        'Could not write the finished runs into their cards',
+        () => {
           handlers.onFinished?.()
           finish()
-          return
-        case 'done':
-          void Promise.resolve(handlers.onDone?.(message)).finally(finish)
-          return
-        case 'error':
-          figma.notify(message.message, { error: true })
-          if (!options.visible) finish()
-          return
-        case 'close':
+        },
+        notifyError,
+      ),
+      handle<ActionDoneHandler>(
+        'ACTION_DONE',
+        'Could not update the card',
+        async (result) => {
+          // Reported here, not by `handle`: the notification must come before the code closes.
+          try {
+            await handlers.onDone?.(result)
+          } catch (error) {
+            notifyError(`Could not update the card: ${messageOf(error)}`)
+          }
           finish()
-      }
-    }
+        },
+        notifyError,
+      ),
+      handle<WindowErrorHandler>(
+        'WINDOW_ERROR',
+        'Could not report the window’s error',
+        (message) => {
+          notifyError(message)
+          if (!options.visible) finish()
+        },
+        notifyError,
+      ),
+    )
+    const props: CardWindowProps = { mode, settings: defaultSettings() }
+    // create-figma-plugin's showUI wraps the UI bundle in the page its `render` expects.
+    showUI({ visible: options.visible, title: options.title, width: options.width ?? 380, height: options.height ?? 520 }, { ...props })
   })
 }
