@@ -1,11 +1,11 @@
 /**
  * The plugin's main thread: opens the UI (themed, at the size the user left it), keeps the UI's
- * session and settings in figma.clientStorage, draws run cards on the canvas and announces
+ * session and settings in figma.clientStorage, draws run summary cards on the canvas and announces
  * finished runs. It has no network access of its own; the UI iframe talks to Supabase.
  */
 import { showUI } from '@create-figma-plugin/utilities'
 import { bootData } from './main/boot.ts'
-import { serveRunCards } from './main/cards.ts'
+import { serveSummaryCards } from './main/cards.ts'
 import { reportUnhandledMessages } from './main/dispatch.ts'
 import { serveRunFinished } from './main/notify.ts'
 import { serveSettings } from './main/settings.ts'
@@ -18,7 +18,7 @@ export default async function (): Promise<void> {
   serveSessionStorage()
   serveSettings()
   serveResize()
-  serveRunCards()
+  serveSummaryCards()
   serveRunFinished()
   const [data, size] = await Promise.all([bootData(), loadWindowSize().catch(() => DEFAULT_SIZE)])
   showUI({ width: size.width, height: size.height, title: 'Ops Control Room' }, { ...data })

@@ -1,7 +1,7 @@
 /** What the UI gets when it opens (showUI's data → the UI component's props). */
 import type { FigmaUser, UiBootData } from '../client/types.ts'
 import { buildTimeSettings, OPEN_RUN_COMMAND } from './config.ts'
-import { runIdOf } from './run-card.ts'
+import { runIdOf } from './summary-card.ts'
 import { loadSettings } from './settings.ts'
 
 export function currentUser(): FigmaUser | null {

@@ -1,14 +1,14 @@
-/** ADD_RUN_CARD: drop a run card on the canvas and tell the UI which node it became. */
+/** ADD_RUN_CARD: drop a run summary card on the canvas and tell the UI which node it became. */
 import { emit } from '@create-figma-plugin/utilities'
 import type { AddRunCardHandler, CardAddedHandler } from '../messages.ts'
 import { handle } from './dispatch.ts'
-import { addRunCard, cardProblem } from './run-card.ts'
+import { addSummaryCard, cardProblem } from './summary-card.ts'
 
-export function serveRunCards(): void {
+export function serveSummaryCards(): void {
   handle<AddRunCardHandler>('ADD_RUN_CARD', 'Could not add the run card to the board', async (card) => {
     const problem = cardProblem(card)
     if (problem) throw new Error(problem)
-    const frame = await addRunCard(card)
+    const frame = await addSummaryCard(card)
     emit<CardAddedHandler>('CARD_ADDED', card.runId, frame.id)
   })
 }

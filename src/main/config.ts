@@ -21,7 +21,7 @@ export function buildTimeSettings(): Settings {
   }
 }
 
-/** The relaunch command of run cards (package.json "figma-plugin".relaunchButtons). */
+/** The relaunch command of run summary cards (package.json "figma-plugin".relaunchButtons). */
 export const OPEN_RUN_COMMAND = 'open-run'
 
 /** Keys in figma.clientStorage. */
@@ -31,6 +31,9 @@ export const STORAGE_KEYS = {
   /** Prefix of the UI's session storage (supabase-js auth), so it can never touch the others. */
   session: 'session:',
 } as const
+
+/** The longest session value kept: one session is a few kB; clientStorage holds 5 MB for the whole plugin. */
+export const MAX_SESSION_VALUE_CHARS = 256 * 1024
 
 /** Plugin data keys on nodes. */
 export const PLUGIN_DATA = {

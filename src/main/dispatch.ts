@@ -2,25 +2,29 @@
  * How the main thread receives UI messages. create-figma-plugin's `on` registers handlers and
  * owns figma.ui.onmessage; an unregistered name makes it throw, and a throw in a handler (or a
  * rejected async handler) would only reach Figma's console. `handle` registers a handler whose
- * failures go to the UI as MAIN_ERROR, and `reportUnhandledMessages` wraps the module's
- * onmessage (keeping it in charge) so an unknown or malformed message is answered the same way.
+ * failures are reported (by default to the UI as MAIN_ERROR), and `reportUnhandledMessages` wraps
+ * the module's onmessage (keeping it in charge) so an unknown or malformed message is reported the
+ * same way. The widget's code uses both too, reporting with figma.notify.
  */
 import { on, type EventHandler } from '@create-figma-plugin/utilities'
-import { messageOf, reportError } from './errors.ts'
+import { messageOf, reportError, type ErrorReporter } from './errors.ts'
 
 const registered: string[] = []
 
-/** Registers a handler; `what` names the action in error messages ("Could not add the run card"). */
-export function handle<H extends EventHandler>(name: H['name'], what: string, handler: H['handler']): () => void {
+/** Registers a handler; `what` names the action in error messages ("Could not save the settings"). */
+export function handle<H extends EventHandler>(
+  name: H['name'],
+  what: string,
+  handler: (...args: Parameters<H['handler']>) => void | Promise<void>,
+  report: ErrorReporter = reportError,
+): () => void {
   registered.push(name)
   const off = on<H>(name, (...args: Parameters<H['handler']>) => {
     try {
-      const result = (handler as (...a: unknown[]) => unknown)(...args)
-      if (result && typeof (result as Promise<unknown>).then === 'function') {
-        ;(result as Promise<unknown>).then(undefined, (error: unknown) => reportError(`${what}: ${messageOf(error)}`))
-      }
+      const result = handler(...args)
+      if (result instanceof Promise) void result.catch((error: unknown) => report(`${what}: ${messageOf(error)}`))
     } catch (error) {
-      reportError(`${what}: ${messageOf(error)}`)
+      report(`${what}: ${messageOf(error)}`)
     }
   })
   return () => {
@@ -35,12 +39,12 @@ export function registeredNames(): string[] {
 }
 
 /** Must run after create-figma-plugin's utilities module set figma.ui.onmessage (i.e. at startup). */
-export function reportUnhandledMessages(): void {
+export function reportUnhandledMessages(report: ErrorReporter = reportError): void {
   const dispatch = figma.ui.onmessage
   if (!dispatch) throw new Error('create-figma-plugin did not install figma.ui.onmessage')
   figma.ui.onmessage = (message, props) => {
     if (!Array.isArray(message) || typeof message[0] !== 'string') {
-      reportError(`The plugin main thread got a message it cannot read (expected [name, ...arguments], got ${describe(message)}).`)
+      report(`The plugin main thread got a message it cannot read (expected [name, ...arguments], got ${describe(message)}).`)
       return
     }
     try {
@@ -48,12 +52,12 @@ export function reportUnhandledMessages(): void {
     } catch (error) {
       const text = messageOf(error)
       if (/^No event handler with name/.test(text)) {
-        reportError(
+        report(
           `The plugin main thread does not handle "${message[0]}" messages (it handles ${registeredNames().join(', ')}). ` +
             'The UI and the main thread come from different builds: rebuild the plugin.',
         )
       } else {
-        reportError(`Handling "${message[0]}" failed in the plugin main thread: ${text}`)
+        report(`Handling "${message[0]}" failed in the plugin main thread: ${text}`)
       }
     }
   }

@@ -12,6 +12,9 @@ export function messageOf(error: unknown): string {
   }
 }
 
+/** Where a main thread's failures go: the plugin shows them in its UI; the widget, which mostly has none, notifies. */
+export type ErrorReporter = (message: string) => void
+
 export function reportError(message: string): void {
   try {
     emit<MainErrorHandler>('MAIN_ERROR', message)

@@ -2,7 +2,7 @@
 import type { RunFinishedHandler } from '../messages.ts'
 import type { RunCardData } from '../client/types.ts'
 import { handle } from './dispatch.ts'
-import { cardProblem, updateRunCards } from './run-card.ts'
+import { cardProblem, updateSummaryCards } from './summary-card.ts'
 
 export function runFinishedMessage(card: RunCardData): string {
   const title = card.title.length > 80 ? `${card.title.slice(0, 79)}…` : card.title
@@ -26,6 +26,6 @@ export function serveRunFinished(): void {
     const problem = cardProblem(card)
     if (problem) throw new Error(problem)
     figma.notify(runFinishedMessage(card), { error: card.status === 'error', timeout: 6000 })
-    await updateRunCards(card)
+    await updateSummaryCards(card)
   })
 }

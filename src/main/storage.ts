@@ -1,16 +1,15 @@
 /**
  * The UI's session storage (supabase-js auth.storage) kept in figma.clientStorage: answers
  * STORAGE_GET / STORAGE_SET / STORAGE_REMOVE with STORAGE_RESULT under the same request id.
- * Keys are namespaced so the UI can only reach its own entries; values are strings.
+ * Keys are namespaced so the UI can only reach its own entries; values are strings. The plugin
+ * serves its UI with it and the widget's code serves its window.
  */
 import { emit } from '@create-figma-plugin/utilities'
 import type { StorageGetHandler, StorageRemoveHandler, StorageResultHandler, StorageSetHandler } from '../messages.ts'
-import { STORAGE_KEYS } from './config.ts'
+import { MAX_SESSION_VALUE_CHARS, STORAGE_KEYS } from './config.ts'
 import { handle } from './dispatch.ts'
-import { messageOf } from './errors.ts'
+import { messageOf, reportError, type ErrorReporter } from './errors.ts'
 
-/** One session is a few kB; clientStorage holds 5 MB for the whole plugin. */
-export const MAX_SESSION_VALUE_CHARS = 256 * 1024
 const MAX_KEY_CHARS = 200
 
 function checkRequest(requestId: unknown, key: unknown): string | null {
@@ -40,29 +39,47 @@ async function respond(requestId: string, key: string, work: () => Promise<strin
   }
 }
 
-export function serveSessionStorage(): void {
-  handle<StorageGetHandler>('STORAGE_GET', 'Could not read the session', (requestId, key) =>
-    respond(requestId, key, async () => {
-      const value: unknown = await figma.clientStorage.getAsync(STORAGE_KEYS.session + key)
-      return typeof value === 'string' ? value : null
-    }),
+/** Registers the STORAGE_* handlers; a request without a usable request id goes to `report`. Returns a function that removes them. */
+export function serveSessionStorage(report: ErrorReporter = reportError): () => void {
+  const offGet = handle<StorageGetHandler>(
+    'STORAGE_GET',
+    'Could not read the session',
+    (requestId, key) =>
+      respond(requestId, key, async () => {
+        const value: unknown = await figma.clientStorage.getAsync(STORAGE_KEYS.session + key)
+        return typeof value === 'string' ? value : null
+      }),
+    report,
   )
 
-  handle<StorageSetHandler>('STORAGE_SET', 'Could not save the session', (requestId, key, value) =>
-    respond(requestId, key, async () => {
-      if (typeof value !== 'string') throw new Error(`the value for "${key}" must be a string, got ${typeof value}`)
-      if (value.length > MAX_SESSION_VALUE_CHARS) {
-        throw new Error(`the value for "${key}" has ${value.length} characters; at most ${MAX_SESSION_VALUE_CHARS} are kept`)
-      }
-      await figma.clientStorage.setAsync(STORAGE_KEYS.session + key, value)
-      return undefined
-    }),
+  const offSet = handle<StorageSetHandler>(
+    'STORAGE_SET',
+    'Could not save the session',
+    (requestId, key, value) =>
+      respond(requestId, key, async () => {
+        if (typeof value !== 'string') throw new Error(`the value for "${key}" must be a string, got ${typeof value}`)
+        if (value.length > MAX_SESSION_VALUE_CHARS) {
+          throw new Error(`the value for "${key}" has ${value.length} characters; at most ${MAX_SESSION_VALUE_CHARS} are kept`)
+        }
+        await figma.clientStorage.setAsync(STORAGE_KEYS.session + key, value)
+        return undefined
+      }),
+    report,
   )
 
-  handle<StorageRemoveHandler>('STORAGE_REMOVE', 'Could not remove the session', (requestId, key) =>
-    respond(requestId, key, async () => {
-      await figma.clientStorage.deleteAsync(STORAGE_KEYS.session + key)
-      return undefined
-    }),
+  const offRemove = handle<StorageRemoveHandler>(
+    'STORAGE_REMOVE',
+    'Could not remove the session',
+    (requestId, key) =>
+      respond(requestId, key, async () => {
+        await figma.clientStorage.deleteAsync(STORAGE_KEYS.session + key)
+        return undefined
+      }),
+    report,
   )
+  return () => {
+    offGet()
+    offSet()
+    offRemove()
+  }
 }

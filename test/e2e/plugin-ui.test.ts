@@ -232,7 +232,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await backToTabs()
   })
 
-  it('adds a run card to the board', async () => {
+  it('adds a run summary card to the board', async () => {
     const { ui, page } = plugin
     await openTab(plugin, 'Runs')
     await ui.locator('[data-run-template="incident-open"] [data-add-to-board]').click()

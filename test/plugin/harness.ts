@@ -53,10 +53,9 @@ export function mainBundle(): Promise<string> {
   return bundle
 }
 
-export interface RunningPlugin {
-  host: FakeFigmaHost
-  storage: ClientStorageBackend
-  /** The UI side: emit a message to the main thread. */
+/** The UI's side of the messages, played by a test (the plugin's UI, or the widget's window). */
+export interface UiSide {
+  /** Emits a message to the main thread. */
   emit(name: string, ...args: unknown[]): void
   /** Main → UI messages with this name, as [name, ...args] arrays. */
   received(name: string): unknown[][]
@@ -64,6 +63,11 @@ export interface RunningPlugin {
   waitFor(name: string, match?: (args: unknown[]) => boolean): Promise<unknown[]>
   /** A StoragePort for src/client/storage.ts that goes through this main thread. */
   storagePort(): StoragePort
+}
+
+export interface RunningPlugin extends UiSide {
+  host: FakeFigmaHost
+  storage: ClientStorageBackend
   stop(): void
 }
 
@@ -88,13 +92,15 @@ export async function startPlugin(options: FakeFigmaOptions & { storage?: Client
     started = promise
   })
   await started
+  return { host, storage, ...uiSide(host, listeners), stop: () => host.close() }
+}
 
+/** The UI's side of `host`; `listeners` must receive every message the main thread posts (onUiMessage). */
+export function uiSide(host: FakeFigmaHost, listeners: Set<(message: unknown) => void>): UiSide {
   const received = (name: string) =>
     host.uiMessages.filter((message): message is unknown[] => Array.isArray(message) && message[0] === name)
 
   return {
-    host,
-    storage,
     emit: (name, ...args) => host.sendToMain([name, ...args]),
     received,
     async waitFor(name, match = () => true) {
@@ -123,9 +129,6 @@ export async function startPlugin(options: FakeFigmaOptions & { storage?: Client
           return () => listeners.delete(onMessage)
         },
       }
-    },
-    stop() {
-      host.close()
     },
   }
 }

@@ -212,7 +212,7 @@ describe('the window size', () => {
   })
 })
 
-describe('run cards', () => {
+describe('run summary cards', () => {
   it.each(['figma', 'figjam'] as const)(
     'drops a card in the middle of the viewport in %s, with relaunch data and the run id',
     async (editorType) => {

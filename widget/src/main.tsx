@@ -10,9 +10,9 @@ import { cardView } from './card/card-model.ts'
 import { EmptyCard, RunCard } from './card/run-card.tsx'
 import type { RunSnapshot } from './card/snapshot.ts'
 import { applySnapshot, shownRun } from './live/apply.ts'
-import type { CardAction } from './live/protocol.ts'
+import { openCardWindow } from './live/card-window.ts'
 import { ThrottledWriter } from './live/throttle.ts'
-import { openWindow } from './live/window.ts'
+import type { CardAction } from './messages.ts'
 
 const { widget } = figma
 const { useSyncedState, useSyncedMap, usePropertyMenu, useWidgetNodeId } = widget
@@ -23,8 +23,8 @@ const LIVE_INTERVAL_MS = 1000
 const me = () => figma.currentUser?.name ?? 'Someone'
 const cards = () => figma.currentPage.findWidgetNodesByWidgetId(figma.widgetId ?? '')
 
-/** Keeps every unfinished run shown on this page live until all have finished. */
-async function keepLive(): Promise<void> {
+/** Drives every card on this page whose run is unfinished: live until all those runs have finished. */
+async function driveLiveCards(): Promise<void> {
   const runIds = [
     ...new Set(
       cards()
@@ -44,7 +44,7 @@ async function keepLive(): Promise<void> {
     cancel: (handle) => clearTimeout(handle as number),
     write: (snapshot) => applySnapshot(cards(), snapshot),
   })
-  await openWindow(
+  await openCardWindow(
     { kind: 'live', runIds, driver: me() },
     { visible: false },
     {
@@ -63,7 +63,7 @@ function OpsRunCard() {
   const myKey = () => String(figma.currentUser?.sessionId ?? 'me')
 
   const pick = () =>
-    openWindow(
+    openCardWindow(
       { kind: 'picker' },
       { visible: true, title: 'Pick a run' },
       {
@@ -77,10 +77,10 @@ function OpsRunCard() {
   const act = async (action: CardAction | 'details') => {
     if (!snapshot) return
     if (action === 'details') {
-      await openWindow({ kind: 'details', runId: snapshot.runId }, { visible: true, title: snapshot.title, width: 640, height: 640 })
+      await openCardWindow({ kind: 'details', runId: snapshot.runId }, { visible: true, title: snapshot.title, width: 640, height: 640 })
       return
     }
-    await openWindow(
+    await openCardWindow(
       { kind: 'action', action, runId: snapshot.runId },
       { visible: false },
       {
@@ -126,7 +126,7 @@ function OpsRunCard() {
         }
         live.set(myKey(), { name: me(), since: Date.now() })
         try {
-          await keepLive()
+          await driveLiveCards()
         } finally {
           live.delete(myKey())
         }

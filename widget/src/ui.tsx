@@ -1,94 +1,87 @@
 /** @jsx h */
 /**
- * The widget's window. Visible to pick a run or show one; hidden to keep cards live and to act
- * on a run. It has the network (supabase-js); the widget code keeps its session in
- * figma.clientStorage and owns the cards' synced state.
+ * The card's window. Visible to pick a run or show one; hidden to keep cards live and to act on
+ * a run. It has the network (supabase-js); the widget code keeps its session in
+ * figma.clientStorage (through the plugin's own storage port) and owns the cards' synced state.
+ * create-figma-plugin calls the default export with showUI's data: the mode and the settings.
  */
 import { h } from 'preact'
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useMemo } from 'preact/hooks'
 import { LoadingIndicator, render } from '@create-figma-plugin/ui'
+import { emit } from '@create-figma-plugin/utilities'
 import '!../../src/ui/app/global.css'
+import { SignInPanel } from '../../src/ui/components/sign-in-panel/sign-in-panel.tsx'
+import { useSession } from '../../src/ui/hooks/use-session.ts'
 import { createOpsServices, type OpsServices } from '../../src/ui/services/ops-services.ts'
 import { ServicesContext } from '../../src/ui/services/services-context.ts'
-import type { WindowMode } from './live/protocol.ts'
+import type { ActionDoneHandler, CardWindowProps, RunPickedHandler, WindowErrorHandler, WindowMode } from './messages.ts'
 import { performAction } from './window/actions.ts'
 import { Details } from './window/details.tsx'
-import { keepLive } from './window/live.ts'
 import { Picker } from './window/picker.tsx'
-import { onMessage, send, widgetStoragePort } from './window/port.ts'
 import { readSnapshot } from './window/run-snapshot.ts'
-import { SignIn } from './window/sign-in.tsx'
+import { streamLiveRuns } from './window/stream-live-runs.ts'
 import styles from './window/window.css'
 
-interface Connection {
-  mode: WindowMode
-  services: OpsServices
-  signedIn: boolean
-}
+type HeadlessMode = Extract<WindowMode, { kind: 'live' | 'action' }>
+type ScreenMode = Extract<WindowMode, { kind: 'picker' | 'details' }>
 
 /** The modes without a screen: keeping cards live, and one action on a run. */
-async function runHeadless(connection: Connection): Promise<void> {
-  const {
-    mode,
-    services: { client, api },
-  } = connection
+async function runHeadless(mode: HeadlessMode, { client, api }: OpsServices): Promise<void> {
   try {
-    if (!connection.signedIn) throw new Error('Sign in from the card first (Pick a run) to keep it live or act on it.')
+    const { data } = await client.auth.getSession()
+    if (!data.session) throw new Error('Sign in from the card first (Pick a run) to keep it live or act on it.')
     if (mode.kind === 'live') {
-      keepLive(client, api, mode.runIds, mode.driver)
-    } else if (mode.kind === 'action') {
-      send({ type: 'done', ...(await performAction(api, mode.action, mode.runId)) })
+      streamLiveRuns(client, api, mode.runIds, mode.driver)
+    } else {
+      emit<ActionDoneHandler>('ACTION_DONE', await performAction(api, mode.action, mode.runId))
     }
   } catch (error) {
-    send({ type: 'error', message: (error as Error).message })
+    emit<WindowErrorHandler>('WINDOW_ERROR', error instanceof Error ? error.message : String(error))
   }
 }
 
-function WidgetWindow() {
-  const [connection, setConnection] = useState<Connection | null>(null)
+function Headless(props: { mode: HeadlessMode; services: OpsServices }) {
+  useEffect(() => void runHeadless(props.mode, props.services), [])
+  return null
+}
 
-  useEffect(() => {
-    const stop = onMessage((message) => {
-      if (message.type !== 'start') return
-      stop()
-      const services = createOpsServices(message.settings, widgetStoragePort())
-      void services.client.auth.getSession().then(({ data }) => {
-        const next = { mode: message.mode, services, signedIn: data.session !== null }
-        setConnection(next)
-        if (next.mode.kind === 'live' || next.mode.kind === 'action') void runHeadless(next)
-      })
-    })
-    send({ type: 'ready' })
-    return stop
-  }, [])
-
-  if (!connection)
-    return (
+/** Picking a run and showing one need the person's own session: the plugin's sign-in panel asks for it. */
+function Screen({ mode, services }: { mode: ScreenMode; services: OpsServices }) {
+  const session = useSession(services.client)
+  let content
+  if (session.status === 'loading') {
+    content = (
       <div class={styles.window}>
         <LoadingIndicator />
       </div>
     )
-  const { mode, services } = connection
-  if (mode.kind === 'picker' || mode.kind === 'details') {
-    if (!connection.signedIn)
-      return (
-        <div class={styles.window}>
-          <SignIn client={services.client} onSignedIn={() => setConnection({ ...connection, signedIn: true })} />
-        </div>
-      )
-    if (mode.kind === 'details')
-      return (
-        <ServicesContext.Provider value={services}>
-          <Details runId={mode.runId} />
-        </ServicesContext.Provider>
-      )
-    return (
+  } else if (session.status === 'signed-out') {
+    content = (
       <div class={styles.window}>
-        <Picker api={services.api} onPick={async (run) => send({ type: 'picked', snapshot: await readSnapshot(services.api, run.id) })} />
+        <SignInPanel
+          error={session.error}
+          title="Sign in to see your runs"
+          intro="Use the account you use in the Ops Control Room plugin: runs are private to whoever started them, and the card keeps its own session."
+        />
+      </div>
+    )
+  } else if (mode.kind === 'details') {
+    content = <Details runId={mode.runId} />
+  } else {
+    content = (
+      <div class={styles.window}>
+        <Picker api={services.api} onPick={async (run) => emit<RunPickedHandler>('RUN_PICKED', await readSnapshot(services.api, run.id))} />
       </div>
     )
   }
-  return null
+  return <ServicesContext.Provider value={services}>{content}</ServicesContext.Provider>
 }
 
-export default render(WidgetWindow)
+function CardWindow({ mode, settings }: CardWindowProps) {
+  // The session goes through the plugin's storage port (createOpsServices' default) to the widget code.
+  const services = useMemo(() => createOpsServices(settings), [])
+  if (mode.kind === 'live' || mode.kind === 'action') return <Headless mode={mode} services={services} />
+  return <Screen mode={mode} services={services} />
+}
+
+export default render(CardWindow)

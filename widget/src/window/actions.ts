@@ -1,14 +1,9 @@
 /** One action on a card's run, performed with the window's signed-in session (RLS decides). */
 import type { OpsApi } from '../../../src/client/types.ts'
-import type { CardAction } from '../live/protocol.ts'
+import type { ActionResult, CardAction } from '../messages.ts'
 import { readSnapshot } from './run-snapshot.ts'
-import type { RunSnapshot } from '../card/snapshot.ts'
 
-export async function performAction(
-  api: OpsApi,
-  action: CardAction,
-  runId: string,
-): Promise<{ snapshot?: RunSnapshot; started?: RunSnapshot }> {
+export async function performAction(api: OpsApi, action: CardAction, runId: string): Promise<ActionResult> {
   switch (action) {
     case 'refresh':
       return { snapshot: await readSnapshot(api, runId) }

@@ -2,7 +2,6 @@ declare const styles: {
   readonly "badge": string;
   readonly "details": string;
   readonly "error": string;
-  readonly "field": string;
   readonly "meta": string;
   readonly "run": string;
   readonly "runs": string;

@@ -8,11 +8,19 @@ import styles from './sign-in-panel.css'
 export interface SignInPanelProps {
   /** Why the last session could not be restored, if it could not. */
   error?: string | null
-  onOpenSettings: () => void
+  /** Opens the Supabase settings; without it there is no settings link (the widget uses the build's project). */
+  onOpenSettings?: () => void
+  /** What signing in is for (default: the plugin's). */
+  title?: string
+  /** Whose runs and documents the session sees (default: the plugin's, naming the project's host). */
+  intro?: string
 }
 
-/** Anonymous in one click, or email and password (sign in, or create an account). */
-export function SignInPanel({ error = null, onOpenSettings }: SignInPanelProps) {
+/**
+ * Anonymous in one click, or email and password (sign in, or create an account). A failed or
+ * thrown attempt shows why and frees the buttons; success is seen through the client's auth state.
+ */
+export function SignInPanel({ error = null, onOpenSettings, title = 'Sign in to run runbooks', intro }: SignInPanelProps) {
   const { client, settings } = useServices()
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
@@ -48,10 +56,10 @@ export function SignInPanel({ error = null, onOpenSettings }: SignInPanelProps) 
   return (
     <section class={styles.panel} aria-labelledby="sign-in-title">
       <h2 id="sign-in-title" class={styles.title}>
-        Sign in to run runbooks
+        {title}
       </h2>
       <p class={styles.text}>
-        Your runs are private to you. Templates and Spec Kit documents are shared with everyone signed in to {host}.
+        {intro ?? `Your runs are private to you. Templates and Spec Kit documents are shared with everyone signed in to ${host}.`}
       </p>
       <Button
         fullWidth
@@ -108,9 +116,11 @@ export function SignInPanel({ error = null, onOpenSettings }: SignInPanelProps) 
           {notice}
         </p>
       )}
-      <button type="button" class={styles.link} onClick={onOpenSettings}>
-        Supabase settings…
-      </button>
+      {onOpenSettings ? (
+        <button type="button" class={styles.link} onClick={onOpenSettings}>
+          Supabase settings…
+        </button>
+      ) : null}
     </section>
   )
 }

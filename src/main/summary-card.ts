@@ -180,7 +180,7 @@ function drawCard(frame: FrameNode, card: RunCardData): void {
 }
 
 /** Drops a new card for the run at the centre of the viewport, selects it, and returns it. */
-export async function addRunCard(card: RunCardData): Promise<FrameNode> {
+export async function addSummaryCard(card: RunCardData): Promise<FrameNode> {
   await loadFonts()
   const frame = figma.createFrame()
   drawCard(frame, card)
@@ -203,7 +203,7 @@ export async function addRunCard(card: RunCardData): Promise<FrameNode> {
 }
 
 /** Redraws every known card of the run (e.g. when it finished). Returns how many were updated. */
-export async function updateRunCards(card: RunCardData): Promise<number> {
+export async function updateSummaryCards(card: RunCardData): Promise<number> {
   const index = readIndex()
   const ids = index[card.runId] ?? []
   if (ids.length === 0) return 0

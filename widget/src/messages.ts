@@ -1,0 +1,57 @@
+/**
+ * The typed messages between the widget's code (which owns synced state and figma.clientStorage)
+ * and its window (which has the network: supabase-js, realtime), through create-figma-plugin's
+ * emit/on as in the plugin (src/messages.ts). The window keeps its session with the plugin's own
+ * STORAGE_* messages, served by the plugin's code; what the window is opened for comes with
+ * showUI's data, which create-figma-plugin hands the window's component as props.
+ */
+import type { EventHandler } from '@create-figma-plugin/utilities'
+import type { Settings } from '../../src/client/types.ts'
+import type { RunSnapshot } from './card/snapshot.ts'
+
+export type CardAction = 'refresh' | 'rerun' | 'cancel' | 'approve' | 'reject'
+
+export type WindowMode =
+  | { kind: 'picker' }
+  | { kind: 'live'; runIds: string[]; driver: string }
+  | { kind: 'action'; action: CardAction; runId: string }
+  | { kind: 'details'; runId: string }
+
+/** showUI's data: the window's props. */
+export interface CardWindowProps {
+  mode: WindowMode
+  settings: Settings
+}
+
+/** An action's outcome: the run's new picture, and for a re-run the new run's. */
+export interface ActionResult {
+  snapshot?: RunSnapshot
+  started?: RunSnapshot
+}
+
+// ---- window → widget code --------------------------------------------------------------------
+
+/** The run picked for the card. */
+export interface RunPickedHandler extends EventHandler {
+  name: 'RUN_PICKED'
+  handler: (snapshot: RunSnapshot) => void
+}
+/** A live run's newest picture (the widget code throttles the card writes). */
+export interface LiveSnapshotHandler extends EventHandler {
+  name: 'LIVE_SNAPSHOT'
+  handler: (snapshot: RunSnapshot) => void
+}
+/** Every run the live window watches has finished. */
+export interface LiveFinishedHandler extends EventHandler {
+  name: 'LIVE_FINISHED'
+  handler: () => void
+}
+export interface ActionDoneHandler extends EventHandler {
+  name: 'ACTION_DONE'
+  handler: (result: ActionResult) => void
+}
+/** The window could not do what it was opened for; `message` says what and why. */
+export interface WindowErrorHandler extends EventHandler {
+  name: 'WINDOW_ERROR'
+  handler: (message: string) => void
+}
