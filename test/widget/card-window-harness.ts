@@ -21,7 +21,7 @@ import { defineBuildConstants } from '../../build-figma-plugin.env.js'
 import type { Settings } from '../../src/client/types.ts'
 import type { CardWindowHandlers, CardWindowOptions } from '../../widget/src/live/card-window.ts'
 import type { CardWindowProps, WindowMode } from '../../widget/src/messages.ts'
-import { uiSide, type UiSide } from '../plugin/harness.ts'
+import { poll, uiSide, type UiSide } from '../plugin/harness.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -115,6 +115,8 @@ export async function openCardWindow(
     },
   )
   const done = open!(mode, options, handlers)
+  // The window exists (and can send) once the code has shown it.
+  await poll(() => host.ui ?? undefined, 'the card window to open')
   return {
     host,
     storage,

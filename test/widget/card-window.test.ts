@@ -109,6 +109,22 @@ describe('the window’s session storage', () => {
     expect(storage.get('window-size')).toBeDefined()
   })
 
+  it('keeps a session an earlier build saved under the unprefixed key, so nobody signs in again', async () => {
+    const storage = memoryStorageBackend({ [key]: 'earlier-token', 'window-size': { width: 1, height: 1 } })
+    const window = await open({ kind: 'picker' }, { visible: true }, {}, { storage })
+    window.emit('STORAGE_GET', 'r1', key)
+    expect(await window.waitFor('STORAGE_RESULT', ([id]) => id === 'r1')).toEqual(['STORAGE_RESULT', 'r1', 'earlier-token'])
+    expect(storage.keys().sort()).toEqual([`session:${key}`, 'window-size'])
+  })
+
+  it('prefers a session saved since the upgrade over an earlier build’s', async () => {
+    const storage = memoryStorageBackend({ [key]: 'earlier-token', [`session:${key}`]: 'current-token' })
+    const window = await open({ kind: 'picker' }, { visible: true }, {}, { storage })
+    window.emit('STORAGE_GET', 'r1', key)
+    expect(await window.waitFor('STORAGE_RESULT', ([id]) => id === 'r1')).toEqual(['STORAGE_RESULT', 'r1', 'current-token'])
+    expect(storage.keys()).toEqual([`session:${key}`])
+  })
+
   it('passes a clientStorage failure (the quota) back to the request', async () => {
     const window = await open({ kind: 'picker' }, { visible: true }, {}, { storageQuotaBytes: 1000 })
     window.emit('STORAGE_SET', 'big', key, 'x'.repeat(2000))

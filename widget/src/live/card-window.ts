@@ -14,6 +14,7 @@ import { handle, reportUnhandledMessages } from '../../../src/main/dispatch.ts'
 import { messageOf } from '../../../src/main/errors.ts'
 import { serveSessionStorage } from '../../../src/main/storage.ts'
 import type { RunSnapshot } from '../card/snapshot.ts'
+import { moveLegacySession } from './legacy-session.ts'
 import type {
   ActionDoneHandler,
   ActionResult,
@@ -113,7 +114,12 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
       ),
     )
     const props: CardWindowProps = { mode, settings: defaultSettings() }
-    // create-figma-plugin's showUI wraps the UI bundle in the page its `render` expects.
-    showUI({ visible: options.visible, title: options.title, width: options.width ?? 380, height: options.height ?? 520 }, { ...props })
+    // The window asks for its session first thing: an earlier build's is moved before it opens.
+    void moveLegacySession()
+      .catch((error: unknown) => notifyError(`Could not keep the session of an earlier version: ${messageOf(error)}`))
+      .then(() => {
+        // create-figma-plugin's showUI wraps the UI bundle in the page its `render` expects.
+        showUI({ visible: options.visible, title: options.title, width: options.width ?? 380, height: options.height ?? 520 }, { ...props })
+      })
   })
 }
