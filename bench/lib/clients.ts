@@ -18,5 +18,5 @@ export async function claimedRun(stack: Stack): Promise<{ user: Client; service:
   const service = client(stack, stack.serviceRoleKey)
   const claimed = await service.rpc('claim_run', { p_worker: 'bench', p_run_id: run.id, p_lease_seconds: 3600 })
   if (claimed.error) throw claimed.error
-  return { user, service, runId: run.id as string, token: session.session.access_token }
+  return { user, service, runId: run.id, token: session.session.access_token }
 }

@@ -6,6 +6,7 @@
 import { withStack, engines } from '../lib/engines.ts'
 import { claimedRun } from '../lib/clients.ts'
 import { perSecond } from '../lib/stats.ts'
+import type { EventInput } from '../../supabase/functions/_shared/database/index.ts'
 
 export interface IngestResult {
   engine: string
@@ -22,7 +23,7 @@ export async function ingest(smoke: boolean): Promise<IngestResult[]> {
     results.push(
       await withStack(engine, async (stack) => {
         const { service, runId } = await claimedRun(stack)
-        const line = (i: number) => ({
+        const line = (i: number): EventInput => ({
           message: `line ${i}: deploying web to staging, step dispatch`,
           level: 'info',
           source: 'dispatch',

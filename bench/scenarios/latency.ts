@@ -4,7 +4,7 @@
  * 2,000 events/s. Writer and subscriber share this process's clock.
  */
 import { EventWriter } from '../../supabase/functions/_shared/executor/event-writer.ts'
-import { RunStore, type OpsClient } from '../../supabase/functions/_shared/executor/store.ts'
+import { RunStore } from '../../supabase/functions/_shared/executor/store.ts'
 import { claimedRun } from '../lib/clients.ts'
 import { engines, withStack } from '../lib/engines.ts'
 import { distribution, type Distribution } from '../lib/stats.ts'
@@ -35,7 +35,7 @@ export async function latency(smoke: boolean, rates = [10, 200, 2000]): Promise<
               })
               .subscribe((status, error) => (status === 'SUBSCRIBED' ? resolve() : status === 'CHANNEL_ERROR' && reject(error)))
           })
-          const store = new RunStore(service as unknown as OpsClient, 'bench', { leaseSeconds: 3600 })
+          const store = new RunStore(service, 'bench', { leaseSeconds: 3600 })
           const writer = new EventWriter(store, runId)
           const total = rate * seconds
           const tickMs = 5

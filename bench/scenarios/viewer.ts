@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core'
 import { launchChromium } from '../../test/support/chromium.ts'
 import { memoryStorage, opsClient, sessionClient } from '../../test/support/stack.ts'
 import { EventWriter } from '../../supabase/functions/_shared/executor/event-writer.ts'
-import { RunStore, type OpsClient } from '../../supabase/functions/_shared/executor/store.ts'
+import { RunStore } from '../../supabase/functions/_shared/executor/store.ts'
 import { buildViewerPage } from '../viewer/build.ts'
 import { engines, withStack } from '../lib/engines.ts'
 import { distribution } from '../lib/stats.ts'
@@ -158,7 +158,7 @@ export async function viewerLatency(smoke: boolean, rates = [10, 200, 2000]): Pr
               timeout: 30_000,
             })
 
-            const writer = new EventWriter(new RunStore(service as unknown as OpsClient, 'bench', { leaseSeconds: 3600 }), run!.id)
+            const writer = new EventWriter(new RunStore(service, 'bench', { leaseSeconds: 3600 }), run!.id)
             const total = rate * seconds
             const now = () => performance.timeOrigin + performance.now()
             const started = now()

@@ -58,6 +58,7 @@ function syntheticRun(lastSeq: number): RunRow {
     summary: null,
     error: null,
     last_seq: lastSeq,
+    last_batch_id: null,
     current_step: null,
     step_results: {},
   }

@@ -9,7 +9,11 @@ import { roleSettingsSql } from './database.ts'
 export async function openPglite(dataDir?: string): Promise<Database> {
   const pg = new PGlite(dataDir)
   await pg.waitReady
+  return pgliteDatabase(pg, dataDir ?? 'memory')
+}
 
+/** The `Database` surface over a PGlite the caller already holds (e.g. one it also serves on a socket). */
+export function pgliteDatabase(pg: PGlite, location: string): Database {
   const wrap = (target: Pick<PGlite, 'query' | 'exec'>): Tx => ({
     async query<Row>(sql: string, params?: unknown[]) {
       const result = await target.query<Row>(sql, params as unknown[] | undefined)
@@ -23,7 +27,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
 
   return {
     kind: 'pglite',
-    location: dataDir ?? 'memory',
+    location,
     query: direct.query,
     exec: direct.exec,
     transaction: (work) => pg.transaction((tx) => work(wrap(tx))),

@@ -2,21 +2,10 @@
  * The ops schema through supabase-js: the calls the plugin UI makes. Row-level security decides
  * what each call may do; every failure is an OpsApiError whose message says what failed.
  */
+import type { PostgrestSingleResponse } from '@supabase/supabase-js'
 import type { OpsClient } from './supabase.ts'
 import { functionError, OpsApiError, postgrestError } from './errors.ts'
-import type {
-  ArtifactRow,
-  EventRow,
-  NewRun,
-  OpsApi,
-  RunFilters,
-  RunRow,
-  SpecDocRow,
-  SpecRevisionRow,
-  SpecSaveConflict,
-  StartRunOptions,
-  TemplateRow,
-} from './types.ts'
+import type { NewRun, OpsApi, RunFilters, RunRow, SpecDocRow, SpecSaveConflict, StartRunOptions } from './types.ts'
 
 /** The most rows one REST read returns on Supabase by default ([api] max_rows). */
 export const MAX_PAGE = 1000
@@ -48,26 +37,22 @@ export function createOpsApi(client: OpsClient): OpsApi {
       .select('*')
       .single()
     if (error) throw postgrestError(`Could not start "${run.title}"`, error, status)
-    const created = data as RunRow
-    await options.onCreated?.(created)
-    await invokeExecutor(created)
-    return created
+    await options.onCreated?.(data)
+    await invokeExecutor(data)
+    return data
   }
 
-  async function runRpc(what: string, fn: string, args: Record<string, unknown>): Promise<RunRow> {
-    const { data, error, status } = await client.rpc(fn, args)
+  /** The value of a supabase-js response, or an OpsApiError that says `what` failed. */
+  function valueOf<T>(what: string, { data, error, status }: PostgrestSingleResponse<T>): T {
     if (error) throw postgrestError(what, error, status)
-    return data as RunRow
+    return data
   }
 
   return {
     async listTemplates() {
-      const { data, error, status } = await client
-        .from('run_templates')
-        .select('id, slug, kind, title, description, template_yaml, updated_at')
-        .order('title')
+      const { data, error, status } = await client.from('run_templates').select('*').order('title')
       if (error) throw postgrestError('Could not load the runbook templates', error, status)
-      return data as TemplateRow[]
+      return data
     },
 
     async listRuns(filters: RunFilters = {}) {
@@ -79,13 +64,13 @@ export function createOpsApi(client: OpsClient): OpsApi {
         .order('created_at', { ascending: false })
         .limit(Math.min(Math.max(filters.limit ?? 50, 1), MAX_PAGE))
       if (error) throw postgrestError('Could not load your runs', error, status)
-      return data as RunRow[]
+      return data
     },
 
     async getRun(runId) {
       const { data, error, status } = await client.from('runs').select('*').eq('id', runId).maybeSingle()
       if (error) throw postgrestError(`Could not load run ${runId}`, error, status)
-      return (data as RunRow | null) ?? null
+      return data
     },
 
     startRun,
@@ -105,22 +90,25 @@ export function createOpsApi(client: OpsClient): OpsApi {
       })
     },
 
-    cancelRun(runId) {
-      return runRpc(`Could not cancel run ${runId}`, 'request_cancel', { p_run_id: runId })
+    async cancelRun(runId) {
+      return valueOf(`Could not cancel run ${runId}`, await client.rpc('request_cancel', { p_run_id: runId }))
     },
 
-    decideApproval(runId, approve, comment) {
-      return runRpc(`Could not ${approve ? 'approve' : 'reject'} run ${runId}`, 'decide_approval', {
-        p_run_id: runId,
-        p_approve: approve,
-        ...(comment === undefined ? {} : { p_comment: comment }),
-      })
+    async decideApproval(runId, approve, comment) {
+      return valueOf(
+        `Could not ${approve ? 'approve' : 'reject'} run ${runId}`,
+        await client.rpc('decide_approval', {
+          p_run_id: runId,
+          p_approve: approve,
+          ...(comment === undefined ? {} : { p_comment: comment }),
+        }),
+      )
     },
 
     async listArtifacts(runId) {
       const { data, error, status } = await client.from('artifacts').select('*').eq('run_id', runId).order('created_at').order('id')
       if (error) throw postgrestError(`Could not load the artifacts of run ${runId}`, error, status)
-      return data as ArtifactRow[]
+      return data
     },
 
     async fetchEvents(runId, range) {
@@ -131,13 +119,13 @@ export function createOpsApi(client: OpsClient): OpsApi {
       const ascending = range.after !== undefined
       const { data, error, status } = await query.order('seq', { ascending }).limit(limit)
       if (error) throw postgrestError(`Could not load the log of run ${runId}`, error, status)
-      return data as EventRow[]
+      return data
     },
 
     async listSpecDocs() {
       const { data, error, status } = await client.from('spec_docs').select('*').order('slug')
       if (error) throw postgrestError('Could not load the Spec Kit documents', error, status)
-      return data as SpecDocRow[]
+      return data
     },
 
     async saveSpecDoc(doc, content): Promise<SpecDocRow | SpecSaveConflict> {
@@ -146,12 +134,12 @@ export function createOpsApi(client: OpsClient): OpsApi {
         p_content: content,
         p_expected_version: doc.version,
       })
-      if (!error) return data as SpecDocRow
+      if (!error) return data
       if (error.code !== 'PT409') throw postgrestError(`Could not save ${doc.title}`, error, status)
       const latest = await client.from('spec_docs').select('*').eq('slug', doc.slug).single()
       if (latest.error)
         throw postgrestError(`${doc.title} changed meanwhile, and its latest version could not be loaded`, latest.error, latest.status)
-      return { kind: 'conflict', message: error.message, mine: content, theirs: latest.data as SpecDocRow }
+      return { kind: 'conflict', message: error.message, mine: content, theirs: latest.data }
     },
 
     async listRevisions(docId) {
@@ -161,7 +149,7 @@ export function createOpsApi(client: OpsClient): OpsApi {
         .eq('doc_id', docId)
         .order('version', { ascending: false })
       if (error) throw postgrestError('Could not load the document’s history', error, status)
-      return data as SpecRevisionRow[]
+      return data
     },
   }
 }

@@ -204,12 +204,11 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
   function join() {
     const made = client
       .channel(`run-history-${id}-${Date.now().toString(36)}`)
-      .on('postgres_changes', { event: '*', schema: 'ops', table: 'runs' }, (payload) => {
+      .on<RunRow>('postgres_changes', { event: '*', schema: 'ops', table: 'runs' }, (payload) => {
         if (payload.eventType === 'DELETE') {
-          const old = payload.old as Partial<RunRow>
-          if (typeof old.id === 'string') remove(old.id)
+          if (typeof payload.old.id === 'string') remove(payload.old.id)
         } else {
-          apply(withIsoTimes(payload.new as RunRow, RUN_TIMES))
+          apply(withIsoTimes(payload.new, RUN_TIMES))
         }
       })
     channel = made

@@ -270,14 +270,16 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
     const name = `run-stream-${runId}-${stream}-${Date.now().toString(36)}`
     const made = client
       .channel(name)
-      .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${runId}` }, (payload) =>
-        queueLiveEvent(withIsoTimes(payload.new as EventRow, EVENT_TIMES)),
+      .on<EventRow>('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${runId}` }, (payload) =>
+        queueLiveEvent(withIsoTimes(payload.new, EVENT_TIMES)),
       )
-      .on('postgres_changes', { event: 'UPDATE', schema: 'ops', table: 'runs', filter: `id=eq.${runId}` }, (payload) =>
-        applyRun(withIsoTimes(payload.new as RunRow, RUN_TIMES)),
+      .on<RunRow>('postgres_changes', { event: 'UPDATE', schema: 'ops', table: 'runs', filter: `id=eq.${runId}` }, (payload) =>
+        applyRun(withIsoTimes(payload.new, RUN_TIMES)),
       )
-      .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'artifacts', filter: `run_id=eq.${runId}` }, (payload) =>
-        applyArtifacts([withIsoTimes(payload.new as ArtifactRow, ARTIFACT_TIMES)]),
+      .on<ArtifactRow>(
+        'postgres_changes',
+        { event: 'INSERT', schema: 'ops', table: 'artifacts', filter: `run_id=eq.${runId}` },
+        (payload) => applyArtifacts([withIsoTimes(payload.new, ARTIFACT_TIMES)]),
       )
     channel = made
     made.subscribe((status) => {

@@ -4,9 +4,11 @@
  * from the URL (the iframe has no meaningful URL).
  */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import type { Database } from '../../supabase/functions/_shared/database/index.ts'
 import type { Settings } from './types.ts'
 
-export type OpsClient = SupabaseClient<any, 'ops', 'ops'>
+/** Typed by the generated schema: tables, columns and SQL functions are checked at compile time. */
+export type OpsClient = SupabaseClient<Database, 'ops'>
 
 /** What supabase-js needs from a session store; each method may return a promise. */
 export interface SessionStorage {
@@ -25,7 +27,7 @@ export interface OpsClientOptions {
 }
 
 export function createOpsClient(settings: Settings, storage: SessionStorage, options: OpsClientOptions = {}): OpsClient {
-  return createClient<any, 'ops'>(settings.supabaseUrl, settings.anonKey, {
+  return createClient<Database, 'ops'>(settings.supabaseUrl, settings.anonKey, {
     db: { schema: 'ops' },
     auth: {
       storage,

@@ -1,10 +1,18 @@
 /**
  * The plugin's data shapes and the client layer's contract (src/client implements it; the UI
- * and the widget's iframe consume it). Rows mirror supabase/migrations/20250103000000_ops_schema.sql.
+ * and the widget's iframe consume it). Rows are derived from the generated database types.
  */
-import type { Plan } from '../../supabase/functions/_shared/runbook/index.ts'
+import type {
+  ArtifactRow,
+  EventRow,
+  RunRow,
+  SpecDocRow,
+  SpecRevisionRow,
+  TemplateRow,
+} from '../../supabase/functions/_shared/database/index.ts'
+import type { RunStatus } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
-import type { EventLevel, RunPhase, RunStatus } from '../../supabase/functions/_shared/vocabulary/index.ts'
+export type { ArtifactRow, EventRow, RunRow, SpecDocRow, SpecRevisionRow, TemplateRow }
 
 export {
   TERMINAL_STATUSES,
@@ -12,104 +20,6 @@ export {
   type RunPhase as Phase,
   type RunStatus,
 } from '../../supabase/functions/_shared/vocabulary/index.ts'
-
-export interface StepResultRow {
-  status: 'running' | 'succeeded' | 'failed' | 'skipped'
-  starts?: number
-  attempts?: number
-  started_at?: string
-  finished_at?: string
-  duration_ms?: number
-  dry_run?: boolean
-  dry_run_reason?: string
-  reason?: string
-  decision?: 'approved' | 'rejected'
-  [key: string]: unknown
-}
-
-export interface RunRow {
-  id: string
-  created_at: string
-  updated_at: string
-  created_by: string
-  template_slug: string | null
-  kind: string
-  env: string
-  title: string
-  intent: string | null
-  inputs: Record<string, unknown>
-  plan: Plan | null
-  dry_run: boolean
-  status: RunStatus
-  cancel_requested: boolean
-  attempt: number
-  claimed_by: string | null
-  lease_expires_at: string | null
-  started_at: string | null
-  finished_at: string | null
-  summary: string | null
-  error: string | null
-  last_seq: number
-  current_step: string | null
-  step_results: Record<string, StepResultRow>
-}
-
-export interface EventRow {
-  id: number
-  run_id: string
-  seq: number
-  ts: string
-  level: EventLevel
-  source: string
-  phase: RunPhase | null
-  step_id: string | null
-  message: string
-  data: Record<string, unknown> | null
-}
-
-export interface ArtifactRow {
-  id: string
-  run_id: string
-  created_at: string
-  key: string
-  step_id: string | null
-  kind: 'link' | 'diff' | 'file'
-  title: string
-  url: string | null
-  content: string | null
-  mime: string | null
-  size: number | null
-}
-
-export interface TemplateRow {
-  id: string
-  slug: string
-  kind: string
-  title: string
-  description: string
-  template_yaml: string
-  updated_at: string
-}
-
-export interface SpecDocRow {
-  id: string
-  slug: string
-  title: string
-  content: string
-  version: number
-  updated_at: string
-  updated_by: string | null
-}
-
-export interface SpecRevisionRow {
-  id: number
-  doc_id: string
-  version: number
-  title: string
-  content: string
-  saved_at: string
-  saved_by: string | null
-}
 
 /** Where the plugin finds its Supabase project; defaults come from build-time configuration. */
 export interface Settings {

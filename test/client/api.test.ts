@@ -11,7 +11,7 @@ import { waitFor } from '../support/executor.ts'
 import { createOpsApi } from '../../src/client/api.ts'
 import { OpsApiError } from '../../src/client/errors.ts'
 import { createOpsClient, type OpsClient } from '../../src/client/supabase.ts'
-import type { NewRun, OpsApi, RunRow, SpecDocRow } from '../../src/client/types.ts'
+import type { NewRun, OpsApi, SpecDocRow } from '../../src/client/types.ts'
 
 const deployStaging: NewRun = {
   templateSlug: 'deploy-web',
@@ -161,7 +161,7 @@ describe.each(engines)('ops API on %s', (engine) => {
     })
     const canceled = await owner.api.cancelRun(production.id)
     expect(canceled).toMatchObject({ id: production.id, status: 'canceled' })
-    await expect(owner.api.rerun({ ...first, template_slug: null } as RunRow)).rejects.toThrow(
+    await expect(owner.api.rerun({ ...first, template_slug: null })).rejects.toThrow(
       'Cannot run "To rerun" again: its template was deleted',
     )
     await finished(owner.api, first.id)

@@ -49,6 +49,7 @@ function runRow(patch: Partial<RunRow> = {}): RunRow {
     summary: null,
     error: null,
     last_seq: 0,
+    last_batch_id: null,
     current_step: null,
     step_results: {},
     ...patch,

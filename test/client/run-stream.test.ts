@@ -54,7 +54,8 @@ async function databaseView(client: OpsClient, runId: string) {
   const events = await client.from('run_events').select('*').eq('run_id', runId).order('seq')
   const run = await client.from('runs').select('*').eq('id', runId).single()
   const artifacts = await client.from('artifacts').select('*').eq('run_id', runId).order('created_at')
-  return { events: events.data as EventRow[], run: run.data, artifacts: artifacts.data as { id: string }[] }
+  if (events.error || run.error || artifacts.error) throw new Error((events.error ?? run.error ?? artifacts.error)?.message)
+  return { events: events.data, run: run.data, artifacts: artifacts.data }
 }
 
 const comparable = (events: readonly EventRow[]) =>
@@ -205,7 +206,7 @@ describe.each(engines)('RunStream on %s', (engine) => {
       .insert({ template_slug: 'slow-rollout', kind: 'deploy', env: 'staging', title: 'Long log' })
       .select('id')
       .single()
-    const runId = row!.id as string
+    const runId = row!.id
     const service = stack.client(stack.serviceRoleKey)
     await service.rpc('claim_run', { p_worker: 'long-log', p_run_id: runId })
     for (let batch = 0; batch < 3; batch++) {

@@ -3,6 +3,7 @@
  * stack and runs this file with `deno test`, passing the stack's URL and keys in the environment.
  */
 import { createClient } from '@supabase/supabase-js'
+import type { Database } from '../../supabase/functions/_shared/database/index.ts'
 import { handler } from '../../supabase/functions/ops-executor/index.ts'
 
 const env = (name: string) => {
@@ -46,7 +47,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const client = createClient(env('SUPABASE_URL'), env('SUPABASE_ANON_KEY'), {
+    const client = createClient<Database, 'ops'>(env('SUPABASE_URL'), env('SUPABASE_ANON_KEY'), {
       db: { schema: 'ops' },
       auth: { persistSession: false, autoRefreshToken: false },
     })

@@ -86,7 +86,7 @@ describe.each(engines)('resuming a killed executor on %s', (engine) => {
 
     // The lease of one second expires; the next invocation takes the run over.
     await waitFor(
-      async () => ((await runOf(user, runId)).lease_expires_at < new Date().toISOString() ? true : undefined),
+      async () => ((await runOf(user, runId)).lease_expires_at! < new Date().toISOString() ? true : undefined),
       'the lease to expire',
     )
     const report = await runExecutor(stack, runId, {}, { workerId: 'rescuer' })
@@ -126,7 +126,7 @@ describe.each(engines)('resuming a killed executor on %s', (engine) => {
     const stale = runExecutor(stack, runId, {}, { workerId: 'stale', leaseSeconds: 1, heartbeatMs: 60_000 })
     await reached
     await waitFor(
-      async () => ((await runOf(user, runId)).lease_expires_at < new Date().toISOString() ? true : undefined),
+      async () => ((await runOf(user, runId)).lease_expires_at! < new Date().toISOString() ? true : undefined),
       'the lease to expire',
     )
     const rescue = await runExecutor(stack, runId, {}, { workerId: 'rescuer' })

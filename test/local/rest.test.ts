@@ -224,7 +224,7 @@ describe.each(engines)('REST on %s, through supabase-js', (engine) => {
 
     it("user B sees none of user A's runs, events or artifacts, and cannot change them", async () => {
       const { client: other } = await stack.anonymousUser()
-      for (const table of ['runs', 'run_events', 'artifacts']) {
+      for (const table of ['runs', 'run_events', 'artifacts'] as const) {
         const { data, error } = await other.from(table).select('*')
         expect(error).toBeNull()
         expect(data).toEqual([])

@@ -67,7 +67,7 @@ describe(`executors killed at random points (${engine})`, () => {
 
     const status = async () => {
       const { data } = await stack.client(stack.serviceRoleKey).from('runs').select('id, status').in('id', runIds)
-      return new Map((data ?? []).map((row) => [row.id as string, row.status as string]))
+      return new Map((data ?? []).map((row) => [row.id, row.status]))
     }
     const allFinished = async () => [...(await status()).values()].every((s) => ['success', 'error', 'canceled'].includes(s))
 
@@ -113,7 +113,7 @@ describe(`executors killed at random points (${engine})`, () => {
     const { data: runs } = await service.from('runs').select('id, title, status, error, last_seq, step_results, attempt').in('id', runIds)
     let resumed = 0
     for (const run of runs ?? []) {
-      const tag = (run.title as string).replace('run ', 'run')
+      const tag = run.title.replace('run ', 'run')
       if (run.status === 'error') expect(run.error).toMatch(/^step s\d failed: it was cut off 3 times without finishing$/)
       else expect(run.status).toBe('success')
       if (run.attempt > 1) resumed++
@@ -128,7 +128,7 @@ describe(`executors killed at random points (${engine})`, () => {
         // …and nothing is sent after the step was recorded as finished.
         if (result?.status === 'succeeded') {
           expect(
-            sent.every((a) => a.at <= Date.parse(result.finished_at)),
+            sent.every((a) => a.at <= Date.parse(result.finished_at ?? '')),
             `${run.title} ${step} was sent after it finished`,
           ).toBe(true)
         }

@@ -7,6 +7,7 @@ import type { Database } from '../../local/db/database.ts'
 import { openDatabase } from '../../local/db/open.ts'
 import { migrate } from '../../local/db/migrate.ts'
 import { createFreshDatabase, type FreshDatabase } from '../../local/db/fresh.ts'
+import { serveFreshDatabase, type ServedDatabase } from '../../local/db/served.ts'
 
 export interface TestDatabase {
   db: Database
@@ -44,6 +45,14 @@ export async function emptyDatabase(engine: Engine): Promise<TestDatabase> {
       await created.drop()
     },
   }
+}
+
+/**
+ * A fresh, empty database of the given engine that another program (the Supabase CLI) reaches by
+ * URL: PGlite is served over the Postgres wire protocol on a loopback port.
+ */
+export function servedDatabase(engine: Engine): Promise<ServedDatabase> {
+  return serveFreshDatabase(engine === 'postgres' ? serverUrl : undefined, 'ops_test')
 }
 
 /** A fresh database with the bootstrap and every migration applied. */

@@ -5,10 +5,10 @@
 import { createClient } from '@supabase/supabase-js'
 import WebSocket from 'ws'
 import { execute } from '../../supabase/functions/_shared/executor/engine.ts'
-import type { OpsClient } from '../../supabase/functions/_shared/executor/store.ts'
+import type { Database } from '../../supabase/functions/_shared/database/index.ts'
 
 const env = process.env as Record<string, string>
-const client = createClient(env.STACK_URL, env.SERVICE_KEY, {
+const client = createClient<Database, 'ops'>(env.STACK_URL, env.SERVICE_KEY, {
   db: { schema: 'ops' },
   auth: { persistSession: false },
   realtime: { transport: WebSocket as never },
@@ -17,7 +17,7 @@ const client = createClient(env.STACK_URL, env.SERVICE_KEY, {
 console.log('ready')
 const report = await execute(
   {
-    client: client as unknown as OpsClient,
+    client,
     readEnv: (name) => env[name],
     workerId: env.WORKER_ID,
     leaseSeconds: Number(env.LEASE_SECONDS ?? 30),

@@ -1,6 +1,5 @@
 /** Running the real executor engine against a local stack, as the Edge Function does. */
 import { execute, type ExecutorOptions, type ExecutionReport } from '../../supabase/functions/_shared/executor/engine.ts'
-import type { OpsClient as ExecutorClient } from '../../supabase/functions/_shared/executor/store.ts'
 import type { TestStack, OpsClient } from './stack.ts'
 
 export interface RunFixture {
@@ -38,7 +37,7 @@ export async function createRun(user: OpsClient, fixture: RunFixture = {}): Prom
     .select('id')
     .single()
   if (error) throw new Error(`creating a run: ${error.message}`)
-  return data.id as string
+  return data.id
 }
 
 /** Executor options for tests: quick heartbeats and flushes, secrets from the given map. */
@@ -54,7 +53,7 @@ export function executorOptions(
     ...secrets,
   }
   return {
-    client: stack.client(stack.serviceRoleKey) as unknown as ExecutorClient,
+    client: stack.client(stack.serviceRoleKey),
     readEnv: (name) => env[name],
     heartbeatMs: 100,
     flushMs: 20,
@@ -71,30 +70,20 @@ export function runExecutor(
   return execute(executorOptions(stack, secrets, overrides), { runId })
 }
 
-export interface EventRow {
-  seq: number
-  level: string
-  source: string
-  phase: string | null
-  step_id: string | null
-  message: string
-  data: Record<string, unknown> | null
-}
-
-export async function eventsOf(client: OpsClient, runId: string): Promise<EventRow[]> {
+export async function eventsOf(client: OpsClient, runId: string) {
   const { data, error } = await client
     .from('run_events')
     .select('seq, level, source, phase, step_id, message, data')
     .eq('run_id', runId)
     .order('seq')
   if (error) throw new Error(error.message)
-  return data as EventRow[]
+  return data
 }
 
 export async function runOf(client: OpsClient, runId: string) {
   const { data, error } = await client.from('runs').select('*').eq('id', runId).single()
   if (error) throw new Error(error.message)
-  return data as Record<string, any>
+  return data
 }
 
 export async function artifactsOf(client: OpsClient, runId: string) {
@@ -104,7 +93,7 @@ export async function artifactsOf(client: OpsClient, runId: string) {
     .eq('run_id', runId)
     .order('created_at')
   if (error) throw new Error(error.message)
-  return data as { kind: string; title: string; url: string | null; content: string | null; step_id: string | null; key: string }[]
+  return data
 }
 
 export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, ms = 20_000): Promise<T> {

@@ -1,20 +1,14 @@
 /** Run fixtures for database tests, written as the table owner (no RLS, no column guard). */
 import type { Database } from '../../local/db/database.ts'
+import type { RunRow as ApiRunRow } from '../../supabase/functions/_shared/database/index.ts'
 
-export interface RunRow {
-  id: string
-  status: string
-  created_by: string
-  claimed_by: string | null
-  lease_expires_at: Date | null
-  attempt: number
-  last_seq: number
-  cancel_requested: boolean
-  current_step: string | null
-  step_results: Record<string, Record<string, unknown>>
-  summary: string | null
-  finished_at: Date | null
+/** Timestamp columns of `Row` as the database drivers return them: Date, where REST gives strings. */
+type WithDates<Row, Timestamps extends keyof Row> = {
+  [K in keyof Row]: K extends Timestamps ? (null extends Row[K] ? Date | null : Date) : Row[K]
 }
+
+/** A run as `select * from ops.runs` returns it through `Database`. */
+export type RunRow = WithDates<ApiRunRow, 'created_at' | 'updated_at' | 'lease_expires_at' | 'started_at' | 'finished_at'>
 
 export async function insertRun(
   db: Database,

@@ -1,15 +1,16 @@
 /** A local stack per test file, and supabase-js clients pointed at it. */
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import WebSocket from 'ws'
+import type { Database } from '../../supabase/functions/_shared/database/index.ts'
 import { loadConfig, type StackConfig } from '../../local/config.ts'
 import { startStack, type Stack, type StackOptions } from '../../local/stack.ts'
 import { migratedDatabase, type Engine, type TestDatabase } from './databases.ts'
 
-export type OpsClient = SupabaseClient<any, 'ops', 'ops'>
+export type OpsClient = SupabaseClient<Database, 'ops'>
 
 /** An unmodified supabase-js client on the `ops` schema, as the plugin and executor make it. */
 export function opsClient(url: string, key: string): OpsClient {
-  return createClient<any, 'ops'>(url, key, {
+  return createClient<Database, 'ops'>(url, key, {
     db: { schema: 'ops' },
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: { transport: WebSocket as never },
@@ -29,7 +30,7 @@ export function memoryStorage() {
 
 /** A client on the `ops` schema whose session (once signed in) is kept in `storage`. */
 export function sessionClient(url: string, key: string, storage: ReturnType<typeof memoryStorage>): OpsClient {
-  return createClient<any, 'ops'>(url, key, {
+  return createClient<Database, 'ops'>(url, key, {
     db: { schema: 'ops' },
     auth: { persistSession: true, autoRefreshToken: false, detectSessionInUrl: false, storage },
     realtime: { transport: WebSocket as never },

@@ -5,7 +5,7 @@ import { templateCatalog } from '../../src/ui/view-models/template-catalog.ts'
 import { intentCard, newRunFromCard, runbookCard, type RunbookCardModel } from '../../src/ui/view-models/runbook-card.ts'
 
 function row(slug: string, yaml: string): TemplateRow {
-  return { id: slug, slug, kind: 'x', title: slug, description: '', template_yaml: yaml, updated_at: '' }
+  return { id: slug, slug, kind: 'x', title: slug, description: '', template_yaml: yaml, created_at: '', updated_at: '', updated_by: null }
 }
 const seeded = (slug: string) => row(slug, readFileSync(new URL(`../../supabase/templates/${slug}.yaml`, import.meta.url), 'utf8'))
 const catalog = templateCatalog([seeded('deploy-web'), seeded('incident-open'), row('broken', 'version: 1\nkind: Deploy\n')])

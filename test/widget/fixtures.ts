@@ -25,6 +25,7 @@ export function runRow(overrides: Partial<RunRow> = {}): RunRow {
     summary: null,
     error: null,
     last_seq: 12,
+    last_batch_id: null,
     current_step: 'dispatch',
     step_results: { 'health-before': { status: 'succeeded' }, 'policy-approval': { status: 'succeeded' }, dispatch: { status: 'running' } },
     plan: {

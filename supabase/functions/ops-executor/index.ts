@@ -8,7 +8,7 @@
  */
 import { createClient } from '@supabase/supabase-js'
 import { execute, type ExecutionReport } from '../_shared/executor/engine.ts'
-import type { OpsClient } from '../_shared/executor/store.ts'
+import type { Database } from '../_shared/database/index.ts'
 import { HandBack } from '../_shared/executor/errors.ts'
 
 type DenoLike = { env: { get(name: string): string | undefined }; serve(handler: (req: Request) => Promise<Response>): unknown }
@@ -103,7 +103,7 @@ export async function handler(req: Request): Promise<Response> {
     if (caller.kind === 'user') {
       if (!runId)
         throw new HttpError(400, 'run_id is required: a signed-in user starts their own run; only the service role drains the queue')
-      const asUser = createClient(env.url, env.anonKey, {
+      const asUser = createClient<Database, 'ops'>(env.url, env.anonKey, {
         db: { schema: 'ops' },
         global: { headers: { Authorization: `Bearer ${token}` } },
         auth: { persistSession: false, autoRefreshToken: false },
@@ -114,14 +114,13 @@ export async function handler(req: Request): Promise<Response> {
       if (!run || run.created_by !== caller.userId) throw new HttpError(404, `run ${runId} not found among your runs`)
     }
 
-    const service = createClient(env.url, env.serviceKey, {
+    const service = createClient<Database, 'ops'>(env.url, env.serviceKey, {
       db: { schema: 'ops' },
       auth: { persistSession: false, autoRefreshToken: false },
     })
     const work: Promise<ExecutionReport> = execute(
       {
-        // supabase-js's generic client type is too deep to compare structurally; it has the calls used.
-        client: service as unknown as OpsClient,
+        client: service,
         readEnv,
         budgetMs: Number(readEnv('OPS_EXECUTOR_BUDGET_SECONDS') ?? 150) * 1000,
         leaseSeconds: Number(readEnv('OPS_EXECUTOR_LEASE_SECONDS') ?? 30),

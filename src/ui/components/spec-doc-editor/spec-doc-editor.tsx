@@ -35,14 +35,13 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
     setNotice(null)
     try {
       const result = await api.saveSpecDoc(base, content)
-      if ('kind' in result && result.kind === 'conflict') {
+      if ('kind' in result) {
         setConflict({ conflict: result, resolution: 'open' })
         return
       }
-      const saved = result as SpecDocRow
       setConflict(null)
-      onSaved(saved)
-      setNotice(`Saved as version ${saved.version}`)
+      onSaved(result)
+      setNotice(`Saved as version ${result.version}`)
     } catch (caught) {
       setError((caught as Error).message)
     } finally {

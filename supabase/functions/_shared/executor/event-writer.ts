@@ -4,7 +4,8 @@
  * id so a retry after a lost response is not applied twice. Every line is masked before it is
  * buffered and oversized lines are cut, so nothing secret or huge ever leaves the process.
  */
-import type { EventInput, RunStore } from './store.ts'
+import type { EventInput } from '../database/index.ts'
+import type { RunStore } from './store.ts'
 
 export const MAX_MESSAGE_CHARS = 8 * 1024
 export const MAX_DATA_BYTES = 64 * 1024

@@ -10,7 +10,8 @@ import { HandBack, LeaseLostError, RunCanceled, sleep, StepFailedError, StoreErr
 import { Lease } from './lease.ts'
 import { valuesToMask, type ReadEnv } from './secrets.ts'
 import type { StepContext, StepOutcome, StepRunner } from './steps/context.ts'
-import type { EventInput, RunRecord, RunStore, StepResult } from './store.ts'
+import type { EventInput, RunRow, StepResult } from '../database/index.ts'
+import type { RunStore } from './store.ts'
 import { formatDuration, successSummary, tallySteps } from './summary.ts'
 import { ValidationError, validateRun } from './validate.ts'
 
@@ -48,7 +49,7 @@ class StepTimeout extends Error {
   override name = 'StepTimeout'
 }
 
-export async function executeRun(claimed: RunRecord, settings: ExecutionSettings): Promise<RunOutcome> {
+export async function executeRun(claimed: RunRow, settings: ExecutionSettings): Promise<RunOutcome> {
   const { store, now } = settings
   let run = claimed
   const writer = new EventWriter(store, run.id, {
@@ -59,7 +60,7 @@ export async function executeRun(claimed: RunRecord, settings: ExecutionSettings
   })
   const lease = new Lease(store, run.id, settings.heartbeatMs)
   const invocationStart = now()
-  let plan: Plan | null = (run.plan as Plan | null) ?? null
+  let plan: Plan | null = run.plan
   let currentStep: PlanStep | undefined
   let secretInputs: Record<string, unknown> = {}
   let secrets: Record<string, string | undefined> = {}

@@ -4,69 +4,13 @@
  * are retried with jittered backoff; every call that may be retried is idempotent on the server
  * (batch ids, artifact keys, step results keyed by step), and a lost lease becomes LeaseLostError.
  */
-import { backoffMs, isTransient, LeaseLostError, type PostgrestLikeError, sleep, StoreError } from './errors.ts'
+import type { PostgrestSingleResponse, SupabaseClient } from '@supabase/supabase-js'
+import type { ArtifactInput, Database, EventInput, FinishStatus, RunRow, StepResult } from '../database/index.ts'
+import type { Plan } from '../runbook/index.ts'
+import { backoffMs, isTransient, LeaseLostError, sleep, StoreError } from './errors.ts'
 
 /** The part of a supabase-js client (schema `ops`, service role) the executor uses. */
-export interface OpsClient {
-  rpc(fn: string, args: Record<string, unknown>): PromiseLike<{ data: unknown; error: PostgrestLikeError | null; status: number }>
-  from(table: string): {
-    select(columns: string): {
-      eq(
-        column: string,
-        value: unknown,
-      ): {
-        maybeSingle(): PromiseLike<{ data: unknown; error: PostgrestLikeError | null; status: number }>
-      }
-    }
-  }
-}
-
-export type RunStatus = 'queued' | 'running' | 'waiting_approval' | 'success' | 'error' | 'canceled'
-
-export interface StepResult {
-  status: 'running' | 'succeeded' | 'failed' | 'skipped'
-  [key: string]: unknown
-}
-
-export interface RunRecord {
-  id: string
-  created_by: string
-  template_slug: string | null
-  kind: string
-  env: string
-  title: string
-  inputs: Record<string, unknown>
-  plan: unknown
-  dry_run: boolean
-  status: RunStatus
-  cancel_requested: boolean
-  attempt: number
-  claimed_by: string | null
-  started_at: string | null
-  last_seq: number
-  current_step: string | null
-  step_results: Record<string, StepResult>
-}
-
-export interface EventInput {
-  level?: 'debug' | 'info' | 'warn' | 'error'
-  source?: string
-  phase?: string
-  step_id?: string
-  message: string
-  data?: unknown
-  ts?: string
-}
-
-export interface ArtifactInput {
-  key: string
-  step_id?: string
-  kind: 'link' | 'diff' | 'file'
-  title: string
-  url?: string
-  content?: string
-  mime?: string
-}
+export type OpsClient = Pick<SupabaseClient<Database, 'ops'>, 'rpc' | 'from'>
 
 export interface StoreOptions {
   leaseSeconds?: number
@@ -87,10 +31,11 @@ export class RunStore {
     this.attempts = options.attempts ?? 6
   }
 
-  private async call<T>(fn: string, args: Record<string, unknown>): Promise<T> {
+  /** Sends `request` (one call of the SQL function `fn`) until it succeeds or fails for good. */
+  private async call<T>(fn: string, request: () => PromiseLike<PostgrestSingleResponse<T>>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const { data, error, status } = await this.client.rpc(fn, args)
-      if (!error) return data as T
+      const { data, error, status } = await request()
+      if (!error) return data
       if (error.code === 'PT409' && /does not hold the lease/.test(error.message)) throw new LeaseLostError(error.message)
       if (isTransient(status, error) && attempt + 1 < this.attempts) {
         await sleep(backoffMs(attempt))
@@ -100,62 +45,63 @@ export class RunStore {
     }
   }
 
-  async claim(runId?: string): Promise<RunRecord | null> {
-    const rows = await this.call<RunRecord[]>('claim_run', {
-      p_worker: this.workerId,
-      p_run_id: runId ?? null,
-      p_lease_seconds: this.leaseSeconds,
-    })
+  async claim(runId?: string): Promise<RunRow | null> {
+    const rows = await this.call('claim_run', () =>
+      this.client.rpc('claim_run', { p_worker: this.workerId, p_run_id: runId, p_lease_seconds: this.leaseSeconds }),
+    )
     return rows[0] ?? null
   }
 
   async heartbeat(runId: string): Promise<{ cancelRequested: boolean }> {
-    const rows = await this.call<{ cancel_requested: boolean }[]>('heartbeat_run', {
-      p_run_id: runId,
-      p_worker: this.workerId,
-      p_lease_seconds: this.leaseSeconds,
-    })
+    const rows = await this.call('heartbeat_run', () =>
+      this.client.rpc('heartbeat_run', { p_run_id: runId, p_worker: this.workerId, p_lease_seconds: this.leaseSeconds }),
+    )
     return { cancelRequested: rows[0]?.cancel_requested ?? false }
   }
 
   append(runId: string, events: EventInput[], batchId: string): Promise<number> {
-    return this.call<number>('append_run_events', { p_run_id: runId, p_worker: this.workerId, p_events: events, p_batch_id: batchId })
+    return this.call('append_run_events', () =>
+      this.client.rpc('append_run_events', { p_run_id: runId, p_worker: this.workerId, p_events: events, p_batch_id: batchId }),
+    )
   }
 
-  setPlan(runId: string, plan: unknown): Promise<RunRecord> {
-    return this.call('set_run_plan', { p_run_id: runId, p_worker: this.workerId, p_plan: plan })
+  setPlan(runId: string, plan: Plan): Promise<RunRow> {
+    return this.call('set_run_plan', () => this.client.rpc('set_run_plan', { p_run_id: runId, p_worker: this.workerId, p_plan: plan }))
   }
 
-  recordStep(runId: string, stepId: string, result: StepResult): Promise<RunRecord> {
-    return this.call('record_step', { p_run_id: runId, p_worker: this.workerId, p_step_id: stepId, p_result: result })
+  recordStep(runId: string, stepId: string, result: StepResult): Promise<RunRow> {
+    return this.call('record_step', () =>
+      this.client.rpc('record_step', { p_run_id: runId, p_worker: this.workerId, p_step_id: stepId, p_result: result }),
+    )
   }
 
   addArtifact(runId: string, artifact: ArtifactInput): Promise<unknown> {
-    return this.call('add_run_artifact', { p_run_id: runId, p_worker: this.workerId, p_artifact: artifact })
+    return this.call('add_run_artifact', () =>
+      this.client.rpc('add_run_artifact', { p_run_id: runId, p_worker: this.workerId, p_artifact: artifact }),
+    )
   }
 
-  release(runId: string): Promise<RunRecord> {
-    return this.call('release_run', { p_run_id: runId, p_worker: this.workerId })
+  release(runId: string): Promise<RunRow> {
+    return this.call('release_run', () => this.client.rpc('release_run', { p_run_id: runId, p_worker: this.workerId }))
   }
 
-  awaitApproval(runId: string, stepId: string): Promise<RunRecord> {
-    return this.call('await_approval', { p_run_id: runId, p_worker: this.workerId, p_step_id: stepId })
+  awaitApproval(runId: string, stepId: string): Promise<RunRow> {
+    return this.call('await_approval', () =>
+      this.client.rpc('await_approval', { p_run_id: runId, p_worker: this.workerId, p_step_id: stepId }),
+    )
   }
 
-  finish(runId: string, status: 'success' | 'error' | 'canceled', summary: string, error?: string): Promise<RunRecord> {
-    return this.call('finish_run', {
-      p_run_id: runId,
-      p_worker: this.workerId,
-      p_status: status,
-      p_summary: summary,
-      p_error: error ?? null,
-    })
+  finish(runId: string, status: FinishStatus, summary: string, error?: string): Promise<RunRow> {
+    return this.call('finish_run', () =>
+      this.client.rpc('finish_run', { p_run_id: runId, p_worker: this.workerId, p_status: status, p_summary: summary, p_error: error }),
+    )
   }
 
-  private async read<T>(table: string, column: string, value: string, columns: string): Promise<T | null> {
+  /** Reads one row of `table` (by `request`), retrying transient failures. */
+  private async read<T>(table: string, request: () => PromiseLike<PostgrestSingleResponse<T>>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const { data, error, status } = await this.client.from(table).select(columns).eq(column, value).maybeSingle()
-      if (!error) return data as T | null
+      const { data, error, status } = await request()
+      if (!error) return data
       if (isTransient(status, error) && attempt + 1 < this.attempts) {
         await sleep(backoffMs(attempt))
         continue
@@ -164,11 +110,13 @@ export class RunStore {
     }
   }
 
-  template(slug: string): Promise<{ slug: string; template_yaml: string } | null> {
-    return this.read('run_templates', 'slug', slug, 'slug, template_yaml')
+  template(slug: string) {
+    return this.read('run_templates', () => this.client.from('run_templates').select('slug, template_yaml').eq('slug', slug).maybeSingle())
   }
 
-  specDoc(slug: string): Promise<{ slug: string; title: string; content: string; version: number } | null> {
-    return this.read('spec_docs', 'slug', slug, 'slug, title, content, version')
+  specDoc(slug: string) {
+    return this.read('spec_docs', () =>
+      this.client.from('spec_docs').select('slug, title, content, version').eq('slug', slug).maybeSingle(),
+    )
   }
 }

@@ -1,6 +1,6 @@
 /** Phase 4's one-line summary of a run, from its plan and step results. */
 import type { Plan } from '../runbook/index.ts'
-import type { StepResult } from './store.ts'
+import type { StepResult } from '../database/index.ts'
 
 export interface StepTally {
   succeeded: number

@@ -4,7 +4,8 @@
  * edited template never changes a run half-way.
  */
 import { formatTemplateError, missingSecrets, parseTemplate, planRun, type Plan, type SecretValues } from '../runbook/index.ts'
-import type { RunRecord, RunStore } from './store.ts'
+import type { RunRow } from '../database/index.ts'
+import type { RunStore } from './store.ts'
 import { type ReadEnv, secretValues } from './secrets.ts'
 
 export class ValidationError extends Error {
@@ -20,8 +21,8 @@ export interface Validated {
   fresh: boolean
 }
 
-export async function validateRun(run: RunRecord, store: RunStore, readEnv: ReadEnv): Promise<Validated> {
-  let plan = run.plan as Plan | null
+export async function validateRun(run: RunRow, store: RunStore, readEnv: ReadEnv): Promise<Validated> {
+  let plan = run.plan
   const fresh = plan === null
   if (plan === null) {
     if (!run.template_slug) throw new ValidationError('the run names no template')

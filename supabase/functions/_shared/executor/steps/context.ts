@@ -1,10 +1,11 @@
 /** What a step kind gets to do its work, and what it reports back. */
 import type { PlanStep } from '../../runbook/index.ts'
-import type { ArtifactInput, EventInput, RunRecord, RunStore, StepResult } from '../store.ts'
+import type { ArtifactInput, EventInput, RunRow, StepResult } from '../../database/index.ts'
+import type { RunStore } from '../store.ts'
 
 export interface StepContext {
   step: PlanStep
-  run: RunRecord
+  run: RunRow
   store: RunStore
   /** Logs a line of this step (masked and batched by the writer). */
   log(event: Omit<EventInput, 'step_id' | 'phase' | 'source'>): void

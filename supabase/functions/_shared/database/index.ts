@@ -1,0 +1,139 @@
+/**
+ * Schema `ops` as the code sees it: the `Database` that `npm run gen:types` generates from the
+ * migrations (./database.types.ts), with JSON columns given their shapes and the text columns a
+ * check constraint limits narrowed to the vocabulary's unions, the way Supabase documents
+ * overriding generated types. Every supabase-js client of the project is typed with it, and row
+ * types are derived from it, never written out field by field.
+ */
+import type { Plan } from '../runbook/index.ts'
+import type { EventLevel, RunPhase, RunStatus } from '../vocabulary/index.ts'
+import type { Database as Generated, Json } from './database.types.ts'
+
+export type { Json }
+
+/** Artifact kinds, as the database allows them (artifacts_kind_valid). */
+export type ArtifactKind = 'link' | 'diff' | 'file'
+
+/** What the executor records for a step in runs.step_results (ops.record_step), keyed by step id. */
+export interface StepResult {
+  status: 'running' | 'succeeded' | 'failed' | 'skipped'
+  /** How many times the step was started (a resumed run starts it again). */
+  starts?: number
+  attempts?: number
+  started_at?: string
+  finished_at?: string
+  duration_ms?: number
+  dry_run?: boolean
+  dry_run_reason?: string
+  reason?: string
+  decision?: 'approved' | 'rejected'
+  [key: string]: unknown
+}
+
+/** One log line as ops.append_run_events takes it; the function assigns seq. */
+export interface EventInput {
+  level?: EventLevel
+  source?: string
+  phase?: string
+  step_id?: string
+  message: string
+  data?: unknown
+  ts?: string
+}
+
+/** One artifact as ops.add_run_artifact takes it; `key` makes a retried call a no-op. */
+export interface ArtifactInput {
+  key: string
+  step_id?: string
+  kind: ArtifactKind
+  title: string
+  url?: string
+  content?: string
+  mime?: string
+}
+
+/** The statuses ops.finish_run accepts. */
+export type FinishStatus = Extract<RunStatus, 'success' | 'error' | 'canceled'>
+
+/** Column types that replace the generated ones, per table. */
+interface NarrowedColumns {
+  runs: {
+    status: RunStatus
+    inputs: Record<string, unknown>
+    plan: Plan
+    step_results: Record<string, StepResult>
+  }
+  run_events: {
+    level: EventLevel
+    phase: RunPhase
+    data: Record<string, unknown>
+  }
+  artifacts: {
+    kind: ArtifactKind
+  }
+}
+
+/** Argument types that replace the generated `Json` ones, per SQL function. */
+interface NarrowedArgs {
+  append_run_events: { p_events: EventInput[] }
+  add_run_artifact: { p_artifact: ArtifactInput }
+  set_run_plan: { p_plan: Plan }
+  record_step: { p_result: StepResult }
+  finish_run: { p_status: FinishStatus }
+}
+
+/** `Shape` with the named fields' types replaced; a nullable field stays nullable, an optional one optional. */
+type Narrow<Shape, Fields> = {
+  [K in keyof Shape]: K extends keyof Fields ? (null extends Shape[K] ? Fields[K] | null : Fields[K]) : Shape[K]
+}
+
+type GeneratedTables = Generated['ops']['Tables']
+type GeneratedFunctions = Generated['ops']['Functions']
+
+type OpsTables = {
+  [T in keyof GeneratedTables]: T extends keyof NarrowedColumns
+    ? {
+        [P in keyof GeneratedTables[T]]: P extends 'Row' | 'Insert' | 'Update'
+          ? Narrow<GeneratedTables[T][P], NarrowedColumns[T]>
+          : GeneratedTables[T][P]
+      }
+    : GeneratedTables[T]
+}
+
+/** A function that returns rows of a table (the generator's SetofOptions) returns the narrowed rows. */
+type Returns<F> = F extends { SetofOptions: { to: infer T extends keyof OpsTables; isSetofReturn: infer Many } }
+  ? Many extends true
+    ? OpsTables[T]['Row'][]
+    : OpsTables[T]['Row']
+  : F extends { Returns: infer R }
+    ? R
+    : never
+
+type OpsFunctions = {
+  [F in keyof GeneratedFunctions]: {
+    [P in keyof GeneratedFunctions[F]]: P extends 'Args'
+      ? F extends keyof NarrowedArgs
+        ? Narrow<GeneratedFunctions[F][P], NarrowedArgs[F]>
+        : GeneratedFunctions[F][P]
+      : P extends 'Returns'
+        ? Returns<GeneratedFunctions[F]>
+        : GeneratedFunctions[F][P]
+  }
+}
+
+/** The type every supabase-js client of this project is created with: `createClient<Database, 'ops'>`. */
+export type Database = {
+  [S in keyof Generated]: S extends 'ops'
+    ? { [P in keyof Generated['ops']]: P extends 'Tables' ? OpsTables : P extends 'Functions' ? OpsFunctions : Generated['ops'][P] }
+    : Generated[S]
+}
+
+/** A row of a table in schema `ops`, as REST and realtime deliver it. */
+export type Row<T extends keyof OpsTables> = OpsTables[T]['Row']
+
+export type RunRow = Row<'runs'>
+export type EventRow = Row<'run_events'>
+export type ArtifactRow = Row<'artifacts'>
+export type TemplateRow = Row<'run_templates'>
+export type SpecDocRow = Row<'spec_docs'>
+export type SpecRevisionRow = Row<'spec_doc_revisions'>
