@@ -4,6 +4,7 @@
  * are retried with jittered backoff; every call that may be retried is idempotent on the server
  * (batch ids, artifact keys, step results keyed by step), and a lost lease becomes LeaseLostError.
  */
+import type { RunStatus } from '../vocabulary/index.ts'
 import { backoffMs, isTransient, LeaseLostError, type PostgrestLikeError, sleep, StoreError } from './errors.ts'
 
 /** The part of a supabase-js client (schema `ops`, service role) the executor uses. */
@@ -20,8 +21,6 @@ export interface OpsClient {
     }
   }
 }
-
-export type RunStatus = 'queued' | 'running' | 'waiting_approval' | 'success' | 'error' | 'canceled'
 
 export interface StepResult {
   status: 'running' | 'succeeded' | 'failed' | 'skipped'
