@@ -14,9 +14,9 @@ import { createOpsApi } from '../../src/client/api.ts'
 import { openRunStream } from '../../src/client/run-stream.ts'
 import { createOpsClient } from '../../src/client/supabase.ts'
 import type { EventRow, RunRow, RunStreamHandle, RunStreamState } from '../../src/client/types.ts'
+import { STEP_PHASES } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
 const RUN_ID = '00000000-0000-0000-0000-000000000001'
-const PHASES = ['preflight', 'execute', 'verify'] as const
 
 function syntheticEvent(seq: number): EventRow {
   const step = `step-${Math.floor(seq / 500)}`
@@ -27,7 +27,7 @@ function syntheticEvent(seq: number): EventRow {
     ts: '2025-01-03T10:00:00.000Z',
     level: seq % 97 === 0 ? 'warn' : 'info',
     source: step,
-    phase: PHASES[Math.floor(seq / 5000) % 3],
+    phase: STEP_PHASES[Math.floor(seq / 5000) % STEP_PHASES.length],
     step_id: step,
     message: `line ${seq}: deploying web to production, ${step} is making progress`,
     data: null,

@@ -1,114 +1,56 @@
 /**
  * postgres_changes filters: `column=op.value`, several joined by commas (AND), each optionally
- * negated with `not.`, values optionally double-quoted PostgREST-style (`name=eq."a,b"`), lists as
- * `in.(a,b,"c d")`. Real Realtime casts both sides to the column's type and compares in SQL; here
- * the filter value is cast once at join time by the database (so a bad value is refused there) and
- * each change is compared in JS, which avoids one query per change. Unsupported operators and
- * column types are refused at join time rather than matched wrongly.
+ * negated with `not.`, in the filter syntax REST uses too (local/filters). Realtime reads a single
+ * value as realtime-js's postgresChangesFilter() writes it: double-quoted and escaped when it holds
+ * a comma, parenthesis, quote, backslash or edge spaces (`title=eq."a,b"`), so it is unquoted here;
+ * PostgREST takes the same text as written. Real Realtime casts both sides to the column's type and
+ * compares in SQL; here the filter value is cast once at join time by the database (so a bad value
+ * is refused there) and each change is compared in JS, which avoids one query per change.
+ * Unsupported operators and column types are refused at join time rather than matched wrongly.
  */
+import { parseIsValue, parseList, splitOperation, splitOutside, unquote, type IsValue, type Parsed } from '../filters/syntax.ts'
 
 export const FILTER_OPERATORS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'in', 'is'] as const
 export type FilterOperator = (typeof FILTER_OPERATORS)[number]
 /** Real Realtime's limit for one `in` list. */
 export const MAX_IN_VALUES = 100
 
-/** One parsed condition; `values` are still text (one value, or the `in` list). */
+/** One parsed condition; `values` are still text (one value, or the `in` list; none for `is`). */
 export interface Condition {
   column: string
   operator: FilterOperator
   negate: boolean
   values: string[]
-}
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string }
-
-/** Splits on `sep` outside double quotes and parentheses. */
-function splitOutside(text: string, sep: string): string[] {
-  const parts: string[] = []
-  let depth = 0
-  let quoted = false
-  let start = 0
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    if (quoted) {
-      if (ch === '\\') i++
-      else if (ch === '"') quoted = false
-    } else if (ch === '"') quoted = true
-    else if (ch === '(') depth++
-    else if (ch === ')') depth--
-    else if (ch === sep && depth === 0) {
-      parts.push(text.slice(start, i))
-      start = i + 1
-    }
-  }
-  parts.push(text.slice(start))
-  return parts
-}
-
-/** `"a\"b"` → `a"b`; unquoted text is taken as is. */
-function unquote(text: string): Parsed<string> {
-  if (!text.startsWith('"')) return { ok: true, value: text }
-  if (text.length < 2 || !text.endsWith('"')) return { ok: false, reason: `unterminated quoted value ${text}` }
-  let out = ''
-  for (let i = 1; i < text.length - 1; i++) {
-    const ch = text[i]
-    if (ch === '\\' && i + 1 < text.length - 1) {
-      out += text[++i]
-    } else if (ch === '"') {
-      return { ok: false, reason: `unescaped quote inside ${text}` }
-    } else {
-      out += ch
-    }
-  }
-  return { ok: true, value: out }
+  /** For `is`: the keyword. */
+  isValue?: IsValue
 }
 
 function parseCondition(text: string): Parsed<Condition> {
   const eq = text.indexOf('=')
   if (eq <= 0) return { ok: false, reason: `expected column=operator.value, got "${text}"` }
   const column = text.slice(0, eq).trim()
-  let rest = text.slice(eq + 1)
-  let negate = false
-  if (rest.startsWith('not.')) {
-    negate = true
-    rest = rest.slice(4)
+  const { negate, operator: op, value: raw } = splitOperation(text.slice(eq + 1))
+  if (raw === null || op === '') {
+    return { ok: false, reason: `expected operator.value after "${column}=", got "${text.slice(eq + 1)}"` }
   }
-  const dot = rest.indexOf('.')
-  if (dot <= 0) return { ok: false, reason: `expected operator.value after "${column}=", got "${rest}"` }
-  const operator = rest.slice(0, dot)
-  const raw = rest.slice(dot + 1)
-  if (!(FILTER_OPERATORS as readonly string[]).includes(operator)) {
-    return {
-      ok: false,
-      reason: `operator "${operator}" is not supported by the local stack; use one of ${FILTER_OPERATORS.join(', ')}`,
-    }
+  const operator = FILTER_OPERATORS.find((known) => known === op)
+  if (operator === undefined) {
+    return { ok: false, reason: `operator "${op}" is not supported by the local stack; use one of ${FILTER_OPERATORS.join(', ')}` }
   }
-  const op = operator as FilterOperator
-  if (op === 'in') {
-    if (!raw.startsWith('(') || !raw.endsWith(')')) {
-      return { ok: false, reason: `in needs a parenthesised list like in.(a,b), got "${raw}"` }
-    }
-    const inner = raw.slice(1, -1)
-    if (inner.trim() === '') return { ok: false, reason: 'in needs at least one value' }
-    const values: string[] = []
-    for (const item of splitOutside(inner, ',')) {
-      const value = unquote(item)
-      if (!value.ok) return value
-      values.push(value.value)
-    }
-    if (values.length > MAX_IN_VALUES) return { ok: false, reason: `too many values for in: at most ${MAX_IN_VALUES}` }
-    return { ok: true, value: { column, operator: op, negate, values } }
+  if (operator === 'is') {
+    const keyword = parseIsValue(raw)
+    return keyword.ok ? { ok: true, value: { column, operator, negate, values: [], isValue: keyword.value } } : keyword
   }
-  if (op === 'is') {
-    const value = raw.toLowerCase()
-    if (!['null', 'true', 'false', 'unknown'].includes(value)) {
-      return { ok: false, reason: `is takes null, true, false or unknown, got "${raw}"` }
-    }
-    return { ok: true, value: { column, operator: op, negate, values: [value] } }
+  if (operator === 'in') {
+    const list = parseList(raw)
+    if (!list.ok) return list
+    // realtime-js refuses an empty list before sending it; so does the stack, rather than match nothing.
+    if (list.value.length === 0) return { ok: false, reason: 'in needs at least one value' }
+    if (list.value.length > MAX_IN_VALUES) return { ok: false, reason: `too many values for in: at most ${MAX_IN_VALUES}` }
+    return { ok: true, value: { column, operator, negate, values: list.value } }
   }
   const value = unquote(raw)
-  if (!value.ok) return value
-  return { ok: true, value: { column, operator: op, negate, values: [value.value] } }
+  return value.ok ? { ok: true, value: { column, operator, negate, values: [value.value] } } : value
 }
 
 export function parseFilter(text: string): Parsed<Condition[]> {
@@ -198,17 +140,20 @@ export interface CompiledCondition {
   operator: FilterOperator
   negate: boolean
   kind: CompareKind
-  /** For `is`: 'null' | 'true' | 'false' | 'unknown'. */
-  isValue?: string
+  /** For `is`: the keyword. */
+  isValue?: IsValue
   keys: Key[]
 }
 
 function test(condition: CompiledCondition, value: unknown): boolean {
   if (condition.operator === 'is') {
+    const missing = value === null || value === undefined
     const is =
       condition.isValue === 'null' || condition.isValue === 'unknown'
-        ? value === null || value === undefined
-        : comparable('boolean', value) === (condition.isValue === 'true' ? 1 : 0)
+        ? missing
+        : condition.isValue === 'not_null'
+          ? !missing
+          : comparable('boolean', value) === (condition.isValue === 'true' ? 1 : 0)
     return condition.negate ? !is : is
   }
   // SQL semantics: a comparison with NULL is NULL, which no filter (negated or not) lets through.

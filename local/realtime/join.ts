@@ -122,10 +122,11 @@ async function compileFilter(
     if (!column) return fail(`invalid filter "${text}": column "${condition.column}" does not exist in ${where}`)
     const kind = compareKind(column.category, column.type)
     if (condition.operator === 'is') {
-      if (condition.values[0] !== 'null' && column.category !== 'B') {
-        return fail(`invalid filter "${text}": is.${condition.values[0]} needs a boolean column; ${column.name} is ${column.type}`)
+      // As in SQL: IS TRUE, IS FALSE and IS UNKNOWN need a boolean; IS [NOT] NULL takes any type.
+      if (condition.isValue !== 'null' && condition.isValue !== 'not_null' && column.category !== 'B') {
+        return fail(`invalid filter "${text}": is.${condition.isValue} needs a boolean column; ${column.name} is ${column.type}`)
       }
-      conditions.push({ ...condition, kind: kind ?? 'equality', isValue: condition.values[0], keys: [] })
+      conditions.push({ ...condition, kind: kind ?? 'equality', keys: [] })
       continue
     }
     if (!kind) {

@@ -2,6 +2,7 @@
  * Parses the PostgREST query language that postgrest-js produces: select lists, filters, order,
  * limit/offset. Everything else is refused with a message naming it, never half-understood.
  */
+import { parseIsValue, parseList, splitOperation, splitOutside, unquote, type IsValue, type Parsed } from '../filters/syntax.ts'
 import { parseError, unsupported } from './errors.ts'
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -13,13 +14,10 @@ export interface SelectItem {
 
 export type Operator = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'like' | 'ilike' | 'in' | 'is'
 
-export interface Filter {
-  column: string
-  operator: Operator
-  negate: boolean
-  /** A string for comparisons, a list for `in`, null/true/false for `is`. */
-  value: string | string[] | null | boolean
-}
+/** A comparison keeps its value as written: PostgREST does not unquote it. */
+export type Filter = { column: string; negate: boolean } & (
+  { operator: 'is'; value: IsValue } | { operator: 'in'; value: string[] } | { operator: Exclude<Operator, 'is' | 'in'>; value: string }
+)
 
 export interface OrderTerm {
   column: string
@@ -60,7 +58,7 @@ export const RESERVED = new Set(['select', 'order', 'limit', 'offset', 'columns'
 
 export function parseSelect(raw: string | null): SelectItem[] {
   if (raw === null || raw.trim() === '' || raw.trim() === '*') return [{ column: '*' }]
-  return splitTopLevel(raw, ',').map((part) => {
+  return splitOutside(raw, ',').map((part) => {
     const item = part.trim()
     if (item.includes('(')) throw unsupported(`embedded resources in select (${item})`, 'Query the related table separately.')
     if (item.includes('::')) throw unsupported(`casts in select (${item})`)
@@ -81,40 +79,25 @@ export function parseFilter(key: string, raw: string): Filter {
   if (key.includes('->')) throw unsupported(`JSON path filters (${key})`)
   if (/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw unsupported(`filters on embedded resources (${key})`)
   if (!IDENTIFIER.test(key)) throw parseError('filter', `"${key}" is not a column name`, `${key}=${raw}`)
-  let rest = raw
-  let negate = false
-  if (rest.startsWith('not.')) {
-    negate = true
-    rest = rest.slice(4)
-  }
-  const dot = rest.indexOf('.')
-  const op = dot === -1 ? rest : rest.slice(0, dot)
-  const value = dot === -1 ? '' : rest.slice(dot + 1)
-  if (!(OPERATORS as string[]).includes(op)) {
+  const { negate, operator: op, value } = splitOperation(raw)
+  const operator = OPERATORS.find((known) => known === op)
+  if (operator === undefined) {
     if (KNOWN_UNSUPPORTED_OPERATORS.includes(op)) throw unsupported(`the "${op}" filter operator (${key}=${raw})`)
     throw parseError('filter', `unknown operator "${op}"; expected one of ${OPERATORS.join(', ')}`, `${key}=${raw}`)
   }
-  if (dot === -1) throw parseError('filter', `operator "${op}" needs a value, e.g. ${key}=${op}.value`, `${key}=${raw}`)
-  const operator = op as Operator
-  if (operator === 'is') {
-    const keyword = value.toLowerCase()
-    const literal = ({ null: null, true: true, false: false } as Record<string, null | boolean>)[keyword]
-    if (literal === undefined) throw parseError('filter', 'is takes null, true or false', `${key}=${raw}`)
-    return { column: key, operator, negate, value: literal }
+  if (value === null) throw parseError('filter', `operator "${op}" needs a value, e.g. ${key}=${op}.value`, `${key}=${raw}`)
+  const valid = <T>(parsed: Parsed<T>): T => {
+    if (!parsed.ok) throw parseError('filter', parsed.reason, `${key}=${raw}`)
+    return parsed.value
   }
-  if (operator === 'in') {
-    if (!value.startsWith('(') || !value.endsWith(')')) {
-      throw parseError('filter', 'in takes a parenthesised list, e.g. in.(a,b)', `${key}=${raw}`)
-    }
-    const inner = value.slice(1, -1)
-    return { column: key, operator, negate, value: inner === '' ? [] : splitTopLevel(inner, ',').map(unquote) }
-  }
+  if (operator === 'is') return { column: key, operator, negate, value: valid(parseIsValue(value)) }
+  if (operator === 'in') return { column: key, operator, negate, value: valid(parseList(value)) }
   return { column: key, operator, negate, value }
 }
 
 export function parseOrder(raw: string | null): OrderTerm[] {
   if (raw === null || raw === '') return []
-  return splitTopLevel(raw, ',').map((term) => {
+  return splitOutside(raw, ',').map((term) => {
     const [column, ...modifiers] = term.trim().split('.')
     if (column.includes('(')) throw unsupported(`ordering by embedded resources (${term})`)
     if (!IDENTIFIER.test(column)) throw parseError('order', `"${column}" is not a column name`, raw)
@@ -138,11 +121,12 @@ export function parseCount(name: string, raw: string | null): number | undefined
 
 export function parseColumnList(name: string, raw: string | null): string[] | undefined {
   if (raw === null) return undefined
-  const columns = splitTopLevel(raw, ',').map((c) => unquote(c.trim()))
-  for (const column of columns) {
-    if (!IDENTIFIER.test(column)) throw parseError(name, `"${column}" is not a column name`, raw)
-  }
-  return columns
+  return splitOutside(raw, ',').map((part) => {
+    const column = unquote(part.trim())
+    if (!column.ok) throw parseError(name, column.reason, raw)
+    if (!IDENTIFIER.test(column.value)) throw parseError(name, `"${column.value}" is not a column name`, raw)
+    return column.value
+  })
 }
 
 export function parseReadQuery(params: URLSearchParams, skip: Set<string> = new Set()): ReadQuery {
@@ -158,38 +142,4 @@ export function parseReadQuery(params: URLSearchParams, skip: Set<string> = new 
     limit: parseCount('limit', params.get('limit')),
     offset: parseCount('offset', params.get('offset')),
   }
-}
-
-/** Splits on `separator` outside double quotes and parentheses. */
-function splitTopLevel(text: string, separator: string): string[] {
-  const parts: string[] = []
-  let depth = 0
-  let quoted = false
-  let current = ''
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    if (ch === '\\' && quoted && i + 1 < text.length) {
-      current += ch + text[++i]
-      continue
-    }
-    if (ch === '"') quoted = !quoted
-    else if (!quoted && ch === '(') depth++
-    else if (!quoted && ch === ')') depth--
-    if (ch === separator && !quoted && depth === 0) {
-      parts.push(current)
-      current = ''
-    } else {
-      current += ch
-    }
-  }
-  parts.push(current)
-  return parts
-}
-
-/** `"a,b"` → `a,b` with backslash escapes; bare values are returned as they are. */
-function unquote(value: string): string {
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-    return value.slice(1, -1).replace(/\\(.)/g, '$1')
-  }
-  return value
 }

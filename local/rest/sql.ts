@@ -1,4 +1,5 @@
 /** SQL fragments for REST requests: identifiers are always quoted, values always parameters. */
+import type { IsValue } from '../filters/syntax.ts'
 import type { Filter, OrderTerm, SelectItem } from './query.ts'
 
 export const ident = (name: string) => `"${name.replaceAll('"', '""')}"`
@@ -18,6 +19,8 @@ export function selectList(items: SelectItem[], alias = '_t'): string {
     .join(', ')
 }
 
+const IS_SQL: Record<IsValue, string> = { null: 'null', not_null: 'not null', true: 'true', false: 'false', unknown: 'unknown' }
+
 const COMPARISON: Record<string, string> = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=', like: 'like', ilike: 'ilike' }
 
 export function whereClause(filters: Filter[], params: Params, alias = '_t'): string {
@@ -27,15 +30,15 @@ export function whereClause(filters: Filter[], params: Params, alias = '_t'): st
     let condition: string
     switch (filter.operator) {
       case 'is':
-        condition = `${column} is ${filter.value === null ? 'null' : filter.value ? 'true' : 'false'}`
+        condition = `${column} is ${IS_SQL[filter.value]}`
         break
       case 'in':
-        condition = (filter.value as string[]).length === 0 ? 'false' : `${column} = any(${params.add(filter.value)})`
+        condition = filter.value.length === 0 ? 'false' : `${column} = any(${params.add(filter.value)})`
         break
       case 'like':
       case 'ilike':
         // PostgREST lets URLs use * for %, which would otherwise need escaping.
-        condition = `${column} ${COMPARISON[filter.operator]} ${params.add((filter.value as string).replaceAll('*', '%'))}`
+        condition = `${column} ${COMPARISON[filter.operator]} ${params.add(filter.value.replaceAll('*', '%'))}`
         break
       default:
         condition = `${column} ${COMPARISON[filter.operator]} ${params.add(filter.value)}`

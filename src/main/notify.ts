@@ -1,21 +1,24 @@
 /** What figma.notify says when a run the user is watching finishes. */
 import type { RunFinishedHandler } from '../messages.ts'
 import type { RunCardData } from '../client/types.ts'
+import { statusView } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { handle } from './dispatch.ts'
 import { cardProblem, updateSummaryCards } from './summary-card.ts'
 
+/** A sentence led by the status's symbol, so the notice reads like the run's badge. */
 export function runFinishedMessage(card: RunCardData): string {
   const title = card.title.length > 80 ? `${card.title.slice(0, 79)}…` : card.title
   const where = card.env ? ` in ${card.env}` : ''
+  const symbol = statusView(card.status).symbol
   switch (card.status) {
     case 'success':
-      return `✓ “${title}” succeeded${where}`
+      return `${symbol} “${title}” succeeded${where}`
     case 'error':
-      return `✕ “${title}” failed${where}`
+      return `${symbol} “${title}” failed${where}`
     case 'canceled':
-      return `“${title}” was canceled${where}`
+      return `${symbol} “${title}” was canceled${where}`
     case 'waiting_approval':
-      return `“${title}” is waiting for your approval${where}`
+      return `${symbol} “${title}” is waiting for your approval${where}`
     default:
       return `“${title}” is ${card.status}${where}`
   }

@@ -5,7 +5,8 @@
  * reopens the plugin on that run. The document keeps an index run id → card node ids, so a
  * finished run can update its cards wherever they are (getNodeByIdAsync loads their pages).
  */
-import type { RunCardData, RunStatus } from '../client/types.ts'
+import type { RunCardData } from '../client/types.ts'
+import { formatUtcDateTime, isRunStatus, statusView } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { OPEN_RUN_COMMAND, PLUGIN_DATA } from './config.ts'
 
 export const CARD_WIDTH = 320
@@ -19,15 +20,6 @@ const hex = (value: string): RGB => ({
   b: parseInt(value.slice(5, 7), 16) / 255,
 })
 
-export const STATUS_STYLE: Record<RunStatus, { label: string; color: string }> = {
-  queued: { label: 'Queued', color: '#8C8C8C' },
-  running: { label: 'Running', color: '#0D99FF' },
-  waiting_approval: { label: 'Waiting for approval', color: '#FFA629' },
-  success: { label: 'Succeeded', color: '#14AE5C' },
-  error: { label: 'Failed', color: '#F24822' },
-  canceled: { label: 'Canceled', color: '#6B6B6B' },
-}
-
 const TEXT = hex('#1E1E1E')
 const MUTED = hex('#6B6B6B')
 
@@ -40,8 +32,7 @@ export function isRunCardData(value: unknown): value is RunCardData {
     card.runId !== '' &&
     typeof card.title === 'string' &&
     typeof card.env === 'string' &&
-    typeof card.status === 'string' &&
-    card.status in STATUS_STYLE &&
+    isRunStatus(card.status) &&
     optionalString('templateSlug') &&
     optionalString('startedAt') &&
     optionalString('finishedAt') &&
@@ -53,18 +44,6 @@ export function cardProblem(value: unknown): string | null {
   return isRunCardData(value)
     ? null
     : 'a run card needs runId, title, env, a status (queued, running, waiting_approval, success, error or canceled) and optional templateSlug, startedAt, finishedAt and summary'
-}
-
-/** "2025-01-03 14:05 UTC" (the main thread has no reliable Intl). */
-export function formatTime(iso: string | null): string | null {
-  if (!iso) return null
-  const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) return null
-  const pad = (n: number) => (n < 10 ? `0${n}` : String(n))
-  return (
-    `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`
-  )
 }
 
 function truncate(text: string, max: number): string {
@@ -80,8 +59,8 @@ export function cardTexts(card: RunCardData): {
   summary: string | null
   footer: string
 } {
-  const started = formatTime(card.startedAt)
-  let finished = formatTime(card.finishedAt)
+  const started = formatUtcDateTime(card.startedAt)
+  let finished = formatUtcDateTime(card.finishedAt)
   // Same day: the finish time alone is enough.
   if (started && finished && started.slice(0, 10) === finished.slice(0, 10)) finished = finished.slice(11)
   const times = started
@@ -90,7 +69,7 @@ export function cardTexts(card: RunCardData): {
       ? `Finished ${finished}`
       : 'Not started yet'
   return {
-    status: STATUS_STYLE[card.status].label,
+    status: statusView(card.status).label,
     env: card.env,
     title: truncate(card.title || 'Untitled run', 200),
     times,
@@ -100,7 +79,13 @@ export function cardTexts(card: RunCardData): {
 }
 
 export function relaunchDescription(card: RunCardData): string {
-  return truncate(`${card.title} (${card.env}) · ${STATUS_STYLE[card.status].label}`, 300)
+  return truncate(`${card.title} (${card.env}) · ${statusView(card.status).label}`, 300)
+}
+
+/** The card's colours (#RRGGBB): its outline in the status colour, the status badge's fill and text. */
+export function cardColors(card: RunCardData): { outline: string; badgeFill: string; badgeText: string } {
+  const view = statusView(card.status)
+  return { outline: view.accent, badgeFill: view.fill, badgeText: view.text }
 }
 
 async function loadFonts(): Promise<void> {
@@ -133,7 +118,7 @@ function row(name: string): FrameNode {
 function drawCard(frame: FrameNode, card: RunCardData): void {
   for (const child of [...frame.children]) child.remove()
   const texts = cardTexts(card)
-  const color = hex(STATUS_STYLE[card.status].color)
+  const colors = cardColors(card)
 
   frame.name = `Run · ${texts.title}`
   // Width first (a hugging frame with no children is 0 high, and resize refuses 0).
@@ -146,7 +131,7 @@ function drawCard(frame: FrameNode, card: RunCardData): void {
   frame.paddingLeft = frame.paddingRight = 16
   frame.cornerRadius = 12
   frame.fills = [{ type: 'SOLID', color: { r: 1, g: 1, b: 1 } }]
-  frame.strokes = [{ type: 'SOLID', color }]
+  frame.strokes = [{ type: 'SOLID', color: hex(colors.outline) }]
   frame.strokeWeight = 2
 
   const header = row('Header')
@@ -154,8 +139,8 @@ function drawCard(frame: FrameNode, card: RunCardData): void {
   pill.paddingLeft = pill.paddingRight = 8
   pill.paddingTop = pill.paddingBottom = 3
   pill.cornerRadius = 10
-  pill.fills = [{ type: 'SOLID', color }]
-  pill.appendChild(text(texts.status, BOLD, 11, { r: 1, g: 1, b: 1 }, 'Status label'))
+  pill.fills = [{ type: 'SOLID', color: hex(colors.badgeFill) }]
+  pill.appendChild(text(texts.status, BOLD, 11, hex(colors.badgeText), 'Status label'))
   header.appendChild(pill)
   header.appendChild(text(texts.env, REGULAR, 11, MUTED, 'Environment'))
   frame.appendChild(header)

@@ -177,7 +177,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await expect(artifact.locator('[data-diff-line="added"]').allTextContents()).resolves.toEqual([
       '+- [ ] Follow up sev2 incident in production: checkout errors',
     ])
-    await expect(ui.locator('[data-summary]').textContent()).resolves.toMatch(/^Open an incident in production: 4 steps succeeded/)
+    await expect(ui.locator('[data-summary]').textContent()).resolves.toMatch(/^Succeeded: Open an incident in production, 4 steps/)
     const run = await runOf(service, done.runId!)
     expect(run).toMatchObject({
       status: 'success',

@@ -75,7 +75,7 @@ describe.each(engines)('executor engine on %s', (engine) => {
 
     const run = await runOf(user, runId)
     expect(run).toMatchObject({ status: 'success', attempt: 1, error: null })
-    expect(run.summary).toMatch(/^Check the service in staging: 3 steps succeeded in /)
+    expect(run.summary).toMatch(/^Succeeded: Check the service in staging, 3 steps in \d/)
     expect(Object.fromEntries(Object.entries(run.step_results).map(([id, r]: [string, any]) => [id, r.status]))).toEqual({
       ping: 'succeeded',
       work: 'succeeded',
@@ -87,15 +87,15 @@ describe.each(engines)('executor engine on %s', (engine) => {
     expect(events.at(-1)!.seq).toBe(run.last_seq)
     const phases = events.filter((e) => e.source === 'phase').map((e) => e.message.split(':')[0])
     expect(phases).toEqual([
-      'Phase 0 validate',
-      'Phase 0 validate passed',
-      'Phase 1 preflight',
-      'Phase 1 preflight finished in ' + phases[3].slice('Phase 1 preflight finished in '.length),
-      'Phase 2 execute',
+      'Phase 0 · validate',
+      'Phase 0 · validate passed',
+      'Phase 1 · preflight',
+      'Phase 1 · preflight finished in ' + phases[3].slice('Phase 1 · preflight finished in '.length),
+      'Phase 2 · execute',
       phases[5],
-      'Phase 3 verify',
+      'Phase 3 · verify',
       phases[7],
-      'Phase 4 summarize',
+      'Phase 4 · summarize · Succeeded',
     ])
     expect(events.filter((e) => e.step_id === 'work').map((e) => e.phase)).toEqual(expect.arrayContaining(['execute']))
     const response = events.find((e) => e.step_id === 'work' && e.data?.response)
@@ -130,7 +130,7 @@ describe.each(engines)('executor engine on %s', (engine) => {
       'Attempt 1 of 3 failed',
       'Attempt 2 of 3 failed',
     ])
-    expect(events.at(-1)!.message).toMatch(/^Phase 4 summarize: Failed at step ping/)
+    expect(events.at(-1)!.message).toMatch(/^Phase 4 · summarize · Failed at step ping/)
     expect(run.step_results.ping).toMatchObject({ status: 'failed', attempts: 3 })
     expect(run.step_results.work).toBeUndefined()
   })
@@ -178,7 +178,7 @@ describe.each(engines)('executor engine on %s', (engine) => {
     expect(dry[0].message).toContain('authorization: ***')
     expect(dry[1].message).toContain(`POST ${remote.url}/work`)
     expect(dry[1].message).toContain('{"env":"staging"}')
-    expect((await runOf(user, runId)).summary).toMatch(/3 steps succeeded \(3 as dry runs\)/)
+    expect((await runOf(user, runId)).summary).toMatch(/3 steps \(3 as dry runs\)/)
     expect(JSON.stringify(events)).not.toContain(secrets.REMOTE_TOKEN)
   })
 

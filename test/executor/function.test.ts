@@ -45,7 +45,7 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging', service: 'web', ref: 'v2.3' } })
     const run = await invokeAndWait(runId)
     expect(run).toMatchObject({ status: 'success', error: null })
-    expect(run.summary).toMatch(/^Deploy web in staging: 4 steps succeeded \(1 as dry run\) in /)
+    expect(run.summary).toMatch(/^Succeeded: Deploy web in staging, 4 steps \(1 as dry run\) in \d/)
     const events = await eventsOf(owner, runId)
     expect(expectContiguous(events)).toBe(true)
     const dispatch = events.find((e) => e.step_id === 'dispatch' && e.message.startsWith('DRY RUN'))
@@ -150,7 +150,7 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
       const current = await runOf(owner, runId)
       return current.status === 'success' ? current : undefined
     }, 'the drain to finish the run')
-    expect(run.summary).toMatch(/^Deploy web in staging/)
+    expect(run.summary).toMatch(/^Succeeded: Deploy web in staging/)
   })
 })
 

@@ -29,7 +29,12 @@ describe('REST bad input', () => {
       { code: 'PGRST100', details: 'unknown operator "foo"; expected one of eq, neq, gt, gte, lt, lte, like, ilike, in, is' },
     ],
     ['an operator without a value', '/runs?status=eq', 400, { code: 'PGRST100' }],
-    ['a bad is value', '/runs?intent=is.maybe', 400, { code: 'PGRST100', details: 'is takes null, true or false' }],
+    [
+      'a bad is value',
+      '/runs?intent=is.maybe',
+      400,
+      { code: 'PGRST100', details: 'is takes null, not_null, true, false or unknown, got "maybe"' },
+    ],
     ['an unclosed in list', '/runs?status=in.(a,b', 400, { code: 'PGRST100' }],
     ['SQL in a column name', '/runs?select=id,(select 1)', 400, { code: 'PGRST127' }],
     ['a quote in a column name', '/runs?title"%3Bdrop table ops.runs--=eq.x', 400, { code: 'PGRST100' }],

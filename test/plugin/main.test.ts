@@ -9,6 +9,7 @@ import { memoryStorageBackend, snapshotNode, textsOf, type FakeFigmaHost } from 
 import { createMessageStorage } from '../../src/client/storage.ts'
 import type { RunCardData, UiBootData } from '../../src/client/types.ts'
 import { LOCAL_ANON_KEY } from '../../src/client/config.ts'
+import { statusView } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { poll, startPlugin, UI_HTML, type RunningPlugin } from './harness.ts'
 
 const running: RunningPlugin[] = []
@@ -234,9 +235,16 @@ describe('run summary cards', () => {
         'Deploy web in production: 4 steps succeeded (1 as dry run) in 2.5 min',
         `deploy-web · ${card.runId.slice(0, 8)}`,
       ])
-      const green = { r: 0x14 / 255, g: 0xae / 255, b: 0x5c / 255 }
-      expect(snapshot.strokes).toEqual([{ type: 'SOLID', color: green }])
-      expect(snapshot.children[0].children[0].fills).toEqual([{ type: 'SOLID', color: green }])
+      const rgb = (hex: string) => ({
+        r: parseInt(hex.slice(1, 3), 16) / 255,
+        g: parseInt(hex.slice(3, 5), 16) / 255,
+        b: parseInt(hex.slice(5, 7), 16) / 255,
+      })
+      const succeeded = statusView('success')
+      expect(snapshot.strokes).toEqual([{ type: 'SOLID', color: rgb(succeeded.accent) }])
+      const pill = snapshot.children[0].children[0]
+      expect(pill.fills).toEqual([{ type: 'SOLID', color: rgb(succeeded.fill) }])
+      expect(pill.children[0].fills).toEqual([{ type: 'SOLID', color: rgb(succeeded.text) }])
       expect(snapshot.relaunchData).toEqual({ 'open-run': 'Deploy web to production (production) · Succeeded' })
       expect(snapshot.pluginData.runId).toBe(card.runId)
       expect(JSON.parse(snapshot.pluginData.card)).toEqual(card)
@@ -291,7 +299,7 @@ describe('finished runs', () => {
     expect(plugin.host.notifications).toEqual([
       { message: '✓ “Deploy web to production” succeeded in production', options: { error: false, timeout: 6000 } },
       { message: '✕ “Open incident” failed in production', options: { error: true, timeout: 6000 } },
-      { message: '“Deploy web to production” was canceled in production', options: { error: false, timeout: 6000 } },
+      { message: '⊘ “Deploy web to production” was canceled in production', options: { error: false, timeout: 6000 } },
     ])
   })
 

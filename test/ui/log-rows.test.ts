@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { EventRow } from '../../src/client/types.ts'
-import {
-  flattenLogTree,
-  groupKeysOfSeq,
-  groupLogEvents,
-  phaseLabel,
-  rowIndexBySeq,
-  stepLabel,
-  type LogRow,
-} from '../../src/ui/view-models/log-rows.ts'
+import { flattenLogTree, groupKeysOfSeq, groupLogEvents, rowIndexBySeq, stepLabel, type LogRow } from '../../src/ui/view-models/log-rows.ts'
 
 let nextSeq = 1
 function event(phase: string | null, stepId: string | null, message: string, level: EventRow['level'] = 'info'): EventRow {
@@ -205,14 +197,6 @@ describe('grouping log lines by phase and step', () => {
     expect(index.get(2)).toBe(2)
     expect(index.has(5)).toBe(false)
     expect(rows[index.get(7)!]).toMatchObject({ kind: 'event', event: { seq: 7 } })
-  })
-
-  it.each([
-    { phase: 'validate', expected: 'Phase 0 · validate' },
-    { phase: 'summarize', expected: 'Phase 4 · summarize' },
-    { phase: 'cleanup', expected: 'Phase cleanup' },
-  ])('labels phase $phase', ({ phase, expected }) => {
-    expect(phaseLabel(phase)).toBe(expected)
   })
 
   it.each([

@@ -77,8 +77,8 @@ describe('a picture of the run card', () => {
           ],
           lines: [
             { seq: 18, level: 'info', text: 'Step dispatch succeeded in 412 ms' },
-            { seq: 19, level: 'info', text: 'Phase 2 execute finished in 3.1 s' },
-            { seq: 20, level: 'info', text: 'Phase 3 verify resumed: settle, health-after' },
+            { seq: 19, level: 'info', text: 'Phase 2 · execute finished in 3.1 s' },
+            { seq: 20, level: 'info', text: 'Phase 3 · verify resumed: settle, health-after' },
             { seq: 21, level: 'info', text: 'Step settle: Let the rollout settle' },
             { seq: 22, level: 'info', text: 'Waiting 2.0 s' },
           ],
@@ -99,7 +99,7 @@ describe('a picture of the run card', () => {
             { id: 'p', title: 'Approval required' },
             { id: 'd', title: 'Dispatch' },
           ],
-          lines: [{ seq: 9, level: 'warn', text: "Waiting for the owner's approval: Approval required by policy: env == 'production'" }],
+          lines: [{ seq: 9, level: 'warn', text: "Waiting for approval: Approval required by policy: env == 'production'" }],
           ...recent,
           syncedAt: Date.now() - 42_000,
         },
@@ -118,7 +118,7 @@ describe('a picture of the run card', () => {
     )
     await page.screenshot({ path: `${root}test-results/screenshots/widget-cards.png` })
     expect(await page.textContent('body')).toContain('Deploy web to production')
-    expect(await page.textContent('body')).toContain('Needs approval')
+    expect(await page.textContent('body')).toContain('Waiting for approval')
     await page.close()
   })
 })

@@ -1,17 +1,14 @@
-import type { EventLevel } from '../../client/types.ts'
-
-export const LEVELS: readonly EventLevel[] = ['debug', 'info', 'warn', 'error']
-
-const RANK: Record<EventLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 }
+import { EVENT_LEVELS, type EventLevel } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 
 /** Unknown levels (a newer executor) count as info so they are shown, not hidden. */
 export function levelRank(level: string): number {
-  return (RANK as Record<string, number>)[level] ?? RANK.info
+  const rank = (EVENT_LEVELS as readonly string[]).indexOf(level)
+  return rank === -1 ? EVENT_LEVELS.indexOf('info') : rank
 }
 
 /** The level filter shows this level and everything more severe. */
 export function passesLevel(level: string, minLevel: EventLevel): boolean {
-  return levelRank(level) >= RANK[minLevel]
+  return levelRank(level) >= levelRank(minLevel)
 }
 
 export function worseLevel(a: EventLevel | null, b: EventLevel): EventLevel {

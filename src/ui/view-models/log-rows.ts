@@ -3,9 +3,8 @@
  * one list of fixed-height rows (group headers and lines) that the virtual list renders.
  */
 import type { EventLevel, EventRow } from '../../client/types.ts'
+import { phaseLabel } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import { passesLevel, worseLevel } from './log-levels.ts'
-
-const PHASE_NUMBER: Record<string, number> = { validate: 0, preflight: 1, execute: 2, verify: 3, summarize: 4 }
 
 interface StepGroup {
   kind: 'step'
@@ -81,11 +80,6 @@ export function groupLogEvents(events: readonly EventRow[]): LogTree {
     step.events.push(event)
   }
   return { items }
-}
-
-export function phaseLabel(phase: string): string {
-  const number = PHASE_NUMBER[phase]
-  return number === undefined ? `Phase ${phase}` : `Phase ${number} · ${phase}`
 }
 
 export function stepLabel(stepId: string, stepTitles?: ReadonlyMap<string, string>): string {

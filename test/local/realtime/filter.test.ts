@@ -11,7 +11,7 @@ describe('realtime filter parsing', () => {
         { column: 'run_id', operator: 'in', negate: false, values: ['a', 'b,c', 'd "e"', 'f'] },
         { column: 'seq', operator: 'gte', negate: true, values: ['5'] },
         { column: 'title', operator: 'eq', negate: false, values: ['x,y'] },
-        { column: 'step_id', operator: 'is', negate: false, values: ['null'] },
+        { column: 'step_id', operator: 'is', negate: false, values: [], isValue: 'null' },
       ],
     })
   })
@@ -27,7 +27,8 @@ describe('realtime filter parsing', () => {
     expect(reason('id=ilike.x')).toMatch(/operator "ilike" is not supported/)
     expect(reason('id=in.a,b')).toMatch(/parenthesised list/)
     expect(reason('id=eq."open')).toMatch(/unterminated/)
-    expect(reason('done=is.maybe')).toMatch(/is takes null, true, false or unknown/)
+    expect(reason('done=is.maybe')).toMatch(/is takes null, not_null, true, false or unknown/)
+    expect(reason('id=in.(a)b)')).toMatch(/unexpected "b\)" after the list/)
     expect(reason(`n=in.(${Array.from({ length: 101 }, (_, i) => i).join(',')})`)).toMatch(/at most 100/)
   })
 })

@@ -3,6 +3,7 @@
  * The card as widget components: a pure function of its view model (run-status cards must look
  * the same for everyone). No blurs, shadows or blend modes; a small tree.
  */
+import { isTerminalStatus } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import type { CardView } from './card-model.ts'
 
 const { AutoLayout, Text } = figma.widget
@@ -61,7 +62,7 @@ export function EmptyCard(props: { onPick: () => Promise<void> }) {
 
 export function RunCard(props: { view: CardView; status: string; buttons: CardButtons }) {
   const { view, buttons } = props
-  const active = ['queued', 'running', 'waiting_approval'].includes(props.status)
+  const active = !isTerminalStatus(props.status)
   return (
     <AutoLayout name="run card" direction="vertical" width={360} padding={16} spacing={8} fill="#FFFFFF" stroke="#E6E6E6" cornerRadius={12}>
       <AutoLayout name="header" width="fill-parent" spacing={8} verticalAlignItems="start">

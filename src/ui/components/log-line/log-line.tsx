@@ -1,6 +1,6 @@
 import { h } from 'preact'
 import type { EventRow } from '../../../client/types.ts'
-import { formatClock } from '../../view-models/duration.ts'
+import { formatLocalClock } from '../../view-models/times.ts'
 import { highlightSegments } from '../../view-models/log-search.ts'
 import styles from './log-line.css'
 
@@ -25,7 +25,7 @@ export function LogLine({ event, depth, query, current }: LogLineProps) {
       data-level={event.level}
       title={event.message}
     >
-      <span class={styles.time}>{formatClock(event.ts)}</span>
+      <span class={styles.time}>{formatLocalClock(event.ts)}</span>
       <span class={styles.level}>{event.level.toUpperCase()}</span>
       <span class={styles.message} data-message>
         {segments.map((segment, i) =>

@@ -1,7 +1,7 @@
 import { Button } from '@create-figma-plugin/ui'
 import { h } from 'preact'
 import type { RunRow } from '../../../client/types.ts'
-import { isTerminal } from '../../view-models/run-status.ts'
+import { isTerminalStatus } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import styles from './run-actions.css'
 
 export interface RunActionsProps {
@@ -16,7 +16,7 @@ export interface RunActionsProps {
 
 /** Cancel while a run is going; Re-run once it ended; Add to board any time (in the plugin). */
 export function RunActions({ run, busy, onCancel, onRerun, onAddToBoard }: RunActionsProps) {
-  const finished = isTerminal(run.status)
+  const finished = isTerminalStatus(run.status)
   return (
     <div class={styles.actions}>
       {finished ? null : (

@@ -1,8 +1,8 @@
 import { Dropdown } from '@create-figma-plugin/ui'
 import { h } from 'preact'
 import type { RunRow, RunStatus } from '../../../client/types.ts'
+import { RUN_STATUSES, statusView } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import { filterChoices, type RunFilterState } from '../../view-models/run-filters.ts'
-import { RUN_STATUSES, statusView } from '../../view-models/run-status.ts'
 import styles from './run-filters-bar.css'
 
 export interface RunFiltersBarProps {

@@ -1,6 +1,7 @@
 import { h } from 'preact'
 import type { RunRow } from '../../../client/types.ts'
-import { formatAge, formatDuration, runDurationMs } from '../../view-models/duration.ts'
+import { formatDuration, runDurationMs } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
+import { formatAge } from '../../view-models/times.ts'
 import { StatusBadge } from '../status-badge/status-badge.tsx'
 import styles from './run-history-item.css'
 
@@ -13,7 +14,7 @@ export interface RunHistoryItemProps {
 
 /** A run in the history: opens its log; can be pinned to the board. */
 export function RunHistoryItem({ run, now, onOpen, onAddToBoard }: RunHistoryItemProps) {
-  const ms = runDurationMs(run, now)
+  const ms = runDurationMs(run.started_at, run.finished_at, now)
   return (
     <li class={styles.item} data-run={run.id} data-run-status={run.status} data-run-template={run.template_slug ?? ''}>
       <button type="button" class={styles.open} onClick={() => onOpen(run.id)} aria-label={`Open the log of ${run.title}`}>

@@ -7,8 +7,8 @@ import { RunFiltersBar } from '../../components/run-filters-bar/run-filters-bar.
 import { RunHistoryItem } from '../../components/run-history-item/run-history-item.tsx'
 import { useNow } from '../../hooks/use-now.ts'
 import { useRunHistory } from '../../hooks/use-run-history.ts'
+import { isTerminalStatus } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import { filterRuns, NO_RUN_FILTER, type RunFilterState } from '../../view-models/run-filters.ts'
-import { isTerminal } from '../../view-models/run-status.ts'
 import styles from './runs-tab.css'
 
 export interface RunsTabProps {
@@ -22,7 +22,7 @@ export interface RunsTabProps {
 export function RunsTab({ history, onOpenRun, onAddToBoard }: RunsTabProps) {
   const { runs, error } = useRunHistory(history)
   const [filter, setFilter] = useState<RunFilterState>(NO_RUN_FILTER)
-  const active = runs !== null && runs.some((run) => !isTerminal(run.status))
+  const active = runs !== null && runs.some((run) => !isTerminalStatus(run.status))
   const now = useNow(active)
 
   const shown = useMemo(() => filterRuns(runs ?? [], filter), [runs, filter])

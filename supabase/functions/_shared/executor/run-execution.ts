@@ -4,7 +4,8 @@
  * another one started: finished steps are skipped, a cut-off step runs again (at most three
  * starts), and the log continues where it stopped.
  */
-import { bindSecrets, createMasker, PHASES, type Phase, type Plan, type PlanStep, type StepKind } from '../runbook/index.ts'
+import { bindSecrets, createMasker, type Plan, type PlanStep, type StepKind } from '../runbook/index.ts'
+import { formatDuration, phaseLabel, statusView, STEP_PHASES, type StepPhase } from '../vocabulary/index.ts'
 import { EventWriter } from './event-writer.ts'
 import { HandBack, LeaseLostError, RunCanceled, sleep, StepFailedError, StoreError } from './errors.ts'
 import { Lease } from './lease.ts'
@@ -12,7 +13,7 @@ import { valuesToMask, type ReadEnv } from './secrets.ts'
 import type { StepContext, StepOutcome, StepRunner } from './steps/context.ts'
 import type { EventInput, RunRow, StepResult } from '../database/index.ts'
 import type { RunStore } from './store.ts'
-import { formatDuration, successSummary, tallySteps } from './summary.ts'
+import { canceledSummary, gaveUpSummary, stepFailedSummary, successSummary, tallySteps, validationFailedSummary } from './summary.ts'
 import { ValidationError, validateRun } from './validate.ts'
 
 export type RunOutcome = 'success' | 'error' | 'canceled' | 'waiting_approval' | 'handed_back' | 'lease_lost' | 'interrupted'
@@ -42,8 +43,6 @@ export interface ExecutionSettings {
   /** Process-level diagnostics (not the run's log). */
   diagnostics?: (message: string) => void
 }
-
-const PHASE_NUMBER: Record<Phase, number> = { preflight: 1, execute: 2, verify: 3 }
 
 class StepTimeout extends Error {
   override name = 'StepTimeout'
@@ -95,7 +94,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     if (lease.cancelRequested) throw new RunCanceled()
   }
 
-  async function runStep(step: PlanStep, phase: Phase): Promise<'done' | 'waiting_approval'> {
+  async function runStep(step: PlanStep, phase: StepPhase): Promise<'done' | 'waiting_approval'> {
     await safePoint()
     if (now() >= settings.handBackAt) throw new HandBack(`this invocation's time is nearly up`)
     const deadline = runDeadline()
@@ -207,10 +206,11 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
   async function summarize(status: 'success' | 'error' | 'canceled', headline?: string): Promise<string> {
     const ms = now() - Date.parse(run.started_at ?? new Date(invocationStart).toISOString())
     const tally = tallySteps(plan, run.step_results)
-    const summary = status === 'success' && plan ? successSummary(plan, tally, ms) : (headline ?? status)
+    const summary = status === 'success' && plan ? successSummary(plan, tally, ms) : (headline ?? statusView(status).label)
     phaseLog('summarize', {
       level: status === 'success' ? 'info' : status === 'error' ? 'error' : 'warn',
-      message: `Phase 4 summarize: ${summary}`,
+      // The summary is a sentence of its own ("Succeeded: …"), hence no colon after the phase.
+      message: `${phaseLabel('summarize')} · ${summary}`,
       data: {
         status,
         duration_ms: ms,
@@ -231,7 +231,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     if (run.attempt > settings.maxAttempts) {
       const reason = `the executor gave up after ${settings.maxAttempts} attempts to run it`
       log({ level: 'error', message: `Giving up: ${reason}` })
-      await store.finish(run.id, 'error', await summarize('error', `Gave up: ${reason}`), reason)
+      await store.finish(run.id, 'error', await summarize('error', gaveUpSummary(reason)), reason)
       return 'error'
     }
     log(
@@ -243,7 +243,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     )
     if (run.cancel_requested) throw new RunCanceled()
 
-    phaseLog('validate', { message: 'Phase 0 validate: checking the template, inputs and secrets' })
+    phaseLog('validate', { message: `${phaseLabel('validate')}: checking the template, inputs and secrets` })
     const validated = await validateRun(run, store, settings.readEnv)
     plan = validated.plan
     secrets = validated.secrets
@@ -259,18 +259,18 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       })
     }
     phaseLog('validate', {
-      message: `Phase 0 validate passed: ${plan.steps.length} steps planned${plan.approvalRequired ? ', approval required' : ''}`,
+      message: `${phaseLabel('validate')} passed: ${plan.steps.length} steps planned${plan.approvalRequired ? ', approval required' : ''}`,
       data: { steps: plan.steps.map((step) => ({ id: step.id, kind: step.kind, phase: step.phase, title: step.title })) },
     })
 
-    for (const phase of PHASES) {
+    for (const phase of STEP_PHASES) {
       const steps = plan.steps.filter((step) => step.phase === phase)
       const pending = steps.filter((step) => !['succeeded', 'skipped'].includes(run.step_results[step.id]?.status ?? ''))
       if (pending.length === 0) continue
       const resumed = pending.length < steps.length || run.step_results[pending[0].id] !== undefined
       const phaseStart = now()
       phaseLog(phase, {
-        message: `Phase ${PHASE_NUMBER[phase]} ${phase}${resumed ? ' resumed' : ''}: ${pending.map((step) => step.id).join(', ')}`,
+        message: `${phaseLabel(phase)}${resumed ? ' resumed' : ''}: ${pending.map((step) => step.id).join(', ')}`,
         data: { phase, steps: steps.map((step) => step.id) },
       })
       for (const step of pending) {
@@ -282,7 +282,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         }
       }
       currentStep = undefined
-      phaseLog(phase, { message: `Phase ${PHASE_NUMBER[phase]} ${phase} finished in ${formatDuration(now() - phaseStart)}` })
+      phaseLog(phase, { message: `${phaseLabel(phase)} finished in ${formatDuration(now() - phaseStart)}` })
     }
 
     const summary = await summarize('success')
@@ -308,17 +308,19 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         return 'handed_back'
       }
       if (error instanceof RunCanceled) {
-        const where = currentStep ? ` at step ${currentStep.id}` : ''
-        log({ level: 'warn', message: `Canceled by the owner${where}` })
-        await store.finish(run.id, 'canceled', await summarize('canceled', `Canceled by the owner${where}`))
+        const canceled = canceledSummary(currentStep?.id)
+        log({ level: 'warn', message: canceled })
+        await store.finish(run.id, 'canceled', await summarize('canceled', canceled))
         return 'canceled'
       }
       if (error instanceof StepFailedError || error instanceof ValidationError) {
         const reason = error instanceof ValidationError ? `validation failed: ${error.message}` : error.message
-        if (error instanceof ValidationError) phaseLog('validate', { level: 'error', message: `Phase 0 validate failed: ${error.message}` })
+        if (error instanceof ValidationError) {
+          phaseLog('validate', { level: 'error', message: `${phaseLabel('validate')} failed: ${error.message}` })
+        }
         const summary = await summarize(
           'error',
-          error instanceof StepFailedError ? `Failed at step ${error.stepId}: ${error.reason}` : `Validation failed: ${error.message}`,
+          error instanceof StepFailedError ? stepFailedSummary(error.stepId, error.reason) : validationFailedSummary(error.message),
         )
         await store.finish(run.id, 'error', summary, writer.mask(reason))
         return 'error'

@@ -1,6 +1,10 @@
-/** Phase 4's one-line summary of a run, from its plan and step results. */
+/**
+ * Phase 4's one-line summary of a run, kept as the run's summary and shown on its cards. It starts
+ * with the run's status as every badge and card words it, so the summary never contradicts them.
+ */
 import type { Plan } from '../runbook/index.ts'
 import type { StepResult } from '../database/index.ts'
+import { formatDuration, statusView } from '../vocabulary/index.ts'
 
 export interface StepTally {
   succeeded: number
@@ -25,15 +29,28 @@ export function tallySteps(plan: Plan | null, results: Record<string, StepResult
   return tally
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
-  const minutes = Math.floor(ms / 60_000)
-  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`
+/** "Succeeded: Deploy web in staging, 4 steps (1 as dry run) in 2 min 05 s" */
+export function successSummary(plan: Plan, tally: StepTally, ms: number): string {
+  const dry = tally.dryRuns > 0 ? ` (${tally.dryRuns} as dry run${tally.dryRuns === 1 ? '' : 's'})` : ''
+  return `${statusView('success').label}: ${plan.title} in ${plan.env}, ${tally.succeeded} step${tally.succeeded === 1 ? '' : 's'}${dry} in ${formatDuration(ms)}`
 }
 
-export function successSummary(plan: Plan, tally: StepTally, ms: number): string {
-  const steps = `${tally.succeeded} step${tally.succeeded === 1 ? '' : 's'} succeeded`
-  const dry = tally.dryRuns > 0 ? ` (${tally.dryRuns} as dry run${tally.dryRuns === 1 ? '' : 's'})` : ''
-  return `${plan.title} in ${plan.env}: ${steps}${dry} in ${formatDuration(ms)}`
+/** "Failed at step ping: GET … answered 503" */
+export function stepFailedSummary(stepId: string, reason: string): string {
+  return `${statusView('error').label} at step ${stepId}: ${reason}`
+}
+
+/** "Failed validation: …" */
+export function validationFailedSummary(message: string): string {
+  return `${statusView('error').label} validation: ${message}`
+}
+
+/** "Failed: the executor gave up after 3 attempts to run it" */
+export function gaveUpSummary(reason: string): string {
+  return `${statusView('error').label}: ${reason}`
+}
+
+/** "Canceled by the owner at step settle" */
+export function canceledSummary(stepId: string | undefined): string {
+  return `${statusView('canceled').label} by the owner${stepId ? ` at step ${stepId}` : ''}`
 }

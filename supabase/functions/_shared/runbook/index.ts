@@ -15,7 +15,7 @@ export {
   type InputType,
   type SecretDefinition,
 } from './schema/input.ts'
-export { PHASES, STEP_KINDS, stepSchema, type Phase, type Retry, type Step, type StepKind } from './schema/step.ts'
+export { STEP_KINDS, stepSchema, type Retry, type Step, type StepKind } from './schema/step.ts'
 export {
   HTTP_METHODS,
   isExpectedStatus,

@@ -3,7 +3,8 @@ import { interpolate, referencesIn, type Reference } from './interpolation.ts'
 import { isBlank, resolveInputs, type InputProblem, type InputValue } from './inputs.ts'
 import { eachString, mapStrings } from './json.ts'
 import { policyApproval } from './policy.ts'
-import { PHASES, type Step } from './schema/step.ts'
+import { STEP_PHASES } from '../vocabulary/index.ts'
+import type { Step } from './schema/step.ts'
 import type { Template } from './schema/template.ts'
 
 /** A step ready to run: inputs and env filled in, secrets still `${{ secrets.NAME }}`. */
@@ -66,7 +67,7 @@ export function planRun(template: Template, options: PlanOptions = {}): PlanResu
   }
 
   const steps: PlanStep[] = [...template.steps]
-    .sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase))
+    .sort((a, b) => STEP_PHASES.indexOf(a.phase) - STEP_PHASES.indexOf(b.phase))
     .map((step) => {
       const planned = {
         ...step,

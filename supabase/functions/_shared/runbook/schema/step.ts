@@ -1,12 +1,10 @@
 import * as z from 'zod'
+import { STEP_PHASES } from '../../vocabulary/index.ts'
 import { duration, matching, nonEmptyText, strictObject } from './fields.ts'
 import { approvalWith, githubDispatchWith, httpWith, specWith, waitWith } from './step-with.ts'
 
 export const STEP_KINDS = ['http', 'github_dispatch', 'wait', 'approval', 'spec'] as const
 export type StepKind = (typeof STEP_KINDS)[number]
-
-export const PHASES = ['preflight', 'execute', 'verify'] as const
-export type Phase = (typeof PHASES)[number]
 
 const retry = strictObject({
   max: z.number().int().min(0).max(10),
@@ -19,7 +17,7 @@ export type Retry = z.output<typeof retry>
 const stepFields = {
   id: matching(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'an id like health-check (letters, digits, - and _)'),
   title: nonEmptyText,
-  phase: z.enum(PHASES).default('execute'),
+  phase: z.enum(STEP_PHASES).default('execute'),
   timeout: duration({ allowZero: false }).optional(),
   retry: retry.optional(),
 }

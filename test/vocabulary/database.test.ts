@@ -1,0 +1,34 @@
+/**
+ * The vocabulary's lists are the database's: each equals the values its check constraint allows,
+ * read from a database migrated the normal way (so a later migration that changes a check shows up).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { EVENT_LEVELS, RUN_PHASES, RUN_STATUSES } from '../../supabase/functions/_shared/vocabulary/index.ts'
+import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
+
+describe.each(engines)('the vocabulary and the schema on %s', (engine) => {
+  let test: TestDatabase
+  beforeAll(async () => {
+    test = await migratedDatabase(engine)
+  })
+  afterAll(() => test.drop())
+
+  /** The string literals of a check constraint such as `status in ('a', 'b')`, in order. */
+  async function allowedValues(table: string, constraint: string): Promise<string[]> {
+    const { rows } = await test.db.query<{ definition: string }>(
+      `select pg_get_constraintdef(oid) as definition from pg_constraint
+        where conrelid = $1::regclass and conname = $2 and contype = 'c'`,
+      [table, constraint],
+    )
+    expect(rows, `${table} has a check named ${constraint}`).toHaveLength(1)
+    return [...rows[0].definition.matchAll(/'((?:[^']|'')*)'/g)].map((match) => match[1].replaceAll("''", "'"))
+  }
+
+  it.each([
+    { name: 'run statuses', table: 'ops.runs', constraint: 'runs_status_valid', values: RUN_STATUSES },
+    { name: 'run phases', table: 'ops.run_events', constraint: 'run_events_phase_valid', values: RUN_PHASES },
+    { name: 'event levels', table: 'ops.run_events', constraint: 'run_events_level_valid', values: EVENT_LEVELS },
+  ])('$name are exactly what $constraint allows, in order', async ({ table, constraint, values }) => {
+    expect(await allowedValues(table, constraint)).toEqual([...values])
+  })
+})
