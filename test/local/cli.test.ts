@@ -76,7 +76,8 @@ describe('npm start', () => {
     expect(reset.output()).toContain('Applied migrations: 20250103000000')
     const fresh = opsClient(url3, serviceKey)
     expect((await fresh.from('runs').select('id')).data).toEqual([])
-  })
+    // Three starts, two of them migrating a new PGlite: a busy 2-vCPU machine needs more than the default.
+  }, 120_000)
 
   it('also serves the plugin preview, the built plugin in a page standing in for Figma', async () => {
     const cli = start(['--port', '0', '--preview-port', '0', '--data-dir', await mkdtemp(join(tmpdir(), 'ops-stack-'))])
