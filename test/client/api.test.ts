@@ -48,7 +48,7 @@ describe.each(engines)('ops API on %s', (engine) => {
   })
   afterAll(async () => {
     for (const client of clients) {
-      client.auth.stopAutoRefresh()
+      await client.auth.stopAutoRefresh()
       await client.removeAllChannels()
     }
     await stack.stop()
