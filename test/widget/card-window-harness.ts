@@ -106,7 +106,7 @@ export async function openCardWindow(
   const windowHtml = harness.html ?? 'window()'
   let open: OpenCardWindow | undefined
   // The bundle runs as FigJam runs widget code: a script with `figma` and `__html__` in scope.
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the built bundle, run as FigJam runs it
   new Function('figma', '__html__', '__loaded', await cardWindowBundle(harness.project))(
     host.figma,
     windowHtml,
