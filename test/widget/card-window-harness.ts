@@ -26,7 +26,7 @@ import { poll, uiSide, type UiSide } from '../plugin/harness.ts'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 /** The manifest fields build-figma-plugin derives from widget/package.json. */
-export function widgetManifest(): FakeManifest {
+function widgetManifest(): FakeManifest {
   const config = JSON.parse(readFileSync(`${root}widget/package.json`, 'utf8'))['figma-plugin']
   return {
     id: config.id,
