@@ -3,6 +3,7 @@
  * SQL function by RPC) to the supabase-js realtime callback of the run's owner, at 10, 200 and
  * 2,000 events/s. Writer and subscriber share this process's clock.
  */
+import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js'
 import { EventWriter } from '../../supabase/functions/_shared/executor/event-writer.ts'
 import { RunStore } from '../../supabase/functions/_shared/executor/store.ts'
 import { claimedRun } from '../lib/clients.ts'
@@ -25,7 +26,7 @@ export async function latency(smoke: boolean, rates = [10, 200, 2000]): Promise<
       results.push(
         await withStack(engine, async (stack) => {
           const { user, service, runId, token } = await claimedRun(stack)
-          user.realtime.setAuth(token)
+          await user.realtime.setAuth(token)
           const latencies: number[] = []
           await new Promise<void>((resolve, reject) => {
             user
@@ -33,7 +34,11 @@ export async function latency(smoke: boolean, rates = [10, 200, 2000]): Promise<
               .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${runId}` }, (change) => {
                 latencies.push(now() - (change.new as { data: { sent: number } }).data.sent)
               })
-              .subscribe((status, error) => (status === 'SUBSCRIBED' ? resolve() : status === 'CHANNEL_ERROR' && reject(error)))
+              .subscribe((status, error) => {
+                if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) resolve()
+                else if (status === REALTIME_SUBSCRIBE_STATES.CHANNEL_ERROR)
+                  reject(error ?? new Error(`the latency channel reported ${status}`))
+              })
           })
           const store = new RunStore(service, 'bench', { leaseSeconds: 3600 })
           const writer = new EventWriter(store, runId)

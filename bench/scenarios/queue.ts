@@ -94,7 +94,7 @@ async function timeGraphileWorker(pgPool: pg.Pool, count: number): Promise<{ ms:
     pollInterval: 100,
     logger,
     taskList: {
-      noop: async (payload) => {
+      noop: (payload) => {
         seen.push((payload as { n: number }).n)
         if (seen.length >= count) done()
       },

@@ -34,8 +34,8 @@ async function timeStart(args: string[], env: Record<string, string | undefined>
         const match = /API URL\s+(\S+)/.exec(output)
         if (match) resolve(match[1])
       }
-      child.stdout!.on('data', onData)
-      child.stderr!.on('data', onData)
+      child.stdout.on('data', onData)
+      child.stderr.on('data', onData)
       child.on('exit', (code) => reject(new Error(`the stack exited with ${code}: ${output}`)))
     })
     for (;;) {

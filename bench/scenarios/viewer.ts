@@ -31,16 +31,12 @@ type Bench = {
 
 async function serve(folder: string) {
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => {
     const file = join(folder, new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html'))
-    let body: Buffer
-    try {
-      body = await readFile(file)
-    } catch {
-      res.writeHead(404).end()
-      return
-    }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body)
+    readFile(file).then(
+      (body) => res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body),
+      () => res.writeHead(404).end(),
+    )
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {

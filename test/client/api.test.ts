@@ -48,7 +48,7 @@ describe.each(engines)('ops API on %s', (engine) => {
   })
   afterAll(async () => {
     for (const client of clients) {
-      client.auth.stopAutoRefresh()
+      await client.auth.stopAutoRefresh()
       await client.removeAllChannels()
     }
     await stack.stop()
@@ -71,7 +71,7 @@ describe.each(engines)('ops API on %s', (engine) => {
   it('starts a run as the signed-in user, calling onCreated before the executor starts, and it succeeds', async () => {
     const order: string[] = []
     const run = await owner.api.startRun(deployStaging, {
-      onCreated: async (created) => {
+      onCreated: (created) => {
         order.push(`created ${created.status}`)
       },
     })

@@ -98,7 +98,7 @@ describe.each(engines)('RunHistory on %s', (engine) => {
     for (const history of histories) await history.close()
     for (const client of clients) {
       await client.removeAllChannels()
-      client.realtime.disconnect()
+      await client.realtime.disconnect()
     }
     await stack.stop()
   })

@@ -64,25 +64,25 @@ function harness() {
   const calls: string[] = []
   let failNext = 0
   const api = {
-    async getRun() {
+    getRun() {
       calls.push('getRun')
       if (failNext > 0) {
         failNext--
-        throw new Error('Could not load run: network down')
+        return Promise.reject(new Error('Could not load run: network down'))
       }
-      return db.run && { ...db.run }
+      return Promise.resolve(db.run && { ...db.run })
     },
-    async listArtifacts() {
+    listArtifacts() {
       calls.push('listArtifacts')
-      return [...db.artifacts]
+      return Promise.resolve([...db.artifacts])
     },
-    async fetchEvents(_runId: string, range: { after?: number; before?: number; limit?: number }) {
+    fetchEvents(_runId: string, range: { after?: number; before?: number; limit?: number }) {
       calls.push(`fetchEvents ${JSON.stringify(range)}`)
       let rows = db.events.filter(
         (e) => (range.after === undefined || e.seq > range.after) && (range.before === undefined || e.seq < range.before),
       )
       rows = range.after !== undefined ? rows.sort((a, b) => a.seq - b.seq) : rows.sort((a, b) => b.seq - a.seq)
-      return rows.slice(0, range.limit ?? 1000)
+      return Promise.resolve(rows.slice(0, range.limit ?? 1000))
     },
   } as unknown as OpsApi
 
@@ -111,9 +111,9 @@ function harness() {
       }
       return api
     },
-    async removeChannel(made: { _channel: { removed: boolean } }) {
+    removeChannel(made: { _channel: { removed: boolean } }) {
       made._channel.removed = true
-      return 'ok'
+      return Promise.resolve('ok')
     },
   } as unknown as OpsClient
 

@@ -111,9 +111,9 @@ describe.each(engines)('RunStream on %s', (engine) => {
   })
   afterAll(async () => {
     for (const made of clients) {
-      made.auth.stopAutoRefresh()
+      await made.auth.stopAutoRefresh()
       await made.removeAllChannels()
-      made.realtime.disconnect()
+      await made.realtime.disconnect()
     }
     await stack.stop()
   })

@@ -28,8 +28,10 @@ describe.each(engines)('request settings on %s', (engine) => {
   })
 
   it('refuses a role the API does not serve, and a NUL in a setting', async () => {
-    await expect(test.db.asRole({ role: 'postgres' }, async () => 1)).rejects.toThrow('unknown database role "postgres"')
-    await expect(test.db.asRole({ role: 'anon' }, async () => 1, { settings: { 'request.path': 'a\u0000b' } })).rejects.toThrow('NUL')
+    await expect(test.db.asRole({ role: 'postgres' }, () => Promise.resolve(1))).rejects.toThrow('unknown database role "postgres"')
+    await expect(test.db.asRole({ role: 'anon' }, () => Promise.resolve(1), { settings: { 'request.path': 'a\u0000b' } })).rejects.toThrow(
+      'NUL',
+    )
   })
 
   it('makes GET-style transactions read-only', async () => {

@@ -46,7 +46,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     })
     // Give responders longer to join, so an incident run is watched while it is still running.
     const { data: incident } = await service.from('run_templates').select('template_yaml').eq('slug', 'incident-open').single()
-    const slower = (incident!.template_yaml as string).replace('with: { duration: 1s }', 'with: { duration: 5s }')
+    const slower = incident!.template_yaml.replace('with: { duration: 1s }', 'with: { duration: 5s }')
     expect(slower).not.toBe(incident!.template_yaml)
     await service.from('run_templates').update({ template_yaml: slower }).eq('slug', 'incident-open').throwOnError()
 
@@ -570,9 +570,9 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
       )
       .not.toBe(before!.content)
     const { data: after } = await service.from('spec_docs').select('content').eq('slug', 'continue-orchestrator/tasks').single()
-    const changed = [...(after!.content as string)].flatMap((char, i) => (char === before!.content[i] ? [] : [i]))
+    const changed = [...after!.content].flatMap((char, i) => (char === before!.content[i] ? [] : [i]))
     expect(changed).toHaveLength(1)
-    const taskLines = (after!.content as string).split('\n').filter((line) => /^\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s/.test(line))
+    const taskLines = after!.content.split('\n').filter((line) => /^\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s/.test(line))
     expect(/\[[xX]\]/.test(taskLines[2])).toBe(!wasChecked)
   })
 

@@ -234,8 +234,9 @@ describe.each(engines)('executor engine on %s', (engine) => {
       {
         budgetMs: 1200,
         handBackMarginMs: 400,
-        continueRun: async (id) => {
+        continueRun: (id) => {
           continued.push(id)
+          return Promise.resolve()
         },
       },
     )

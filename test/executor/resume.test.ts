@@ -66,7 +66,7 @@ describe.each(engines)('resuming a killed executor on %s', (engine) => {
       stdio: ['ignore', 'ignore', 'pipe'],
     })
     let stderr = ''
-    child.stderr!.on('data', (chunk) => {
+    child.stderr.on('data', (chunk) => {
       stderr += chunk
     })
     const exited = new Promise((resolve) => child.on('exit', resolve))

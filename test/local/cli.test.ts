@@ -1,5 +1,6 @@
 /** `npm start` tried as a new user would: start, connect with supabase-js, restart, misuse. */
 import { afterEach, describe, expect, it } from 'vitest'
+import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -51,7 +52,7 @@ describe('npm start', () => {
         .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${run!.id}` }, (change) =>
           received.push((change.new as { seq: number }).seq),
         )
-        .subscribe((status) => status === 'SUBSCRIBED' && resolve())
+        .subscribe((status) => status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED && resolve())
     })
     await subscribed
     await service.rpc('claim_run', { p_worker: 'cli-test', p_run_id: run!.id })

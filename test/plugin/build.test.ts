@@ -53,6 +53,7 @@ describe('npm run build', () => {
   it('runs the built main thread, which opens the built UI', async () => {
     const [main, ui] = await Promise.all([readFile(`${root}build/main.js`, 'utf8'), readFile(`${root}build/ui.js`, 'utf8')])
     const host = createFakeFigma({ manifest: pluginManifest() })
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- Figma runs the built main.js as a function body with `figma` and `__html__` in scope; so does this test.
     new Function('figma', '__html__', main)(host.figma, ui)
     const deadline = Date.now() + 10_000
     while (!host.ui && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))

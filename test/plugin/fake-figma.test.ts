@@ -151,8 +151,9 @@ describe('the fake figma global', () => {
     expect(second.figma.currentPage.children.map((node: { id: string }) => node.id)).toEqual([frame.id])
     expect(snapshotNode(frame).children.map((child) => child.characters)).toEqual(['one', 'two'])
     second.figma.currentPage.selection = [frame]
+    const page = second.figma.currentPage
     expect(() => {
-      second.figma.currentPage = second.figma.currentPage
+      second.figma.currentPage = page
     }).toThrow(/setCurrentPageAsync/)
   })
 })

@@ -88,6 +88,7 @@ export async function startPlugin(options: FakeFigmaOptions & { storage?: Client
   })
   const code = await mainBundle()
   let started: Promise<void> | undefined
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- Figma runs the built main.js as a function body with `figma` and `__html__` in scope; so does this harness.
   new Function('figma', '__html__', '__started', code)(host.figma, UI_HTML, (promise: Promise<void>) => {
     started = promise
   })

@@ -20,7 +20,7 @@ describe.each(engines)('the plugin session on %s', (engine) => {
   })
   afterAll(async () => {
     for (const client of clients) {
-      client.auth.stopAutoRefresh()
+      await client.auth.stopAutoRefresh()
       await client.removeAllChannels()
     }
     await stack.stop()
@@ -53,7 +53,7 @@ describe.each(engines)('the plugin session on %s', (engine) => {
     const key = storage.keys().find((k) => k.startsWith('session:sb-'))
     expect(key).toBe('session:sb-127-auth-token')
     expect(JSON.parse(JSON.parse(storage.get(key!)!)).user.id).toBe(userId)
-    first.client.auth.stopAutoRefresh()
+    await first.client.auth.stopAutoRefresh()
     first.plugin.stop()
 
     const second = await openPlugin(storage)

@@ -3,6 +3,7 @@
  * gets a documented 4xx answer (never a crash or a 5xx), and the stack keeps serving.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js'
 import WebSocket from 'ws'
 import { signJwt } from '../../local/jwt.ts'
 import { startTestStack, type TestStack } from '../support/stack.ts'
@@ -205,7 +206,7 @@ describe('hostile input to the local stack', () => {
         .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'runs' }, (change) =>
           received.push((change.new as { title: string }).title),
         )
-        .subscribe((status) => status === 'SUBSCRIBED' && resolve())
+        .subscribe((status) => status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED && resolve())
     })
     await client.from('runs').insert({ title: 'still serving', created_by: userId })
     for (let i = 0; i < 200 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 25))

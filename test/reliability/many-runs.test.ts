@@ -3,6 +3,7 @@
  * whole log, in seq order, and the stack's send buffers and the process heap stay bounded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { addTemplate, createRun, executorOptions } from '../support/executor.ts'
 import { execute } from '../../supabase/functions/_shared/executor/engine.ts'
@@ -46,7 +47,7 @@ describe(`${RUNS} concurrent runs with ${SUBSCRIBERS} subscribers each (${engine
         for (let s = 0; s < SUBSCRIBERS; s++) {
           const client = stack.client()
           subscribers.push(client)
-          client.realtime.setAuth(accessToken)
+          await client.realtime.setAuth(accessToken)
           const log: number[] = []
           logs.push(log)
           await new Promise<void>((resolve, reject) => {
@@ -56,8 +57,8 @@ describe(`${RUNS} concurrent runs with ${SUBSCRIBERS} subscribers each (${engine
                 log.push((change.new as { seq: number }).seq),
               )
               .subscribe((status, error) => {
-                if (status === 'SUBSCRIBED') resolve()
-                if (status === 'CHANNEL_ERROR') reject(error)
+                if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) resolve()
+                if (status === REALTIME_SUBSCRIBE_STATES.CHANNEL_ERROR) reject(error ?? new Error(`run-${runId}-${s} reported ${status}`))
               })
           })
         }
@@ -70,7 +71,7 @@ describe(`${RUNS} concurrent runs with ${SUBSCRIBERS} subscribers each (${engine
 
     const { data: runs } = await owner.from('runs').select('id, status, last_seq').in('id', runIds)
     expect(runs!.every((run) => run.status === 'success')).toBe(true)
-    const lastSeq = new Map(runs!.map((run) => [run.id as string, run.last_seq as number]))
+    const lastSeq = new Map(runs!.map((run) => [run.id, run.last_seq]))
     const complete = () => runIds.every((id) => received.get(id)!.every((log) => log.length >= lastSeq.get(id)!))
     for (let i = 0; i < 800 && !complete(); i++) await new Promise((resolve) => setTimeout(resolve, 25))
     for (const id of runIds) {

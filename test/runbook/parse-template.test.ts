@@ -67,7 +67,7 @@ describe('broken templates', () => {
 })
 
 describe('error positions and wording', () => {
-  it('formats an error the way the brief shows it', () => {
+  it('formats an error as path: message; expected …, then its line and column', () => {
     expect(
       formatTemplateError({
         line: 14,

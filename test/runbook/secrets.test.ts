@@ -77,7 +77,7 @@ describe('secrets never show', () => {
     for (const step of deployPlan().steps) {
       const { value } = bindSecrets(step.with, SECRETS)
       const basicAuth = {
-        ...(value as object),
+        ...value,
         authorization: `Basic ${btoa(`deployer:${SECRETS.GITHUB_TOKEN}`)}`,
         callback: `https://x.test/?u=${encodeURIComponent(SECRETS.SLACK_WEBHOOK_URL)}`,
       }

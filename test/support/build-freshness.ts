@@ -9,7 +9,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /** What the bundles are built from: sources, the code they import, and the build's configuration. */
-export const BUILD_INPUTS = [
+const BUILD_INPUTS = [
   'src',
   'widget/src',
   'supabase/functions/_shared',
@@ -38,7 +38,7 @@ export const BUILD_OUTPUTS = [
   'widget/build/ui.js',
 ]
 
-export const BUILD_STAMP = 'build/test-build.json'
+const BUILD_STAMP = 'build/test-build.json'
 
 export interface BuildStamp {
   /** The build-time configuration the outputs were made with (OPS_* variables). */
@@ -97,7 +97,13 @@ export async function readBuildState(root: string): Promise<BuildState> {
   for (const output of BUILD_OUTPUTS) outputs[output] = await mtime(join(root, output))
   const stampPath = join(root, BUILD_STAMP)
   const stampTime = await mtime(stampPath)
-  const value = stampTime === null ? null : await readFile(stampPath, 'utf8').then((text) => JSON.parse(text) as BuildStamp, () => null)
+  const value =
+    stampTime === null
+      ? null
+      : await readFile(stampPath, 'utf8').then(
+          (text) => JSON.parse(text) as BuildStamp,
+          () => null,
+        )
   return { newestInput, outputs, stamp: stampTime === null || value === null ? null : { mtimeMs: stampTime, value } }
 }
 

@@ -27,7 +27,7 @@ const NPM_PACKAGE = '@sparticuz/chromium'
  * --disable-background-networking and the flags beside it keep Chromium from reaching Google's
  * hosts at every start, which a closed network refuses many times over.
  */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

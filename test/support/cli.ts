@@ -29,9 +29,9 @@ export function startCli(args: string[], env: Record<string, string | undefined>
       const match = /API URL\s+(\S+)/.exec(text)
       if (match) resolve(match[1])
     }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    exited.then((code) => reject(new Error(`stack exited with ${code} before it was ready:\n${text}`)))
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.on('exit', (code) => reject(new Error(`stack exited with ${code} before it was ready:\n${text}`)))
   })
   ready.catch(() => {})
   return {

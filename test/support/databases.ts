@@ -24,7 +24,7 @@ const serverUrl = process.env.DATABASE_URL
 export const engines: Engine[] = serverUrl ? ['pglite', 'postgres'] : ['pglite']
 
 /** Creates an empty database on the DATABASE_URL server and returns its URL. */
-export function createPostgresDatabase(): Promise<FreshDatabase> {
+function createPostgresDatabase(): Promise<FreshDatabase> {
   if (!serverUrl) throw new Error('DATABASE_URL is not set')
   return createFreshDatabase(serverUrl, 'ops_test')
 }

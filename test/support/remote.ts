@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 export interface RecordedRequest {
   method: string
@@ -12,7 +13,7 @@ export interface RecordedRequest {
   body: string
 }
 
-export type Responder = (request: RecordedRequest, count: number, res: ServerResponse) => void | Promise<void>
+type Responder = (request: RecordedRequest, count: number, res: ServerResponse) => void | Promise<void>
 
 export interface RemoteService {
   url: string
@@ -26,7 +27,7 @@ export interface RemoteService {
 export async function startRemote(): Promise<RemoteService> {
   const requests: RecordedRequest[] = []
   const routes = new Map<string, Responder>()
-  const server = createServer(async (req, res) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const path = new URL(req.url ?? '/', 'http://x').pathname
@@ -43,6 +44,13 @@ export async function startRemote(): Promise<RemoteService> {
       return
     }
     await responder(recorded, requests.filter((r) => r.path === path).length, res)
+  }
+  // A responder that throws answers 500 with its message, so the step under test fails saying why.
+  const server = createServer((req, res) => {
+    answer(req, res).catch((error: unknown) => {
+      if (res.headersSent) res.destroy()
+      else res.writeHead(500, { 'content-type': 'text/plain' }).end(errorMessage(error))
+    })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {

@@ -73,7 +73,7 @@ export async function startTestStack(
       await Promise.all(
         clients.map(async (c) => {
           await c.removeAllChannels()
-          c.realtime.disconnect()
+          await c.realtime.disconnect()
         }),
       )
       await stack.close()

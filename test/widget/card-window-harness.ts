@@ -26,7 +26,7 @@ import { poll, uiSide, type UiSide } from '../plugin/harness.ts'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 /** The manifest fields build-figma-plugin derives from widget/package.json. */
-export function widgetManifest(): FakeManifest {
+function widgetManifest(): FakeManifest {
   const config = JSON.parse(readFileSync(`${root}widget/package.json`, 'utf8'))['figma-plugin']
   return {
     id: config.id,
@@ -106,7 +106,7 @@ export async function openCardWindow(
   const windowHtml = harness.html ?? 'window()'
   let open: OpenCardWindow | undefined
   // The bundle runs as FigJam runs widget code: a script with `figma` and `__html__` in scope.
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the built bundle, run as FigJam runs it
   new Function('figma', '__html__', '__loaded', await cardWindowBundle(harness.project))(
     host.figma,
     windowHtml,

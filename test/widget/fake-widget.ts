@@ -83,7 +83,10 @@ export function fakeWidgetHost(user = { name: 'Ana', sessionId: 7 }): FakeWidget
 /** Every text drawn, in order. */
 export function texts(element: Element | null): string[] {
   if (!element) return []
-  if (element.type === 'Text') return [element.children.join('')]
+  if (element.type === 'Text') {
+    // Strings and numbers, and Spans whose text reads inline.
+    return [element.children.map((child) => (typeof child === 'object' ? texts(child).join('') : String(child))).join('')]
+  }
   return (element.children as Element[]).flatMap((child) => (typeof child === 'string' ? [child] : texts(child)))
 }
 

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Frame, FrameLocator, Page } from 'playwright-core'
 
-export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url))
+const SCREENSHOT_DIR = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url))
 
 /** Generous: the stack runs on PGlite in the same process as the test. */
 export const LONG = 60_000

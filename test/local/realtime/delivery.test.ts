@@ -270,7 +270,7 @@ describe.each(engines)('realtime delivery on %s', (engine) => {
       client
         .channel('v1')
         .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${run}` }, (c) =>
-          seqs.push((c.new as Row).seq),
+          seqs.push(c.new.seq),
         ),
     )
     await insertEvents(h.db, run, 1, 3)

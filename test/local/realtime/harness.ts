@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js'
+import { createClient, REALTIME_SUBSCRIBE_STATES, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js'
 import WebSocket from 'ws'
 import type { Database } from '../../../local/db/database.ts'
 import { ANON_KEY, signJwt, verifyJwt } from '../../../local/jwt.ts'
@@ -182,7 +182,7 @@ export function subscribe(channel: RealtimeChannel): Promise<Statuses> {
       statuses.list.push(status)
       if (error) statuses.errors.push(error.message)
       if (settled) return
-      if (status === 'SUBSCRIBED') {
+      if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) {
         settled = true
         resolve(statuses)
       } else {
@@ -200,7 +200,7 @@ export function subscribeFailing(channel: RealtimeChannel): Promise<Statuses> {
     channel.subscribe((status, error) => {
       statuses.list.push(status)
       if (error) statuses.errors.push(error.message)
-      if (status !== 'SUBSCRIBED') resolve(statuses)
+      if (status !== REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) resolve(statuses)
     })
   })
 }
@@ -234,7 +234,8 @@ export class RawSocket {
     this.ws.on('error', () => {})
     this.ws.on('message', (data, isBinary) => {
       if (isBinary) return
-      this.frames.push(JSON.parse(String(data)) as Frame)
+      const text = (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8')
+      this.frames.push(JSON.parse(text) as Frame)
     })
     this.ws.on('close', (code, reason) => {
       this.closed = { code, reason: String(reason) }

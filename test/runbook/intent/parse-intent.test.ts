@@ -23,7 +23,7 @@ interface Row {
 }
 
 const rows: Row[] = [
-  // The phrasings from the product brief.
+  // Everyday phrasings for the two seeded runbooks.
   { text: 'Deploy prod', slug: 'deploy-web', env: 'production', inputs: { env: 'production', action: 'deploy' }, sure: 1 },
   {
     text: 'deploy web to production ref=v2.3',
