@@ -3,9 +3,10 @@
  * (only ever one's own), reading them back, spec doc saves with conflicts, and errors that say
  * what failed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect } from 'vitest'
 import WebSocket from 'ws'
 import { engines } from '../support/databases.ts'
+import { matrix } from '../support/matrix.ts'
 import { memoryStorage, startTestStack, type TestStack } from '../support/stack.ts'
 import { waitFor } from '../support/executor.ts'
 import { createOpsApi } from '../../src/client/api.ts'
@@ -23,6 +24,8 @@ const deployStaging: NewRun = {
 }
 
 describe.each(engines)('ops API on %s', (engine) => {
+  // Every test on PGlite; on the other engines the smoke ones (test/support/matrix.ts).
+  const { it, smoke } = matrix(engine)
   let stack: TestStack
   const clients: OpsClient[] = []
   let owner: { client: OpsClient; api: OpsApi; userId: string }
@@ -68,7 +71,7 @@ describe.each(engines)('ops API on %s', (engine) => {
     )
   })
 
-  it('starts a run as the signed-in user, calling onCreated before the executor starts, and it succeeds', async () => {
+  smoke('starts a run as the signed-in user, calling onCreated before the executor starts, and it succeeds', async () => {
     const order: string[] = []
     const run = await owner.api.startRun(deployStaging, {
       onCreated: (created) => {
@@ -103,7 +106,7 @@ describe.each(engines)('ops API on %s', (engine) => {
     expect(await owner.api.listArtifacts(run.id)).toEqual(expect.any(Array))
   })
 
-  it('never starts a run for someone else', async () => {
+  smoke('never starts a run for someone else', async () => {
     const mine = await owner.api.startRun({ ...deployStaging, title: 'Owner’s run' })
     // The API has no way to name another owner; a forged field is not sent.
     const forged = await stranger.api.startRun({ ...deployStaging, created_by: owner.userId } as NewRun)

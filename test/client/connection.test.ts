@@ -5,9 +5,10 @@
  */
 import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect } from 'vitest'
 import WebSocket from 'ws'
 import { engines } from '../support/databases.ts'
+import { matrix } from '../support/matrix.ts'
 import { startTestStack, type TestStack } from '../support/stack.ts'
 import { signJwt } from '../../local/jwt.ts'
 import { checkConnection, createConnectionMonitor } from '../../src/client/connection.ts'
@@ -22,6 +23,8 @@ async function freePort(): Promise<number> {
 }
 
 describe.each(engines)('connection check on %s', (engine) => {
+  // Every test on PGlite; on the other engines the smoke ones (test/support/matrix.ts).
+  const { it, smoke } = matrix(engine)
   let stack: TestStack
   beforeAll(async () => {
     stack = await startTestStack(engine)
@@ -30,7 +33,7 @@ describe.each(engines)('connection check on %s', (engine) => {
     await stack.stop()
   })
 
-  it('is ok when REST, auth and realtime answer', async () => {
+  smoke('is ok when REST, auth and realtime answer', async () => {
     const state = await checkConnection({ supabaseUrl: stack.url, anonKey: stack.anonKey }, { WebSocket })
     expect(state).toMatchObject({ status: 'ok', reason: null, failed: null, checkedAt: expect.any(Number) })
   })

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { engines } from '../support/databases.ts'
+import { matrix } from '../support/matrix.ts'
 import { createRun, waitFor } from '../support/executor.ts'
 import { memoryStorage, startTestStack, type TestStack } from '../support/stack.ts'
 import { createOpsApi } from '../../src/client/api.ts'
@@ -65,6 +66,8 @@ describe('merging runs from REST and realtime', () => {
 })
 
 describe.each(engines)('RunHistory on %s', (engine) => {
+  // Every test on PGlite; on the other engines the smoke ones (test/support/matrix.ts).
+  const { it, smoke } = matrix(engine)
   let stack: TestStack
   const clients: OpsClient[] = []
   const histories: RunHistoryHandle[] = []
@@ -103,7 +106,7 @@ describe.each(engines)('RunHistory on %s', (engine) => {
     await stack.stop()
   })
 
-  it('shows new runs and every status change live, without reading the list again', async () => {
+  smoke('shows new runs and every status change live, without reading the list again', async () => {
     const user = await signedIn()
     const before = await createRun(user, { title: 'Before the tab opened' })
     const { history, reads } = liveHistory(user)
@@ -136,7 +139,7 @@ describe.each(engines)('RunHistory on %s', (engine) => {
     expect(reads.count).toBe(readsAfterLoad)
   })
 
-  it('never shows another user’s runs', async () => {
+  smoke('never shows another user’s runs', async () => {
     const mine = await signedIn()
     const theirs = await signedIn()
     const { history } = liveHistory(mine)

@@ -5,9 +5,10 @@
  * user's run.
  */
 import type { Duplex } from 'node:stream'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect } from 'vitest'
 import WebSocket from 'ws'
 import { engines } from '../support/databases.ts'
+import { matrix } from '../support/matrix.ts'
 import { memoryStorage, startTestStack, type TestStack } from '../support/stack.ts'
 import { addTemplate, waitFor } from '../support/executor.ts'
 import { createOpsApi } from '../../src/client/api.ts'
@@ -76,6 +77,8 @@ async function until(stream: RunStreamHandle, predicate: (state: RunStreamState)
 }
 
 describe.each(engines)('RunStream on %s', (engine) => {
+  // Every test on PGlite; on the other engines the smoke ones (test/support/matrix.ts).
+  const { it, smoke } = matrix(engine)
   let stack: TestStack
   let client: OpsClient
   let api: OpsApi
@@ -118,7 +121,7 @@ describe.each(engines)('RunStream on %s', (engine) => {
     await stack.stop()
   })
 
-  it('shows the run’s events live while it runs, and ends equal to the database', async () => {
+  smoke('shows the run’s events live while it runs, and ends equal to the database', async () => {
     let stream!: RunStreamHandle
     const seen: { status: string | undefined; events: number; live: string }[] = []
     const run = await api.startRun(slowRun, {
@@ -239,7 +242,7 @@ describe.each(engines)('RunStream on %s', (engine) => {
     await stream.close()
   })
 
-  it('does not stream another user’s run', async () => {
+  smoke('does not stream another user’s run', async () => {
     const run = await api.startRun({ ...slowRun, title: 'Private' })
     const stranger = await signedIn()
     const stream = openRunStream(stranger, createOpsApi(stranger), run.id)

@@ -1,6 +1,7 @@
 /** The executor engine against the local stack, with a local server standing in for remote services. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest'
 import { engines } from '../support/databases.ts'
+import { matrix } from '../support/matrix.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { reply, startRemote, type RemoteService } from '../support/remote.ts'
 import { addTemplate, artifactsOf, createRun, eventsOf, expectContiguous, runExecutor, runOf, waitFor } from '../support/executor.ts'
@@ -44,6 +45,8 @@ steps:
 `
 
 describe.each(engines)('executor engine on %s', (engine) => {
+  // Every test on PGlite; on the other engines the smoke ones (test/support/matrix.ts).
+  const { it, smoke } = matrix(engine)
   let stack: TestStack
   let remote: RemoteService
   let user: OpsClient
@@ -68,7 +71,7 @@ describe.each(engines)('executor engine on %s', (engine) => {
     secrets = { REMOTE_TOKEN: 'tok-canary-5f1e2d3c4b' }
   })
 
-  it('runs the phases in order to success, with seq 1..N, step results and artifacts', async () => {
+  smoke('runs the phases in order to success, with seq 1..N, step results and artifacts', async () => {
     const runId = await createRun(user, { template: 'check', inputs: { env: 'staging', base_url: remote.url } })
     const report = await runExecutor(stack, runId, secrets)
     expect(report.runs).toEqual([{ id: runId, outcome: 'success' }])
@@ -152,7 +155,7 @@ describe.each(engines)('executor engine on %s', (engine) => {
     expect(run).toMatchObject({ status: 'error', error: 'step work failed: timed out after 400 ms' })
   })
 
-  it('cancels a running run at the next safe point, and runs no later step', async () => {
+  smoke('cancels a running run at the next safe point, and runs no later step', async () => {
     const runId = await createRun(user, { template: 'slow-check' })
     const execution = runExecutor(stack, runId, {})
     await waitFor(async () => ((await runOf(user, runId)).current_step === 'long-wait' ? true : undefined), 'the long wait')
@@ -197,7 +200,7 @@ describe.each(engines)('executor engine on %s', (engine) => {
     expect((await runOf(user, runId)).error).toMatch(/validation failed: the inputs do not fit template check: env: .*moon/)
   })
 
-  it('lets exactly one of two racing executors run a run', async () => {
+  smoke('lets exactly one of two racing executors run a run', async () => {
     const runId = await createRun(user, { template: 'check', inputs: { env: 'staging', base_url: remote.url } })
     const reports = await Promise.all([runExecutor(stack, runId, secrets), runExecutor(stack, runId, secrets)])
     expect(reports.map((r) => r.runs[0].outcome).sort()).toEqual(['not_claimable', 'success'])

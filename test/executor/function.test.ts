@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../support/databases.ts'
+import { matrix } from '../support/matrix.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { reply, startRemote, type RemoteService } from '../support/remote.ts'
 import { artifactsOf, createRun, eventsOf, expectContiguous, runExecutor, runOf, waitFor } from '../support/executor.ts'
@@ -12,6 +13,8 @@ import { artifactsOf, createRun, eventsOf, expectContiguous, runExecutor, runOf,
 const terminal = (status: string) => ['success', 'error', 'canceled', 'waiting_approval'].includes(status)
 
 describe.each(engines)('ops-executor function on %s', (engine) => {
+  // Every test on PGlite; on the other engines the smoke ones (test/support/matrix.ts).
+  const { it, smoke } = matrix(engine)
   let stack: TestStack
   let owner: OpsClient
   let stranger: OpsClient
@@ -41,7 +44,7 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     }, `run ${runId} to finish`)
   }
 
-  it('runs deploy-web to staging to success, dispatching as a dry run because GITHUB_TOKEN is not set', async () => {
+  smoke('runs deploy-web to staging to success, dispatching as a dry run because GITHUB_TOKEN is not set', async () => {
     const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging', service: 'web', ref: 'v2.3' } })
     const run = await invokeAndWait(runId)
     expect(run).toMatchObject({ status: 'success', error: null })
@@ -85,7 +88,7 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     expect(tasks!.version).toBe(1)
   })
 
-  it('parks a production deploy for approval; approving resumes it to success', async () => {
+  smoke('parks a production deploy for approval; approving resumes it to success', async () => {
     const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'production' } })
     const parked = await invokeAndWait(runId)
     expect(parked).toMatchObject({ status: 'waiting_approval', current_step: 'policy-approval', claimed_by: null })
@@ -113,7 +116,7 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     expect(run.step_results.dispatch).toBeUndefined()
   })
 
-  it('refuses a user starting someone else’s run, a user draining the queue, and a stranger without a session', async () => {
+  smoke('refuses a user starting someone else’s run, a user draining the queue, and a stranger without a session', async () => {
     const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging' } })
     await stack.db.query("update ops.runs set status = 'canceled', finished_at = now() where id = $1", [runId])
     const foreign = await stranger.functions.invoke('ops-executor', { body: { run_id: runId } })

@@ -2,9 +2,10 @@
  * An executor killed mid-step (SIGKILL, as the platform cuts a function off) and the run resumed
  * by another invocation: no finished step repeats, no event is lost or duplicated.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { spawn } from 'node:child_process'
 import { engines } from '../support/databases.ts'
+import { matrix } from '../support/matrix.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { reply, startRemote, type RemoteService } from '../support/remote.ts'
 import { addTemplate, createRun, eventsOf, expectContiguous, runExecutor, runOf, waitFor } from '../support/executor.ts'
@@ -22,6 +23,8 @@ steps:
 `
 
 describe.each(engines)('resuming a killed executor on %s', (engine) => {
+  // Every test on PGlite; on the other engines the smoke ones (test/support/matrix.ts).
+  const { it, smoke } = matrix(engine)
   let stack: TestStack
   let remote: RemoteService
   let user: OpsClient
@@ -37,7 +40,7 @@ describe.each(engines)('resuming a killed executor on %s', (engine) => {
     await stack.stop()
   })
 
-  it('continues at the cut-off step after the lease expires, repeating no finished step', async () => {
+  smoke('continues at the cut-off step after the lease expires, repeating no finished step', async () => {
     remote.on('/one', reply(200))
     remote.on('/three', reply(200))
     let release: () => void = () => {}

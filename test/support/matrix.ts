@@ -1,0 +1,25 @@
+/**
+ * How much of the engine matrix a suite runs, so the suite's time stays in budget as it grows.
+ *
+ * - Where the database engine decides the outcome (SQL functions, RLS, migrations, concurrency,
+ *   the realtime feed, the REST translation), suites run every test on every engine:
+ *   `describe.each(engines)` as usual.
+ * - Where the engine is only the ground the code under test stands on (the client layer, the
+ *   executor, the plugin session), `matrix(engine)` runs every test on PGlite, the engine of
+ *   `npm start`, and on the other engines only the tests the suite marks `smoke` — unless
+ *   OPS_TEST_MATRIX=full asks for every test everywhere.
+ */
+import { it as vitestIt, type TestFunction } from 'vitest'
+import type { Engine } from './databases.ts'
+
+export const FULL_MATRIX = process.env.OPS_TEST_MATRIX === 'full'
+
+/** The engine every test of every suite runs on. */
+export const PRIMARY_ENGINE: Engine = 'pglite'
+
+type Test = (name: string, body: TestFunction, timeout?: number) => void
+
+export function matrix(engine: Engine): { it: Test; smoke: Test } {
+  const everything = FULL_MATRIX || engine === PRIMARY_ENGINE
+  return { it: everything ? vitestIt : vitestIt.skip, smoke: vitestIt }
+}
