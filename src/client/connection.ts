@@ -6,6 +6,7 @@
  */
 import type { ConnectionState, Settings } from './types.ts'
 import { isLocalUrl } from './settings.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 /** The part of the WebSocket API the check uses (the browser's, or the `ws` package in Node). */
 interface SocketLike {
@@ -65,7 +66,7 @@ async function checkHttp(settings: Settings, options: ConnectionCheckOptions): P
   try {
     response = await withTimeout(timeoutMs, (signal) => doFetch(`${settings.supabaseUrl}/auth/v1/health`, { headers, signal }))
   } catch (error) {
-    const timedOut = (error as Error).name === 'AbortError'
+    const timedOut = typeof error === 'object' && error !== null && 'name' in error && error.name === 'AbortError'
     const local = isLocalUrl(settings.supabaseUrl)
     return (
       `Cannot reach ${host}${timedOut ? ` (no answer within ${Math.round(timeoutMs / 1000)} s)` : ''}. ` +
@@ -73,13 +74,13 @@ async function checkHttp(settings: Settings, options: ConnectionCheckOptions): P
     )
   }
   if (response.status === 401 || response.status === 403) {
-    return `${host} refused the anon key (HTTP ${response.status}${await messageOf(response)}). Paste the project’s anon key in Settings.`
+    return `${host} refused the anon key (HTTP ${response.status}${await detailOf(response)}). Paste the project’s anon key in Settings.`
   }
   if (response.status === 404) {
     return `${host} does not look like a Supabase project (no /auth/v1 there). Check the project URL in Settings.`
   }
   if (response.status >= 500) {
-    return `${host} is having problems (HTTP ${response.status}${await messageOf(response)}). Retrying…`
+    return `${host} is having problems (HTTP ${response.status}${await detailOf(response)}). Retrying…`
   }
   // The schema must be exposed by the API; anon may read nothing, so 401/403 still means "served".
   let schema: Response
@@ -120,7 +121,8 @@ async function bodyOf(response: Response): Promise<{ code?: unknown; message?: u
   }
 }
 
-async function messageOf(response: Response): Promise<string> {
+/** `: <the server's message>` for an error response, or nothing when it gave none. */
+async function detailOf(response: Response): Promise<string> {
   try {
     const text = await response.text()
     try {
@@ -163,7 +165,7 @@ function checkRealtime(settings: Settings, options: ConnectionCheckOptions): Pro
       socket = new Socket(url)
     } catch (error) {
       clearTimeout(timer)
-      resolve(unavailable(`refused the connection (${(error as Error).message})`))
+      resolve(unavailable(`refused the connection (${errorMessage(error)})`))
       return
     }
     socket.onopen = () => socket.send(JSON.stringify([null, 'check', 'phoenix', 'heartbeat', {}]))

@@ -14,6 +14,7 @@ import type { RealtimeChannel } from '@supabase/supabase-js'
 import type { OpsClient } from './supabase.ts'
 import { definedFields, isOlderRow, micros, RUN_TIMES, withIsoTimes } from './row-versions.ts'
 import type { OpsApi, RunRow } from './types.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 export interface RunHistoryState {
   /** Newest first; null until the first load. */
@@ -151,7 +152,7 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
         error = null
       } catch (caught) {
         failed = true
-        error = (caught as Error).message
+        error = errorMessage(caught)
       } finally {
         changedDuringLoad = null
         loading = null

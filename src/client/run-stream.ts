@@ -18,6 +18,7 @@ import { anchorLog, emptyLog, gapOf, hasOlder, mergeEvents, missingTail, prepend
 import { MAX_PAGE } from './api.ts'
 import { ARTIFACT_TIMES, definedFields, EVENT_TIMES, isOlderRow, micros, RUN_TIMES, withIsoTimes } from './row-versions.ts'
 import type { ArtifactRow, EventRow, OpsApi, RunRow, RunStreamHandle, RunStreamState } from './types.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 export interface RunStreamOptions {
   /** How many of the newest events to load first (default 1000). */
@@ -192,7 +193,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
           setError(null)
         } catch (e) {
           failed = true
-          setError((e as Error).message)
+          setError(errorMessage(e))
         }
       } while (syncAgain && !closed)
       // Retry a failed sync; poll while the channel is down so the run keeps moving on screen.
@@ -234,7 +235,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
       try {
         await fetchForward(gapOf(log) ?? undefined)
       } catch (e) {
-        setError((e as Error).message)
+        setError(errorMessage(e))
       }
       const still = gapOf(log) ?? (run ? missingTail(log, run.last_seq) : null)
       if (still) {
@@ -334,7 +335,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
         if (!closed) log = prependOlder(log, page).log
         setError(null)
       } catch (e) {
-        setError((e as Error).message)
+        setError(errorMessage(e))
       } finally {
         loadingOlder = false
         changed()

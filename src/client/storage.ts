@@ -4,6 +4,7 @@
  * STORAGE_RESULT with the same request id. A request the main thread does not answer in time
  * rejects with a message that says so, instead of hanging sign-in forever.
  */
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 /** How the adapter talks to the main thread (in the plugin: ui-port.ts; in tests: a fake). */
 export interface StoragePort {
@@ -74,7 +75,7 @@ export function createMessageStorage(port: StoragePort, options: MessageStorageO
       } catch (error) {
         clearTimeout(timer)
         pending.delete(requestId)
-        reject(new Error(`Could not send ${kind} to the plugin main thread: ${(error as Error).message}`))
+        reject(new Error(`Could not send ${kind} to the plugin main thread: ${errorMessage(error)}`))
       }
     })
   }

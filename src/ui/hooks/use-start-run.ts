@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import type { NewRun } from '../../client/types.ts'
+import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 
 /**
  * Starting a run from a card: one start at a time, and the reason it failed kept for the card
@@ -15,7 +16,7 @@ export function useStartRun(onStartRun: (run: NewRun) => Promise<void>) {
     try {
       await onStartRun(run)
     } catch (caught) {
-      setError((caught as Error).message)
+      setError(errorMessage(caught))
     } finally {
       setStarting(false)
     }

@@ -11,7 +11,7 @@
 import { showUI } from '@create-figma-plugin/utilities'
 import { defaultSettings } from '../../../src/client/settings.ts'
 import { handle, reportUnhandledMessages } from '../../../src/main/dispatch.ts'
-import { messageOf } from '../../../src/main/errors.ts'
+import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 import { serveSessionStorage } from '../../../src/main/storage.ts'
 import type { RunSnapshot } from '../card/snapshot.ts'
 import { moveLegacySession } from './legacy-session.ts'
@@ -97,7 +97,7 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
           try {
             await handlers.onDone?.(result)
           } catch (error) {
-            notifyError(`Could not update the card: ${messageOf(error)}`)
+            notifyError(`Could not update the card: ${errorMessage(error)}`)
           }
           finish()
         },
@@ -116,7 +116,7 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
     const props: CardWindowProps = { mode, settings: defaultSettings() }
     // The window asks for its session first thing: an earlier build's is moved before it opens.
     void moveLegacySession()
-      .catch((error: unknown) => notifyError(`Could not keep the session of an earlier version: ${messageOf(error)}`))
+      .catch((error: unknown) => notifyError(`Could not keep the session of an earlier version: ${errorMessage(error)}`))
       .then(() => {
         // create-figma-plugin's showUI wraps the UI bundle in the page its `render` expects.
         showUI({ visible: options.visible, title: options.title, width: options.width ?? 380, height: options.height ?? 520 }, { ...props })

@@ -13,6 +13,7 @@ import { ArtifactsSidebar } from '../artifacts-sidebar/artifacts-sidebar.tsx'
 import { LogToolbar } from '../log-toolbar/log-toolbar.tsx'
 import { RunHeader } from '../run-header/run-header.tsx'
 import { VirtualLogList, type RevealRequest } from '../virtual-log-list/virtual-log-list.tsx'
+import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './run-log-viewer.css'
 
 export const LOG_ROW_HEIGHT = 20
@@ -98,7 +99,7 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
     try {
       await action()
     } catch (error) {
-      setActionError((error as Error).message)
+      setActionError(errorMessage(error))
     } finally {
       setBusy(null)
     }

@@ -3,6 +3,7 @@ import { h } from 'preact'
 import { useState } from 'preact/hooks'
 import { useServices } from '../../services/services-context.ts'
 import { FormField } from '../form-field/form-field.tsx'
+import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './sign-in-panel.css'
 
 export interface SignInPanelProps {
@@ -37,7 +38,7 @@ export function SignInPanel({ error = null, onOpenSettings, title = 'Sign in to 
       if (result.error) setProblem(result.error.message)
       else if (result.notice) setNotice(result.notice)
     } catch (caught) {
-      setProblem((caught as Error).message)
+      setProblem(errorMessage(caught))
     } finally {
       setBusy(null)
     }

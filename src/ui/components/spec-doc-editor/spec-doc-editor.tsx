@@ -7,6 +7,7 @@ import { toggleTask } from '../../view-models/task-checkboxes.ts'
 import { MarkdownPreview } from '../markdown-preview/markdown-preview.tsx'
 import { RevisionHistory } from '../revision-history/revision-history.tsx'
 import { SaveConflict } from '../save-conflict/save-conflict.tsx'
+import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './spec-doc-editor.css'
 
 type Mode = 'write' | 'preview' | 'history'
@@ -43,7 +44,7 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
       onSaved(result)
       setNotice(`Saved as version ${result.version}`)
     } catch (caught) {
-      setError((caught as Error).message)
+      setError(errorMessage(caught))
     } finally {
       setSaving(false)
     }
