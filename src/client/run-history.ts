@@ -10,7 +10,7 @@
  * 4. While the channel is down the list is polled every `pollMs`; while it is up, a slow resync
  *    every `resyncMs` repairs anything missed.
  */
-import type { RealtimeChannel } from '@supabase/supabase-js'
+import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/supabase-js'
 import type { OpsClient } from './supabase.ts'
 import { definedFields, isOlderRow, micros, RUN_TIMES, withIsoTimes } from './row-versions.ts'
 import type { OpsApi, RunRow } from './types.ts'
@@ -215,14 +215,14 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
     channel = made
     made.subscribe((status) => {
       if (closed || channel !== made) return
-      if (status === 'SUBSCRIBED') {
+      if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) {
         setLive(true)
         void load()
-      } else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
+      } else if (status === REALTIME_SUBSCRIBE_STATES.CHANNEL_ERROR || status === REALTIME_SUBSCRIBE_STATES.TIMED_OUT) {
         // realtime-js rejoins by itself; meanwhile the list is polled.
         setLive(false)
         scheduleLoad(pollMs)
-      } else if (status === 'CLOSED') {
+      } else if (status === REALTIME_SUBSCRIBE_STATES.CLOSED) {
         setLive(false)
         scheduleLoad(pollMs)
         void client.removeChannel(made).catch(() => {})

@@ -12,7 +12,7 @@
  *    progresses on screen without realtime.
  * 5. `loadOlder()` pages older events in front of the window (scroll-up).
  */
-import type { RealtimeChannel } from '@supabase/supabase-js'
+import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/supabase-js'
 import type { OpsClient } from './supabase.ts'
 import { anchorLog, emptyLog, gapOf, hasOlder, mergeEvents, missingTail, prependOlder, type EventLog, type Gap } from './event-log.ts'
 import { MAX_PAGE } from './api.ts'
@@ -58,7 +58,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
     if (!snapshot) {
       snapshot = {
         run,
-        events: log.events as EventRow[],
+        events: log.events,
         artifacts: [...artifacts.values()].sort(byCreation),
         hasOlder: hasOlder(log),
         loadingOlder,
@@ -285,14 +285,14 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
     channel = made
     made.subscribe((status) => {
       if (closed || channel !== made) return
-      if (status === 'SUBSCRIBED') {
+      if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) {
         setLive('live')
         void sync()
-      } else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
+      } else if (status === REALTIME_SUBSCRIBE_STATES.CHANNEL_ERROR || status === REALTIME_SUBSCRIBE_STATES.TIMED_OUT) {
         // realtime-js rejoins by itself; meanwhile REST keeps the view moving.
         setLive('reconnecting')
         scheduleSync()
-      } else if (status === 'CLOSED') {
+      } else if (status === REALTIME_SUBSCRIBE_STATES.CLOSED) {
         // The server closed the channel (e.g. the session expired): join again on a new one.
         setLive('reconnecting')
         scheduleSync()

@@ -4,6 +4,7 @@
  */
 import type { Settings } from './types.ts'
 import { BUILD_ANON_KEY, BUILD_SUPABASE_URL, DEV_HOSTS } from './config.ts'
+import { isRecord } from '../is-record.ts'
 
 export function defaultSettings(): Settings {
   return { supabaseUrl: BUILD_SUPABASE_URL, anonKey: BUILD_ANON_KEY }
@@ -76,10 +77,13 @@ export function checkAnonKey(input: string): FieldCheck {
       message: 'This does not look like an anon key (a long token in three parts separated by dots, starting with "eyJ").',
     }
   }
-  let claims: { role?: unknown; exp?: unknown }
+  let claims: unknown
   try {
     claims = JSON.parse(decodeBase64Url(parts[1]))
   } catch {
+    claims = null
+  }
+  if (!isRecord(claims)) {
     return { ok: false, message: 'This key cannot be read: its middle part is not valid. Copy the anon key again.' }
   }
   if (claims.role === 'service_role') {

@@ -115,7 +115,7 @@ export interface OpsApi {
 export interface RunStreamState {
   run: RunRow | null
   /** Events in seq order with no gaps: a contiguous window [firstSeq, lastSeq]. */
-  events: EventRow[]
+  events: readonly EventRow[]
   artifacts: ArtifactRow[]
   /** Older events exist before events[0] (scroll up to load them). */
   hasOlder: boolean

@@ -5,6 +5,7 @@
 import type { ResizeHandler } from '../messages.ts'
 import { STORAGE_KEYS } from './config.ts'
 import { handle } from './dispatch.ts'
+import { isRecord } from '../is-record.ts'
 
 export interface WindowSize {
   width: number
@@ -27,8 +28,8 @@ export function clampSize(width: number, height: number): WindowSize {
 
 export async function loadWindowSize(): Promise<WindowSize> {
   const saved: unknown = await figma.clientStorage.getAsync(STORAGE_KEYS.windowSize)
-  if (!saved || typeof saved !== 'object') return DEFAULT_SIZE
-  const { width, height } = saved as Partial<WindowSize>
+  if (!isRecord(saved)) return DEFAULT_SIZE
+  const { width, height } = saved
   return typeof width === 'number' && typeof height === 'number' ? clampSize(width, height) : DEFAULT_SIZE
 }
 

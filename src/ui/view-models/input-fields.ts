@@ -35,7 +35,23 @@ function formValue(input: InputDefinition, value: unknown): FormValue {
     const coerced = coerceInput(input, value)
     return coerced.ok ? coerced.value === true : false
   }
-  return value === undefined || value === null ? '' : String(value)
+  return fieldText(value)
+}
+
+/** A value from the intent or a default (a scalar) as a text field shows it; anything else as JSON. */
+function fieldText(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value)
+    case 'undefined':
+      return ''
+    default:
+      return value === null ? '' : (JSON.stringify(value) ?? '')
+  }
 }
 
 export function inputField(input: InputDefinition, typed: Readonly<Record<string, unknown>>, entered: EnteredValues): InputField {

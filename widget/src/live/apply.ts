@@ -2,7 +2,7 @@
  * Writes a run's newest picture into every card of this widget that shows that run.
  * setWidgetSyncedState replaces the whole state, so each card's other keys are carried over.
  */
-import type { RunSnapshot } from '../card/snapshot.ts'
+import { isRunSnapshot, type RunSnapshot } from '../card/snapshot.ts'
 
 export interface CardNode {
   widgetSyncedState: { [key: string]: unknown }
@@ -10,8 +10,8 @@ export interface CardNode {
 }
 
 export function shownRun(node: CardNode): RunSnapshot | null {
-  const snapshot = node.widgetSyncedState.snapshot as RunSnapshot | null | undefined
-  return snapshot && typeof snapshot.runId === 'string' ? snapshot : null
+  const snapshot = node.widgetSyncedState.snapshot
+  return isRunSnapshot(snapshot) ? snapshot : null
 }
 
 export function applySnapshot(nodes: readonly CardNode[], snapshot: RunSnapshot): number {

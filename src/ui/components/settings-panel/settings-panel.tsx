@@ -43,7 +43,7 @@ export function SettingsPanel({ settings, onSave, onClose }: SettingsPanelProps)
       <div
         class={styles.form}
         onKeyDown={(event) => {
-          if (event.key === 'Enter' && (event.target as HTMLElement).tagName === 'INPUT') save()
+          if (event.key === 'Enter' && event.target instanceof HTMLInputElement) save()
         }}
       >
         <FormField label="Project URL" error={errors.supabaseUrl ?? null}>

@@ -78,8 +78,7 @@ export function SignInPanel({ error = null, onOpenSettings, title = 'Sign in to 
       <div
         class={styles.form}
         onKeyDown={(event) => {
-          if (event.key === 'Enter' && (event.target as HTMLElement).tagName === 'INPUT' && !credentialsMissing && busy === null)
-            void signIn()
+          if (event.key === 'Enter' && event.target instanceof HTMLInputElement && !credentialsMissing && busy === null) void signIn()
         }}
       >
         <FormField label="Email">

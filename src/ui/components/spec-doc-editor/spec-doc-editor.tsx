@@ -10,7 +10,13 @@ import { SaveConflict } from '../save-conflict/save-conflict.tsx'
 import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './spec-doc-editor.css'
 
-type Mode = 'write' | 'preview' | 'history'
+const MODES = [
+  { value: 'write', children: 'Write' },
+  { value: 'preview', children: 'Preview' },
+  { value: 'history', children: 'History' },
+] as const
+
+type Mode = (typeof MODES)[number]['value']
 
 export interface SpecDocEditorProps {
   /** The saved document the draft is based on (its version is the save's expected version). */
@@ -60,12 +66,11 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
       <div class={styles.toolbar}>
         <SegmentedControl
           value={mode}
-          onValueChange={(value) => setMode(value as Mode)}
-          options={[
-            { value: 'write', children: 'Write' },
-            { value: 'preview', children: 'Preview' },
-            { value: 'history', children: 'History' },
-          ]}
+          onValueChange={(value) => {
+            const option = MODES.find((candidate) => candidate.value === value)
+            if (option) setMode(option.value)
+          }}
+          options={[...MODES]}
         />
         <span class={styles.status} data-doc-version={doc.version}>
           {dirty ? 'Unsaved changes' : `Version ${doc.version}`}
@@ -112,7 +117,7 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
             value={draft}
             spellcheck={false}
             data-doc-textarea
-            onInput={(event) => onDraftChange((event.currentTarget as HTMLTextAreaElement).value)}
+            onInput={(event) => onDraftChange(event.currentTarget.value)}
             onKeyDown={(event) => {
               if ((event.metaKey || event.ctrlKey) && event.key === 's') {
                 event.preventDefault()
