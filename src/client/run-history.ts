@@ -196,9 +196,14 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
   function subscribe() {
     void client.realtime
       .setAuth()
-      .catch(() => {})
+      // Without the token the join goes out as anon and hears nothing; polling still keeps the list current.
+      .catch(() => undefined)
       .then(() => {
         if (!closed && channel === null) join()
+      })
+      .catch((caught: unknown) => {
+        error = `Live updates are off: ${errorMessage(caught)}`
+        notify(true)
       })
   }
 
@@ -225,7 +230,8 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
       } else if (status === REALTIME_SUBSCRIBE_STATES.CLOSED) {
         setLive(false)
         scheduleLoad(pollMs)
-        void client.removeChannel(made).catch(() => {})
+        // removeChannel resolves with its outcome; the channel is gone either way.
+        void client.removeChannel(made).catch(() => undefined)
         channel = null
         setTimeout(() => {
           if (!closed && channel === null) subscribe()
@@ -254,7 +260,7 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
       listeners.clear()
       const made = channel
       channel = null
-      if (made) await client.removeChannel(made).catch(() => {})
+      if (made) await client.removeChannel(made).catch(() => undefined)
     },
   }
 }

@@ -261,10 +261,12 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
   function subscribe() {
     void client.realtime
       .setAuth()
-      .catch(() => {})
+      // Without the token the join goes out as anon and hears nothing; REST polling still moves the run on.
+      .catch(() => undefined)
       .then(() => {
         if (!closed && channel === null) join()
       })
+      .catch((caught: unknown) => setError(`Live updates are off: ${errorMessage(caught)}`))
   }
 
   function join() {
@@ -296,7 +298,8 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
         // The server closed the channel (e.g. the session expired): join again on a new one.
         setLive('reconnecting')
         scheduleSync()
-        void client.removeChannel(made).catch(() => {})
+        // removeChannel resolves with its outcome; the channel is gone either way.
+        void client.removeChannel(made).catch(() => undefined)
         channel = null
         setTimeout(() => {
           if (!closed && channel === null) subscribe()
@@ -347,7 +350,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
       for (const timer of [batchTimer, gapTimer, syncTimer]) if (timer !== undefined) clearTimeout(timer)
       const made = channel
       channel = null
-      if (made) await client.removeChannel(made).catch(() => {})
+      if (made) await client.removeChannel(made).catch(() => undefined)
       live = 'closed'
       changed()
     },

@@ -4,7 +4,8 @@ import { errorMessage } from '../../../supabase/functions/_shared/error-message.
 
 /**
  * Starting a run from a card: one start at a time, and the reason it failed kept for the card
- * to show. Shared by the intent bar's card and the template cards.
+ * to show. Shared by the intent bar's card and the template cards. `start` never rejects: a
+ * failure becomes `error`.
  */
 export function useStartRun(onStartRun: (run: NewRun) => Promise<void>) {
   const [starting, setStarting] = useState(false)

@@ -136,5 +136,9 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
         // create-figma-plugin's showUI wraps the UI bundle in the page its `render` expects.
         showUI({ visible: options.visible, title: options.title, width: options.width ?? 380, height: options.height ?? 520 }, { ...props })
       })
+      .catch((error: unknown) => {
+        notifyError(`Could not open the card’s window: ${errorMessage(error)}`)
+        finish()
+      })
   })
 }

@@ -36,7 +36,8 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
   const [conflict, setConflict] = useState<{ conflict: SpecSaveConflict; resolution: 'open' | 'theirs' } | null>(null)
   const dirty = draft !== doc.content
 
-  async function save(base: SpecDocRow, content: string) {
+  /** Saves against `base`'s version; it never rejects: a failure is shown above the editor. */
+  async function save(base: SpecDocRow, content: string): Promise<void> {
     setSaving(true)
     setError(null)
     setNotice(null)
@@ -86,7 +87,7 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
             Discard
           </Button>
         ) : null}
-        <Button onClick={() => save(doc, draft)} disabled={!dirty || saving} loading={saving} data-save-doc>
+        <Button onClick={() => void save(doc, draft)} disabled={!dirty || saving} loading={saving} data-save-doc>
           Save
         </Button>
       </div>
@@ -100,7 +101,7 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
           conflict={conflict.conflict}
           resolution={conflict.resolution}
           busy={saving}
-          onKeepMine={() => save(conflict.conflict.theirs, draft) /* mine, with anything typed since */}
+          onKeepMine={() => void save(conflict.conflict.theirs, draft) /* mine, with anything typed since */}
           onUseTheirs={() => {
             onSaved(conflict.conflict.theirs)
             onDraftChange(conflict.conflict.theirs.content)
