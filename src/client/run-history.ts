@@ -44,7 +44,7 @@ export interface RunHistoryOptions {
 }
 
 /** Newest first: created_at descending, then id, so equal times keep one order. */
-export function byNewest(a: RunRow, b: RunRow): number {
+function byNewest(a: RunRow, b: RunRow): number {
   const at = micros(a.created_at)
   const bt = micros(b.created_at)
   return at !== bt ? bt - at : a.id < b.id ? 1 : a.id > b.id ? -1 : 0

@@ -117,7 +117,7 @@ export function validateSettings(input: { supabaseUrl: string; anonKey: string }
 }
 
 /** Figma only lets the plugin reach the domains in its manifest: the build's project and the dev stack. */
-export function networkWarning(supabaseUrl: string): string | null {
+function networkWarning(supabaseUrl: string): string | null {
   const url = new URL(supabaseUrl)
   if (url.origin === new URL(BUILD_SUPABASE_URL).origin || DEV_HOSTS.includes(url.host)) return null
   return `This plugin was built for ${BUILD_SUPABASE_URL}; Figma blocks requests to ${url.host} unless the plugin is rebuilt with OPS_SUPABASE_URL=${url.origin}.`

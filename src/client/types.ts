@@ -14,12 +14,7 @@ import type { RunStatus } from '../../supabase/functions/_shared/vocabulary/inde
 
 export type { ArtifactRow, EventRow, RunRow, SpecDocRow, SpecRevisionRow, TemplateRow }
 
-export {
-  TERMINAL_STATUSES,
-  type EventLevel,
-  type RunPhase as Phase,
-  type RunStatus,
-} from '../../supabase/functions/_shared/vocabulary/index.ts'
+export { TERMINAL_STATUSES, type EventLevel, type RunStatus } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
 /** Where the plugin finds its Supabase project; defaults come from build-time configuration. */
 export interface Settings {

@@ -4,7 +4,7 @@ import { buildTimeSettings, OPEN_RUN_COMMAND } from './config.ts'
 import { runIdOf } from './summary-card.ts'
 import { loadSettings } from './settings.ts'
 
-export function currentUser(): FigmaUser | null {
+function currentUser(): FigmaUser | null {
   try {
     const user = figma.currentUser
     return user ? { id: user.id, name: user.name, photoUrl: user.photoUrl } : null
@@ -15,7 +15,7 @@ export function currentUser(): FigmaUser | null {
 }
 
 /** On "Open run" (a card's relaunch button), the run id of the selected card. */
-export function relaunchRunId(): string | null {
+function relaunchRunId(): string | null {
   if (figma.command !== OPEN_RUN_COMMAND) return null
   return runIdOf(figma.currentPage.selection)
 }

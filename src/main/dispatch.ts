@@ -35,7 +35,7 @@ export function handle<H extends EventHandler>(
   }
 }
 
-export function registeredNames(): string[] {
+function registeredNames(): string[] {
   return registered.filter((name, i) => registered.indexOf(name) === i).sort()
 }
 

@@ -20,7 +20,7 @@ export async function loadSettings(): Promise<Settings> {
   }
 }
 
-export function settingsProblem(settings: unknown): string | null {
+function settingsProblem(settings: unknown): string | null {
   if (!isRecord(settings)) return 'settings must be an object with supabaseUrl and anonKey'
   const { supabaseUrl, anonKey } = settings
   if (typeof supabaseUrl !== 'string' || !/^https?:\/\/[^\s/]+\/?$/.test(supabaseUrl)) {
@@ -32,7 +32,7 @@ export function settingsProblem(settings: unknown): string | null {
   return null
 }
 
-export async function saveSettings(settings: Settings): Promise<Settings> {
+async function saveSettings(settings: Settings): Promise<Settings> {
   const problem = settingsProblem(settings)
   if (problem) throw new Error(problem)
   const clean: Settings = { supabaseUrl: settings.supabaseUrl.replace(/\/$/, ''), anonKey: settings.anonKey }

@@ -10,7 +10,7 @@ import { formatUtcDateTime, isRunStatus, statusView } from '../../supabase/funct
 import { OPEN_RUN_COMMAND, PLUGIN_DATA } from './config.ts'
 import { isRecord } from '../is-record.ts'
 
-export const CARD_WIDTH = 320
+const CARD_WIDTH = 320
 
 const REGULAR: FontName = { family: 'Inter', style: 'Regular' }
 const BOLD: FontName = { family: 'Inter', style: 'Bold' }
@@ -24,7 +24,7 @@ const hex = (value: string): RGB => ({
 const TEXT = hex('#1E1E1E')
 const MUTED = hex('#6B6B6B')
 
-export function isRunCardData(card: unknown): card is RunCardData {
+function isRunCardData(card: unknown): card is RunCardData {
   if (!isRecord(card)) return false
   const optionalString = (key: string) => card[key] === null || card[key] === undefined || typeof card[key] === 'string'
   return (
@@ -78,7 +78,7 @@ export function cardTexts(card: RunCardData): {
   }
 }
 
-export function relaunchDescription(card: RunCardData): string {
+function relaunchDescription(card: RunCardData): string {
   return truncate(`${card.title} (${card.env}) · ${statusView(card.status).label}`, 300)
 }
 

@@ -13,11 +13,11 @@ export interface WindowSize {
 }
 
 export const DEFAULT_SIZE: WindowSize = { width: 480, height: 680 }
-export const MIN_SIZE: WindowSize = { width: 340, height: 420 }
-export const MAX_SIZE: WindowSize = { width: 1600, height: 1400 }
+const MIN_SIZE: WindowSize = { width: 340, height: 420 }
+const MAX_SIZE: WindowSize = { width: 1600, height: 1400 }
 const SAVE_DELAY_MS = 300
 
-export function clampSize(width: number, height: number): WindowSize {
+function clampSize(width: number, height: number): WindowSize {
   const clamp = (value: number, min: number, max: number, fallback: number) =>
     Number.isFinite(value) ? Math.round(Math.min(max, Math.max(min, value))) : fallback
   return {

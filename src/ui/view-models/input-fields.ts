@@ -5,10 +5,10 @@
  */
 import { coerceInput, isBlank, type InputDefinition, type Template } from '../../../supabase/functions/_shared/runbook/index.ts'
 
-export type FieldKind = InputDefinition['type']
+type FieldKind = InputDefinition['type']
 
 /** Where a field's current value came from. */
-export type ValueSource = 'entered' | 'typed' | 'default' | 'none'
+type ValueSource = 'entered' | 'typed' | 'default' | 'none'
 
 export type FormValue = string | boolean
 
@@ -54,7 +54,7 @@ function fieldText(value: unknown): string {
   }
 }
 
-export function inputField(input: InputDefinition, typed: Readonly<Record<string, unknown>>, entered: EnteredValues): InputField {
+function inputField(input: InputDefinition, typed: Readonly<Record<string, unknown>>, entered: EnteredValues): InputField {
   const has = (values: Readonly<Record<string, unknown>>) =>
     Object.prototype.hasOwnProperty.call(values, input.key) && !isBlank(values[input.key])
   let source: ValueSource = 'none'

@@ -16,7 +16,7 @@ import { VirtualLogList, type RevealRequest } from '../virtual-log-list/virtual-
 import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './run-log-viewer.css'
 
-export const LOG_ROW_HEIGHT = 20
+const LOG_ROW_HEIGHT = 20
 
 export interface RunLogViewerProps {
   runId: string
