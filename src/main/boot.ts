@@ -1,6 +1,7 @@
 /** What the UI gets when it opens (showUI's data → the UI component's props). */
 import type { FigmaUser, UiBootData } from '../client/types.ts'
-import { buildTimeSettings, OPEN_RUN_COMMAND } from './config.ts'
+import { buildTimeSettings } from '../build-settings.ts'
+import { OPEN_RUN_COMMAND } from './config.ts'
 import { runIdOf } from './summary-card.ts'
 import { loadSettings } from './settings.ts'
 

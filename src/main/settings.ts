@@ -5,7 +5,8 @@
  */
 import type { SaveSettingsHandler } from '../messages.ts'
 import type { Settings } from '../client/types.ts'
-import { buildTimeSettings, STORAGE_KEYS } from './config.ts'
+import { buildTimeSettings } from '../build-settings.ts'
+import { STORAGE_KEYS } from './config.ts'
 import { handle } from './dispatch.ts'
 import { isRecord } from '../is-record.ts'
 

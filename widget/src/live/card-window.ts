@@ -9,7 +9,7 @@
  * window is done; then the code is closed, which also closes the window.
  */
 import { showUI } from '@create-figma-plugin/utilities'
-import { defaultSettings } from '../../../src/client/settings.ts'
+import { buildTimeSettings } from '../../../src/build-settings.ts'
 import { handle, reportUnhandledMessages } from '../../../src/main/dispatch.ts'
 import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 import { serveSessionStorage } from '../../../src/main/storage.ts'
@@ -128,7 +128,7 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
         notifyError,
       ),
     )
-    const props: CardWindowProps = { mode, settings: defaultSettings() }
+    const props: CardWindowProps = { mode, settings: buildTimeSettings() }
     // The window asks for its session first thing: an earlier build's is moved before it opens.
     void moveLegacySession()
       .catch((error: unknown) => notifyError(`Could not keep the session of an earlier version: ${errorMessage(error)}`))
