@@ -5,12 +5,11 @@
  * live runs a hidden window that subscribes to the runs and writes their progress into every
  * card of this widget on the page, throttled.
  */
-import { TERMINAL_STATUSES } from '../../src/client/types.ts'
 import { cardView } from './card/card-model.ts'
 import { EmptyCard, RunCard } from './card/run-card.tsx'
 import type { RunSnapshot } from './card/snapshot.ts'
 import type {} from './card/widget-jsx.ts'
-import { applySnapshot, shownRun } from './live/apply.ts'
+import { applySnapshot, clearDriver, shownFinished, shownRunId } from './live/apply.ts'
 import { openCardWindow } from './live/card-window.ts'
 import { ThrottledWriter } from './live/throttle.ts'
 import type { CardAction } from './messages.ts'
@@ -30,9 +29,9 @@ async function driveLiveCards(): Promise<void> {
   const runIds = [
     ...new Set(
       cards()
-        .map(shownRun)
-        .filter((s): s is RunSnapshot => s !== null && !TERMINAL_STATUSES.includes(s.status))
-        .map((s) => s.runId),
+        .filter((node) => !shownFinished(node))
+        .map(shownRunId)
+        .filter((runId) => runId !== null),
     ),
   ]
   if (runIds.length === 0) {
@@ -119,10 +118,7 @@ function OpsRunCard() {
         if (live.has(myKey()) || snapshot?.driver) {
           live.delete(myKey())
           // Cards stop saying who keeps them live; closing ends this client's live window.
-          for (const node of cards()) {
-            const shown = shownRun(node)
-            if (shown?.driver) applySnapshot([node], { ...shown, driver: null })
-          }
+          for (const node of cards()) clearDriver(node)
           figma.closePlugin()
           return
         }
