@@ -3,7 +3,7 @@
  * emit/on). One module serves both sides; the browser preview's stand-in host speaks the same.
  */
 import type { EventHandler } from '@create-figma-plugin/utilities'
-import type { RunCardData, Settings, UiBootData } from './client/types.ts'
+import type { RunCardData, Settings } from './client/types.ts'
 
 // ---- UI → main ------------------------------------------------------------------------------
 
@@ -55,5 +55,3 @@ export interface MainErrorHandler extends EventHandler {
   name: 'MAIN_ERROR'
   handler: (message: string) => void
 }
-
-export type { RunCardData, Settings, UiBootData }

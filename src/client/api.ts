@@ -12,7 +12,9 @@ export const MAX_PAGE = 1000
 
 export function createOpsApi(client: OpsClient): OpsApi {
   async function invokeExecutor(run: RunRow): Promise<void> {
-    const { error } = await client.functions.invoke('ops-executor', { body: { run_id: run.id } })
+    const response = await client.functions.invoke('ops-executor', { body: { run_id: run.id } })
+    // functions-js types a failure's error as any: it is read as unknown and described by functionError.
+    const error: unknown = response.error
     if (error) {
       throw await functionError(
         `Run "${run.title}" was created but its executor could not be started (it stays queued and the scheduled drain will pick it up)`,

@@ -6,6 +6,8 @@
  */
 import type { ConnectionState, Settings } from './types.ts'
 import { isLocalUrl } from './settings.ts'
+import { isRecord } from '../is-record.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 /** The part of the WebSocket API the check uses (the browser's, or the `ws` package in Node). */
 interface SocketLike {
@@ -16,7 +18,12 @@ interface SocketLike {
   send(data: string): void
   close(): void
 }
-export type SocketConstructor = new (url: string) => SocketLike
+type SocketConstructor = new (url: string) => SocketLike
+
+/** A WebSocket class handed in (or the global one): a constructor is all that can be checked before use. */
+function isSocketConstructor(value: unknown): value is SocketConstructor {
+  return typeof value === 'function'
+}
 
 export interface ConnectionCheckOptions {
   fetch?: typeof fetch
@@ -65,7 +72,7 @@ async function checkHttp(settings: Settings, options: ConnectionCheckOptions): P
   try {
     response = await withTimeout(timeoutMs, (signal) => doFetch(`${settings.supabaseUrl}/auth/v1/health`, { headers, signal }))
   } catch (error) {
-    const timedOut = (error as Error).name === 'AbortError'
+    const timedOut = typeof error === 'object' && error !== null && 'name' in error && error.name === 'AbortError'
     const local = isLocalUrl(settings.supabaseUrl)
     return (
       `Cannot reach ${host}${timedOut ? ` (no answer within ${Math.round(timeoutMs / 1000)} s)` : ''}. ` +
@@ -73,13 +80,13 @@ async function checkHttp(settings: Settings, options: ConnectionCheckOptions): P
     )
   }
   if (response.status === 401 || response.status === 403) {
-    return `${host} refused the anon key (HTTP ${response.status}${await messageOf(response)}). Paste the project’s anon key in Settings.`
+    return `${host} refused the anon key (HTTP ${response.status}${await detailOf(response)}). Paste the project’s anon key in Settings.`
   }
   if (response.status === 404) {
     return `${host} does not look like a Supabase project (no /auth/v1 there). Check the project URL in Settings.`
   }
   if (response.status >= 500) {
-    return `${host} is having problems (HTTP ${response.status}${await messageOf(response)}). Retrying…`
+    return `${host} is having problems (HTTP ${response.status}${await detailOf(response)}). Retrying…`
   }
   // The schema must be exposed by the API; anon may read nothing, so 401/403 still means "served".
   let schema: Response
@@ -96,7 +103,8 @@ async function checkHttp(settings: Settings, options: ConnectionCheckOptions): P
   if (schema.status === 401 || schema.status === 403) {
     const body = await bodyOf(schema)
     if (typeof body.code === 'string' && /^PGRST30/.test(body.code)) {
-      return `${host} refused the anon key (${body.message ?? body.code}). Paste the project’s anon key in Settings.`
+      const why = typeof body.message === 'string' ? body.message : body.code
+      return `${host} refused the anon key (${why}). Paste the project’s anon key in Settings.`
     }
   }
   if (schema.status === 406) {
@@ -111,21 +119,23 @@ async function checkHttp(settings: Settings, options: ConnectionCheckOptions): P
   return null
 }
 
-async function bodyOf(response: Response): Promise<{ code?: unknown; message?: unknown }> {
+/** A JSON error body's fields (PostgREST: code, message), or none when the body is not a JSON object. */
+async function bodyOf(response: Response): Promise<Record<string, unknown>> {
   try {
     const body: unknown = await response.json()
-    return body && typeof body === 'object' ? (body as { code?: unknown; message?: unknown }) : {}
+    return isRecord(body) ? body : {}
   } catch {
     return {}
   }
 }
 
-async function messageOf(response: Response): Promise<string> {
+/** `: <the server's message>` for an error response, or nothing when it gave none. */
+async function detailOf(response: Response): Promise<string> {
   try {
     const text = await response.text()
     try {
-      const body = JSON.parse(text) as { message?: unknown; msg?: unknown; error?: unknown }
-      const message = body.message ?? body.msg ?? body.error
+      const body: unknown = JSON.parse(text)
+      const message = isRecord(body) ? (body.message ?? body.msg ?? body.error) : undefined
       return typeof message === 'string' && message ? `: ${message}` : ''
     } catch {
       return text && text.length < 200 ? `: ${text}` : ''
@@ -137,11 +147,11 @@ async function messageOf(response: Response): Promise<string> {
 
 /** Null when the realtime socket opens and answers a heartbeat; otherwise the reason. */
 function checkRealtime(settings: Settings, options: ConnectionCheckOptions): Promise<string | null> {
-  const Socket = (options.WebSocket ?? (globalThis as { WebSocket?: unknown }).WebSocket) as SocketConstructor | undefined
+  const Socket: unknown = options.WebSocket ?? globalThis.WebSocket
   const host = hostOf(settings)
   const unavailable = (why: string) =>
     `Live logs are unavailable: the realtime service at ${host} ${why}. Runs still work; the log refreshes every few seconds until it is back.`
-  if (!Socket) return Promise.resolve(unavailable('cannot be reached from here (no WebSocket)'))
+  if (!isSocketConstructor(Socket)) return Promise.resolve(unavailable('cannot be reached from here (no WebSocket)'))
   const timeoutMs = options.timeoutMs ?? 8000
   const url = `${settings.supabaseUrl.replace(/^http/, 'ws')}/realtime/v1/websocket?apikey=${encodeURIComponent(settings.anonKey)}&vsn=2.0.0`
   return new Promise((resolve) => {
@@ -163,13 +173,13 @@ function checkRealtime(settings: Settings, options: ConnectionCheckOptions): Pro
       socket = new Socket(url)
     } catch (error) {
       clearTimeout(timer)
-      resolve(unavailable(`refused the connection (${(error as Error).message})`))
+      resolve(unavailable(`refused the connection (${errorMessage(error)})`))
       return
     }
     socket.onopen = () => socket.send(JSON.stringify([null, 'check', 'phoenix', 'heartbeat', {}]))
     socket.onmessage = (event) => {
       try {
-        const message = JSON.parse(String(event.data)) as unknown[]
+        const message: unknown = JSON.parse(String(event.data))
         if (Array.isArray(message) && message[1] === 'check' && message[3] === 'phx_reply') finish(null)
       } catch {
         // not ours

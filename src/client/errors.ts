@@ -3,6 +3,8 @@
  * a person can act on, with the server's code and HTTP status kept for code that branches on them.
  */
 import type { RunRow } from './types.ts'
+import { isRecord } from '../is-record.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 export class OpsApiError extends Error {
   override readonly name = 'OpsApiError'
@@ -38,34 +40,40 @@ export function postgrestError(what: string, error: PostgrestLikeError, status?:
 
 /** Reads the body of a functions-js error (FunctionsHttpError carries the Response as context). */
 export async function functionError(what: string, error: unknown, run: RunRow | null = null): Promise<OpsApiError> {
-  const e = error as { name?: string; message?: string; context?: unknown }
-  if (e?.name === 'FunctionsHttpError' && e.context instanceof Response) {
-    const response = e.context
+  const name = isRecord(error) ? error.name : undefined
+  const context = isRecord(error) ? error.context : undefined
+  if (name === 'FunctionsHttpError' && context instanceof Response) {
     let detail = ''
     try {
-      const text = await response.text()
+      const text = await context.text()
       try {
-        const body = JSON.parse(text) as { error?: unknown; message?: unknown }
-        detail = String(body.error ?? body.message ?? text)
+        const body: unknown = JSON.parse(text)
+        detail = isRecord(body) ? bodyText(body.error ?? body.message, text) : text
       } catch {
         detail = text
       }
     } catch {
-      detail = response.statusText
+      detail = context.statusText
     }
     return new OpsApiError(
-      `${what}: the ops-executor function answered ${response.status}${detail ? `: ${detail}` : ''}`,
+      `${what}: the ops-executor function answered ${context.status}${detail ? `: ${detail}` : ''}`,
       null,
-      response.status,
+      context.status,
       run,
     )
   }
-  if (e?.name === 'FunctionsFetchError') {
-    const cause = (e.context as { message?: string } | undefined)?.message
+  if (name === 'FunctionsFetchError') {
+    const cause = isRecord(context) && typeof context.message === 'string' ? context.message : undefined
     return new OpsApiError(`${what}: the ops-executor function could not be reached${cause ? ` (${cause})` : ''}`, null, null, run)
   }
-  if (e?.name === 'FunctionsRelayError') {
+  if (name === 'FunctionsRelayError') {
     return new OpsApiError(`${what}: the Supabase relay could not reach the ops-executor function`, null, null, run)
   }
-  return new OpsApiError(`${what}: ${e?.message ?? String(error)}`, null, null, run)
+  return new OpsApiError(`${what}: ${errorMessage(error)}`, null, null, run)
+}
+
+/** The function's own words from its JSON error body ({ error } or { message }), else the raw body. */
+function bodyText(value: unknown, raw: string): string {
+  if (value === undefined || value === null) return raw
+  return typeof value === 'string' ? value : errorMessage(value)
 }

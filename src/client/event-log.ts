@@ -47,10 +47,6 @@ export function emptyLog(): EventLog {
   return { events: [], firstSeq: null, lastSeq: 0, held: new Map() }
 }
 
-export function isAnchored(log: EventLog): boolean {
-  return log.firstSeq !== null
-}
-
 /** Older events exist before the window. */
 export function hasOlder(log: EventLog): boolean {
   return log.firstSeq !== null && log.firstSeq > 1

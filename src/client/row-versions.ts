@@ -14,7 +14,7 @@ export function isOlderRow(incoming: RunRow, current: RunRow): boolean {
 
 /** Columns a realtime UPDATE left out (e.g. unchanged large values) keep their known value. */
 export function definedFields(row: RunRow): Partial<RunRow> {
-  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== undefined)) as Partial<RunRow>
+  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== undefined))
 }
 
 export const EVENT_TIMES = ['ts'] as const
@@ -32,9 +32,12 @@ export function isoTimestamp(value: string): string {
 }
 
 export function withIsoTimes<T extends object>(row: T, fields: readonly string[]): T {
-  const copy = { ...row } as Record<string, unknown>
-  for (const field of fields) if (typeof copy[field] === 'string') copy[field] = isoTimestamp(copy[field] as string)
-  return copy as T
+  const copy = { ...row }
+  for (const field of fields) {
+    const value: unknown = Reflect.get(copy, field)
+    if (typeof value === 'string') Object.assign(copy, { [field]: isoTimestamp(value) })
+  }
+  return copy
 }
 
 /**

@@ -10,10 +10,11 @@
  * 4. While the channel is down the list is polled every `pollMs`; while it is up, a slow resync
  *    every `resyncMs` repairs anything missed.
  */
-import type { RealtimeChannel } from '@supabase/supabase-js'
+import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/supabase-js'
 import type { OpsClient } from './supabase.ts'
 import { definedFields, isOlderRow, micros, RUN_TIMES, withIsoTimes } from './row-versions.ts'
 import type { OpsApi, RunRow } from './types.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 export interface RunHistoryState {
   /** Newest first; null until the first load. */
@@ -43,7 +44,7 @@ export interface RunHistoryOptions {
 }
 
 /** Newest first: created_at descending, then id, so equal times keep one order. */
-export function byNewest(a: RunRow, b: RunRow): number {
+function byNewest(a: RunRow, b: RunRow): number {
   const at = micros(a.created_at)
   const bt = micros(b.created_at)
   return at !== bt ? bt - at : a.id < b.id ? 1 : a.id > b.id ? -1 : 0
@@ -151,7 +152,7 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
         error = null
       } catch (caught) {
         failed = true
-        error = (caught as Error).message
+        error = errorMessage(caught)
       } finally {
         changedDuringLoad = null
         loading = null
@@ -195,9 +196,14 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
   function subscribe() {
     void client.realtime
       .setAuth()
-      .catch(() => {})
+      // Without the token the join goes out as anon and hears nothing; polling still keeps the list current.
+      .catch(() => undefined)
       .then(() => {
         if (!closed && channel === null) join()
+      })
+      .catch((caught: unknown) => {
+        error = `Live updates are off: ${errorMessage(caught)}`
+        notify(true)
       })
   }
 
@@ -214,17 +220,18 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
     channel = made
     made.subscribe((status) => {
       if (closed || channel !== made) return
-      if (status === 'SUBSCRIBED') {
+      if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) {
         setLive(true)
         void load()
-      } else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
+      } else if (status === REALTIME_SUBSCRIBE_STATES.CHANNEL_ERROR || status === REALTIME_SUBSCRIBE_STATES.TIMED_OUT) {
         // realtime-js rejoins by itself; meanwhile the list is polled.
         setLive(false)
         scheduleLoad(pollMs)
-      } else if (status === 'CLOSED') {
+      } else if (status === REALTIME_SUBSCRIBE_STATES.CLOSED) {
         setLive(false)
         scheduleLoad(pollMs)
-        void client.removeChannel(made).catch(() => {})
+        // removeChannel resolves with its outcome; the channel is gone either way.
+        void client.removeChannel(made).catch(() => undefined)
         channel = null
         setTimeout(() => {
           if (!closed && channel === null) subscribe()
@@ -253,7 +260,7 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
       listeners.clear()
       const made = channel
       channel = null
-      if (made) await client.removeChannel(made).catch(() => {})
+      if (made) await client.removeChannel(made).catch(() => undefined)
     },
   }
 }

@@ -12,12 +12,13 @@
  *    progresses on screen without realtime.
  * 5. `loadOlder()` pages older events in front of the window (scroll-up).
  */
-import type { RealtimeChannel } from '@supabase/supabase-js'
+import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/supabase-js'
 import type { OpsClient } from './supabase.ts'
 import { anchorLog, emptyLog, gapOf, hasOlder, mergeEvents, missingTail, prependOlder, type EventLog, type Gap } from './event-log.ts'
 import { MAX_PAGE } from './api.ts'
 import { ARTIFACT_TIMES, definedFields, EVENT_TIMES, isOlderRow, micros, RUN_TIMES, withIsoTimes } from './row-versions.ts'
 import type { ArtifactRow, EventRow, OpsApi, RunRow, RunStreamHandle, RunStreamState } from './types.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 export interface RunStreamOptions {
   /** How many of the newest events to load first (default 1000). */
@@ -57,7 +58,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
     if (!snapshot) {
       snapshot = {
         run,
-        events: log.events as EventRow[],
+        events: log.events,
         artifacts: [...artifacts.values()].sort(byCreation),
         hasOlder: hasOlder(log),
         loadingOlder,
@@ -192,7 +193,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
           setError(null)
         } catch (e) {
           failed = true
-          setError((e as Error).message)
+          setError(errorMessage(e))
         }
       } while (syncAgain && !closed)
       // Retry a failed sync; poll while the channel is down so the run keeps moving on screen.
@@ -234,7 +235,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
       try {
         await fetchForward(gapOf(log) ?? undefined)
       } catch (e) {
-        setError((e as Error).message)
+        setError(errorMessage(e))
       }
       const still = gapOf(log) ?? (run ? missingTail(log, run.last_seq) : null)
       if (still) {
@@ -260,10 +261,12 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
   function subscribe() {
     void client.realtime
       .setAuth()
-      .catch(() => {})
+      // Without the token the join goes out as anon and hears nothing; REST polling still moves the run on.
+      .catch(() => undefined)
       .then(() => {
         if (!closed && channel === null) join()
       })
+      .catch((caught: unknown) => setError(`Live updates are off: ${errorMessage(caught)}`))
   }
 
   function join() {
@@ -284,18 +287,19 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
     channel = made
     made.subscribe((status) => {
       if (closed || channel !== made) return
-      if (status === 'SUBSCRIBED') {
+      if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) {
         setLive('live')
         void sync()
-      } else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
+      } else if (status === REALTIME_SUBSCRIBE_STATES.CHANNEL_ERROR || status === REALTIME_SUBSCRIBE_STATES.TIMED_OUT) {
         // realtime-js rejoins by itself; meanwhile REST keeps the view moving.
         setLive('reconnecting')
         scheduleSync()
-      } else if (status === 'CLOSED') {
+      } else if (status === REALTIME_SUBSCRIBE_STATES.CLOSED) {
         // The server closed the channel (e.g. the session expired): join again on a new one.
         setLive('reconnecting')
         scheduleSync()
-        void client.removeChannel(made).catch(() => {})
+        // removeChannel resolves with its outcome; the channel is gone either way.
+        void client.removeChannel(made).catch(() => undefined)
         channel = null
         setTimeout(() => {
           if (!closed && channel === null) subscribe()
@@ -334,7 +338,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
         if (!closed) log = prependOlder(log, page).log
         setError(null)
       } catch (e) {
-        setError((e as Error).message)
+        setError(errorMessage(e))
       } finally {
         loadingOlder = false
         changed()
@@ -346,7 +350,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
       for (const timer of [batchTimer, gapTimer, syncTimer]) if (timer !== undefined) clearTimeout(timer)
       const made = channel
       channel = null
-      if (made) await client.removeChannel(made).catch(() => {})
+      if (made) await client.removeChannel(made).catch(() => undefined)
       live = 'closed'
       changed()
     },

@@ -1,13 +1,10 @@
 /**
- * Where the plugin finds its Supabase project: the build-time defaults, and the checks a
- * user-entered URL and anon key go through before they are saved (each message says what to fix).
+ * The checks a user-entered Supabase project URL and anon key go through before they are saved
+ * (each message says what to fix); the defaults are the build's (src/build-settings.ts).
  */
 import type { Settings } from './types.ts'
-import { BUILD_ANON_KEY, BUILD_SUPABASE_URL, DEV_HOSTS } from './config.ts'
-
-export function defaultSettings(): Settings {
-  return { supabaseUrl: BUILD_SUPABASE_URL, anonKey: BUILD_ANON_KEY }
-}
+import { buildTimeSettings, DEV_HOSTS } from '../build-settings.ts'
+import { isRecord } from '../is-record.ts'
 
 export type FieldCheck = { ok: true; value: string } | { ok: false; message: string }
 
@@ -76,10 +73,13 @@ export function checkAnonKey(input: string): FieldCheck {
       message: 'This does not look like an anon key (a long token in three parts separated by dots, starting with "eyJ").',
     }
   }
-  let claims: { role?: unknown; exp?: unknown }
+  let claims: unknown
   try {
     claims = JSON.parse(decodeBase64Url(parts[1]))
   } catch {
+    claims = null
+  }
+  if (!isRecord(claims)) {
     return { ok: false, message: 'This key cannot be read: its middle part is not valid. Copy the anon key again.' }
   }
   if (claims.role === 'service_role') {
@@ -113,10 +113,11 @@ export function validateSettings(input: { supabaseUrl: string; anonKey: string }
 }
 
 /** Figma only lets the plugin reach the domains in its manifest: the build's project and the dev stack. */
-export function networkWarning(supabaseUrl: string): string | null {
+function networkWarning(supabaseUrl: string): string | null {
   const url = new URL(supabaseUrl)
-  if (url.origin === new URL(BUILD_SUPABASE_URL).origin || DEV_HOSTS.includes(url.host)) return null
-  return `This plugin was built for ${BUILD_SUPABASE_URL}; Figma blocks requests to ${url.host} unless the plugin is rebuilt with OPS_SUPABASE_URL=${url.origin}.`
+  const built = buildTimeSettings().supabaseUrl
+  if (url.origin === new URL(built).origin || DEV_HOSTS.includes(url.host)) return null
+  return `This plugin was built for ${built}; Figma blocks requests to ${url.host} unless the plugin is rebuilt with OPS_SUPABASE_URL=${url.origin}.`
 }
 
 function decodeBase64Url(text: string): string {

@@ -4,15 +4,16 @@
  * STORAGE_RESULT with the same request id. A request the main thread does not answer in time
  * rejects with a message that says so, instead of hanging sign-in forever.
  */
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
+
+type StorageMessage =
+  | ['STORAGE_GET', requestId: string, key: string]
+  | ['STORAGE_SET', requestId: string, key: string, value: string]
+  | ['STORAGE_REMOVE', requestId: string, key: string]
 
 /** How the adapter talks to the main thread (in the plugin: ui-port.ts; in tests: a fake). */
 export interface StoragePort {
-  send(
-    message:
-      | ['STORAGE_GET', requestId: string, key: string]
-      | ['STORAGE_SET', requestId: string, key: string, value: string]
-      | ['STORAGE_REMOVE', requestId: string, key: string],
-  ): void
+  send(message: StorageMessage): void
   /** Registers the STORAGE_RESULT listener; returns a function that removes it. */
   onResult(listener: (requestId: string, value: string | null | undefined, error?: string) => void): () => void
 }
@@ -55,8 +56,11 @@ export function createMessageStorage(port: StoragePort, options: MessageStorageO
     else request.resolve(value)
   })
 
-  function request(kind: 'STORAGE_GET' | 'STORAGE_SET' | 'STORAGE_REMOVE', key: string, value?: string) {
-    const requestId = `${prefix}-${++counter}`
+  const nextRequestId = () => `${prefix}-${++counter}`
+
+  /** Sends one request and settles with the main thread's answer to its request id. */
+  function request(message: StorageMessage) {
+    const [kind, requestId, key] = message
     return new Promise<string | null | undefined>((resolve, reject) => {
       const timer = setTimeout(() => {
         pending.delete(requestId)
@@ -69,26 +73,25 @@ export function createMessageStorage(port: StoragePort, options: MessageStorageO
       }, timeoutMs)
       pending.set(requestId, { resolve, reject, timer })
       try {
-        if (kind === 'STORAGE_SET') port.send([kind, requestId, key, value as string])
-        else port.send([kind, requestId, key])
+        port.send(message)
       } catch (error) {
         clearTimeout(timer)
         pending.delete(requestId)
-        reject(new Error(`Could not send ${kind} to the plugin main thread: ${(error as Error).message}`))
+        reject(new Error(`Could not send ${kind} to the plugin main thread: ${errorMessage(error)}`))
       }
     })
   }
 
   return {
     async getItem(key) {
-      const value = await request('STORAGE_GET', key)
+      const value = await request(['STORAGE_GET', nextRequestId(), key])
       return typeof value === 'string' ? value : null
     },
     async setItem(key, value) {
-      await request('STORAGE_SET', key, value)
+      await request(['STORAGE_SET', nextRequestId(), key, value])
     },
     async removeItem(key) {
-      await request('STORAGE_REMOVE', key)
+      await request(['STORAGE_REMOVE', nextRequestId(), key])
     },
     dispose() {
       stop()

@@ -3,7 +3,7 @@
  * plugin: figma.clientStorage through the main thread), refreshed automatically, and never read
  * from the URL (the iframe has no meaningful URL).
  */
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import { createClient, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js'
 import type { Database } from '../../supabase/functions/_shared/database/index.ts'
 import type { Settings } from './types.ts'
 
@@ -26,7 +26,19 @@ export interface OpsClientOptions {
   fetch?: typeof fetch
 }
 
+type RealtimeTransport = NonNullable<NonNullable<SupabaseClientOptions<'ops'>['realtime']>['transport']>
+
+/**
+ * A WebSocket class handed in. realtime-js declares a narrower constructor than real classes have
+ * (the `ws` package's takes a URL object too), so being a class is all that can be checked.
+ */
+function isRealtimeTransport(value: unknown): value is RealtimeTransport {
+  return typeof value === 'function'
+}
+
 export function createOpsClient(settings: Settings, storage: SessionStorage, options: OpsClientOptions = {}): OpsClient {
+  const transport = options.realtimeTransport
+  if (transport !== undefined && !isRealtimeTransport(transport)) throw new Error('realtimeTransport must be a WebSocket class')
   return createClient<Database, 'ops'>(settings.supabaseUrl, settings.anonKey, {
     db: { schema: 'ops' },
     auth: {
@@ -36,7 +48,7 @@ export function createOpsClient(settings: Settings, storage: SessionStorage, opt
       detectSessionInUrl: false,
       ...(options.storageKey ? { storageKey: options.storageKey } : {}),
     },
-    ...(options.realtimeTransport ? { realtime: { transport: options.realtimeTransport as never } } : {}),
+    ...(transport ? { realtime: { transport } } : {}),
     ...(options.fetch ? { global: { fetch: options.fetch } } : {}),
   })
 }

@@ -14,12 +14,7 @@ import type { RunStatus } from '../../supabase/functions/_shared/vocabulary/inde
 
 export type { ArtifactRow, EventRow, RunRow, SpecDocRow, SpecRevisionRow, TemplateRow }
 
-export {
-  TERMINAL_STATUSES,
-  type EventLevel,
-  type RunPhase as Phase,
-  type RunStatus,
-} from '../../supabase/functions/_shared/vocabulary/index.ts'
+export { TERMINAL_STATUSES, type EventLevel, type RunStatus } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
 /** Where the plugin finds its Supabase project; defaults come from build-time configuration. */
 export interface Settings {
@@ -115,7 +110,7 @@ export interface OpsApi {
 export interface RunStreamState {
   run: RunRow | null
   /** Events in seq order with no gaps: a contiguous window [firstSeq, lastSeq]. */
-  events: EventRow[]
+  events: readonly EventRow[]
   artifacts: ArtifactRow[]
   /** Older events exist before events[0] (scroll up to load them). */
   hasOlder: boolean

@@ -1,10 +1,11 @@
 /** What the UI gets when it opens (showUI's data → the UI component's props). */
 import type { FigmaUser, UiBootData } from '../client/types.ts'
-import { buildTimeSettings, OPEN_RUN_COMMAND } from './config.ts'
+import { buildTimeSettings } from '../build-settings.ts'
+import { OPEN_RUN_COMMAND } from './config.ts'
 import { runIdOf } from './summary-card.ts'
 import { loadSettings } from './settings.ts'
 
-export function currentUser(): FigmaUser | null {
+function currentUser(): FigmaUser | null {
   try {
     const user = figma.currentUser
     return user ? { id: user.id, name: user.name, photoUrl: user.photoUrl } : null
@@ -15,7 +16,7 @@ export function currentUser(): FigmaUser | null {
 }
 
 /** On "Open run" (a card's relaunch button), the run id of the selected card. */
-export function relaunchRunId(): string | null {
+function relaunchRunId(): string | null {
   if (figma.command !== OPEN_RUN_COMMAND) return null
   return runIdOf(figma.currentPage.selection)
 }

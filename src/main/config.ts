@@ -1,25 +1,4 @@
-/**
- * Build-time configuration as the main thread sees it: `npm run build` replaces the constants with
- * OPS_SUPABASE_URL / OPS_SUPABASE_ANON_KEY (build-figma-plugin.env.js). Unbundled (tests), the
- * local stack's defaults apply. The main thread keeps its own copy rather than importing the UI's
- * client layer (main depends on nothing but _shared).
- */
-import type { Settings } from '../client/types.ts'
-
-declare const __OPS_SUPABASE_URL__: string | undefined
-declare const __OPS_SUPABASE_ANON_KEY__: string | undefined
-
-const LOCAL_SUPABASE_URL = 'http://localhost:54321'
-/** The Supabase CLI's well-known local anon key (public). */
-const LOCAL_ANON_KEY =
-  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0'
-
-export function buildTimeSettings(): Settings {
-  return {
-    supabaseUrl: typeof __OPS_SUPABASE_URL__ === 'string' ? __OPS_SUPABASE_URL__ : LOCAL_SUPABASE_URL,
-    anonKey: typeof __OPS_SUPABASE_ANON_KEY__ === 'string' ? __OPS_SUPABASE_ANON_KEY__ : LOCAL_ANON_KEY,
-  }
-}
+/** The main thread's names and limits: its relaunch command, clientStorage keys and plugin data keys. */
 
 /** The relaunch command of run summary cards (package.json "figma-plugin".relaunchButtons). */
 export const OPEN_RUN_COMMAND = 'open-run'

@@ -7,7 +7,8 @@
  * same way. The widget's code uses both too, reporting with figma.notify.
  */
 import { on, type EventHandler } from '@create-figma-plugin/utilities'
-import { messageOf, reportError, type ErrorReporter } from './errors.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
+import { reportError, type ErrorReporter } from './errors.ts'
 
 const registered: string[] = []
 
@@ -22,9 +23,9 @@ export function handle<H extends EventHandler>(
   const off = on<H>(name, (...args: Parameters<H['handler']>) => {
     try {
       const result = handler(...args)
-      if (result instanceof Promise) void result.catch((error: unknown) => report(`${what}: ${messageOf(error)}`))
+      if (result instanceof Promise) void result.catch((error: unknown) => report(`${what}: ${errorMessage(error)}`))
     } catch (error) {
-      report(`${what}: ${messageOf(error)}`)
+      report(`${what}: ${errorMessage(error)}`)
     }
   })
   return () => {
@@ -34,7 +35,7 @@ export function handle<H extends EventHandler>(
   }
 }
 
-export function registeredNames(): string[] {
+function registeredNames(): string[] {
   return registered.filter((name, i) => registered.indexOf(name) === i).sort()
 }
 
@@ -50,7 +51,7 @@ export function reportUnhandledMessages(report: ErrorReporter = reportError): vo
     try {
       dispatch(message, props)
     } catch (error) {
-      const text = messageOf(error)
+      const text = errorMessage(error)
       if (/^No event handler with name/.test(text)) {
         report(
           `The plugin main thread does not handle "${message[0]}" messages (it handles ${registeredNames().join(', ')}). ` +

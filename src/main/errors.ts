@@ -3,8 +3,6 @@ import { emit } from '@create-figma-plugin/utilities'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 import type { MainErrorHandler } from '../messages.ts'
 
-export { errorMessage as messageOf }
-
 /** Where a main thread's failures go: the plugin shows them in its UI; the widget, which mostly has none, notifies. */
 export type ErrorReporter = (message: string) => void
 

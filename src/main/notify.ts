@@ -6,7 +6,7 @@ import { handle } from './dispatch.ts'
 import { cardProblem, updateSummaryCards } from './summary-card.ts'
 
 /** A sentence led by the status's symbol, so the notice reads like the run's badge. */
-export function runFinishedMessage(card: RunCardData): string {
+function runFinishedMessage(card: RunCardData): string {
   const title = card.title.length > 80 ? `${card.title.slice(0, 79)}…` : card.title
   const where = card.env ? ` in ${card.env}` : ''
   const symbol = statusView(card.status).symbol

@@ -5,23 +5,25 @@
  */
 import type { SaveSettingsHandler } from '../messages.ts'
 import type { Settings } from '../client/types.ts'
-import { buildTimeSettings, STORAGE_KEYS } from './config.ts'
+import { buildTimeSettings } from '../build-settings.ts'
+import { STORAGE_KEYS } from './config.ts'
 import { handle } from './dispatch.ts'
+import { isRecord } from '../is-record.ts'
 
 export async function loadSettings(): Promise<Settings> {
   const defaults = buildTimeSettings()
   const saved: unknown = await figma.clientStorage.getAsync(STORAGE_KEYS.settings)
-  if (!saved || typeof saved !== 'object') return defaults
-  const { supabaseUrl, anonKey } = saved as Partial<Settings>
+  if (!isRecord(saved)) return defaults
+  const { supabaseUrl, anonKey } = saved
   return {
     supabaseUrl: typeof supabaseUrl === 'string' && supabaseUrl ? supabaseUrl : defaults.supabaseUrl,
     anonKey: typeof anonKey === 'string' && anonKey ? anonKey : defaults.anonKey,
   }
 }
 
-export function settingsProblem(settings: unknown): string | null {
-  if (!settings || typeof settings !== 'object') return 'settings must be an object with supabaseUrl and anonKey'
-  const { supabaseUrl, anonKey } = settings as Record<string, unknown>
+function settingsProblem(settings: unknown): string | null {
+  if (!isRecord(settings)) return 'settings must be an object with supabaseUrl and anonKey'
+  const { supabaseUrl, anonKey } = settings
   if (typeof supabaseUrl !== 'string' || !/^https?:\/\/[^\s/]+\/?$/.test(supabaseUrl)) {
     return `supabaseUrl must be a project URL such as https://<project-ref>.supabase.co, got ${JSON.stringify(supabaseUrl)}`
   }
@@ -31,7 +33,7 @@ export function settingsProblem(settings: unknown): string | null {
   return null
 }
 
-export async function saveSettings(settings: Settings): Promise<Settings> {
+async function saveSettings(settings: Settings): Promise<Settings> {
   const problem = settingsProblem(settings)
   if (problem) throw new Error(problem)
   const clean: Settings = { supabaseUrl: settings.supabaseUrl.replace(/\/$/, ''), anonKey: settings.anonKey }

@@ -8,7 +8,8 @@ import { emit } from '@create-figma-plugin/utilities'
 import type { StorageGetHandler, StorageRemoveHandler, StorageResultHandler, StorageSetHandler } from '../messages.ts'
 import { MAX_SESSION_VALUE_CHARS, STORAGE_KEYS } from './config.ts'
 import { handle } from './dispatch.ts'
-import { messageOf, reportError, type ErrorReporter } from './errors.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
+import { reportError, type ErrorReporter } from './errors.ts'
 
 const MAX_KEY_CHARS = 200
 
@@ -35,7 +36,7 @@ async function respond(requestId: string, key: string, work: () => Promise<strin
   try {
     answer(requestId, await work())
   } catch (error) {
-    answer(requestId, undefined, messageOf(error))
+    answer(requestId, undefined, errorMessage(error))
   }
 }
 

@@ -8,8 +8,9 @@
 import type { RunCardData } from '../client/types.ts'
 import { formatUtcDateTime, isRunStatus, statusView } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { OPEN_RUN_COMMAND, PLUGIN_DATA } from './config.ts'
+import { isRecord } from '../is-record.ts'
 
-export const CARD_WIDTH = 320
+const CARD_WIDTH = 320
 
 const REGULAR: FontName = { family: 'Inter', style: 'Regular' }
 const BOLD: FontName = { family: 'Inter', style: 'Bold' }
@@ -23,9 +24,8 @@ const hex = (value: string): RGB => ({
 const TEXT = hex('#1E1E1E')
 const MUTED = hex('#6B6B6B')
 
-export function isRunCardData(value: unknown): value is RunCardData {
-  if (!value || typeof value !== 'object') return false
-  const card = value as Record<string, unknown>
+function isRunCardData(card: unknown): card is RunCardData {
+  if (!isRecord(card)) return false
   const optionalString = (key: string) => card[key] === null || card[key] === undefined || typeof card[key] === 'string'
   return (
     typeof card.runId === 'string' &&
@@ -78,7 +78,7 @@ export function cardTexts(card: RunCardData): {
   }
 }
 
-export function relaunchDescription(card: RunCardData): string {
+function relaunchDescription(card: RunCardData): string {
   return truncate(`${card.title} (${card.env}) · ${statusView(card.status).label}`, 300)
 }
 
@@ -183,7 +183,7 @@ export async function addSummaryCard(card: RunCardData): Promise<FrameNode> {
   frame.x = x
   frame.y = y
   page.selection = [frame]
-  await rememberCard(card.runId, frame.id)
+  rememberCard(card.runId, frame.id)
   return frame
 }
 
@@ -222,15 +222,22 @@ const MAX_INDEXED_RUNS = 300
 
 type CardIndex = Record<string, string[]>
 
+/** The index as stored; an entry that is not a list of node ids (a damaged or foreign value) is left out. */
 function readIndex(): CardIndex {
   const raw = figma.root.getPluginData(PLUGIN_DATA.cardIndex)
   if (!raw) return {}
+  let parsed: unknown
   try {
-    const parsed: unknown = JSON.parse(raw)
-    return parsed && typeof parsed === 'object' ? (parsed as CardIndex) : {}
+    parsed = JSON.parse(raw)
   } catch {
     return {}
   }
+  if (!isRecord(parsed)) return {}
+  const index: CardIndex = {}
+  for (const [runId, ids] of Object.entries(parsed)) {
+    if (Array.isArray(ids) && ids.every((id): id is string => typeof id === 'string')) index[runId] = ids
+  }
+  return index
 }
 
 function writeIndex(index: CardIndex): void {
@@ -241,7 +248,7 @@ function writeIndex(index: CardIndex): void {
   figma.root.setPluginData(PLUGIN_DATA.cardIndex, JSON.stringify(next))
 }
 
-async function rememberCard(runId: string, nodeId: string): Promise<void> {
+function rememberCard(runId: string, nodeId: string): void {
   const index = readIndex()
   const ids = (index[runId] ?? []).filter((id) => id !== nodeId)
   delete index[runId] // re-insert last: the most recent runs are kept when the index is trimmed

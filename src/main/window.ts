@@ -5,6 +5,7 @@
 import type { ResizeHandler } from '../messages.ts'
 import { STORAGE_KEYS } from './config.ts'
 import { handle } from './dispatch.ts'
+import { isRecord } from '../is-record.ts'
 
 export interface WindowSize {
   width: number
@@ -12,11 +13,11 @@ export interface WindowSize {
 }
 
 export const DEFAULT_SIZE: WindowSize = { width: 480, height: 680 }
-export const MIN_SIZE: WindowSize = { width: 340, height: 420 }
-export const MAX_SIZE: WindowSize = { width: 1600, height: 1400 }
+const MIN_SIZE: WindowSize = { width: 340, height: 420 }
+const MAX_SIZE: WindowSize = { width: 1600, height: 1400 }
 const SAVE_DELAY_MS = 300
 
-export function clampSize(width: number, height: number): WindowSize {
+function clampSize(width: number, height: number): WindowSize {
   const clamp = (value: number, min: number, max: number, fallback: number) =>
     Number.isFinite(value) ? Math.round(Math.min(max, Math.max(min, value))) : fallback
   return {
@@ -27,8 +28,8 @@ export function clampSize(width: number, height: number): WindowSize {
 
 export async function loadWindowSize(): Promise<WindowSize> {
   const saved: unknown = await figma.clientStorage.getAsync(STORAGE_KEYS.windowSize)
-  if (!saved || typeof saved !== 'object') return DEFAULT_SIZE
-  const { width, height } = saved as Partial<WindowSize>
+  if (!isRecord(saved)) return DEFAULT_SIZE
+  const { width, height } = saved
   return typeof width === 'number' && typeof height === 'number' ? clampSize(width, height) : DEFAULT_SIZE
 }
 

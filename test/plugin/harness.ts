@@ -14,6 +14,8 @@ import {
   type FakeFigmaOptions,
   type FakeManifest,
 } from '../../local/preview/fake-figma.ts'
+// @ts-expect-error: a plain JavaScript build configuration module.
+import { defineBuildConstants } from '../../build-figma-plugin.env.js'
 import type { StoragePort } from '../../src/client/storage.ts'
 
 /** The manifest fields build-figma-plugin derives from package.json (relaunchButtons become a list). */
@@ -48,6 +50,8 @@ export function mainBundle(): Promise<string> {
     platform: 'neutral',
     target: 'es2017',
     format: 'iife',
+    // The build-time project with OPS_SUPABASE_* unset: the local stack and its anon key.
+    define: defineBuildConstants({}),
     logLevel: 'silent',
   }).then((result) => result.outputFiles[0].text)
   return bundle

@@ -44,9 +44,9 @@ const bundles = new Map<string, Promise<string>>()
 /** The bundle for a build-time project (as `npm run build` with OPS_SUPABASE_URL / OPS_SUPABASE_ANON_KEY), or the local default. */
 function cardWindowBundle(project?: Settings): Promise<string> {
   const cacheKey = JSON.stringify(project ?? null)
-  const define: Record<string, string> = project
-    ? defineBuildConstants({ OPS_SUPABASE_URL: project.supabaseUrl, OPS_SUPABASE_ANON_KEY: project.anonKey })
-    : {}
+  const define: Record<string, string> = defineBuildConstants(
+    project ? { OPS_SUPABASE_URL: project.supabaseUrl, OPS_SUPABASE_ANON_KEY: project.anonKey } : {},
+  )
   if (bundles.has(cacheKey)) return bundles.get(cacheKey)!
   const bundle = build({
     stdin: {

@@ -5,17 +5,18 @@
  * live runs a hidden window that subscribes to the runs and writes their progress into every
  * card of this widget on the page, throttled.
  */
-import { TERMINAL_STATUSES } from '../../src/client/types.ts'
 import { cardView } from './card/card-model.ts'
 import { EmptyCard, RunCard } from './card/run-card.tsx'
 import type { RunSnapshot } from './card/snapshot.ts'
-import { applySnapshot, shownRun } from './live/apply.ts'
+import type {} from './card/widget-jsx.ts'
+import { applySnapshot, clearDriver, shownFinished, shownRunId } from './live/apply.ts'
 import { openCardWindow } from './live/card-window.ts'
 import { ThrottledWriter } from './live/throttle.ts'
 import type { CardAction } from './messages.ts'
 
+// Hooks are called through `widget.`: the typings declare them as methods, so taking them off the
+// object would look to the type checker as if they lost their `this`.
 const { widget } = figma
-const { useSyncedState, useSyncedMap, usePropertyMenu, useWidgetNodeId } = widget
 
 /** How often a live card may be written, per run. */
 const LIVE_INTERVAL_MS = 1000
@@ -28,9 +29,9 @@ async function driveLiveCards(): Promise<void> {
   const runIds = [
     ...new Set(
       cards()
-        .map(shownRun)
-        .filter((s): s is RunSnapshot => s !== null && !TERMINAL_STATUSES.includes(s.status))
-        .map((s) => s.runId),
+        .filter((node) => !shownFinished(node))
+        .map(shownRunId)
+        .filter((runId) => runId !== null),
     ),
   ]
   if (runIds.length === 0) {
@@ -41,7 +42,7 @@ async function driveLiveCards(): Promise<void> {
     intervalMs: LIVE_INTERVAL_MS,
     now: () => Date.now(),
     schedule: (callback, ms) => setTimeout(callback, ms),
-    cancel: (handle) => clearTimeout(handle as number),
+    cancel: (handle) => clearTimeout(handle),
     write: (snapshot) => applySnapshot(cards(), snapshot),
   })
   await openCardWindow(
@@ -55,11 +56,11 @@ async function driveLiveCards(): Promise<void> {
 }
 
 function OpsRunCard() {
-  const [snapshot, setSnapshot] = useSyncedState<RunSnapshot | null>('snapshot', null)
-  const [startedBy, setStartedBy] = useSyncedState<string | null>('startedBy', null)
+  const [snapshot, setSnapshot] = widget.useSyncedState<RunSnapshot | null>('snapshot', null)
+  const [startedBy, setStartedBy] = widget.useSyncedState<string | null>('startedBy', null)
   // Several people may switch live on: one entry each, merged per key.
-  const live = useSyncedMap<{ name: string; since: number }>('live')
-  const nodeId = useWidgetNodeId()
+  const live = widget.useSyncedMap<{ name: string; since: number }>('live')
+  const nodeId = widget.useWidgetNodeId()
   const myKey = () => String(figma.currentUser?.sessionId ?? 'me')
 
   const pick = () =>
@@ -88,8 +89,8 @@ function OpsRunCard() {
           if (result.snapshot) setSnapshot(result.snapshot)
           if (result.started) {
             // A new run gets its own card beside this one.
-            const node = (await figma.getNodeByIdAsync(nodeId)) as WidgetNode | null
-            if (!node) return
+            const node = await figma.getNodeByIdAsync(nodeId)
+            if (node?.type !== 'WIDGET') return
             const clone = node.cloneWidget({ snapshot: result.started, startedBy: me() }, { live: {} })
             clone.x = node.x + node.width + 40
             clone.y = node.y
@@ -100,7 +101,7 @@ function OpsRunCard() {
   }
 
   const isLive = live.size > 0 || Boolean(snapshot?.driver)
-  usePropertyMenu(
+  widget.usePropertyMenu(
     snapshot
       ? [
           { itemType: 'toggle', propertyName: 'live', tooltip: isLive ? 'Stop live updates' : 'Go live', isToggled: isLive },
@@ -117,10 +118,7 @@ function OpsRunCard() {
         if (live.has(myKey()) || snapshot?.driver) {
           live.delete(myKey())
           // Cards stop saying who keeps them live; closing ends this client's live window.
-          for (const node of cards()) {
-            const shown = shownRun(node)
-            if (shown?.driver) applySnapshot([node], { ...shown, driver: null })
-          }
+          for (const node of cards()) clearDriver(node)
           figma.closePlugin()
           return
         }

@@ -20,6 +20,7 @@ import { Details } from './window/details.tsx'
 import { Picker } from './window/picker.tsx'
 import { readSnapshot } from './window/run-snapshot.ts'
 import { streamLiveRuns } from './window/stream-live-runs.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 import styles from './window/window.css'
 
 type HeadlessMode = Extract<WindowMode, { kind: 'live' | 'action' }>
@@ -36,7 +37,7 @@ async function runHeadless(mode: HeadlessMode, { client, api }: OpsServices): Pr
       emit<ActionDoneHandler>('ACTION_DONE', await performAction(api, mode.action, mode.runId))
     }
   } catch (error) {
-    emit<WindowErrorHandler>('WINDOW_ERROR', error instanceof Error ? error.message : String(error))
+    emit<WindowErrorHandler>('WINDOW_ERROR', errorMessage(error))
   }
 }
 

@@ -6,7 +6,7 @@ import type { RunStreamHandle } from '../../client/types.ts'
 import type { SessionState } from '../hooks/use-session.ts'
 import type { Tab } from './tabs.tsx'
 
-export interface OpenRun {
+interface OpenRun {
   runId: string
   /** The stream a just-started run was subscribed with, so no line is missed; null to open afresh. */
   stream: RunStreamHandle | null

@@ -21,6 +21,7 @@ import { startRunWithStream } from './start-run.ts'
 import { TabPanel } from './tab-panel.tsx'
 import { TABS, type TabScope } from './tabs.tsx'
 import { Toast } from './toast.tsx'
+import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 import styles from './shell.css'
 
 export interface ShellProps {
@@ -43,6 +44,15 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
   const { catalog, error: catalogError } = useTemplateCatalog(services.api, user?.id ?? null)
 
   const openRun = (runId: string, stream: RunStreamHandle | null) => dispatch({ type: 'open-run', runId, stream })
+  // A failed sign-out keeps the session (supabase-js only drops it once the server agreed): say so.
+  const signOut = async (): Promise<void> => {
+    try {
+      const { error } = await services.client.auth.signOut()
+      if (error) flash(`Could not sign out: ${error.message}`, 'error')
+    } catch (error) {
+      flash(`Could not sign out: ${errorMessage(error)}`, 'error')
+    }
+  }
   const screen = screenOf(navigation, session.status)
   let content: JSX.Element | null = null
   switch (screen.kind) {
@@ -112,7 +122,7 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
         selected={selectedTab(navigation)}
         onSelectTab={(tab) => dispatch({ type: 'select-tab', tab })}
         onToggleSettings={() => dispatch({ type: 'toggle-settings' })}
-        onSignOut={() => void services.client.auth.signOut()}
+        onSignOut={() => void signOut()}
       />
       {/* The log viewer scrolls its own rows; everything else scrolls as a page. */}
       <main class={screen.kind === 'run' ? `${styles.content} ${styles.fixed}` : styles.content}>{content}</main>

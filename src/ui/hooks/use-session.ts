@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { OpsClient } from '../../client/supabase.ts'
+import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 
 export interface SessionUser {
   id: string
@@ -30,7 +31,7 @@ export function useSession(client: OpsClient): SessionState {
         if (error) setState({ status: 'signed-out', error: error.message })
         else apply(data.session?.user)
       },
-      (error: Error) => active && setState({ status: 'signed-out', error: error.message }),
+      (error: unknown) => active && setState({ status: 'signed-out', error: errorMessage(error) }),
     )
     const { data } = client.auth.onAuthStateChange((_event, session) => apply(session?.user))
     return () => {

@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks'
 import type { NewRun } from '../../client/types.ts'
+import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 
 /**
  * Starting a run from a card: one start at a time, and the reason it failed kept for the card
- * to show. Shared by the intent bar's card and the template cards.
+ * to show. Shared by the intent bar's card and the template cards. `start` never rejects: a
+ * failure becomes `error`.
  */
 export function useStartRun(onStartRun: (run: NewRun) => Promise<void>) {
   const [starting, setStarting] = useState(false)
@@ -15,7 +17,7 @@ export function useStartRun(onStartRun: (run: NewRun) => Promise<void>) {
     try {
       await onStartRun(run)
     } catch (caught) {
-      setError((caught as Error).message)
+      setError(errorMessage(caught))
     } finally {
       setStarting(false)
     }

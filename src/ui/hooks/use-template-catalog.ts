@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { OpsApi } from '../../client/types.ts'
 import { templateCatalog, type CatalogEntry } from '../view-models/template-catalog.ts'
+import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 
 export interface TemplateCatalogState {
   /** null until the first list arrives. */
@@ -27,7 +28,7 @@ export function useTemplateCatalog(api: OpsApi, userId: string | null): Template
     setLoaded(withError(null))
     api.listTemplates().then(
       (rows) => !stopped && setLoaded({ api, catalog: templateCatalog(rows), error: null }),
-      (caught: Error) => !stopped && setLoaded(withError(caught.message)),
+      (caught: unknown) => !stopped && setLoaded(withError(errorMessage(caught))),
     )
     return () => {
       stopped = true

@@ -11,6 +11,7 @@ import { createMessageStorage, type StoragePort } from '../../client/storage.ts'
 import { createOpsClient, type OpsClient } from '../../client/supabase.ts'
 import type { OpsApi, RunStreamHandle, Settings } from '../../client/types.ts'
 import { pluginStoragePort } from '../../client/ui-port.ts'
+import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 
 export interface OpsServices {
   settings: Settings
@@ -42,8 +43,10 @@ export function createOpsServices(settings: Settings, storagePort: StoragePort =
     openRunHistory: () => openRunHistory(client, api),
     dispose() {
       connection?.close()
-      void client.removeAllChannels()
-      client.realtime.disconnect()
+      // Nobody waits for the old project's socket to close; a failure to close it is only logged.
+      Promise.all([client.removeAllChannels(), client.realtime.disconnect()]).catch((error: unknown) => {
+        console.warn(`[ops-control-room] could not close the previous realtime connection: ${errorMessage(error)}`)
+      })
       storage.dispose()
     },
   }

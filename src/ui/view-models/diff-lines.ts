@@ -1,6 +1,6 @@
 /** A unified diff (a `diff` artifact) cut into lines with a kind each, for +/- colouring as text. */
 
-export type DiffLineKind = 'added' | 'removed' | 'hunk' | 'header' | 'context'
+type DiffLineKind = 'added' | 'removed' | 'hunk' | 'header' | 'context'
 
 export interface DiffLine {
   kind: DiffLineKind

@@ -5,10 +5,10 @@
  */
 import { coerceInput, isBlank, type InputDefinition, type Template } from '../../../supabase/functions/_shared/runbook/index.ts'
 
-export type FieldKind = InputDefinition['type']
+type FieldKind = InputDefinition['type']
 
 /** Where a field's current value came from. */
-export type ValueSource = 'entered' | 'typed' | 'default' | 'none'
+type ValueSource = 'entered' | 'typed' | 'default' | 'none'
 
 export type FormValue = string | boolean
 
@@ -35,10 +35,26 @@ function formValue(input: InputDefinition, value: unknown): FormValue {
     const coerced = coerceInput(input, value)
     return coerced.ok ? coerced.value === true : false
   }
-  return value === undefined || value === null ? '' : String(value)
+  return fieldText(value)
 }
 
-export function inputField(input: InputDefinition, typed: Readonly<Record<string, unknown>>, entered: EnteredValues): InputField {
+/** A value from the intent or a default (a scalar) as a text field shows it; anything else as JSON. */
+function fieldText(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value)
+    case 'undefined':
+      return ''
+    default:
+      return value === null ? '' : (JSON.stringify(value) ?? '')
+  }
+}
+
+function inputField(input: InputDefinition, typed: Readonly<Record<string, unknown>>, entered: EnteredValues): InputField {
   const has = (values: Readonly<Record<string, unknown>>) =>
     Object.prototype.hasOwnProperty.call(values, input.key) && !isBlank(values[input.key])
   let source: ValueSource = 'none'

@@ -1,7 +1,7 @@
 import { EVENT_LEVELS, type EventLevel } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 
 /** Unknown levels (a newer executor) count as info so they are shown, not hidden. */
-export function levelRank(level: string): number {
+function levelRank(level: string): number {
   const rank = (EVENT_LEVELS as readonly string[]).indexOf(level)
   return rank === -1 ? EVENT_LEVELS.indexOf('info') : rank
 }

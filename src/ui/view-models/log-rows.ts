@@ -27,11 +27,11 @@ export interface LogTree {
 }
 
 function isPhaseGroup(item: EventRow | PhaseGroup): item is PhaseGroup {
-  return (item as PhaseGroup).kind === 'phase'
+  return 'kind' in item && item.kind === 'phase'
 }
 
 function isStepGroup(item: EventRow | StepGroup): item is StepGroup {
-  return (item as StepGroup).kind === 'step'
+  return 'kind' in item && item.kind === 'step'
 }
 
 export type LogRow =

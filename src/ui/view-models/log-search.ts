@@ -7,7 +7,7 @@ export interface TextSegment {
 }
 
 /** Case-insensitive, plain text (no patterns): people paste ids and URLs full of symbols. */
-export function normalizeQuery(query: string): string {
+function normalizeQuery(query: string): string {
   return query.trim().toLowerCase()
 }
 

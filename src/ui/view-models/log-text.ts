@@ -1,7 +1,7 @@
 /** The log as plain text, for copy and download: one line per event, as the viewer shows it. */
 import type { EventRow } from '../../client/types.ts'
 
-export function logLine(event: EventRow): string {
+function logLine(event: EventRow): string {
   const where = event.step_id ?? event.phase ?? event.source
   return `${String(event.seq).padStart(5, ' ')} ${event.ts} ${event.level.toUpperCase().padEnd(5, ' ')} [${where}] ${event.message}`
 }

@@ -3,8 +3,10 @@ import type { RunRow, RunStatus } from '../../client/types.ts'
 
 export interface RunFilterState {
   status: RunStatus | 'all'
-  env: string | 'all'
-  templateSlug: string | 'all'
+  /** An environment, or 'all'. */
+  env: string
+  /** A template slug, or 'all'. */
+  templateSlug: string
 }
 
 export const NO_RUN_FILTER: RunFilterState = { status: 'all', env: 'all', templateSlug: 'all' }

@@ -17,7 +17,7 @@ export interface PlanStepView {
   secrets: readonly string[]
 }
 
-export type PlanView =
+type PlanView =
   | { ok: true; env: string; steps: PlanStepView[]; approvalRequired: boolean; approvalReason: string | null }
   | { ok: false; problems: string[] }
 

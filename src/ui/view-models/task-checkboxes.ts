@@ -43,16 +43,21 @@ export function taskItemsFromTokens(source: string, tokens: readonly Token[]): T
   return items
 }
 
+/** marked's Token also admits extension tokens of any type, so `type` alone does not narrow it. */
+function isList(token: Token): token is Tokens.List {
+  return token.type === 'list'
+}
+
 function collectTasks(token: Token, source: string, end: number, inside: { cursor: number }, items: TaskItem[]): void {
-  if (token.type === 'list') {
-    for (const item of (token as Tokens.List).items) {
+  if (isList(token)) {
+    for (const item of token.items) {
       if (item.task) locateTask(item, source, end, inside, items)
       for (const child of item.tokens) collectTasks(child, source, end, inside, items)
     }
     return
   }
-  const children = (token as Tokens.Generic).tokens
-  if (Array.isArray(children)) for (const child of children) collectTasks(child as Token, source, end, inside, items)
+  const children = 'tokens' in token ? token.tokens : undefined
+  if (Array.isArray(children)) for (const child of children) collectTasks(child, source, end, inside, items)
 }
 
 /**

@@ -19,10 +19,6 @@ export interface Badge {
   text: string
 }
 
-export function statusBadge(status: string): Badge {
-  return statusView(status)
-}
-
 /** Every status's badge, as the vocabulary defines it (the run picker lists them too). */
 export const STATUS_BADGES: Readonly<Record<RunStatus, Badge>> = STATUS_VIEWS
 
@@ -61,7 +57,7 @@ export function cardView(snapshot: RunSnapshot, context: CardContext): CardView 
   return {
     title,
     subtitle: [snapshot.templateSlug ?? 'custom', snapshot.env].join(' · '),
-    badge: statusBadge(snapshot.status),
+    badge: statusView(snapshot.status),
     progress,
     duration,
     lines:

@@ -5,6 +5,7 @@
  */
 import { isTerminalStatus } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import type { CardView } from './card-model.ts'
+import type {} from './widget-jsx.ts'
 
 const { AutoLayout, Text } = figma.widget
 
@@ -16,21 +17,33 @@ export interface CardButtons {
 const FONT = 'Inter'
 const MONO = 'Roboto Mono'
 
-function Button(props: { label: string; onClick: () => Promise<void>; primary?: boolean; danger?: boolean }) {
-  const fill = props.primary ? '#0D99FF' : props.danger ? '#FFFFFF' : '#FFFFFF'
-  const text = props.primary ? '#FFFFFF' : props.danger ? '#D6321A' : '#333333'
+/** Figma's blue: the primary action's fill, and links. */
+const BLUE = '#0D99FF'
+
+/**
+ * How a button looks: the one primary action is filled blue; the others are white with a grey
+ * outline, and a destructive one (reject, cancel) has a red label.
+ */
+const BUTTON_LOOKS = {
+  primary: { fill: BLUE, stroke: BLUE, text: '#FFFFFF' },
+  destructive: { fill: '#FFFFFF', stroke: '#D9D9D9', text: '#D6321A' },
+  secondary: { fill: '#FFFFFF', stroke: '#D9D9D9', text: '#333333' },
+} as const
+
+function Button(props: { label: string; onClick: () => Promise<void>; look?: keyof typeof BUTTON_LOOKS }) {
+  const look = BUTTON_LOOKS[props.look ?? 'secondary']
   return (
     <AutoLayout
       name={`button ${props.label}`}
       onClick={props.onClick}
-      fill={fill}
-      stroke={props.primary ? fill : '#D9D9D9'}
+      fill={look.fill}
+      stroke={look.stroke}
       cornerRadius={6}
       padding={{ horizontal: 10, vertical: 5 }}
       hoverStyle={{ opacity: 0.85 }}
       tooltip={props.label}
     >
-      <Text fontFamily={FONT} fontSize={12} fontWeight={600} fill={text}>
+      <Text fontFamily={FONT} fontSize={12} fontWeight={600} fill={look.text}>
         {props.label}
       </Text>
     </AutoLayout>
@@ -55,7 +68,7 @@ export function EmptyCard(props: { onPick: () => Promise<void> }) {
       <Text fontFamily={FONT} fontSize={12} fill="#666666" width="fill-parent">
         Shows one run of Ops Control Room, live for everyone on the board.
       </Text>
-      <Button label="Pick a run" primary onClick={props.onPick} />
+      <Button label="Pick a run" look="primary" onClick={props.onPick} />
     </AutoLayout>
   )
 }
@@ -105,7 +118,7 @@ export function RunCard(props: { view: CardView; status: string; buttons: CardBu
               key={i}
               fontFamily={FONT}
               fontSize={12}
-              fill="#0D99FF"
+              fill={BLUE}
               textDecoration={artifact.url ? 'underline' : 'none'}
               href={artifact.url ?? undefined}
               truncate={1}
@@ -118,9 +131,11 @@ export function RunCard(props: { view: CardView; status: string; buttons: CardBu
         </AutoLayout>
       ) : null}
       <AutoLayout name="actions" spacing={6} width="fill-parent">
-        {props.status === 'waiting_approval' ? <Button label="Approve" primary onClick={() => buttons.onAction('approve')} /> : null}
-        {props.status === 'waiting_approval' ? <Button label="Reject" danger onClick={() => buttons.onAction('reject')} /> : null}
-        {active ? <Button label="Cancel" danger onClick={() => buttons.onAction('cancel')} /> : null}
+        {props.status === 'waiting_approval' ? <Button label="Approve" look="primary" onClick={() => buttons.onAction('approve')} /> : null}
+        {props.status === 'waiting_approval' ? (
+          <Button label="Reject" look="destructive" onClick={() => buttons.onAction('reject')} />
+        ) : null}
+        {active ? <Button label="Cancel" look="destructive" onClick={() => buttons.onAction('cancel')} /> : null}
         {!active ? <Button label="Run again" onClick={() => buttons.onAction('rerun')} /> : null}
         <Button label="Open log" onClick={() => buttons.onAction('details')} />
       </AutoLayout>

@@ -4,18 +4,20 @@
  * last known state. Built from the rows the client layer reads; bounded in size.
  */
 import type { ArtifactRow, EventRow, RunRow, RunStatus } from '../../../src/client/types.ts'
+import { isRecord } from '../../../src/is-record.ts'
+import { EVENT_LEVELS, isRunStatus } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 
 export const MAX_LINES = 5
 export const MAX_ARTIFACTS = 8
 const MAX_TEXT = 240
 
-export interface SnapshotLine {
+interface SnapshotLine {
   seq: number
   level: EventRow['level']
   text: string
 }
 
-export interface SnapshotArtifact {
+interface SnapshotArtifact {
   kind: ArtifactRow['kind']
   title: string
   url: string | null
@@ -77,4 +79,60 @@ export function snapshotOf(
     syncedAt: context.now,
     driver: context.driver,
   }
+}
+
+/** Every artifact kind, so a kind read back can be checked (the compiler keeps it complete). */
+const ARTIFACT_KINDS: Readonly<Record<SnapshotArtifact['kind'], true>> = { link: true, diff: true, file: true }
+
+const isText = (value: unknown): value is string => typeof value === 'string'
+const isTextOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string'
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
+
+function isLine(value: unknown): value is SnapshotLine {
+  return isRecord(value) && isCount(value.seq) && (EVENT_LEVELS as readonly unknown[]).includes(value.level) && isText(value.text)
+}
+
+function isArtifact(value: unknown): value is SnapshotArtifact {
+  return (
+    isRecord(value) &&
+    isText(value.kind) &&
+    Object.prototype.hasOwnProperty.call(ARTIFACT_KINDS, value.kind) &&
+    isText(value.title) &&
+    isTextOrNull(value.url)
+  )
+}
+
+function isStep(value: unknown): value is RunSnapshot['steps'][number] {
+  return isRecord(value) && isText(value.id) && isText(value.title)
+}
+
+/**
+ * Whether a value is a run's picture: what a card's synced state holds (written by whichever
+ * version of the widget someone on the board runs) and what the window sends the widget's code.
+ */
+export function isRunSnapshot(value: unknown): value is RunSnapshot {
+  return (
+    isRecord(value) &&
+    isText(value.runId) &&
+    isText(value.title) &&
+    isTextOrNull(value.templateSlug) &&
+    isText(value.env) &&
+    isRunStatus(value.status) &&
+    Array.isArray(value.steps) &&
+    value.steps.every(isStep) &&
+    isCount(value.done) &&
+    isTextOrNull(value.currentStep) &&
+    isText(value.createdAt) &&
+    isTextOrNull(value.startedAt) &&
+    isTextOrNull(value.finishedAt) &&
+    isTextOrNull(value.summary) &&
+    isTextOrNull(value.error) &&
+    Array.isArray(value.lines) &&
+    value.lines.every(isLine) &&
+    Array.isArray(value.artifacts) &&
+    value.artifacts.every(isArtifact) &&
+    isCount(value.artifactCount) &&
+    isCount(value.syncedAt) &&
+    isTextOrNull(value.driver)
+  )
 }

@@ -9,11 +9,12 @@
  * window is done; then the code is closed, which also closes the window.
  */
 import { showUI } from '@create-figma-plugin/utilities'
-import { defaultSettings } from '../../../src/client/settings.ts'
+import { buildTimeSettings } from '../../../src/build-settings.ts'
 import { handle, reportUnhandledMessages } from '../../../src/main/dispatch.ts'
-import { messageOf } from '../../../src/main/errors.ts'
+import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 import { serveSessionStorage } from '../../../src/main/storage.ts'
-import type { RunSnapshot } from '../card/snapshot.ts'
+import { isRecord } from '../../../src/is-record.ts'
+import { isRunSnapshot, type RunSnapshot } from '../card/snapshot.ts'
 import { moveLegacySession } from './legacy-session.ts'
 import type {
   ActionDoneHandler,
@@ -44,6 +45,20 @@ const notifyError = (message: string) => {
   figma.notify(message, { error: true })
 }
 
+/** The window is another bundle (possibly of another build): what it sends is checked before a card keeps it. */
+function checkedSnapshot(snapshot: unknown): RunSnapshot {
+  if (!isRunSnapshot(snapshot)) throw new Error('the window sent something that is not a run’s picture; rebuild the widget')
+  return snapshot
+}
+
+function checkedResult(result: unknown): ActionResult {
+  if (!isRecord(result)) throw new Error('the window sent no action result; rebuild the widget')
+  return {
+    ...(result.snapshot === undefined ? {} : { snapshot: checkedSnapshot(result.snapshot) }),
+    ...(result.started === undefined ? {} : { started: checkedSnapshot(result.started) }),
+  }
+}
+
 /** create-figma-plugin owns figma.ui.onmessage; it is wrapped once per run of the widget's code. */
 let reportingUnhandled = false
 
@@ -69,7 +84,7 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
         'RUN_PICKED',
         'Could not show the picked run',
         (snapshot) => {
-          handlers.onPicked?.(snapshot)
+          handlers.onPicked?.(checkedSnapshot(snapshot))
           finish()
         },
         notifyError,
@@ -77,7 +92,7 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
       handle<LiveSnapshotHandler>(
         'LIVE_SNAPSHOT',
         'Could not update the live cards',
-        (snapshot) => handlers.onSnapshot?.(snapshot),
+        (snapshot) => handlers.onSnapshot?.(checkedSnapshot(snapshot)),
         notifyError,
       ),
       handle<LiveFinishedHandler>(
@@ -95,9 +110,9 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
         async (result) => {
           // Reported here, not by `handle`: the notification must come before the code closes.
           try {
-            await handlers.onDone?.(result)
+            await handlers.onDone?.(checkedResult(result))
           } catch (error) {
-            notifyError(`Could not update the card: ${messageOf(error)}`)
+            notifyError(`Could not update the card: ${errorMessage(error)}`)
           }
           finish()
         },
@@ -113,13 +128,17 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
         notifyError,
       ),
     )
-    const props: CardWindowProps = { mode, settings: defaultSettings() }
+    const props: CardWindowProps = { mode, settings: buildTimeSettings() }
     // The window asks for its session first thing: an earlier build's is moved before it opens.
     void moveLegacySession()
-      .catch((error: unknown) => notifyError(`Could not keep the session of an earlier version: ${messageOf(error)}`))
+      .catch((error: unknown) => notifyError(`Could not keep the session of an earlier version: ${errorMessage(error)}`))
       .then(() => {
         // create-figma-plugin's showUI wraps the UI bundle in the page its `render` expects.
         showUI({ visible: options.visible, title: options.title, width: options.width ?? 380, height: options.height ?? 520 }, { ...props })
+      })
+      .catch((error: unknown) => {
+        notifyError(`Could not open the card’s window: ${errorMessage(error)}`)
+        finish()
       })
   })
 }

@@ -6,21 +6,22 @@
 import type { RunSnapshot } from '../card/snapshot.ts'
 import { TERMINAL_STATUSES } from '../../../src/client/types.ts'
 
-export interface ThrottleOptions {
+/** `Timer` is whatever `schedule` returns and `cancel` takes (setTimeout's handle, or a test clock's). */
+export interface ThrottleOptions<Timer> {
   intervalMs: number
   now(): number
-  schedule(callback: () => void, ms: number): unknown
-  cancel(handle: unknown): void
+  schedule(callback: () => void, ms: number): Timer
+  cancel(handle: Timer): void
   write(snapshot: RunSnapshot): void
 }
 
-export class ThrottledWriter {
+export class ThrottledWriter<Timer> {
   private readonly pending = new Map<string, RunSnapshot>()
   private readonly lastWrite = new Map<string, number>()
-  private readonly timers = new Map<string, unknown>()
+  private readonly timers = new Map<string, Timer>()
   writes = 0
 
-  constructor(private readonly options: ThrottleOptions) {}
+  constructor(private readonly options: ThrottleOptions<Timer>) {}
 
   offer(snapshot: RunSnapshot): void {
     const { runId } = snapshot

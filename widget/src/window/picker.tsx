@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { LoadingIndicator, SearchTextbox, Text } from '@create-figma-plugin/ui'
 import type { OpsApi, RunRow } from '../../../src/client/types.ts'
 import { STATUS_BADGES } from '../card/card-model.ts'
+import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 import styles from './window.css'
 
 export function Picker(props: { api: OpsApi; onPick(run: RunRow): Promise<void> }) {
@@ -14,7 +15,7 @@ export function Picker(props: { api: OpsApi; onPick(run: RunRow): Promise<void> 
   const [picking, setPicking] = useState<string | null>(null)
 
   useEffect(() => {
-    props.api.listRuns({ limit: 100 }).then(setRuns, (e: Error) => setError(e.message))
+    props.api.listRuns({ limit: 100 }).then(setRuns, (e: unknown) => setError(errorMessage(e)))
   }, [])
 
   const shown = useMemo(() => {
@@ -47,8 +48,8 @@ export function Picker(props: { api: OpsApi; onPick(run: RunRow): Promise<void> 
               disabled={picking !== null}
               onClick={() => {
                 setPicking(run.id)
-                props.onPick(run).catch((e: Error) => {
-                  setError(e.message)
+                props.onPick(run).catch((e: unknown) => {
+                  setError(errorMessage(e))
                   setPicking(null)
                 })
               }}

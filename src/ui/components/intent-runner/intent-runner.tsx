@@ -41,9 +41,9 @@ export function IntentRunner({ catalog, onStartRun, label, examples = INTENT_EXA
     setError(null)
   }
 
-  const run = async () => {
-    if (result.kind !== 'card') return
-    await start(newRunFromCard(result.card, dryRun))
+  // start shows its own failure on the card, so the promise is left to it.
+  const run = () => {
+    if (result.kind === 'card') void start(newRunFromCard(result.card, dryRun))
   }
 
   const usable = catalog.filter((entry) => entry.template !== null)

@@ -39,7 +39,10 @@ export function LogToolbar(props: LogToolbarProps) {
           data-level-filter
           options={LEVEL_OPTIONS}
           value={minLevel}
-          onValueChange={(value) => onMinLevelChange(value as EventLevel)}
+          onValueChange={(value) => {
+            const option = LEVEL_OPTIONS.find((candidate) => candidate.value === value)
+            if (option) onMinLevelChange(option.value)
+          }}
         />
       </div>
       <div class={styles.search}>

@@ -14,7 +14,7 @@ export interface MarkdownPreviewProps {
 export function MarkdownPreview({ source, onToggleTask, label = 'Preview' }: MarkdownPreviewProps) {
   const { html } = useMemo(() => renderMarkdown(source), [source])
   const onClick = (event: MouseEvent) => {
-    const target = event.target as HTMLElement
+    const target = event.target
     if (!(target instanceof HTMLInputElement) || target.type !== 'checkbox') return
     const index = Number(target.dataset.taskIndex)
     if (onToggleTask === undefined || !Number.isInteger(index)) {

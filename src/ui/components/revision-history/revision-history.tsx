@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks'
 import type { SpecRevisionRow } from '../../../client/types.ts'
 import { useServices } from '../../services/services-context.ts'
 import { MarkdownPreview } from '../markdown-preview/markdown-preview.tsx'
+import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './revision-history.css'
 
 export interface RevisionHistoryProps {
@@ -25,7 +26,7 @@ export function RevisionHistory({ docId, version, onRestore }: RevisionHistoryPr
     setRevisions(null)
     api.listRevisions(docId).then(
       (rows) => !stopped && setRevisions(rows),
-      (caught: Error) => !stopped && setError(caught.message),
+      (caught: unknown) => !stopped && setError(errorMessage(caught)),
     )
     return () => {
       stopped = true

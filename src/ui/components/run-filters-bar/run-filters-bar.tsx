@@ -1,7 +1,7 @@
 import { Dropdown } from '@create-figma-plugin/ui'
 import { h } from 'preact'
-import type { RunRow, RunStatus } from '../../../client/types.ts'
-import { RUN_STATUSES, statusView } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
+import type { RunRow } from '../../../client/types.ts'
+import { isRunStatus, RUN_STATUSES, statusView } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import { filterChoices, type RunFilterState } from '../../view-models/run-filters.ts'
 import styles from './run-filters-bar.css'
 
@@ -25,7 +25,7 @@ export function RunFiltersBar({ runs, filter, onChange }: RunFiltersBarProps) {
           { value: 'all', text: 'Any status' },
           ...RUN_STATUSES.map((status) => ({ value: status, text: statusView(status).label })),
         ]}
-        onChange={(value) => onChange({ ...filter, status: value as RunStatus | 'all' })}
+        onChange={(value) => onChange({ ...filter, status: isRunStatus(value) ? value : 'all' })}
       />
       <Filter
         id="filter-env"

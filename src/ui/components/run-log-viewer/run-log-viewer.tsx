@@ -13,9 +13,10 @@ import { ArtifactsSidebar } from '../artifacts-sidebar/artifacts-sidebar.tsx'
 import { LogToolbar } from '../log-toolbar/log-toolbar.tsx'
 import { RunHeader } from '../run-header/run-header.tsx'
 import { VirtualLogList, type RevealRequest } from '../virtual-log-list/virtual-log-list.tsx'
+import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './run-log-viewer.css'
 
-export const LOG_ROW_HEIGHT = 20
+const LOG_ROW_HEIGHT = 20
 
 export interface RunLogViewerProps {
   runId: string
@@ -92,15 +93,24 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
     setTimeout(() => setNotice((current) => (current === text ? null : current)), 2500)
   }
 
-  async function act(name: string, action: () => Promise<unknown>) {
+  /** Runs one action on the run; it never rejects: a failure is shown above the log. */
+  async function act(name: string, action: () => Promise<unknown>): Promise<void> {
     setBusy(name)
     setActionError(null)
     try {
       await action()
     } catch (error) {
-      setActionError((error as Error).message)
+      setActionError(errorMessage(error))
     } finally {
       setBusy(null)
+    }
+  }
+
+  const copyLog = async (): Promise<void> => {
+    try {
+      flash((await copyText(logText(shownEvents))) ? `Copied ${shownEvents.length} lines` : 'Copying was blocked; use Download')
+    } catch (error) {
+      flash(`Could not copy the log: ${errorMessage(error)}`)
     }
   }
 
@@ -134,8 +144,12 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
         live={state.live}
         onBack={onBack}
         busy={busy}
-        onCancel={() => run !== null && act('cancel', () => services.api.cancelRun(run.id))}
-        onRerun={() => run !== null && rerun(run)}
+        onCancel={() => {
+          if (run !== null) void act('cancel', () => services.api.cancelRun(run.id))
+        }}
+        onRerun={() => {
+          if (run !== null) void rerun(run)
+        }}
         onAddToBoard={
           onAddToBoard &&
           (() => {
@@ -164,7 +178,9 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
         <ApprovalPanel
           reason={run.plan?.approvalReason ?? null}
           busy={busy !== null}
-          onDecide={(approve, comment) => act(approve ? 'approve' : 'reject', () => services.api.decideApproval(run.id, approve, comment))}
+          onDecide={(approve, comment) =>
+            void act(approve ? 'approve' : 'reject', () => services.api.decideApproval(run.id, approve, comment))
+          }
         />
       ) : null}
       <LogToolbar
@@ -175,9 +191,7 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
         matchIndex={matchIndex}
         matchCount={matches.length}
         onStepMatch={(direction) => goToMatch(stepMatch(matchIndex, matches.length, direction))}
-        onCopy={async () =>
-          flash((await copyText(logText(shownEvents))) ? `Copied ${shownEvents.length} lines` : 'Copying was blocked; use Download')
-        }
+        onCopy={() => void copyLog()}
         onDownload={() => downloadText(logFileName(runId), logText(shownEvents))}
         notice={notice}
       />

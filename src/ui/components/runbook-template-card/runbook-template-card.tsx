@@ -22,7 +22,8 @@ export function RunbookTemplateCard({ entry, onStartRun }: RunbookTemplateCardPr
   const { starting, error, start } = useStartRun(onStartRun)
   const card = useMemo(() => runbookCard(entry, {}, entered), [entry, entered])
 
-  const run = () => start(newRunFromCard(card, dryRun))
+  // start shows its own failure on the card, so the promise is left to it.
+  const run = () => void start(newRunFromCard(card, dryRun))
 
   return (
     <div data-template-card={entry.slug}>

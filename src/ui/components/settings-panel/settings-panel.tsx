@@ -1,7 +1,8 @@
 import { Button, Textbox } from '@create-figma-plugin/ui'
 import { h } from 'preact'
 import { useState } from 'preact/hooks'
-import { defaultSettings, validateSettings } from '../../../client/settings.ts'
+import { buildTimeSettings } from '../../../build-settings.ts'
+import { validateSettings } from '../../../client/settings.ts'
 import type { Settings } from '../../../client/types.ts'
 import { FormField } from '../form-field/form-field.tsx'
 import styles from './settings-panel.css'
@@ -30,7 +31,7 @@ export function SettingsPanel({ settings, onSave, onClose }: SettingsPanelProps)
     setWarning(check.warning)
     onSave(check.settings)
   }
-  const defaults = defaultSettings()
+  const defaults = buildTimeSettings()
 
   return (
     <section class={styles.panel} aria-labelledby="settings-title" data-settings-panel>
@@ -43,7 +44,7 @@ export function SettingsPanel({ settings, onSave, onClose }: SettingsPanelProps)
       <div
         class={styles.form}
         onKeyDown={(event) => {
-          if (event.key === 'Enter' && (event.target as HTMLElement).tagName === 'INPUT') save()
+          if (event.key === 'Enter' && event.target instanceof HTMLInputElement) save()
         }}
       >
         <FormField label="Project URL" error={errors.supabaseUrl ?? null}>

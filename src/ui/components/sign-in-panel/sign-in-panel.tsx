@@ -3,6 +3,7 @@ import { h } from 'preact'
 import { useState } from 'preact/hooks'
 import { useServices } from '../../services/services-context.ts'
 import { FormField } from '../form-field/form-field.tsx'
+import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './sign-in-panel.css'
 
 export interface SignInPanelProps {
@@ -28,7 +29,8 @@ export function SignInPanel({ error = null, onOpenSettings, title = 'Sign in to 
   const [problem, setProblem] = useState<string | null>(error)
   const [notice, setNotice] = useState<string | null>(null)
 
-  async function attempt(name: string, action: () => Promise<{ error: { message: string } | null; notice?: string }>) {
+  /** One sign-in attempt; it never rejects: a failure is shown under the buttons. */
+  async function attempt(name: string, action: () => Promise<{ error: { message: string } | null; notice?: string }>): Promise<void> {
     setBusy(name)
     setProblem(null)
     setNotice(null)
@@ -37,7 +39,7 @@ export function SignInPanel({ error = null, onOpenSettings, title = 'Sign in to 
       if (result.error) setProblem(result.error.message)
       else if (result.notice) setNotice(result.notice)
     } catch (caught) {
-      setProblem((caught as Error).message)
+      setProblem(errorMessage(caught))
     } finally {
       setBusy(null)
     }
@@ -63,7 +65,7 @@ export function SignInPanel({ error = null, onOpenSettings, title = 'Sign in to 
       </p>
       <Button
         fullWidth
-        onClick={() => attempt('anonymous', () => client.auth.signInAnonymously())}
+        onClick={() => void attempt('anonymous', () => client.auth.signInAnonymously())}
         loading={busy === 'anonymous'}
         disabled={busy !== null}
         data-sign-in-anonymous
@@ -77,8 +79,7 @@ export function SignInPanel({ error = null, onOpenSettings, title = 'Sign in to 
       <div
         class={styles.form}
         onKeyDown={(event) => {
-          if (event.key === 'Enter' && (event.target as HTMLElement).tagName === 'INPUT' && !credentialsMissing && busy === null)
-            void signIn()
+          if (event.key === 'Enter' && event.target instanceof HTMLInputElement && !credentialsMissing && busy === null) void signIn()
         }}
       >
         <FormField label="Email">
@@ -88,13 +89,13 @@ export function SignInPanel({ error = null, onOpenSettings, title = 'Sign in to 
           <Textbox value={password} onValueInput={setPassword} password variant="border" data-password />
         </FormField>
         <div class={styles.row}>
-          <Button onClick={signIn} loading={busy === 'sign-in'} disabled={busy !== null || credentialsMissing}>
+          <Button onClick={() => void signIn()} loading={busy === 'sign-in'} disabled={busy !== null || credentialsMissing}>
             Sign in
           </Button>
           <Button
             secondary
             onClick={() =>
-              attempt('sign-up', async () => {
+              void attempt('sign-up', async () => {
                 const { data, error: signUpError } = await client.auth.signUp({ email: email.trim(), password })
                 return { error: signUpError, notice: data.session ? undefined : 'Check your inbox to confirm the address, then sign in.' }
               })

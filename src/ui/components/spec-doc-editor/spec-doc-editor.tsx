@@ -7,9 +7,16 @@ import { toggleTask } from '../../view-models/task-checkboxes.ts'
 import { MarkdownPreview } from '../markdown-preview/markdown-preview.tsx'
 import { RevisionHistory } from '../revision-history/revision-history.tsx'
 import { SaveConflict } from '../save-conflict/save-conflict.tsx'
+import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './spec-doc-editor.css'
 
-type Mode = 'write' | 'preview' | 'history'
+const MODES = [
+  { value: 'write', children: 'Write' },
+  { value: 'preview', children: 'Preview' },
+  { value: 'history', children: 'History' },
+] as const
+
+type Mode = (typeof MODES)[number]['value']
 
 export interface SpecDocEditorProps {
   /** The saved document the draft is based on (its version is the save's expected version). */
@@ -29,7 +36,8 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
   const [conflict, setConflict] = useState<{ conflict: SpecSaveConflict; resolution: 'open' | 'theirs' } | null>(null)
   const dirty = draft !== doc.content
 
-  async function save(base: SpecDocRow, content: string) {
+  /** Saves against `base`'s version; it never rejects: a failure is shown above the editor. */
+  async function save(base: SpecDocRow, content: string): Promise<void> {
     setSaving(true)
     setError(null)
     setNotice(null)
@@ -43,7 +51,7 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
       onSaved(result)
       setNotice(`Saved as version ${result.version}`)
     } catch (caught) {
-      setError((caught as Error).message)
+      setError(errorMessage(caught))
     } finally {
       setSaving(false)
     }
@@ -59,12 +67,11 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
       <div class={styles.toolbar}>
         <SegmentedControl
           value={mode}
-          onValueChange={(value) => setMode(value as Mode)}
-          options={[
-            { value: 'write', children: 'Write' },
-            { value: 'preview', children: 'Preview' },
-            { value: 'history', children: 'History' },
-          ]}
+          onValueChange={(value) => {
+            const option = MODES.find((candidate) => candidate.value === value)
+            if (option) setMode(option.value)
+          }}
+          options={[...MODES]}
         />
         <span class={styles.status} data-doc-version={doc.version}>
           {dirty ? 'Unsaved changes' : `Version ${doc.version}`}
@@ -80,7 +87,7 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
             Discard
           </Button>
         ) : null}
-        <Button onClick={() => save(doc, draft)} disabled={!dirty || saving} loading={saving} data-save-doc>
+        <Button onClick={() => void save(doc, draft)} disabled={!dirty || saving} loading={saving} data-save-doc>
           Save
         </Button>
       </div>
@@ -94,7 +101,7 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
           conflict={conflict.conflict}
           resolution={conflict.resolution}
           busy={saving}
-          onKeepMine={() => save(conflict.conflict.theirs, draft) /* mine, with anything typed since */}
+          onKeepMine={() => void save(conflict.conflict.theirs, draft) /* mine, with anything typed since */}
           onUseTheirs={() => {
             onSaved(conflict.conflict.theirs)
             onDraftChange(conflict.conflict.theirs.content)
@@ -111,7 +118,7 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
             value={draft}
             spellcheck={false}
             data-doc-textarea
-            onInput={(event) => onDraftChange((event.currentTarget as HTMLTextAreaElement).value)}
+            onInput={(event) => onDraftChange(event.currentTarget.value)}
             onKeyDown={(event) => {
               if ((event.metaKey || event.ctrlKey) && event.key === 's') {
                 event.preventDefault()

@@ -1,4 +1,4 @@
-import { h, type ComponentChildren } from 'preact'
+import { h, type ComponentChildren, type JSX } from 'preact'
 import styles from './tab-bar.css'
 import { tabId, tabPanelId } from './tab-ids.ts'
 
@@ -18,13 +18,13 @@ export interface TabBarProps<Value extends string> {
 
 /** The plugin's tabs as real buttons with the tab role; arrow keys move between them. */
 export function TabBar<Value extends string>({ tabs, value, onChange, trailing = null }: TabBarProps<Value>) {
-  const move = (event: KeyboardEvent, index: number) => {
+  const move = (event: JSX.TargetedKeyboardEvent<HTMLButtonElement>, index: number) => {
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0
     if (step === 0) return
     event.preventDefault()
     const next = tabs[(index + step + tabs.length) % tabs.length]
     onChange(next.value)
-    const bar = (event.currentTarget as HTMLElement).parentElement
+    const bar = event.currentTarget.parentElement
     bar?.querySelector<HTMLButtonElement>(`[data-tab="${next.value}"]`)?.focus()
   }
   return (

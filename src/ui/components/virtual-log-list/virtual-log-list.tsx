@@ -1,4 +1,4 @@
-import { h } from 'preact'
+import { h, type JSX } from 'preact'
 import { useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { useElementHeight } from '../../hooks/use-element-height.ts'
 import type { LogRow } from '../../view-models/log-rows.ts'
@@ -68,8 +68,8 @@ export function VirtualLogList(props: VirtualLogListProps) {
     element.scrollTop = scrollTopToReveal(reveal.index, rowHeight, element.scrollTop, element.clientHeight)
   }, [reveal, rowHeight])
 
-  const onScroll = (event: Event) => {
-    const element = event.currentTarget as HTMLDivElement
+  const onScroll = (event: JSX.TargetedEvent<HTMLDivElement>) => {
+    const element = event.currentTarget
     last.current = { rows: last.current.rows, scrollTop: element.scrollTop }
     setScrollTop(element.scrollTop)
     const atBottom = isAtBottom(element.scrollTop, element.clientHeight, element.scrollHeight)

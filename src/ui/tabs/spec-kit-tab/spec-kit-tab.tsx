@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks'
 import type { SpecDocRow } from '../../../client/types.ts'
 import { SpecDocEditor } from '../../components/spec-doc-editor/spec-doc-editor.tsx'
 import { useServices } from '../../services/services-context.ts'
+import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './spec-kit-tab.css'
 
 /** The Spec Kit documents: pick one, read it, edit it, save it. Drafts survive switching documents. */
@@ -24,7 +25,7 @@ export function SpecKitTab() {
         setDocs(rows)
         setSelected((current) => current ?? rows[0]?.slug ?? null)
       },
-      (caught: Error) => !stopped && setError(caught.message),
+      (caught: unknown) => !stopped && setError(errorMessage(caught)),
     )
     return () => {
       stopped = true
