@@ -8,7 +8,8 @@ import { parseError, unsupported } from './errors.ts'
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 export interface SelectItem {
-  column: string | '*'
+  /** A column name, or `*` for all of them. */
+  column: string
   alias?: string
 }
 
