@@ -7,7 +7,7 @@ import { errorMessage } from '../supabase/functions/_shared/error-message.ts'
 import { schemaProblems } from './schema-problems.ts'
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url))
-export const CONFIG_FILE = `${PROJECT_ROOT}supabase/config.toml`
+const CONFIG_FILE = `${PROJECT_ROOT}supabase/config.toml`
 
 export interface StackConfig {
   /** Schemas served by /rest/v1 ([api] schemas). */

@@ -46,7 +46,7 @@ export interface Stack {
   close(): Promise<void>
 }
 
-export class PortInUseError extends Error {
+class PortInUseError extends Error {
   constructor(
     readonly port: number,
     readonly host: string,

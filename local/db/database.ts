@@ -4,12 +4,12 @@
  * which one is underneath.
  */
 
-export interface Field {
+interface Field {
   name: string
   dataTypeID: number
 }
 
-export interface QueryResult<Row = Record<string, unknown>> {
+interface QueryResult<Row = Record<string, unknown>> {
   rows: Row[]
   fields: Field[]
 }

@@ -5,7 +5,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-export class DataFolderInUseError extends Error {
+class DataFolderInUseError extends Error {
   constructor(
     readonly folder: string,
     readonly pid: number,

@@ -15,7 +15,7 @@ import { BodyTooLarge, CORS_HEADERS, readBody, requestToken, sendJson } from '..
 import WebSocket from 'ws'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
-export type FunctionHandler = (req: Request) => Promise<Response>
+type FunctionHandler = (req: Request) => Promise<Response>
 
 interface FunctionModule {
   handler: FunctionHandler

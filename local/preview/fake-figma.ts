@@ -28,9 +28,9 @@ import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 export { FakeDocument } from './fake-nodes.ts'
 export type { FakeBaseNode, FakeFrameNode, FakeTextNode } from './fake-nodes.ts'
 
-export const CLIENT_STORAGE_QUOTA_BYTES = 5 * 1024 * 1024
+const CLIENT_STORAGE_QUOTA_BYTES = 5 * 1024 * 1024
 
-export interface FakeUser {
+interface FakeUser {
   id: string | null
   name: string
   photoUrl: string | null
@@ -66,7 +66,7 @@ export function memoryStorageBackend(initial: Record<string, unknown> = {}): Cli
   }
 }
 
-export interface ShowUIOptionsLike {
+interface ShowUIOptionsLike {
   visible?: boolean
   title?: string
   width?: number

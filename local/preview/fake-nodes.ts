@@ -19,7 +19,7 @@ export interface DocumentRules {
   isFontLoaded(font: FontNameLike): boolean
 }
 
-export const PLUGIN_DATA_LIMIT_BYTES = 100 * 1024
+const PLUGIN_DATA_LIMIT_BYTES = 100 * 1024
 const RELAUNCH_DESCRIPTION_LIMIT = 1000
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).length

@@ -38,7 +38,7 @@ export interface Preview {
   close(): Promise<void>
 }
 
-export class PreviewPortInUseError extends Error {
+class PreviewPortInUseError extends Error {
   constructor(
     readonly port: number,
     readonly host: string,

@@ -12,7 +12,7 @@ import type { ApiRole, Database } from '../db/database.ts'
 import { readJson } from '../read-json.ts'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
-export interface ColumnInfo {
+interface ColumnInfo {
   name: string
   /** pg_type.typname as real Realtime sends it: `int4`, `timestamptz`, arrays as `_text`. */
   type: string

@@ -10,7 +10,7 @@ import type { Change } from './change.ts'
 import { parseChange } from './change.ts'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
-export const NOTIFY_CHANNEL = 'local_realtime'
+const NOTIFY_CHANNEL = 'local_realtime'
 /** Caps one batch so a huge burst still goes out in bounded slices (and bounded SQL). */
 const MAX_BATCH = 500
 /**

@@ -11,7 +11,7 @@ import { authorize } from './auth.ts'
 import type { Vsn } from './protocol.ts'
 import { isVsn, SUPPORTED_VSN } from './protocol.ts'
 
-export const REALTIME_PATH = '/realtime/v1/websocket'
+const REALTIME_PATH = '/realtime/v1/websocket'
 
 export function parseUrl(req: IncomingMessage): URL | undefined {
   try {

@@ -5,7 +5,7 @@
  */
 import type { Tx } from '../db/database.ts'
 
-export interface ColumnInfo {
+interface ColumnInfo {
   name: string
   type: string
 }
@@ -17,7 +17,7 @@ export interface TableInfo {
   primaryKey: string[]
 }
 
-export type ArgumentKind = 'json' | 'array' | 'scalar'
+type ArgumentKind = 'json' | 'array' | 'scalar'
 
 export interface FunctionInfo {
   schema: string

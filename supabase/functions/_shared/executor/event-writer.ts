@@ -8,8 +8,8 @@ import type { EventInput } from '../database/index.ts'
 import type { RunStore } from './store.ts'
 import { errorMessage } from '../error-message.ts'
 
-export const MAX_MESSAGE_CHARS = 8 * 1024
-export const MAX_DATA_BYTES = 64 * 1024
+const MAX_MESSAGE_CHARS = 8 * 1024
+const MAX_DATA_BYTES = 64 * 1024
 
 export interface EventWriterOptions {
   flushMs?: number

@@ -7,7 +7,7 @@ interface Span {
   end: number
 }
 
-export type Literal = Span & { type: 'literal'; value: ConditionValue }
+type Literal = Span & { type: 'literal'; value: ConditionValue }
 export type NameRef = Span & { type: 'name'; name: string }
 
 /** The parsed form of a condition; spans point into its source for error messages. */

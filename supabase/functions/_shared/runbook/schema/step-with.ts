@@ -31,7 +31,7 @@ const secretReference = z.string().superRefine((value, ctx) => {
   }
 })
 
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const
 
 const STATUS_EXPECTED = 'an HTTP status like 200 or a list like [200, 201]'
 
@@ -86,9 +86,3 @@ export const specWith = strictObject({
     reject(ctx, message, 'exactly one of append (text) or replace ({find, with})')
   }
 })
-
-export type HttpWith = z.output<typeof httpWith>
-export type GithubDispatchWith = z.output<typeof githubDispatchWith>
-export type WaitWith = z.output<typeof waitWith>
-export type ApprovalWith = z.output<typeof approvalWith>
-export type SpecWith = z.output<typeof specWith>

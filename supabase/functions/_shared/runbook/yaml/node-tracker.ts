@@ -1,7 +1,7 @@
 import { formatPath, type PathSegment } from '../errors.ts'
 
 /** Where a node of the document starts, found while the YAML loader reads it. */
-export interface NodeSpan {
+interface NodeSpan {
   /** Offset of the node's first character. */
   start: number
   /** Offset of its key, when the node is a mapping value. */
