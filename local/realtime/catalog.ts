@@ -56,6 +56,7 @@ const columnList: z.ZodType<ColumnInfo[]> = z.array(
   z.object({ name: z.string(), type: z.string(), sqlType: z.string(), category: z.string() }),
 )
 const nameList = z.array(z.string())
+const valueList = z.array(z.unknown())
 
 const TABLE_SQL = `
 select c.relreplident::text as replident, c.relrowsecurity as rls,
@@ -148,7 +149,7 @@ export class Catalog {
          from unnest($1::text[]) with ordinality as u(v, ord)`,
         [values],
       )
-      return { ok: true, values: readJson(z.array(z.unknown()), rows[0].values, 'cast filter values') }
+      return { ok: true, values: readJson(valueList, rows[0].values, 'cast filter values') }
     } catch (error) {
       return { ok: false, message: errorMessage(error) }
     }
