@@ -13,6 +13,7 @@ import { lockDataFolder } from './db/lock.ts'
 import { PROJECT_ROOT } from './config.ts'
 import { DEFAULT_PORT, startStack } from './stack.ts'
 import { DEFAULT_PREVIEW_PORT, startPreview, type Preview } from './preview/server.ts'
+import { errorMessage } from '../supabase/functions/_shared/error-message.ts'
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -43,7 +44,7 @@ async function main(): Promise<number> {
       strict: true,
     }).values
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`)
+    console.error(`${errorMessage(error)}\n\n${USAGE}`)
     return 2
   }
   if (args.help) {
@@ -70,7 +71,7 @@ async function main(): Promise<number> {
       await mkdir(dataDir, { recursive: true })
       unlock = lockDataFolder(dataDir)
     } catch (error) {
-      console.error(`Cannot use the data folder ${dataDir}: ${(error as Error).message}`)
+      console.error(`Cannot use the data folder ${dataDir}: ${errorMessage(error)}`)
       return 1
     }
   } else if (args.reset) {
@@ -83,14 +84,14 @@ async function main(): Promise<number> {
     db = await openDatabase(url ? { url } : { dataDir })
   } catch (error) {
     unlock()
-    console.error((error as Error).message)
+    console.error(errorMessage(error))
     return 1
   }
   try {
     const report = await migrate(db)
     if (report.applied.length > 0) console.log(`Applied migrations: ${report.applied.join(', ')}`)
   } catch (error) {
-    console.error(`Could not prepare the database (${db.location}): ${(error as Error).message}`)
+    console.error(`Could not prepare the database (${db.location}): ${errorMessage(error)}`)
     await db.close()
     unlock()
     return 1
@@ -100,7 +101,7 @@ async function main(): Promise<number> {
   try {
     stack = await startStack({ db, port, host: args.host, drainIntervalMs: 1000 })
   } catch (error) {
-    console.error((error as Error).message)
+    console.error(errorMessage(error))
     await db.close()
     unlock()
     return 1
@@ -119,7 +120,7 @@ async function main(): Promise<number> {
           ? `${preview.url} (not built yet: ${preview.missing.join(', ')} missing; run npm run build)`
           : preview.url
     } catch (error) {
-      previewLine = `not started: ${(error as Error).message}`
+      previewLine = `not started: ${errorMessage(error)}`
     }
   }
 

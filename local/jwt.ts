@@ -4,10 +4,12 @@
  * under `supabase start`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { isJsonObject } from './json-object.ts'
 
-export const JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long'
+const JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long'
 
-export type Claims = Record<string, unknown> & { role?: string; sub?: string; exp?: number }
+/** The payload as the token states it: a JSON object whose claims each reader checks before use. */
+export type Claims = Record<string, unknown>
 
 const base64url = (input: Buffer | string) => Buffer.from(input).toString('base64url')
 
@@ -26,18 +28,20 @@ export function verifyJwt(token: string, secret = JWT_SECRET, now = Date.now()):
   if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part))) {
     return { ok: false, reason: 'malformed', message: `Expected 3 parts in JWT; got ${parts.length}` }
   }
-  let header: { alg?: string }
-  let claims: Claims
+  let header: unknown
+  let claims: unknown
   try {
     header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'))
     claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'))
   } catch {
     return { ok: false, reason: 'malformed', message: 'JWT header or payload is not valid JSON' }
   }
-  if (header.alg !== 'HS256') {
-    return { ok: false, reason: 'malformed', message: `JWT algorithm ${String(header.alg)} is not supported; expected HS256` }
+  const alg = isJsonObject(header) ? header.alg : undefined
+  if (alg !== 'HS256') {
+    const named = typeof alg === 'string' ? alg : (JSON.stringify(alg) ?? 'undefined')
+    return { ok: false, reason: 'malformed', message: `JWT algorithm ${named} is not supported; expected HS256` }
   }
-  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+  if (!isJsonObject(claims)) {
     return { ok: false, reason: 'malformed', message: 'JWT payload must be a JSON object' }
   }
   const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest()

@@ -16,6 +16,7 @@ import { createFunctionHost } from './functions/host.ts'
 import { startDrain } from './functions/drain.ts'
 import { attachRealtime, type RealtimeStats } from './realtime/server.ts'
 import { listen } from './http/listen.ts'
+import { errorMessage } from '../supabase/functions/_shared/error-message.ts'
 
 export const DEFAULT_PORT = 54321
 
@@ -45,7 +46,7 @@ export interface Stack {
   close(): Promise<void>
 }
 
-export class PortInUseError extends Error {
+class PortInUseError extends Error {
   constructor(
     readonly port: number,
     readonly host: string,
@@ -108,7 +109,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     })()
     handled.catch((error) => {
       console.error(`[stack] ${req.method} ${path} failed:`, error)
-      if (!res.headersSent) sendJson(res, 500, { message: (error as Error).message })
+      if (!res.headersSent) sendJson(res, 500, { message: errorMessage(error) })
       else res.destroy()
     })
   })

@@ -6,11 +6,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { StackContext } from '../context.ts'
 import type { Tx } from '../db/database.ts'
-import { verifyJwt } from '../jwt.ts'
+import { verifyJwt, type Claims } from '../jwt.ts'
 import { BodyTooLarge, readBody, requestToken, sendEmpty, sendJson } from '../http/respond.ts'
 import { hashPassword, verifyPassword } from './passwords.ts'
 import { createSession, rotateRefreshToken, sessionJson, type SignInMethod } from './sessions.ts'
 import { findUserByEmail, findUserById, type UserRow, userJson } from './users.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
+import { isJsonObject } from '../json-object.ts'
 
 const REUSE_INTERVAL_MS = 10_000
 // auth-js reads error codes from the body only when the response says which API version it speaks.
@@ -39,7 +41,7 @@ export function createAuthRoutes(context: StackContext) {
   async function signUp(body: Body) {
     const email = typeof body.email === 'string' ? body.email.trim() : undefined
     const password = typeof body.password === 'string' ? body.password : undefined
-    const data = isObject(body.data) ? body.data : {}
+    const data = isJsonObject(body.data) ? body.data : {}
     if (email === undefined && password === undefined) {
       if (!config.anonymousSignIns) throw new AuthError(422, 'anonymous_provider_disabled', 'Anonymous sign-ins are disabled')
       return db.transaction(async (tx) => {
@@ -122,18 +124,19 @@ export function createAuthRoutes(context: StackContext) {
   }
 
   /** The signed-in user behind the request's bearer token, or a GoTrue error. */
-  function bearerClaims(req: IncomingMessage) {
+  function bearerClaims(req: IncomingMessage): Claims & { sub: string } {
     const token = requestToken(req)
     if (!token) throw new AuthError(401, 'no_authorization', 'This endpoint requires a Bearer token')
     const verified = verifyJwt(token)
     if (!verified.ok) throw new AuthError(403, 'bad_jwt', `invalid JWT: unable to parse or verify signature, ${verified.message}`)
-    if (typeof verified.claims.sub !== 'string') throw new AuthError(403, 'bad_jwt', 'invalid claim: missing sub claim')
-    return verified.claims
+    const { sub } = verified.claims
+    if (typeof sub !== 'string') throw new AuthError(403, 'bad_jwt', 'invalid claim: missing sub claim')
+    return { ...verified.claims, sub }
   }
 
   async function currentUser(req: IncomingMessage) {
     const claims = bearerClaims(req)
-    const user = await db.transaction((tx) => findUserById(tx, claims.sub as string))
+    const user = await db.transaction((tx) => findUserById(tx, claims.sub))
     if (!user) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist')
     return userJson(user)
   }
@@ -194,7 +197,7 @@ export function createAuthRoutes(context: StackContext) {
       if (error instanceof BodyTooLarge) {
         return reply(res, 413, { code: 'request_too_large', message: `Request body is over the ${error.limit}-byte limit` })
       }
-      return reply(res, 500, { code: 'unexpected_failure', message: (error as Error).message })
+      return reply(res, 500, { code: 'unexpected_failure', message: errorMessage(error) })
     }
   }
 }
@@ -212,10 +215,6 @@ async function jsonBody(req: IncomingMessage, limit: number): Promise<Body> {
   } catch {
     throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON')
   }
-  if (!isObject(parsed)) throw new AuthError(400, 'bad_json', 'Request body must be a JSON object')
+  if (!isJsonObject(parsed)) throw new AuthError(400, 'bad_json', 'Request body must be a JSON object')
   return parsed
-}
-
-function isObject(value: unknown): value is Body {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

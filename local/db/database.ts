@@ -4,21 +4,21 @@
  * which one is underneath.
  */
 
-export interface Field {
+interface Field {
   name: string
   dataTypeID: number
 }
 
-export interface QueryResult<Row = Record<string, unknown>> {
+interface QueryResult<Row = Record<string, unknown>> {
   rows: Row[]
   fields: Field[]
 }
 
-/** One transaction (or, outside a transaction, one connection's turn). */
+/** One transaction (or, outside a transaction, one connection's turn). Its functions need no `this`. */
 export interface Tx {
-  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>
+  query: <Row = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<QueryResult<Row>>
   /** Runs SQL that may hold several statements, with no parameters (migrations). */
-  exec(sql: string): Promise<void>
+  exec: (sql: string) => Promise<void>
 }
 
 /** JWT claims as PostgREST puts them in `request.jwt.claims`; `role` picks the database role. */
@@ -50,6 +50,11 @@ export interface Database {
 
 /** The roles a JWT may name; anything else is refused before it reaches `set role`. */
 export const API_ROLES = ['anon', 'authenticated', 'service_role'] as const
+export type ApiRole = (typeof API_ROLES)[number]
+
+export function isApiRole(role: unknown): role is ApiRole {
+  return API_ROLES.some((known) => known === role)
+}
 
 /**
  * The statements that open a request's transaction the way PostgREST does: read-only for reads,
@@ -57,7 +62,7 @@ export const API_ROLES = ['anon', 'authenticated', 'service_role'] as const
  * quoted as literals) so a driver can send it together with BEGIN in a single round trip.
  */
 export function roleSettingsSql(claims: JwtClaims, options: AsRoleOptions = {}): string {
-  if (!(API_ROLES as readonly string[]).includes(claims.role)) {
+  if (!isApiRole(claims.role)) {
     throw new Error(`unknown database role "${claims.role}" in JWT; expected one of ${API_ROLES.join(', ')}`)
   }
   const settings: Record<string, string> = {

@@ -5,7 +5,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-export class DataFolderInUseError extends Error {
+class DataFolderInUseError extends Error {
   constructor(
     readonly folder: string,
     readonly pid: number,
@@ -19,7 +19,7 @@ export function lockDataFolder(folder: string): () => void {
   try {
     writeFileSync(file, String(process.pid), { flag: 'wx' })
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    if (errnoCode(error) !== 'EEXIST') throw error
     const owner = Number(readFileSync(file, 'utf8'))
     if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) throw new DataFolderInUseError(folder, owner)
     writeFileSync(file, String(process.pid))
@@ -32,6 +32,11 @@ function isAlive(pid: number): boolean {
     process.kill(pid, 0)
     return true
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
+    return errnoCode(error) === 'EPERM'
   }
+}
+
+/** The code of a failed system call (EEXIST, EPERM, …), if `error` is one. */
+function errnoCode(error: unknown): unknown {
+  return error instanceof Error && 'code' in error ? error.code : undefined
 }

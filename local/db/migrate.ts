@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import type { Database } from './database.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 export const BOOTSTRAP_FILE = join(here, 'bootstrap.sql')
@@ -40,7 +41,7 @@ export async function migrate(db: Database, migrationsDir = MIGRATIONS_DIR): Pro
       try {
         await tx.exec(sql)
       } catch (error) {
-        throw new Error(`migration ${file} failed: ${(error as Error).message}`, { cause: error })
+        throw new Error(`migration ${file} failed: ${errorMessage(error)}`, { cause: error })
       }
       await tx.query('insert into supabase_migrations.schema_migrations (version, name) values ($1, $2)', [version, name])
       return true

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import type { Database } from './database.ts'
 import { openPglite } from './pglite.ts'
 import { openPostgres } from './postgres.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 export interface OpenOptions {
   /** A postgres:// URL: use that server instead of PGlite. */
@@ -16,7 +17,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
     try {
       return await openPostgres(options.url)
     } catch (error) {
-      throw new Error(`cannot connect to Postgres at DATABASE_URL: ${(error as Error).message}`, { cause: error })
+      throw new Error(`cannot connect to Postgres at DATABASE_URL: ${errorMessage(error)}`, { cause: error })
     }
   }
   if (options.dataDir) {
@@ -25,7 +26,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
       return await openPglite(options.dataDir)
     } catch (error) {
       throw new Error(
-        `cannot open the data folder ${options.dataDir}: ${(error as Error).message}. ` +
+        `cannot open the data folder ${options.dataDir}: ${errorMessage(error)}. ` +
           'Check that it is writable and not used by another running stack, or start with --reset.',
         { cause: error },
       )

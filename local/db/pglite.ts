@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite'
-import type { AsRoleOptions, Database, JwtClaims, QueryResult, Tx } from './database.ts'
+import type { AsRoleOptions, Database, JwtClaims, Tx } from './database.ts'
 import { roleSettingsSql } from './database.ts'
 
 /**
@@ -16,8 +16,8 @@ export async function openPglite(dataDir?: string): Promise<Database> {
 export function pgliteDatabase(pg: PGlite, location: string): Database {
   const wrap = (target: Pick<PGlite, 'query' | 'exec'>): Tx => ({
     async query<Row>(sql: string, params?: unknown[]) {
-      const result = await target.query<Row>(sql, params as unknown[] | undefined)
-      return { rows: result.rows, fields: result.fields } as QueryResult<Row>
+      const result = await target.query<Row>(sql, params)
+      return { rows: result.rows, fields: result.fields }
     },
     async exec(sql: string) {
       await target.exec(sql)

@@ -1,15 +1,11 @@
 import pg from 'pg'
-import type { AsRoleOptions, Database, JwtClaims, QueryResult, Tx } from './database.ts'
+import type { AsRoleOptions, Database, JwtClaims, Tx } from './database.ts'
 import { roleSettingsSql } from './database.ts'
 
 // PGlite returns int8 as a number; do the same here so callers see one shape. Counts and ids in
 // this project stay far below 2^53.
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === 20) return (value: string) => Number(value)
-    return pg.types.getTypeParser(oid, format as 'text')
-  },
-}
+const types = new pg.TypeOverrides()
+types.setTypeParser(pg.types.builtins.INT8, Number)
 
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types })
@@ -21,8 +17,8 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
 
   const wrap = (client: pg.Pool | pg.PoolClient): Tx => ({
     async query<Row>(sql: string, params?: unknown[]) {
-      const result = await client.query(sql, params)
-      return { rows: result.rows as Row[], fields: result.fields } as QueryResult<Row>
+      const result = await client.query<Row & pg.QueryResultRow>(sql, params)
+      return { rows: result.rows, fields: result.fields }
     },
     async exec(sql: string) {
       await client.query(sql)

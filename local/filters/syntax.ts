@@ -12,7 +12,7 @@
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string }
 
-export const IS_VALUES = ['null', 'not_null', 'true', 'false', 'unknown'] as const
+const IS_VALUES = ['null', 'not_null', 'true', 'false', 'unknown'] as const
 export type IsValue = (typeof IS_VALUES)[number]
 
 /** Splits on `separator` where it is outside double quotes (with backslash escapes) and parentheses. */

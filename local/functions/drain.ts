@@ -4,6 +4,7 @@
  * function answers at once and executes in the background.
  */
 import type { Database } from '../db/database.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 export interface DrainOptions {
   db: Database
@@ -39,7 +40,7 @@ export function startDrain(options: DrainOptions): () => Promise<void> {
   }
   const timer = setInterval(() => {
     inFlight ??= tick()
-      .catch((error) => report(`drain failed: ${(error as Error).message}`))
+      .catch((error) => report(`drain failed: ${errorMessage(error)}`))
       .finally(() => {
         inFlight = undefined
       })

@@ -13,8 +13,9 @@ import type { StackContext } from '../context.ts'
 import { verifyJwt } from '../jwt.ts'
 import { BodyTooLarge, CORS_HEADERS, readBody, requestToken, sendJson } from '../http/respond.ts'
 import WebSocket from 'ws'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
-export type FunctionHandler = (req: Request) => Promise<Response>
+type FunctionHandler = (req: Request) => Promise<Response>
 
 interface FunctionModule {
   handler: FunctionHandler
@@ -39,15 +40,14 @@ export function createFunctionHost(context: StackContext, functionsDir: string):
   web.WebSocket ??= WebSocket
 
   // Supabase's runtime global; present here so functions can reply early and keep working.
-  const runtime = globalThis as { EdgeRuntime?: { waitUntil(promise: Promise<unknown>): void } }
-  runtime.EdgeRuntime = {
-    waitUntil(promise) {
+  Reflect.set(globalThis, 'EdgeRuntime', {
+    waitUntil(promise: Promise<unknown>) {
       const tracked = promise
         .catch((error) => console.error('[functions] background work failed:', error))
         .finally(() => pending.delete(tracked))
       pending.add(tracked)
     },
-  }
+  })
 
   function load(name: string): Promise<FunctionModule> | undefined {
     const entry = join(functionsDir, name, 'index.ts')
@@ -98,7 +98,7 @@ export function createFunctionHost(context: StackContext, functionsDir: string):
         response = await (await loaded).handler(request)
       } catch (error) {
         console.error(`[functions] ${name} failed:`, error)
-        return sendJson(res, 500, { code: 'WORKER_ERROR', message: `function ${name} threw: ${(error as Error).message}` })
+        return sendJson(res, 500, { code: 'WORKER_ERROR', message: `function ${name} threw: ${errorMessage(error)}` })
       }
       const outgoing: Record<string, string> = {}
       response.headers.forEach((value, key) => {
@@ -112,7 +112,7 @@ export function createFunctionHost(context: StackContext, functionsDir: string):
         res.end()
         return
       }
-      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res)
+      Readable.from(chunksOf(response.body)).pipe(res)
     },
     async shutdown() {
       const loaded = await Promise.allSettled([...modules.values()])
@@ -121,5 +121,22 @@ export function createFunctionHost(context: StackContext, functionsDir: string):
       }
       while (pending.size > 0) await Promise.allSettled([...pending])
     },
+  }
+}
+
+/**
+ * A response body's chunks, read as they are asked for. (Readable.fromWeb wants Node's own
+ * ReadableStream type, which the DOM typings of fetch's Response do not match.)
+ */
+async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return
+      yield value
+    }
+  } finally {
+    reader.releaseLock()
   }
 }

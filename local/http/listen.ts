@@ -1,6 +1,5 @@
 /** Starts a server listening and resolves with its port; a taken port becomes the caller's error. */
 import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 
 export function listen(server: Server, port: number, host: string, portInUse: (port: number, host: string) => Error): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -10,7 +9,9 @@ export function listen(server: Server, port: number, host: string, portInUse: (p
     }
     const onListening = () => {
       server.off('error', onError)
-      resolve((server.address() as AddressInfo).port)
+      const address = server.address()
+      if (address !== null && typeof address === 'object') resolve(address.port)
+      else reject(new Error(`the server is listening on ${address ?? 'nothing'}, not on a TCP port`))
     }
     server.once('error', onError)
     server.once('listening', onListening)

@@ -4,6 +4,7 @@
  */
 import { build } from 'esbuild'
 import { fileURLToPath } from 'node:url'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -24,7 +25,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   buildPreviewHost().then(
     () => console.log('Built the plugin preview (build/preview/host.js)'),
     (error: unknown) => {
-      console.error(`Could not build the plugin preview: ${(error as Error).message}`)
+      console.error(`Could not build the plugin preview: ${errorMessage(error)}`)
       process.exit(1)
     },
   )

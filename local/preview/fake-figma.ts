@@ -12,14 +12,25 @@
  * (parent.postMessage({pluginMessage}, '*')) to figma.ui.onmessage asynchronously, as Figma does;
  * figma.ui.postMessage hands a structured copy to `onUiMessage` and records it.
  */
-import { FakeDocument, FakeFrameNode, FakeTextNode, type FakeBaseNode, type FontNameLike } from './fake-nodes.ts'
+import {
+  FakeDocument,
+  FakeFrameNode,
+  FakePageNode,
+  FakeRectangleNode,
+  FakeTextNode,
+  isScene,
+  type FakeBaseNode,
+  type FontNameLike,
+  type Paint,
+} from './fake-nodes.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 export { FakeDocument } from './fake-nodes.ts'
 export type { FakeBaseNode, FakeFrameNode, FakeTextNode } from './fake-nodes.ts'
 
-export const CLIENT_STORAGE_QUOTA_BYTES = 5 * 1024 * 1024
+const CLIENT_STORAGE_QUOTA_BYTES = 5 * 1024 * 1024
 
-export interface FakeUser {
+interface FakeUser {
   id: string | null
   name: string
   photoUrl: string | null
@@ -55,7 +66,7 @@ export function memoryStorageBackend(initial: Record<string, unknown> = {}): Cli
   }
 }
 
-export interface ShowUIOptionsLike {
+interface ShowUIOptionsLike {
   visible?: boolean
   title?: string
   width?: number
@@ -83,17 +94,18 @@ export interface FakeFigmaOptions {
   /** Fonts loadFontAsync can load (default: Inter and Roboto in the usual styles). */
   fonts?: FontNameLike[]
   viewportCenter?: { x: number; y: number }
-  onShowUI?(html: string, options: ShowUIOptionsLike): void
-  onUiMessage?(message: unknown): void
-  onResize?(width: number, height: number): void
-  onNotify?(notification: Notification): void
-  onClose?(message: string | undefined): void
+  onShowUI?: (html: string, options: ShowUIOptionsLike) => void
+  onUiMessage?: (message: unknown) => void
+  onResize?: (width: number, height: number) => void
+  onNotify?: (notification: Notification) => void
+  onClose?: (message: string | undefined) => void
   /** A main-thread handler threw; default: console.error. */
-  onError?(error: unknown): void
+  onError?: (error: unknown) => void
 }
 
 export interface FakeFigmaHost {
   /** The `figma` object; `install()` puts it (and __html__) on globalThis. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- it stands in for Figma's global, which the plugin's bundle and the tests use as Figma's whole API
   readonly figma: any
   readonly document: FakeDocument
   /** Messages the main thread posted to the UI, in order (structured copies). */
@@ -190,7 +202,7 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
             const json = storage.get(key)
             resolve(json === undefined ? undefined : JSON.parse(json))
           } catch (error) {
-            reject(new Error(`clientStorage.getAsync: ${(error as Error).message}`))
+            reject(new Error(`clientStorage.getAsync: ${errorMessage(error)}`))
           }
         }),
       )
@@ -207,7 +219,7 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
           try {
             json = JSON.stringify(value)
           } catch (error) {
-            return reject(new Error(`clientStorage.setAsync: the value for "${key}" cannot be stored (${(error as Error).message})`))
+            return reject(new Error(`clientStorage.setAsync: the value for "${key}" cannot be stored (${errorMessage(error)})`))
           }
           if (json === undefined)
             return reject(new Error(`clientStorage.setAsync: the value for "${key}" cannot be stored (${typeof value})`))
@@ -220,7 +232,7 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
           try {
             storage.set(key, json)
           } catch (error) {
-            return reject(new Error(`clientStorage.setAsync: ${(error as Error).message}`))
+            return reject(new Error(`clientStorage.setAsync: ${errorMessage(error)}`))
           }
           resolve()
         }),
@@ -305,12 +317,27 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
       return { x: center.x - 600, y: center.y - 400, width: 1200, height: 800 }
     },
     scrollAndZoomIntoView(nodes: FakeBaseNode[]) {
-      const first = nodes.find((node) => node instanceof FakeFrameNode) as FakeFrameNode | undefined
+      const first = nodes.find((node) => node instanceof FakeFrameNode)
       if (first) {
         center.x = first.x + first.width / 2
         center.y = first.y + first.height / 2
       }
     },
+  }
+
+  function closePlugin(message?: string) {
+    if (closed) return
+    closed = true
+    ui = null
+    // closePlugin's message is shown like a notification.
+    if (message) notifications.push({ message, options: {} })
+    fire('close')
+    options.onClose?.(message)
+  }
+
+  function on(event: string, listener: (...args: unknown[]) => void) {
+    if (!eventListeners.has(event)) eventListeners.set(event, new Set())
+    eventListeners.get(event)!.add(listener)
   }
 
   const figmaApi: Record<string, unknown> = {
@@ -337,9 +364,10 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
       if (dynamicPage)
         throw new Error('Setting figma.currentPage is not supported with documentAccess: "dynamic-page"; use figma.setCurrentPageAsync')
     },
-    async setCurrentPageAsync(page: FakeBaseNode) {
-      if (page.type !== 'PAGE') throw new Error('setCurrentPageAsync: expected a page')
-      document.currentPage = page as typeof document.currentPage
+    setCurrentPageAsync(page: FakeBaseNode): Promise<void> {
+      if (!(page instanceof FakePageNode)) return Promise.reject(new Error('setCurrentPageAsync: expected a page'))
+      document.currentPage = page
+      return Promise.resolve()
     },
     viewport,
     clientStorage,
@@ -364,25 +392,14 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
       options.onNotify?.(notification)
       return { cancel() {} }
     },
-    closePlugin(message?: string) {
-      if (closed) return
-      closed = true
-      ui = null
-      // closePlugin's message is shown like a notification.
-      if (message) notifications.push({ message, options: {} })
-      fire('close')
-      options.onClose?.(message)
-    },
-    on(event: string, listener: (...args: unknown[]) => void) {
-      if (!eventListeners.has(event)) eventListeners.set(event, new Set())
-      eventListeners.get(event)!.add(listener)
-    },
+    closePlugin,
+    on,
     once(event: string, listener: (...args: unknown[]) => void) {
       const wrapped = (...args: unknown[]) => {
         eventListeners.get(event)?.delete(wrapped)
         listener(...args)
       }
-      ;(figmaApi.on as (e: string, l: (...a: unknown[]) => void) => void)(event, wrapped)
+      on(event, wrapped)
     },
     off(event: string, listener: (...args: unknown[]) => void) {
       eventListeners.get(event)?.delete(listener)
@@ -399,11 +416,13 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
         }),
       )
     },
-    async listAvailableFontsAsync() {
-      return [...available].map((key) => {
-        const [family, style] = key.split('\u0000')
-        return { fontName: { family, style } }
-      })
+    listAvailableFontsAsync() {
+      return Promise.resolve(
+        [...available].map((key) => {
+          const [family, style] = key.split('\u0000')
+          return { fontName: { family, style } }
+        }),
+      )
     },
     getNodeById(id: string) {
       if (dynamicPage) {
@@ -411,8 +430,8 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
       }
       return document.getNode(id)
     },
-    async getNodeByIdAsync(id: string) {
-      return document.getNode(id)
+    getNodeByIdAsync(id: string) {
+      return Promise.resolve(document.getNode(id))
     },
     createFrame: () => document.createFrame(),
     createText: () => document.createText(),
@@ -421,7 +440,7 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
 
   function deliver(message: unknown) {
     const props = { origin: 'null' }
-    const handlers = [onmessage, ...messageListeners].filter(Boolean) as ((m: unknown, p: { origin: string }) => void)[]
+    const handlers = [onmessage, ...messageListeners].filter((handler) => handler !== undefined)
     for (const handler of handlers) {
       try {
         handler(message, props)
@@ -473,7 +492,7 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
       }
     },
     close() {
-      ;(figmaApi.closePlugin as () => void)()
+      closePlugin()
     },
   }
 }
@@ -487,8 +506,8 @@ export interface NodeSnapshot {
   y: number
   width: number
   height: number
-  fills: unknown[]
-  strokes: unknown[]
+  fills: Paint[]
+  strokes: Paint[]
   strokeWeight: number
   cornerRadius: number
   layoutMode?: string
@@ -503,21 +522,21 @@ export interface NodeSnapshot {
 }
 
 export function snapshotNode(node: FakeBaseNode): NodeSnapshot {
-  const any = node as unknown as Record<string, unknown>
+  const scene = isScene(node) ? node : undefined
   const pluginData: Record<string, string> = {}
   for (const key of node.getPluginDataKeys()) pluginData[key] = node.getPluginData(key)
   const snapshot: NodeSnapshot = {
     id: node.id,
     type: node.type,
     name: node.name,
-    x: Number(any.x ?? 0),
-    y: Number(any.y ?? 0),
-    width: Number(any.width ?? 0),
-    height: Number(any.height ?? 0),
-    fills: [...((any.fills as unknown[]) ?? [])],
-    strokes: [...((any.strokes as unknown[]) ?? [])],
-    strokeWeight: Number(any.strokeWeight ?? 0),
-    cornerRadius: Number(any.cornerRadius ?? 0),
+    x: Number(scene?.x ?? 0),
+    y: Number(scene?.y ?? 0),
+    width: Number(scene?.width ?? 0),
+    height: Number(scene?.height ?? 0),
+    fills: [...(scene?.fills ?? [])],
+    strokes: [...(scene?.strokes ?? [])],
+    strokeWeight: Number(scene?.strokeWeight ?? 0),
+    cornerRadius: Number(node instanceof FakeFrameNode || node instanceof FakeRectangleNode ? node.cornerRadius : 0),
     pluginData,
     relaunchData: node.relaunchData,
     children: [],

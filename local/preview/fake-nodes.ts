@@ -19,7 +19,7 @@ export interface DocumentRules {
   isFontLoaded(font: FontNameLike): boolean
 }
 
-export const PLUGIN_DATA_LIMIT_BYTES = 100 * 1024
+const PLUGIN_DATA_LIMIT_BYTES = 100 * 1024
 const RELAUNCH_DESCRIPTION_LIMIT = 1000
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).length
@@ -173,12 +173,15 @@ export abstract class FakeContainer extends FakeBaseNode {
     this.assertAlive()
     if (!(child instanceof FakeBaseNode) || child.removed) throw new Error('appendChild: the child is not a node of this document')
     if (child.type === 'PAGE' || child.type === 'DOCUMENT') throw new Error(`appendChild: a ${child.type.toLowerCase()} cannot be a child`)
-    for (let node: FakeBaseNode | null = this; node; node = node.parent) {
-      if (node === child) throw new Error('appendChild: a node cannot be moved inside itself')
-    }
+    if (this.isInside(child)) throw new Error('appendChild: a node cannot be moved inside itself')
     child.parent?.detach(child)
     this.children.splice(Math.max(0, Math.min(index, this.children.length)), 0, child)
     child.parent = this
+  }
+
+  /** Whether this container is `node` or lies somewhere inside it. */
+  private isInside(node: FakeBaseNode): boolean {
+    return node === this || (this.parent !== null && this.parent.isInside(node))
   }
 
   detach(child: FakeBaseNode): void {
@@ -253,6 +256,7 @@ export class FakePageNode extends FakeContainer {
 
 export type Paint = { type: string; color?: { r: number; g: number; b: number }; opacity?: number; visible?: boolean }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript requires a mixin base's constructor to take ...any[] (TS2545)
 type AbstractConstructor<T> = abstract new (...args: any[]) => T
 
 /** What every node on the canvas has: position, size, layout-child properties, fills and strokes. */
@@ -295,7 +299,7 @@ function scene<TBase extends AbstractConstructor<FakeBaseNode>>(Base: TBase) {
 abstract class FakeLeafNode extends FakeBaseNode {}
 
 export type FakeSceneNode = FakeFrameNode | FakeTextNode | FakeRectangleNode
-const isScene = (node: FakeBaseNode): node is FakeSceneNode =>
+export const isScene = (node: FakeBaseNode): node is FakeSceneNode =>
   node instanceof FakeFrameNode || node instanceof FakeTextNode || node instanceof FakeRectangleNode
 
 export class FakeRectangleNode extends scene(FakeLeafNode) {

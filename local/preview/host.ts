@@ -20,7 +20,11 @@ import {
   type NodeSnapshot,
   type Notification,
 } from './fake-figma.ts'
+import type { Paint } from './fake-nodes.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
+import { isJsonObject } from '../json-object.ts'
 
+/** /config.json, written by the preview server: the local stack the plugin talks to. */
 interface PreviewConfig {
   supabaseUrl: string
   anonKey: string
@@ -28,7 +32,7 @@ interface PreviewConfig {
 
 interface Plugin {
   config: PreviewConfig
-  manifest: FakeManifest & { relaunchButtons?: { command: string; name: string }[] }
+  manifest: FakeManifest
   mainJs: string
   uiJs: string
   themeCss: string
@@ -36,7 +40,16 @@ interface Plugin {
 
 const STORAGE_PREFIX = 'ops-preview:clientStorage:'
 const SEEDED_KEY = 'ops-preview:seeded-settings'
-const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
+
+/** An element of the preview page (index.html), of the type the script expects. */
+function byId<T extends HTMLElement>(id: string, type: new () => T): T {
+  const element = document.getElementById(id)
+  if (!(element instanceof type)) throw new Error(`the preview page has no ${type.name} #${id}`)
+  return element
+}
+
+/** How a failure of the plugin's main thread is shown: with its stack when it has one. */
+const describeFailure = (error: unknown) => (error instanceof Error ? (error.stack ?? String(error)) : errorMessage(error))
 
 /** figma.clientStorage kept in this page's localStorage (JSON text per key). */
 function localStorageBackend(): ClientStorageBackend {
@@ -78,11 +91,45 @@ async function load(): Promise<Plugin> {
     get('/plugin/ui.js'),
     get('/theme.css'),
   ])
-  return { config: JSON.parse(config), manifest: JSON.parse(manifest), mainJs, uiJs, themeCss }
+  return { config: previewConfig(JSON.parse(config)), manifest: pluginManifest(JSON.parse(manifest)), mainJs, uiJs, themeCss }
+}
+
+// The page checks what it reads with small guards rather than a schema library, to stay a small script.
+const isText = (value: unknown): value is string => typeof value === 'string'
+const isTextList = (value: unknown): value is string[] => Array.isArray(value) && value.every(isText)
+const isRelaunchButton = (value: unknown): value is { command: string; name: string } =>
+  isJsonObject(value) && isText(value.command) && isText(value.name)
+
+function previewConfig(value: unknown): PreviewConfig {
+  if (isJsonObject(value) && isText(value.supabaseUrl) && isText(value.anonKey))
+    return { supabaseUrl: value.supabaseUrl, anonKey: value.anonKey }
+  throw new Error('/config.json must hold supabaseUrl and anonKey as text')
+}
+
+/** The parts of the built manifest.json the fake host enforces and the canvas shows. */
+function pluginManifest(value: unknown): FakeManifest {
+  if (!isJsonObject(value)) throw new Error('/plugin/manifest.json must be a JSON object')
+  const field = <T>(key: string, is: (field: unknown) => field is T, expected: string): T | undefined => {
+    const found = value[key]
+    if (found === undefined || is(found)) return found
+    throw new Error(`/plugin/manifest.json: ${key} must be ${expected}`)
+  }
+  return {
+    name: field('name', isText, 'text'),
+    id: field('id', isText, 'text'),
+    editorType: field('editorType', isTextList, 'a list of text'),
+    permissions: field('permissions', isTextList, 'a list of text'),
+    documentAccess: field('documentAccess', isText, 'text'),
+    relaunchButtons: field(
+      'relaunchButtons',
+      (buttons) => Array.isArray(buttons) && buttons.every(isRelaunchButton),
+      'a list of {command, name}',
+    ),
+  }
 }
 
 function showError(message: string): void {
-  const errors = byId<HTMLDivElement>('errors')
+  const errors = byId('errors', HTMLDivElement)
   errors.textContent = `${errors.textContent ? `${errors.textContent}\n` : ''}${message}`
 }
 
@@ -90,11 +137,11 @@ function toast(notification: Notification): void {
   const item = document.createElement('div')
   item.className = `toast${notification.options.error ? ' error' : ''}`
   item.textContent = notification.message
-  byId('toasts').appendChild(item)
+  byId('toasts', HTMLElement).appendChild(item)
   setTimeout(() => item.remove(), notification.options.timeout ?? 3000)
   const log = document.createElement('li')
   log.textContent = `${new Date().toLocaleTimeString()} ${notification.message}`
-  byId('notifications').prepend(log)
+  byId('notifications', HTMLElement).prepend(log)
 }
 
 // ---- the canvas ------------------------------------------------------------------------------
@@ -102,8 +149,7 @@ function toast(notification: Notification): void {
 const css = (color?: { r: number; g: number; b: number }, opacity = 1) =>
   color ? `rgba(${Math.round(color.r * 255)}, ${Math.round(color.g * 255)}, ${Math.round(color.b * 255)}, ${opacity})` : 'transparent'
 
-type PaintLike = { type: string; color?: { r: number; g: number; b: number }; opacity?: number }
-const solid = (paints: unknown[]) => (paints as PaintLike[]).find((paint) => paint.type === 'SOLID')
+const solid = (paints: Paint[]) => paints.find((paint) => paint.type === 'SOLID')
 
 /** Draws a node roughly as Figma would: auto-layout frames as flex boxes, text as text. */
 function renderNode(node: NodeSnapshot): HTMLElement {
@@ -144,13 +190,13 @@ function main(plugin: Plugin): void {
   let queue: unknown[] | null = null
   let lastCanvas = ''
 
-  byId('stack').textContent = `stack ${plugin.config.supabaseUrl}`
-  const editor = byId<HTMLSelectElement>('editor')
-  const theme = byId<HTMLSelectElement>('theme')
+  byId('stack', HTMLElement).textContent = `stack ${plugin.config.supabaseUrl}`
+  const editor = byId('editor', HTMLSelectElement)
+  const theme = byId('theme', HTMLSelectElement)
   editor.value = localStorage.getItem('ops-preview:editor') ?? 'figma'
   theme.value = localStorage.getItem('ops-preview:theme') ?? 'light'
 
-  const windowElement = byId('window')
+  const windowElement = byId('window', HTMLElement)
   const showClosed = (text: string) => {
     windowElement.innerHTML = ''
     const closed = document.createElement('div')
@@ -201,16 +247,16 @@ function main(plugin: Plugin): void {
 
   window.addEventListener('message', (event) => {
     if (!iframe || event.source !== iframe.contentWindow) return
-    const data = event.data as { pluginMessage?: unknown } | null
-    if (!data || typeof data !== 'object' || !('pluginMessage' in data)) return
+    const data: unknown = event.data
+    if (!isJsonObject(data) || !('pluginMessage' in data)) return
     run?.sendToMain(data.pluginMessage)
   })
 
   function start(command: string) {
     run?.close()
-    const viewport = byId('canvas').getBoundingClientRect()
+    const viewport = byId('canvas', HTMLElement).getBoundingClientRect()
     const current = createFakeFigma({
-      editorType: editor.value as 'figma' | 'figjam',
+      editorType: editor.value === 'figjam' ? 'figjam' : 'figma',
       command,
       manifest: plugin.manifest,
       document: canvas,
@@ -230,16 +276,18 @@ function main(plugin: Plugin): void {
       onClose: () => {
         if (run === current) showClosed('The plugin is closed. Run it again from the toolbar or a card’s relaunch button.')
       },
-      onError: (error) => showError(`Main thread: ${(error as Error)?.stack ?? String(error)}`),
+      onError: (error) => showError(`Main thread: ${describeFailure(error)}`),
     })
     run = current
     try {
       // build/main.js as Figma runs it: `figma` and `__html__` are globals, and there is no window.
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- running the built plugin's code is what the preview is for
       const execute = new Function('figma', '__html__', 'window', 'self', 'parent', 'document', plugin.mainJs)
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- the plugin's main.js, called with Figma's globals
       const result: unknown = execute(current.figma, plugin.uiJs, undefined, undefined, undefined, undefined)
-      Promise.resolve(result).catch((error: unknown) => showError(`Main thread: ${(error as Error)?.stack ?? String(error)}`))
+      Promise.resolve(result).catch((error: unknown) => showError(`Main thread: ${describeFailure(error)}`))
     } catch (error) {
-      showError(`Main thread: ${(error as Error)?.stack ?? String(error)}`)
+      showError(`Main thread: ${describeFailure(error)}`)
     }
   }
 
@@ -250,7 +298,7 @@ function main(plugin: Plugin): void {
     const key = JSON.stringify([nodes, selected])
     if (key === lastCanvas) return
     lastCanvas = key
-    const container = byId('canvas')
+    const container = byId('canvas', HTMLElement)
     container.innerHTML = ''
     if (nodes.length === 0) {
       const empty = document.createElement('p')
@@ -289,7 +337,7 @@ function main(plugin: Plugin): void {
     }
   }
 
-  byId('run').onclick = () => start('')
+  byId('run', HTMLElement).onclick = () => start('')
   editor.onchange = () => {
     localStorage.setItem('ops-preview:editor', editor.value)
     start('')
@@ -298,7 +346,7 @@ function main(plugin: Plugin): void {
     localStorage.setItem('ops-preview:theme', theme.value)
     start('')
   }
-  byId('reset').onclick = () => {
+  byId('reset', HTMLElement).onclick = () => {
     for (const key of Object.keys(localStorage)) if (key.startsWith('ops-preview:')) localStorage.removeItem(key)
     location.reload()
   }
@@ -307,6 +355,6 @@ function main(plugin: Plugin): void {
 }
 
 load().then(main, (error: unknown) => {
-  showError((error as Error).message)
-  byId('window').innerHTML = '<div class="closed">The plugin could not be loaded (see above).</div>'
+  showError(errorMessage(error))
+  byId('window', HTMLElement).innerHTML = '<div class="closed">The plugin could not be loaded (see above).</div>'
 })

@@ -7,7 +7,7 @@
  *   const preview = await startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: 0 })
  *   // open preview.url; later: await preview.close()
  */
-import { createServer, type Server, type ServerResponse } from 'node:http'
+import { createServer, type ServerResponse } from 'node:http'
 import { access, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -38,7 +38,7 @@ export interface Preview {
   close(): Promise<void>
 }
 
-export class PreviewPortInUseError extends Error {
+class PreviewPortInUseError extends Error {
   constructor(
     readonly port: number,
     readonly host: string,

@@ -4,7 +4,7 @@
  */
 import type { Verified } from '../jwt.ts'
 import type { JwtClaims } from '../db/database.ts'
-import { API_ROLES } from '../db/database.ts'
+import { API_ROLES, isApiRole } from '../db/database.ts'
 
 export type Authorized =
   | { ok: true; token: string; claims: JwtClaims; /** ms since the epoch, when the token has exp */ expiresAt?: number }
@@ -17,7 +17,7 @@ export function authorize(verify: (token: string) => Verified, token: unknown): 
     return { ok: false, message: verified.reason === 'expired' ? 'Token has expired' : `Invalid token: ${verified.message}` }
   }
   const role = verified.claims.role
-  if (typeof role !== 'string' || !(API_ROLES as readonly string[]).includes(role)) {
+  if (!isApiRole(role)) {
     return { ok: false, message: `Invalid token: role ${JSON.stringify(role ?? null)} is not one of ${API_ROLES.join(', ')}` }
   }
   const exp = verified.claims.exp
@@ -39,7 +39,7 @@ function stableJson(value: unknown): string {
   if (typeof value === 'object' && value !== null) {
     const entries = Object.keys(value)
       .sort()
-      .map((key) => `${JSON.stringify(key)}:${stableJson((value as Record<string, unknown>)[key])}`)
+      .map((key) => `${JSON.stringify(key)}:${stableJson(Reflect.get(value, key))}`)
     return `{${entries.join(',')}}`
   }
   return JSON.stringify(value) ?? 'null'

@@ -7,8 +7,15 @@
 import type { CompiledCondition } from './filter.ts'
 import { matchesFilter } from './filter.ts'
 
-export type ChangeType = 'INSERT' | 'UPDATE' | 'DELETE'
-export type BindingEvent = '*' | ChangeType
+const CHANGE_TYPES = ['INSERT', 'UPDATE', 'DELETE'] as const
+export type ChangeType = (typeof CHANGE_TYPES)[number]
+
+/** What a binding's `event` may be: one kind of change, or `*` for all of them. */
+export const BINDING_EVENTS = ['*', ...CHANGE_TYPES] as const
+export type BindingEvent = (typeof BINDING_EVENTS)[number]
+
+export const isChangeType = (value: unknown): value is ChangeType => CHANGE_TYPES.some((type) => type === value)
+export const isBindingEvent = (value: unknown): value is BindingEvent => BINDING_EVENTS.some((event) => event === value)
 
 export interface Binding {
   id: number

@@ -7,10 +7,12 @@
  * Cached per table, because every change of that table needs it; a join re-reads the tables it
  * names, so a migration applied while the stack runs is picked up by the next subscriber.
  */
-import type { Database } from '../db/database.ts'
-import { API_ROLES } from '../db/database.ts'
+import * as z from 'zod'
+import type { ApiRole, Database } from '../db/database.ts'
+import { readJson } from '../read-json.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
-export interface ColumnInfo {
+interface ColumnInfo {
   name: string
   /** pg_type.typname as real Realtime sends it: `int4`, `timestamptz`, arrays as `_text`. */
   type: string
@@ -19,8 +21,6 @@ export interface ColumnInfo {
   /** pg_type.typcategory: N numeric, S string, D date/time, B boolean, U user, A array, … */
   category: string
 }
-
-export type ApiRole = (typeof API_ROLES)[number]
 
 export interface TableInfo {
   schema: string
@@ -46,9 +46,17 @@ interface CatalogRow {
   anon: boolean
   authenticated: boolean
   service_role: boolean
-  columns: ColumnInfo[] | string
-  pk: string[] | string
+  /** json: ColumnInfo[] */
+  columns: unknown
+  /** json: the primary key's column names */
+  pk: unknown
 }
+
+const columnList: z.ZodType<ColumnInfo[]> = z.array(
+  z.object({ name: z.string(), type: z.string(), sqlType: z.string(), category: z.string() }),
+)
+const nameList = z.array(z.string())
+const valueList = z.array(z.unknown())
 
 const TABLE_SQL = `
 select c.relreplident::text as replident, c.relrowsecurity as rls,
@@ -72,8 +80,6 @@ where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'p')`
 
 /** Identifiers are quoted everywhere, so names from the catalog or a client never become SQL. */
 export const ident = (name: string) => `"${name.replaceAll('"', '""')}"`
-
-const json = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value)
 
 export class Catalog {
   private readonly tables = new Map<string, Promise<TableInfo | undefined>>()
@@ -100,13 +106,14 @@ export class Catalog {
     const { rows } = await this.db.query<CatalogRow>(TABLE_SQL, [schema, table])
     const row = rows[0]
     if (!row) return undefined
-    const columns = json<ColumnInfo[]>(row.columns)
+    const where = `the catalog of ${schema}.${table}`
+    const columns = readJson(columnList, row.columns, `${where}: columns`)
     return {
       schema,
       table,
       columns,
       byName: new Map(columns.map((column) => [column.name, column])),
-      primaryKey: json<string[]>(row.pk),
+      primaryKey: readJson(nameList, row.pk, `${where}: primary key`),
       published: row.published,
       rowSecurity: row.rls,
       replicaIdentityFull: row.replident === 'f',
@@ -137,14 +144,14 @@ export class Catalog {
    */
   async castValues(values: string[], sqlType: string): Promise<{ ok: true; values: unknown[] } | { ok: false; message: string }> {
     try {
-      const { rows } = await this.db.query<{ values: unknown[] | string }>(
+      const { rows } = await this.db.query<{ values: unknown }>(
         `select coalesce(json_agg(to_jsonb(v::${sqlType}) order by ord), '[]') as values
          from unnest($1::text[]) with ordinality as u(v, ord)`,
         [values],
       )
-      return { ok: true, values: json<unknown[]>(rows[0].values) }
+      return { ok: true, values: readJson(valueList, rows[0].values, 'cast filter values') }
     } catch (error) {
-      return { ok: false, message: (error as Error).message }
+      return { ok: false, message: errorMessage(error) }
     }
   }
 }

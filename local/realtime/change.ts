@@ -3,7 +3,8 @@
  * NOTIFY: `{schema, table, type, pk, ts, record, old_record}`, or `{…, truncated: true}` without the
  * rows when the payload would not fit NOTIFY's 8000-byte limit.
  */
-import type { ChangeType } from './binding.ts'
+import { isChangeType, type ChangeType } from './binding.ts'
+import { isJsonObject } from '../json-object.ts'
 
 export interface Change {
   schema: string
@@ -20,10 +21,6 @@ export interface Change {
   truncated: boolean
 }
 
-const TYPES: readonly string[] = ['INSERT', 'UPDATE', 'DELETE']
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
-
 /** Parses one NOTIFY payload; anything that is not a change from our trigger is reported as a string. */
 export function parseChange(payload: string): Change | string {
   let data: unknown
@@ -32,20 +29,20 @@ export function parseChange(payload: string): Change | string {
   } catch {
     return 'payload is not JSON'
   }
-  if (!isObject(data)) return 'payload is not an object'
+  if (!isJsonObject(data)) return 'payload is not an object'
   const { schema, table, type, pk, ts, record, old_record: oldRecord, truncated } = data
   if (typeof schema !== 'string' || typeof table !== 'string') return 'payload has no schema/table'
-  if (typeof type !== 'string' || !TYPES.includes(type)) return `payload has unknown type ${JSON.stringify(type)}`
-  if (!isObject(pk)) return 'payload has no pk'
+  if (!isChangeType(type)) return `payload has unknown type ${JSON.stringify(type)}`
+  if (!isJsonObject(pk)) return 'payload has no pk'
   const time = typeof ts === 'string' ? new Date(ts) : new Date()
   return {
     schema,
     table,
-    type: type as ChangeType,
+    type,
     key: pk,
     commitTimestamp: (Number.isNaN(time.getTime()) ? new Date() : time).toISOString(),
-    record: isObject(record) ? record : null,
-    oldRecord: isObject(oldRecord) ? oldRecord : null,
+    record: isJsonObject(record) ? record : null,
+    oldRecord: isJsonObject(oldRecord) ? oldRecord : null,
     truncated: truncated === true,
   }
 }

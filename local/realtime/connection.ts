@@ -21,6 +21,7 @@ import { readJoinConfig } from './join.ts'
 import type { Message, Ref, Vsn } from './protocol.ts'
 import { binaryPushRefs, decode, encode } from './protocol.ts'
 import { backgroundTimer, type BackgroundTimer } from '../timers.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 export interface ConnectionHost {
   readonly catalog: Catalog
@@ -90,7 +91,7 @@ export class Connection implements ChannelOwner {
     try {
       this.ws.send(text)
     } catch (error) {
-      this.host.warn(`cannot write to a socket: ${(error as Error).message}`)
+      this.host.warn(`cannot write to a socket: ${errorMessage(error)}`)
       this.close(CLOSE.internal.code, CLOSE.internal.reason)
       return false
     }
@@ -142,7 +143,7 @@ export class Connection implements ChannelOwner {
       this.readFrame(data, isBinary)
     } catch (error) {
       // A bug here must cost this socket, never the process.
-      this.host.warn(`closing a socket after an internal error: ${(error as Error).message}`)
+      this.host.warn(`closing a socket after an internal error: ${errorMessage(error)}`)
       this.close(CLOSE.internal.code, CLOSE.internal.reason)
     }
   }
@@ -180,7 +181,7 @@ export class Connection implements ChannelOwner {
     this.pending++
     this.work = this.work
       .then(() => this.handle(message))
-      .catch((error) => this.host.warn(`realtime message ${message.event} on ${message.topic} failed: ${(error as Error).message}`))
+      .catch((error) => this.host.warn(`realtime message ${message.event} on ${message.topic} failed: ${errorMessage(error)}`))
       .finally(() => {
         this.pending--
       })
@@ -238,7 +239,7 @@ export class Connection implements ChannelOwner {
     try {
       config = await readJoinConfig(payload, this.host.catalog)
     } catch (error) {
-      config = { ok: false, reason: `cannot subscribe right now: ${(error as Error).message}` }
+      config = { ok: false, reason: `cannot subscribe right now: ${errorMessage(error)}` }
     }
     if (this.state !== 'open') return
     if (!config.ok) {

@@ -12,14 +12,15 @@
  * DELETEs skip the RLS check (the row is gone) and carry only the key, as in real Realtime; so do
  * changes of tables without RLS, where the role's SELECT privilege decides alone.
  */
-import type { Database, JwtClaims } from '../db/database.ts'
+import { isApiRole, type Database, type JwtClaims } from '../db/database.ts'
 import type { Binding } from './binding.ts'
 import { passesFilter, wantsTable } from './binding.ts'
-import type { ApiRole, Catalog, TableInfo } from './catalog.ts'
+import type { Catalog, TableInfo } from './catalog.ts'
 import type { Change } from './change.ts'
 import { changeData } from './payload.ts'
 import type { KeyLookup } from './rows.ts'
 import { fetchRows, visibleKeys } from './rows.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 /** A joined channel as the dispatcher sees it. */
 export interface Subscriber {
@@ -81,7 +82,8 @@ export class Dispatcher {
       // A truncated row that was gone by the time it was fetched cannot be shown to anyone.
       if (change.type !== 'DELETE' && !change.record) return
       for (const subscriber of subscribers) {
-        if (!info.selectable[subscriber.claims.role as ApiRole]) continue
+        const { role } = subscriber.claims
+        if (!isApiRole(role) || !info.selectable[role]) continue
         const bindings = subscriber.bindings.filter(
           (b) => wantsTable(b, change.schema, change.table, change.type) && passesFilter(b, change.type, change.record, change.key),
         )
@@ -108,7 +110,7 @@ export class Dispatcher {
           group.visible = await visibleKeys(this.db, group.claims, group.info, group.lookups)
         } catch (error) {
           // Fail closed: a subscriber whose check failed sees nothing of this batch.
-          this.warn(`RLS check on ${group.info.schema}.${group.info.table} failed: ${(error as Error).message}`)
+          this.warn(`RLS check on ${group.info.schema}.${group.info.table} failed: ${errorMessage(error)}`)
         }
       }),
     )
@@ -161,7 +163,7 @@ export class Dispatcher {
         try {
           infos.set(key, await this.catalog.table(change.schema, change.table))
         } catch (error) {
-          this.warn(`cannot read the catalog for ${change.schema}.${change.table}: ${(error as Error).message}`)
+          this.warn(`cannot read the catalog for ${change.schema}.${change.table}: ${errorMessage(error)}`)
         }
       }),
     )
@@ -184,7 +186,7 @@ export class Dispatcher {
       try {
         infos.set(key, await this.catalog.table(info.schema, info.table, true))
       } catch (error) {
-        this.warn(`cannot re-read the catalog for ${info.schema}.${info.table}: ${(error as Error).message}`)
+        this.warn(`cannot re-read the catalog for ${info.schema}.${info.table}: ${errorMessage(error)}`)
       }
     }
   }
@@ -207,7 +209,7 @@ export class Dispatcher {
           const rows = await fetchRows(this.db, info, lookups)
           for (const { index } of lookups) changes[index].record = rows.get(index) ?? null
         } catch (error) {
-          this.warn(`cannot fetch large rows of ${info.schema}.${info.table}: ${(error as Error).message}`)
+          this.warn(`cannot fetch large rows of ${info.schema}.${info.table}: ${errorMessage(error)}`)
         }
       }),
     )

@@ -8,8 +8,9 @@
 import type { Database } from '../db/database.ts'
 import type { Change } from './change.ts'
 import { parseChange } from './change.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
-export const NOTIFY_CHANNEL = 'local_realtime'
+const NOTIFY_CHANNEL = 'local_realtime'
 /** Caps one batch so a huge burst still goes out in bounded slices (and bounded SQL). */
 const MAX_BATCH = 500
 /**
@@ -59,7 +60,7 @@ export class ChangeFeed {
         try {
           await this.dispatch(batch)
         } catch (error) {
-          this.warn(`dropped ${batch.length} change(s): ${(error as Error).message}`)
+          this.warn(`dropped ${batch.length} change(s): ${errorMessage(error)}`)
         }
       }
     } finally {

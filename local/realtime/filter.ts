@@ -10,10 +10,10 @@
  */
 import { parseIsValue, parseList, splitOperation, splitOutside, unquote, type IsValue, type Parsed } from '../filters/syntax.ts'
 
-export const FILTER_OPERATORS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'in', 'is'] as const
-export type FilterOperator = (typeof FILTER_OPERATORS)[number]
+const FILTER_OPERATORS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'in', 'is'] as const
+type FilterOperator = (typeof FILTER_OPERATORS)[number]
 /** Real Realtime's limit for one `in` list. */
-export const MAX_IN_VALUES = 100
+const MAX_IN_VALUES = 100
 
 /** One parsed condition; `values` are still text (one value, or the `in` list; none for `is`). */
 export interface Condition {

@@ -3,25 +3,24 @@
  * that a typo fails the join with a reason (the client then reports CHANNEL_ERROR) instead of
  * subscribing to something that never fires.
  */
-import type { Binding, BindingEvent } from './binding.ts'
-import { bindingId } from './binding.ts'
+import type { Binding } from './binding.ts'
+import { BINDING_EVENTS, bindingId, isBindingEvent } from './binding.ts'
 import type { Catalog, TableInfo } from './catalog.ts'
 import type { CompiledCondition } from './filter.ts'
 import { comparable, compareKind, parseFilter } from './filter.ts'
+import { isJsonObject } from '../json-object.ts'
 
 export type JoinConfig = { ok: true; bindings: Binding[] } | { ok: false; reason: string }
 
 /** More bindings than any real screen needs; the cap keeps one join from costing unbounded work. */
 const MAX_BINDINGS = 100
-const EVENTS: readonly string[] = ['*', 'INSERT', 'UPDATE', 'DELETE']
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+const isTextList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string')
 
 const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason })
 
 export async function readJoinConfig(payload: Record<string, unknown>, catalog: Catalog): Promise<JoinConfig> {
   const config = payload.config ?? {}
-  if (!isObject(config)) return fail('config must be an object')
+  if (!isJsonObject(config)) return fail('config must be an object')
   if (config.private === true) {
     return fail('private channels (Realtime Authorization) are not supported by the local stack; join with private: false')
   }
@@ -40,22 +39,23 @@ export async function readJoinConfig(payload: Record<string, unknown>, catalog: 
 type Read = { ok: true; binding: Binding } | { ok: false; reason: string }
 
 async function readBinding(entry: unknown, catalog: Catalog): Promise<Read> {
-  if (!isObject(entry)) return fail('a binding must be an object like {event, schema, table, filter}')
+  if (!isJsonObject(entry)) return fail('a binding must be an object like {event, schema, table, filter}')
   const { event, schema, table, filter, select } = entry
-  if (typeof event !== 'string' || !EVENTS.includes(event.toUpperCase())) {
-    return fail(`event must be one of ${EVENTS.join(', ')}, got ${JSON.stringify(event)}`)
+  const normalizedEvent = typeof event === 'string' ? event.toUpperCase() : undefined
+  if (!isBindingEvent(normalizedEvent)) {
+    return fail(`event must be one of ${BINDING_EVENTS.join(', ')}, got ${JSON.stringify(event)}`)
   }
   if (typeof schema !== 'string' || schema === '') return fail('schema is required')
   if (table !== undefined && table !== null && (typeof table !== 'string' || table === '')) {
     return fail('table must be a non-empty string when given')
   }
   if (filter !== undefined && filter !== null && typeof filter !== 'string') return fail('filter must be a string')
-  if (select !== undefined && select !== null && (!Array.isArray(select) || select.some((c) => typeof c !== 'string'))) {
+  if (select !== undefined && select !== null && !isTextList(select)) {
     return fail('select must be an array of column names')
   }
   const tableName = typeof table === 'string' && table !== '*' ? table : undefined
   const filterText = typeof filter === 'string' && filter !== '' ? filter : undefined
-  const columns = Array.isArray(select) ? (select as string[]) : undefined
+  const columns = isTextList(select) ? select : undefined
 
   let info: TableInfo | undefined
   if (schema === '*') {
@@ -93,7 +93,6 @@ async function readBinding(entry: unknown, catalog: Catalog): Promise<Read> {
     if (unknown !== undefined) return fail(`column "${unknown}" of select does not exist in ${schema}.${tableName}`)
   }
 
-  const normalizedEvent = event.toUpperCase() as BindingEvent
   return {
     ok: true,
     binding: {
@@ -137,11 +136,13 @@ async function compileFilter(
     }
     const cast = await catalog.castValues(condition.values, column.sqlType)
     if (!cast.ok) return fail(`invalid filter "${text}": ${cast.message}`)
-    const keys = cast.values.map((value) => comparable(kind, value))
-    if (keys.some((key) => key === undefined)) {
-      return fail(`invalid filter "${text}": a value for ${column.name} (${column.type}) cannot be compared`)
+    const keys: (string | number)[] = []
+    for (const value of cast.values) {
+      const key = comparable(kind, value)
+      if (key === undefined) return fail(`invalid filter "${text}": a value for ${column.name} (${column.type}) cannot be compared`)
+      keys.push(key)
     }
-    conditions.push({ ...condition, kind, keys: keys as (string | number)[] })
+    conditions.push({ ...condition, kind, keys })
   }
   return { ok: true, conditions }
 }

@@ -10,7 +10,7 @@ import type { Change } from './change.ts'
 import type { TableInfo } from './catalog.ts'
 
 /** Real Realtime's limit for one record (its `max_record_bytes`). */
-export const MAX_RECORD_BYTES = 1024 * 1024
+const MAX_RECORD_BYTES = 1024 * 1024
 /** Values kept in an oversized record: those whose JSON is at most this long. */
 const SMALL_VALUE_BYTES = 64
 

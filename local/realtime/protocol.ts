@@ -4,9 +4,11 @@
  * a JSON object. Decoding never throws: a frame that is not a message comes back as a reason, so a
  * hostile or buggy client can never take the server down.
  */
+import { isJsonObject } from '../json-object.ts'
 
 export type Vsn = '1.0.0' | '2.0.0'
 export const SUPPORTED_VSN: readonly Vsn[] = ['2.0.0', '1.0.0']
+export const isVsn = (value: unknown): value is Vsn => SUPPORTED_VSN.some((vsn) => vsn === value)
 
 /** Phoenix refs are stringified integers, but nothing stops a client from sending numbers. */
 export type Ref = string | number | null
@@ -27,8 +29,6 @@ export type Decoded =
 const isRef = (value: unknown): value is Ref =>
   value === null || value === undefined || typeof value === 'string' || typeof value === 'number'
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
-
 export function decode(text: string, vsn: Vsn): Decoded {
   let parsed: unknown
   try {
@@ -41,7 +41,7 @@ export function decode(text: string, vsn: Vsn): Decoded {
     if (!Array.isArray(parsed)) return { ok: false, reason: 'vsn 2.0.0 frames must be [join_ref, ref, topic, event, payload]' }
     fields = parsed
   } else {
-    if (!isObject(parsed)) return { ok: false, reason: 'vsn 1.0.0 frames must be {join_ref, ref, topic, event, payload}' }
+    if (!isJsonObject(parsed)) return { ok: false, reason: 'vsn 1.0.0 frames must be {join_ref, ref, topic, event, payload}' }
     fields = [parsed.join_ref, parsed.ref, parsed.topic, parsed.event, parsed.payload]
   }
   const [joinRef, ref, topic, event, payload] = fields
@@ -56,7 +56,7 @@ export function decode(text: string, vsn: Vsn): Decoded {
   if (!isRef(joinRef) || !isRef(ref)) return { ok: false, reason: 'join_ref and ref must be strings or null', ...salvage }
   if (typeof topic !== 'string' || topic === '') return { ok: false, reason: 'topic must be a non-empty string', ...salvage }
   if (typeof event !== 'string' || event === '') return { ok: false, reason: 'event must be a non-empty string', ...salvage }
-  if (!isObject(payload)) return { ok: false, reason: 'payload must be a JSON object', ...salvage }
+  if (!isJsonObject(payload)) return { ok: false, reason: 'payload must be a JSON object', ...salvage }
   return { ok: true, message: { joinRef: joinRef ?? null, ref: ref ?? null, topic, event, payload } }
 }
 

@@ -5,6 +5,7 @@
  * check (Postgres then applies the table's policies to the join).
  */
 import type { JwtClaims, Database, Tx } from '../db/database.ts'
+import { jsonObject, readJson } from '../read-json.ts'
 import type { TableInfo } from './catalog.ts'
 import { ident } from './catalog.ts'
 
@@ -36,11 +37,10 @@ function keysJson(lookups: KeyLookup[]): string {
 export async function fetchRows(db: Database, info: TableInfo, lookups: KeyLookup[]): Promise<Map<number, Record<string, unknown>>> {
   const found = new Map<number, Record<string, unknown>>()
   if (lookups.length === 0) return found
-  const { rows } = await db.query<{ index: number; row: Record<string, unknown> | string }>(
-    lookupSql(info, `k.${ident(INDEX)} as index, to_jsonb(t) as row`),
-    [keysJson(lookups)],
-  )
-  for (const { index, row } of rows) found.set(index, typeof row === 'string' ? JSON.parse(row) : row)
+  const { rows } = await db.query<{ index: number; row: unknown }>(lookupSql(info, `k.${ident(INDEX)} as index, to_jsonb(t) as row`), [
+    keysJson(lookups),
+  ])
+  for (const { index, row } of rows) found.set(index, readJson(jsonObject, row, `a row of ${info.schema}.${info.table}`))
   return found
 }
 

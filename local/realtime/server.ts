@@ -46,7 +46,7 @@ export interface Realtime {
   stats(): RealtimeStats
 }
 
-export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 /** Client frames are small (joins, heartbeats, tokens); anything larger is refused by ws (1009). */
 const MAX_FRAME_BYTES = 1024 * 1024
 

@@ -9,9 +9,9 @@ import type { Duplex } from 'node:stream'
 import type { Verified } from '../jwt.ts'
 import { authorize } from './auth.ts'
 import type { Vsn } from './protocol.ts'
-import { SUPPORTED_VSN } from './protocol.ts'
+import { isVsn, SUPPORTED_VSN } from './protocol.ts'
 
-export const REALTIME_PATH = '/realtime/v1/websocket'
+const REALTIME_PATH = '/realtime/v1/websocket'
 
 export function parseUrl(req: IncomingMessage): URL | undefined {
   try {
@@ -34,10 +34,8 @@ export function checkUpgrade(req: IncomingMessage, url: URL, verify: (token: str
   const auth = authorize(verify, apikey)
   if (!auth.ok) return { ok: false, status: 401, message: `Invalid API key: ${auth.message}` }
   const vsn = url.searchParams.get('vsn') ?? '2.0.0'
-  if (!(SUPPORTED_VSN as readonly string[]).includes(vsn)) {
-    return { ok: false, status: 400, message: `Unsupported vsn ${vsn}; use one of ${SUPPORTED_VSN.join(', ')}` }
-  }
-  return { ok: true, apikey, vsn: vsn as Vsn }
+  if (!isVsn(vsn)) return { ok: false, status: 400, message: `Unsupported vsn ${vsn}; use one of ${SUPPORTED_VSN.join(', ')}` }
+  return { ok: true, apikey, vsn }
 }
 
 /** Answers the upgrade request with a JSON error and closes the connection. */

@@ -5,7 +5,7 @@
  */
 import type { Tx } from '../db/database.ts'
 
-export interface ColumnInfo {
+interface ColumnInfo {
   name: string
   type: string
 }
@@ -17,7 +17,7 @@ export interface TableInfo {
   primaryKey: string[]
 }
 
-export type ArgumentKind = 'json' | 'array' | 'scalar'
+type ArgumentKind = 'json' | 'array' | 'scalar'
 
 export interface FunctionInfo {
   schema: string
@@ -112,11 +112,16 @@ async function loadFunctions(tx: Tx, schema: string, name: string): Promise<Func
     const args = row.argtypes.map((type, i) => ({
       name: inputNames[i] ?? '',
       type,
-      kind: (type === 'json' || type === 'jsonb' ? 'json' : row.argcategories[i] === 'A' ? 'array' : 'scalar') as ArgumentKind,
+      kind: argumentKind(type, row.argcategories[i]),
       hasDefault: i >= firstDefault,
     }))
     const returns: FunctionInfo['returns'] =
       row.rettype === 'void' ? 'void' : row.retset || row.rettypetype === 'c' || row.rettype === 'record' ? 'rows' : 'scalar'
     return { schema, name, args, returns, returnsSet: row.retset }
   })
+}
+
+function argumentKind(type: string, category: string): ArgumentKind {
+  if (type === 'json' || type === 'jsonb') return 'json'
+  return category === 'A' ? 'array' : 'scalar'
 }

@@ -1,4 +1,5 @@
 /** PostgREST's error body `{code, message, details, hint}` and its mapping of SQLSTATEs to HTTP. */
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 export class RestError extends Error {
   constructor(
@@ -26,19 +27,14 @@ export function parseError(param: string, problem: string, value: string): RestE
   return new RestError(400, 'PGRST100', `"failed to parse ${param} parameter (${value})"`, problem)
 }
 
-interface PgError {
-  code?: string
-  message: string
-  detail?: string
-  hint?: string
-}
-
-/** Maps a database error to the status PostgREST would answer with. */
+/** Maps a database error (with its SQLSTATE `code`, `detail` and `hint`) to the status PostgREST would answer with. */
 export function fromDatabaseError(error: unknown, role: string): RestError {
-  const e = error as PgError
-  const code = e.code ?? 'XX000'
-  const status = statusFor(code, role)
-  return new RestError(status, code, e.message, e.detail ?? null, e.hint ?? null)
+  const field = (name: 'code' | 'message' | 'detail' | 'hint'): string | undefined => {
+    const value: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, name) : undefined
+    return typeof value === 'string' ? value : undefined
+  }
+  const code = field('code') ?? 'XX000'
+  return new RestError(statusFor(code, role), code, field('message') ?? errorMessage(error), field('detail') ?? null, field('hint') ?? null)
 }
 
 function statusFor(code: string, role: string): number {

@@ -1,12 +1,13 @@
 /**
- * /rest/v1: the PostgREST subset of DESIGN.md §8. Each request is one transaction as the role
- * its JWT names, with `request.jwt.claims` set, so Postgres row-level security decides; GET and
- * HEAD are read-only. Bodies are built by Postgres (json_agg), as PostgREST builds them.
+ * /rest/v1: the part of PostgREST that postgrest-js uses here (table reads, inserts, upserts,
+ * updates, deletes and RPC). Each request is one transaction as the role its JWT names, with
+ * `request.jwt.claims` set, so Postgres row-level security decides; GET and HEAD are read-only.
+ * Bodies are built by Postgres (json_agg), as PostgREST builds them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { StackContext } from '../context.ts'
 import type { JwtClaims, Tx } from '../db/database.ts'
-import { API_ROLES } from '../db/database.ts'
+import { isApiRole } from '../db/database.ts'
 import { verifyJwt } from '../jwt.ts'
 import { BodyTooLarge, CORS_HEADERS, readBody, requestToken, sendJson } from '../http/respond.ts'
 import { Catalog, type FunctionInfo, type TableInfo } from './catalog.ts'
@@ -14,6 +15,8 @@ import { fromDatabaseError, RestError, unsupported } from './errors.ts'
 import { appliedPreferences, parsePrefer, type Preferences } from './prefer.ts'
 import { parseColumnList, parseReadQuery, type ReadQuery } from './query.ts'
 import { aggregate, ident, orderClause, Params, qualified, whereClause } from './sql.ts'
+import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
+import { isJsonObject } from '../json-object.ts'
 
 const SINGLE_OBJECT = 'application/vnd.pgrst.object+json'
 
@@ -51,7 +54,7 @@ export function createRestRoutes(context: StackContext) {
       })
     }
     const role = typeof verified.claims.role === 'string' ? verified.claims.role : 'anon'
-    if (!(API_ROLES as readonly string[]).includes(role)) {
+    if (!isApiRole(role)) {
       throw new RestError(401, 'PGRST301', `JWT role "${role}" is not a role this API serves`)
     }
     return { ...verified.claims, role }
@@ -106,12 +109,11 @@ export function createRestRoutes(context: StackContext) {
     return { limit: Math.min(limit ?? config.maxRows, config.maxRows), offset: offset ?? 0 }
   }
 
-  async function respondRows(
-    tx: Tx,
+  function respondRows(
     request: Request,
     rows: { body: string; n: number },
     options: { status: number; total?: number; offset?: number; mutation?: boolean },
-  ): Promise<Outcome> {
+  ): Outcome {
     const headers: Record<string, string> = {}
     const from = options.offset ?? 0
     const rangeText = rows.n === 0 ? '*' : `${from}-${from + rows.n - 1}`
@@ -123,8 +125,7 @@ export function createRestRoutes(context: StackContext) {
         // PostgREST undoes a mutation whose singular response fails.
         throw new RestError(406, 'PGRST116', 'Cannot coerce the result to a single JSON object', `The result contains ${rows.n} rows`)
       }
-      const object = JSON.stringify((JSON.parse(rows.body) as unknown[])[0])
-      return { status: options.status, body: object, headers }
+      return { status: options.status, body: JSON.stringify(firstElement(rows.body)), headers }
     }
     if (options.mutation && request.prefs.return !== 'representation') {
       return { status: options.status === 201 ? 201 : 204, headers }
@@ -150,15 +151,16 @@ export function createRestRoutes(context: StackContext) {
     const { limit, offset } = window(query, rangeHeader)
     const source = `${qualified(info.schema, info.name)} as _t ${where} ${orderClause(query.order)} limit ${params.add(limit)} offset ${params.add(offset)}`
     const { rows } = await tx.query<{ body: string; n: number }>(aggregate(source, query.select), params.values)
-    return respondRows(tx, request, rows[0], { status: 200, total, offset })
+    return respondRows(request, rows[0], { status: 200, total, offset })
   }
 
   function bodyRows(body: unknown): Record<string, unknown>[] {
-    const rows = Array.isArray(body) ? body : [body]
-    if (!rows.every((row) => typeof row === 'object' && row !== null && !Array.isArray(row))) {
+    const rows: unknown[] = Array.isArray(body) ? body : [body]
+    const objects = rows.filter(isJsonObject)
+    if (objects.length !== rows.length) {
       throw new RestError(400, 'PGRST102', 'Empty or invalid json', 'The body must be a JSON object or an array of objects')
     }
-    return rows as Record<string, unknown>[]
+    return objects
   }
 
   function checkBodyColumns(info: TableInfo, columns: string[]): void {
@@ -187,7 +189,7 @@ export function createRestRoutes(context: StackContext) {
       const statements = parts('')
       const sql = statements.length === 1 ? statements[0] : `with ${statements.map((s, i) => `_m${i} as (${s})`).join(', ')} select 1`
       await tx.query(sql, params.values)
-      return respondRows(tx, request, { body: '[]', n: 0 }, { status, mutation: true })
+      return respondRows(request, { body: '[]', n: 0 }, { status, mutation: true })
     }
     const statements = parts('returning _t.*')
     const ctes =
@@ -195,14 +197,14 @@ export function createRestRoutes(context: StackContext) {
         ? `_m as (${statements[0]})`
         : `${statements.map((s, i) => `_m${i} as (${s})`).join(', ')}, _m as (${statements.map((_, i) => `select * from _m${i}`).join(' union all ')})`
     const { rows } = await tx.query<{ body: string; n: number }>(`with ${ctes} ${aggregate('_m as _t', query.select)}`, params.values)
-    return respondRows(tx, request, rows[0], { status, mutation: true, total: request.prefs.count ? rows[0].n : undefined })
+    return respondRows(request, rows[0], { status, mutation: true, total: request.prefs.count ? rows[0].n : undefined })
   }
 
   async function insert(tx: Tx, request: Request): Promise<Outcome> {
     const info = await table(tx, request.schema, request.target)
     const rows = bodyRows(request.body)
     const listed = parseColumnList('columns', request.params.get('columns'))
-    let columns = listed ?? Object.keys(rows[0] ?? {})
+    const columns = listed ?? Object.keys(rows[0] ?? {})
     if (!listed && rows.some((row) => Object.keys(row).length !== columns.length || columns.some((c) => !(c in row)))) {
       throw new RestError(400, 'PGRST102', 'All object keys must match')
     }
@@ -218,7 +220,7 @@ export function createRestRoutes(context: StackContext) {
       const set = (updates.length > 0 ? updates : keys).map((c) => `${ident(c)} = excluded.${ident(c)}`).join(', ')
       return `on conflict (${keys.map(ident).join(', ')}) do update set ${set}`
     }
-    if (rows.length === 0) return respondRows(tx, request, { body: '[]', n: 0 }, { status: 201, mutation: true })
+    if (rows.length === 0) return respondRows(request, { body: '[]', n: 0 }, { status: 201, mutation: true })
     const params = new Params()
     if (request.prefs.missing === 'default') {
       // Each row inserts only its own keys, so absent ones take the column default.
@@ -254,7 +256,7 @@ export function createRestRoutes(context: StackContext) {
     const params = new Params()
     const values = params.add(JSON.stringify(patch))
     const where = whereClause(query.filters, params)
-    if (columns.length === 0) return respondRows(tx, request, { body: '[]', n: 0 }, { status: 200, mutation: true })
+    if (columns.length === 0) return respondRows(request, { body: '[]', n: 0 }, { status: 200, mutation: true })
     const set = columns.map((c) => `${ident(c)} = _v.${ident(c)}`).join(', ')
     return mutate(
       tx,
@@ -320,10 +322,10 @@ export function createRestRoutes(context: StackContext) {
         else filterParams.append(key, value)
       }
     } else {
-      if (request.body === undefined || typeof request.body !== 'object' || request.body === null || Array.isArray(request.body)) {
+      if (!isJsonObject(request.body)) {
         throw new RestError(400, 'PGRST102', 'Empty or invalid json', 'RPC arguments are a JSON object of named arguments')
       }
-      args = request.body as Record<string, unknown>
+      args = request.body
     }
     const fn = pickFunction(candidates, request.schema, name, Object.keys(args))
     const params = new Params()
@@ -356,10 +358,9 @@ export function createRestRoutes(context: StackContext) {
     const { rows } = await tx.query<{ body: string; n: number }>(aggregate(source, query.select), params.values)
     if (!fn.returnsSet && !request.single) {
       // A function returning one row answers with that row as an object, as PostgREST does.
-      const [first] = JSON.parse(rows[0].body) as unknown[]
-      return { status: 200, body: JSON.stringify(first ?? null) }
+      return { status: 200, body: JSON.stringify(firstElement(rows[0].body) ?? null) }
     }
-    return respondRows(tx, request, rows[0], { status: 200, offset })
+    return respondRows(request, rows[0], { status: 200, offset })
   }
 
   return async function handleRest(req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams) {
@@ -381,7 +382,7 @@ export function createRestRoutes(context: StackContext) {
           try {
             body = JSON.parse(raw)
           } catch (error) {
-            throw new RestError(400, 'PGRST102', 'Empty or invalid json', (error as Error).message)
+            throw new RestError(400, 'PGRST102', 'Empty or invalid json', errorMessage(error))
           }
         } else if (!isRpc) {
           throw new RestError(400, 'PGRST102', 'Empty or invalid json', 'The request body is empty')
@@ -458,6 +459,13 @@ export function createRestRoutes(context: StackContext) {
       sendJson(res, restError.status, restError.body(), restError.headers)
     }
   }
+}
+
+/** The first element of a JSON array built by json_agg, or undefined when it is empty. */
+function firstElement(json: string): unknown {
+  const parsed: unknown = JSON.parse(json)
+  if (!Array.isArray(parsed)) throw new Error(`json_agg built ${typeof parsed}, not an array`)
+  return parsed[0]
 }
 
 function quoteLiteral(text: string): string {

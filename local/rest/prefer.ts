@@ -1,24 +1,31 @@
 /** The `Prefer` header preferences PostgREST honours and postgrest-js sends. */
+const RETURNS = ['minimal', 'representation', 'headers-only'] as const
+const COUNTS = ['exact', 'planned', 'estimated'] as const
+const RESOLUTIONS = ['merge-duplicates', 'ignore-duplicates'] as const
+const MISSING = ['default', 'null'] as const
+
 export interface Preferences {
-  return: 'minimal' | 'representation' | 'headers-only'
-  count?: 'exact' | 'planned' | 'estimated'
-  resolution?: 'merge-duplicates' | 'ignore-duplicates'
-  missing?: 'default' | 'null'
+  return: (typeof RETURNS)[number]
+  count?: (typeof COUNTS)[number]
+  resolution?: (typeof RESOLUTIONS)[number]
+  missing?: (typeof MISSING)[number]
 }
+
+/** The setting if it is one of `options`, else undefined (an unknown setting is ignored). */
+const oneOf = <T extends string>(options: readonly T[], setting: string): T | undefined => options.find((option) => option === setting)
 
 export function parsePrefer(header: string | string[] | undefined): Preferences {
   const prefs: Preferences = { return: 'minimal' }
   const values = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',')
   for (const value of values) {
-    const [key, setting] = value
+    const [key, setting = ''] = value
       .trim()
       .split('=')
       .map((part) => part.trim())
-    if (key === 'return' && ['minimal', 'representation', 'headers-only'].includes(setting)) prefs.return = setting as Preferences['return']
-    if (key === 'count' && ['exact', 'planned', 'estimated'].includes(setting)) prefs.count = setting as Preferences['count']
-    if (key === 'resolution' && ['merge-duplicates', 'ignore-duplicates'].includes(setting))
-      prefs.resolution = setting as Preferences['resolution']
-    if (key === 'missing' && ['default', 'null'].includes(setting)) prefs.missing = setting as Preferences['missing']
+    if (key === 'return') prefs.return = oneOf(RETURNS, setting) ?? prefs.return
+    if (key === 'count') prefs.count = oneOf(COUNTS, setting) ?? prefs.count
+    if (key === 'resolution') prefs.resolution = oneOf(RESOLUTIONS, setting) ?? prefs.resolution
+    if (key === 'missing') prefs.missing = oneOf(MISSING, setting) ?? prefs.missing
     // Other preferences (tx, handling, timezone, max-affected) are ignored, as PostgREST's lenient
     // handling does by default.
   }

@@ -8,11 +8,12 @@ import { parseError, unsupported } from './errors.ts'
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 export interface SelectItem {
-  column: string | '*'
+  /** A column name, or `*` for all of them. */
+  column: string
   alias?: string
 }
 
-export type Operator = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'like' | 'ilike' | 'in' | 'is'
+type Operator = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'like' | 'ilike' | 'in' | 'is'
 
 /** A comparison keeps its value as written: PostgREST does not unquote it. */
 export type Filter = { column: string; negate: boolean } & (
@@ -54,9 +55,9 @@ const KNOWN_UNSUPPORTED_OPERATORS = [
   'like(all)',
 ]
 /** Query keys that are not filters. */
-export const RESERVED = new Set(['select', 'order', 'limit', 'offset', 'columns', 'on_conflict'])
+const RESERVED = new Set(['select', 'order', 'limit', 'offset', 'columns', 'on_conflict'])
 
-export function parseSelect(raw: string | null): SelectItem[] {
+function parseSelect(raw: string | null): SelectItem[] {
   if (raw === null || raw.trim() === '' || raw.trim() === '*') return [{ column: '*' }]
   return splitOutside(raw, ',').map((part) => {
     const item = part.trim()
@@ -72,7 +73,7 @@ export function parseSelect(raw: string | null): SelectItem[] {
   })
 }
 
-export function parseFilter(key: string, raw: string): Filter {
+function parseFilter(key: string, raw: string): Filter {
   if (key === 'or' || key === 'and' || key === 'not.or' || key === 'not.and') {
     throw unsupported(`logical filters (${key}=...)`, 'Combine conditions with separate filters (they are ANDed).')
   }
@@ -95,7 +96,7 @@ export function parseFilter(key: string, raw: string): Filter {
   return { column: key, operator, negate, value }
 }
 
-export function parseOrder(raw: string | null): OrderTerm[] {
+function parseOrder(raw: string | null): OrderTerm[] {
   if (raw === null || raw === '') return []
   return splitOutside(raw, ',').map((term) => {
     const [column, ...modifiers] = term.trim().split('.')
@@ -113,7 +114,7 @@ export function parseOrder(raw: string | null): OrderTerm[] {
   })
 }
 
-export function parseCount(name: string, raw: string | null): number | undefined {
+function parseCount(name: string, raw: string | null): number | undefined {
   if (raw === null) return undefined
   if (!/^\d{1,9}$/.test(raw)) throw parseError(name, `${name} must be a non-negative integer`, raw)
   return Number(raw)

@@ -13,7 +13,7 @@ export class Params {
   }
 }
 
-export function selectList(items: SelectItem[], alias = '_t'): string {
+function selectList(items: SelectItem[], alias = '_t'): string {
   return items
     .map((item) => (item.column === '*' ? `${alias}.*` : `${alias}.${ident(item.column)}${item.alias ? ` as ${ident(item.alias)}` : ''}`))
     .join(', ')

@@ -7,12 +7,10 @@
  */
 import type { Plan } from '../runbook/index.ts'
 import type { EventLevel, RunPhase, RunStatus } from '../vocabulary/index.ts'
-import type { Database as Generated, Json } from './database.types.ts'
-
-export type { Json }
+import type { Database as Generated } from './database.types.ts'
 
 /** Artifact kinds, as the database allows them (artifacts_kind_valid). */
-export type ArtifactKind = 'link' | 'diff' | 'file'
+type ArtifactKind = 'link' | 'diff' | 'file'
 
 /** What the executor records for a step in runs.step_results (ops.record_step), keyed by step id. */
 export interface StepResult {
@@ -129,7 +127,7 @@ export type Database = {
 }
 
 /** A row of a table in schema `ops`, as REST and realtime deliver it. */
-export type Row<T extends keyof OpsTables> = OpsTables[T]['Row']
+type Row<T extends keyof OpsTables> = OpsTables[T]['Row']
 
 export type RunRow = Row<'runs'>
 export type EventRow = Row<'run_events'>

@@ -12,7 +12,7 @@ export interface OutgoingRequest {
 
 const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|x-api-key|apikey|cookie)$/i
 
-export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+function redactHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, CREDENTIAL_HEADERS.test(key) ? '***' : value]))
 }
 

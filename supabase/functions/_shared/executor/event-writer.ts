@@ -6,9 +6,10 @@
  */
 import type { EventInput } from '../database/index.ts'
 import type { RunStore } from './store.ts'
+import { errorMessage } from '../error-message.ts'
 
-export const MAX_MESSAGE_CHARS = 8 * 1024
-export const MAX_DATA_BYTES = 64 * 1024
+const MAX_MESSAGE_CHARS = 8 * 1024
+const MAX_DATA_BYTES = 64 * 1024
 
 export interface EventWriterOptions {
   flushMs?: number
@@ -23,7 +24,8 @@ export class EventWriter {
   private buffer: EventInput[] = []
   private timer: ReturnType<typeof setTimeout> | undefined
   private inFlight: Promise<void> = Promise.resolve()
-  private failure: unknown
+  /** The first failed write; every later call rethrows it, so no line is silently lost. */
+  private failure: Error | undefined
   private written: number
   private omitted = 0
   private readonly flushMs: number
@@ -87,8 +89,8 @@ export class EventWriter {
         await this.store.append(this.runId, batch, crypto.randomUUID())
         this.written += batch.length
       } catch (error) {
-        this.failure = error
-        throw error
+        this.failure = error instanceof Error ? error : new Error(errorMessage(error))
+        throw this.failure
       }
     })
     return this.inFlight

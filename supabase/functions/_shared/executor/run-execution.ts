@@ -4,17 +4,18 @@
  * another one started: finished steps are skipped, a cut-off step runs again (at most three
  * starts), and the log continues where it stopped.
  */
-import { bindSecrets, createMasker, type Plan, type PlanStep, type StepKind } from '../runbook/index.ts'
+import { bindSecrets, createMasker, type Plan, type PlanStep } from '../runbook/index.ts'
 import { formatDuration, phaseLabel, statusView, STEP_PHASES, type StepPhase } from '../vocabulary/index.ts'
 import { EventWriter } from './event-writer.ts'
 import { HandBack, LeaseLostError, RunCanceled, sleep, StepFailedError, StoreError } from './errors.ts'
 import { Lease } from './lease.ts'
 import { valuesToMask, type ReadEnv } from './secrets.ts'
-import type { StepContext, StepOutcome, StepRunner } from './steps/context.ts'
+import { runStepKind, type StepContext, type StepOutcome, type StepRunners } from './steps/context.ts'
 import type { EventInput, RunRow, StepResult } from '../database/index.ts'
 import type { RunStore } from './store.ts'
 import { canceledSummary, gaveUpSummary, stepFailedSummary, successSummary, tallySteps, validationFailedSummary } from './summary.ts'
 import { ValidationError, validateRun } from './validate.ts'
+import { errorMessage } from '../error-message.ts'
 
 export type RunOutcome = 'success' | 'error' | 'canceled' | 'waiting_approval' | 'handed_back' | 'lease_lost' | 'interrupted'
 
@@ -22,7 +23,7 @@ export interface ExecutionSettings {
   store: RunStore
   readEnv: ReadEnv
   fetch: typeof fetch
-  runners: Record<StepKind, StepRunner>
+  runners: StepRunners
   now: () => number
   /** When this invocation must stop starting work and hand runs back (ms since epoch). */
   handBackAt: number
@@ -123,7 +124,6 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     stepLog({ message: `Step ${step.id}: ${step.title}`, data: { kind: step.kind, start: starts } })
 
     const attempts = 1 + (step.retry?.max ?? 0)
-    const runner = settings.runners[step.kind]
     let outcome: StepOutcome | undefined
     for (let attempt = 1; attempt <= attempts && !outcome; attempt++) {
       const timeoutMs = Math.max(1, Math.min(step.timeoutMs ?? settings.defaultStepTimeoutMs, deadline - now()))
@@ -159,7 +159,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         now,
       }
       try {
-        outcome = await runner(context)
+        outcome = await runStepKind(settings.runners, step.kind, context)
       } catch (error) {
         if (lease.lost) throw lease.lost
         if (error instanceof LeaseLostError || error instanceof HandBack || error instanceof StoreError) throw error
@@ -170,12 +170,13 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
             ? controller.signal.reason.message
             : error instanceof StepFailedError
               ? error.reason
-              : `${(error as Error).message ?? String(error)}`
+              : errorMessage(error)
         if (attempt < attempts) {
           const delay = (step.retry?.delayMs ?? 0) * (step.retry?.backoff ?? 2) ** (attempt - 1)
           stepLog({ level: 'warn', message: `Attempt ${attempt} of ${attempts} failed: ${reason}; retrying in ${formatDuration(delay)}` })
           await sleep(delay, interrupt)
-          if (lease.lost) throw lease.lost
+          // The lease may have been lost while sleeping.
+          lease.check()
           if (settings.stopSignal?.aborted) throw settings.stopSignal.reason
           if (lease.cancelRequested) throw new RunCanceled()
           continue
@@ -301,9 +302,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         await writer.flush()
         await store.release(run.id)
         if (!settings.stopSignal?.aborted) {
-          await settings
-            .continueRun?.(run.id)
-            .catch((e) => settings.diagnostics?.(`continuation for ${run.id} failed: ${(e as Error).message}`))
+          await settings.continueRun?.(run.id).catch((e) => settings.diagnostics?.(`continuation for ${run.id} failed: ${errorMessage(e)}`))
         }
         return 'handed_back'
       }
@@ -327,11 +326,11 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       }
       // The database is unreachable or answered unexpectedly: keep the lease to expire so that
       // another invocation resumes the run, rather than guessing at its outcome.
-      settings.diagnostics?.(`run ${run.id}: ${(error as Error).message}`)
+      settings.diagnostics?.(`run ${run.id}: ${errorMessage(error)}`)
       return 'interrupted'
     } catch (secondary) {
       if (secondary instanceof LeaseLostError) return 'lease_lost'
-      settings.diagnostics?.(`run ${run.id}: could not record the outcome: ${(secondary as Error).message}`)
+      settings.diagnostics?.(`run ${run.id}: could not record the outcome: ${errorMessage(secondary)}`)
       return 'interrupted'
     }
   } finally {

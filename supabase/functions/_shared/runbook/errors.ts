@@ -56,5 +56,7 @@ export function describeValue(value: unknown): string {
     const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value
     return JSON.stringify(shown)
   }
-  return String(value)
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
+  // Parsed YAML and JSON hold nothing else; a function or symbol is named by its kind.
+  return typeof value
 }

@@ -10,7 +10,7 @@ export interface InterpolationProblem {
   expected?: string
 }
 
-export const REFERENCE_EXPECTED = 'inputs.<key>, secrets.<NAME> or env'
+const REFERENCE_EXPECTED = 'inputs.<key>, secrets.<NAME> or env'
 
 const OPEN = '${{'
 const CLOSE = '}}'
@@ -63,7 +63,7 @@ export function formatReference(reference: Reference): string {
 }
 
 /** The canonical spelling a reference keeps in a plan until it is bound. */
-export function referenceExpression(reference: Reference): string {
+function referenceExpression(reference: Reference): string {
   return `${OPEN} ${formatReference(reference)} ${CLOSE}`
 }
 

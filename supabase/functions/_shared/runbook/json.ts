@@ -1,5 +1,6 @@
 /** Applies `map` to every string value inside a JSON value; keys stay as they are. */
 export function mapStrings<T>(value: T, map: (text: string) => string): T {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- mapValue returns the same shape with strings swapped for strings, which TypeScript cannot express
   return mapValue(value, map) as T
 }
 
@@ -33,7 +34,7 @@ export function valueAt(root: unknown, path: ReadonlyArray<string | number>): { 
     if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, segment)) {
       return { present: false, value: undefined }
     }
-    current = (current as Record<string | number, unknown>)[segment]
+    current = Reflect.get(current, segment)
   }
   return { present: current !== undefined, value: current }
 }

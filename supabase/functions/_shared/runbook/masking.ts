@@ -1,12 +1,12 @@
 import { mapStrings } from './json.ts'
 
-export const MASK = '***'
+const MASK = '***'
 
 /**
  * Values this short are masked only where they stand alone (not inside a longer word or
  * number): a secret "abc" still hides in "key=abc", but every "a" in a log is not erased.
  */
-export const SHORT_SECRET_LENGTH = 4
+const SHORT_SECRET_LENGTH = 4
 
 interface Needle {
   text: string

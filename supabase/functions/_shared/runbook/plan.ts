@@ -69,11 +69,7 @@ export function planRun(template: Template, options: PlanOptions = {}): PlanResu
   const steps: PlanStep[] = [...template.steps]
     .sort((a, b) => STEP_PHASES.indexOf(a.phase) - STEP_PHASES.indexOf(b.phase))
     .map((step) => {
-      const planned = {
-        ...step,
-        title: interpolate(step.title, resolve),
-        with: mapStrings(step.with, (text) => interpolate(text, resolve)),
-      } as Step
+      const planned = fillStep(step, resolve)
       return { ...planned, secretsUsed: secretsIn(planned.with) }
     })
 
@@ -108,6 +104,11 @@ export function planRun(template: Template, options: PlanOptions = {}): PlanResu
     ...(template.timeout === undefined ? {} : { timeoutMs: template.timeout }),
   }
   return { ok: true, plan, inputs: values }
+}
+
+/** A template step with references filled in its title and `with`; it keeps its kind. */
+function fillStep<S extends Step>(step: S, resolve: (reference: Reference) => string | undefined): S {
+  return { ...step, title: interpolate(step.title, resolve), with: mapStrings(step.with, (text) => interpolate(text, resolve)) }
 }
 
 /**

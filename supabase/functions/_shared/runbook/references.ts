@@ -46,6 +46,6 @@ function referenceProblem(reference: Reference, inputKeys: string[], secretNames
   return `unknown reference "${formatReference(reference)}"; ${known}`
 }
 
-export function isSecret(reference: Reference, secretInputs: ReadonlySet<string>): boolean {
+function isSecret(reference: Reference, secretInputs: ReadonlySet<string>): boolean {
   return reference.namespace === 'secrets' || (reference.namespace === 'inputs' && secretInputs.has(reference.name))
 }

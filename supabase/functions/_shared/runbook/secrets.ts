@@ -23,8 +23,9 @@ export function bindSecrets<T>(
       return secret === '' ? undefined : secret
     }
     if (reference.namespace === 'inputs' && Object.prototype.hasOwnProperty.call(secretInputs, reference.name)) {
+      // Secret inputs are text (resolveInputs reads them so); anything else binds as nothing.
       const input = secretInputs[reference.name]
-      return input === undefined || input === null ? '' : String(input)
+      return typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean' ? String(input) : ''
     }
     return undefined
   }

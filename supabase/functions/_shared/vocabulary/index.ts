@@ -1,7 +1,7 @@
 /** The words and facts shared by the plugin, the widget and the executor: define once, import everywhere. */
 export { formatAgo, formatDuration, formatRunDuration, runDurationMs } from './durations.ts'
 export { EVENT_LEVELS, type EventLevel } from './event-levels.ts'
-export { isRunPhase, PHASE_NUMBER, phaseLabel, RUN_PHASES, STEP_PHASES, type RunPhase, type StepPhase } from './phases.ts'
+export { PHASE_NUMBER, phaseLabel, RUN_PHASES, STEP_PHASES, type RunPhase, type StepPhase } from './phases.ts'
 export { isRunStatus, isTerminalStatus, RUN_STATUSES, TERMINAL_STATUSES, type RunStatus } from './run-status.ts'
-export { STATUS_VIEWS, statusView, type StatusTone, type StatusView } from './status-views.ts'
+export { STATUS_VIEWS, statusView } from './status-views.ts'
 export { formatUtcDateTime, formatUtcTime } from './utc-clock.ts'

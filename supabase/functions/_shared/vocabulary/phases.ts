@@ -11,7 +11,7 @@ export const PHASE_NUMBER: Readonly<Record<RunPhase, number>> = { validate: 0, p
 export const STEP_PHASES = ['preflight', 'execute', 'verify'] as const satisfies readonly RunPhase[]
 export type StepPhase = (typeof STEP_PHASES)[number]
 
-export function isRunPhase(value: unknown): value is RunPhase {
+function isRunPhase(value: unknown): value is RunPhase {
   return typeof value === 'string' && (RUN_PHASES as readonly string[]).includes(value)
 }
 

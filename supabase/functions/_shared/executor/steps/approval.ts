@@ -2,20 +2,17 @@
  * `approval`: a function cannot wait hours for a person, so the step parks the run; the owner's
  * decision (ops.decide_approval) requeues or cancels it and the next executor resumes after it.
  */
-import type { PlanStep } from '../../runbook/index.ts'
 import { statusView } from '../../vocabulary/index.ts'
 import type { StepRunner } from './context.ts'
-
-type ApprovalStep = Extract<PlanStep, { kind: 'approval' }>
 
 /** The line the log shows while the run waits, worded as the run's status badge: "Waiting for approval: …". */
 export function approvalRequestLine(message: string): string {
   return `${statusView('waiting_approval').label}: ${message}`
 }
 
-export const runApproval: StepRunner = async (ctx) => {
-  const step = ctx.step as ApprovalStep
+export const runApproval: StepRunner<'approval'> = (ctx) => {
+  const { step } = ctx
   const message = step.with.message ?? step.title
   ctx.log({ level: 'warn', message: approvalRequestLine(message), data: { approval: { message } } })
-  return { status: 'waiting_approval' }
+  return Promise.resolve({ status: 'waiting_approval' })
 }

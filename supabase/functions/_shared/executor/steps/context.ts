@@ -1,10 +1,14 @@
 /** What a step kind gets to do its work, and what it reports back. */
-import type { PlanStep } from '../../runbook/index.ts'
+import type { PlanStep, StepKind } from '../../runbook/index.ts'
 import type { ArtifactInput, EventInput, RunRow, StepResult } from '../../database/index.ts'
 import type { RunStore } from '../store.ts'
 
-export interface StepContext {
-  step: PlanStep
+/** The planned step of one kind. */
+type PlanStepOf<K extends StepKind> = Extract<PlanStep, { kind: K }>
+
+/** What the runner of step kind K gets; `step` is always of that kind. */
+export interface StepContext<K extends StepKind = StepKind> {
+  step: PlanStepOf<K>
   run: RunRow
   store: RunStore
   /** Logs a line of this step (masked and batched by the writer). */
@@ -33,4 +37,13 @@ export interface StepOutcome {
   output?: Record<string, unknown>
 }
 
-export type StepRunner = (context: StepContext) => Promise<StepOutcome>
+export type StepRunner<K extends StepKind = StepKind> = (context: StepContext<K>) => Promise<StepOutcome>
+
+/** A runner for every step kind, each typed for its own kind: a kind not wired in is a compile error. */
+export type StepRunners = { [K in StepKind]: StepRunner<K> }
+
+/** Runs `context.step` with the runner of its kind (`kind` is passed so TypeScript can pair the two). */
+export function runStepKind<K extends StepKind>(runners: StepRunners, kind: K, context: StepContext<K>): Promise<StepOutcome> {
+  const runner: StepRunner<K> = runners[kind]
+  return runner(context)
+}

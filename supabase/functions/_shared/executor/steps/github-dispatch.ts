@@ -3,13 +3,10 @@
  * dispatches, 204 on success). The token comes from the function's secrets; without one the
  * step is a dry run that says so.
  */
-import type { PlanStep } from '../../runbook/index.ts'
 import { dryRunEvent, type OutgoingRequest } from '../dry-run.ts'
 import { StepFailedError } from '../errors.ts'
 import type { StepRunner } from './context.ts'
 import { readLimited } from './read-limited.ts'
-
-type DispatchStep = Extract<PlanStep, { kind: 'github_dispatch' }>
 
 export interface GithubEndpoints {
   /** REST API base, e.g. https://api.github.com (GITHUB_API_URL on GitHub Enterprise). */
@@ -18,9 +15,9 @@ export interface GithubEndpoints {
   web: string
 }
 
-export function githubDispatch(endpoints: GithubEndpoints): StepRunner {
+export function githubDispatch(endpoints: GithubEndpoints): StepRunner<'github_dispatch'> {
   return async (ctx) => {
-    const step = ctx.step as DispatchStep
+    const { step } = ctx
     const { value: spec, missing } = ctx.bind(step.with)
     const url = `${endpoints.api.replace(/\/$/, '')}/repos/${spec.repo}/actions/workflows/${encodeURIComponent(spec.workflow)}/dispatches`
     const headers: Record<string, string> = {
@@ -39,12 +36,7 @@ export function githubDispatch(endpoints: GithubEndpoints): StepRunner {
     const response = await ctx.fetch(url, { method: 'POST', headers, body: request.body, signal: ctx.signal })
     const answer = await readLimited(response, 16 * 1024)
     if (response.status !== 204) {
-      let detail = answer.text.slice(0, 300)
-      try {
-        detail = (JSON.parse(answer.text) as { message?: string }).message ?? detail
-      } catch {
-        // Not JSON: keep the text.
-      }
+      const detail = githubMessage(answer.text) ?? answer.text.slice(0, 300)
       throw new StepFailedError(
         step.id,
         `GitHub answered ${response.status} to the dispatch of ${spec.workflow} in ${spec.repo}: ${detail}`,
@@ -58,4 +50,15 @@ export function githubDispatch(endpoints: GithubEndpoints): StepRunner {
     await ctx.artifact({ key: `${step.id}:workflow`, kind: 'link', title: `${spec.repo} ${spec.workflow} runs`, url: runs })
     return { status: 'succeeded', output: { dispatched: true } }
   }
+}
+
+/** The `message` of a GitHub error answer, or undefined when the answer is not JSON with one. */
+function githubMessage(text: string): string | undefined {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  return body !== null && typeof body === 'object' && 'message' in body && typeof body.message === 'string' ? body.message : undefined
 }

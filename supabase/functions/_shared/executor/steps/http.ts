@@ -1,17 +1,15 @@
 /** `http`: one request with an expected status; its response summary goes into the log. */
-import { isExpectedStatus, type PlanStep } from '../../runbook/index.ts'
+import { isExpectedStatus } from '../../runbook/index.ts'
 import { dryRunEvent, type OutgoingRequest } from '../dry-run.ts'
 import { StepFailedError } from '../errors.ts'
 import type { StepRunner } from './context.ts'
 import { readLimited } from './read-limited.ts'
 
-type HttpStep = Extract<PlanStep, { kind: 'http' }>
-
 const PREVIEW_CHARS = 500
 const FILE_ARTIFACT_BYTES = 256 * 1024
 
-export const runHttp: StepRunner = async (ctx) => {
-  const step = ctx.step as HttpStep
+export const runHttp: StepRunner<'http'> = async (ctx) => {
+  const { step } = ctx
   const { value: spec, missing } = ctx.bind(step.with)
   const headers: Record<string, string> = { ...spec.headers }
   let body: string | undefined

@@ -1,13 +1,12 @@
 /** The step kinds the executor knows, by name. */
-import type { StepKind } from '../../runbook/index.ts'
-import type { StepRunner } from './context.ts'
+import type { StepRunners } from './context.ts'
 import { runApproval } from './approval.ts'
 import { githubDispatch, type GithubEndpoints } from './github-dispatch.ts'
 import { runHttp } from './http.ts'
 import { runSpec } from './spec.ts'
 import { runWait } from './wait.ts'
 
-export function stepRunners(github: GithubEndpoints): Record<StepKind, StepRunner> {
+export function stepRunners(github: GithubEndpoints): StepRunners {
   return {
     http: runHttp,
     github_dispatch: githubDispatch(github),

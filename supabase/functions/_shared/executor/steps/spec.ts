@@ -3,14 +3,11 @@
  * not changed: its owner reviews the proposal and applies it in the Spec Kit tab.
  */
 import { createTwoFilesPatch } from 'diff'
-import type { PlanStep } from '../../runbook/index.ts'
 import { StepFailedError } from '../errors.ts'
 import type { StepRunner } from './context.ts'
 
-type SpecStep = Extract<PlanStep, { kind: 'spec' }>
-
-export const runSpec: StepRunner = async (ctx) => {
-  const step = ctx.step as SpecStep
+export const runSpec: StepRunner<'spec'> = async (ctx) => {
+  const { step } = ctx
   const { value: spec } = ctx.bind(step.with)
   const doc = await ctx.store.specDoc(spec.doc)
   if (!doc) throw new StepFailedError(step.id, `spec doc ${spec.doc} does not exist`)

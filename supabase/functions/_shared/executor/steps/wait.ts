@@ -2,14 +2,11 @@
  * `wait`: sleeps until a deadline stored in the step's result, so a resumed run waits only for
  * what is left. A wait that outlasts this invocation's budget hands the run back.
  */
-import type { PlanStep } from '../../runbook/index.ts'
 import { HandBack, sleep } from '../errors.ts'
 import type { StepRunner } from './context.ts'
 
-type WaitStep = Extract<PlanStep, { kind: 'wait' }>
-
-export const runWait: StepRunner = async (ctx) => {
-  const step = ctx.step as WaitStep
+export const runWait: StepRunner<'wait'> = async (ctx) => {
+  const { step } = ctx
   const stored = typeof ctx.previous?.deadline === 'string' ? Date.parse(ctx.previous.deadline) : Number.NaN
   const deadline = Number.isNaN(stored) ? ctx.now() + step.with.durationMs : stored
   if (Number.isNaN(stored)) {

@@ -2,14 +2,16 @@
 export type TokenType =
   'name' | 'string' | 'number' | 'boolean' | 'and' | 'or' | 'not' | 'in' | '==' | '!=' | '(' | ')' | '[' | ']' | ',' | 'end'
 
-export interface Token {
-  type: TokenType
+/** Tokens with no value of their own: names, keywords, symbols and the end. */
+type PlainTokenType = Exclude<TokenType, 'string' | 'number' | 'boolean'>
+
+/** A token; literals carry their value, typed by the kind of literal. */
+export type Token = {
   /** The source text of the token. */
   text: string
-  value?: string | number | boolean
   start: number
   end: number
-}
+} & ({ type: 'string'; value: string } | { type: 'number'; value: number } | { type: 'boolean'; value: boolean } | { type: PlainTokenType })
 
 /** A condition that cannot be read; `offset` is inside the condition text. */
 export class ConditionSyntaxError extends Error {
@@ -22,10 +24,17 @@ export class ConditionSyntaxError extends Error {
   }
 }
 
-const KEYWORDS: Record<string, TokenType> = { and: 'and', or: 'or', not: 'not', in: 'in', true: 'boolean', false: 'boolean' }
+const KEYWORDS: Record<string, 'and' | 'or' | 'not' | 'in' | 'boolean'> = {
+  and: 'and',
+  or: 'or',
+  not: 'not',
+  in: 'in',
+  true: 'boolean',
+  false: 'boolean',
+}
 const NAME = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*/y
 const NUMBER = /-?\d+(?:\.\d+)?/y
-const SYMBOLS: Array<[string, TokenType]> = [
+const SYMBOLS: Array<[string, PlainTokenType]> = [
   ['==', '=='],
   ['!=', '!='],
   ['&&', 'and'],
@@ -68,9 +77,10 @@ export function tokenize(source: string): Token[] {
     const name = sticky(NAME)
     if (name !== null) {
       const keyword = KEYWORDS[name.toLowerCase()]
-      const token: Token = { type: keyword ?? 'name', text: name, start: at, end: at + name.length }
-      if (keyword === 'boolean') token.value = name.toLowerCase() === 'true'
-      tokens.push(token)
+      const span = { text: name, start: at, end: at + name.length }
+      tokens.push(
+        keyword === 'boolean' ? { type: 'boolean', value: name.toLowerCase() === 'true', ...span } : { type: keyword ?? 'name', ...span },
+      )
       at += name.length
       continue
     }

@@ -7,7 +7,7 @@ interface Span {
   end: number
 }
 
-export type Literal = Span & { type: 'literal'; value: ConditionValue }
+type Literal = Span & { type: 'literal'; value: ConditionValue }
 export type NameRef = Span & { type: 'name'; name: string }
 
 /** The parsed form of a condition; spans point into its source for error messages. */
@@ -113,7 +113,7 @@ class Parser {
     const token = this.current
     if (token.type === 'string' || token.type === 'number' || token.type === 'boolean') {
       this.index++
-      return { type: 'literal', value: token.value as ConditionValue, start: token.start, end: token.end }
+      return { type: 'literal', value: token.value, start: token.start, end: token.end }
     }
     if (token.type === 'name') {
       this.index++
@@ -136,7 +136,7 @@ class Parser {
         this.fail('a quoted text, a number, true or false')
       }
       this.index++
-      items.push({ type: 'literal', value: token.value as ConditionValue, start: token.start, end: token.end })
+      items.push({ type: 'literal', value: token.value, start: token.start, end: token.end })
       if (this.take(',') === null) break
     }
     const close = this.take(']')

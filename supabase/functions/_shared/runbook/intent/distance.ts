@@ -24,7 +24,7 @@ export function editDistance(a: string, b: string, max: number): number {
 }
 
 /** Typos forgiven for a word: none below 4 letters, one from 4, two from 8. */
-export function typoAllowance(length: number): number {
+function typoAllowance(length: number): number {
   if (length >= 8) return 2
   if (length >= 4) return 1
   return 0

@@ -51,7 +51,7 @@ export const textMap = z.record(z.string(), scalarText)
 export function duration(options: { allowZero: boolean }) {
   return z.unknown().transform((value, ctx) => {
     const ms = typeof value === 'string' ? parseDuration(value) : null
-    if (ms === null) {
+    if (typeof value !== 'string' || ms === null) {
       reject(ctx, `got ${describeValue(value)}`, DURATION_EXPECTED)
       return z.NEVER
     }

@@ -2,8 +2,7 @@ import * as z from 'zod'
 import { describeValue } from '../errors.ts'
 import { identifier, matching, nonEmptyText, reject, scalar, strictObject, text } from './fields.ts'
 
-export const INPUT_TYPES = ['string', 'number', 'boolean', 'choice', 'secret'] as const
-export type InputType = (typeof INPUT_TYPES)[number]
+const INPUT_TYPES = ['string', 'number', 'boolean', 'choice', 'secret'] as const
 
 function isValidPattern(pattern: string): boolean {
   try {
@@ -109,5 +108,3 @@ export const secretSchema = strictObject({
   required: z.boolean().default(true),
   description: text.optional(),
 })
-
-export type SecretDefinition = z.output<typeof secretSchema>

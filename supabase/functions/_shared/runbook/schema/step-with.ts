@@ -6,6 +6,13 @@ import { duration, matching, nonEmptyText, reject, scalarText, strictObject, tex
 /** Stands in for a reference; a character no literal value contains. */
 const REFERENCE_MARK = '\u0000'
 
+/** A URL, or a reference that will fill one in. */
+const URL_SHAPE = new RegExp(`^(?:https?://|${REFERENCE_MARK})\\S*$`)
+
+/** owner/name, where either part may be (or contain) a reference. */
+const REPO_PART = `[A-Za-z0-9_.${REFERENCE_MARK}-]+`
+const REPO_SHAPE = new RegExp(`^${REPO_PART}/${REPO_PART}$`)
+
 /** Checks the literal shape around references; a string with a broken `${{` is left to the reference check. */
 function shapedText(pattern: RegExp, expected: string) {
   return z.string().superRefine((value, ctx) => {
@@ -24,7 +31,7 @@ const secretReference = z.string().superRefine((value, ctx) => {
   }
 })
 
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const
 
 const STATUS_EXPECTED = 'an HTTP status like 200 or a list like [200, 201]'
 
@@ -45,7 +52,7 @@ export function isExpectedStatus(expected: readonly number[] | undefined, status
 
 export const httpWith = strictObject({
   method: z.enum(HTTP_METHODS).default('GET'),
-  url: shapedText(/^(?:https?:\/\/|\u0000)\S*$/, 'an http:// or https:// URL, or one that starts with a reference'),
+  url: shapedText(URL_SHAPE, 'an http:// or https:// URL, or one that starts with a reference'),
   headers: textMap.default({}),
   body: z.unknown().optional(),
   expect_status: expectStatus.optional(),
@@ -53,7 +60,7 @@ export const httpWith = strictObject({
 })
 
 export const githubDispatchWith = strictObject({
-  repo: shapedText(/^[A-Za-z0-9_.\u0000-]+\/[A-Za-z0-9_.\u0000-]+$/, 'owner/name, like acme/web'),
+  repo: shapedText(REPO_SHAPE, 'owner/name, like acme/web'),
   // A numeric id is usually written unquoted, so numbers are read as text first.
   workflow: scalarText.pipe(matching(/^(?:[A-Za-z0-9_.-]+\.ya?ml|\d+)$/, 'a workflow file name like deploy.yml, or its numeric id')),
   ref: nonEmptyText,
@@ -79,9 +86,3 @@ export const specWith = strictObject({
     reject(ctx, message, 'exactly one of append (text) or replace ({find, with})')
   }
 })
-
-export type HttpWith = z.output<typeof httpWith>
-export type GithubDispatchWith = z.output<typeof githubDispatchWith>
-export type WaitWith = z.output<typeof waitWith>
-export type ApprovalWith = z.output<typeof approvalWith>
-export type SpecWith = z.output<typeof specWith>

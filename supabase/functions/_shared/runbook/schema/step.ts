@@ -3,16 +3,11 @@ import { STEP_PHASES } from '../../vocabulary/index.ts'
 import { duration, matching, nonEmptyText, strictObject } from './fields.ts'
 import { approvalWith, githubDispatchWith, httpWith, specWith, waitWith } from './step-with.ts'
 
-export const STEP_KINDS = ['http', 'github_dispatch', 'wait', 'approval', 'spec'] as const
-export type StepKind = (typeof STEP_KINDS)[number]
-
 const retry = strictObject({
   max: z.number().int().min(0).max(10),
   delay: duration({ allowZero: true }),
   backoff: z.number().min(1).max(10).default(2),
 }).transform((r) => ({ max: r.max, delayMs: r.delay, backoff: r.backoff }))
-
-export type Retry = z.output<typeof retry>
 
 const stepFields = {
   id: matching(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'an id like health-check (letters, digits, - and _)'),
@@ -36,3 +31,5 @@ export const stepSchema = z.discriminatedUnion('kind', [
 ])
 
 export type Step = z.output<typeof stepSchema>
+/** The step kinds, as the schema's discriminated union lists them. */
+export type StepKind = Step['kind']

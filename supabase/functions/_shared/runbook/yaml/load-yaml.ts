@@ -8,7 +8,7 @@ export const MAX_TEMPLATE_BYTES = 256 * 1024
 /** Deeper than any template needs, shallow enough that the recursive loader cannot overflow. */
 const MAX_DEPTH = 64
 
-export interface YamlProblem {
+interface YamlProblem {
   offset: number
   path: PathSegment[]
   message: string

@@ -1,7 +1,7 @@
 import { formatPath, type PathSegment } from '../errors.ts'
 
 /** Where a node of the document starts, found while the YAML loader reads it. */
-export interface NodeSpan {
+interface NodeSpan {
   /** Offset of the node's first character. */
   start: number
   /** Offset of its key, when the node is a mapping value. */
@@ -146,7 +146,7 @@ function record(frame: Frame, path: PathSegment[], keyStart: number | undefined,
     for (const { key, value } of mappingEntries(frame.children, input)) {
       if (value === undefined || (key.result !== null && typeof key.result === 'object')) continue
       const name = String(key.result)
-      if (Object.prototype.hasOwnProperty.call(result, name) && Object.is((result as Record<string, unknown>)[name], value.result)) {
+      if (Object.prototype.hasOwnProperty.call(result, name) && Object.is(Reflect.get(result, name), value.result)) {
         record(value, [...path, name], key.start, nodes, input)
       }
     }
