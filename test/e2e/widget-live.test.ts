@@ -158,7 +158,7 @@ describe('the widget’s window in Chromium', () => {
       intervalMs: 250,
       now: () => Date.now(),
       schedule: (fn, ms) => setTimeout(fn, ms),
-      cancel: (t) => clearTimeout(t as number),
+      cancel: (t) => clearTimeout(t),
       write: (snapshot) => applySnapshot([card], snapshot),
     })
 

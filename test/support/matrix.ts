@@ -12,10 +12,10 @@
 import { it as vitestIt, type TestFunction } from 'vitest'
 import type { Engine } from './databases.ts'
 
-export const FULL_MATRIX = process.env.OPS_TEST_MATRIX === 'full'
+const FULL_MATRIX = process.env.OPS_TEST_MATRIX === 'full'
 
 /** The engine every test of every suite runs on. */
-export const PRIMARY_ENGINE: Engine = 'pglite'
+const PRIMARY_ENGINE: Engine = 'pglite'
 
 type Test = (name: string, body: TestFunction, timeout?: number) => void
 
