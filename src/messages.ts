@@ -3,7 +3,7 @@
  * emit/on). One module serves both sides; the browser preview's stand-in host speaks the same.
  */
 import type { EventHandler } from '@create-figma-plugin/utilities'
-import type { RunCardData, Settings } from './client/types.ts'
+import type { SummaryCardData, Settings } from './client/types.ts'
 
 // ---- UI → main ------------------------------------------------------------------------------
 
@@ -25,14 +25,14 @@ export interface SaveSettingsHandler extends EventHandler {
   handler: (settings: Settings) => void
 }
 /** Drops a run summary card on the canvas, with relaunch data that reopens the plugin on the run. */
-export interface AddRunCardHandler extends EventHandler {
-  name: 'ADD_RUN_CARD'
-  handler: (card: RunCardData) => void
+export interface AddSummaryCardHandler extends EventHandler {
+  name: 'ADD_SUMMARY_CARD'
+  handler: (card: SummaryCardData) => void
 }
 /** A run the user is watching finished: the main thread shows figma.notify. */
 export interface RunFinishedHandler extends EventHandler {
   name: 'RUN_FINISHED'
-  handler: (card: RunCardData) => void
+  handler: (card: SummaryCardData) => void
 }
 export interface ResizeHandler extends EventHandler {
   name: 'RESIZE'

@@ -34,12 +34,12 @@ export interface UiBootData {
   editorType: 'figma' | 'figjam'
   settings: Settings
   user: FigmaUser | null
-  /** Set when the plugin was relaunched from a run card on the canvas. */
+  /** Set when the plugin was relaunched from a summary card on the canvas. */
   openRunId: string | null
 }
 
-/** What a canvas run card shows (main thread draws it). */
-export interface RunCardData {
+/** What a summary card on the canvas shows (main thread draws it). */
+export interface SummaryCardData {
   runId: string
   title: string
   env: string

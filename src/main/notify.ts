@@ -1,12 +1,12 @@
 /** What figma.notify says when a run the user is watching finishes. */
 import type { RunFinishedHandler } from '../messages.ts'
-import type { RunCardData } from '../client/types.ts'
+import type { SummaryCardData } from '../client/types.ts'
 import { statusView } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { handle } from './dispatch.ts'
 import { cardProblem, updateSummaryCards } from './summary-card.ts'
 
 /** A sentence led by the status's symbol, so the notice reads like the run's badge. */
-function runFinishedMessage(card: RunCardData): string {
+function runFinishedMessage(card: SummaryCardData): string {
   const title = card.title.length > 80 ? `${card.title.slice(0, 79)}…` : card.title
   const where = card.env ? ` in ${card.env}` : ''
   const symbol = statusView(card.status).symbol

@@ -5,7 +5,7 @@
  * reopens the plugin on that run. The document keeps an index run id → card node ids, so a
  * finished run can update its cards wherever they are (getNodeByIdAsync loads their pages).
  */
-import type { RunCardData } from '../client/types.ts'
+import type { SummaryCardData } from '../client/types.ts'
 import { formatUtcDateTime, isRunStatus, statusView } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { OPEN_RUN_COMMAND, PLUGIN_DATA } from './config.ts'
 import { isRecord } from '../is-record.ts'
@@ -24,7 +24,7 @@ const hex = (value: string): RGB => ({
 const TEXT = hex('#1E1E1E')
 const MUTED = hex('#6B6B6B')
 
-function isRunCardData(card: unknown): card is RunCardData {
+function isSummaryCardData(card: unknown): card is SummaryCardData {
   if (!isRecord(card)) return false
   const optionalString = (key: string) => card[key] === null || card[key] === undefined || typeof card[key] === 'string'
   return (
@@ -41,9 +41,9 @@ function isRunCardData(card: unknown): card is RunCardData {
 }
 
 export function cardProblem(value: unknown): string | null {
-  return isRunCardData(value)
+  return isSummaryCardData(value)
     ? null
-    : 'a run card needs runId, title, env, a status (queued, running, waiting_approval, success, error or canceled) and optional templateSlug, startedAt, finishedAt and summary'
+    : 'a summary card needs runId, title, env, a status (queued, running, waiting_approval, success, error or canceled) and optional templateSlug, startedAt, finishedAt and summary'
 }
 
 function truncate(text: string, max: number): string {
@@ -51,7 +51,7 @@ function truncate(text: string, max: number): string {
 }
 
 /** The texts a card shows, top to bottom (also what tests and the preview read back). */
-export function cardTexts(card: RunCardData): {
+export function cardTexts(card: SummaryCardData): {
   status: string
   env: string
   title: string
@@ -78,12 +78,12 @@ export function cardTexts(card: RunCardData): {
   }
 }
 
-function relaunchDescription(card: RunCardData): string {
+function relaunchDescription(card: SummaryCardData): string {
   return truncate(`${card.title} (${card.env}) · ${statusView(card.status).label}`, 300)
 }
 
 /** The card's colours (#RRGGBB): its outline in the status colour, the status badge's fill and text. */
-export function cardColors(card: RunCardData): { outline: string; badgeFill: string; badgeText: string } {
+export function cardColors(card: SummaryCardData): { outline: string; badgeFill: string; badgeText: string } {
   const view = statusView(card.status)
   return { outline: view.accent, badgeFill: view.fill, badgeText: view.text }
 }
@@ -115,7 +115,7 @@ function row(name: string): FrameNode {
 }
 
 /** Fills `frame` with the card's content (replacing what was there). Fonts must be loaded. */
-function drawCard(frame: FrameNode, card: RunCardData): void {
+function drawCard(frame: FrameNode, card: SummaryCardData): void {
   for (const child of [...frame.children]) child.remove()
   const texts = cardTexts(card)
   const colors = cardColors(card)
@@ -165,7 +165,7 @@ function drawCard(frame: FrameNode, card: RunCardData): void {
 }
 
 /** Drops a new card for the run at the centre of the viewport, selects it, and returns it. */
-export async function addSummaryCard(card: RunCardData): Promise<FrameNode> {
+export async function addSummaryCard(card: SummaryCardData): Promise<FrameNode> {
   await loadFonts()
   const frame = figma.createFrame()
   drawCard(frame, card)
@@ -188,7 +188,7 @@ export async function addSummaryCard(card: RunCardData): Promise<FrameNode> {
 }
 
 /** Redraws every known card of the run (e.g. when it finished). Returns how many were updated. */
-export async function updateSummaryCards(card: RunCardData): Promise<number> {
+export async function updateSummaryCards(card: SummaryCardData): Promise<number> {
   const index = readIndex()
   const ids = index[card.runId] ?? []
   if (ids.length === 0) return 0

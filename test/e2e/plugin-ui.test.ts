@@ -239,7 +239,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     const canvas = page.getByTestId('canvas')
     await expect.poll(() => canvas.locator('[data-node-id]').count(), { timeout: LONG }).toBeGreaterThan(0)
     await expect.poll(() => canvas.textContent(), { timeout: LONG }).toContain('Open an incident in production')
-    await expect.poll(() => ui.locator('[data-toast]').textContent(), { timeout: LONG }).toContain('Added a run card to the board')
+    await expect.poll(() => ui.locator('[data-toast]').textContent(), { timeout: LONG }).toContain('Added a summary card to the board')
     await page.screenshot({ path: `${root}test-results/screenshots/board.png` })
   })
 

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { memoryStorageBackend, snapshotNode, textsOf, type FakeFigmaHost } from '../../local/preview/fake-figma.ts'
 import { createMessageStorage } from '../../src/client/storage.ts'
-import type { RunCardData, UiBootData } from '../../src/client/types.ts'
+import type { SummaryCardData, UiBootData } from '../../src/client/types.ts'
 import { ANON_KEY } from '../../local/jwt.ts'
 import { statusView } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { poll, startPlugin, UI_HTML, type RunningPlugin } from './harness.ts'
@@ -31,7 +31,7 @@ function bootDataOf(host: FakeFigmaHost): UiBootData {
   return JSON.parse(html.slice(start, end))
 }
 
-const card: RunCardData = {
+const card: SummaryCardData = {
   runId: '6f1c0a52-8f0e-4d65-9d5b-0d9b8a1f2c3d',
   title: 'Deploy web to production',
   env: 'production',
@@ -146,7 +146,7 @@ describe('messages the main thread cannot handle', () => {
     plugin.emit('LAUNCH_ROCKET', 1)
     const [, message] = await plugin.waitFor('MAIN_ERROR')
     expect(message).toContain('does not handle "LAUNCH_ROCKET" messages')
-    expect(message).toContain('ADD_RUN_CARD, RESIZE, RUN_FINISHED, SAVE_SETTINGS, STORAGE_GET, STORAGE_REMOVE, STORAGE_SET')
+    expect(message).toContain('ADD_SUMMARY_CARD, RESIZE, RUN_FINISHED, SAVE_SETTINGS, STORAGE_GET, STORAGE_REMOVE, STORAGE_SET')
     expect(message).toContain('rebuild the plugin')
     expect(plugin.host.errors).toEqual([])
   })
@@ -160,9 +160,9 @@ describe('messages the main thread cannot handle', () => {
 
   it('reports a failed action with what failed and why', async () => {
     const plugin = await start()
-    plugin.emit('ADD_RUN_CARD', { runId: 'x', title: 'T' })
+    plugin.emit('ADD_SUMMARY_CARD', { runId: 'x', title: 'T' })
     const [, message] = await plugin.waitFor('MAIN_ERROR')
-    expect(message).toMatch(/^Could not add the run card to the board: a run card needs runId, title, env, a status/)
+    expect(message).toMatch(/^Could not add the summary card to the board: a summary card needs runId, title, env, a status/)
   })
 })
 
@@ -218,7 +218,7 @@ describe('run summary cards', () => {
     'drops a card in the middle of the viewport in %s, with relaunch data and the run id',
     async (editorType) => {
       const plugin = await start({ editorType, viewportCenter: { x: 1000, y: 500 } })
-      plugin.emit('ADD_RUN_CARD', card)
+      plugin.emit('ADD_SUMMARY_CARD', card)
       const [, runId, nodeId] = await plugin.waitFor('CARD_ADDED')
       expect(runId).toBe(card.runId)
       const node = (await plugin.host.figma.getNodeByIdAsync(nodeId))!
@@ -257,8 +257,8 @@ describe('run summary cards', () => {
   it('says when a run has not started yet, and fans out cards dropped on the same spot', async () => {
     const plugin = await start()
     const queued = { ...card, status: 'queued' as const, startedAt: null, finishedAt: null, summary: null }
-    plugin.emit('ADD_RUN_CARD', queued)
-    plugin.emit('ADD_RUN_CARD', queued)
+    plugin.emit('ADD_SUMMARY_CARD', queued)
+    plugin.emit('ADD_SUMMARY_CARD', queued)
     await poll(() => (plugin.received('CARD_ADDED').length === 2 ? true : undefined), 'two cards')
     const [first, second] = plugin.received('CARD_ADDED').map(([, , id]) => plugin.host.document.getNode(id as string)!)
     expect(textsOf(snapshotNode(first))).toContain('Not started yet')
@@ -268,7 +268,7 @@ describe('run summary cards', () => {
 
   it('reopens the plugin on the run of the selected card (relaunch)', async () => {
     const first = await start()
-    first.emit('ADD_RUN_CARD', card)
+    first.emit('ADD_SUMMARY_CARD', card)
     const [, , nodeId] = await first.waitFor('CARD_ADDED')
     const document = first.host.document
     first.stop()
@@ -305,7 +305,7 @@ describe('finished runs', () => {
 
   it('updates the run’s cards to the final status', async () => {
     const plugin = await start()
-    plugin.emit('ADD_RUN_CARD', { ...card, status: 'running', finishedAt: null, summary: null })
+    plugin.emit('ADD_SUMMARY_CARD', { ...card, status: 'running', finishedAt: null, summary: null })
     const [, , nodeId] = await plugin.waitFor('CARD_ADDED')
     plugin.emit('RUN_FINISHED', { ...card, status: 'error', summary: 'Step dispatch failed' })
     await poll(() => (plugin.host.notifications.length === 1 ? true : undefined), 'the notification')

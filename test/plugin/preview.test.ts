@@ -135,7 +135,7 @@ describe('the plugin preview in Chromium', () => {
 
   it('draws cards on its canvas, shows notifications and relaunches the plugin on a card', async () => {
     let frame = await pluginFrame()
-    await post(frame, ['ADD_RUN_CARD', card])
+    await post(frame, ['ADD_SUMMARY_CARD', card])
     const added = await waitForReceived(frame, 'CARD_ADDED')
     expect(added.pluginMessage[1]).toBe(card.runId)
     await page.waitForSelector('#canvas [data-node-name="Title"]')

@@ -14,7 +14,7 @@ import { useSession } from '../hooks/use-session.ts'
 import { useTemplateCatalog } from '../hooks/use-template-catalog.ts'
 import { useToast } from '../hooks/use-toast.ts'
 import { useServices } from '../services/services-context.ts'
-import { addRunCard, announceRunFinished, saveSettings } from './main-thread.ts'
+import { addSummaryCardToBoard, announceRunFinished, saveSettings } from './main-thread.ts'
 import { initialNavigation, navigate, screenOf, selectedTab } from './navigation.ts'
 import { ShellHeader } from './shell-header.tsx'
 import { startRunWithStream } from './start-run.ts'
@@ -93,7 +93,7 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
           stream={screen.run.stream}
           onBack={() => dispatch({ type: 'close-run' })}
           onOpenRun={openRun}
-          onAddToBoard={addRunCard}
+          onAddToBoard={addSummaryCardToBoard}
         />
       )
       break
@@ -105,7 +105,7 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
           startRun: (run) => startRunWithStream(services, run, openRun),
           openRun: (runId) => openRun(runId, null),
           addToBoard: (run) => {
-            addRunCard(run)
+            addSummaryCardToBoard(run)
             flash('Adding a card to the board…')
           },
         }

@@ -1,7 +1,7 @@
 /** What the canvas card and the "run finished" notice show about a run. */
-import type { RunCardData, RunRow } from '../../client/types.ts'
+import type { SummaryCardData, RunRow } from '../../client/types.ts'
 
-export function runCardData(run: RunRow): RunCardData {
+export function summaryCardData(run: RunRow): SummaryCardData {
   return {
     runId: run.id,
     title: run.title,
