@@ -4,5 +4,8 @@
  */
 import { render } from '@create-figma-plugin/ui'
 import { App } from './ui/app/app.tsx'
+import { describeDocument } from './ui/app/describe-document.ts'
+
+describeDocument('Ops Control Room')
 
 export default render(App)

@@ -13,6 +13,7 @@ import { startTestStack, type OpsClient, type TestStack } from '../support/stack
 import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
 import { LONG, openTab, pluginUi, readWholeLog, screenshot, type PluginUi } from './support/plugin-ui.ts'
 import { HOLD_TEMPLATE, STAGED_TEMPLATE } from './support/templates.ts'
+import { axeFindings } from './support/axe.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -83,6 +84,11 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     return viewer()
   }
 
+  /** Every view passes axe-core with no critical or serious finding (Figma's own theme colours excepted). */
+  async function expectAccessible(view: string): Promise<void> {
+    expect(await axeFindings(await plugin.frame()), `axe findings in ${view}`).toEqual([])
+  }
+
   async function backToTabs(): Promise<void> {
     await plugin.ui.locator('[data-back]').click()
   }
@@ -91,14 +97,17 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     const { ui } = plugin
     await expect.poll(() => ui.locator('[data-connection]').getAttribute('data-connection'), { timeout: LONG }).toBe('up')
     await expect.poll(() => ui.locator('[data-connection]').textContent(), { timeout: LONG }).toContain('REST and realtime are up')
+    await expectAccessible('sign-in')
     await ui.getByRole('button', { name: 'Continue without an account' }).click()
     await ui.getByRole('tab', { name: 'Chat' }).waitFor({ timeout: LONG })
     await screenshot(plugin, 'chat-empty')
+    await expectAccessible('chat-empty')
 
     await openTab(plugin, 'Templates')
     await expect.poll(() => ui.locator('[data-template-card]').count(), { timeout: LONG }).toBe(2)
     await expect(ui.locator('[data-template-count]').textContent()).resolves.toBe('2')
     await screenshot(plugin, 'templates')
+    await expectAccessible('templates')
 
     await openTab(plugin, 'Spec Kit')
     await expect
@@ -106,6 +115,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
       .toEqual(['constitution.md', 'plan.md', 'prd.md', 'tasks.md'])
     await ui.locator('[data-markdown-preview] h1').first().waitFor({ timeout: LONG })
     await screenshot(plugin, 'spec-kit')
+    await expectAccessible('spec-kit')
   })
 
   it('pairs every tab with its own labelled panel, which shows something, and moves between tabs with the arrow keys', async () => {
@@ -156,6 +166,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await expect.poll(() => card.locator('[data-run-button]').isEnabled(), { timeout: LONG }).toBe(true)
     await expect(card.locator('[data-step]').allTextContents()).resolves.toHaveLength(4)
     await screenshot(plugin, 'chat-card')
+    await expectAccessible('chat-card')
 
     await card.locator('[data-run-button]').click()
     // Lines arrive while the run is still going (it waits 5 s for responders).
@@ -169,6 +180,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
       )
       .toBe(true)
     await screenshot(plugin, 'log-running')
+    await expectAccessible('log-running')
 
     const done = await statusBecomes('success')
     expect(done.runId).not.toBeNull()
@@ -186,6 +198,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
       inputs: { summary: 'checkout errors', severity: 'sev2' },
     })
     await screenshot(plugin, 'log-success')
+    await expectAccessible('log-success')
     // It finished while open: the main thread was told, and notified.
     await expect
       .poll(() => plugin.page.getByTestId('notifications').textContent(), { timeout: LONG })
@@ -226,8 +239,10 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await ui.getByText('Any template', { exact: true }).last().click()
     await expect.poll(() => items.count(), { timeout: LONG }).toBe(2)
     await screenshot(plugin, 'runs')
+    await expectAccessible('runs')
 
-    await incident.getByRole('button', { name: /Open the log/ }).click()
+    // The whole row is the button: its name is what it shows (status, title, environment, template, age).
+    await incident.locator('[data-open-run]').click()
     await expect.poll(async () => (await viewer()).status, { timeout: LONG }).toBe('success')
     await backToTabs()
   })
@@ -272,6 +287,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     const panel = ui.locator('[data-approval-panel]')
     await panel.getByRole('textbox', { name: /Comment/ }).fill('ship it')
     await screenshot(plugin, 'approval')
+    await expectAccessible('approval')
     await panel.locator('[data-approve]').click()
     const done = await statusBecomes('success')
     const messages = (await eventsOf(service, done.runId!)).map((event) => event.message)
@@ -417,6 +433,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     expect(tail.rows).toBeLessThan(total)
     expect(tail.inDom).toBeLessThan(100)
     await screenshot(plugin, 'log-100k')
+    await expectAccessible('log-100k')
 
     // Scrolling to the top loads the previous page in front, and keeps the line that was on top in view.
     await viewport.evaluate((element) => {
@@ -601,6 +618,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await expect(conflict.locator('[data-conflict-theirs]').inputValue()).resolves.toContain('Their edit from elsewhere.')
     await expect(textarea.inputValue()).resolves.toContain('My edit from the plugin.')
     await screenshot(plugin, 'spec-kit-conflict')
+    await expectAccessible('spec-kit-conflict')
 
     await conflict.locator('[data-keep-mine]').click()
     await expect.poll(() => conflict.count(), { timeout: LONG }).toBe(0)
@@ -620,6 +638,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
       .poll(() => panel.getByRole('alert').allTextContents(), { timeout: LONG })
       .toEqual([expect.stringContaining('must start with https://'), expect.stringContaining('service_role key')])
     await screenshot(plugin, 'settings-invalid')
+    await expectAccessible('settings-invalid')
     await panel.getByRole('button', { name: 'Cancel' }).click()
     await ui.getByRole('tab', { name: 'Chat' }).waitFor({ timeout: LONG })
   })
@@ -634,9 +653,11 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await ui.locator('[data-intent-bar]').fill('deploy api to staging ref=v2.3')
     await ui.locator('[data-runbook-card="deploy-web"]').waitFor({ timeout: LONG })
     await screenshot(plugin, 'chat-figjam')
+    await expectAccessible('chat-figjam')
     await page.locator('#theme').selectOption('dark')
     await ui.getByRole('tab', { name: 'Runs' }).click()
     await expect.poll(() => ui.locator('[data-run]').count(), { timeout: LONG }).toBeGreaterThan(0)
     await screenshot(plugin, 'runs-figjam-dark')
+    await expectAccessible('runs-figjam-dark')
   })
 })

@@ -13,13 +13,15 @@ export interface ShellHeaderProps {
   figmaUser: FigmaUser | null
   /** The tab the bar marks; null while the settings cover it. */
   selected: Tab | null
+  /** Whether the selected tab's panel is showing (not while a run's log covers it). */
+  panelShown: boolean
   onSelectTab: (tab: Tab) => void
   onToggleSettings: () => void
   onSignOut: () => void
 }
 
 /** The tabs and the account once signed in; before that, only the way to the settings. */
-export function ShellHeader({ user, figmaUser, selected, onSelectTab, onToggleSettings, onSignOut }: ShellHeaderProps) {
+export function ShellHeader({ user, figmaUser, selected, panelShown, onSelectTab, onToggleSettings, onSignOut }: ShellHeaderProps) {
   const settingsButton = (
     <IconButton aria-label="Supabase settings" title="Supabase settings" onClick={onToggleSettings} data-open-settings>
       <IconAdjust32 />
@@ -37,6 +39,7 @@ export function ShellHeader({ user, figmaUser, selected, onSelectTab, onToggleSe
     <TabBar
       tabs={TABS}
       value={selected}
+      panelShown={panelShown}
       onChange={onSelectTab}
       trailing={
         <>

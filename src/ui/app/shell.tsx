@@ -120,6 +120,7 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
         user={user}
         figmaUser={boot.user}
         selected={selectedTab(navigation)}
+        panelShown={screen.kind === 'tab'}
         onSelectTab={(tab) => dispatch({ type: 'select-tab', tab })}
         onToggleSettings={() => dispatch({ type: 'toggle-settings' })}
         onSignOut={() => void signOut()}

@@ -39,7 +39,7 @@ export function ArtifactItem({ artifact }: { artifact: ArtifactRow }) {
             <span class={styles.added}>+{stat.added}</span> <span class={styles.removed}>−{stat.removed}</span>
           </span>
         </div>
-        <DiffView diff={artifact.content ?? ''} />
+        <DiffView diff={artifact.content ?? ''} label={artifact.title} />
         <button type="button" class={styles.action} onClick={download}>
           Download .diff
         </button>
@@ -54,7 +54,11 @@ export function ArtifactItem({ artifact }: { artifact: ArtifactRow }) {
         <span class={styles.title}>{artifact.title}</span>
         <span class={styles.muted}>{[artifact.mime, formatBytes(artifact.size)].filter(Boolean).join(' · ')}</span>
       </div>
-      {isTextFile(artifact) ? <pre class={styles.file}>{artifact.content}</pre> : null}
+      {isTextFile(artifact) ? (
+        <pre class={styles.file} role="region" aria-label={artifact.title} tabIndex={0}>
+          {artifact.content}
+        </pre>
+      ) : null}
       {artifact.content === null ? null : (
         <button type="button" class={styles.action} onClick={download}>
           Download

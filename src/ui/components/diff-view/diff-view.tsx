@@ -9,7 +9,7 @@ const CHANGE_LABEL = { added: 'added', removed: 'removed' } as const
  * A unified diff as text lines coloured by kind; the content is never parsed as HTML. It opens
  * scrolled to the first change, with two lines of context above it.
  */
-export function DiffView({ diff }: { diff: string }) {
+export function DiffView({ diff, label = 'Diff' }: { diff: string; label?: string }) {
   const ref = useRef<HTMLPreElement | null>(null)
   useLayoutEffect(() => {
     const pre = ref.current
@@ -17,7 +17,8 @@ export function DiffView({ diff }: { diff: string }) {
     if (pre && change) pre.scrollTop = Math.max(0, change.offsetTop - 2 * change.offsetHeight)
   }, [diff])
   return (
-    <pre class={styles.diff} data-diff ref={ref}>
+    // A scrolling region: focusable, so keyboard users can scroll it, and named.
+    <pre class={styles.diff} data-diff ref={ref} role="region" aria-label={label} tabIndex={0}>
       {diffLines(diff).map((line, i) => (
         <span
           key={i}

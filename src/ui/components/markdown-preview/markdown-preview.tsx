@@ -29,6 +29,8 @@ export function MarkdownPreview({ source, onToggleTask, label = 'Preview' }: Mar
       class={`${styles.preview} ${onToggleTask === undefined ? styles.readOnly : ''}`}
       role="document"
       aria-label={label}
+      // It scrolls: keyboard users reach it to scroll it.
+      tabIndex={0}
       data-markdown-preview
       onClick={onClick}
       // Sanitised above: marked's HTML goes through DOMPurify in renderMarkdown.

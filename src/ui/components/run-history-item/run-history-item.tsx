@@ -17,7 +17,7 @@ export function RunHistoryItem({ run, now, onOpen, onAddToBoard }: RunHistoryIte
   const ms = runDurationMs(run.started_at, run.finished_at, now)
   return (
     <li class={styles.item} data-run={run.id} data-run-status={run.status} data-run-template={run.template_slug ?? ''}>
-      <button type="button" class={styles.open} onClick={() => onOpen(run.id)} aria-label={`Open the log of ${run.title}`}>
+      <button type="button" class={styles.open} onClick={() => onOpen(run.id)} data-open-run>
         <span class={styles.top}>
           <StatusBadge status={run.status} />
           <span class={styles.title}>{run.title}</span>
@@ -35,7 +35,8 @@ export function RunHistoryItem({ run, now, onOpen, onAddToBoard }: RunHistoryIte
         class={styles.board}
         onClick={() => onAddToBoard(run)}
         data-add-to-board
-        aria-label={`Add ${run.title} to the board`}
+        // The visible words first, so speech users can say what they see.
+        aria-label={`Add to board: ${run.title}`}
       >
         Add to board
       </button>

@@ -12,12 +12,14 @@ export interface TabBarProps<Value extends string> {
   /** null while none is shown (the settings are open). */
   value: Value | null
   onChange: (value: Value) => void
+  /** Whether the selected tab's panel is on the page (not while a run's log covers it). */
+  panelShown?: boolean
   /** Controls at the right end of the bar (settings, account). */
   trailing?: ComponentChildren
 }
 
 /** The plugin's tabs as real buttons with the tab role; arrow keys move between them. */
-export function TabBar<Value extends string>({ tabs, value, onChange, trailing = null }: TabBarProps<Value>) {
+export function TabBar<Value extends string>({ tabs, value, onChange, panelShown = true, trailing = null }: TabBarProps<Value>) {
   const move = (event: JSX.TargetedKeyboardEvent<HTMLButtonElement>, index: number) => {
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0
     if (step === 0) return
@@ -38,7 +40,8 @@ export function TabBar<Value extends string>({ tabs, value, onChange, trailing =
             id={tabId(tab.value)}
             data-tab={tab.value}
             aria-selected={tab.value === value}
-            aria-controls={tabPanelId(tab.value)}
+            // Only the selected tab's panel exists: pointing at the others would name missing elements.
+            aria-controls={panelShown && tab.value === value ? tabPanelId(tab.value) : undefined}
             tabIndex={tab.value === value || (value === null && index === 0) ? 0 : -1}
             class={tab.value === value ? `${styles.tab} ${styles.selected}` : styles.tab}
             onClick={() => onChange(tab.value)}
