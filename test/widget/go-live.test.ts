@@ -144,6 +144,18 @@ describe('Go live', () => {
     expect(ana.run!.ended).toBe('closePlugin')
   })
 
+  it('says so when there is nothing to keep live, and opens no window', async () => {
+    const { board, ana } = twoPeople()
+    const node = board.addCard({ state: { ...card(snapshot({}, 'success')) } })
+    board.addCard({ state: { ...runningCard('run-2'), live: { driver: 'Ben', driverId: '8', heartbeat: T0, problem: null } } })
+    await ana.menu(node, 'live')
+    expect(ana.notifications.map((n) => n.message)).toEqual([
+      'There is nothing to keep live: every run shown on this page has finished, or someone else keeps it live.',
+    ])
+    expect(ana.run!.host.ui).toBeNull()
+    expect(ana.run!.ended).toBe('done')
+  })
+
   it('takes every unfinished card nobody else keeps live, including one whose driver is gone', async () => {
     const { board, ana, ben } = twoPeople()
     const bens = board.addCard({ state: { ...runningCard('run-1'), live: { driver: 'Ben', driverId: '8', heartbeat: T0, problem: null } } })
