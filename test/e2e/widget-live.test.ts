@@ -1,31 +1,32 @@
 /**
  * The card's window in real Chromium against the local stack, served by the widget's own code.
- * The widget's code that opens and serves the window (widget/src/live/card-window.ts, bundled for
- * the stack's project) runs here in Node against the fake `figma`, keeping the window's session
- * in its clientStorage; the page stands in for FigJam: it shows the built window
- * (widget/build/ui.js) in a null-origin iframe as showUI handed it over, and relays the messages
- * both ways. Hidden, the window keeps a card live: a running run's progress reaches its card's
- * synced state, coalesced by the widget's throttled writer, and the window stops by itself once
- * the run has finished. Visible, it signs in with the plugin's panel, picks a run and opens one in
- * the plugin's log viewer.
+ * The widget's code (bundled for the stack's project) runs here in Node under the strict widget
+ * fake, keeping the window's session in its clientStorage; the page stands in for FigJam: it shows
+ * the built window (widget/build/ui.js) in a null-origin iframe as showUI handed it over, and
+ * relays the messages both ways. Hidden, the window keeps a card live: a running run's progress
+ * reaches the card's synced state, coalesced by the driver's throttle; a passing network failure
+ * shows on the card and never ends the session; the session ends by itself once the run has
+ * finished. Visible, it signs in with the plugin's panel, picks a run and opens one in the
+ * plugin's log viewer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { memoryStorageBackend } from '../../local/preview/fake-figma.ts'
+import type { Page, WebSocketRoute } from 'playwright-core'
+import { memoryStorageBackend, type ClientStorageBackend } from '../../local/preview/fake-figma.ts'
 import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
 import { memoryStorage, sessionClient, startTestStack, type TestStack } from '../support/stack.ts'
 import { addTemplate, createRun, executorOptions } from '../support/executor.ts'
 import { execute } from '../../supabase/functions/_shared/executor/engine.ts'
 import { STORAGE_KEYS } from '../../src/main/config.ts'
-import { ThrottledWriter } from '../../widget/src/live/throttle.ts'
-import { applySnapshot, type CardNode } from '../../widget/src/live/apply.ts'
 import type { CardWindowHandlers, CardWindowOptions } from '../../widget/src/live/card-window.ts'
 import type { RunSnapshot } from '../../widget/src/card/snapshot.ts'
 import type { WindowMode } from '../../widget/src/messages.ts'
-import { openCardWindow, type CardWindowHarnessOptions, type OpenedCardWindow } from '../widget/card-window-harness.ts'
+import { openCardWindow, widgetCodeBundle, type CardWindowHarnessOptions, type OpenedCardWindow } from '../widget/card-window-harness.ts'
+import { builtWidget, FakeBoard, FakeFigJamClient, type FakeWidgetNode } from '../widget/fake-widget.ts'
+import { card, snapshot } from '../widget/fixtures.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -67,6 +68,32 @@ function clientStorageWith(session: Record<string, string>) {
 }
 
 const errorsNotified = (window: OpenedCardWindow) => window.host.notifications.filter((n) => n.options.error).map((n) => n.message)
+const errors = (client: FakeFigJamClient) => client.notifications.filter((n) => n.options.error).map((n) => n.message)
+
+/** What the widget's code shows and posts, into the page, in the order it did so. */
+function pageRelay(page: Page) {
+  let relay = Promise.resolve()
+  const toPage = (step: () => Promise<void>) => {
+    relay = relay.then(step).catch((error: unknown) => {
+      if (!page.isClosed()) throw error
+    })
+  }
+  return {
+    onShowUI: (html: string, shown: { visible?: boolean }) =>
+      toPage(() =>
+        page.evaluate(([html, visible]) => (window as unknown as HostPage).showWindow(html, visible), [
+          html,
+          shown.visible !== false,
+        ] as const),
+      ),
+    onUiMessage: (message: unknown) => toPage(() => page.evaluate((message) => (window as unknown as HostPage).toWindow(message), message)),
+  }
+}
+
+async function waitUntil(probe: () => boolean, what: string) {
+  for (let i = 0; i < 800 && !probe(); i++) await new Promise((resolve) => setTimeout(resolve, 25))
+  if (!probe()) throw new Error(`timed out waiting for ${what}`)
+}
 
 describe('the widget’s window in Chromium', () => {
   let stack: TestStack
@@ -100,25 +127,11 @@ describe('the widget’s window in Chromium', () => {
       shown.widget!.host.sendToMain(message)
     })
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)
-    // Into the page in the order the widget's code showed and posted them.
-    let relay = Promise.resolve()
-    const toPage = (step: () => Promise<void>) => {
-      relay = relay.then(step).catch((error: unknown) => {
-        if (!page.isClosed()) throw error
-      })
-    }
     const widget = await openCardWindow(mode, options, handlers, {
       ...harness,
       html: ui,
       project: { supabaseUrl: stack.url, anonKey: stack.anonKey },
-      onShowUI: (html, shown) =>
-        toPage(() =>
-          page.evaluate(([html, visible]) => (window as unknown as HostPage).showWindow(html, visible), [
-            html,
-            shown.visible !== false,
-          ] as const),
-        ),
-      onUiMessage: (message) => toPage(() => page.evaluate((message) => (window as unknown as HostPage).toWindow(message), message)),
+      ...pageRelay(page),
     })
     shown.widget = widget
     return { page, widget, fromWindow, frame: page.frameLocator('#window') }
@@ -139,71 +152,101 @@ describe('the widget’s window in Chromium', () => {
     server?.close()
   })
 
+  /**
+   * A board with one card showing `runId`, and Ana's FigJam running the widget's code, its
+   * window shown in the stand-in page. `fromWindow` lists every message the window sent, in order.
+   */
+  async function boardInChromium(runId: string, storage: ClientStorageBackend) {
+    const page = await browser.context.newPage()
+    const fromWindow: unknown[][] = []
+    const { manifest } = builtWidget()
+    const widget = { code: await widgetCodeBundle({ supabaseUrl: stack.url, anonKey: stack.anonKey }), html: ui, manifest }
+    const board = new FakeBoard(manifest.id)
+    const node = board.addCard({ state: { ...card(snapshot({ runId }, 'queued'), { startedBy: 'Ana' }) } })
+    const ana = new FakeFigJamClient(board, widget, { id: 'u-ana', name: 'Ana', sessionId: 7 }, { storage, relay: pageRelay(page) })
+    await page.exposeFunction('toWidget', (message: unknown[]) => {
+      fromWindow.push(message)
+      ana.run!.host.sendToMain(message)
+    })
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)
+    return { page, board, node, ana, fromWindow }
+  }
+
+  const shown = (node: FakeWidgetNode) => node.stored.state.snapshot as RunSnapshot
+  const liveness = (node: FakeWidgetNode) => node.stored.state.live as { driver: string; problem: string | null } | null
+
   it('writes the run’s progress into its card, coalesced, and stops after the run finishes', async () => {
     const { saved, owner } = await signedInOwner()
     const runId = await createRun(owner, { template: 'live-card', title: 'Live card run' })
+    const { page, node, ana, fromWindow } = await boardInChromium(runId, clientStorageWith(saved.entries()))
+    const session = ana.menu(node, 'live')
 
-    // The card on the board, as widget code sees it.
-    const card: CardNode & { writes: number } = {
-      writes: 0,
-      widgetSyncedState: { startedBy: 'Ana', snapshot: { runId, status: 'queued' } },
-      setWidgetSyncedState(state) {
-        this.widgetSyncedState = state
-        this.writes++
-      },
-    }
-    const received: RunSnapshot[] = []
-    let finished = false
-    const writer = new ThrottledWriter({
-      intervalMs: 250,
-      now: () => Date.now(),
-      schedule: (fn, ms) => setTimeout(fn, ms),
-      cancel: (t) => clearTimeout(t),
-      write: (snapshot) => applySnapshot([card], snapshot),
-    })
-
-    const { page, widget, fromWindow } = await openWidgetWindow(
-      { kind: 'live', runIds: [runId], driver: 'Ana' },
-      { visible: false },
-      {
-        onSnapshot: (snapshot) => {
-          received.push(snapshot)
-          writer.offer(snapshot)
-        },
-        onFinished: () => {
-          writer.flushAll()
-          finished = true
-        },
-      },
-      { storage: clientStorageWith(saved.entries()) },
-    )
-
-    const waitUntil = async (probe: () => boolean, what: string) => {
-      for (let i = 0; i < 800 && !probe(); i++) await new Promise((r) => setTimeout(r, 25))
-      if (!probe()) throw new Error(`timed out waiting for ${what}`)
-    }
-    await waitUntil(() => received.length > 0, 'the first snapshot of the queued run')
-    expect(received[0]).toMatchObject({ runId, status: 'queued', driver: 'Ana' })
+    await waitUntil(() => shown(node).title === 'Live card run', 'the first picture of the queued run')
+    expect(shown(node)).toMatchObject({ runId, status: 'queued' })
+    expect(liveness(node)).toMatchObject({ driver: 'Ana', problem: null })
 
     const execution = execute(executorOptions(stack), { runId })
-    await waitUntil(() => received.some((s) => s.status === 'running' && s.lines.length > 0), 'live progress')
+    await waitUntil(() => shown(node).status === 'running' && shown(node).lines.length > 0, 'live progress')
     await execution
-    await waitUntil(() => finished, 'the window to finish by itself')
-    await widget.done
-    expect(widget.host.closed).toBe(true)
+    await session
+    expect(ana.run!.ended).toBe('closePlugin')
     const said = fromWindow.map(([name]) => name)
-    expect(said.slice(said.indexOf('LIVE_FINISHED'))).toEqual(['LIVE_FINISHED'])
-    expect(errorsNotified(widget)).toEqual([])
+    expect(said).not.toContain('WINDOW_ERROR')
+    expect(errors(ana)).toEqual([])
 
-    const final = card.widgetSyncedState.snapshot as RunSnapshot
-    expect(final).toMatchObject({ runId, status: 'success', done: 8, driver: null })
-    expect(final.lines.length).toBeGreaterThan(0)
-    expect(card.widgetSyncedState.startedBy).toBe('Ana')
+    const final = shown(node)
+    expect(final).toMatchObject({ runId, status: 'success', done: 8 })
+    expect(liveness(node)).toBeNull()
+    expect(node.stored.state.startedBy).toBe('Ana')
     // Many changes, few writes: the throttle coalesced them.
-    expect(received.length).toBeGreaterThan(card.writes)
-    expect(card.writes).toBeGreaterThan(1)
+    const pictures = said.filter((name) => name === 'LIVE_SNAPSHOT').length
+    expect(pictures).toBeGreaterThan(node.writes)
     const { data: run } = await owner.from('runs').select('last_seq').eq('id', runId).single()
-    expect(received.at(-1)!.lines.at(-1)!.seq).toBe(run!.last_seq)
+    expect(final.lines.at(-1)!.seq).toBe(run!.last_seq)
+    await page.close()
+  }, 120_000)
+
+  it('keeps the session through a network failure: the card says it is retrying, then the run finishes live', async () => {
+    const { saved, owner } = await signedInOwner()
+    const runId = await createRun(owner, { template: 'live-card', title: 'Run through an outage' })
+    const { page, node, ana, fromWindow } = await boardInChromium(runId, clientStorageWith(saved.entries()))
+    // The window's network, switched off and on: REST requests fail, realtime sockets are dropped.
+    let offline = false
+    let refused = 0
+    const sockets: WebSocketRoute[] = []
+    await page.route('**/rest/v1/**', (route) => {
+      if (!offline) return route.continue()
+      refused++
+      return route.abort('internetdisconnected')
+    })
+    await page.routeWebSocket(/\/realtime\/v1\/websocket/, (socket) => {
+      if (offline) return socket.close()
+      socket.connectToServer()
+      sockets.push(socket)
+    })
+    const session = ana.menu(node, 'live')
+    await waitUntil(() => shown(node).title === 'Run through an outage', 'the first picture')
+
+    offline = true
+    for (const socket of sockets.splice(0)) await socket.close()
+    await waitUntil(() => typeof liveness(node)?.problem === 'string', 'the card to say the stream is retrying')
+    // The stream retries by itself (REST while realtime is down); the session stays through it.
+    const failed = refused
+    await waitUntil(() => refused > failed, 'the window to try again')
+    expect(ana.run!.ended).toBeNull()
+    expect(liveness(node)).toMatchObject({ driver: 'Ana' })
+
+    offline = false
+    await waitUntil(() => liveness(node)?.problem === null, 'the problem to clear')
+    await execute(executorOptions(stack), { runId })
+    await session
+    expect(shown(node)).toMatchObject({ status: 'success', done: 8 })
+    expect(liveness(node)).toBeNull()
+    const problems = fromWindow.filter(([name]) => name === 'LIVE_PROBLEM').map(([, , text]) => text)
+    expect(typeof problems[0]).toBe('string')
+    expect(problems.at(-1)).toBeNull()
+    expect(fromWindow.map(([name]) => name)).not.toContain('WINDOW_ERROR')
+    expect(errors(ana)).toEqual([])
     await page.close()
   }, 120_000)
 

@@ -13,7 +13,7 @@ import { canceledSummary, stepFailedSummary, successSummary, tallySteps } from '
 import type { Plan } from '../../supabase/functions/_shared/runbook/index.ts'
 import { RUN_STATUSES } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { cardView } from '../../widget/src/card/card-model.ts'
-import { runRow, snapshot } from '../widget/fixtures.ts'
+import { card, runRow, snapshot } from '../widget/fixtures.ts'
 
 /** Function components called with their props, so the tree holds only elements and text. */
 function expand(node: ComponentChildren): ComponentChildren {
@@ -75,7 +75,7 @@ function canvasCard(status: RunStatus) {
 }
 
 function widgetBadge(status: RunStatus) {
-  const { badge } = cardView(snapshot({}, status), { now, startedBy: null })
+  const { badge } = cardView(card(snapshot({}, status)))
   return { label: badge.label, fill: badge.fill, text: badge.text }
 }
 
@@ -124,7 +124,7 @@ describe('every surface shows a duration alike', () => {
     { ms: 3_720_000, text: '1 h 02 min' },
   ])('$ms ms reads "$text"', ({ ms, text }) => {
     const plugin = textOf(historyRow('success', ms))
-    const widget = cardView(snapshot({ startedAt, finishedAt: at(ms) }, 'success'), { now, startedBy: null }).duration
+    const widget = cardView(card(snapshot({ startedAt, finishedAt: at(ms) }, 'success'))).duration
     const executor = successSummary(plan, tallySteps(plan, { dispatch: { status: 'succeeded' } }), ms)
     expect(plugin).toContain(text)
     expect(widget).toBe(text)

@@ -2,20 +2,20 @@ import { describe, expect, it } from 'vitest'
 import { cardView, STATUS_BADGES } from '../../widget/src/card/card-model.ts'
 import { MAX_ARTIFACTS, MAX_LINES, snapshotOf } from '../../widget/src/card/snapshot.ts'
 import type { RunStatus } from '../../src/client/types.ts'
-import { artifactRows, eventRows, runRow, snapshot } from './fixtures.ts'
+import { artifactRows, card, eventRows, runRow, snapshot } from './fixtures.ts'
 
 const now = Date.parse('2025-01-03T10:00:42.000Z')
 
 describe('snapshotOf: run + events + artifacts → synced state', () => {
   it('keeps the plan, progress, the last lines and a bounded list of artifacts', () => {
-    const snap = snapshotOf(runRow(), eventRows(40, 'warn'), artifactRows(20), { now, driver: 'Ana' })
+    const snap = snapshotOf(runRow(), eventRows(40, 'warn'), artifactRows(20), { now })
     expect(snap.steps.map((s) => s.id)).toEqual(['health-before', 'policy-approval', 'dispatch', 'settle', 'health-after'])
     expect(snap.done).toBe(2)
     expect(snap.lines.map((l) => l.seq)).toEqual([36, 37, 38, 39, 40])
     expect(snap.lines).toHaveLength(MAX_LINES)
     expect(snap.artifacts).toHaveLength(MAX_ARTIFACTS)
     expect(snap.artifactCount).toBe(20)
-    expect(snap).toMatchObject({ status: 'running', driver: 'Ana', syncedAt: now, currentStep: 'dispatch' })
+    expect(snap).toMatchObject({ status: 'running', syncedAt: now, currentStep: 'dispatch' })
   })
 
   it('clips long text so the synced state stays small', () => {
@@ -23,7 +23,7 @@ describe('snapshotOf: run + events + artifacts → synced state', () => {
       runRow({ title: 'x'.repeat(500), summary: 'y'.repeat(5000) }),
       [{ ...eventRows(1)[0], message: 'z'.repeat(10_000) }],
       [],
-      { now, driver: null },
+      { now },
     )
     expect(snap.title.length).toBe(120)
     expect(snap.summary!.length).toBe(240)
@@ -32,7 +32,7 @@ describe('snapshotOf: run + events + artifacts → synced state', () => {
   })
 
   it('handles a run without a plan yet and without events', () => {
-    const snap = snapshotOf(runRow({ plan: null, status: 'queued', started_at: null, current_step: null }), [], [], { now, driver: null })
+    const snap = snapshotOf(runRow({ plan: null, status: 'queued', started_at: null, current_step: null }), [], [], { now })
     expect(snap).toMatchObject({ steps: [], done: 0, lines: [], artifacts: [], artifactCount: 0 })
   })
 })
@@ -47,7 +47,7 @@ describe('cardView: synced state → what the card draws', () => {
     ['canceled', 'Canceled'],
   ]
   it.each(statuses)('draws a %s run with its own badge', (status, label) => {
-    const view = cardView(snapshot({}, status), { now, startedBy: 'Ana' })
+    const view = cardView(card(snapshot({}, status), { startedBy: 'Ana' }))
     expect(view.badge).toEqual(STATUS_BADGES[status])
     expect(view.badge.label).toBe(label)
   })
@@ -65,19 +65,40 @@ describe('cardView: synced state → what the card draws', () => {
       'Deploy the web frontend and the API gateway to production a…',
     ],
   ])('shows %s', (_, title, shown) => {
-    expect(cardView(snapshot({ title }), { now, startedBy: null }).title).toBe(shown)
+    expect(cardView(card(snapshot({ title }))).title).toBe(shown)
   })
 
-  it('shows progress with the current step, duration, who started it and when it was updated', () => {
-    const view = cardView(snapshot({ driver: 'Ben' }), { now, startedBy: 'Ana' })
+  it('shows progress with the current step, who started it and when the picture was taken, in UTC', () => {
+    const view = cardView(card(snapshot(), { startedBy: 'Ana' }))
     expect(view.progress).toBe('1 of 2 steps · Second')
-    expect(view.duration).toBe('41.0 s')
     expect(view.subtitle).toBe('deploy-web · production')
-    expect(view.footer).toBe('Started by Ana 10:00 UTC · updated 32 s ago · live via Ben')
+    expect(view.footer).toBe('Started by Ana 10:00 UTC · updated 10:00:10 UTC')
+    expect(view.live).toBeNull()
+  })
+
+  it('measures a running run up to the newest time the card holds, never to the clock', () => {
+    // Started 10:00:01, picture taken 10:00:10: 9 s, whenever and wherever the card is drawn.
+    expect(cardView(card(snapshot())).duration).toBe('9.0 s')
+    // A live driver's heartbeat at 10:00:41 says the picture still held then.
+    const live = { driver: 'Ben', driverId: '8', heartbeat: Date.parse('2025-01-03T10:00:41.000Z'), problem: null }
+    expect(cardView(card(snapshot(), { live })).duration).toBe('40.0 s')
+    // A finished run: start to finish.
+    expect(cardView(card(snapshot({ finishedAt: '2025-01-03T10:00:31.500Z' }, 'success'), { live })).duration).toBe('30.5 s')
+  })
+
+  it.each([
+    ['no problem', null, null],
+    ['a passing problem', 'Failed to fetch', 'Retrying: Failed to fetch'],
+    ['a long problem, clipped', 'x'.repeat(500), `Retrying: ${'x'.repeat(119)}…`],
+  ])('says who keeps it live and when they last wrote it, with %s', (_, problem, shown) => {
+    const heartbeat = Date.parse('2025-01-03T14:02:31.400Z')
+    const view = cardView(card(snapshot(), { startedBy: 'Ana', live: { driver: 'Ben', driverId: '8', heartbeat, problem } }))
+    expect(view.live).toEqual({ text: 'Live via Ben · last update 14:02:31 UTC', problem: shown })
+    expect(view.footer).toBe('Started by Ana 10:00 UTC')
   })
 
   it('says so when there are no lines, no plan or no start yet', () => {
-    const view = cardView(snapshot({ steps: [], done: 0, startedAt: null, lines: [] }, 'queued'), { now, startedBy: null })
+    const view = cardView(card(snapshot({ steps: [], done: 0, startedAt: null, lines: [] }, 'queued')))
     expect(view).toMatchObject({
       progress: 'No plan yet',
       duration: 'not started',
@@ -87,28 +108,22 @@ describe('cardView: synced state → what the card draws', () => {
 
   it('shows three artifacts and how many more', () => {
     const artifacts = artifactRows(7).map((a) => ({ kind: a.kind, title: a.title, url: a.url }))
-    const view = cardView(snapshot({ artifacts, artifactCount: 7 }), { now, startedBy: null })
+    const view = cardView(card(snapshot({ artifacts, artifactCount: 7 })))
     expect(view.artifacts.map((a) => a.title)).toEqual(['Link 1', 'Link 2', 'Link 3'])
     expect(view.moreArtifacts).toBe(4)
   })
 
   it('shows the error of a failed run and the summary of a finished one', () => {
-    expect(
-      cardView(snapshot({ error: 'step dispatch failed: 401', summary: 'Failed at step dispatch' }, 'error'), { now, startedBy: null })
-        .outcome,
-    ).toBe('step dispatch failed: 401')
-    expect(
-      cardView(snapshot({ summary: 'Deploy web in production: 5 steps succeeded' }, 'success'), { now, startedBy: null }).outcome,
-    ).toBe('Deploy web in production: 5 steps succeeded')
+    expect(cardView(card(snapshot({ error: 'step dispatch failed: 401', summary: 'Failed at step dispatch' }, 'error'))).outcome).toBe(
+      'step dispatch failed: 401',
+    )
+    expect(cardView(card(snapshot({ summary: 'Deploy web in production: 5 steps succeeded' }, 'success'))).outcome).toBe(
+      'Deploy web in production: 5 steps succeeded',
+    )
   })
 
   it('colours log lines by level', () => {
     const lines = (['debug', 'info', 'warn', 'error'] as const).map((level, i) => ({ seq: i, level, text: level }))
-    expect(cardView(snapshot({ lines }), { now, startedBy: null }).lines.map((l) => l.color)).toEqual([
-      '#8C8C8C',
-      '#333333',
-      '#B86200',
-      '#D6321A',
-    ])
+    expect(cardView(card(snapshot({ lines }))).lines.map((l) => l.color)).toEqual(['#8C8C8C', '#333333', '#B86200', '#D6321A'])
   })
 })

@@ -19,7 +19,7 @@ import {
 // @ts-expect-error: a plain JavaScript build configuration module.
 import { defineBuildConstants } from '../../build-figma-plugin.env.js'
 import type { Settings } from '../../src/client/types.ts'
-import type { CardWindowHandlers, CardWindowOptions } from '../../widget/src/live/card-window.ts'
+import type { CardWindowHandlers, CardWindowOptions, CardWindowSession } from '../../widget/src/live/card-window.ts'
 import type { CardWindowProps, WindowMode } from '../../widget/src/messages.ts'
 import { poll, uiSide, type UiSide } from '../plugin/harness.ts'
 
@@ -37,23 +37,23 @@ function widgetManifest(): FakeManifest {
   }
 }
 
-type OpenCardWindow = (mode: WindowMode, options: CardWindowOptions, handlers?: CardWindowHandlers) => Promise<void>
+type OpenCardWindow = (mode: WindowMode, options: CardWindowOptions, handlers?: CardWindowHandlers) => CardWindowSession
 
 const bundles = new Map<string, Promise<string>>()
 
-/** The bundle for a build-time project (as `npm run build` with OPS_SUPABASE_URL / OPS_SUPABASE_ANON_KEY), or the local default. */
-function cardWindowBundle(project?: Settings): Promise<string> {
-  const cacheKey = JSON.stringify(project ?? null)
+/**
+ * Bundles `contents` (an entry importing from the repository) as build-figma-plugin bundles widget
+ * code, for a build-time project (as `npm run build` with OPS_SUPABASE_URL / OPS_SUPABASE_ANON_KEY),
+ * or the local default.
+ */
+function widgetBundle(contents: string, project?: Settings): Promise<string> {
+  const cacheKey = JSON.stringify([contents, project ?? null])
   const define: Record<string, string> = defineBuildConstants(
     project ? { OPS_SUPABASE_URL: project.supabaseUrl, OPS_SUPABASE_ANON_KEY: project.anonKey } : {},
   )
   if (bundles.has(cacheKey)) return bundles.get(cacheKey)!
   const bundle = build({
-    stdin: {
-      contents: "import { openCardWindow } from './widget/src/live/card-window.ts'; __loaded(openCardWindow)",
-      resolveDir: root,
-      loader: 'ts',
-    },
+    stdin: { contents, resolveDir: root, loader: 'ts' },
     bundle: true,
     write: false,
     platform: 'neutral',
@@ -66,11 +66,22 @@ function cardWindowBundle(project?: Settings): Promise<string> {
   return bundle
 }
 
+const cardWindowBundle = (project?: Settings) =>
+  widgetBundle("import { openCardWindow } from './widget/src/live/card-window.ts'; __loaded(openCardWindow)", project)
+
+/**
+ * The whole widget code (what widget/build/main.js holds) built for `project`: its entry's default
+ * export called as create-figma-plugin's bundle calls it.
+ */
+export const widgetCodeBundle = (project?: Settings) => widgetBundle("import main from './widget/src/main.tsx'; main()", project)
+
 export interface OpenedCardWindow extends UiSide {
   host: FakeFigmaHost
   storage: ClientStorageBackend
   /** Settles when the widget's code is done with the window (it has closed by then). */
   done: Promise<void>
+  /** Ends the session from the widget's side (as a live driver does when no card is its own). */
+  close(): void
   /** showUI's data: what the window was opened for, with which settings. */
   props(): CardWindowProps
 }
@@ -114,13 +125,14 @@ export async function openCardWindow(
       open = loaded
     },
   )
-  const done = open!(mode, options, handlers)
+  const session = open!(mode, options, handlers)
   // The window exists (and can send) once the code has shown it.
   await poll(() => host.ui ?? undefined, 'the card window to open')
   return {
     host,
     storage,
-    done,
+    done: session,
+    close: () => session.close(),
     props() {
       if (!host.ui) throw new Error('the widget code did not show its window')
       const { html } = host.ui

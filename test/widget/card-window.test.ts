@@ -38,9 +38,9 @@ describe('opening a card window', () => {
   })
 
   it('opens a hidden window to keep cards live', async () => {
-    const window = await open({ kind: 'live', runIds: ['run-1', 'run-2'], driver: 'Ana' }, { visible: false })
+    const window = await open({ kind: 'live', runIds: ['run-1', 'run-2'] }, { visible: false })
     expect(window.host.ui!.visible).toBe(false)
-    expect(window.props().mode).toEqual({ kind: 'live', runIds: ['run-1', 'run-2'], driver: 'Ana' })
+    expect(window.props().mode).toEqual({ kind: 'live', runIds: ['run-1', 'run-2'] })
   })
 })
 
@@ -158,22 +158,63 @@ describe('what the window sends back', () => {
     expect(window.host.closed).toBe(true)
   })
 
-  it('passes live pictures on until every run has finished, then closes', async () => {
-    const pictures: RunSnapshot[] = []
-    let finished = 0
+  it('passes live pictures and passing problems on, until every run has finished; the session ends before the code closes', async () => {
+    const seen: string[] = []
     const window = await open(
-      { kind: 'live', runIds: [picture.runId], driver: 'Ana' },
+      { kind: 'live', runIds: [picture.runId] },
       { visible: false },
-      { onSnapshot: (run) => pictures.push(run), onFinished: () => finished++ },
+      {
+        onSnapshot: (run) => seen.push(`picture ${run.status}`),
+        onProblem: (runId, problem) => seen.push(`problem ${runId} ${problem}`),
+        onEnd: () => seen.push(`end (closed: ${window.host.closed})`),
+      },
     )
     window.emit('LIVE_SNAPSHOT', picture)
+    window.emit('LIVE_PROBLEM', picture.runId, 'Failed to fetch')
+    window.emit('LIVE_PROBLEM', picture.runId, null)
     window.emit('LIVE_SNAPSHOT', { ...picture, status: 'success' })
-    await poll(() => (pictures.length === 2 ? true : undefined), 'two pictures')
+    await poll(() => (seen.length === 4 ? true : undefined), 'four messages')
+    // A passing problem never ends the session.
     expect(window.host.closed).toBe(false)
     window.emit('LIVE_FINISHED')
     await window.done
-    expect(finished).toBe(1)
-    expect(pictures.map((run) => run.status)).toEqual(['running', 'success'])
+    expect(seen).toEqual([
+      'picture running',
+      'problem run-1 Failed to fetch',
+      'problem run-1 null',
+      'picture success',
+      'end (closed: false)',
+    ])
+    expect(window.host.closed).toBe(true)
+    expect(errorsNotified(window)).toEqual([])
+  })
+
+  it.each([
+    ['a hidden window’s error', (window: OpenedCardWindow) => window.emit('WINDOW_ERROR', 'Live updates stopped: signed out.')],
+    ['the widget’s side closing it', (window: OpenedCardWindow) => window.close()],
+  ])('ends the session before the code closes on %s', async (_, end) => {
+    const ends: boolean[] = []
+    const window = await open({ kind: 'live', runIds: [picture.runId] }, { visible: false }, { onEnd: () => ends.push(window.host.closed) })
+    end(window)
+    await window.done
+    expect(ends).toEqual([false])
+    expect(window.host.closed).toBe(true)
+  })
+
+  it('notifies what the session could not write at its end, and still closes', async () => {
+    const window = await open(
+      { kind: 'live', runIds: [picture.runId] },
+      { visible: false },
+      {
+        onEnd: () => {
+          throw new Error('the card was deleted')
+        },
+      },
+    )
+    window.emit('LIVE_FINISHED')
+    await window.done
+    expect(errorsNotified(window)).toEqual(['Could not write the last updates into the cards: the card was deleted'])
+    expect(window.host.closed).toBe(true)
   })
 
   it('waits for the card to take an action’s result before closing', async () => {
@@ -210,7 +251,7 @@ describe('what the window sends back', () => {
   })
 
   it('notifies a hidden window’s error and closes it; a visible window stays open', async () => {
-    const hidden = await open({ kind: 'live', runIds: ['run-1'], driver: 'Ana' }, { visible: false })
+    const hidden = await open({ kind: 'live', runIds: ['run-1'] }, { visible: false })
     hidden.emit('WINDOW_ERROR', 'Sign in from the card first')
     await hidden.done
     expect(errorsNotified(hidden)).toEqual(['Sign in from the card first'])
@@ -230,7 +271,7 @@ describe('what the window sends back', () => {
     const [message] = errorsNotified(window)
     expect(message).toMatch(/does not handle "LAUNCH_ROCKET" messages/)
     expect(message).toContain(
-      'ACTION_DONE, LIVE_FINISHED, LIVE_SNAPSHOT, RUN_PICKED, STORAGE_GET, STORAGE_REMOVE, STORAGE_SET, WINDOW_ERROR',
+      'ACTION_DONE, LIVE_FINISHED, LIVE_PROBLEM, LIVE_SNAPSHOT, RUN_PICKED, STORAGE_GET, STORAGE_REMOVE, STORAGE_SET, WINDOW_ERROR',
     )
     expect(window.host.errors).toEqual([])
     expect(window.host.closed).toBe(false)

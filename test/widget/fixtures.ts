@@ -1,5 +1,6 @@
-/** Rows and snapshots for widget tests. */
+/** Rows, snapshots and cards' synced state for widget tests. */
 import type { ArtifactRow, EventRow, RunRow, RunStatus } from '../../src/client/types.ts'
+import { CARD_VERSION, type CardState } from '../../widget/src/card/card-state.ts'
 import type { RunSnapshot } from '../../widget/src/card/snapshot.ts'
 
 export function runRow(overrides: Partial<RunRow> = {}): RunRow {
@@ -102,7 +103,22 @@ export function snapshot(overrides: Partial<RunSnapshot> = {}, status: RunStatus
     artifacts: [],
     artifactCount: 0,
     syncedAt: Date.parse('2025-01-03T10:00:10.000Z'),
-    driver: null,
     ...overrides,
+  }
+}
+
+/** A card showing `picture`, in this build's shape. */
+export function card(picture: RunSnapshot, overrides: Partial<Omit<CardState, 'snapshot'>> = {}): CardState & { snapshot: RunSnapshot } {
+  return { version: CARD_VERSION, snapshot: picture, startedBy: null, live: null, ...overrides }
+}
+
+/**
+ * A card's synced state as version 1 (the build before synced state had a version) wrote it: the
+ * driver's name inside the picture, and who switched live on in the synced map `live`.
+ */
+export function versionOneCard(picture: RunSnapshot, driver: string | null) {
+  return {
+    state: { snapshot: { ...picture, driver }, startedBy: 'Ana' },
+    maps: { live: driver ? { '7': { name: driver, since: picture.syncedAt } } : {} },
   }
 }

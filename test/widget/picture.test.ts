@@ -1,14 +1,14 @@
 /**
- * A picture of the run card for people to look at (README, reviews): the real widget code is
- * rendered with the stand-in figma.widget, its tree drawn as HTML the way FigJam lays out
- * AutoLayout and Text, and photographed in Chromium into test-results/screenshots/.
+ * A picture of the run card for people to look at (README, reviews): the built widget draws the
+ * cards under the widget fake, their trees drawn as HTML the way FigJam lays out AutoLayout and
+ * Text, and photographed in Chromium into test-results/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
-import { fakeWidgetHost, type Element, type FakeWidgetHost } from './fake-widget.ts'
-import { snapshot } from './fixtures.ts'
+import { builtWidget, FakeBoard, FakeClock, FakeFigJamClient, type Element } from './fake-widget.ts'
+import { card, snapshot } from './fixtures.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const escape = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
@@ -42,27 +42,22 @@ function css(element: Element): string {
 
 function html(element: Element | string): string {
   if (typeof element === 'string') return escape(element)
-  const inner = (element.children as (Element | string)[]).map(html).join('')
+  const inner = element.children.map(html).join('')
   return `<div style="${css(element)}">${inner}</div>`
 }
 
 describe('a picture of the run card', () => {
-  let host: FakeWidgetHost
   let browser: LaunchedBrowser
   beforeAll(async () => {
-    host = fakeWidgetHost()
-    ;(globalThis as Record<string, unknown>).figma = host.figma
-    await import('../../widget/src/main.tsx')
-    browser = await launchChromium({ width: 820, height: 320 })
+    browser = await launchChromium({ width: 820, height: 340 })
     await mkdir(`${root}test-results/screenshots`, { recursive: true })
   })
   afterAll(() => browser.close())
 
   it('draws a running production deploy and one waiting for approval', async () => {
-    // Times near now, as a card on a board would have them.
-    const ago = (ms: number) => new Date(Date.now() - ms).toISOString()
-    const recent = { createdAt: ago(95_000), startedAt: ago(93_000), syncedAt: Date.now() - 4_000 }
-    const cards = [
+    const at = (time: string) => `2025-01-03T${time}.000Z`
+    const recent = { createdAt: at('14:00:56'), startedAt: at('14:00:58'), syncedAt: Date.parse(at('14:02:27')) }
+    const pictures = [
       snapshot(
         {
           title: 'Deploy web to production',
@@ -84,7 +79,6 @@ describe('a picture of the run card', () => {
           ],
           artifacts: [{ kind: 'link', title: 'acme/web deploy.yml runs', url: 'https://github.com/acme/web/actions/workflows/deploy.yml' }],
           artifactCount: 1,
-          driver: 'Ana',
           ...recent,
         },
         'running',
@@ -101,17 +95,25 @@ describe('a picture of the run card', () => {
           ],
           lines: [{ seq: 9, level: 'warn', text: "Waiting for approval: Approval required by policy: env == 'production'" }],
           ...recent,
-          syncedAt: Date.now() - 42_000,
+          syncedAt: Date.parse(at('14:01:45')),
         },
         'waiting_approval',
       ),
     ]
-    const drawn: string[] = []
-    for (const card of cards) {
-      host.state.set('snapshot', card)
-      host.state.set('startedBy', 'Ana')
-      drawn.push(html(host.render()!))
-    }
+    // The first is kept live by Ana, whose code wrote it a few seconds ago.
+    const live = { driver: 'Ana', driverId: '7', heartbeat: Date.parse(at('14:02:31')), problem: null }
+    const widget = builtWidget()
+    const board = new FakeBoard(widget.manifest.id)
+    const viewer = new FakeFigJamClient(
+      board,
+      widget,
+      { id: 'u-ben', name: 'Ben', sessionId: 8 },
+      { clock: new FakeClock(Date.parse(at('14:02:33'))) },
+    )
+    const drawn = pictures.map((picture, i) => {
+      const state = { ...card(picture, { startedBy: 'Ana', live: i === 0 ? live : null }) }
+      return html(viewer.render(board.addCard({ state })).tree!)
+    })
     const page = await browser.context.newPage()
     await page.setContent(
       `<body style="margin:0;padding:24px;background:#F1F1F1;display:flex;gap:24px;align-items:flex-start">${drawn.join('')}</body>`,

@@ -13,7 +13,7 @@ export type CardAction = 'refresh' | 'rerun' | 'cancel' | 'approve' | 'reject'
 
 export type WindowMode =
   | { kind: 'picker' }
-  | { kind: 'live'; runIds: string[]; driver: string }
+  | { kind: 'live'; runIds: string[] }
   | { kind: 'action'; action: CardAction; runId: string }
   | { kind: 'details'; runId: string }
 
@@ -36,10 +36,21 @@ export interface RunPickedHandler extends EventHandler {
   name: 'RUN_PICKED'
   handler: (snapshot: RunSnapshot) => void
 }
-/** A live run's newest picture (the widget code throttles the card writes). */
+/**
+ * A live run's newest picture (the widget code throttles the card writes). `complete`: the run
+ * has finished and every line up to its end is in the picture, so its cards need no driver.
+ */
 export interface LiveSnapshotHandler extends EventHandler {
   name: 'LIVE_SNAPSHOT'
-  handler: (snapshot: RunSnapshot) => void
+  handler: (snapshot: RunSnapshot, complete: boolean) => void
+}
+/**
+ * A passing problem of one run's live stream, which retries by itself (null: it cleared). It never
+ * ends the live session; the cards show it until it clears.
+ */
+export interface LiveProblemHandler extends EventHandler {
+  name: 'LIVE_PROBLEM'
+  handler: (runId: string, problem: string | null) => void
 }
 /** Every run the live window watches has finished. */
 export interface LiveFinishedHandler extends EventHandler {
@@ -50,7 +61,10 @@ export interface ActionDoneHandler extends EventHandler {
   name: 'ACTION_DONE'
   handler: (result: ActionResult) => void
 }
-/** The window could not do what it was opened for; `message` says what and why. */
+/**
+ * The window could not do what it was opened for; `message` says what and why. A hidden window
+ * sends it only for what it cannot recover from (signed out), and closes.
+ */
 export interface WindowErrorHandler extends EventHandler {
   name: 'WINDOW_ERROR'
   handler: (message: string) => void

@@ -32,7 +32,7 @@ async function runHeadless(mode: HeadlessMode, { client, api }: OpsServices): Pr
     const { data } = await client.auth.getSession()
     if (!data.session) throw new Error('Sign in from the card first (Pick a run) to keep it live or act on it.')
     if (mode.kind === 'live') {
-      streamLiveRuns(client, api, mode.runIds, mode.driver)
+      streamLiveRuns(client, api, mode.runIds)
     } else {
       emit<ActionDoneHandler>('ACTION_DONE', await performAction(api, mode.action, mode.runId))
     }

@@ -1,15 +1,18 @@
 /**
- * What a run card draws, as a pure function of its synced state and the clock: rendering must be
- * a function of synced state alone, since every viewer renders the same card.
+ * What a run card draws, as a pure function of its synced state: FigJam renders a widget from
+ * synced state alone, on every viewer's client and only when that state changes, so nothing here
+ * reads the clock. Times are absolute (UTC) or measured up to the newest time the card holds: the
+ * picture's, or the live driver's heartbeat, which it refreshes even when nothing changes.
  */
 import type { RunStatus } from '../../../src/client/types.ts'
 import {
-  formatAgo,
   formatRunDuration,
+  formatUtcSeconds,
   formatUtcTime,
   STATUS_VIEWS,
   statusView,
 } from '../../../supabase/functions/_shared/vocabulary/index.ts'
+import type { CardState } from './card-state.ts'
 import type { RunSnapshot } from './snapshot.ts'
 
 export interface Badge {
@@ -32,28 +35,30 @@ export interface CardView {
   artifacts: { title: string; url: string | null }[]
   moreArtifacts: number
   footer: string
+  /** "Live via Ana · last update 14:02:31 UTC", while someone keeps the card live. */
+  live: { text: string; problem: string | null } | null
   outcome: string | null
-}
-
-export interface CardContext {
-  now: number
-  /** Who picked or started the run, as Figma shows them. */
-  startedBy: string | null
 }
 
 const TITLE_MAX = 60
 const LINE_COLORS = { debug: '#8C8C8C', info: '#333333', warn: '#B86200', error: '#D6321A' } as const
 const SHOWN_ARTIFACTS = 3
+const PROBLEM_MAX = 120
 
-export function cardView(snapshot: RunSnapshot, context: CardContext): CardView {
-  const title = snapshot.title.length > TITLE_MAX ? `${snapshot.title.slice(0, TITLE_MAX - 1)}…` : snapshot.title
-  const duration = formatRunDuration(snapshot.startedAt, snapshot.finishedAt, context.now)
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
+
+export function cardView(card: CardState & { snapshot: RunSnapshot }): CardView {
+  const { snapshot, live } = card
+  const title = clip(snapshot.title, TITLE_MAX)
+  // A running run's duration up to the newest time the card holds, never to the viewer's clock.
+  const asOf = Math.max(snapshot.syncedAt, live?.heartbeat ?? Number.NEGATIVE_INFINITY)
+  const duration = formatRunDuration(snapshot.startedAt, snapshot.finishedAt, asOf)
   const total = snapshot.steps.length
   const current = snapshot.steps.find((step) => step.id === snapshot.currentStep)
   const progress =
     total === 0 ? 'No plan yet' : `${snapshot.done} of ${total} steps${current && snapshot.done < total ? ` · ${current.title}` : ''}`
-  const who = context.startedBy ? `Started by ${context.startedBy}` : 'Started'
-  const live = snapshot.driver ? ` · live via ${snapshot.driver}` : ''
+  const who = card.startedBy ? `Started by ${card.startedBy}` : 'Started'
+  const started = `${who} ${formatUtcTime(snapshot.createdAt) ?? 'at an unknown time'}`
   return {
     title,
     subtitle: [snapshot.templateSlug ?? 'custom', snapshot.env].join(' · '),
@@ -66,7 +71,11 @@ export function cardView(snapshot: RunSnapshot, context: CardContext): CardView 
         : [{ text: 'No log lines yet', color: LINE_COLORS.debug }],
     artifacts: snapshot.artifacts.slice(0, SHOWN_ARTIFACTS).map((artifact) => ({ title: artifact.title, url: artifact.url })),
     moreArtifacts: Math.max(0, snapshot.artifactCount - SHOWN_ARTIFACTS),
-    footer: `${who} ${formatUtcTime(snapshot.createdAt) ?? 'at an unknown time'} · updated ${formatAgo(context.now - snapshot.syncedAt)}${live}`,
+    footer: live ? started : `${started} · updated ${formatUtcSeconds(snapshot.syncedAt) ?? 'at an unknown time'}`,
+    live: live && {
+      text: `Live via ${live.driver} · last update ${formatUtcSeconds(live.heartbeat) ?? 'at an unknown time'}`,
+      problem: live.problem && `Retrying: ${clip(live.problem, PROBLEM_MAX)}`,
+    },
     outcome: snapshot.status === 'error' ? snapshot.error : snapshot.summary,
   }
 }

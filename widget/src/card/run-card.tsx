@@ -19,6 +19,8 @@ const MONO = 'Roboto Mono'
 
 /** Figma's blue: the primary action's fill, and links. */
 const BLUE = '#0D99FF'
+/** A dark green that reads at 11 px on white: "Live via …". */
+const LIVE_GREEN = '#0F7B3F'
 
 /**
  * How a button looks: the one primary action is filled blue; the others are white with a grey
@@ -142,6 +144,18 @@ export function RunCard(props: { view: CardView; status: string; buttons: CardBu
       <Text name="footer" fontFamily={FONT} fontSize={11} fill="#8C8C8C" width="fill-parent">
         {view.footer}
       </Text>
+      {view.live ? (
+        <AutoLayout name="live" direction="vertical" spacing={2} width="fill-parent">
+          <Text fontFamily={FONT} fontSize={11} fontWeight={600} fill={LIVE_GREEN} width="fill-parent">
+            {view.live.text}
+          </Text>
+          {view.live.problem ? (
+            <Text name="live problem" fontFamily={FONT} fontSize={11} fill="#B86200" width="fill-parent">
+              {view.live.problem}
+            </Text>
+          ) : null}
+        </AutoLayout>
+      ) : null}
     </AutoLayout>
   )
 }

@@ -41,10 +41,8 @@ export interface RunSnapshot {
   lines: SnapshotLine[]
   artifacts: SnapshotArtifact[]
   artifactCount: number
-  /** When this picture was taken (ms since epoch), for "updated Xs ago". */
+  /** When the window took this picture (ms since epoch, its clock): the card shows it as "updated 14:02:31 UTC". */
   syncedAt: number
-  /** Who keeps the card live, when someone does. */
-  driver: string | null
 }
 
 const clip = (text: string, max = MAX_TEXT) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
@@ -53,7 +51,7 @@ export function snapshotOf(
   run: RunRow,
   events: readonly EventRow[],
   artifacts: readonly ArtifactRow[],
-  context: { now: number; driver: string | null },
+  context: { now: number },
 ): RunSnapshot {
   const steps = (run.plan?.steps ?? []).map((step) => ({ id: step.id, title: clip(step.title, 80) }))
   const done = steps.filter((step) => ['succeeded', 'skipped'].includes(run.step_results[step.id]?.status ?? '')).length
@@ -77,7 +75,6 @@ export function snapshotOf(
       .map((artifact) => ({ kind: artifact.kind, title: clip(artifact.title, 80), url: artifact.url })),
     artifactCount: artifacts.length,
     syncedAt: context.now,
-    driver: context.driver,
   }
 }
 
@@ -109,6 +106,7 @@ function isStep(value: unknown): value is RunSnapshot['steps'][number] {
 /**
  * Whether a value is a run's picture: what a card's synced state holds (written by whichever
  * version of the widget someone on the board runs) and what the window sends the widget's code.
+ * Fields it does not know are allowed (version 1 kept the driver's name in the picture).
  */
 export function isRunSnapshot(value: unknown): value is RunSnapshot {
   return (
@@ -132,7 +130,6 @@ export function isRunSnapshot(value: unknown): value is RunSnapshot {
     Array.isArray(value.artifacts) &&
     value.artifacts.every(isArtifact) &&
     isCount(value.artifactCount) &&
-    isCount(value.syncedAt) &&
-    isTextOrNull(value.driver)
+    isCount(value.syncedAt)
   )
 }

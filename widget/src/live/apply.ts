@@ -1,47 +1,44 @@
 /**
- * Writes a run's newest picture into every card of this widget that shows that run.
- * setWidgetSyncedState replaces the whole state, so each card's other keys are carried over.
- * A card's stored picture may come from any version of the widget (or be partial): only the
- * fields read here are relied on, and each is checked.
+ * Reads and writes a card node's synced state from the widget's code (event handlers and the live
+ * driver), for this card and every other card of the widget on the page.
+ *
+ * setWidgetSyncedState "sets the entire synced state and synced map values" and clears the
+ * existing state first (@figma/widget-typings' plugin API, WidgetNode.setWidgetSyncedState), and
+ * another card's maps cannot be read. So every write starts from the card's current state, read
+ * just before, carries over keys this build does not know, and passes the card's maps explicitly:
+ * none, since a card keeps nothing in synced maps (card-state.ts).
  */
-import type { RunSnapshot } from '../card/snapshot.ts'
-import { isRecord } from '../../../src/is-record.ts'
 import { isTerminalStatus } from '../../../supabase/functions/_shared/vocabulary/index.ts'
+import { isOutdated, readCard, type CardState } from '../card/card-state.ts'
 
+/** The part of WidgetNode the widget's code uses. */
 export interface CardNode {
-  widgetSyncedState: { [key: string]: unknown }
-  setWidgetSyncedState(state: { [key: string]: unknown }): void
+  readonly widgetSyncedState: { [key: string]: unknown }
+  setWidgetSyncedState(state: { [key: string]: unknown }, maps?: { [name: string]: { [key: string]: unknown } }): void
 }
 
-/** The stored picture, when it names a run. */
-function picture(node: CardNode): (Record<string, unknown> & { runId: string }) | null {
-  const snapshot = node.widgetSyncedState.snapshot
-  return isRecord(snapshot) && typeof snapshot.runId === 'string' ? { ...snapshot, runId: snapshot.runId } : null
+/** A card's maps: none (card-state.ts says why). */
+const NO_MAPS = {}
+
+export function readCardNode(node: CardNode): CardState {
+  return readCard(node.widgetSyncedState)
 }
 
-/** The run a card shows, or null for an empty card. */
-export function shownRunId(node: CardNode): string | null {
-  return picture(node)?.runId ?? null
+/** Writes `change` of the card's current state; returns what was written. */
+export function updateCard(node: CardNode, change: (card: CardState) => CardState): CardState {
+  const stored = node.widgetSyncedState
+  const next = change(readCard(stored))
+  // `version`, `snapshot`, `startedBy`, `live`: version 1's keys are overwritten, unknown keys carried.
+  node.setWidgetSyncedState({ ...stored, ...next }, NO_MAPS)
+  return next
 }
 
-/** Whether the card last saw its run finished. */
-export function shownFinished(node: CardNode): boolean {
-  const status = picture(node)?.status
-  return typeof status === 'string' && isTerminalStatus(status)
+/** Writes a card placed by an earlier build back in this build's shape (on its first interaction). */
+export function upgradeCard(node: CardNode): void {
+  if (isOutdated(node.widgetSyncedState)) updateCard(node, (card) => card)
 }
 
-/** Takes "live via …" off the card, leaving the rest of its picture as it is. */
-export function clearDriver(node: CardNode): void {
-  const shown = picture(node)
-  if (shown?.driver) node.setWidgetSyncedState({ ...node.widgetSyncedState, snapshot: { ...shown, driver: null } })
-}
-
-export function applySnapshot(nodes: readonly CardNode[], snapshot: RunSnapshot): number {
-  let written = 0
-  for (const node of nodes) {
-    if (shownRunId(node) !== snapshot.runId) continue
-    node.setWidgetSyncedState({ ...node.widgetSyncedState, snapshot })
-    written++
-  }
-  return written
+/** The run a card shows, when it is not finished: what Go live keeps live. */
+export function unfinishedRunId(card: CardState): string | null {
+  return card.snapshot && !isTerminalStatus(card.snapshot.status) ? card.snapshot.runId : null
 }

@@ -5,8 +5,11 @@
  * dispatch, so a failure or a message nobody handles is reported instead of lost. The widget's
  * code has no screen of its own, so it reports with figma.notify.
  *
- * The promise keeps the widget's code alive (waitForTask / a pending click handler) until the
- * window is done; then the code is closed, which also closes the window.
+ * The session (a promise) keeps the widget's code alive (a pending click handler) until the
+ * window is done; then the code is closed, which also closes the window. Before that, `onEnd` runs
+ * whatever the reason (done, a hidden window's error, `close()`), so a live driver writes what it
+ * still holds. Opening another window replaces this one (figma.showUI shows one window at a time):
+ * the earlier session ends first, cleanly, without closing the code.
  */
 import { showUI } from '@create-figma-plugin/utilities'
 import { buildTimeSettings } from '../../../src/build-settings.ts'
@@ -21,6 +24,7 @@ import type {
   ActionResult,
   CardWindowProps,
   LiveFinishedHandler,
+  LiveProblemHandler,
   LiveSnapshotHandler,
   RunPickedHandler,
   WindowErrorHandler,
@@ -29,10 +33,15 @@ import type {
 
 export interface CardWindowHandlers {
   onPicked?(snapshot: RunSnapshot): void
-  onSnapshot?(snapshot: RunSnapshot): void
-  onFinished?(): void
+  onSnapshot?(snapshot: RunSnapshot, complete: boolean): void
+  onProblem?(runId: string, problem: string | null): void
   onDone?(result: ActionResult): void | Promise<void>
+  /** The session is ending, for whatever reason: the last moment to write into cards. */
+  onEnd?(): void
 }
+
+/** Settles when the window is done; `close()` ends it from the widget's side (the code closes). */
+export type CardWindowSession = Promise<void> & { close(): void }
 
 export interface CardWindowOptions {
   visible: boolean
@@ -62,21 +71,34 @@ function checkedResult(result: unknown): ActionResult {
 /** create-figma-plugin owns figma.ui.onmessage; it is wrapped once per run of the widget's code. */
 let reportingUnhandled = false
 
-export function openCardWindow(mode: WindowMode, options: CardWindowOptions, handlers: CardWindowHandlers = {}): Promise<void> {
+/** The open window's session, ended without closing the code when another window replaces it. */
+let replaceOpen: (() => void) | null = null
+
+export function openCardWindow(mode: WindowMode, options: CardWindowOptions, handlers: CardWindowHandlers = {}): CardWindowSession {
   if (!reportingUnhandled) {
     reportUnhandledMessages(notifyError)
     reportingUnhandled = true
   }
-  return new Promise<void>((resolve) => {
+  replaceOpen?.()
+  let finish: (closeCode: boolean) => void = () => {}
+  const session = new Promise<void>((resolve) => {
     const stops: (() => void)[] = []
     let finished = false
-    const finish = () => {
+    finish = (closeCode) => {
       if (finished) return
       finished = true
+      if (replaceOpen === replace) replaceOpen = null
       for (const stop of stops) stop()
+      try {
+        handlers.onEnd?.()
+      } catch (error) {
+        notifyError(`Could not write the last updates into the cards: ${errorMessage(error)}`)
+      }
       resolve()
-      figma.closePlugin()
+      if (closeCode) figma.closePlugin()
     }
+    const replace = () => finish(false)
+    replaceOpen = replace
     // Handlers first, as in the plugin: the window asks for its session as soon as it is shown.
     stops.push(
       serveSessionStorage(notifyError),
@@ -85,25 +107,23 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
         'Could not show the picked run',
         (snapshot) => {
           handlers.onPicked?.(checkedSnapshot(snapshot))
-          finish()
+          finish(true)
         },
         notifyError,
       ),
       handle<LiveSnapshotHandler>(
         'LIVE_SNAPSHOT',
         'Could not update the live cards',
-        (snapshot) => handlers.onSnapshot?.(checkedSnapshot(snapshot)),
+        (snapshot, complete) => handlers.onSnapshot?.(checkedSnapshot(snapshot), complete === true),
         notifyError,
       ),
-      handle<LiveFinishedHandler>(
-        'LIVE_FINISHED',
-        'Could not write the finished runs into their cards',
-        () => {
-          handlers.onFinished?.()
-          finish()
-        },
+      handle<LiveProblemHandler>(
+        'LIVE_PROBLEM',
+        'Could not show the live stream’s problem on the cards',
+        (runId, problem) => handlers.onProblem?.(runId, problem),
         notifyError,
       ),
+      handle<LiveFinishedHandler>('LIVE_FINISHED', 'Could not write the finished runs into their cards', () => finish(true), notifyError),
       handle<ActionDoneHandler>(
         'ACTION_DONE',
         'Could not update the card',
@@ -114,7 +134,7 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
           } catch (error) {
             notifyError(`Could not update the card: ${errorMessage(error)}`)
           }
-          finish()
+          finish(true)
         },
         notifyError,
       ),
@@ -123,7 +143,7 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
         'Could not report the window’s error',
         (message) => {
           notifyError(message)
-          if (!options.visible) finish()
+          if (!options.visible) finish(true)
         },
         notifyError,
       ),
@@ -133,12 +153,15 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
     void moveLegacySession()
       .catch((error: unknown) => notifyError(`Could not keep the session of an earlier version: ${errorMessage(error)}`))
       .then(() => {
+        // A window opened meanwhile replaced this one.
+        if (finished) return
         // create-figma-plugin's showUI wraps the UI bundle in the page its `render` expects.
         showUI({ visible: options.visible, title: options.title, width: options.width ?? 380, height: options.height ?? 520 }, { ...props })
       })
       .catch((error: unknown) => {
         notifyError(`Could not open the card’s window: ${errorMessage(error)}`)
-        finish()
+        finish(true)
       })
   })
+  return Object.assign(session, { close: () => finish(true) })
 }

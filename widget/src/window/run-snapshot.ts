@@ -2,7 +2,7 @@
 import type { OpsApi } from '../../../src/client/types.ts'
 import { MAX_LINES, snapshotOf, type RunSnapshot } from '../card/snapshot.ts'
 
-export async function readSnapshot(api: OpsApi, runId: string, driver: string | null = null): Promise<RunSnapshot> {
+export async function readSnapshot(api: OpsApi, runId: string): Promise<RunSnapshot> {
   const run = await api.getRun(runId)
   if (!run) throw new Error(`run ${runId} is not among your runs (sign in as the person who started it)`)
   const [newest, artifacts] = await Promise.all([
@@ -10,5 +10,5 @@ export async function readSnapshot(api: OpsApi, runId: string, driver: string | 
     api.listArtifacts(runId),
   ])
   const events = [...newest].sort((a, b) => a.seq - b.seq)
-  return snapshotOf(run, events, artifacts, { now: Date.now(), driver })
+  return snapshotOf(run, events, artifacts, { now: Date.now() })
 }

@@ -1,38 +1,53 @@
 /**
  * The hidden window's side of live cards: one RunStream per run shown on the page, each change
- * sent to the widget code as a snapshot (the widget throttles the writes). When every run has
- * finished it sends their final pictures, without a driver, and says it is done.
+ * sent to the widget code as a picture (the widget throttles the writes and says who keeps the
+ * cards live). A stream's error is passing — the stream retries and polls by itself — so it is
+ * reported as a problem of that run, and its clearing too, and never ends the session. What ends
+ * it: every run finished (LIVE_FINISHED, after their final pictures), or the session signed out
+ * (WINDOW_ERROR), which no retry can mend.
  */
 import { emit } from '@create-figma-plugin/utilities'
 import { openRunStream } from '../../../src/client/run-stream.ts'
 import { TERMINAL_STATUSES, type OpsApi, type RunStreamHandle } from '../../../src/client/types.ts'
 import type { OpsClient } from '../../../src/client/supabase.ts'
 import { snapshotOf } from '../card/snapshot.ts'
-import type { LiveFinishedHandler, LiveSnapshotHandler, WindowErrorHandler } from '../messages.ts'
+import type { LiveFinishedHandler, LiveProblemHandler, LiveSnapshotHandler, WindowErrorHandler } from '../messages.ts'
 
-export function streamLiveRuns(client: OpsClient, api: OpsApi, runIds: string[], driver: string): () => Promise<void> {
+export function streamLiveRuns(client: OpsClient, api: OpsApi, runIds: string[]): () => Promise<void> {
   const streams: RunStreamHandle[] = []
   const finished = new Set<string>()
   let done = false
 
   const stop = async () => {
+    signedOut.unsubscribe()
     await Promise.all(streams.map((stream) => stream.close()))
   }
+
+  // supabase-js calls this later (never while subscribing), so `stop` finds it set.
+  const signedOut = client.auth.onAuthStateChange((event) => {
+    if (event !== 'SIGNED_OUT' || done) return
+    done = true
+    void stop().then(() =>
+      emit<WindowErrorHandler>('WINDOW_ERROR', 'Live updates stopped: signed out. Pick a run on a card to sign in again.'),
+    )
+  }).data.subscription
 
   for (const runId of runIds) {
     const stream = openRunStream(client, api, runId, { tailSize: 20 })
     streams.push(stream)
+    let reported: string | null = null
     stream.subscribe((state) => {
-      if (!state.run || done) return
+      if (done) return
+      if (state.error !== reported) {
+        reported = state.error
+        emit<LiveProblemHandler>('LIVE_PROBLEM', runId, state.error)
+      }
+      if (!state.run) return
       // Finished means the final status and every line up to it: the run's row can arrive
       // before its last events do, and the stream fetches what it knows is missing.
       const complete =
         TERMINAL_STATUSES.includes(state.run.status) && (state.events[state.events.length - 1]?.seq ?? 0) >= state.run.last_seq
-      emit<LiveSnapshotHandler>(
-        'LIVE_SNAPSHOT',
-        snapshotOf(state.run, state.events, state.artifacts, { now: Date.now(), driver: complete ? null : driver }),
-      )
-      if (state.error) emit<WindowErrorHandler>('WINDOW_ERROR', `Live updates for ${state.run.title}: ${state.error}`)
+      emit<LiveSnapshotHandler>('LIVE_SNAPSHOT', snapshotOf(state.run, state.events, state.artifacts, { now: Date.now() }), complete)
       if (complete) finished.add(runId)
       if (finished.size === runIds.length) {
         done = true

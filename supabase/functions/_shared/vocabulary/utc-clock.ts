@@ -18,6 +18,16 @@ export function formatUtcTime(iso: string | null): string | null {
   return date && `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())} UTC`
 }
 
+/**
+ * "14:05:31 UTC" for a time in ms since the epoch: for what changes by the second, such as when a
+ * live widget card was last written. Null for a time that is not a finite number.
+ */
+export function formatUtcSeconds(ms: number): string | null {
+  if (!Number.isFinite(ms)) return null
+  const date = new Date(ms)
+  return `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())} UTC`
+}
+
 /** "2025-01-03 14:05 UTC"; null for a missing or unreadable time. */
 export function formatUtcDateTime(iso: string | null): string | null {
   const date = parse(iso)
