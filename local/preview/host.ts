@@ -249,7 +249,12 @@ function main(plugin: Plugin): void {
     if (!iframe || event.source !== iframe.contentWindow) return
     const data: unknown = event.data
     if (!isJsonObject(data) || !('pluginMessage' in data)) return
-    run?.sendToMain(data.pluginMessage)
+    try {
+      run?.sendToMain(data.pluginMessage)
+    } catch (error) {
+      // Not plain data, or sent after the plugin closed its UI: Figma would not deliver it either.
+      showError(`UI → main thread: ${errorMessage(error)}`)
+    }
   })
 
   function start(command: string) {
@@ -265,6 +270,9 @@ function main(plugin: Plugin): void {
       viewportCenter: { x: Math.round(viewport.width / 2), y: Math.round(viewport.height / 2) },
       onShowUI: (html, options) =>
         mountUi(html, options.width ?? 300, options.height ?? 200, options.title ?? plugin.manifest.name ?? 'Plugin'),
+      onUiClose: () => {
+        if (run === current) showClosed('The plugin closed its window.')
+      },
       onUiMessage: (message) => post(message),
       onResize: (width, height) => {
         if (iframe) {

@@ -346,4 +346,21 @@ describe('finished runs', () => {
     expect(textsOf(snapshot)).toContain('Step dispatch failed')
     expect(snapshot.strokes).toEqual([{ type: 'SOLID', color: { r: 0xf2 / 255, g: 0x48 / 255, b: 0x22 / 255 } }])
   })
+
+  it('updates a card that was moved to another page, which the run has not loaded', async () => {
+    const first = await start()
+    first.emit('ADD_SUMMARY_CARD', { ...card, status: 'running', finishedAt: null, summary: null })
+    const [, , nodeId] = await first.waitFor('CARD_ADDED')
+    const document = first.host.document
+    first.stop()
+    // Someone moves the card to another page; the next run starts on the first page only.
+    const archive = document.createPage('Archive')
+    archive.adopt(document.getNode(nodeId as string)!)
+
+    const plugin = await start({ document })
+    expect(() => archive.children).toThrow(/not been explicitly loaded/)
+    plugin.emit('RUN_FINISHED', { ...card, status: 'success' })
+    await poll(() => (textsOf(snapshotNode(document.getNode(nodeId as string)!))[0] === 'Succeeded' ? true : undefined), 'the moved card')
+    expect(plugin.received('MAIN_ERROR')).toEqual([])
+  })
 })
