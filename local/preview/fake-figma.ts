@@ -33,6 +33,7 @@ import {
 } from './fake-nodes.ts'
 import { CLIENT_STORAGE_QUOTA_BYTES, createClientStorage, memoryStorageBackend, type ClientStorageBackend } from './fake-client-storage.ts'
 import { copyPlainData } from './plain-data.ts'
+import { guardErrors, realmErrorConverter } from './realm-errors.ts'
 
 export { FakeDocument } from './fake-nodes.ts'
 export type { FakeBaseNode, FakeFrameNode, FakePageNode, FakeTextNode } from './fake-nodes.ts'
@@ -93,6 +94,11 @@ export interface FakeFigmaOptions {
   onClose?: (message: string | undefined) => void
   /** A main-thread handler threw; default: console.error. */
   onError?: (error: unknown) => void
+  /**
+   * The Error of the realm the plugin's code runs in, when it is not the host's (a vm context, an
+   * iframe): the API's errors are made of it, as Figma makes them in the plugin's sandbox.
+   */
+  realmError?: ErrorConstructor
 }
 
 export interface FakeFigmaHost {
@@ -192,7 +198,9 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
       }),
     )
 
+  const pluginError = realmErrorConverter(options.realmError)
   document.rules = {
+    pluginError,
     pluginId: manifest.id ?? 'fake-plugin',
     relaunchCommands: (manifest.relaunchButtons ?? []).map((button) => button.command),
     isFontLoaded: (font) => loadedFonts.has(fontKey(font)),
@@ -298,6 +306,8 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
     },
   }
 
+  const clientStorage = createClientStorage(storage, options.storageQuotaBytes ?? CLIENT_STORAGE_QUOTA_BYTES, later)
+
   const viewport = {
     get center() {
       return { ...center }
@@ -392,7 +402,7 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
       )
     },
     viewport,
-    clientStorage: createClientStorage(storage, options.storageQuotaBytes ?? CLIENT_STORAGE_QUOTA_BYTES, later),
+    clientStorage,
     ui: uiApi,
     mixed: Symbol('figma.mixed'),
     showUI(html: string, showOptions: ShowUIOptionsLike = {}) {
@@ -468,6 +478,8 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
     createText: () => document.createText(),
     createRectangle: () => document.createRectangle(),
   }
+
+  for (const api of [figmaApi, uiApi, viewport, clientStorage]) guardErrors(api, () => pluginError)
 
   function deliver(message: unknown) {
     const props = { origin: 'null' }

@@ -23,6 +23,7 @@ import {
   type PropertyCheck,
   type SolidPaintLike,
 } from './node-properties.ts'
+import { guardErrors, type ErrorConverter } from './realm-errors.ts'
 
 export interface FontNameLike {
   family: string
@@ -39,6 +40,8 @@ export interface DocumentRules {
   isPageLoaded(page: FakePageNode): boolean
   /** Whether figma.loadAllPagesAsync was called (always true without dynamic-page access). */
   allPagesLoaded(): boolean
+  /** Remakes what the node API throws as an error of the plugin's realm (realm-errors.ts). */
+  pluginError: ErrorConverter
   /** PageNode.loadAsync in this run. */
   loadPage(page: FakePageNode): Promise<void>
 }
@@ -58,6 +61,7 @@ const HOST_RULES: DocumentRules = {
   isPageLoaded: () => true,
   allPagesLoaded: () => true,
   loadPage: () => Promise.resolve(),
+  pluginError: (error) => error,
 }
 
 export class FakeDocument {
@@ -127,7 +131,8 @@ export abstract class FakeBaseNode {
   private relaunch: Record<string, string> = {}
 
   constructor(
-    protected readonly doc: FakeDocument,
+    /** Not a Figma API: the document the node belongs to, whose rules it follows. */
+    readonly doc: FakeDocument,
     readonly id: string,
   ) {}
 
@@ -649,3 +654,17 @@ export class FakeTextNode extends scene(FakeLeafNode) {
   }
 }
 checkedProperties(FakeTextNode.prototype, { textAlignHorizontal: oneOf('LEFT', 'CENTER', 'RIGHT', 'JUSTIFIED') })
+
+// Every node API call reports its failure as an error of the plugin's realm, as Figma's do.
+const nodeClasses = [FakeDocumentNode, FakePageNode, FakeRectangleNode, FakeFrameNode, FakeTextNode]
+const prototypes = new Set<object>()
+for (const nodeClass of nodeClasses) {
+  let prototype: unknown = nodeClass.prototype
+  while (typeof prototype === 'object' && prototype !== null && prototype !== Object.prototype) {
+    prototypes.add(prototype)
+    prototype = Object.getPrototypeOf(prototype)
+  }
+}
+for (const prototype of prototypes) {
+  guardErrors(prototype, (self) => (self instanceof FakeBaseNode ? self.doc.rules.pluginError : (error) => error))
+}

@@ -14,6 +14,8 @@ import {
   type FakePageNode,
   type FakeTextNode,
 } from '../../local/preview/fake-figma.ts'
+import { createHostRealm } from '../support/host-realm.ts'
+import { poll } from './harness.ts'
 
 const manifest = {
   id: 'test-plugin',
@@ -323,6 +325,31 @@ describe('the fake figma global', () => {
     expect(() => {
       text.textAutoResize = 'AUTO' as never
     }).toThrow(/set_textAutoResize/)
+  })
+
+  it('throws errors of the plugin’s own realm, as Figma’s API does, so `instanceof Error` holds there', async () => {
+    const realm = createHostRealm({})
+    const host = createFakeFigma({ manifest, realmError: realm.Error })
+    realm.global.figma = host.figma
+    const error = realm.run(`
+      const caught = []
+      const check = (call) => { try { call() } catch (error) { caught.push(error instanceof Error && error.message.slice(0, 24)) } }
+      check(() => figma.ui.postMessage('x'))
+      check(() => { figma.createFrame().layoutMode = 'COLUMN' })
+      check(() => figma.getNodeById('1:2'))
+      figma.clientStorage.setAsync('', 1).catch((error) => {
+        caught.push(error instanceof Error && error.message.slice(0, 24))
+        globalThis.caught = caught
+      })
+    `)
+    expect(error).toBeUndefined()
+    await poll(() => realm.global.caught, 'the rejection')
+    expect(realm.global.caught).toEqual([
+      'figma.ui.postMessage: no',
+      'in set_layoutMode: Prope',
+      'Cannot call getNodeById ',
+      'clientStorage.setAsync: ',
+    ])
   })
 
   it('keeps the canvas across plugin runs and lays auto-layout frames out roughly', async () => {
