@@ -4,10 +4,14 @@
  * preview host. The built main thread runs as Figma runs it (a realm with Figma's globals only,
  * each command of the manifest calling its entry's default export) against the strict fake.
  */
+import { readFileSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, inject, it } from 'vitest'
 import { ANON_KEY } from '../../local/jwt.ts'
+import { DEV_HOSTS } from '../../src/build-settings.ts'
+// @ts-expect-error: a plain JavaScript build configuration module.
+import { readFigmaIds } from '../../build-figma-plugin.env.js'
 import { createFakeFigma, snapshotNode, textsOf } from '../../local/preview/fake-figma.ts'
 import { createHostRealm, HOST_TIMERS } from '../support/host-realm.ts'
 import { builtManifest, poll, startPlugin } from './harness.ts'
@@ -35,7 +39,8 @@ describe('npm run build', () => {
     expect(manifest).toMatchObject({
       api: '1.0.0',
       editorType: ['figma', 'figjam'],
-      id: 'ops-control-room',
+      // The placeholder, unless this run's OPS_PLUGIN_ID sets the id Figma assigned.
+      id: readFigmaIds(process.env).plugin ?? 'ops-control-room',
       name: 'Ops Control Room',
       main: 'build/main.js',
       ui: 'build/ui.js',
@@ -45,7 +50,7 @@ describe('npm run build', () => {
     })
     expect(manifest.networkAccess).toEqual({
       allowedDomains: ['http://localhost:54321', 'ws://localhost:54321'],
-      devAllowedDomains: ['http://localhost:54321', 'ws://localhost:54321', 'http://127.0.0.1:54321', 'ws://127.0.0.1:54321'],
+      devAllowedDomains: ['http://localhost:54321', 'ws://localhost:54321'],
       reasoning: expect.stringContaining('Realtime'),
     })
   })
@@ -117,6 +122,56 @@ describe('build-time configuration', () => {
   const load = async () => ({
     env: await import(pathToFileURL(`${root}build-figma-plugin.env.js`).href),
     manifest: (await import(pathToFileURL(`${root}build-figma-plugin.manifest.js`).href)).default,
+    widgetManifest: (await import(pathToFileURL(`${root}widget/build-figma-plugin.manifest.js`).href)).default,
+  })
+
+  /** Runs `work` with these OPS_* variables set, restoring the environment after. */
+  async function withEnv<T>(values: Record<string, string>, work: () => T | Promise<T>): Promise<T> {
+    const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]))
+    Object.assign(process.env, values)
+    try {
+      return await work()
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key]
+        else process.env[key] = value
+      }
+    }
+  }
+
+  it('puts the ids Figma assigned into the plugin’s and the widget’s manifests, and keeps the placeholders without them', async () => {
+    const { manifest, widgetManifest } = await load()
+    const plugin = { id: 'ops-control-room', name: 'Ops Control Room', networkAccess: { devAllowedDomains: [], reasoning: 'r' } }
+    const widget = { ...plugin, id: 'ops-control-room-widget', containsWidget: true }
+    await withEnv({ OPS_PLUGIN_ID: '', OPS_WIDGET_ID: '' }, () => {
+      expect(manifest(plugin).id).toBe('ops-control-room')
+      expect(widgetManifest(widget).id).toBe('ops-control-room-widget')
+    })
+    await withEnv({ OPS_PLUGIN_ID: ' 1234567890123456789 ', OPS_WIDGET_ID: '9876543210987654321' }, () => {
+      expect(manifest(plugin).id).toBe('1234567890123456789')
+      expect(widgetManifest(widget).id).toBe('9876543210987654321')
+    })
+    await withEnv({ OPS_PLUGIN_ID: '', OPS_WIDGET_ID: '9876543210987654321' }, () => {
+      expect(manifest(plugin).id).toBe('ops-control-room')
+    })
+  })
+
+  it('refuses an id Figma cannot have assigned, and one id for both, with a clear message', async () => {
+    const { env } = await load()
+    expect(env.readFigmaIds({})).toEqual({ plugin: undefined, widget: undefined })
+    expect(() => env.readFigmaIds({ OPS_PLUGIN_ID: 'ops-control-room' })).toThrow(
+      /^OPS_PLUGIN_ID must be the id Figma assigned \(digits only, e\.g\. 1234567890123456789.*got "ops-control-room"$/,
+    )
+    expect(() => env.readFigmaIds({ OPS_WIDGET_ID: '12 34' })).toThrow(/^OPS_WIDGET_ID must be the id Figma assigned/)
+    expect(() => env.readFigmaIds({ OPS_PLUGIN_ID: '42', OPS_WIDGET_ID: '42' })).toThrow('OPS_PLUGIN_ID and OPS_WIDGET_ID must differ')
+  })
+
+  it('lists the local stack as localhost only, in both manifests and in the settings check', () => {
+    const domains = (file: string) => JSON.parse(readFileSync(`${root}${file}`, 'utf8'))['figma-plugin'].networkAccess.devAllowedDomains
+    for (const file of ['package.json', 'widget/package.json']) {
+      expect(domains(file), file).toEqual(['http://localhost:54321', 'ws://localhost:54321'])
+    }
+    expect([...new Set(domains('package.json').map((domain: string) => new URL(domain).host))]).toEqual(DEV_HOSTS)
   })
 
   it('allows the configured project over https and wss', async () => {

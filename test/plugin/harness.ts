@@ -19,17 +19,19 @@ import {
 } from '../../local/preview/fake-figma.ts'
 // @ts-expect-error: a plain JavaScript build configuration module.
 import { defineBuildConstants } from '../../build-figma-plugin.env.js'
+// @ts-expect-error: a plain JavaScript build configuration module.
+import { completeManifest } from '../../build-figma-plugin.manifest.js'
 import type { StoragePort } from '../../src/client/storage.ts'
 import { createHostRealm, HOST_TIMERS } from '../support/host-realm.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-/** The manifest fields build-figma-plugin derives from package.json (relaunchButtons become a list). */
+/** The manifest fields build-figma-plugin derives from package.json (relaunchButtons become a list), with the build's id. */
 export function pluginManifest(): FakeManifest {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
   const config = pkg['figma-plugin']
   return {
-    id: config.id,
+    id: completeManifest(config, 'plugin').id,
     name: config.name,
     editorType: config.editorType,
     permissions: config.permissions,
