@@ -9,7 +9,7 @@
 export const PLUGIN_DATA_ENTRY_LIMIT_BYTES = 100_000
 
 /** Ends every text that was cut, on the canvas and in stored data, so a reader knows there was more. */
-export const TRUNCATED_MARK = '… (truncated)'
+const TRUNCATED_MARK = '… (truncated)'
 
 /** UTF-8 length of `text`, counted by hand: Figma's main thread has no TextEncoder. */
 export function utf8ByteLength(text: string): number {
