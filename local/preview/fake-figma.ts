@@ -13,7 +13,8 @@
  *   with loadAsync / loadAllPagesAsync / setCurrentPageAsync (fake-nodes.ts);
  * - clientStorage (fake-client-storage.ts), currentUser (needs the currentuser permission),
  *   notify, showUI, editorType, command, the viewport, frames/text/rectangles with validated
- *   properties, loadFontAsync, setRelaunchData, setPluginData (100 kB).
+ *   properties, loadFontAsync, setRelaunchData, setPluginData (100 kB);
+ * - what the API throws is an Error of the plugin's realm (realm-errors.ts), as Figma's errors are.
  * Where Figma's behaviour is not documented, the fake picks the strict option and says so.
  *
  * Messages go through the host: `sendToMain` delivers what the UI posted
@@ -380,11 +381,11 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
     get currentPage() {
       return document.currentPage
     },
-    set currentPage(_page: unknown) {
+    set currentPage(page: unknown) {
       if (dynamicPage)
         throw new Error('Setting figma.currentPage is not supported with documentAccess: "dynamic-page"; use figma.setCurrentPageAsync')
-      if (!(_page instanceof FakePageNode)) throw new Error('figma.currentPage: expected a page')
-      document.currentPage = _page
+      if (!(page instanceof FakePageNode)) throw new Error('figma.currentPage: expected a page')
+      document.currentPage = page
     },
     /** Switches to the page and loads it. */
     setCurrentPageAsync(page: FakeBaseNode): Promise<void> {
