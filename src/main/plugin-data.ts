@@ -11,7 +11,7 @@ export const PLUGIN_DATA_ENTRY_LIMIT_BYTES = 100_000
 /** Ends every text that was cut, on the canvas and in stored data, so a reader knows there was more. */
 const TRUNCATED_MARK = '… (truncated)'
 
-/** UTF-8 length of `text`, counted by hand: Figma's main thread has no TextEncoder. */
+/** UTF-8 length of `text`, counted by hand: TextEncoder is no ECMAScript built-in, and Figma does not document one on its main thread. */
 export function utf8ByteLength(text: string): number {
   let bytes = 0
   for (let i = 0; i < text.length; i++) {
