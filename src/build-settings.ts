@@ -19,5 +19,9 @@ export function buildTimeSettings(): Settings {
   }
 }
 
-/** Hosts the plugin may reach only in Figma's development mode (manifest devAllowedDomains). */
-export const DEV_HOSTS: readonly string[] = ['localhost:54321', '127.0.0.1:54321']
+/**
+ * Hosts the plugin may reach only in Figma's development mode: the manifests' devAllowedDomains
+ * (package.json, widget/package.json), which list the local stack as localhost, the documented
+ * form, and not as 127.0.0.1, which Figma's manifest check may refuse.
+ */
+export const DEV_HOSTS: readonly string[] = ['localhost:54321']

@@ -1,2 +1,6 @@
-// The widget reaches the same Supabase project as the plugin: reuse the plugin's manifest step.
-export { default } from '../build-figma-plugin.manifest.js'
+// The widget reaches the same Supabase project as the plugin, under an id of its own (OPS_WIDGET_ID).
+import { completeManifest } from '../build-figma-plugin.manifest.js'
+
+export default function (manifest) {
+  return completeManifest(manifest, 'widget')
+}

@@ -1,16 +1,25 @@
 /**
  * A fake `figma` global for running the plugin's main thread outside Figma: in the browser
- * preview (local/preview/host.ts) and in tests. It imitates the documented plugin API closely
- * enough for src/main: clientStorage (async, values cloned through JSON, the 5 MB quota),
- * currentUser (needs the currentuser permission), notify, showUI and figma.ui (postMessage,
- * onmessage, on('message'), resize), editorType, command, the current page and its selection,
- * the viewport, frames/text/rectangles, loadFontAsync (text edits before it throw as in Figma),
- * setRelaunchData (only the manifest's commands), setPluginData (100 kB) and getNodeByIdAsync
- * (getNodeById throws: the manifest asks for dynamic-page access).
+ * preview (local/preview/host.ts) and in tests. It keeps the documented rules of the plugin API
+ * (@figma/plugin-typings, cited where enforced) as strictly as it can, so code that passes here
+ * does not fail in Figma for a reason the fake could have known:
+ * - messages between main thread and UI are copied as Figma copies them: plain data only
+ *   (plain-data.ts), delivered asynchronously, and only while a UI is open;
+ * - figma.ui throws without a UI (postMessage, resize, reposition, getPosition, show, hide), and
+ *   resize keeps the documented minimum of 70 × 0;
+ * - figma.on accepts the event names the API has; "documentchange" needs loadAllPagesAsync under
+ *   dynamic-page access;
+ * - dynamic-page access: getNodeById throws, figma.currentPage is read-only, other pages load
+ *   with loadAsync / loadAllPagesAsync / setCurrentPageAsync (fake-nodes.ts);
+ * - clientStorage (fake-client-storage.ts), currentUser (needs the currentuser permission),
+ *   notify, showUI, editorType, command, the viewport, frames/text/rectangles with validated
+ *   properties, loadFontAsync, setRelaunchData, setPluginData (100 kB);
+ * - what the API throws is an Error of the plugin's realm (realm-errors.ts), as Figma's errors are.
+ * Where Figma's behaviour is not documented, the fake picks the strict option and says so.
  *
  * Messages go through the host: `sendToMain` delivers what the UI posted
  * (parent.postMessage({pluginMessage}, '*')) to figma.ui.onmessage asynchronously, as Figma does;
- * figma.ui.postMessage hands a structured copy to `onUiMessage` and records it.
+ * figma.ui.postMessage hands a copy to `onUiMessage` and records it.
  */
 import {
   FakeDocument,
@@ -23,12 +32,13 @@ import {
   type FontNameLike,
   type Paint,
 } from './fake-nodes.ts'
-import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
+import { CLIENT_STORAGE_QUOTA_BYTES, createClientStorage, memoryStorageBackend, type ClientStorageBackend } from './fake-client-storage.ts'
+import { copyPlainData } from './plain-data.ts'
+import { guardErrors, realmErrorConverter } from './realm-errors.ts'
 
 export { FakeDocument } from './fake-nodes.ts'
-export type { FakeBaseNode, FakeFrameNode, FakeTextNode } from './fake-nodes.ts'
-
-const CLIENT_STORAGE_QUOTA_BYTES = 5 * 1024 * 1024
+export type { FakeBaseNode, FakeFrameNode, FakePageNode, FakeTextNode } from './fake-nodes.ts'
+export { memoryStorageBackend, type ClientStorageBackend } from './fake-client-storage.ts'
 
 interface FakeUser {
   id: string | null
@@ -46,24 +56,6 @@ export interface FakeManifest {
   permissions?: string[]
   documentAccess?: string
   relaunchButtons?: { command: string; name: string; multipleSelection?: boolean }[]
-}
-
-/** Where clientStorage keeps its values (JSON text per key); the preview uses the page's localStorage. */
-export interface ClientStorageBackend {
-  keys(): string[]
-  get(key: string): string | undefined
-  set(key: string, json: string): void
-  delete(key: string): void
-}
-
-export function memoryStorageBackend(initial: Record<string, unknown> = {}): ClientStorageBackend {
-  const values = new Map(Object.entries(initial).map(([key, value]) => [key, JSON.stringify(value)]))
-  return {
-    keys: () => [...values.keys()],
-    get: (key) => values.get(key),
-    set: (key, json) => void values.set(key, json),
-    delete: (key) => void values.delete(key),
-  }
 }
 
 interface ShowUIOptionsLike {
@@ -95,12 +87,19 @@ export interface FakeFigmaOptions {
   fonts?: FontNameLike[]
   viewportCenter?: { x: number; y: number }
   onShowUI?: (html: string, options: ShowUIOptionsLike) => void
+  /** The plugin closed its UI (figma.ui.close, or showUI replacing it, or the plugin closing). */
+  onUiClose?: () => void
   onUiMessage?: (message: unknown) => void
   onResize?: (width: number, height: number) => void
   onNotify?: (notification: Notification) => void
   onClose?: (message: string | undefined) => void
   /** A main-thread handler threw; default: console.error. */
   onError?: (error: unknown) => void
+  /**
+   * The Error of the realm the plugin's code runs in, when it is not the host's (a vm context, an
+   * iframe): the API's errors are made of it, as Figma makes them in the plugin's sandbox.
+   */
+  realmError?: ErrorConstructor
 }
 
 export interface FakeFigmaHost {
@@ -108,15 +107,18 @@ export interface FakeFigmaHost {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- it stands in for Figma's global, which the plugin's bundle and the tests use as Figma's whole API
   readonly figma: any
   readonly document: FakeDocument
-  /** Messages the main thread posted to the UI, in order (structured copies). */
+  /** Messages the main thread posted to the UI, in order (copies, as the UI receives them). */
   readonly uiMessages: unknown[]
   readonly notifications: Notification[]
   /** What main-thread message handlers threw. */
   readonly errors: unknown[]
-  /** The UI, once showUI was called. */
+  /** The UI, once showUI was called (null again once it is closed). */
   readonly ui: { html: string; options: ShowUIOptionsLike; width: number; height: number; visible: boolean } | null
   readonly closed: boolean
-  /** Delivers a message from the UI, as `parent.postMessage({pluginMessage}, '*')` would. */
+  /**
+   * Delivers a message from the UI, as `parent.postMessage({pluginMessage}, '*')` would. Throws
+   * when no UI is open or the message is not plain data; after the plugin closed, it is dropped.
+   */
   sendToMain(pluginMessage: unknown): void
   /** Resolves when every message sent so far was delivered. */
   flush(): Promise<void>
@@ -140,11 +142,37 @@ const DEFAULT_MANIFEST: FakeManifest = {
   relaunchButtons: [],
 }
 
-const utf8Length = (text: string) => new TextEncoder().encode(text).length
+/** PluginAPI.on: ArgFreeEventType and the events with arguments, as the typings declare them. */
+const EVENT_TYPES = [
+  'selectionchange',
+  'currentpagechange',
+  'close',
+  'timerstart',
+  'timerstop',
+  'timerpause',
+  'timerresume',
+  'timeradjust',
+  'timerdone',
+  'run',
+  'drop',
+  'documentchange',
+  'slidesviewchange',
+  'canvasviewchange',
+  'textreview',
+  'stylechange',
+]
+
+/** UIAPI.resize: "The minimum size is 70x0." Whether Figma clamps or throws below it is not documented; the fake throws. */
+const MIN_UI_SIZE = { width: 70, height: 0 }
+
 const fontKey = (font: FontNameLike) => `${font.family}\u0000${font.style}`
 
 /** Runs a task after the current one, like a message crossing from one context to another. */
 const later = (task: () => void) => setTimeout(task, 0)
+
+/** UIAPI.postMessage's rules, applied to both directions (the typings document only main → UI). */
+const copyMessage = (message: unknown, what: string) =>
+  copyPlainData(message, { what, root: 'the message', extraTypes: ['Date', 'Uint8Array'] })
 
 export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
   const manifest = { ...DEFAULT_MANIFEST, ...options.manifest }
@@ -156,15 +184,30 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
   const dynamicPage = manifest.documentAccess === 'dynamic-page'
   const document = options.document ?? new FakeDocument()
   const storage = options.storage ?? memoryStorageBackend()
-  const quota = options.storageQuotaBytes ?? CLIENT_STORAGE_QUOTA_BYTES
   const available = new Set((options.fonts ?? DEFAULT_FONTS).map(fontKey))
   const loadedFonts = new Set<string>()
   const onError = options.onError ?? ((error: unknown) => console.error('[fake figma] a message handler threw:', error))
+  // Under dynamic-page access a run starts with the current page loaded, and nothing else.
+  const loadedPages = new Set<FakePageNode>([document.currentPage])
+  let allPagesLoaded = !dynamicPage
 
+  const loadPage = (page: FakePageNode) =>
+    new Promise<void>((resolve) =>
+      later(() => {
+        loadedPages.add(page)
+        resolve()
+      }),
+    )
+
+  const pluginError = realmErrorConverter(options.realmError)
   document.rules = {
+    pluginError,
     pluginId: manifest.id ?? 'fake-plugin',
     relaunchCommands: (manifest.relaunchButtons ?? []).map((button) => button.command),
     isFontLoaded: (font) => loadedFonts.has(fontKey(font)),
+    isPageLoaded: (page) => allPagesLoaded || loadedPages.has(page),
+    allPagesLoaded: () => allPagesLoaded,
+    loadPage,
   }
 
   const uiMessages: unknown[] = []
@@ -183,79 +226,36 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
     if (closed) throw new Error(`${what}: the plugin was closed`)
   }
 
+  /** The open UI, or an error naming the call: figma.ui needs figma.showUI first. */
+  const openUi = (what: string) => {
+    assertOpen(what)
+    if (!ui) throw new Error(`${what}: no UI is open (call figma.showUI first)`)
+    return ui
+  }
+
+  const checkUiSize = (what: string, width: unknown, height: unknown) => {
+    if (typeof width !== 'number' || typeof height !== 'number' || !Number.isFinite(width) || !Number.isFinite(height)) {
+      throw new Error(`${what}: width and height must be numbers, got ${String(width)} × ${String(height)}`)
+    }
+    if (width < MIN_UI_SIZE.width || height < MIN_UI_SIZE.height) {
+      throw new Error(`${what}: the minimum size is 70 × 0, got ${width} × ${height}`)
+    }
+  }
+
+  const closeUi = () => {
+    if (!ui) return
+    ui = null
+    options.onUiClose?.()
+  }
+
   function fire(event: string, ...args: unknown[]) {
     for (const listener of [...(eventListeners.get(event) ?? [])]) listener(...args)
   }
 
-  function usedBytes(except?: string): number {
-    let total = 0
-    for (const key of storage.keys()) if (key !== except) total += utf8Length(key) + utf8Length(storage.get(key) ?? '')
-    return total
-  }
-
-  const clientStorage = {
-    getAsync(key: string): Promise<unknown> {
-      return new Promise((resolve, reject) =>
-        later(() => {
-          if (typeof key !== 'string') return reject(new Error('clientStorage.getAsync: the key must be a string'))
-          try {
-            const json = storage.get(key)
-            resolve(json === undefined ? undefined : JSON.parse(json))
-          } catch (error) {
-            reject(new Error(`clientStorage.getAsync: ${errorMessage(error)}`))
-          }
-        }),
-      )
-    },
-    setAsync(key: string, value: unknown): Promise<void> {
-      return new Promise((resolve, reject) =>
-        later(() => {
-          if (typeof key !== 'string' || key === '') return reject(new Error('clientStorage.setAsync: the key must be a non-empty string'))
-          if (value === undefined) {
-            storage.delete(key)
-            return resolve()
-          }
-          let json: string | undefined
-          try {
-            json = JSON.stringify(value)
-          } catch (error) {
-            return reject(new Error(`clientStorage.setAsync: the value for "${key}" cannot be stored (${errorMessage(error)})`))
-          }
-          if (json === undefined)
-            return reject(new Error(`clientStorage.setAsync: the value for "${key}" cannot be stored (${typeof value})`))
-          const size = usedBytes(key) + utf8Length(key) + utf8Length(json)
-          if (size > quota) {
-            return reject(
-              new Error(`clientStorage.setAsync: storing "${key}" would use ${size} bytes; the plugin's quota is ${quota} bytes (5 MB)`),
-            )
-          }
-          try {
-            storage.set(key, json)
-          } catch (error) {
-            return reject(new Error(`clientStorage.setAsync: ${errorMessage(error)}`))
-          }
-          resolve()
-        }),
-      )
-    },
-    deleteAsync(key: string): Promise<void> {
-      return new Promise((resolve) =>
-        later(() => {
-          storage.delete(key)
-          resolve()
-        }),
-      )
-    },
-    keysAsync(): Promise<string[]> {
-      return new Promise((resolve) => later(() => resolve(storage.keys())))
-    },
-  }
-
   const uiApi = {
     postMessage(message: unknown, _options?: { origin?: string }) {
-      assertOpen('figma.ui.postMessage')
-      if (!ui) throw new Error('figma.ui.postMessage: no UI is open (call figma.showUI first)')
-      const copy = structuredClone(message)
+      openUi('figma.ui.postMessage')
+      const copy = copyMessage(message, 'figma.ui.postMessage')
       uiMessages.push(copy)
       options.onUiMessage?.(copy)
     },
@@ -266,7 +266,7 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
       onmessage = handler
     },
     on(type: string, handler: (message: unknown, props: { origin: string }) => void) {
-      if (type !== 'message') throw new Error(`figma.ui.on: unknown event "${type}"`)
+      if (type !== 'message') throw new Error(`figma.ui.on: unknown event "${type}" (figma.ui has only "message")`)
       messageListeners.add(handler)
     },
     once(type: string, handler: (message: unknown, props: { origin: string }) => void) {
@@ -280,29 +280,34 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
       if (type === 'message') messageListeners.delete(handler)
     },
     resize(width: number, height: number) {
-      assertOpen('figma.ui.resize')
-      if (!ui) throw new Error('figma.ui.resize: no UI is open')
-      if (!Number.isFinite(width) || !Number.isFinite(height) || width < 1 || height < 1) {
-        throw new Error(`figma.ui.resize: width and height must be positive numbers, got ${width} × ${height}`)
-      }
-      ui.width = Math.round(width)
-      ui.height = Math.round(height)
-      options.onResize?.(ui.width, ui.height)
+      const open = openUi('figma.ui.resize')
+      checkUiSize('figma.ui.resize', width, height)
+      open.width = Math.round(width)
+      open.height = Math.round(height)
+      options.onResize?.(open.width, open.height)
     },
     show() {
-      if (ui) ui.visible = true
+      openUi('figma.ui.show').visible = true
     },
     hide() {
-      if (ui) ui.visible = false
+      openUi('figma.ui.hide').visible = false
     },
     close() {
-      ui = null
+      // Closing when nothing is open is harmless in the fake; the typings do not say.
+      closeUi()
     },
-    reposition() {},
+    reposition(x: number, y: number) {
+      openUi('figma.ui.reposition')
+      if (!Number.isFinite(x) || !Number.isFinite(y)) throw new Error(`figma.ui.reposition: x and y must be numbers, got ${x}, ${y}`)
+    },
+    /** UIAPI.getPosition: "Throws an error when no UI is available." */
     getPosition() {
-      return { windowSpace: { x: 0, y: 0 }, canvasSpace: { x: 0, y: 0 } }
+      openUi('figma.ui.getPosition')
+      return { windowSpace: { x: 0, y: 0 }, canvasSpace: { x: center.x, y: center.y } }
     },
   }
+
+  const clientStorage = createClientStorage(storage, options.storageQuotaBytes ?? CLIENT_STORAGE_QUOTA_BYTES, later)
 
   const viewport = {
     get center() {
@@ -327,17 +332,33 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
 
   function closePlugin(message?: string) {
     if (closed) return
+    // The 'close' listeners run while the plugin is still open ("about to close").
+    fire('close')
     closed = true
-    ui = null
+    closeUi()
     // closePlugin's message is shown like a notification.
     if (message) notifications.push({ message, options: {} })
-    fire('close')
     options.onClose?.(message)
   }
 
+  function checkEvent(event: unknown, what: string): string {
+    if (typeof event !== 'string' || !EVENT_TYPES.includes(event)) {
+      throw new Error(`${what}: unknown event ${JSON.stringify(event)} (the plugin API has ${EVENT_TYPES.join(', ')})`)
+    }
+    // PluginAPI.on: under dynamic-page, "you must first call PluginAPI.loadAllPagesAsync to access this event".
+    if (event === 'documentchange' && !allPagesLoaded) {
+      throw new Error(`${what}("documentchange") needs \`await figma.loadAllPagesAsync()\` first (documentAccess is "dynamic-page")`)
+    }
+    // "textreview" exists only for plugins with the textreview capability, running in text review mode.
+    if (event === 'textreview') throw new Error(`${what}("textreview"): the plugin is not running in text review mode`)
+    return event
+  }
+
   function on(event: string, listener: (...args: unknown[]) => void) {
-    if (!eventListeners.has(event)) eventListeners.set(event, new Set())
-    eventListeners.get(event)!.add(listener)
+    const name = checkEvent(event, 'figma.on')
+    if (typeof listener !== 'function') throw new Error('figma.on: the callback must be a function')
+    if (!eventListeners.has(name)) eventListeners.set(name, new Set())
+    eventListeners.get(name)!.add(listener)
   }
 
   const figmaApi: Record<string, unknown> = {
@@ -360,14 +381,26 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
     get currentPage() {
       return document.currentPage
     },
-    set currentPage(_page: unknown) {
+    set currentPage(page: unknown) {
       if (dynamicPage)
         throw new Error('Setting figma.currentPage is not supported with documentAccess: "dynamic-page"; use figma.setCurrentPageAsync')
+      if (!(page instanceof FakePageNode)) throw new Error('figma.currentPage: expected a page')
+      document.currentPage = page
     },
+    /** Switches to the page and loads it. */
     setCurrentPageAsync(page: FakeBaseNode): Promise<void> {
       if (!(page instanceof FakePageNode)) return Promise.reject(new Error('setCurrentPageAsync: expected a page'))
-      document.currentPage = page
-      return Promise.resolve()
+      return loadPage(page).then(() => {
+        document.currentPage = page
+      })
+    },
+    loadAllPagesAsync(): Promise<void> {
+      return new Promise<void>((resolve) =>
+        later(() => {
+          allPagesLoaded = true
+          resolve()
+        }),
+      )
     },
     viewport,
     clientStorage,
@@ -376,11 +409,16 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
     showUI(html: string, showOptions: ShowUIOptionsLike = {}) {
       assertOpen('figma.showUI')
       if (typeof html !== 'string') throw new Error('figma.showUI: the html must be a string')
+      const width = showOptions.width ?? 300
+      const height = showOptions.height ?? 200
+      checkUiSize('figma.showUI', width, height)
+      // "If the <iframe> UI is already showing when this function is called, the previous UI will be closed".
+      closeUi()
       ui = {
         html,
         options: { ...showOptions },
-        width: Math.round(showOptions.width ?? 300),
-        height: Math.round(showOptions.height ?? 200),
+        width: Math.round(width),
+        height: Math.round(height),
         visible: showOptions.visible !== false,
       }
       options.onShowUI?.(html, { ...showOptions })
@@ -402,7 +440,7 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
       on(event, wrapped)
     },
     off(event: string, listener: (...args: unknown[]) => void) {
-      eventListeners.get(event)?.delete(listener)
+      eventListeners.get(checkEvent(event, 'figma.off'))?.delete(listener)
     },
     loadFontAsync(font: FontNameLike): Promise<void> {
       return new Promise((resolve, reject) =>
@@ -430,13 +468,19 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
       }
       return document.getNode(id)
     },
+    /**
+     * The node wherever it is. Whether Figma also loads the node's page is not documented: the
+     * fake does not, so a page reached this way still needs loadAsync before its children.
+     */
     getNodeByIdAsync(id: string) {
-      return Promise.resolve(document.getNode(id))
+      return new Promise((resolve) => later(() => resolve(document.getNode(id))))
     },
     createFrame: () => document.createFrame(),
     createText: () => document.createText(),
     createRectangle: () => document.createRectangle(),
   }
+
+  for (const api of [figmaApi, uiApi, viewport, clientStorage]) guardErrors(api, () => pluginError)
 
   function deliver(message: unknown) {
     const props = { origin: 'null' }
@@ -465,11 +509,14 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
     },
     sendToMain(pluginMessage) {
       if (closed) return
-      const copy = structuredClone(pluginMessage)
+      if (!ui) throw new Error('parent.postMessage: no plugin UI is open to send from')
+      const copy = copyMessage(pluginMessage, 'parent.postMessage({pluginMessage})')
+      const from = ui
       inFlight++
       later(() => {
         inFlight--
-        if (!closed) deliver(copy)
+        // A message still crossing when its UI closed is lost with it.
+        if (!closed && ui === from) deliver(copy)
         if (inFlight === 0) for (const resolve of idleWaiters.splice(0)) resolve()
       })
     },
@@ -545,7 +592,7 @@ export function snapshotNode(node: FakeBaseNode): NodeSnapshot {
     snapshot.layoutMode = node.layoutMode
     snapshot.itemSpacing = node.itemSpacing
     snapshot.padding = [node.paddingTop, node.paddingRight, node.paddingBottom, node.paddingLeft]
-    snapshot.children = node.children.map(snapshotNode)
+    snapshot.children = node.allChildren.map(snapshotNode)
   }
   if (node instanceof FakeTextNode) {
     snapshot.characters = node.characters

@@ -1,10 +1,29 @@
 /**
  * The document model behind the fake `figma` global: a document with pages and the node types
  * the plugin uses (frames with auto layout, text, rectangles), with the documented rules that
- * catch real bugs: text edits need their font loaded, plugin data is limited to 100 kB per entry,
- * relaunch data must name a relaunch command of the manifest, removed nodes stay removed.
- * The document outlives one plugin run (the preview's canvas), so it is created separately.
+ * catch real bugs (@figma/plugin-typings, cited where enforced):
+ * - under `documentAccess: "dynamic-page"` a page's children are out of reach until the page is
+ *   loaded (PageNode.loadAsync, figma.loadAllPagesAsync, setCurrentPageAsync); the current page
+ *   is loaded when the plugin starts; searching the whole document needs loadAllPagesAsync;
+ * - the document's children are pages and nothing else; a page or the document is nobody's child;
+ * - `children` is a new read-only array on every read;
+ * - node properties the project sets are validated (node-properties.ts), paints come back frozen;
+ * - text edits need their font loaded; plugin data is limited to 100 kB per entry; relaunch data
+ *   must name a relaunch command of the manifest; removed nodes stay removed.
+ * The document outlives one plugin run (the preview's canvas), so it is created separately, and
+ * each run sets its own rules (createFakeFigma).
  */
+import {
+  boolean,
+  checkedProperties,
+  finiteNumber,
+  oneOf,
+  paints,
+  text,
+  type PropertyCheck,
+  type SolidPaintLike,
+} from './node-properties.ts'
+import { guardErrors, type ErrorConverter } from './realm-errors.ts'
 
 export interface FontNameLike {
   family: string
@@ -17,13 +36,33 @@ export interface DocumentRules {
   relaunchCommands: readonly string[]
   /** Fonts loaded by figma.loadFontAsync in the current plugin run. */
   isFontLoaded(font: FontNameLike): boolean
+  /** Whether the plugin run may read the page's children (always, without dynamic-page access). */
+  isPageLoaded(page: FakePageNode): boolean
+  /** Whether figma.loadAllPagesAsync was called (always true without dynamic-page access). */
+  allPagesLoaded(): boolean
+  /** Remakes what the node API throws as an error of the plugin's realm (realm-errors.ts). */
+  pluginError: ErrorConverter
+  /** PageNode.loadAsync in this run. */
+  loadPage(page: FakePageNode): Promise<void>
 }
 
-const PLUGIN_DATA_LIMIT_BYTES = 100 * 1024
+/** The typings say 100 kB without saying 1000 or 1024: the fake takes the stricter 100,000 bytes. */
+const PLUGIN_DATA_LIMIT_BYTES = 100_000
 const RELAUNCH_DESCRIPTION_LIMIT = 1000
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).length
 const fontLabel = (font: FontNameLike) => `${font.family} ${font.style}`
+
+/** What a document allows before any plugin run set its rules: everything loaded, no fonts. */
+const HOST_RULES: DocumentRules = {
+  pluginId: 'fake-plugin',
+  relaunchCommands: [],
+  isFontLoaded: () => false,
+  isPageLoaded: () => true,
+  allPagesLoaded: () => true,
+  loadPage: () => Promise.resolve(),
+  pluginError: (error) => error,
+}
 
 export class FakeDocument {
   private nextId = 2
@@ -31,7 +70,7 @@ export class FakeDocument {
   readonly root: FakeDocumentNode
   currentPage: FakePageNode
   /** Set per plugin run by createFakeFigma. */
-  rules: DocumentRules = { pluginId: 'fake-plugin', relaunchCommands: [], isFontLoaded: () => false }
+  rules: DocumentRules = HOST_RULES
 
   constructor(name = 'Untitled') {
     this.root = new FakeDocumentNode(this, '0:0', name)
@@ -39,11 +78,11 @@ export class FakeDocument {
     this.currentPage = this.createPage('Page 1')
   }
 
+  /** Not a Figma API: adds a page as the person using the file would. */
   createPage(name: string): FakePageNode {
-    const page = new FakePageNode(this, `0:${this.root.children.length + 1}`, name)
+    const page = new FakePageNode(this, `0:${this.root.allChildren.length + 1}`, name)
     this.nodes.set(page.id, page)
-    this.root.children.push(page)
-    page.parent = this.root
+    this.root.adopt(page)
     return page
   }
 
@@ -61,35 +100,39 @@ export class FakeDocument {
     return node && !node.removed ? node : null
   }
 
+  /** New nodes go on the current page, as figma.create* puts them. */
   createFrame(): FakeFrameNode {
     const frame = this.register(new FakeFrameNode(this, this.newId()))
-    this.currentPage.appendChild(frame)
+    this.currentPage.adopt(frame)
     return frame
   }
 
   createText(): FakeTextNode {
     const text = this.register(new FakeTextNode(this, this.newId()))
-    this.currentPage.appendChild(text)
+    this.currentPage.adopt(text)
     return text
   }
 
   createRectangle(): FakeRectangleNode {
     const rectangle = this.register(new FakeRectangleNode(this, this.newId()))
-    this.currentPage.appendChild(rectangle)
+    this.currentPage.adopt(rectangle)
     return rectangle
   }
 }
 
 export abstract class FakeBaseNode {
   abstract readonly type: string
-  name = ''
+  declare name: string
   parent: FakeContainer | null = null
   removed = false
+  /** The values of the checked properties (node-properties.ts). */
+  readonly fields: Record<string, unknown> = { name: '' }
   private readonly pluginData = new Map<string, string>()
   private relaunch: Record<string, string> = {}
 
   constructor(
-    protected readonly doc: FakeDocument,
+    /** Not a Figma API: the document the node belongs to, whose rules it follows. */
+    readonly doc: FakeDocument,
     readonly id: string,
   ) {}
 
@@ -98,6 +141,7 @@ export abstract class FakeBaseNode {
     return this.pluginData.get(key) ?? ''
   }
 
+  /** BaseNodeMixin.setPluginData: "The total size of your entry (pluginId, key, value) cannot exceed 100 kB." */
   setPluginData(key: string, value: string): void {
     this.assertAlive()
     if (typeof key !== 'string') throw new Error('setPluginData: the key must be a string')
@@ -150,7 +194,7 @@ export abstract class FakeBaseNode {
 
   protected markRemoved(): void {
     this.removed = true
-    if (this instanceof FakeContainer) for (const child of this.children) child.markRemoved()
+    if (this instanceof FakeContainer) for (const child of this.allChildren) child.markRemoved()
   }
 
   assertAlive(): void {
@@ -161,21 +205,57 @@ export abstract class FakeBaseNode {
     return `[Node ${this.id}]`
   }
 }
+checkedProperties(FakeBaseNode.prototype, { name: text })
 
 export abstract class FakeContainer extends FakeBaseNode {
-  readonly children: FakeBaseNode[] = []
+  private readonly childList: FakeBaseNode[] = []
 
-  appendChild(child: FakeBaseNode): void {
-    this.insertChild(this.children.length, child)
+  /** ChildrenMixin.children: "calling this property always returns a new array, and both the property and the new array are read-only". */
+  get children(): readonly FakeBaseNode[] {
+    this.assertReadable('children')
+    return Object.freeze([...this.childList])
   }
 
+  /** Not a Figma API: the children whatever the plugin run may read (for the host and for snapshots). */
+  get allChildren(): readonly FakeBaseNode[] {
+    return [...this.childList]
+  }
+
+  /** Whether the plugin run may reach this container's children; throws naming `what` when not. */
+  protected assertReadable(_what: string): void {}
+
+  /** What may be a child here; throws otherwise. */
+  protected checkChild(child: FakeBaseNode): void {
+    if (child.type === 'PAGE' || child.type === 'DOCUMENT')
+      throw new Error(`appendChild: a ${child.type.toLowerCase()} cannot be a child here`)
+  }
+
+  appendChild(child: FakeBaseNode): void {
+    this.assertReadable('appendChild')
+    this.insertChild(this.childList.length, child)
+  }
+
+  /** ChildrenMixin.insertChild: an index past the end "throws an error". */
   insertChild(index: number, child: FakeBaseNode): void {
     this.assertAlive()
+    this.assertReadable('insertChild')
     if (!(child instanceof FakeBaseNode) || child.removed) throw new Error('appendChild: the child is not a node of this document')
-    if (child.type === 'PAGE' || child.type === 'DOCUMENT') throw new Error(`appendChild: a ${child.type.toLowerCase()} cannot be a child`)
+    this.checkChild(child)
+    if (!Number.isInteger(index) || index < 0 || index > this.childList.length) {
+      throw new Error(`insertChild: index ${index} is out of range (0 to ${this.childList.length})`)
+    }
     if (this.isInside(child)) throw new Error('appendChild: a node cannot be moved inside itself')
+    // Moving a child within this container: the index counts it where it was.
+    const current = this.childList.indexOf(child)
     child.parent?.detach(child)
-    this.children.splice(Math.max(0, Math.min(index, this.children.length)), 0, child)
+    this.childList.splice(current >= 0 && current < index ? index - 1 : index, 0, child)
+    child.parent = this
+  }
+
+  /** Not a Figma API: puts a node here, as figma.create* and the person using the file do (no plugin rules apply). */
+  adopt(child: FakeBaseNode): void {
+    child.parent?.detach(child)
+    this.childList.push(child)
     child.parent = this
   }
 
@@ -185,35 +265,40 @@ export abstract class FakeContainer extends FakeBaseNode {
   }
 
   detach(child: FakeBaseNode): void {
-    const index = this.children.indexOf(child)
-    if (index >= 0) this.children.splice(index, 1)
+    const index = this.childList.indexOf(child)
+    if (index >= 0) this.childList.splice(index, 1)
     child.parent = null
     if (this instanceof FakePageNode) this.selection = this.selection.filter((node) => node !== child)
   }
 
   findAll(callback?: (node: FakeBaseNode) => boolean): FakeBaseNode[] {
+    this.assertReadable('findAll')
     const found: FakeBaseNode[] = []
     const visit = (node: FakeBaseNode) => {
       if (!callback || callback(node)) found.push(node)
-      if (node instanceof FakeContainer) node.children.forEach(visit)
+      if (node instanceof FakeContainer) node.childList.forEach(visit)
     }
-    this.children.forEach(visit)
+    this.childList.forEach(visit)
     return found
   }
 
   findOne(callback: (node: FakeBaseNode) => boolean): FakeBaseNode | null {
+    this.assertReadable('findOne')
     return this.findAll(callback)[0] ?? null
   }
 
   findChild(callback: (node: FakeBaseNode) => boolean): FakeBaseNode | null {
-    return this.children.find(callback) ?? null
+    this.assertReadable('findChild')
+    return this.childList.find(callback) ?? null
   }
 
   findChildren(callback?: (node: FakeBaseNode) => boolean): FakeBaseNode[] {
-    return callback ? this.children.filter(callback) : [...this.children]
+    this.assertReadable('findChildren')
+    return callback ? this.childList.filter(callback) : [...this.childList]
   }
 
   findAllWithCriteria(criteria: { types?: string[]; pluginData?: { keys?: string[] } }): FakeBaseNode[] {
+    this.assertReadable('findAllWithCriteria')
     return this.findAll(
       (node) =>
         (!criteria.types || criteria.types.includes(node.type)) &&
@@ -222,12 +307,31 @@ export abstract class FakeContainer extends FakeBaseNode {
   }
 }
 
+/** DocumentNode: "each of its children must be a PageNode"; searching it needs every page loaded. */
 export class FakeDocumentNode extends FakeContainer {
   readonly type = 'DOCUMENT'
-  declare readonly children: FakePageNode[]
   constructor(doc: FakeDocument, id: string, name: string) {
     super(doc, id)
     this.name = name
+  }
+
+  override get children(): readonly FakePageNode[] {
+    return Object.freeze(super.children.filter((child): child is FakePageNode => child instanceof FakePageNode))
+  }
+
+  protected override checkChild(child: FakeBaseNode): void {
+    if (!(child instanceof FakePageNode)) throw new Error(`appendChild: the document's children must be pages, not a ${child.type}`)
+  }
+
+  /** The typings: findAll, findOne, findAllWithCriteria on the document need figma.loadAllPagesAsync under dynamic-page. */
+  protected override assertReadable(what: string): void {
+    if (what === 'children' || what === 'findChild' || what === 'findChildren' || what === 'appendChild' || what === 'insertChild') return
+    if (!this.doc.rules.allPagesLoaded()) {
+      throw new Error(
+        `in ${what}: Cannot search the whole document before the pages are loaded. ` +
+          'Remember to call `await figma.loadAllPagesAsync()` first (documentAccess is "dynamic-page").',
+      )
+    }
   }
 }
 
@@ -238,6 +342,23 @@ export class FakePageNode extends FakeContainer {
   constructor(doc: FakeDocument, id: string, name: string) {
     super(doc, id)
     this.name = name
+  }
+
+  /** ChildrenMixin: under dynamic-page, "you must first call PageNode.loadAsync" (the first sentence is Figma's own). */
+  protected override assertReadable(what: string): void {
+    if (this.doc.rules.isPageLoaded(this)) return
+    throw new Error(
+      what === 'children'
+        ? 'in get_children: Cannot access property `children` on a page that has not been explicitly loaded. ' +
+            "Remember to call `await page.loadAsync()` or `await figma.loadAllPagesAsync()' first."
+        : `in ${what}: Cannot call ${what} on a page that has not been explicitly loaded. ` +
+            'Remember to call `await page.loadAsync()` or `await figma.loadAllPagesAsync()` first.',
+    )
+  }
+
+  /** PageNode.loadAsync: "Loads the contents of the page node." */
+  loadAsync(): Promise<void> {
+    return this.doc.rules.loadPage(this)
   }
 
   get selection(): FakeBaseNode[] {
@@ -254,23 +375,50 @@ export class FakePageNode extends FakeContainer {
   }
 }
 
-export type Paint = { type: string; color?: { r: number; g: number; b: number }; opacity?: number; visible?: boolean }
+export type Paint = SolidPaintLike
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript requires a mixin base's constructor to take ...any[] (TS2545)
 type AbstractConstructor<T> = abstract new (...args: any[]) => T
 
+/** Properties of every node on the canvas (SceneNodeMixin, LayoutMixin, AutoLayoutChildrenMixin, GeometryMixin, MinimalStrokesMixin). */
+const SCENE_CHECKS: Record<string, PropertyCheck> = {
+  x: finiteNumber(),
+  y: finiteNumber(),
+  visible: boolean,
+  locked: boolean,
+  layoutAlign: oneOf('MIN', 'CENTER', 'MAX', 'STRETCH', 'INHERIT'),
+  // AutoLayoutChildrenMixin.layoutGrow: "0 and 1 are currently the only supported values".
+  layoutGrow: finiteNumber({ only: [0, 1] }),
+  fills: paints,
+  strokes: paints,
+  // MinimalStrokesMixin.strokeWeight: "This value must be non-negative".
+  strokeWeight: finiteNumber({ min: 0 }),
+}
+
+const SCENE_DEFAULTS = {
+  x: 0,
+  y: 0,
+  visible: true,
+  locked: false,
+  layoutAlign: 'INHERIT',
+  layoutGrow: 0,
+  fills: Object.freeze([]),
+  strokes: Object.freeze([]),
+  strokeWeight: 1,
+}
+
 /** What every node on the canvas has: position, size, layout-child properties, fills and strokes. */
 function scene<TBase extends AbstractConstructor<FakeBaseNode>>(Base: TBase) {
   abstract class FakeSceneNode extends Base {
-    x = 0
-    y = 0
-    visible = true
-    locked = false
-    layoutAlign: 'MIN' | 'CENTER' | 'MAX' | 'STRETCH' | 'INHERIT' = 'INHERIT'
-    layoutGrow = 0
-    fills: readonly Paint[] = []
-    strokes: readonly Paint[] = []
-    strokeWeight = 1
+    declare x: number
+    declare y: number
+    declare visible: boolean
+    declare locked: boolean
+    declare layoutAlign: 'MIN' | 'CENTER' | 'MAX' | 'STRETCH' | 'INHERIT'
+    declare layoutGrow: number
+    declare fills: readonly Paint[]
+    declare strokes: readonly Paint[]
+    declare strokeWeight: number
     fixedWidth = 100
     fixedHeight = 100
 
@@ -284,7 +432,8 @@ function scene<TBase extends AbstractConstructor<FakeBaseNode>>(Base: TBase) {
 
     resize(width: number, height: number): void {
       this.assertAlive()
-      if (!(width >= 0.01) || !(height >= 0.01)) throw new Error(`resize: width and height must be at least 0.01, got ${width} × ${height}`)
+      if (!(width >= 0.01)) throw new Error(`in resize: Expected "width" to have value >= 0.01, got ${width}`)
+      if (!(height >= 0.01)) throw new Error(`in resize: Expected "height" to have value >= 0.01, got ${height}`)
       this.fixedWidth = width
       this.fixedHeight = height
     }
@@ -293,6 +442,7 @@ function scene<TBase extends AbstractConstructor<FakeBaseNode>>(Base: TBase) {
       this.resize(width, height)
     }
   }
+  checkedProperties(FakeSceneNode.prototype, SCENE_CHECKS)
   return FakeSceneNode
 }
 
@@ -302,34 +452,73 @@ export type FakeSceneNode = FakeFrameNode | FakeTextNode | FakeRectangleNode
 export const isScene = (node: FakeBaseNode): node is FakeSceneNode =>
   node instanceof FakeFrameNode || node instanceof FakeTextNode || node instanceof FakeRectangleNode
 
+// CornerMixin.cornerRadius: "This value must be non-negative".
+const CORNER_CHECKS = { cornerRadius: finiteNumber({ min: 0 }) }
+
 export class FakeRectangleNode extends scene(FakeLeafNode) {
   readonly type = 'RECTANGLE'
-  cornerRadius = 0
+  declare cornerRadius: number
+
+  constructor(doc: FakeDocument, id: string) {
+    super(doc, id)
+    Object.assign(this.fields, SCENE_DEFAULTS, { name: 'Rectangle', cornerRadius: 0 })
+  }
+}
+checkedProperties(FakeRectangleNode.prototype, CORNER_CHECKS)
+
+/** AutoLayoutMixin, with the values the typings allow. Paddings are not documented as non-negative; the fake refuses negatives. */
+const FRAME_CHECKS: Record<string, PropertyCheck> = {
+  ...CORNER_CHECKS,
+  layoutMode: oneOf('NONE', 'HORIZONTAL', 'VERTICAL', 'GRID'),
+  primaryAxisSizingMode: oneOf('FIXED', 'AUTO'),
+  counterAxisSizingMode: oneOf('FIXED', 'AUTO'),
+  primaryAxisAlignItems: oneOf('MIN', 'MAX', 'CENTER', 'SPACE_BETWEEN', 'SPACE_EVENLY', 'SPACE_AROUND'),
+  counterAxisAlignItems: oneOf('MIN', 'MAX', 'CENTER', 'BASELINE'),
+  itemSpacing: finiteNumber(),
+  paddingTop: finiteNumber({ min: 0 }),
+  paddingBottom: finiteNumber({ min: 0 }),
+  paddingLeft: finiteNumber({ min: 0 }),
+  paddingRight: finiteNumber({ min: 0 }),
+  clipsContent: boolean,
 }
 
 export class FakeFrameNode extends scene(FakeContainer) {
   readonly type = 'FRAME'
-  layoutMode: 'NONE' | 'HORIZONTAL' | 'VERTICAL' = 'NONE'
-  primaryAxisSizingMode: 'FIXED' | 'AUTO' = 'AUTO'
-  counterAxisSizingMode: 'FIXED' | 'AUTO' = 'FIXED'
-  primaryAxisAlignItems: 'MIN' | 'CENTER' | 'MAX' | 'SPACE_BETWEEN' = 'MIN'
-  counterAxisAlignItems: 'MIN' | 'CENTER' | 'MAX' | 'BASELINE' = 'MIN'
-  itemSpacing = 0
-  paddingTop = 0
-  paddingBottom = 0
-  paddingLeft = 0
-  paddingRight = 0
-  cornerRadius = 0
-  clipsContent = true
+  declare cornerRadius: number
+  declare layoutMode: 'NONE' | 'HORIZONTAL' | 'VERTICAL' | 'GRID'
+  declare primaryAxisSizingMode: 'FIXED' | 'AUTO'
+  declare counterAxisSizingMode: 'FIXED' | 'AUTO'
+  declare primaryAxisAlignItems: 'MIN' | 'MAX' | 'CENTER' | 'SPACE_BETWEEN' | 'SPACE_EVENLY' | 'SPACE_AROUND'
+  declare counterAxisAlignItems: 'MIN' | 'MAX' | 'CENTER' | 'BASELINE'
+  declare itemSpacing: number
+  declare paddingTop: number
+  declare paddingBottom: number
+  declare paddingLeft: number
+  declare paddingRight: number
+  declare clipsContent: boolean
 
   constructor(doc: FakeDocument, id: string) {
     super(doc, id)
-    this.name = 'Frame'
-    this.fills = [{ type: 'SOLID', color: { r: 1, g: 1, b: 1 } }]
+    Object.assign(this.fields, SCENE_DEFAULTS, {
+      name: 'Frame',
+      fills: paints('fills', [{ type: 'SOLID', color: { r: 1, g: 1, b: 1 } }]),
+      cornerRadius: 0,
+      layoutMode: 'NONE',
+      primaryAxisSizingMode: 'AUTO',
+      counterAxisSizingMode: 'FIXED',
+      primaryAxisAlignItems: 'MIN',
+      counterAxisAlignItems: 'MIN',
+      itemSpacing: 0,
+      paddingTop: 0,
+      paddingBottom: 0,
+      paddingLeft: 0,
+      paddingRight: 0,
+      clipsContent: true,
+    })
   }
 
   private flowChildren(): FakeSceneNode[] {
-    return this.children.filter((child): child is FakeSceneNode => isScene(child) && child.visible)
+    return this.allChildren.filter((child): child is FakeSceneNode => isScene(child) && child.visible)
   }
 
   /** Auto layout, approximately: hugging sums the children along the axis, plus padding and spacing. */
@@ -364,18 +553,27 @@ export class FakeFrameNode extends scene(FakeContainer) {
     return Math.max(0, this.width - this.paddingLeft - this.paddingRight)
   }
 }
+checkedProperties(FakeFrameNode.prototype, FRAME_CHECKS)
+
+type TextAutoResize = 'NONE' | 'WIDTH_AND_HEIGHT' | 'HEIGHT' | 'TRUNCATE'
+const checkAutoResize = oneOf('NONE', 'WIDTH_AND_HEIGHT', 'HEIGHT', 'TRUNCATE')
+// BaseNonResizableTextMixin.fontSize: "Has minimum value of 1."
+const checkFontSize = finiteNumber({ min: 1 })
 
 export class FakeTextNode extends scene(FakeLeafNode) {
   readonly type = 'TEXT'
   private text = ''
   private font: FontNameLike = { family: 'Inter', style: 'Regular' }
   private size = 12
-  private autoResize: 'NONE' | 'WIDTH_AND_HEIGHT' | 'HEIGHT' | 'TRUNCATE' = 'WIDTH_AND_HEIGHT'
-  textAlignHorizontal: 'LEFT' | 'CENTER' | 'RIGHT' | 'JUSTIFIED' = 'LEFT'
+  private autoResize: TextAutoResize = 'WIDTH_AND_HEIGHT'
+  declare textAlignHorizontal: 'LEFT' | 'CENTER' | 'RIGHT' | 'JUSTIFIED'
 
   constructor(doc: FakeDocument, id: string) {
     super(doc, id)
-    this.fills = [{ type: 'SOLID', color: { r: 0, g: 0, b: 0 } }]
+    Object.assign(this.fields, SCENE_DEFAULTS, {
+      fills: paints('fills', [{ type: 'SOLID', color: { r: 0, g: 0, b: 0 } }]),
+      textAlignHorizontal: 'LEFT',
+    })
   }
 
   private requireFont(font: FontNameLike = this.font): void {
@@ -394,8 +592,7 @@ export class FakeTextNode extends scene(FakeLeafNode) {
 
   set characters(value: string) {
     this.requireFont()
-    if (typeof value !== 'string') throw new Error('characters must be a string')
-    this.text = value
+    this.text = text('characters', value)
     if (this.autoResize === 'NONE' && this.name === '') this.name = value.slice(0, 40)
   }
 
@@ -415,17 +612,16 @@ export class FakeTextNode extends scene(FakeLeafNode) {
 
   set fontSize(size: number) {
     this.requireFont()
-    if (!(size >= 1)) throw new Error(`fontSize must be at least 1, got ${size}`)
-    this.size = size
+    this.size = checkFontSize('fontSize', size)
   }
 
-  get textAutoResize(): 'NONE' | 'WIDTH_AND_HEIGHT' | 'HEIGHT' | 'TRUNCATE' {
+  get textAutoResize(): TextAutoResize {
     return this.autoResize
   }
 
-  set textAutoResize(mode: 'NONE' | 'WIDTH_AND_HEIGHT' | 'HEIGHT' | 'TRUNCATE') {
+  set textAutoResize(mode: TextAutoResize) {
     this.requireFont()
-    this.autoResize = mode
+    this.autoResize = checkAutoResize('textAutoResize', mode)
   }
 
   private lineHeight(): number {
@@ -456,4 +652,19 @@ export class FakeTextNode extends scene(FakeLeafNode) {
     super.resize(width, height)
     if (this.autoResize === 'WIDTH_AND_HEIGHT') this.autoResize = 'HEIGHT'
   }
+}
+checkedProperties(FakeTextNode.prototype, { textAlignHorizontal: oneOf('LEFT', 'CENTER', 'RIGHT', 'JUSTIFIED') })
+
+// Every node API call reports its failure as an error of the plugin's realm, as Figma's do.
+const nodeClasses = [FakeDocumentNode, FakePageNode, FakeRectangleNode, FakeFrameNode, FakeTextNode]
+const prototypes = new Set<object>()
+for (const nodeClass of nodeClasses) {
+  let prototype: unknown = nodeClass.prototype
+  while (typeof prototype === 'object' && prototype !== null && prototype !== Object.prototype) {
+    prototypes.add(prototype)
+    prototype = Object.getPrototypeOf(prototype)
+  }
+}
+for (const prototype of prototypes) {
+  guardErrors(prototype, (self) => (self instanceof FakeBaseNode ? self.doc.rules.pluginError : (error) => error))
 }

@@ -1,9 +1,11 @@
 /**
  * The preview page's script: it plays the Figma host for the built plugin.
  *
- * - The real build/main.js runs in this page against the fake `figma` global (fake-figma.ts),
- *   with `window` hidden from it as Figma's sandbox has none, so create-figma-plugin takes its
- *   main-thread path. clientStorage is kept in this page's localStorage.
+ * - The real build/main.js runs against the fake `figma` global (fake-figma.ts) in a realm of
+ *   its own with Figma's main-thread globals only (main-thread-realm.ts): no window, document,
+ *   fetch, WebSocket or localStorage, so create-figma-plugin takes its main-thread path and code
+ *   that would need the browser fails here as it would in Figma. clientStorage is kept in this
+ *   page's localStorage, by the host.
  * - The UI is shown as Figma shows it: in an iframe sandboxed to a null origin
  *   (sandbox="allow-scripts", srcdoc) with Figma's theme colour tokens. The UI posts
  *   `parent.postMessage({pluginMessage}, '*')`; the host delivers `{pluginMessage, pluginId}`.
@@ -21,6 +23,7 @@ import {
   type Notification,
 } from './fake-figma.ts'
 import type { Paint } from './fake-nodes.ts'
+import { createMainThreadRealm } from './main-thread-realm.ts'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 import { isJsonObject } from '../json-object.ts'
 
@@ -48,8 +51,11 @@ function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   return element
 }
 
-/** How a failure of the plugin's main thread is shown: with its stack when it has one. */
-const describeFailure = (error: unknown) => (error instanceof Error ? (error.stack ?? String(error)) : errorMessage(error))
+/** How a failure of the plugin's main thread is shown: with its stack when it has one (its errors are of its own realm, not this page's). */
+function describeFailure(error: unknown): string {
+  const stack: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'stack') : undefined
+  return typeof stack === 'string' ? stack : errorMessage(error)
+}
 
 /** figma.clientStorage kept in this page's localStorage (JSON text per key). */
 function localStorageBackend(): ClientStorageBackend {
@@ -249,11 +255,17 @@ function main(plugin: Plugin): void {
     if (!iframe || event.source !== iframe.contentWindow) return
     const data: unknown = event.data
     if (!isJsonObject(data) || !('pluginMessage' in data)) return
-    run?.sendToMain(data.pluginMessage)
+    try {
+      run?.sendToMain(data.pluginMessage)
+    } catch (error) {
+      // Not plain data, or sent after the plugin closed its UI: Figma would not deliver it either.
+      showError(`UI → main thread: ${errorMessage(error)}`)
+    }
   })
 
   function start(command: string) {
     run?.close()
+    const mainThread = createMainThreadRealm(document)
     const viewport = byId('canvas', HTMLElement).getBoundingClientRect()
     const current = createFakeFigma({
       editorType: editor.value === 'figjam' ? 'figjam' : 'figma',
@@ -265,6 +277,9 @@ function main(plugin: Plugin): void {
       viewportCenter: { x: Math.round(viewport.width / 2), y: Math.round(viewport.height / 2) },
       onShowUI: (html, options) =>
         mountUi(html, options.width ?? 300, options.height ?? 200, options.title ?? plugin.manifest.name ?? 'Plugin'),
+      onUiClose: () => {
+        if (run === current) showClosed('The plugin closed its window.')
+      },
       onUiMessage: (message) => post(message),
       onResize: (width, height) => {
         if (iframe) {
@@ -275,17 +290,16 @@ function main(plugin: Plugin): void {
       onNotify: toast,
       onClose: () => {
         if (run === current) showClosed('The plugin is closed. Run it again from the toolbar or a card’s relaunch button.')
+        // Figma ends a closed plugin's code, timers included; after the close listeners have returned.
+        setTimeout(() => mainThread.remove(), 0)
       },
       onError: (error) => showError(`Main thread: ${describeFailure(error)}`),
+      realmError: mainThread.Error,
     })
     run = current
     try {
-      // build/main.js as Figma runs it: `figma` and `__html__` are globals, and there is no window.
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- running the built plugin's code is what the preview is for
-      const execute = new Function('figma', '__html__', 'window', 'self', 'parent', 'document', plugin.mainJs)
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- the plugin's main.js, called with Figma's globals
-      const result: unknown = execute(current.figma, plugin.uiJs, undefined, undefined, undefined, undefined)
-      Promise.resolve(result).catch((error: unknown) => showError(`Main thread: ${describeFailure(error)}`))
+      // build/main.js as Figma runs it: in a realm of its own with figma and __html__, and nothing of the browser.
+      mainThread.run(plugin.mainJs, { figma: current.figma, __html__: plugin.uiJs })
     } catch (error) {
       showError(`Main thread: ${describeFailure(error)}`)
     }

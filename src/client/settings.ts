@@ -117,6 +117,11 @@ function networkWarning(supabaseUrl: string): string | null {
   const url = new URL(supabaseUrl)
   const built = buildTimeSettings().supabaseUrl
   if (url.origin === new URL(built).origin || DEV_HOSTS.includes(url.host)) return null
+  // The same machine by another name: the manifest allows the local stack as localhost only.
+  const asLocalhost = `localhost${url.port ? `:${url.port}` : ''}`
+  if (isLocalUrl(supabaseUrl) && DEV_HOSTS.includes(asLocalhost)) {
+    return `Figma lets the plugin reach the local stack as localhost only: use ${url.protocol}//${asLocalhost} instead of ${url.host}.`
+  }
   return `This plugin was built for ${built}; Figma blocks requests to ${url.host} unless the plugin is rebuilt with OPS_SUPABASE_URL=${url.origin}.`
 }
 

@@ -8,6 +8,7 @@
 import type { SummaryCardData } from '../client/types.ts'
 import { formatUtcDateTime, isRunStatus, statusView } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { OPEN_RUN_COMMAND, PLUGIN_DATA } from './config.ts'
+import { fitText, PLUGIN_DATA_ENTRY_LIMIT_BYTES, truncateText, utf8ByteLength } from './plugin-data.ts'
 import { isRecord } from '../is-record.ts'
 
 const CARD_WIDTH = 320
@@ -24,12 +25,19 @@ const hex = (value: string): RGB => ({
 const TEXT = hex('#1E1E1E')
 const MUTED = hex('#6B6B6B')
 
+/** Identifiers and timestamps are short; only the free texts (title, env, template, summary) are cut to fit. */
+const MAX_ID_CHARS = 100
+
 function isSummaryCardData(card: unknown): card is SummaryCardData {
   if (!isRecord(card)) return false
   const optionalString = (key: string) => card[key] === null || card[key] === undefined || typeof card[key] === 'string'
+  const short = (key: string) => typeof card[key] !== 'string' || card[key].length <= MAX_ID_CHARS
   return (
     typeof card.runId === 'string' &&
     card.runId !== '' &&
+    short('runId') &&
+    short('startedAt') &&
+    short('finishedAt') &&
     typeof card.title === 'string' &&
     typeof card.env === 'string' &&
     isRunStatus(card.status) &&
@@ -43,11 +51,27 @@ function isSummaryCardData(card: unknown): card is SummaryCardData {
 export function cardProblem(value: unknown): string | null {
   return isSummaryCardData(value)
     ? null
-    : 'a summary card needs runId, title, env, a status (queued, running, waiting_approval, success, error or canceled) and optional templateSlug, startedAt, finishedAt and summary'
+    : 'a summary card needs runId, title, env, a status (queued, running, waiting_approval, success, error or canceled) and optional templateSlug, startedAt, finishedAt and summary ' +
+        `(runId, startedAt and finishedAt of at most ${MAX_ID_CHARS} characters)`
 }
 
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+/**
+ * The card as its plugin data keeps it, within one entry's limit (plugin id, key and JSON value
+ * together): the short texts kept to a few hundred characters, and the summary, which can be a
+ * whole error log, cut to what is left. Cut texts end with the truncated mark.
+ */
+function storedCardData(card: SummaryCardData, pluginId: string): SummaryCardData {
+  const budget = PLUGIN_DATA_ENTRY_LIMIT_BYTES - utf8ByteLength(pluginId) - utf8ByteLength(PLUGIN_DATA.card)
+  const fits = (candidate: SummaryCardData) => utf8ByteLength(JSON.stringify(candidate)) <= budget
+  const short: SummaryCardData = {
+    ...card,
+    title: truncateText(card.title, 1000),
+    env: truncateText(card.env, 200),
+    templateSlug: card.templateSlug === null ? null : truncateText(card.templateSlug, 200),
+  }
+  const { summary } = short
+  if (typeof summary !== 'string') return short
+  return { ...short, summary: fitText(summary, (text) => fits({ ...short, summary: text })) }
 }
 
 /** The texts a card shows, top to bottom (also what tests and the preview read back). */
@@ -70,16 +94,16 @@ export function cardTexts(card: SummaryCardData): {
       : 'Not started yet'
   return {
     status: statusView(card.status).label,
-    env: card.env,
-    title: truncate(card.title || 'Untitled run', 200),
+    env: truncateText(card.env, 60),
+    title: truncateText(card.title || 'Untitled run', 200),
     times,
-    summary: card.summary ? truncate(card.summary, 280) : null,
-    footer: `${card.templateSlug ?? 'run'} · ${card.runId.slice(0, 8)}`,
+    summary: card.summary ? truncateText(card.summary, 280) : null,
+    footer: `${truncateText(card.templateSlug ?? 'run', 60)} · ${card.runId.slice(0, 8)}`,
   }
 }
 
 function relaunchDescription(card: SummaryCardData): string {
-  return truncate(`${card.title} (${card.env}) · ${statusView(card.status).label}`, 300)
+  return truncateText(`${card.title} (${card.env}) · ${statusView(card.status).label}`, 300)
 }
 
 /** The card's colours (#RRGGBB): its outline in the status colour, the status badge's fill and text. */
@@ -115,8 +139,10 @@ function row(name: string): FrameNode {
 }
 
 /** Fills `frame` with the card's content (replacing what was there). Fonts must be loaded. */
-function drawCard(frame: FrameNode, card: SummaryCardData): void {
+function drawCard(frame: FrameNode, run: SummaryCardData): void {
   for (const child of [...frame.children]) child.remove()
+  // Drawn from what is stored, so the canvas never shows more than the card's data holds.
+  const card = storedCardData(run, figma.pluginId ?? '')
   const texts = cardTexts(card)
   const colors = cardColors(card)
 

@@ -61,10 +61,16 @@ describe('settings', () => {
       ok: false,
       errors: { supabaseUrl: expect.any(String), anonKey: expect.any(String) },
     })
+    expect(validateSettings({ supabaseUrl: 'http://localhost:54321', anonKey: ANON_KEY })).toEqual({
+      ok: true,
+      settings: { supabaseUrl: 'http://localhost:54321', anonKey: ANON_KEY },
+      warning: null,
+    })
+    // Saved, but Figma allows the local stack only by the manifests' localhost name.
     expect(validateSettings({ supabaseUrl: 'http://127.0.0.1:54321', anonKey: ANON_KEY })).toEqual({
       ok: true,
       settings: { supabaseUrl: 'http://127.0.0.1:54321', anonKey: ANON_KEY },
-      warning: null,
+      warning: 'Figma lets the plugin reach the local stack as localhost only: use http://localhost:54321 instead of 127.0.0.1:54321.',
     })
     const hosted = validateSettings({ supabaseUrl: 'https://abcdefghijklmnop.supabase.co', anonKey: ANON_KEY })
     expect(hosted).toMatchObject({ ok: true })

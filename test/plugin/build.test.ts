@@ -1,14 +1,31 @@
 /**
  * `npm run build` as a new contributor runs it: it typechecks, writes manifest.json (generated,
  * with the build-time Supabase origins and the dev domains), build/main.js, build/ui.js and the
- * preview host, and the built main thread opens the built UI in the fake Figma.
+ * preview host. The built main thread runs as Figma runs it (a realm with Figma's globals only,
+ * each command of the manifest calling its entry's default export) against the strict fake.
  */
+import { readFileSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, inject, it } from 'vitest'
 import { ANON_KEY } from '../../local/jwt.ts'
-import { createFakeFigma } from '../../local/preview/fake-figma.ts'
-import { pluginManifest } from './harness.ts'
+import { DEV_HOSTS } from '../../src/build-settings.ts'
+// @ts-expect-error: a plain JavaScript build configuration module.
+import { readFigmaIds } from '../../build-figma-plugin.env.js'
+import { createFakeFigma, snapshotNode, textsOf } from '../../local/preview/fake-figma.ts'
+import { createHostRealm, HOST_TIMERS } from '../support/host-realm.ts'
+import { builtManifest, poll, startPlugin } from './harness.ts'
+
+const card = {
+  runId: '6f1c0a52-8f0e-4d65-9d5b-0d9b8a1f2c3d',
+  title: 'Deploy web',
+  env: 'production',
+  status: 'running',
+  templateSlug: 'deploy-web',
+  startedAt: '2025-01-03T10:00:00.000Z',
+  finishedAt: null,
+  summary: null,
+}
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -22,7 +39,8 @@ describe('npm run build', () => {
     expect(manifest).toMatchObject({
       api: '1.0.0',
       editorType: ['figma', 'figjam'],
-      id: 'ops-control-room',
+      // The placeholder, unless this run's OPS_PLUGIN_ID sets the id Figma assigned.
+      id: readFigmaIds(process.env).plugin ?? 'ops-control-room',
       name: 'Ops Control Room',
       main: 'build/main.js',
       ui: 'build/ui.js',
@@ -32,7 +50,7 @@ describe('npm run build', () => {
     })
     expect(manifest.networkAccess).toEqual({
       allowedDomains: ['http://localhost:54321', 'ws://localhost:54321'],
-      devAllowedDomains: ['http://localhost:54321', 'ws://localhost:54321', 'http://127.0.0.1:54321', 'ws://127.0.0.1:54321'],
+      devAllowedDomains: ['http://localhost:54321', 'ws://localhost:54321'],
       reasoning: expect.stringContaining('Realtime'),
     })
   })
@@ -50,16 +68,53 @@ describe('npm run build', () => {
     expect(main.match(/__OPS_SUPABASE_(URL|ANON_KEY)__|structuredClone|Object\.hasOwn/g)).toBeNull()
   })
 
-  it('runs the built main thread, which opens the built UI', async () => {
+  it('runs the built main thread as Figma does, in a realm with Figma’s globals only, and it opens the built UI', async () => {
     const [main, ui] = await Promise.all([readFile(`${root}build/main.js`, 'utf8'), readFile(`${root}build/ui.js`, 'utf8')])
-    const host = createFakeFigma({ manifest: pluginManifest() })
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- Figma runs the built main.js as a function body with `figma` and `__html__` in scope; so does this test.
-    new Function('figma', '__html__', main)(host.figma, ui)
-    const deadline = Date.now() + 10_000
-    while (!host.ui && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+    const realm = createHostRealm({ __html__: ui, ...HOST_TIMERS })
+    const host = createFakeFigma({ manifest: builtManifest(), realmError: realm.Error })
+    realm.global.figma = host.figma
+    // The default command: create-figma-plugin's entry map calls src/main.ts's default export.
+    expect(realm.run(main)).toBeUndefined()
+    const global = realm.global
+    expect(['fetch', 'WebSocket', 'XMLHttpRequest', 'window', 'localStorage', 'process'].filter((name) => name in global)).toEqual([])
+    await poll(() => host.ui ?? undefined, 'the UI')
     expect(host.ui?.html).toContain('const __SHOW_UI_DATA__={"editorType":"figma","settings":{"supabaseUrl":"http://localhost:54321"')
     expect(host.ui!.html.endsWith(`${ui}</script>`)).toBe(true)
     expect(host.ui?.options).toMatchObject({ width: 480, height: 680, title: 'Ops Control Room' })
+    expect(host.errors).toEqual([])
+  })
+
+  it('serves the UI from the built bundle: session storage, a card on the board, a finished run', async () => {
+    const plugin = await startPlugin({ built: true })
+    try {
+      plugin.emit('STORAGE_SET', 'r1', 'sb-auth-token', '{"access_token":"a"}')
+      expect(await plugin.waitFor('STORAGE_RESULT', ([id]) => id === 'r1')).toEqual(['STORAGE_RESULT', 'r1', undefined])
+      plugin.emit('ADD_SUMMARY_CARD', { ...card, summary: 'x'.repeat(200_000) })
+      const [, runId, nodeId] = await plugin.waitFor('CARD_ADDED')
+      expect(runId).toBe(card.runId)
+      expect(textsOf(snapshotNode(plugin.host.document.getNode(nodeId as string)!))).toContain('Deploy web')
+      plugin.emit('RUN_FINISHED', { ...card, status: 'success' })
+      await poll(() => (plugin.host.notifications.length === 1 ? true : undefined), 'the notification')
+      expect(plugin.received('MAIN_ERROR')).toEqual([])
+    } finally {
+      plugin.stop()
+    }
+  })
+
+  it('runs every command of the manifest: the relaunch button opens the plugin on the selected card’s run', async () => {
+    const manifest = builtManifest()
+    expect(manifest.relaunchButtons?.map((button) => button.command)).toEqual(['open-run'])
+    const first = await startPlugin({ built: true })
+    first.emit('ADD_SUMMARY_CARD', card)
+    const [, , nodeId] = await first.waitFor('CARD_ADDED')
+    first.stop()
+    const document = first.host.document
+    document.currentPage.selection = [document.getNode(nodeId as string)!]
+    for (const { command } of manifest.relaunchButtons ?? []) {
+      const relaunched = await startPlugin({ built: true, document, command })
+      expect(relaunched.host.ui!.html).toContain(`"openRunId":"${card.runId}"`)
+      relaunched.stop()
+    }
   })
 })
 
@@ -67,6 +122,56 @@ describe('build-time configuration', () => {
   const load = async () => ({
     env: await import(pathToFileURL(`${root}build-figma-plugin.env.js`).href),
     manifest: (await import(pathToFileURL(`${root}build-figma-plugin.manifest.js`).href)).default,
+    widgetManifest: (await import(pathToFileURL(`${root}widget/build-figma-plugin.manifest.js`).href)).default,
+  })
+
+  /** Runs `work` with these OPS_* variables set, restoring the environment after. */
+  async function withEnv<T>(values: Record<string, string>, work: () => T | Promise<T>): Promise<T> {
+    const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]))
+    Object.assign(process.env, values)
+    try {
+      return await work()
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key]
+        else process.env[key] = value
+      }
+    }
+  }
+
+  it('puts the ids Figma assigned into the plugin’s and the widget’s manifests, and keeps the placeholders without them', async () => {
+    const { manifest, widgetManifest } = await load()
+    const plugin = { id: 'ops-control-room', name: 'Ops Control Room', networkAccess: { devAllowedDomains: [], reasoning: 'r' } }
+    const widget = { ...plugin, id: 'ops-control-room-widget', containsWidget: true }
+    await withEnv({ OPS_PLUGIN_ID: '', OPS_WIDGET_ID: '' }, () => {
+      expect(manifest(plugin).id).toBe('ops-control-room')
+      expect(widgetManifest(widget).id).toBe('ops-control-room-widget')
+    })
+    await withEnv({ OPS_PLUGIN_ID: ' 1234567890123456789 ', OPS_WIDGET_ID: '9876543210987654321' }, () => {
+      expect(manifest(plugin).id).toBe('1234567890123456789')
+      expect(widgetManifest(widget).id).toBe('9876543210987654321')
+    })
+    await withEnv({ OPS_PLUGIN_ID: '', OPS_WIDGET_ID: '9876543210987654321' }, () => {
+      expect(manifest(plugin).id).toBe('ops-control-room')
+    })
+  })
+
+  it('refuses an id Figma cannot have assigned, and one id for both, with a clear message', async () => {
+    const { env } = await load()
+    expect(env.readFigmaIds({})).toEqual({ plugin: undefined, widget: undefined })
+    expect(() => env.readFigmaIds({ OPS_PLUGIN_ID: 'ops-control-room' })).toThrow(
+      /^OPS_PLUGIN_ID must be the id Figma assigned \(digits only, e\.g\. 1234567890123456789.*got "ops-control-room"$/,
+    )
+    expect(() => env.readFigmaIds({ OPS_WIDGET_ID: '12 34' })).toThrow(/^OPS_WIDGET_ID must be the id Figma assigned/)
+    expect(() => env.readFigmaIds({ OPS_PLUGIN_ID: '42', OPS_WIDGET_ID: '42' })).toThrow('OPS_PLUGIN_ID and OPS_WIDGET_ID must differ')
+  })
+
+  it('lists the local stack as localhost only, in both manifests and in the settings check', () => {
+    const domains = (file: string) => JSON.parse(readFileSync(`${root}${file}`, 'utf8'))['figma-plugin'].networkAccess.devAllowedDomains
+    for (const file of ['package.json', 'widget/package.json']) {
+      expect(domains(file), file).toEqual(['http://localhost:54321', 'ws://localhost:54321'])
+    }
+    expect([...new Set(domains('package.json').map((domain: string) => new URL(domain).host))]).toEqual(DEV_HOSTS)
   })
 
   it('allows the configured project over https and wss', async () => {

@@ -1,10 +1,13 @@
 /**
- * Runs the plugin's main thread (src/main.ts, as the build bundles it) against the fake `figma`
- * global, with the manifest that package.json's "figma-plugin" section produces, and plays the
- * UI's side of the messages.
+ * Runs the plugin's main thread against the fake `figma` global as Figma runs it: a script in a
+ * realm of its own whose only globals are `figma`, `__html__`, timers and console (no fetch,
+ * WebSocket, window or localStorage). The code is src/main.ts bundled as the build bundles it, or
+ * the built build/main.js itself; the manifest is the one package.json's "figma-plugin" section
+ * produces. The test plays the UI's side of the messages.
  */
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { readFile } from 'node:fs/promises'
 import { build } from 'esbuild'
 import {
   createFakeFigma,
@@ -16,14 +19,19 @@ import {
 } from '../../local/preview/fake-figma.ts'
 // @ts-expect-error: a plain JavaScript build configuration module.
 import { defineBuildConstants } from '../../build-figma-plugin.env.js'
+// @ts-expect-error: a plain JavaScript build configuration module.
+import { completeManifest } from '../../build-figma-plugin.manifest.js'
 import type { StoragePort } from '../../src/client/storage.ts'
+import { createHostRealm, HOST_TIMERS } from '../support/host-realm.ts'
 
-/** The manifest fields build-figma-plugin derives from package.json (relaunchButtons become a list). */
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+/** The manifest fields build-figma-plugin derives from package.json (relaunchButtons become a list), with the build's id. */
 export function pluginManifest(): FakeManifest {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
   const config = pkg['figma-plugin']
   return {
-    id: config.id,
+    id: completeManifest(config, 'plugin').id,
     name: config.name,
     editorType: config.editorType,
     permissions: config.permissions,
@@ -35,7 +43,13 @@ export function pluginManifest(): FakeManifest {
   }
 }
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
+/** The manifest.json `npm run build` wrote: what Figma reads next to build/main.js. */
+export function builtManifest(): FakeManifest {
+  const manifest = JSON.parse(readFileSync(`${root}manifest.json`, 'utf8'))
+  const { id, name, editorType, permissions, documentAccess, relaunchButtons } = manifest
+  return { id, name, editorType, permissions, documentAccess, relaunchButtons }
+}
+
 let bundle: Promise<string> | undefined
 
 /**
@@ -77,12 +91,25 @@ export interface RunningPlugin extends UiSide {
 
 export const UI_HTML = '<p>ui</p>'
 
-export async function startPlugin(options: FakeFigmaOptions & { storage?: ClientStorageBackend } = {}): Promise<RunningPlugin> {
+export interface StartPluginOptions extends FakeFigmaOptions {
+  storage?: ClientStorageBackend
+  /** Run the built build/main.js (made by `npm run build`) instead of a fresh bundle of src/main.ts. */
+  built?: boolean
+  /** The UI's HTML as Figma hands it to the code (`__html__`). */
+  html?: string
+}
+
+/** What the bundle threw while loading, as an error of this realm (the bundle's own are not `instanceof Error` here). */
+const loadFailure = (error: unknown) => new Error(`the plugin's code threw while loading: ${String(error)}`, { cause: error })
+
+export async function startPlugin(options: StartPluginOptions = {}): Promise<RunningPlugin> {
   const storage = options.storage ?? memoryStorageBackend()
   const listeners = new Set<(message: unknown) => void>()
+  const realm = createHostRealm({ __html__: options.html ?? UI_HTML, ...HOST_TIMERS })
   const host = createFakeFigma({
-    manifest: pluginManifest(),
+    manifest: options.built ? builtManifest() : pluginManifest(),
     onError: () => {},
+    realmError: realm.Error,
     ...options,
     storage,
     onUiMessage(message) {
@@ -90,13 +117,21 @@ export async function startPlugin(options: FakeFigmaOptions & { storage?: Client
       for (const listener of [...listeners]) listener(message)
     },
   })
-  const code = await mainBundle()
-  let started: Promise<void> | undefined
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- Figma runs the built main.js as a function body with `figma` and `__html__` in scope; so does this harness.
-  new Function('figma', '__html__', '__started', code)(host.figma, UI_HTML, (promise: Promise<void>) => {
-    started = promise
-  })
-  await started
+  realm.global.figma = host.figma
+  if (options.built) {
+    // The built bundle calls the command's default export and keeps its promise to itself: the plugin has started once it shows its UI.
+    const error = realm.run(await readFile(`${root}build/main.js`, 'utf8'))
+    if (error !== undefined) throw loadFailure(error)
+    await poll(() => host.ui ?? undefined, 'the built plugin to show its UI')
+  } else {
+    let started: Promise<void> | undefined
+    realm.global.__started = (promise: Promise<void>) => {
+      started = promise
+    }
+    const error = realm.run(await mainBundle())
+    if (error !== undefined) throw loadFailure(error)
+    await started
+  }
   return { host, storage, ...uiSide(host, listeners), stop: () => host.close() }
 }
 

@@ -266,6 +266,36 @@ describe('run summary cards', () => {
     expect(snapshotNode(second).x).not.toBe(snapshotNode(first).x)
   })
 
+  it('keeps a card’s plugin data under Figma’s 100 kB per entry, marking cut texts as truncated', async () => {
+    const plugin = await start()
+    // A 200 kB error log as the summary (two UTF-8 bytes per character) and an overlong title.
+    const summary = `Step deploy failed: ${'ü'.repeat(100_000)}`
+    const title = `Deploy ${'x'.repeat(150_000)}`
+    plugin.emit('ADD_SUMMARY_CARD', { ...card, status: 'error', summary, title })
+    const [, , nodeId] = await plugin.waitFor('CARD_ADDED')
+    const snapshot = snapshotNode(plugin.host.document.getNode(nodeId as string)!)
+    const stored = snapshot.pluginData.card
+    const entryBytes = Buffer.byteLength(`ops-control-room${'card'}${stored}`)
+    expect(entryBytes).toBeLessThanOrEqual(100_000)
+    expect(entryBytes).toBeGreaterThan(90_000) // cut to fit, not emptied
+    const data = JSON.parse(stored)
+    expect(data).toMatchObject({ runId: card.runId, status: 'error', env: 'production' })
+    expect(data.summary.startsWith('Step deploy failed: üü')).toBe(true)
+    expect(data.summary.endsWith('… (truncated)')).toBe(true)
+    expect(data.title.endsWith('… (truncated)')).toBe(true)
+
+    const texts = textsOf(snapshot)
+    expect(texts[2]).toMatch(/^Deploy x+… \(truncated\)$/)
+    expect(texts[2]).toHaveLength(200)
+    expect(texts[4]).toMatch(/^Step deploy failed: ü+… \(truncated\)$/)
+    expect(texts[4]).toHaveLength(280)
+
+    // The finished run redraws the card within the limit too.
+    plugin.emit('RUN_FINISHED', { ...card, status: 'error', summary: summary + summary, title })
+    await poll(() => (plugin.host.notifications.length === 1 ? true : undefined), 'the notification')
+    expect(plugin.received('MAIN_ERROR')).toEqual([])
+  })
+
   it('reopens the plugin on the run of the selected card (relaunch)', async () => {
     const first = await start()
     first.emit('ADD_SUMMARY_CARD', card)
@@ -315,5 +345,22 @@ describe('finished runs', () => {
     }, 'the card to show the failure')
     expect(textsOf(snapshot)).toContain('Step dispatch failed')
     expect(snapshot.strokes).toEqual([{ type: 'SOLID', color: { r: 0xf2 / 255, g: 0x48 / 255, b: 0x22 / 255 } }])
+  })
+
+  it('updates a card that was moved to another page, which the run has not loaded', async () => {
+    const first = await start()
+    first.emit('ADD_SUMMARY_CARD', { ...card, status: 'running', finishedAt: null, summary: null })
+    const [, , nodeId] = await first.waitFor('CARD_ADDED')
+    const document = first.host.document
+    first.stop()
+    // Someone moves the card to another page; the next run starts on the first page only.
+    const archive = document.createPage('Archive')
+    archive.adopt(document.getNode(nodeId as string)!)
+
+    const plugin = await start({ document })
+    expect(() => archive.children).toThrow(/not been explicitly loaded/)
+    plugin.emit('RUN_FINISHED', { ...card, status: 'success' })
+    await poll(() => (textsOf(snapshotNode(document.getNode(nodeId as string)!))[0] === 'Succeeded' ? true : undefined), 'the moved card')
+    expect(plugin.received('MAIN_ERROR')).toEqual([])
   })
 })

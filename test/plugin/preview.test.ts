@@ -1,6 +1,6 @@
 /**
  * The browser preview in Chromium: the page runs the plugin's main thread against the fake
- * `figma`, shows the UI in a null-origin sandboxed iframe, exchanges messages the way Figma does,
+ * `figma` in a realm with Figma's main-thread globals only, shows the UI in a null-origin sandboxed iframe, exchanges messages the way Figma does,
  * keeps clientStorage in the page, draws cards on its canvas, shows notifications, and relaunches
  * the plugin on a card. The preview is served in-process with startPreview, from its own build
  * (the real main thread and host, and a stand-in UI that records what it receives).
@@ -26,6 +26,26 @@ const STAND_IN_UI = `
   window.received = [];
   window.addEventListener('message', (event) => window.received.push(event.data));
   document.getElementById('create-figma-plugin').textContent = 'Stand-in UI';
+`
+
+/**
+ * A stand-in main bundle that reports which globals it can reach, every way it can try: by name,
+ * through globalThis, and through the global object behind Function('return this').
+ */
+const PROBING_MAIN = `
+  const reach = (read) => { try { return read() } catch (error) { return 'threw ' + error.name } }
+  const names = ['fetch', 'WebSocket', 'XMLHttpRequest', 'localStorage', 'sessionStorage', 'indexedDB', 'window', 'self', 'document',
+    'parent', 'top', 'location', 'navigator', 'structuredClone', 'figma', '__html__', 'setTimeout', 'console', 'JSON', 'Promise', 'Uint8Array']
+  const report = { byName: {}, viaGlobalThis: {}, viaFunction: {} }
+  for (const name of names) {
+    report.byName[name] = reach(() => Function('scope', 'return typeof scope')(eval(name)))
+    report.viaGlobalThis[name] = typeof globalThis[name]
+    report.viaFunction[name] = reach(() => typeof Function('return this')()[name])
+  }
+  report.thisIsGlobalThis = this === globalThis
+  figma.showUI('<div id="create-figma-plugin"></div><script>const __SHOW_UI_DATA__ = {};' + __html__ + '</script>', { width: 320, height: 240 })
+  try { figma.ui.resize(10, 10) } catch (error) { report.apiErrorIsError = error instanceof Error; report.apiError = error.message }
+  figma.ui.postMessage(report)
 `
 
 const card = {
@@ -92,6 +112,72 @@ describe('the plugin preview in Chromium', () => {
         name,
       )
       .then((handle) => handle.jsonValue()) as Promise<{ pluginMessage: unknown[]; pluginId: string }>
+
+  it('runs the main bundle as Figma does: in a realm with figma, __html__, timers and console, and nothing of the browser', async () => {
+    const probeOut = await mkdtemp(join(tmpdir(), 'ops-preview-probe-'))
+    await mkdir(join(probeOut, 'build'), { recursive: true })
+    await writeFile(join(probeOut, 'build', 'main.js'), PROBING_MAIN)
+    await writeFile(join(probeOut, 'build', 'ui.js'), STAND_IN_UI)
+    await writeFile(join(probeOut, 'manifest.json'), JSON.stringify({ ...pluginManifest(), main: 'build/main.js', ui: 'build/ui.js' }))
+    await buildPreviewHost(join(probeOut, 'build', 'preview', 'host.js'))
+    const probePreview = await startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: 0, outputDir: probeOut })
+    const probePage = await browser.context.newPage()
+    try {
+      await probePage.goto(probePreview.url)
+      const handle = await probePage.waitForSelector('#window iframe')
+      const frame = (await handle.contentFrame())!
+      const handleReport = await frame.waitForFunction(() =>
+        (window as unknown as { received?: { pluginMessage?: { byName?: unknown } }[] }).received?.find(
+          (data) => data.pluginMessage?.byName,
+        ),
+      )
+      const report = ((await handleReport.jsonValue()) as { pluginMessage: Record<string, unknown> }).pluginMessage
+      const browserOnly = [
+        'fetch',
+        'WebSocket',
+        'XMLHttpRequest',
+        'localStorage',
+        'sessionStorage',
+        'indexedDB',
+        'window',
+        'self',
+        'document',
+      ]
+      const figmaHas = {
+        figma: 'object',
+        __html__: 'string',
+        setTimeout: 'function',
+        console: 'object',
+        JSON: 'object',
+        Promise: 'function',
+        Uint8Array: 'function',
+      }
+      for (const way of ['byName', 'viaGlobalThis'] as const) {
+        const seen = report[way] as Record<string, string>
+        expect(Object.fromEntries(browserOnly.map((name) => [name, seen[name]])), way).toEqual(
+          Object.fromEntries(browserOnly.map((name) => [name, 'undefined'])),
+        )
+        expect(Object.fromEntries(Object.keys(figmaHas).map((name) => [name, seen[name]])), way).toEqual(figmaHas)
+        expect([seen.parent, seen.top, seen.location, seen.navigator, seen.structuredClone], way).toEqual(Array(5).fill('undefined'))
+      }
+      // The realm's own global: what could be deleted is gone; window and document cannot be deleted from a browser realm.
+      const behind = report.viaFunction as Record<string, string>
+      expect(
+        ['fetch', 'WebSocket', 'XMLHttpRequest', 'localStorage', 'sessionStorage', 'indexedDB', 'structuredClone'].map(
+          (name) => behind[name],
+        ),
+      ).toEqual(Array(7).fill('undefined'))
+      expect(report.thisIsGlobalThis).toBe(true)
+      // The API's errors are of the plugin's realm, as Figma's are.
+      expect(report.apiErrorIsError).toBe(true)
+      expect(report.apiError).toMatch(/minimum size is 70 × 0/)
+      expect(await probePage.textContent('#errors')).toBe('')
+    } finally {
+      await probePage.close()
+      await probePreview.close()
+      await rm(probeOut, { recursive: true, force: true })
+    }
+  })
 
   it('serves the page, the plugin and a config pointing at the stack; the build outputs are all there', async () => {
     expect(preview.missing).toEqual([])

@@ -16,12 +16,35 @@ export interface RealmRun {
   error: unknown
 }
 
-export function runInHostRealm(code: string, globals: Record<string, unknown>, filename = 'main.js'): RealmRun {
+export interface HostRealm {
+  /** The realm's global object: globals set on it later are globals of the code too. */
+  global: Record<string, unknown>
+  /**
+   * The realm's own Error. Figma makes the errors its API throws inside the plugin's sandbox, so
+   * `error instanceof Error` holds there; a fake host gives this to its API (createFakeFigma's realmError).
+   */
+  Error: ErrorConstructor
+  /** Evaluates a script in the realm; returns what it threw, if anything. */
+  run(code: string, filename?: string): unknown
+}
+
+export function createHostRealm(globals: Record<string, unknown>): HostRealm {
   const global = createContext({ ...globals })
-  try {
-    runInContext(code, global, { filename })
-    return { global, error: undefined }
-  } catch (error) {
-    return { global, error }
+  return {
+    global,
+    Error: runInContext('Error', global) as ErrorConstructor,
+    run(code, filename = 'main.js') {
+      try {
+        runInContext(code, global, { filename })
+        return undefined
+      } catch (error) {
+        return error
+      }
+    },
   }
+}
+
+export function runInHostRealm(code: string, globals: Record<string, unknown>, filename = 'main.js'): RealmRun {
+  const realm = createHostRealm(globals)
+  return { global: realm.global, error: realm.run(code, filename) }
 }
