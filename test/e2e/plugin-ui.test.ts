@@ -450,7 +450,10 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await ui.getByRole('button', { name: 'Next match' }).click()
     await expect.poll(() => ui.locator('[data-match-counter]').textContent(), { timeout: LONG }).toBe('1 of 1')
     await expect(ui.locator('[data-seq="99950"] mark').textContent()).resolves.toBe('bulk line 99950')
-    await ui.getByRole('textbox', { name: 'Search the log' }).fill('')
+    // With text in it the search box shows its clear button, which has a name too.
+    await expectAccessible('log search')
+    await ui.getByRole('button', { name: 'Clear the log search' }).click()
+    await expect(ui.getByRole('textbox', { name: 'Search the log' }).inputValue()).resolves.toBe('')
 
     // The level filter keeps warnings (every 5,000th line) and their group headers.
     await ui.locator('[data-level-filter]').click()

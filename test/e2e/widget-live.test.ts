@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Page, WebSocketRoute } from 'playwright-core'
 import { memoryStorageBackend, type ClientStorageBackend } from '../../local/preview/fake-figma.ts'
+import { axeFindings } from './support/axe.ts'
 import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
 import { memoryStorage, sessionClient, startTestStack, type TestStack } from '../support/stack.ts'
 import { addTemplate, createRun, executorOptions } from '../support/executor.ts'
@@ -135,6 +136,13 @@ describe('the widget’s window in Chromium', () => {
     })
     shown.widget = widget
     return { page, widget, fromWindow, frame: page.frameLocator('#window') }
+  }
+
+  /** The window's view passes axe-core with no critical or serious finding (Figma's theme colours excepted). */
+  async function expectAccessible(page: Page, view: string): Promise<void> {
+    const frame = await (await page.waitForSelector('#window')).contentFrame()
+    if (frame === null) throw new Error('the widget window has no content frame')
+    expect(await axeFindings(frame), `axe findings in ${view}`).toEqual([])
   }
 
   let ui: string
@@ -268,6 +276,7 @@ describe('the widget’s window in Chromium', () => {
     await window.getByText('Nightly backup check').waitFor()
     await window.getByPlaceholder('Search runs').fill('release')
     await expect.poll(() => window.locator('ul button').count()).toBe(1)
+    await expectAccessible(page, 'the picker')
     const button = window.locator('ul button', { hasText: 'Release candidate rollout' })
     // The window's own styles apply (a card per run), not just the component library's.
     expect(await button.evaluate((element) => getComputedStyle(element).borderRadius)).toBe('6px')
@@ -311,6 +320,7 @@ describe('the widget’s window in Chromium', () => {
     const { data: again } = await owner.from('runs').select('title, status, template_slug').eq('id', newId).single()
     expect(again).toEqual({ title: 'Viewer run', status: 'success', template_slug: 'live-card' })
     expect(errorsNotified(widget)).toEqual([])
+    await expectAccessible(page, 'the log viewer')
     await page.locator('#window').screenshot({ path: `${root}test-results/screenshots/widget-open-log.png` })
     await page.close()
   }, 120_000)
@@ -346,10 +356,12 @@ describe('the widget’s window in Chromium', () => {
     await alert.waitFor({ timeout: 15_000 })
     expect(await alert.textContent()).toBe('Invalid login credentials')
     expect(await window.locator('button:disabled').count()).toBe(0)
+    await expectAccessible(page, 'the sign-in panel with its error')
 
     // The buttons work again: continuing without an account shows the (empty) picker.
     await window.locator('[data-sign-in-anonymous]').click()
     await window.getByText('You have no runs yet.', { exact: false }).waitFor()
+    await expectAccessible(page, 'the empty picker')
     expect(storage.keys()).toEqual([`${STORAGE_KEYS.session}sb-127-auth-token`])
     await page.close()
   }, 60_000)

@@ -10,6 +10,7 @@ import { useEffect, useMemo } from 'preact/hooks'
 import { LoadingIndicator, render } from '@create-figma-plugin/ui'
 import { emit } from '@create-figma-plugin/utilities'
 import '!../../src/ui/app/global.css'
+import { describeDocument } from '../../src/ui/app/describe-document.ts'
 import { SignInPanel } from '../../src/ui/components/sign-in-panel/sign-in-panel.tsx'
 import { useSession } from '../../src/ui/hooks/use-session.ts'
 import { createOpsServices, type OpsServices } from '../../src/ui/services/ops-services.ts'
@@ -84,5 +85,7 @@ function CardWindow({ mode, settings }: CardWindowProps) {
   if (mode.kind === 'live' || mode.kind === 'action') return <Headless mode={mode} services={services} />
   return <Screen mode={mode} services={services} />
 }
+
+describeDocument('Ops Run Card')
 
 export default render(CardWindow)

@@ -2,7 +2,8 @@
 /** Lists the signed-in person's recent runs, searchable; picking one binds the card to it. */
 import { h } from 'preact'
 import { useEffect, useMemo, useState } from 'preact/hooks'
-import { LoadingIndicator, SearchTextbox, Text } from '@create-figma-plugin/ui'
+import { LoadingIndicator, Text } from '@create-figma-plugin/ui'
+import { SearchBox } from '../../../src/ui/components/search-box/search-box.tsx'
 import type { OpsApi, RunRow } from '../../../src/client/types.ts'
 import { STATUS_BADGES } from '../card/card-model.ts'
 import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
@@ -35,7 +36,12 @@ export function Picker(props: { api: OpsApi; onPick(run: RunRow): Promise<void> 
   if (!runs) return <LoadingIndicator />
   return (
     <div class={styles.stack}>
-      <SearchTextbox value={query} onValueInput={setQuery} placeholder="Search runs by title, template, env or status" />
+      <SearchBox
+        aria-label="Search runs"
+        value={query}
+        onValueInput={setQuery}
+        placeholder="Search runs by title, template, env or status"
+      />
       {shown.length === 0 ? (
         <Text>{runs.length === 0 ? 'You have no runs yet. Start one from the Ops Control Room plugin.' : 'No run matches.'}</Text>
       ) : null}

@@ -1,7 +1,8 @@
-import { Dropdown, IconButton, IconChevronDown16, IconChevronUp16, SearchTextbox } from '@create-figma-plugin/ui'
+import { Dropdown, IconButton, IconChevronDown16, IconChevronUp16 } from '@create-figma-plugin/ui'
 import { h } from 'preact'
 import type { EventLevel } from '../../../client/types.ts'
 import { matchCounter } from '../../view-models/log-search.ts'
+import { SearchBox } from '../search-box/search-box.tsx'
 import styles from './log-toolbar.css'
 
 const LEVEL_OPTIONS: Array<{ value: EventLevel; text: string }> = [
@@ -46,7 +47,8 @@ export function LogToolbar(props: LogToolbarProps) {
         />
       </div>
       <div class={styles.search}>
-        <SearchTextbox
+        <SearchBox
+          clearLabel="Clear the log search"
           aria-label="Search the log"
           data-log-search
           placeholder="Search the log"
