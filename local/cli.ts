@@ -125,11 +125,14 @@ async function main(): Promise<number> {
   }
 
   const seconds = ((performance.now() - started) / 1000).toFixed(2)
+  // Figma lets a plugin reach the local stack as localhost only (its manifest's devAllowedDomains).
+  const figmaUrl = stack.url.replace('//127.0.0.1:', '//localhost:')
   console.log(`
 Ops Control Room local stack is running (started in ${seconds} s)
 
   API URL          ${stack.url}
   Health           ${stack.url}/health
+  In Figma         ${figmaUrl} (the plugin's Supabase URL)
   anon key         ${stack.anonKey}
   service_role key ${stack.serviceRoleKey}
   Database         ${db.kind === 'pglite' ? `PGlite in ${db.location}` : `Postgres at ${db.location}`}

@@ -29,6 +29,7 @@ describe('npm start', () => {
     const url = await cli.ready
     expect(cli.output()).toContain('Applied migrations: 20250103000000')
     expect(cli.output()).toMatch(/started in \d+\.\d\d s/)
+    expect(cli.output()).toContain(`In Figma         ${url.replace('127.0.0.1', 'localhost')} (the plugin's Supabase URL)`)
     const anonKey = keyFrom(cli.output(), 'anon key')
     const serviceKey = keyFrom(cli.output(), 'service_role key')
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok', database: 'pglite' })
