@@ -1,8 +1,8 @@
 /**
- * RunHistory: the signed-in user's recent runs, kept current by realtime rather than polling.
+ * RunHistory: the current workspace's recent runs, kept current by realtime rather than polling.
  *
  * 1. Subscribe to every change of ops.runs; RLS on the server decides which rows this user may
- *    see (their own), so no filter is needed and nobody else's run arrives.
+ *    see (those of their workspaces); a run of another workspace than the current one is left out.
  * 2. On SUBSCRIBED, load the newest `limit` runs over REST and merge: per run, the newer version
  *    wins (updated_at, then last_seq), and a run that arrived live during the load is kept.
  * 3. Each later change merges by id. A run's row changes with every log batch (last_seq), so
@@ -114,6 +114,8 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
   let loadTimer: ReturnType<typeof setTimeout> | undefined
   let notifyTimer: ReturnType<typeof setTimeout> | undefined
   let snapshot: RunHistoryState | null = null
+  /** The workspace the last load listed (api.listRuns reads the current one). */
+  let workspaceId: string | null = null
   const listeners = new Set<(state: RunHistoryState) => void>()
 
   const current = (): RunHistoryState => (snapshot ??= { runs: runs === null ? null : [...runs], live, error })
@@ -146,8 +148,9 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
       changedDuringLoad = new Set()
       let failed = false
       try {
-        const loaded = await api.listRuns({ limit })
+        const [current, loaded] = await Promise.all([api.currentWorkspaceId(), api.listRuns({ limit })])
         if (closed) return
+        workspaceId = current
         runs = mergeLoad(runs ?? [], loaded, changedDuringLoad, limit)
         error = null
       } catch (caught) {
@@ -168,6 +171,8 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
   }
 
   function apply(incoming: RunRow) {
+    // A change without its workspace (a partial row) can only update a run already listed.
+    if (incoming.workspace_id !== undefined && workspaceId !== null && incoming.workspace_id !== workspaceId) return
     changedDuringLoad?.add(incoming.id)
     if (runs === null) return
     const next = mergeRun(runs, incoming, limit)

@@ -59,6 +59,14 @@ export interface RunFilters {
 
 export interface NewRun {
   templateSlug: string
+  /**
+   * The template's revision the starter saw (run_templates.revision_id of the row the card was
+   * made from): the executor runs exactly that revision, or refuses the run if it is not this
+   * template's.
+   */
+  templateRevisionId: string
+  /** Where the run belongs; the current workspace when not given (a re-run stays in its run's). */
+  workspaceId?: string
   kind: string
   env: string
   title: string
@@ -71,6 +79,15 @@ export interface StartRunOptions {
   onCreated?: (run: RunRow) => void | Promise<void>
 }
 
+/** What a widget card needs besides the run to decide what the board may show. */
+export interface BoardFacts {
+  workspaceId: string
+  /** workspaces.board_details: log lines, inputs, summaries and errors may be shown on boards. */
+  boardDetails: boolean
+  /** The starter's workspace_members.display_name; null when it cannot be read. */
+  startedBy: string | null
+}
+
 /** A conflict on save: both texts, so the editor can show them side by side. */
 export interface SpecSaveConflict {
   kind: 'conflict'
@@ -81,7 +98,11 @@ export interface SpecSaveConflict {
 
 /** The ops schema through supabase-js (RLS decides what each call may do). */
 export interface OpsApi {
+  /** The workspace the lists below read and new runs land in (current-workspace.ts). */
+  currentWorkspaceId(): Promise<string>
+  /** The current workspace's templates. */
   listTemplates(): Promise<TemplateRow[]>
+  /** The current workspace's runs, newest first. */
   listRuns(filters?: RunFilters): Promise<RunRow[]>
   getRun(runId: string): Promise<RunRow | null>
   /**
@@ -90,10 +111,20 @@ export interface OpsApi {
    * invoke fails, the error (an OpsApiError) carries the created, still queued run as `run`.
    */
   startRun(run: NewRun, options?: StartRunOptions): Promise<RunRow>
-  /** Starts a new run with the same template, env and inputs. */
-  rerun(run: RunRow): Promise<RunRow>
+  /**
+   * Starts a new run with the same template, env and inputs, in the run's workspace, on the
+   * template's current revision (not the one the earlier run pinned).
+   */
+  rerun(run: RunRow, options?: StartRunOptions): Promise<RunRow>
   cancelRun(runId: string): Promise<RunRow>
+  /**
+   * Approves or rejects the approval step the run waits at. When this was the last approval the
+   * run is queued again and ops-executor is invoked for it at once; when that invoke fails, the
+   * error (an OpsApiError) carries the queued run as `run`.
+   */
   decideApproval(runId: string, approve: boolean, comment?: string): Promise<RunRow>
+  /** What a board may show about a run (widget cards): its workspace's board setting and who started it. */
+  boardFacts(run: RunRow): Promise<BoardFacts>
   listArtifacts(runId: string): Promise<ArtifactRow[]>
   /**
    * Events by seq: `after` (exclusive) ascending, or `before` (exclusive) descending for older pages.
@@ -101,6 +132,7 @@ export interface OpsApi {
    * `limit` defaults to and is capped at 1000 (Supabase's default max rows).
    */
   fetchEvents(runId: string, range: { after?: number; before?: number; limit?: number }): Promise<EventRow[]>
+  /** The current workspace's Spec Kit documents. */
   listSpecDocs(): Promise<SpecDocRow[]>
   saveSpecDoc(doc: SpecDocRow, content: string): Promise<SpecDocRow | SpecSaveConflict>
   listRevisions(docId: string): Promise<SpecRevisionRow[]>

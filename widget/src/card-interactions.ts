@@ -7,7 +7,8 @@
  * over or stop.
  */
 import { formatUtcSeconds } from '../../supabase/functions/_shared/vocabulary/index.ts'
-import { CARD_VERSION, isStale, type Liveness } from './card/card-state.ts'
+import { boardPicture } from './card/board-picture.ts'
+import { CARD_VERSION, isStale, RETIRED_KEYS, type Liveness } from './card/card-state.ts'
 import { readCardNode, updateCard, upgradeCard, type CardNode } from './live/apply.ts'
 import { openCardWindow } from './live/card-window.ts'
 import { activeDriver, goLive } from './live/go-live.ts'
@@ -67,7 +68,7 @@ export function cardInteractions(nodeId: string): CardInteractions {
       { visible: true, title: 'Pick a run' },
       {
         // Another run is not the one anyone kept live here.
-        onPicked: (picked) => void updateCard(node, (card) => ({ ...card, snapshot: picked, startedBy: me().name, live: null })),
+        onPicked: (picked) => void updateCard(node, (card) => ({ ...card, snapshot: picked, live: null })),
       },
     )
   }
@@ -91,7 +92,8 @@ export function cardInteractions(nodeId: string): CardInteractions {
           }
           if (result.started) {
             // A new run gets its own card beside this one, not kept live.
-            const clone = node.cloneWidget({ version: CARD_VERSION, snapshot: result.started, startedBy: me().name, live: null })
+            // The copy starts from this card's state: what it must not keep is overridden too.
+            const clone = node.cloneWidget({ ...RETIRED_KEYS, version: CARD_VERSION, snapshot: boardPicture(result.started), live: null })
             // cloneWidget parents the copy under the page (plugin typings, WidgetNode.cloneWidget), and
             // x and y are relative to the parent: a card in a section gets its copy in that section.
             node.parent?.appendChild(clone)

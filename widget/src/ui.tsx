@@ -63,7 +63,7 @@ function Screen({ mode, services }: { mode: ScreenMode; services: OpsServices })
         <SignInPanel
           error={session.error}
           title="Sign in to see your runs"
-          intro="Use the account you use in the Ops Control Room plugin: runs are private to whoever started them, and the card keeps its own session."
+          intro="Use the account you use in the Ops Control Room plugin: you see the runs of your workspace, and the card keeps its own session."
         />
       </div>
     )

@@ -23,6 +23,8 @@ type PlanView =
 
 export interface RunbookCardModel {
   slug: string
+  /** The template's revision this card was made from: the run pins it, so it runs what the card showed. */
+  revisionId: string
   title: string
   description: string
   kind: string
@@ -78,6 +80,7 @@ export function runbookCard(
   }
   return {
     slug: entry.slug,
+    revisionId: entry.row.revision_id,
     title: template.title,
     description: template.description ?? entry.row.description ?? '',
     kind: template.kind,
@@ -132,6 +135,7 @@ export function newRunFromCard(card: RunbookCardModel, dryRun: boolean): NewRun 
   const env = card.plan.env
   return {
     templateSlug: card.slug,
+    templateRevisionId: card.revisionId,
     kind: card.kind,
     env,
     title: `${card.title} in ${env}`,

@@ -45,6 +45,9 @@ const LINE_COLORS = { debug: '#8C8C8C', info: '#333333', warn: '#B86200', error:
 const SHOWN_ARTIFACTS = 3
 const PROBLEM_MAX = 120
 
+/** What a card says in place of its log when its workspace keeps details off boards (board-picture.ts). */
+export const NO_DETAILS = 'Details stay in the plugin: Open log'
+
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
 
 export function cardView(card: CardState & { snapshot: RunSnapshot }): CardView {
@@ -57,7 +60,7 @@ export function cardView(card: CardState & { snapshot: RunSnapshot }): CardView 
   const current = snapshot.steps.find((step) => step.id === snapshot.currentStep)
   const progress =
     total === 0 ? 'No plan yet' : `${snapshot.done} of ${total} steps${current && snapshot.done < total ? ` · ${current.title}` : ''}`
-  const who = card.startedBy ? `Started by ${card.startedBy}` : 'Started'
+  const who = snapshot.startedBy ? `Started by ${snapshot.startedBy}` : 'Started'
   const started = `${who} ${formatUtcTime(snapshot.createdAt) ?? 'at an unknown time'}`
   return {
     title,
@@ -68,7 +71,7 @@ export function cardView(card: CardState & { snapshot: RunSnapshot }): CardView 
     lines:
       snapshot.lines.length > 0
         ? snapshot.lines.map((line) => ({ text: line.text, color: LINE_COLORS[line.level] }))
-        : [{ text: 'No log lines yet', color: LINE_COLORS.debug }],
+        : [{ text: snapshot.boardDetails ? 'No log lines yet' : NO_DETAILS, color: LINE_COLORS.debug }],
     artifacts: snapshot.artifacts.slice(0, SHOWN_ARTIFACTS).map((artifact) => ({ title: artifact.title, url: artifact.url })),
     moreArtifacts: Math.max(0, snapshot.artifactCount - SHOWN_ARTIFACTS),
     footer: live ? started : `${started} · updated ${formatUtcSeconds(snapshot.syncedAt) ?? 'at an unknown time'}`,

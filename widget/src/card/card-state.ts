@@ -1,19 +1,25 @@
 /**
  * What a card keeps in synced state, and how a card placed by any earlier build is read.
  *
- * Version 2 (this build): `version`, `snapshot` (the run's picture), `startedBy`, and `live`: who
- * keeps the card live and when their code last wrote it. Everything sits in synced state, nothing in
- * synced maps: another card's maps cannot be read (WidgetNode has `widgetSyncedState` but no map
- * getter), so a write through setWidgetSyncedState could not carry them over.
+ * Version 3 (this build): `version`, `snapshot` (the run's picture, as its workspace lets a board
+ * show it: board-picture.ts; it names who started the run), and `live`: who keeps the card live
+ * and when their code last wrote it. Everything sits in synced state, nothing in synced maps:
+ * another card's maps cannot be read (WidgetNode has `widgetSyncedState` but no map getter), so a
+ * write through setWidgetSyncedState could not carry them over.
+ *
+ * Version 2 kept `startedBy` (the Figma name of whoever picked the run) beside the picture, and a
+ * picture with everything in it: it is read as a picture of no workspace, which shows no details,
+ * so its first write leaves the board with nothing more than the rule allows.
  *
  * Version 1 (no `version` key) kept the driver's name inside the picture (`snapshot.driver`) and
  * who switched live on in a synced map `live`. Reading never throws: rendering shows a version 1
  * card as it is read here, and the card's first interaction writes it back as version 2.
  */
 import { isRecord } from '../../../src/is-record.ts'
-import { isRunSnapshot, type RunSnapshot } from './snapshot.ts'
+import { boardPicture } from './board-picture.ts'
+import { isEarlierRunSnapshot, type RunSnapshot } from './snapshot.ts'
 
-export const CARD_VERSION = 2
+export const CARD_VERSION = 3
 
 /**
  * How often a driver writes its heartbeat into every card it keeps live, even when nothing
@@ -38,10 +44,14 @@ export interface Liveness {
 export interface CardState {
   version: typeof CARD_VERSION
   snapshot: RunSnapshot | null
-  /** Who picked or started the run, as Figma shows them. */
-  startedBy: string | null
   live: Liveness | null
 }
+
+/**
+ * Keys of earlier versions that this build writes as null (setWidgetSyncedState keeps what it is
+ * given, and a write carries over keys it does not know): version 2's `startedBy`.
+ */
+export const RETIRED_KEYS = { startedBy: null } as const
 
 const isText = (value: unknown): value is string => typeof value === 'string'
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
@@ -56,11 +66,19 @@ function readLiveness(value: unknown): Liveness | null {
   }
 }
 
-/** The picture without what version 1 kept in it (the driver's name). */
-function readSnapshot(value: unknown): RunSnapshot | null {
-  if (!isRunSnapshot(value)) return null
-  const { driver: _driver, ...picture } = value as RunSnapshot & { driver?: unknown }
-  return picture
+/**
+ * The picture as the board may show it (board-picture.ts), whichever build wrote it: an earlier
+ * build's picture names no workspace, so it shows no details; who started it was kept beside it
+ * (`legacyStartedBy`). Nothing else an earlier build kept in it (version 1: the driver) is carried.
+ */
+export function readPicture(value: unknown, legacyStartedBy: string | null = null): RunSnapshot | null {
+  if (!isEarlierRunSnapshot(value)) return null
+  return boardPicture({
+    ...value,
+    workspaceId: value.workspaceId ?? null,
+    boardDetails: value.boardDetails ?? false,
+    startedBy: value.startedBy === undefined ? legacyStartedBy : value.startedBy,
+  })
 }
 
 /**
@@ -68,13 +86,12 @@ function readSnapshot(value: unknown): RunSnapshot | null {
  * heartbeat: the time of the picture it last wrote stands in for one, so it goes stale like any other.
  */
 export function readCard(synced: Record<string, unknown>): CardState {
-  const snapshot = readSnapshot(synced.snapshot)
-  const startedBy = isText(synced.startedBy) ? synced.startedBy : null
+  const snapshot = readPicture(synced.snapshot, isText(synced.startedBy) ? synced.startedBy : null)
   let live = readLiveness(synced.live)
   if (isOutdated(synced) && snapshot && isRecord(synced.snapshot) && isText(synced.snapshot.driver)) {
     live = { driver: synced.snapshot.driver, driverId: '', heartbeat: snapshot.syncedAt, problem: null }
   }
-  return { version: CARD_VERSION, snapshot, startedBy, live }
+  return { version: CARD_VERSION, snapshot, live }
 }
 
 /** Whether a card is stored in an earlier version's shape (its first interaction writes it back). */

@@ -1,11 +1,14 @@
 /**
  * What a run card keeps in synced state: a small, JSON-only picture of its run, so every viewer
  * of the board sees the same card and a card whose run the viewer cannot read still shows its
- * last known state. Built from the rows the client layer reads; bounded in size.
+ * last known state. Built from the rows the client layer reads; bounded in size; and only what
+ * the run's workspace lets a board show (board-picture.ts), since anyone who opens the file can
+ * read a widget's synced state.
  */
-import type { ArtifactRow, EventRow, RunRow, RunStatus } from '../../../src/client/types.ts'
+import type { ArtifactRow, BoardFacts, EventRow, RunRow, RunStatus } from '../../../src/client/types.ts'
 import { isRecord } from '../../../src/is-record.ts'
 import { EVENT_LEVELS, isRunStatus } from '../../../supabase/functions/_shared/vocabulary/index.ts'
+import { boardPicture } from './board-picture.ts'
 
 export const MAX_LINES = 5
 export const MAX_ARTIFACTS = 8
@@ -25,6 +28,12 @@ interface SnapshotArtifact {
 
 export interface RunSnapshot {
   runId: string
+  /** The run's workspace; null on a card placed before workspaces (it shows no details). */
+  workspaceId: string | null
+  /** Whether the workspace lets boards show details (workspaces.board_details) when the picture was taken. */
+  boardDetails: boolean
+  /** Who started the run: their display name in the workspace. */
+  startedBy: string | null
   title: string
   templateSlug: string | null
   env: string
@@ -51,12 +60,16 @@ export function snapshotOf(
   run: RunRow,
   events: readonly EventRow[],
   artifacts: readonly ArtifactRow[],
-  context: { now: number },
+  context: { now: number; board: BoardFacts },
 ): RunSnapshot {
+  const { board } = context
   const steps = (run.plan?.steps ?? []).map((step) => ({ id: step.id, title: clip(step.title, 80) }))
   const done = steps.filter((step) => ['succeeded', 'skipped'].includes(run.step_results[step.id]?.status ?? '')).length
-  return {
+  return boardPicture({
     runId: run.id,
+    workspaceId: board.workspaceId,
+    boardDetails: board.boardDetails,
+    startedBy: board.startedBy === null ? null : clip(board.startedBy, 80),
     title: clip(run.title, 120),
     templateSlug: run.template_slug,
     env: run.env,
@@ -75,7 +88,7 @@ export function snapshotOf(
       .map((artifact) => ({ kind: artifact.kind, title: clip(artifact.title, 80), url: artifact.url })),
     artifactCount: artifacts.length,
     syncedAt: context.now,
-  }
+  })
 }
 
 /** Every artifact kind, so a kind read back can be checked (the compiler keeps it complete). */
@@ -103,14 +116,21 @@ function isStep(value: unknown): value is RunSnapshot['steps'][number] {
   return isRecord(value) && isText(value.id) && isText(value.title)
 }
 
+/** A picture as a build before workspaces wrote it: without the board's facts. */
+export type EarlierRunSnapshot = Omit<RunSnapshot, 'workspaceId' | 'boardDetails' | 'startedBy'> & Partial<RunSnapshot>
+
 /**
  * Whether a value is a run's picture: what a card's synced state holds (written by whichever
  * version of the widget someone on the board runs) and what the window sends the widget's code.
- * Fields it does not know are allowed (version 1 kept the driver's name in the picture).
+ * Fields it does not know are allowed (version 1 kept the driver's name in the picture), and the
+ * board's facts may be missing (builds before workspaces); `isRunSnapshot` wants them.
  */
-export function isRunSnapshot(value: unknown): value is RunSnapshot {
+export function isEarlierRunSnapshot(value: unknown): value is EarlierRunSnapshot {
   return (
     isRecord(value) &&
+    (value.workspaceId === undefined || isTextOrNull(value.workspaceId)) &&
+    (value.boardDetails === undefined || typeof value.boardDetails === 'boolean') &&
+    (value.startedBy === undefined || isTextOrNull(value.startedBy)) &&
     isText(value.runId) &&
     isText(value.title) &&
     isTextOrNull(value.templateSlug) &&
@@ -131,5 +151,15 @@ export function isRunSnapshot(value: unknown): value is RunSnapshot {
     value.artifacts.every(isArtifact) &&
     isCount(value.artifactCount) &&
     isCount(value.syncedAt)
+  )
+}
+
+/** A picture of this build: with the board's facts. */
+export function isRunSnapshot(value: unknown): value is RunSnapshot {
+  return (
+    isEarlierRunSnapshot(value) &&
+    isTextOrNull(value.workspaceId) &&
+    typeof value.boardDetails === 'boolean' &&
+    isTextOrNull(value.startedBy)
   )
 }

@@ -9,7 +9,8 @@
  * none, since a card keeps nothing in synced maps (card-state.ts).
  */
 import { isTerminalStatus } from '../../../supabase/functions/_shared/vocabulary/index.ts'
-import { isOutdated, readCard, type CardState } from '../card/card-state.ts'
+import { isOutdated, readCard, RETIRED_KEYS, type CardState } from '../card/card-state.ts'
+import { boardPicture } from '../card/board-picture.ts'
 
 /** The part of WidgetNode the widget's code uses. */
 export interface CardNode {
@@ -24,12 +25,17 @@ export function readCardNode(node: CardNode): CardState {
   return readCard(node.widgetSyncedState)
 }
 
-/** Writes `change` of the card's current state; returns what was written. */
+/**
+ * Writes `change` of the card's current state; returns what was written. Every write passes the
+ * picture through the board rule again, so a card placed by an earlier build, or holding more than
+ * its workspace now allows, is scrubbed by its next write of any kind.
+ */
 export function updateCard(node: CardNode, change: (card: CardState) => CardState): CardState {
   const stored = node.widgetSyncedState
-  const next = change(readCard(stored))
-  // `version`, `snapshot`, `startedBy`, `live`: version 1's keys are overwritten, unknown keys carried.
-  node.setWidgetSyncedState({ ...stored, ...next }, NO_MAPS)
+  const changed = change(readCard(stored))
+  const next = { ...changed, snapshot: changed.snapshot && boardPicture(changed.snapshot) }
+  // `version`, `snapshot`, `live`: earlier versions' keys are overwritten or retired, unknown keys carried.
+  node.setWidgetSyncedState({ ...stored, ...RETIRED_KEYS, ...next }, NO_MAPS)
   return next
 }
 

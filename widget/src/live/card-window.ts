@@ -17,7 +17,8 @@ import { handle, reportUnhandledMessages } from '../../../src/main/dispatch.ts'
 import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 import { serveSessionStorage } from '../../../src/main/storage.ts'
 import { isRecord } from '../../../src/is-record.ts'
-import { isRunSnapshot, type RunSnapshot } from '../card/snapshot.ts'
+import { readPicture } from '../card/card-state.ts'
+import type { RunSnapshot } from '../card/snapshot.ts'
 import { moveLegacySession } from './legacy-session.ts'
 import type {
   ActionDoneHandler,
@@ -54,10 +55,14 @@ const notifyError = (message: string) => {
   figma.notify(message, { error: true })
 }
 
-/** The window is another bundle (possibly of another build): what it sends is checked before a card keeps it. */
+/**
+ * The window is another bundle (possibly of another build): what it sends is checked, and passed
+ * through the board rule, before a card keeps it.
+ */
 function checkedSnapshot(snapshot: unknown): RunSnapshot {
-  if (!isRunSnapshot(snapshot)) throw new Error('the window sent something that is not a run’s picture; rebuild the widget')
-  return snapshot
+  const picture = readPicture(snapshot)
+  if (picture === null) throw new Error('the window sent something that is not a run’s picture; rebuild the widget')
+  return picture
 }
 
 function checkedResult(result: unknown): ActionResult {

@@ -16,7 +16,7 @@ export async function performAction(api: OpsApi, action: CardAction, runId: stri
       return { snapshot: await readSnapshot(api, runId) }
     case 'rerun': {
       const run = await api.getRun(runId)
-      if (!run) throw new Error(`run ${runId} is not among your runs`)
+      if (!run) throw new Error(`run ${runId} is not among the runs you can see`)
       const started = await api.rerun(run)
       return { started: await readSnapshot(api, started.id) }
     }

@@ -8,7 +8,8 @@
  */
 import { emit } from '@create-figma-plugin/utilities'
 import { openRunStream } from '../../../src/client/run-stream.ts'
-import { TERMINAL_STATUSES, type OpsApi, type RunStreamHandle } from '../../../src/client/types.ts'
+import { TERMINAL_STATUSES, type BoardFacts, type OpsApi, type RunStreamHandle } from '../../../src/client/types.ts'
+import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 import type { OpsClient } from '../../../src/client/supabase.ts'
 import { snapshotOf } from '../card/snapshot.ts'
 import type { LiveFinishedHandler, LiveProblemHandler, LiveSnapshotHandler, WindowErrorHandler } from '../messages.ts'
@@ -36,24 +37,45 @@ export function streamLiveRuns(client: OpsClient, api: OpsApi, runIds: string[])
     const stream = openRunStream(client, api, runId, { tailSize: 20 })
     streams.push(stream)
     let reported: string | null = null
-    stream.subscribe((state) => {
+    const report = (problem: string | null) => {
+      if (problem === reported) return
+      reported = problem
+      emit<LiveProblemHandler>('LIVE_PROBLEM', runId, problem)
+    }
+    // What the board may show is read once per session, when the run's row first arrives; until
+    // then, and if it cannot be read, the pictures carry no details (and the cards say why).
+    let board: BoardFacts | null = null
+    let boardProblem: string | null = null
+    const send = (state: RunStreamHandle['state']) => {
       if (done) return
-      if (state.error !== reported) {
-        reported = state.error
-        emit<LiveProblemHandler>('LIVE_PROBLEM', runId, state.error)
+      report(state.error ?? boardProblem)
+      const { run } = state
+      if (!run) return
+      if (board === null) {
+        board = { workspaceId: run.workspace_id, boardDetails: false, startedBy: null }
+        api.boardFacts(run).then(
+          (facts) => {
+            board = facts
+            send(stream.state)
+          },
+          (error: unknown) => {
+            boardProblem = `Shown without details or who started it: ${errorMessage(error)}`
+            send(stream.state)
+          },
+        )
       }
-      if (!state.run) return
       // Finished means the final status and every line up to it: the run's row can arrive
       // before its last events do, and the stream fetches what it knows is missing.
-      const complete =
-        TERMINAL_STATUSES.includes(state.run.status) && (state.events[state.events.length - 1]?.seq ?? 0) >= state.run.last_seq
-      emit<LiveSnapshotHandler>('LIVE_SNAPSHOT', snapshotOf(state.run, state.events, state.artifacts, { now: Date.now() }), complete)
+      const complete = TERMINAL_STATUSES.includes(run.status) && (state.events[state.events.length - 1]?.seq ?? 0) >= run.last_seq
+      const picture = snapshotOf(run, state.events, state.artifacts, { now: Date.now(), board })
+      emit<LiveSnapshotHandler>('LIVE_SNAPSHOT', picture, complete)
       if (complete) finished.add(runId)
       if (finished.size === runIds.length) {
         done = true
         void stop().then(() => emit<LiveFinishedHandler>('LIVE_FINISHED'))
       }
-    })
+    }
+    stream.subscribe(send)
   }
   return stop
 }

@@ -1,36 +1,53 @@
 import { Button, Textbox } from '@create-figma-plugin/ui'
 import { h } from 'preact'
 import { useState } from 'preact/hooks'
+import type { ApprovalWait } from '../../view-models/approval-wait.ts'
 import styles from './approval-panel.css'
 
 export interface ApprovalPanelProps {
-  reason: string | null
+  wait: ApprovalWait
   busy: boolean
   onDecide: (approve: boolean, comment: string | undefined) => void
 }
 
-/** A run parked for approval: approve or reject it, with an optional comment for the log. */
-export function ApprovalPanel({ reason, busy, onDecide }: ApprovalPanelProps) {
+/**
+ * A run parked for approval: how many approvals it still needs and from whom, and approve or
+ * reject it with an optional comment for the log — unless the person looking started it and the
+ * step wants someone else, or has approved it already.
+ */
+export function ApprovalPanel({ wait, busy, onDecide }: ApprovalPanelProps) {
   const [comment, setComment] = useState('')
   const decide = (approve: boolean) => onDecide(approve, comment.trim() === '' ? undefined : comment.trim())
+  let blocked: string | null = null
+  if (wait.startedByYou) blocked = 'You started this run: someone else approves it.'
+  else if (wait.approvedByYou) blocked = 'You approved this run: someone else gives the next approval.'
   return (
-    <section class={styles.panel} aria-label="Approval" data-approval-panel>
+    <section class={styles.panel} aria-label="Approval" data-approval-panel data-step={wait.stepId}>
       <p class={styles.reason}>
         <span aria-hidden="true">‖ </span>
-        {reason ?? 'This run waits for your approval before it continues.'}
+        {wait.reason}
       </p>
-      <div class={styles.row}>
-        <label class={styles.comment}>
-          <span class={styles.label}>Comment (optional)</span>
-          <Textbox value={comment} onValueInput={setComment} placeholder="Why, for the log" variant="border" />
-        </label>
-        <Button onClick={() => decide(true)} disabled={busy} data-approve>
-          Approve
-        </Button>
-        <Button secondary danger onClick={() => decide(false)} disabled={busy} data-reject>
-          Reject
-        </Button>
-      </div>
+      <p class={styles.waiting} data-approval-waiting>
+        {wait.waitingFor}
+      </p>
+      {blocked !== null ? (
+        <p class={styles.blocked} data-approval-blocked>
+          {blocked}
+        </p>
+      ) : (
+        <div class={styles.row}>
+          <label class={styles.comment}>
+            <span class={styles.label}>Comment (optional)</span>
+            <Textbox value={comment} onValueInput={setComment} placeholder="Why, for the log" variant="border" />
+          </label>
+          <Button onClick={() => decide(true)} disabled={busy} data-approve>
+            Approve
+          </Button>
+          <Button secondary danger onClick={() => decide(false)} disabled={busy} data-reject>
+            Reject
+          </Button>
+        </div>
+      )}
     </section>
   )
 }

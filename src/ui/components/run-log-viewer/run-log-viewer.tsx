@@ -3,7 +3,9 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { EventLevel, RunRow, RunStreamHandle } from '../../../client/types.ts'
 import { copyText, downloadText } from '../../browser/save-text.ts'
 import { useRunStream } from '../../hooks/use-run-stream.ts'
+import { useSession } from '../../hooks/use-session.ts'
 import { useServices } from '../../services/services-context.ts'
+import { approvalWait } from '../../view-models/approval-wait.ts'
 import { passesLevel } from '../../view-models/log-levels.ts'
 import { flattenLogTree, groupKeysOfSeq, groupLogEvents, rowIndexBySeq } from '../../view-models/log-rows.ts'
 import { matchingSeqs, stepMatch } from '../../view-models/log-search.ts'
@@ -37,6 +39,8 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
   useEffect(() => () => void handle.close(), [handle])
   const state = useRunStream(handle)
   const { run, events, artifacts } = state
+  const session = useSession(services.client)
+  const wait = run === null ? null : approvalWait(run, session.status === 'signed-in' ? session.user.id : null)
 
   const [minLevel, setMinLevel] = useState<EventLevel>('debug')
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
@@ -117,23 +121,12 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
   const rerun = (previous: RunRow) =>
     act('rerun', async () => {
       let opened: RunStreamHandle | null = null
-      const next = await services.api.startRun(
-        {
-          templateSlug: previous.template_slug ?? '',
-          kind: previous.kind,
-          env: previous.env,
-          title: previous.title,
-          ...(previous.intent === null ? {} : { intent: previous.intent }),
-          inputs: previous.inputs,
-          dryRun: previous.dry_run,
+      const next = await services.api.rerun(previous, {
+        onCreated: (created) => {
+          opened = services.openRunStream(created.id)
+          onOpenRun(created.id, opened)
         },
-        {
-          onCreated: (created) => {
-            opened = services.openRunStream(created.id)
-            onOpenRun(created.id, opened)
-          },
-        },
-      )
+      })
       if (opened === null) onOpenRun(next.id, null)
     })
 
@@ -174,9 +167,9 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
           {actionError}
         </p>
       )}
-      {run !== null && run.status === 'waiting_approval' ? (
+      {run !== null && wait !== null ? (
         <ApprovalPanel
-          reason={run.plan?.approvalReason ?? null}
+          wait={wait}
           busy={busy !== null}
           onDecide={(approve, comment) =>
             void act(approve ? 'approve' : 'reject', () => services.api.decideApproval(run.id, approve, comment))

@@ -1,0 +1,84 @@
+/**
+ * What a run waiting for approval asks of the person looking at it. The executor snapshots the
+ * requirement into the waiting step's result when the run parks (ops.await_approval), and
+ * ops.decide_approval appends each approval to it: how many are needed, from which role, whether
+ * the starter is excluded, and who approved so far. The server decides; this only says what it
+ * will decide, so nobody is offered a button that can only be refused.
+ */
+import type { RunRow } from '../../client/types.ts'
+import type { StepResult } from '../../../supabase/functions/_shared/database/index.ts'
+import { ENVIRONMENT_GATE_STEP } from '../../../supabase/functions/_shared/vocabulary/approvals.ts'
+import { isRecord } from '../../is-record.ts'
+
+export interface ApprovalGiven {
+  by: string
+  at: string
+  comment: string | null
+}
+
+export interface ApprovalWait {
+  stepId: string
+  /** Why the run waits, for the panel's heading. */
+  reason: string
+  /** "Waiting for 2 more approvals from an approver". */
+  waitingFor: string
+  /** The signed-in person started the run and this step wants someone else to approve it. */
+  startedByYou: boolean
+  /** The signed-in person has approved this step already (each person decides once). */
+  approvedByYou: boolean
+  approvals: ApprovalGiven[]
+}
+
+/** The lowest role that decides, as the panel names it (ops.await_approval allows these two). */
+const APPROVER_NAMES: Readonly<Record<string, string>> = { approver: 'an approver', admin: 'an admin' }
+
+const count = (value: unknown, fallback: number): number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : fallback
+
+function approvalsOf(value: unknown): ApprovalGiven[] {
+  if (!Array.isArray(value)) return []
+  return value
+    .filter(isRecord)
+    .flatMap((entry) =>
+      typeof entry.by === 'string'
+        ? [
+            {
+              by: entry.by,
+              at: typeof entry.at === 'string' ? entry.at : '',
+              comment: typeof entry.comment === 'string' ? entry.comment : null,
+            },
+          ]
+        : [],
+    )
+}
+
+/** The step the run is parked at: its current step when that one is waiting, else the one that is. */
+function waitingStep(run: RunRow): [string, StepResult] | null {
+  const results = run.step_results
+  const current = run.current_step === null ? undefined : results[run.current_step]
+  if (run.current_step !== null && current?.status === 'running') return [run.current_step, current]
+  const found = Object.entries(results).find(([, result]) => result.status === 'running' && 'waiting_since' in result)
+  return found ?? null
+}
+
+/** Null unless the run waits for approval. `userId`: the signed-in person, when known. */
+export function approvalWait(run: RunRow, userId: string | null): ApprovalWait | null {
+  if (run.status !== 'waiting_approval') return null
+  const [stepId, result] = waitingStep(run) ?? [run.current_step ?? '', {} as Partial<StepResult>]
+  const approvals = approvalsOf(result.approvals)
+  const required = count(result.required, 1)
+  const remaining = Math.max(required - approvals.length, 0)
+  const approver = APPROVER_NAMES[typeof result.approver_role === 'string' ? result.approver_role : ''] ?? 'an approver'
+  const you = userId !== null
+  return {
+    stepId,
+    reason:
+      stepId === ENVIRONMENT_GATE_STEP
+        ? `${run.env} is a protected environment: runs there go on only once approved.`
+        : (run.plan?.approvalReason ?? 'This run waits for approval before it continues.'),
+    waitingFor: `Waiting for ${remaining} more approval${remaining === 1 ? '' : 's'} from ${approver}`,
+    startedByYou: you && result.prevent_self_review === true && run.created_by === userId,
+    approvedByYou: you && approvals.some((approval) => approval.by === userId),
+    approvals,
+  }
+}
