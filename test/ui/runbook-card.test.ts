@@ -5,7 +5,20 @@ import { templateCatalog } from '../../src/ui/view-models/template-catalog.ts'
 import { intentCard, newRunFromCard, runbookCard, type RunbookCardModel } from '../../src/ui/view-models/runbook-card.ts'
 
 function row(slug: string, yaml: string): TemplateRow {
-  return { id: slug, slug, kind: 'x', title: slug, description: '', template_yaml: yaml, created_at: '', updated_at: '', updated_by: null }
+  return {
+    id: slug,
+    slug,
+    kind: 'x',
+    title: slug,
+    description: '',
+    template_yaml: yaml,
+    created_at: '',
+    updated_at: '',
+    updated_by: null,
+    workspace_id: 'workspace-1',
+    version: 3,
+    revision_id: `${slug}-revision-3`,
+  }
 }
 const seeded = (slug: string) => row(slug, readFileSync(new URL(`../../supabase/templates/${slug}.yaml`, import.meta.url), 'utf8'))
 const catalog = templateCatalog([seeded('deploy-web'), seeded('incident-open'), row('broken', 'version: 1\nkind: Deploy\n')])
@@ -98,6 +111,8 @@ describe('intent → runbook card', () => {
     expect(model.canRun).toBe(true)
     expect(newRunFromCard(model, true)).toEqual({
       templateSlug: 'incident-open',
+      // The revision of the row the card was made from: the run executes what the card showed.
+      templateRevisionId: 'incident-open-revision-3',
       kind: 'incident',
       env: 'production',
       title: 'Open an incident in production',

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { cardView, STATUS_BADGES } from '../../widget/src/card/card-model.ts'
 import { MAX_ARTIFACTS, MAX_LINES, snapshotOf } from '../../widget/src/card/snapshot.ts'
 import type { RunStatus } from '../../src/client/types.ts'
-import { artifactRows, card, eventRows, runRow, snapshot } from './fixtures.ts'
+import { artifactRows, boardWithDetails as board, card, eventRows, runRow, snapshot } from './fixtures.ts'
 
 const now = Date.parse('2025-01-03T10:00:42.000Z')
 
 describe('snapshotOf: run + events + artifacts → synced state', () => {
   it('keeps the plan, progress, the last lines and a bounded list of artifacts', () => {
-    const snap = snapshotOf(runRow(), eventRows(40, 'warn'), artifactRows(20), { now })
+    const snap = snapshotOf(runRow(), eventRows(40, 'warn'), artifactRows(20), { now, board })
     expect(snap.steps.map((s) => s.id)).toEqual(['health-before', 'policy-approval', 'dispatch', 'settle', 'health-after'])
     expect(snap.done).toBe(2)
     expect(snap.lines.map((l) => l.seq)).toEqual([36, 37, 38, 39, 40])
@@ -23,7 +23,7 @@ describe('snapshotOf: run + events + artifacts → synced state', () => {
       runRow({ title: 'x'.repeat(500), summary: 'y'.repeat(5000) }),
       [{ ...eventRows(1)[0], message: 'z'.repeat(10_000) }],
       [],
-      { now },
+      { now, board },
     )
     expect(snap.title.length).toBe(120)
     expect(snap.summary!.length).toBe(240)
@@ -32,7 +32,7 @@ describe('snapshotOf: run + events + artifacts → synced state', () => {
   })
 
   it('handles a run without a plan yet and without events', () => {
-    const snap = snapshotOf(runRow({ plan: null, status: 'queued', started_at: null, current_step: null }), [], [], { now })
+    const snap = snapshotOf(runRow({ plan: null, status: 'queued', started_at: null, current_step: null }), [], [], { now, board })
     expect(snap).toMatchObject({ steps: [], done: 0, lines: [], artifacts: [], artifactCount: 0 })
   })
 })
@@ -47,7 +47,7 @@ describe('cardView: synced state → what the card draws', () => {
     ['canceled', 'Canceled'],
   ]
   it.each(statuses)('draws a %s run with its own badge', (status, label) => {
-    const view = cardView(card(snapshot({}, status), { startedBy: 'Ana' }))
+    const view = cardView(card(snapshot({}, status)))
     expect(view.badge).toEqual(STATUS_BADGES[status])
     expect(view.badge.label).toBe(label)
   })
@@ -69,7 +69,7 @@ describe('cardView: synced state → what the card draws', () => {
   })
 
   it('shows progress with the current step, who started it and when the picture was taken, in UTC', () => {
-    const view = cardView(card(snapshot(), { startedBy: 'Ana' }))
+    const view = cardView(card(snapshot()))
     expect(view.progress).toBe('1 of 2 steps · Second')
     expect(view.subtitle).toBe('deploy-web · production')
     expect(view.footer).toBe('Started by Ana 10:00 UTC · updated 10:00:10 UTC')
@@ -92,7 +92,7 @@ describe('cardView: synced state → what the card draws', () => {
     ['a long problem, clipped', 'x'.repeat(500), `Retrying: ${'x'.repeat(119)}…`],
   ])('says who keeps it live and when they last wrote it, with %s', (_, problem, shown) => {
     const heartbeat = Date.parse('2025-01-03T14:02:31.400Z')
-    const view = cardView(card(snapshot(), { startedBy: 'Ana', live: { driver: 'Ben', driverId: '8', heartbeat, problem } }))
+    const view = cardView(card(snapshot(), { live: { driver: 'Ben', driverId: '8', heartbeat, problem } }))
     expect(view.live).toEqual({ text: 'Live via Ben · last update 14:02:31 UTC', problem: shown })
     expect(view.footer).toBe('Started by Ana 10:00 UTC')
   })

@@ -1,7 +1,7 @@
 /** Rows, snapshots and cards' synced state for widget tests. */
-import type { ArtifactRow, EventRow, RunRow, RunStatus } from '../../src/client/types.ts'
+import type { ArtifactRow, BoardFacts, EventRow, RunRow, RunStatus } from '../../src/client/types.ts'
 import { CARD_VERSION, type CardState } from '../../widget/src/card/card-state.ts'
-import type { RunSnapshot } from '../../widget/src/card/snapshot.ts'
+import type { EarlierRunSnapshot, RunSnapshot } from '../../widget/src/card/snapshot.ts'
 
 export function runRow(overrides: Partial<RunRow> = {}): RunRow {
   return {
@@ -9,6 +9,9 @@ export function runRow(overrides: Partial<RunRow> = {}): RunRow {
     created_at: '2025-01-03T10:00:00.000Z',
     updated_at: '2025-01-03T10:00:05.000Z',
     created_by: 'user-1',
+    workspace_id: 'workspace-1',
+    template_revision_id: 'revision-1',
+    template_hash: 'hash-1',
     template_slug: 'deploy-web',
     kind: 'deploy',
     env: 'production',
@@ -84,6 +87,9 @@ export function artifactRows(count: number): ArtifactRow[] {
 export function snapshot(overrides: Partial<RunSnapshot> = {}, status: RunStatus = 'running'): RunSnapshot {
   return {
     runId: 'run-1',
+    workspaceId: 'workspace-1',
+    boardDetails: true,
+    startedBy: 'Ana',
     title: 'Deploy web to production',
     templateSlug: 'deploy-web',
     env: 'production',
@@ -109,7 +115,24 @@ export function snapshot(overrides: Partial<RunSnapshot> = {}, status: RunStatus
 
 /** A card showing `picture`, in this build's shape. */
 export function card(picture: RunSnapshot, overrides: Partial<Omit<CardState, 'snapshot'>> = {}): CardState & { snapshot: RunSnapshot } {
-  return { version: CARD_VERSION, snapshot: picture, startedBy: null, live: null, ...overrides }
+  return { version: CARD_VERSION, snapshot: picture, live: null, ...overrides }
+}
+
+/** What a run's board may show, as snapshotOf takes it: a workspace that shows details, Ana started the run. */
+export const boardWithDetails: BoardFacts = { workspaceId: 'workspace-1', boardDetails: true, startedBy: 'Ana' }
+
+/** A picture as the builds before workspaces took it: everything in it, no workspace, nobody named. */
+export function earlierPicture(picture: RunSnapshot): EarlierRunSnapshot {
+  const { workspaceId: _workspace, boardDetails: _details, startedBy: _startedBy, ...earlier } = picture
+  return earlier
+}
+
+/**
+ * A card's synced state as version 2 (the build before workspaces) wrote it: whoever picked the
+ * run beside the picture, and the picture with everything in it.
+ */
+export function versionTwoCard(picture: RunSnapshot, startedBy = 'Ana') {
+  return { state: { version: 2, snapshot: earlierPicture(picture), startedBy, live: null } }
 }
 
 /**
@@ -118,7 +141,7 @@ export function card(picture: RunSnapshot, overrides: Partial<Omit<CardState, 's
  */
 export function versionOneCard(picture: RunSnapshot, driver: string | null) {
   return {
-    state: { snapshot: { ...picture, driver }, startedBy: 'Ana' },
+    state: { snapshot: { ...earlierPicture(picture), driver }, startedBy: 'Ana' },
     maps: { live: driver ? { '7': { name: driver, since: picture.syncedAt } } : {} },
   }
 }

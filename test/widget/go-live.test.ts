@@ -9,11 +9,12 @@
  * anyone may stop, and the driver reads each card again before writing and stops when it is off.
  */
 import { describe, expect, it } from 'vitest'
+import { boardPicture } from '../../widget/src/card/board-picture.ts'
 import { HEARTBEAT_MS, STALE_AFTER_MS } from '../../widget/src/card/card-state.ts'
 import type { CardWindowProps } from '../../widget/src/messages.ts'
 import { poll } from '../plugin/harness.ts'
 import { builtWidget, FakeBoard, FakeClock, FakeFigJamClient, find, texts, type FakeWidgetNode, type WidgetRun } from './fake-widget.ts'
-import { card, snapshot, versionOneCard } from './fixtures.ts'
+import { card, snapshot, versionOneCard, versionTwoCard } from './fixtures.ts'
 
 const widget = builtWidget()
 /** 10:00:10 UTC, when the fixture's picture was taken. */
@@ -56,7 +57,7 @@ async function send(run: WidgetRun, name: string, ...args: unknown[]) {
 const errors = (client: FakeFigJamClient) => client.notifications.filter((n) => n.options.error).map((n) => n.message)
 
 /** A running run's card, picked by Ana, that nobody keeps live. */
-const runningCard = (runId = 'run-1') => ({ ...card(snapshot({ runId }), { startedBy: 'Ana' }) })
+const runningCard = (runId = 'run-1') => ({ ...card(snapshot({ runId })) })
 
 describe('Go live', () => {
   it('marks the cards, writes each picture through the throttle, and a heartbeat even when nothing changes', async () => {
@@ -78,7 +79,7 @@ describe('Go live', () => {
     expect(texts(ben.render(node).tree)).toContain('19.0 s')
     await clock.advance(HEARTBEAT_MS)
     expect(liveText(ben, node)).toEqual(['Live via Ana · last update 10:00:30 UTC'])
-    expect(node.stored.state).toMatchObject({ version: 2, startedBy: 'Ana' })
+    expect(node.stored.state).toMatchObject({ version: 3, snapshot: { startedBy: 'Ana' } })
 
     await send(window, 'LIVE_SNAPSHOT', snapshot({ done: 2, syncedAt: clock.time, finishedAt: '2025-01-03T10:00:29.000Z' }, 'success'))
     await send(window, 'LIVE_FINISHED')
@@ -288,7 +289,9 @@ describe('a card placed by the build before this one', () => {
     const before = JSON.stringify(ana.render(node).tree)
     void ana.click(node, 'button Open log')
     await windowOf(ana)
-    expect(node.stored).toEqual({ state: { version: 2, snapshot: snapshot(), startedBy: 'Ana', live: null }, maps: {} })
+    // An earlier picture names no workspace: it keeps no details (board-picture.ts).
+    const kept = boardPicture(snapshot({ workspaceId: null, boardDetails: false }))
+    expect(node.stored).toEqual({ state: { version: 3, snapshot: kept, startedBy: null, live: null }, maps: {} })
     expect(JSON.stringify(ana.render(node).tree)).toBe(before)
   })
 
@@ -299,8 +302,62 @@ describe('a card placed by the build before this one', () => {
     await clock.advance(STALE_AFTER_MS + 1_000)
     await ana.menu(node, 'live')
     expect(ana.notifications.at(-1)!.message).toMatch(/^Live updates via Ben had stopped/)
-    expect(node.stored.state).toMatchObject({ version: 2, live: null })
+    expect(node.stored.state).toMatchObject({ version: 3, live: null })
     expect(toggle(ben, node)).toMatchObject({ tooltip: 'Go live', isToggled: false })
+  })
+})
+
+describe('a card placed before workspaces, with everything in its picture', () => {
+  const detailed = snapshot({
+    lines: [{ seq: 9, level: 'error', text: 'token ghp_secret rejected by api.internal' }],
+    summary: 'Deployed web@4f2a to production',
+    error: 'dispatch failed: 401 for ghp_secret',
+    artifacts: [{ kind: 'link', title: 'Workflow run', url: 'https://ci.internal/runs/9' }],
+    artifactCount: 1,
+    steps: [
+      { id: 'a', title: 'Deploy web@4f2a' },
+      { id: 'b', title: 'Notify #ops-private' },
+    ],
+  })
+  const leaked = ['ghp_secret', '4f2a', 'ci.internal', 'ops-private']
+
+  it('is drawn without them before anyone touches it', () => {
+    const { board, ben } = twoPeople()
+    const node = board.addCard(versionTwoCard(detailed))
+    const shown = texts(ben.render(node).tree).join('\n')
+    for (const secret of leaked) expect(shown).not.toContain(secret)
+    expect(shown).toContain('Deploy web to production')
+    expect(shown).toContain('1 of 2 steps · b')
+  })
+
+  it('is scrubbed by its next write, of any kind: here a driver taking it live', async () => {
+    const { board, ana } = twoPeople()
+    const node = board.addCard(versionTwoCard(detailed))
+    expect(JSON.stringify(node.stored.state)).toContain('ghp_secret')
+    void ana.menu(node, 'live')
+    await windowOf(ana)
+    const stored = JSON.stringify(node.stored.state)
+    for (const secret of leaked) expect(stored).not.toContain(secret)
+    expect(node.stored.state).toMatchObject({
+      version: 3,
+      startedBy: null,
+      snapshot: { workspaceId: null, boardDetails: false, startedBy: 'Ana' },
+    })
+  })
+
+  it('keeps only what its workspace allows when the window sends a picture with more than that', async () => {
+    const { clock, board, ana } = twoPeople()
+    const node = board.addCard({ state: runningCard() })
+    void ana.menu(node, 'live')
+    const window = await windowOf(ana)
+    // A window of another build may send everything; the widget's code passes it through the rule too.
+    await send(window, 'LIVE_SNAPSHOT', { ...detailed, boardDetails: false }, false)
+    const stored = JSON.stringify(node.stored.state)
+    for (const secret of leaked) expect(stored).not.toContain(secret)
+    // A workspace that shows details: they are kept (the next write, after the throttle's second).
+    await send(window, 'LIVE_SNAPSHOT', detailed, false)
+    await clock.advance(1_000)
+    expect(JSON.stringify(node.stored.state)).toContain('ghp_secret')
   })
 })
 
@@ -308,7 +365,7 @@ describe('Run again', () => {
   it('places the new run’s card beside the original, in the original’s section', async () => {
     const { board, ana, ben } = twoPeople()
     const section = board.addSection({ x: 1000, y: 500, width: 2400, height: 1200 })
-    const node = board.addCard({ state: { ...card(snapshot({}, 'success'), { startedBy: 'Ben' }) }, parent: section, x: 100, y: 50 })
+    const node = board.addCard({ state: { ...card(snapshot({ startedBy: 'Ben' }, 'success')) }, parent: section, x: 100, y: 50 })
     const done = ana.click(node, 'button Run again')
     const window = await windowOf(ana)
     expect(windowProps(window).mode).toEqual({ kind: 'action', action: 'rerun', runId: 'run-1' })
@@ -317,7 +374,7 @@ describe('Run again', () => {
     const clone = board.cards().find((other) => other !== node)!
     expect(clone.parent).toBe(section)
     expect(clone.absoluteBoundingBox).toMatchObject({ x: 1000 + 100 + 360 + 40, y: 500 + 50 })
-    expect(clone.stored.state).toEqual({ version: 2, snapshot: snapshot({ runId: 'run-2' }, 'queued'), startedBy: 'Ana', live: null })
+    expect(clone.stored.state).toEqual({ version: 3, snapshot: snapshot({ runId: 'run-2' }, 'queued'), startedBy: null, live: null })
     expect(texts(ben.render(clone).tree)).toContain('Queued')
     expect(errors(ana)).toEqual([])
   })

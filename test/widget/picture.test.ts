@@ -111,7 +111,7 @@ describe('a picture of the run card', () => {
       { clock: new FakeClock(Date.parse(at('14:02:33'))) },
     )
     const drawn = pictures.map((picture, i) => {
-      const state = { ...card(picture, { startedBy: 'Ana', live: i === 0 ? live : null }) }
+      const state = { ...card(picture, { live: i === 0 ? live : null }) }
       return html(viewer.render(board.addCard({ state })).tree!)
     })
     const page = await browser.context.newPage()

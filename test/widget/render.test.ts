@@ -41,7 +41,7 @@ describe('the run card widget', () => {
       },
       status,
     )
-    const { tree, menu } = draw({ ...card(picture, { startedBy: 'Ana' }) })
+    const { tree, menu } = draw({ ...card(picture) })
     const drawn = texts(tree)
     expect(drawn[0]).toBe('Deploy web to production')
     const badge = find(tree, 'status')!
@@ -79,7 +79,7 @@ describe('the run card widget', () => {
 
   it('draws the same card from the same state whenever it is drawn: nothing reads the clock', async () => {
     const live = { driver: 'Ben', driverId: '8', heartbeat: clock.time - 5_000, problem: null }
-    const state = { ...card(snapshot({ startedAt: '2025-01-03T10:00:01.000Z' }, 'running'), { startedBy: 'Ana', live }) }
+    const state = { ...card(snapshot({ startedAt: '2025-01-03T10:00:01.000Z' }, 'running'), { live }) }
     const first = JSON.stringify(draw(state).tree)
     await clock.advance(3_600_000)
     expect(JSON.stringify(draw(state).tree)).toBe(first)
