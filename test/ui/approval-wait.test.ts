@@ -61,6 +61,18 @@ describe('approvalWait', () => {
     expect(approvalWait(run, 'user-3')).toMatchObject({ approvedByYou: false })
   })
 
+  it.each([
+    [[], null],
+    [[{ ...approval(OTHER), name: 'ben' }], 'Approved so far by ben'],
+    [
+      [{ ...approval(OTHER), name: 'ben' }, approval('user-3'), { ...approval('user-4'), name: 'cy' }],
+      'Approved so far by ben, someone and cy',
+    ],
+    [[{ ...approval(OTHER), name: 'ben', decision: 'rejected' }], null],
+  ])('names who approved so far: %j', (approvals, text) => {
+    expect(approvalWait(gate({ required: 4, approvals }), 'user-9')?.approvedSoFar).toBe(text)
+  })
+
   it('says why the run waits: the protected environment, or the template’s reason', () => {
     expect(approvalWait(gate({ required: 1 }), OTHER)?.reason).toBe(
       'production is a protected environment: runs there go on only once approved.',
@@ -82,7 +94,7 @@ describe('approvalWait', () => {
     const run = gate({ required: 'two', approver_role: 'root', approvals: [null, 5, { by: 7 }, { by: OTHER, comment: 9 }] })
     expect(approvalWait(run, OTHER)).toMatchObject({
       waitingFor: 'Waiting for 0 more approvals from an approver',
-      approvals: [{ by: OTHER, comment: null, at: '' }],
+      approvals: [{ by: OTHER, name: null, comment: null, at: '' }],
     })
   })
 })

@@ -12,6 +12,8 @@ import { isRecord } from '../../is-record.ts'
 
 export interface ApprovalGiven {
   by: string
+  /** The approver's display name in the workspace, when the server recorded it. */
+  name: string | null
   at: string
   comment: string | null
 }
@@ -27,6 +29,8 @@ export interface ApprovalWait {
   /** The signed-in person has approved this step already (each person decides once). */
   approvedByYou: boolean
   approvals: ApprovalGiven[]
+  /** "Approved so far by Ana and Ben", or null before the first approval. */
+  approvedSoFar: string | null
 }
 
 /** The lowest role that decides, as the panel names it (ops.await_approval allows these two). */
@@ -35,21 +39,27 @@ const APPROVER_NAMES: Readonly<Record<string, string>> = { approver: 'an approve
 const count = (value: unknown, fallback: number): number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : fallback
 
+const textOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null)
+
+/** The approvals given so far (a rejection ends the wait, so one recorded is not counted). */
 function approvalsOf(value: unknown): ApprovalGiven[] {
   if (!Array.isArray(value)) return []
   return value
     .filter(isRecord)
-    .flatMap((entry) =>
-      typeof entry.by === 'string'
-        ? [
-            {
-              by: entry.by,
-              at: typeof entry.at === 'string' ? entry.at : '',
-              comment: typeof entry.comment === 'string' ? entry.comment : null,
-            },
-          ]
-        : [],
-    )
+    .filter((entry) => typeof entry.by === 'string' && (entry.decision === undefined || entry.decision === 'approved'))
+    .map((entry) => ({
+      by: String(entry.by),
+      name: textOrNull(entry.name),
+      at: textOrNull(entry.at) ?? '',
+      comment: textOrNull(entry.comment),
+    }))
+}
+
+function namesOf(approvals: readonly ApprovalGiven[]): string | null {
+  const names = approvals.map((approval) => approval.name ?? 'someone')
+  if (names.length === 0) return null
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
+  return `Approved so far by ${list}`
 }
 
 /** The step the run is parked at: its current step when that one is waiting, else the one that is. */
@@ -80,5 +90,6 @@ export function approvalWait(run: RunRow, userId: string | null): ApprovalWait |
     startedByYou: you && result.prevent_self_review === true && run.created_by === userId,
     approvedByYou: you && approvals.some((approval) => approval.by === userId),
     approvals,
+    approvedSoFar: namesOf(approvals),
   }
 }

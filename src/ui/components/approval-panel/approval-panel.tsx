@@ -29,6 +29,7 @@ export function ApprovalPanel({ wait, busy, onDecide }: ApprovalPanelProps) {
       </p>
       <p class={styles.waiting} data-approval-waiting>
         {wait.waitingFor}
+        {wait.approvedSoFar === null ? '' : ` · ${wait.approvedSoFar}`}
       </p>
       {blocked !== null ? (
         <p class={styles.blocked} data-approval-blocked>
