@@ -62,9 +62,9 @@ export interface NewRun {
   /**
    * The template's revision the starter saw (run_templates.revision_id of the row the card was
    * made from): the executor runs exactly that revision, or refuses the run if it is not this
-   * template's.
+   * template's. Null only for a row that has none (the insert then pins the current revision).
    */
-  templateRevisionId: string
+  templateRevisionId: string | null
   /** Where the run belongs; the current workspace when not given (a re-run stays in its run's). */
   workspaceId?: string
   kind: string

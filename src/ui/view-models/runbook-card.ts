@@ -24,7 +24,7 @@ type PlanView =
 export interface RunbookCardModel {
   slug: string
   /** The template's revision this card was made from: the run pins it, so it runs what the card showed. */
-  revisionId: string
+  revisionId: string | null
   title: string
   description: string
   kind: string
