@@ -329,9 +329,10 @@ export function createRestRoutes(context: StackContext) {
     }
     const fn = pickFunction(candidates, request.schema, name, Object.keys(args))
     const params = new Params()
-    const argsParam = params.add(JSON.stringify(args))
-    const argSql = fn.args
-      .filter((a) => a.name in args)
+    const given = fn.args.filter((a) => a.name in args)
+    // Bound only when an argument reads it: a statement must use every parameter it is given.
+    const argsParam = given.length > 0 ? params.add(JSON.stringify(args)) : ''
+    const argSql = given
       .map((a) => {
         const value =
           a.kind === 'json'

@@ -12,12 +12,35 @@ import { memoryStorage, startTestStack, type TestStack } from '../support/stack.
 import { waitFor } from '../support/executor.ts'
 import { createTeamWorkspace, fixedWorkspace, joinWorkspace } from '../support/team-workspace.ts'
 import { createOpsApi } from '../../src/client/api.ts'
-import type { CurrentWorkspace } from '../../src/client/current-workspace.ts'
 import { OpsApiError } from '../../src/client/errors.ts'
 import { createOpsClient, type OpsClient } from '../../src/client/supabase.ts'
 import type { NewRun, OpsApi, RunRow, SpecDocRow, TemplateRow } from '../../src/client/types.ts'
 
-/** A staging deploy of the deploy-web template whose row `template` the card was made from. */
+/**
+ * A deploy that runs on the local stack with no secrets: a short wait, and the owner's approval
+ * in production as deploy-web has it. Each workspace's admin saves it there (templates are governed).
+ */
+const SHIP_TEMPLATE = `version: 1
+kind: deploy
+title: Ship web
+inputs:
+  - key: env
+    label: Environment
+    type: choice
+    options: [staging, production]
+    required: true
+    default: staging
+steps:
+  - id: roll-out
+    title: Roll out
+    kind: wait
+    with: { duration: 200ms }
+policy:
+  approval:
+    when: "env == 'production'"
+`
+
+/** A staging deploy of the template whose row `template` the card was made from. */
 function deployStaging(template: TemplateRow): NewRun {
   return {
     templateSlug: template.slug,
@@ -26,7 +49,7 @@ function deployStaging(template: TemplateRow): NewRun {
     env: 'staging',
     title: 'Deploy web to staging',
     intent: 'deploy web to staging',
-    inputs: { env: 'staging', service: 'web', ref: 'main' },
+    inputs: { env: 'staging' },
   }
 }
 
@@ -34,8 +57,22 @@ interface Person {
   client: OpsClient
   api: OpsApi
   userId: string
-  /** deploy-web as this person's current workspace lists it. */
+  /** The ship template as this person's current workspace lists it. */
   deployWeb: TemplateRow
+}
+
+/** Saves the ship template in a workspace as its admin. */
+async function saveShipTemplate(admin: OpsClient, workspaceId: string): Promise<void> {
+  const { error } = await admin.rpc('save_template', {
+    p_workspace: workspaceId,
+    p_slug: 'ship',
+    p_template_yaml: SHIP_TEMPLATE,
+    // Null creates it; the generated argument types cannot say that an int argument may be null.
+    p_expected_version: null as unknown as number,
+    p_title: 'Ship web',
+    p_kind: 'deploy',
+  })
+  if (error) throw new Error(`saving the ship template: ${error.message}`)
 }
 
 describe.each(engines)('ops API on %s', (engine) => {
@@ -46,7 +83,7 @@ describe.each(engines)('ops API on %s', (engine) => {
   let owner: Person
   let stranger: Person
 
-  async function user(options: { fetch?: typeof fetch; workspace?: (client: OpsClient) => CurrentWorkspace } = {}): Promise<Person> {
+  async function user(options: { fetch?: typeof fetch } = {}): Promise<Person> {
     const client = createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, memoryStorage(), {
       realtimeTransport: WebSocket,
       ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -54,16 +91,17 @@ describe.each(engines)('ops API on %s', (engine) => {
     clients.push(client)
     const { data, error } = await client.auth.signInAnonymously()
     if (error) throw error
-    const api = options.workspace ? createOpsApi(client, options.workspace(client)) : createOpsApi(client)
+    const api = createOpsApi(client)
+    await saveShipTemplate(client, await api.currentWorkspaceId())
     const templates = await api.listTemplates()
-    return { client, api, userId: data.user!.id, deployWeb: templates.find((t) => t.slug === 'deploy-web')! }
+    return { client, api, userId: data.user!.id, deployWeb: templates.find((t) => t.slug === 'ship')! }
   }
 
   /** The same person with an API whose current workspace is `workspaceId` (as a switcher would make it). */
   async function inWorkspace(person: Person, workspaceId: string): Promise<Person> {
     const api = createOpsApi(person.client, fixedWorkspace(workspaceId))
     const templates = await api.listTemplates()
-    return { ...person, api, deployWeb: templates.find((t) => t.slug === 'deploy-web')! }
+    return { ...person, api, deployWeb: templates.find((t) => t.slug === 'ship')! }
   }
 
   beforeAll(async () => {
@@ -95,7 +133,8 @@ describe.each(engines)('ops API on %s', (engine) => {
     expect(await owner.api.currentWorkspaceId()).toBe(personal.data)
     expect(await stranger.api.currentWorkspaceId()).not.toBe(personal.data)
     const templates = await owner.api.listTemplates()
-    expect(templates.map((t) => t.slug).sort()).toEqual(['deploy-web', 'incident-open'])
+    // The starter kit's templates, and the one this suite saved.
+    expect(templates.map((t) => t.slug).sort()).toEqual(['deploy-web', 'incident-open', 'ship'])
     for (const template of templates) {
       expect(template).toEqual(
         expect.objectContaining({
@@ -106,7 +145,7 @@ describe.each(engines)('ops API on %s', (engine) => {
         }),
       )
     }
-    // Each workspace has its own copy: the stranger's deploy-web is another row.
+    // Each workspace has its own copy: the stranger's is another row.
     expect(stranger.deployWeb.id).not.toBe(owner.deployWeb.id)
   })
 
@@ -136,7 +175,7 @@ describe.each(engines)('ops API on %s', (engine) => {
       status: 'queued',
       created_by: owner.userId,
       workspace_id: owner.deployWeb.workspace_id,
-      template_slug: 'deploy-web',
+      template_slug: 'ship',
       template_revision_id: owner.deployWeb.revision_id,
       template_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       env: 'staging',
@@ -155,7 +194,7 @@ describe.each(engines)('ops API on %s', (engine) => {
     const between = await owner.api.fetchEvents(run.id, { after: 2, before: 6 })
     expect(between.map((e) => e.seq)).toEqual([3, 4, 5])
 
-    const listed = await owner.api.listRuns({ status: ['success'], env: 'staging', templateSlug: 'deploy-web', limit: 5 })
+    const listed = await owner.api.listRuns({ status: ['success'], env: 'staging', templateSlug: 'ship', limit: 5 })
     expect(listed.map((r) => r.id)).toContain(run.id)
     expect(await owner.api.listRuns({ env: 'production' })).toEqual([])
     expect(await owner.api.listArtifacts(run.id)).toEqual(expect.any(Array))
@@ -216,7 +255,7 @@ describe.each(engines)('ops API on %s', (engine) => {
     // The owner (admin of their personal workspace) saves a new revision meanwhile.
     const saved = await owner.client.rpc('save_template', {
       p_workspace: owner.deployWeb.workspace_id,
-      p_slug: 'deploy-web',
+      p_slug: 'ship',
       p_template_yaml: `${owner.deployWeb.template_yaml}
 # revised
 `,
@@ -227,7 +266,7 @@ describe.each(engines)('ops API on %s', (engine) => {
     const again = await owner.api.rerun(first)
     expect(again).toMatchObject({
       title: 'To rerun',
-      template_slug: 'deploy-web',
+      template_slug: 'ship',
       workspace_id: first.workspace_id,
       env: 'staging',
       inputs: first.inputs,
@@ -272,6 +311,7 @@ describe.each(engines)('ops API on %s', (engine) => {
 
   smoke('a protected environment of a team needs someone other than the starter, with the approver role', async () => {
     const team = await createTeamWorkspace(owner.client, 'Ops team')
+    await saveShipTemplate(owner.client, team)
     await joinWorkspace(owner.client, stranger.client, team, 'approver')
     const onlooker = await user()
     await joinWorkspace(owner.client, onlooker.client, team, 'viewer')
