@@ -16,14 +16,15 @@ import { openRunStream } from '../../src/client/run-stream.ts'
 import { createOpsClient, type OpsClient } from '../../src/client/supabase.ts'
 import type { EventRow, NewRun, OpsApi, RunStreamHandle, RunStreamState } from '../../src/client/types.ts'
 
-const SLOW_TEMPLATE = `version: 1
+/**
+ * Waits between steps so that a test can watch it run. Its health check calls the stack by its
+ * address: the executor never hands a step SUPABASE_* secrets (they belong to the platform).
+ */
+const slowTemplate = (stackUrl: string) => `version: 1
 kind: deploy
 title: Slow rollout
 description: Waits between steps so that a test can watch it run.
 intents: [slow rollout]
-secrets:
-  - name: SUPABASE_URL
-    required: true
 steps:
   - id: health
     title: Health check
@@ -31,7 +32,7 @@ steps:
     kind: http
     with:
       method: GET
-      url: "\${{ secrets.SUPABASE_URL }}/auth/v1/health"
+      url: "${stackUrl}/auth/v1/health"
       expect_status: 200
       artifact: { kind: file, title: Health response }
   - id: first-wait
@@ -48,7 +49,15 @@ steps:
     with: { duration: 1s }
 `
 
-const slowRun: NewRun = { templateSlug: 'slow-rollout', kind: 'deploy', env: 'staging', title: 'Slow rollout', inputs: {} }
+/** Null revision: the insert pins the template's current one (the suite adds it as the database owner). */
+const slowRun: NewRun = {
+  templateSlug: 'slow-rollout',
+  templateRevisionId: null,
+  kind: 'deploy',
+  env: 'staging',
+  title: 'Slow rollout',
+  inputs: {},
+}
 
 /** What the database says about a run, to compare the stream's final state with. */
 async function databaseView(client: OpsClient, runId: string) {
@@ -101,7 +110,7 @@ describe.each(engines)('RunStream on %s', (engine) => {
       sockets.add(socket)
       socket.on('close', () => sockets.delete(socket))
     })
-    await addTemplate(stack, 'slow-rollout', SLOW_TEMPLATE)
+    await addTemplate(stack, 'slow-rollout', slowTemplate(stack.url))
     client = await signedIn()
     const plain = createOpsApi(client)
     api = {

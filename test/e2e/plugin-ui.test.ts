@@ -4,15 +4,20 @@
  * whose executor really runs the runs. Every wait polls with a generous timeout; nothing asserts
  * how long anything took.
  */
+import { readFileSync } from 'node:fs'
 import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
+import { createClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../supabase/functions/_shared/database/index.ts'
+import { createOpsApi } from '../../src/client/api.ts'
 import { startPreview, type Preview } from '../../local/preview/server.ts'
 import { addTemplate, eventsOf, runOf } from '../support/executor.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
 import { LONG, openTab, pluginUi, readWholeLog, screenshot, type PluginUi } from './support/plugin-ui.ts'
-import { HOLD_TEMPLATE, STAGED_TEMPLATE } from './support/templates.ts'
+import { HOLD_TEMPLATE, RELEASE_TEMPLATE, STAGED_TEMPLATE, withStackHealth } from './support/templates.ts'
+import { createTeamWorkspace, fixedWorkspace, joinWorkspace } from '../support/team-workspace.ts'
 import { axeFindings } from './support/axe.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -45,11 +50,14 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
       sockets.add(socket)
       socket.on('close', () => sockets.delete(socket))
     })
-    // Give responders longer to join, so an incident run is watched while it is still running.
-    const { data: incident } = await service.from('run_templates').select('template_yaml').eq('slug', 'incident-open').single()
-    const slower = incident!.template_yaml.replace('with: { duration: 1s }', 'with: { duration: 5s }')
-    expect(slower).not.toBe(incident!.template_yaml)
-    await service.from('run_templates').update({ template_yaml: slower }).eq('slug', 'incident-open').throwOnError()
+    // The seeded templates as they run here (in every workspace, and in those made later), and
+    // responders given longer to join, so an incident run is watched while it is still running.
+    const seeded = (slug: string) =>
+      withStackHealth(readFileSync(`${root}supabase/templates/${slug}.yaml`, 'utf8'), stack.url, stack.anonKey)
+    const slower = seeded('incident-open').replace('with: { duration: 1s }', 'with: { duration: 5s }')
+    expect(slower).not.toBe(seeded('incident-open'))
+    await replaceSeededTemplate('incident-open', slower)
+    await replaceSeededTemplate('deploy-web', seeded('deploy-web'))
 
     preview = await startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: 0 })
     expect(preview.missing).toEqual([])
@@ -89,8 +97,64 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     expect(await axeFindings(await plugin.frame()), `axe findings in ${view}`).toEqual([])
   }
 
+  /** A seeded template replaced as the database owner: in every workspace (a new revision each) and in what new ones get. */
+  async function replaceSeededTemplate(slug: string, yaml: string): Promise<void> {
+    await stack.db.query('update ops.run_templates set template_yaml = $2 where slug = $1', [slug, yaml])
+    await stack.db.query("update ops.starter_kit set content = $2 where kind = 'template' and slug = $1", [slug, yaml])
+  }
+
   async function backToTabs(): Promise<void> {
     await plugin.ui.locator('[data-back]').click()
+  }
+
+  /** The person signed in in the browser, as a second window of theirs: their session's token, over REST. */
+  let browserUser: { client: OpsClient; userId: string; personal: string } | null = null
+  async function me(): Promise<{ client: OpsClient; userId: string; personal: string }> {
+    if (browserUser !== null) return browserUser
+    const stored = await plugin.page.evaluate(() =>
+      Object.entries(localStorage).find(([key]) => /^ops-preview:clientStorage:session:sb-.+-auth-token$/.test(key)),
+    )
+    const session = JSON.parse(JSON.parse(stored![1]) as string) as { access_token: string; user: { id: string } }
+    const client = createClient<Database, 'ops'>(stack.url, stack.anonKey, {
+      db: { schema: 'ops' },
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      global: { headers: { Authorization: `Bearer ${session.access_token}` } },
+    })
+    const { data: personal } = await client.rpc('ensure_personal_workspace').throwOnError()
+    browserUser = { client, userId: session.user.id, personal: personal }
+    return browserUser
+  }
+
+  /** The browser user's copy of a spec doc, read as the service role. */
+  async function specDoc(slug: string) {
+    const { personal } = await me()
+    const { data } = await service
+      .from('spec_docs')
+      .select('version, content')
+      .eq('workspace_id', personal)
+      .eq('slug', slug)
+      .single()
+      .throwOnError()
+    return data
+  }
+
+  /** Puts a summary card of the run on the board and opens the plugin from its relaunch button, as someone on the board would. */
+  async function openFromBoard(runId: string, title: string): Promise<void> {
+    const frame = await plugin.frame()
+    const card = {
+      runId,
+      title,
+      env: 'production',
+      status: 'waiting_approval',
+      templateSlug: 'deploy-web',
+      startedAt: null,
+      finishedAt: null,
+      summary: null,
+    }
+    await frame.evaluate((m) => parent.postMessage({ pluginMessage: m }, '*'), ['ADD_SUMMARY_CARD', card])
+    const node = plugin.page.locator('#canvas .node-wrap', { hasText: title })
+    await node.locator('.relaunch button').click()
+    await expect.poll(async () => (await viewer()).runId, { timeout: LONG }).toBe(runId)
   }
 
   it('signs in anonymously with one click, shows a green banner, 2 templates and 4 Spec Kit documents', async () => {
@@ -285,15 +349,18 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await card.locator('[data-run-button]').click()
     await statusBecomes('waiting_approval')
     const panel = ui.locator('[data-approval-panel]')
+    // A personal workspace protects nothing: its owner is the one approver there, themselves.
+    await expect(panel.locator('[data-approval-waiting]').textContent()).resolves.toBe('Waiting for 1 more approval from an approver')
     await panel.getByRole('textbox', { name: /Comment/ }).fill('ship it')
     await screenshot(plugin, 'approval')
     await expectAccessible('approval')
     await panel.locator('[data-approve]').click()
     const done = await statusBecomes('success')
+    const approvedBy = /^Approved by Guest [0-9a-f]{4} \(1 of 1\): ship it$/
     const messages = (await eventsOf(service, done.runId!)).map((event) => event.message)
-    expect(messages).toContain('Approved by the owner: ship it')
+    expect(messages).toContainEqual(expect.stringMatching(approvedBy))
     const lines = await readWholeLog(plugin)
-    expect(lines.map((line) => line.message)).toContain('Approved by the owner: ship it')
+    expect(lines.map((line) => line.message)).toContainEqual(expect.stringMatching(approvedBy))
     await backToTabs()
   })
 
@@ -308,12 +375,111 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await panel.locator('[data-reject]').click()
     const done = await statusBecomes('canceled')
     const run = await runOf(service, done.runId!)
-    expect(run).toMatchObject({ status: 'canceled', summary: expect.stringMatching(/^Rejected by the owner at step /) })
-    await expect.poll(() => ui.locator('[data-summary]').textContent(), { timeout: LONG }).toMatch(/^Rejected by the owner at step /)
+    expect(run).toMatchObject({ status: 'canceled', summary: expect.stringMatching(/^Rejected by Guest [0-9a-f]{4} at step /) })
+    await expect
+      .poll(() => ui.locator('[data-summary]').textContent(), { timeout: LONG })
+      .toMatch(/^Rejected by Guest [0-9a-f]{4} at step /)
     const lines = await readWholeLog(plugin)
-    expect(lines.map((line) => line.message)).toContain('Rejected by the owner: not during the sale')
+    expect(lines.map((line) => line.message)).toContainEqual(expect.stringMatching(/^Rejected by Guest [0-9a-f]{4}: not during the sale$/))
     await expect(ui.locator('[data-approval-panel]').count()).resolves.toBe(0)
     await backToTabs()
+  })
+
+  describe('in a team whose production is protected', () => {
+    /** The team's admin, who invites the browser user; a second person on the same stack. */
+    let lead: { client: OpsClient; userId: string }
+    let team: string
+
+    beforeAll(async () => {
+      lead = await stack.anonymousUser()
+      team = await createTeamWorkspace(lead.client, 'Release team')
+      await joinWorkspace(lead.client, (await me()).client, team, 'operator')
+      // The team's own release template: its admin saves it (templates are governed). It needs no
+      // secret: on a protected environment a step's unbound secret is an error, not a dry run.
+      await lead.client
+        .rpc('save_template', {
+          p_workspace: team,
+          p_slug: 'release-web',
+          p_template_yaml: RELEASE_TEMPLATE,
+          // Null creates it; the generated argument types cannot say that an int argument may be null.
+          p_expected_version: null as unknown as number,
+          p_title: 'Release web',
+          p_kind: 'deploy',
+        })
+        .throwOnError()
+    })
+
+    /** Starts a production deploy in the team as `starter`, as the plugin would with the team as its workspace. */
+    async function startInTeam(starter: OpsClient, title: string): Promise<string> {
+      const api = createOpsApi(starter, fixedWorkspace(team))
+      const template = (await api.listTemplates()).find((t) => t.slug === 'release-web')!
+      const run = await api.startRun({
+        templateSlug: template.slug,
+        templateRevisionId: template.revision_id,
+        kind: 'deploy',
+        env: 'production',
+        title,
+        inputs: { env: 'production' },
+      })
+      return run.id
+    }
+
+    it('says why someone may not approve, in words, and lets an approver who did not start the run approve it', async () => {
+      const { ui } = plugin
+      const runId = await startInTeam(lead.client, 'Team deploy started by the lead')
+      await openFromBoard(runId, 'Team deploy started by the lead')
+      await statusBecomes('waiting_approval')
+      const panel = ui.locator('[data-approval-panel]')
+      await expect
+        .poll(() => panel.locator('[data-approval-waiting]').textContent(), { timeout: LONG })
+        .toBe('Waiting for 1 more approval from an approver')
+      await expect(panel.getAttribute('data-approval-step')).resolves.toBe('environment-approval')
+      // An operator may start runs but not decide approvals: the refusal is a sentence, announced.
+      await panel.locator('[data-approve]').click()
+      const alert = ui.getByRole('alert')
+      await expect
+        .poll(() => alert.textContent(), { timeout: LONG })
+        .toBe(
+          'You may not approve this run: deciding this approval needs the approver role (or higher) in this workspace; you are operator',
+        )
+      await screenshot(plugin, 'approval-refused')
+      await expectAccessible('approval-refused')
+
+      // Made an approver, the same person approves: the gate, then the template's own approval step.
+      await lead.client.rpc('set_member_role', { p_workspace: team, p_user: (await me()).userId, p_role: 'approver' }).throwOnError()
+      await panel.getByRole('textbox', { name: /Comment/ }).fill('checked the dashboard')
+      await panel.locator('[data-approve]').click()
+      await expect.poll(() => ui.getByRole('alert').count(), { timeout: LONG }).toBe(0)
+      await expect.poll(() => panel.getAttribute('data-approval-step'), { timeout: LONG }).toBe('policy-approval')
+      await panel.locator('[data-approve]').click()
+      await statusBecomes('success')
+      const messages = (await eventsOf(service, runId)).map((event) => event.message)
+      expect(messages).toContainEqual(expect.stringMatching(/^Approved by Guest [0-9a-f]{4} \(1 of 1\): checked the dashboard$/))
+      await backToTabs()
+    })
+
+    it('shows the person who started a run that someone else approves it, with no Approve button', async () => {
+      const { ui } = plugin
+      const runId = await startInTeam((await me()).client, 'Team deploy started in the browser')
+      await openFromBoard(runId, 'Team deploy started in the browser')
+      await statusBecomes('waiting_approval')
+      const panel = ui.locator('[data-approval-panel]')
+      await expect
+        .poll(() => panel.locator('[data-approval-blocked]').textContent(), { timeout: LONG })
+        .toBe('You started this run: someone else approves it.')
+      await expect(panel.locator('[data-approve]').count()).resolves.toBe(0)
+      await expect(panel.locator('[data-reject]').count()).resolves.toBe(0)
+      await screenshot(plugin, 'approval-self')
+      await expectAccessible('approval-self')
+
+      // The team's admin approves from elsewhere (the gate, then the template's step); the open log follows.
+      const leadApi = createOpsApi(lead.client, fixedWorkspace(team))
+      expect((await leadApi.decideApproval(runId, true, 'go')).status).toBe('queued')
+      await expect.poll(() => panel.getAttribute('data-approval-step'), { timeout: LONG }).toBe('policy-approval')
+      await leadApi.decideApproval(runId, true)
+      await statusBecomes('success')
+      await backToTabs()
+    })
   })
 
   it('cancels a running run', async () => {
@@ -394,18 +560,16 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     const total = 100_000
     // A finished run of the plugin's user with a huge log, written straight into the database
     // (without the realtime triggers: nobody is subscribed to it yet).
+    const { userId, personal } = await me()
     const runId = await stack.db.transaction(async (tx) => {
-      const {
-        rows: [user],
-      } = await tx.query<{ id: string }>('select id from auth.users order by created_at limit 1')
       await tx.exec('set local session_replication_role = replica')
       const {
         rows: [run],
       } = await tx.query<{ id: string }>(
-        `insert into ops.runs (created_by, template_slug, kind, env, title, inputs, status, attempt, started_at, finished_at, last_seq, summary)
-         values ($1, 'staged-rollout', 'rollout', 'staging', 'Bulk import of a very long log', '{}', 'success', 1, now() - interval '5 minutes', now(), $2, 'A long run')
+        `insert into ops.runs (created_by, workspace_id, template_slug, kind, env, title, inputs, status, attempt, started_at, finished_at, last_seq, summary)
+         values ($1, $2, 'staged-rollout', 'rollout', 'staging', 'Bulk import of a very long log', '{}', 'success', 1, now() - interval '5 minutes', now(), $3, 'A long run')
          returning id`,
-        [user.id, total],
+        [userId, personal, total],
       )
       await tx.query(
         `insert into ops.run_events (run_id, seq, level, source, phase, step_id, message)
@@ -574,25 +738,17 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     const { ui } = plugin
     await openTab(plugin, 'Spec Kit')
     await ui.locator('[data-spec-doc="continue-orchestrator/tasks"]').click()
-    const { data: before } = await service.from('spec_docs').select('content').eq('slug', 'continue-orchestrator/tasks').single()
+    const before = await specDoc('continue-orchestrator/tasks')
     const checkbox = ui.locator('[data-markdown-preview] input[data-task-index="2"]')
     const wasChecked = await checkbox.isChecked()
     await checkbox.click()
     await expect.poll(() => checkbox.isChecked(), { timeout: LONG }).toBe(!wasChecked)
     await ui.locator('[data-save-doc]').click()
-    await expect
-      .poll(
-        async () => {
-          const { data } = await service.from('spec_docs').select('content').eq('slug', 'continue-orchestrator/tasks').single()
-          return data!.content
-        },
-        { timeout: LONG },
-      )
-      .not.toBe(before!.content)
-    const { data: after } = await service.from('spec_docs').select('content').eq('slug', 'continue-orchestrator/tasks').single()
-    const changed = [...after!.content].flatMap((char, i) => (char === before!.content[i] ? [] : [i]))
+    await expect.poll(async () => (await specDoc('continue-orchestrator/tasks')).content, { timeout: LONG }).not.toBe(before.content)
+    const after = await specDoc('continue-orchestrator/tasks')
+    const changed = [...after.content].flatMap((char, i) => (char === before.content[i] ? [] : [i]))
     expect(changed).toHaveLength(1)
-    const taskLines = after!.content.split('\n').filter((line) => /^\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s/.test(line))
+    const taskLines = after.content.split('\n').filter((line) => /^\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s/.test(line))
     expect(/\[[xX]\]/.test(taskLines[2])).toBe(!wasChecked)
   })
 
@@ -604,13 +760,16 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     const textarea = ui.locator('[data-doc-textarea]')
     const original = await textarea.inputValue()
     await textarea.fill(`${original}\nMy edit from the plugin.\n`)
-    // Someone else saves first.
-    const { data: doc } = await service.from('spec_docs').select('version, content').eq('slug', 'continue-orchestrator/prd').single()
-    await service
+    // Someone saves first: the same person in another window.
+    const doc = await specDoc('continue-orchestrator/prd')
+    await (
+      await me()
+    ).client
       .rpc('save_spec_doc', {
+        p_workspace: (await me()).personal,
         p_slug: 'continue-orchestrator/prd',
-        p_content: `${doc!.content}\nTheir edit from elsewhere.\n`,
-        p_expected_version: doc!.version,
+        p_content: `${doc.content}\nTheir edit from elsewhere.\n`,
+        p_expected_version: doc.version,
       })
       .throwOnError()
 
@@ -625,9 +784,9 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
 
     await conflict.locator('[data-keep-mine]').click()
     await expect.poll(() => conflict.count(), { timeout: LONG }).toBe(0)
-    const { data: saved } = await service.from('spec_docs').select('version, content').eq('slug', 'continue-orchestrator/prd').single()
-    expect(saved!.version).toBe(doc!.version + 2)
-    expect(saved!.content).toContain('My edit from the plugin.')
+    const saved = await specDoc('continue-orchestrator/prd')
+    expect(saved.version).toBe(doc.version + 2)
+    expect(saved.content).toContain('My edit from the plugin.')
   })
 
   it('checks the Supabase settings before saving them', async () => {

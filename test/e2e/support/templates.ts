@@ -52,3 +52,40 @@ steps:
     kind: wait
     with: { duration: 1s }
 `
+
+/** A team's release: a short wait, and the template's own approval in production. No secrets. */
+export const RELEASE_TEMPLATE = `version: 1
+kind: deploy
+title: Release web
+description: Releases web after the approvals the workspace and the template ask for.
+intents: [release]
+inputs:
+  - key: env
+    label: Environment
+    type: choice
+    options: [staging, production]
+    required: true
+    default: staging
+steps:
+  - id: roll-out
+    title: Roll out
+    kind: wait
+    with: { duration: 500ms }
+policy:
+  approval:
+    when: "env == 'production'"
+`
+
+/**
+ * A seeded template as it runs on the local stack with the team executor, which never hands a
+ * step the platform's SUPABASE_* values: its health checks call the stack by its address and key.
+ */
+export function withStackHealth(yaml: string, stackUrl: string, anonKey: string): string {
+  const runnable = yaml
+    .replace(/ {2}- name: SUPABASE_URL\n {4}required: true\n/, '')
+    .replace(/ {2}- name: SUPABASE_ANON_KEY\n {4}required: true\n/, '')
+    .replaceAll('${{ secrets.SUPABASE_URL }}', stackUrl)
+    .replaceAll('${{ secrets.SUPABASE_ANON_KEY }}', anonKey)
+  if (runnable.includes('SUPABASE_')) throw new Error('the seeded template names a SUPABASE_ secret this helper does not replace')
+  return runnable
+}

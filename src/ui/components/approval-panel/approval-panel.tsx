@@ -22,7 +22,7 @@ export function ApprovalPanel({ wait, busy, onDecide }: ApprovalPanelProps) {
   if (wait.startedByYou) blocked = 'You started this run: someone else approves it.'
   else if (wait.approvedByYou) blocked = 'You approved this run: someone else gives the next approval.'
   return (
-    <section class={styles.panel} aria-label="Approval" data-approval-panel data-step={wait.stepId}>
+    <section class={styles.panel} aria-label="Approval" data-approval-panel data-approval-step={wait.stepId}>
       <p class={styles.reason}>
         <span aria-hidden="true">‖ </span>
         {wait.reason}
