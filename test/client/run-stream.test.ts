@@ -16,15 +16,14 @@ import { openRunStream } from '../../src/client/run-stream.ts'
 import { createOpsClient, type OpsClient } from '../../src/client/supabase.ts'
 import type { EventRow, NewRun, OpsApi, RunStreamHandle, RunStreamState } from '../../src/client/types.ts'
 
-/**
- * Waits between steps so that a test can watch it run. Its health check calls the stack by its
- * address: the executor never hands a step SUPABASE_* secrets (they belong to the platform).
- */
-const slowTemplate = (stackUrl: string) => `version: 1
+const SLOW_TEMPLATE = `version: 1
 kind: deploy
 title: Slow rollout
 description: Waits between steps so that a test can watch it run.
 intents: [slow rollout]
+secrets:
+  - name: SUPABASE_URL
+    required: true
 steps:
   - id: health
     title: Health check
@@ -32,7 +31,7 @@ steps:
     kind: http
     with:
       method: GET
-      url: "${stackUrl}/auth/v1/health"
+      url: "\${{ secrets.SUPABASE_URL }}/auth/v1/health"
       expect_status: 200
       artifact: { kind: file, title: Health response }
   - id: first-wait
@@ -110,7 +109,7 @@ describe.each(engines)('RunStream on %s', (engine) => {
       sockets.add(socket)
       socket.on('close', () => sockets.delete(socket))
     })
-    await addTemplate(stack, 'slow-rollout', slowTemplate(stack.url))
+    await addTemplate(stack, 'slow-rollout', SLOW_TEMPLATE)
     client = await signedIn()
     const plain = createOpsApi(client)
     api = {

@@ -16,7 +16,7 @@ import { addTemplate, eventsOf, runOf } from '../support/executor.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
 import { LONG, openTab, pluginUi, readWholeLog, screenshot, type PluginUi } from './support/plugin-ui.ts'
-import { HOLD_TEMPLATE, RELEASE_TEMPLATE, STAGED_TEMPLATE, withStackHealth } from './support/templates.ts'
+import { HOLD_TEMPLATE, RELEASE_TEMPLATE, STAGED_TEMPLATE } from './support/templates.ts'
 import { createTeamWorkspace, fixedWorkspace, joinWorkspace } from '../support/team-workspace.ts'
 import { axeFindings } from './support/axe.ts'
 
@@ -50,14 +50,11 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
       sockets.add(socket)
       socket.on('close', () => sockets.delete(socket))
     })
-    // The seeded templates as they run here (in every workspace, and in those made later), and
-    // responders given longer to join, so an incident run is watched while it is still running.
-    const seeded = (slug: string) =>
-      withStackHealth(readFileSync(`${root}supabase/templates/${slug}.yaml`, 'utf8'), stack.url, stack.anonKey)
-    const slower = seeded('incident-open').replace('with: { duration: 1s }', 'with: { duration: 5s }')
-    expect(slower).not.toBe(seeded('incident-open'))
+    // Give responders longer to join, so an incident run is watched while it is still running.
+    const incident = readFileSync(`${root}supabase/templates/incident-open.yaml`, 'utf8')
+    const slower = incident.replace('with: { duration: 1s }', 'with: { duration: 5s }')
+    expect(slower).not.toBe(incident)
     await replaceSeededTemplate('incident-open', slower)
-    await replaceSeededTemplate('deploy-web', seeded('deploy-web'))
 
     preview = await startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: 0 })
     expect(preview.missing).toEqual([])

@@ -75,17 +75,3 @@ policy:
   approval:
     when: "env == 'production'"
 `
-
-/**
- * A seeded template as it runs on the local stack with the team executor, which never hands a
- * step the platform's SUPABASE_* values: its health checks call the stack by its address and key.
- */
-export function withStackHealth(yaml: string, stackUrl: string, anonKey: string): string {
-  const runnable = yaml
-    .replace(/ {2}- name: SUPABASE_URL\n {4}required: true\n/, '')
-    .replace(/ {2}- name: SUPABASE_ANON_KEY\n {4}required: true\n/, '')
-    .replaceAll('${{ secrets.SUPABASE_URL }}', stackUrl)
-    .replaceAll('${{ secrets.SUPABASE_ANON_KEY }}', anonKey)
-  if (runnable.includes('SUPABASE_')) throw new Error('the seeded template names a SUPABASE_ secret this helper does not replace')
-  return runnable
-}

@@ -42,25 +42,32 @@ export function streamLiveRuns(client: OpsClient, api: OpsApi, runIds: string[])
       reported = problem
       emit<LiveProblemHandler>('LIVE_PROBLEM', runId, problem)
     }
-    // What the board may show is read once per session, when the run's row first arrives; until
-    // then, and if it cannot be read, the pictures carry no details (and the cards say why).
+    // What the board may show is read once per session, when the run's row first arrives (and
+    // again at the next change if that read failed); until then the pictures carry no details,
+    // and while it cannot be read the cards say so.
     let board: BoardFacts | null = null
+    let boardState: 'unread' | 'reading' | 'read' = 'unread'
     let boardProblem: string | null = null
     const send = (state: RunStreamHandle['state']) => {
       if (done) return
       report(state.error ?? boardProblem)
       const { run } = state
       if (!run) return
-      if (board === null) {
-        board = { workspaceId: run.workspace_id, boardDetails: false, startedBy: null }
+      board ??= { workspaceId: run.workspace_id, boardDetails: false, startedBy: null }
+      if (boardState === 'unread') {
+        boardState = 'reading'
         api.boardFacts(run).then(
           (facts) => {
             board = facts
+            boardState = 'read'
+            boardProblem = null
             send(stream.state)
           },
           (error: unknown) => {
+            // Read again at the stream's next change, not at once: during an outage that would spin.
+            boardState = 'unread'
             boardProblem = `Shown without details or who started it: ${errorMessage(error)}`
-            send(stream.state)
+            if (!done) report(stream.state.error ?? boardProblem)
           },
         )
       }
