@@ -743,7 +743,9 @@ create table ops.secret_bindings (
     constraint secret_bindings_hosts_valid check (
       cardinality(hosts) between 1 and 20
       and array_position(hosts, null) is null
-      and array_to_string(hosts, ' ') ~ '^[a-z0-9.-]+( [a-z0-9.-]+)*$'),
+      and array_to_string(hosts, ',') ~ '^[a-z0-9.-]+(,[a-z0-9.-]+)*$'
+      -- …and no element hides a comma that would make it look like two hosts.
+      and cardinality(string_to_array(array_to_string(hosts, ','), ',')) = cardinality(hosts)),
   -- Null: every environment of the workspace.
   environments text[]
     constraint secret_bindings_environments_valid check (
@@ -781,6 +783,10 @@ as $$
 declare
   b ops.secret_bindings;
 begin
+  if coalesce(cardinality(p_hosts), 0) = 0 then
+    raise exception 'name at least one host that secret % may be sent to (e.g. array[''api.github.com''])', p_name
+      using errcode = '22023';
+  end if;
   insert into ops.secret_bindings (name, workspace_id, hosts, environments)
   values (p_name, p_workspace, (select array_agg(lower(btrim(h)) order by h) from unnest(p_hosts) h), p_environments)
   on conflict (name, workspace_id) do update
