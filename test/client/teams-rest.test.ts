@@ -35,7 +35,7 @@ describe.each(engines)('team permissions over REST on %s', (engine) => {
   it('shows a viewer the runs and templates of W', async () => {
     const runs = await clients.viewer.from('runs').select('id').eq('workspace_id', team.workspace)
     expect(runs).toMatchObject({ error: null, data: [{ id: run }] })
-    const templates = await clients.viewer.from('run_templates').select('slug').eq('workspace_id', team.workspace)
+    const templates = await clients.viewer.from('run_templates').select('slug').eq('workspace_id', team.workspace).eq('slug', 'w-deploy')
     expect(templates).toMatchObject({ error: null, data: [{ slug: 'w-deploy' }] })
   })
 
@@ -62,7 +62,10 @@ describe.each(engines)('team permissions over REST on %s', (engine) => {
     const edit = await clients.operator.from('run_templates').update({ template_yaml: 'poisoned' }).eq('slug', 'w-deploy').select('slug')
     // Refused outright, or no row the operator may change: either way, nothing changes.
     expect(edit.error ? edit.error.code : edit.data).toEqual(edit.error ? '42501' : [])
-    const { rows } = await stack.test.db.query('select template_yaml from ops.run_templates where workspace_id = $1', [team.workspace])
+    const { rows } = await stack.test.db.query(
+      "select template_yaml from ops.run_templates where workspace_id = $1 and slug = 'w-deploy'",
+      [team.workspace],
+    )
     expect(rows).toEqual([{ template_yaml: genuine }])
   })
 

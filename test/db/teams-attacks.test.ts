@@ -30,9 +30,10 @@ describe.each(engines)('attacks on the team model on %s', (engine) => {
 
   const templateTexts = async () =>
     (
-      await test.db.query<{ template_yaml: string }>('select template_yaml from ops.run_templates where workspace_id = $1', [
-        team.workspace,
-      ])
+      await test.db.query<{ template_yaml: string }>(
+        "select template_yaml from ops.run_templates where workspace_id = $1 and slug = 'deploy'",
+        [team.workspace],
+      )
     ).rows
 
   it('refuses an anonymous user who inserts a template', async () => {

@@ -42,7 +42,8 @@ const tableMatrix: Row[] = [
   ['runs',                 'select',   'no',    'W',   'W',     'W',     'W',   'no', 'all'],
   ['runs',                 'insert',   'no',    'no',  'ok',    'ok',    'ok',  'no', 'ok'],
   ['runs',                 'update',   'no',    'no',  'ok',    'ok',    'ok',  'no', 'ok'],
-  ['runs',                 'delete',   'no',    'no',  'no',    'no',    'ok',  'no', 'ok'],
+  // A finished run is removed by its starter (the operator started it) or an admin.
+  ['runs',                 'delete',   'no',    'no',  'ok',    'no',    'ok',  'no', 'ok'],
   ['run_events',           'select',   'no',    'W',   'W',     'W',     'W',   'no', 'all'],
   ['run_events',           'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
   ['run_events',           'update',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
@@ -56,7 +57,8 @@ const tableMatrix: Row[] = [
   ['run_templates',        'update',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
   ['run_templates',        'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
   ['template_revisions',   'select',   'no',    'W',   'W',     'W',     'W',   'no', 'all'],
-  ['template_revisions',   'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
+  // Revisions are written by ops.save_template only: the executor trusts them.
+  ['template_revisions',   'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
   ['template_revisions',   'update',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
   ['template_revisions',   'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
   ['spec_docs',            'select',   'no',    'W',   'W',     'W',     'W',   'no', 'all'],
@@ -70,7 +72,8 @@ const tableMatrix: Row[] = [
   ['workspaces',           'select',   'no',    'W',   'W',     'W',     'W',   'no', 'all'],
   ['workspaces',           'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
   ['workspaces',           'update',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
-  ['workspaces',           'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
+  // A workspace keeps its audit trail, which nobody deletes, so the workspace stays too.
+  ['workspaces',           'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
   ['workspace_members',    'select',   'no',    'W',   'W',     'W',     'W',   'no', 'all'],
   ['workspace_members',    'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
   ['workspace_members',    'update',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
@@ -92,13 +95,15 @@ const tableMatrix: Row[] = [
   ['secret_bindings',      'update',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
   ['secret_bindings',      'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
   ['audit_log',            'select',   'no',    'W',   'W',     'W',     'W',   'no', 'all'],
-  ['audit_log',            'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
+  // Entries are written only by the functions whose actions they record.
+  ['audit_log',            'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
   ['audit_log',            'update',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
   ['audit_log',            'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
   ['deployment_settings',  'select',   'W',     'W',   'W',     'W',     'W',   'no', 'all'],
-  ['deployment_settings',  'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
+  // One row, made by the migration: changed, never added or removed.
+  ['deployment_settings',  'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
   ['deployment_settings',  'update',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
-  ['deployment_settings',  'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
+  ['deployment_settings',  'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
 ]
 
 type FunctionOutcome = 'ok' | 'no' | 'true' | 'false' | ''
