@@ -1,7 +1,8 @@
 /** Live runs of a workspace reach its members and nobody else: realtime's per-subscriber check applies the team model. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { engines } from '../../support/databases.ts'
-import { addEvent, createTeam, startRun, type Team } from '../../support/teams.ts'
+import { perform } from '../../support/actors.ts'
+import { addEvent, createTeam, GATE_STEP, parkAtGate, startRun, type Team } from '../../support/teams.ts'
 import { startHarness, subscribe, userToken, waitFor, type Harness } from './harness.ts'
 
 type Row = Record<string, any>
@@ -54,5 +55,43 @@ describe.each(engines)('realtime for teams on %s', (engine) => {
     ])
     expect(outsider.runs.map((r) => r.title)).toEqual(['Other run'])
     expect(outsider.events.map((e) => [e.run_id, e.message])).toEqual([[theirs, 'Other event']])
+  })
+
+  it("delivers a decision on W's run to a viewer of W, and not to a member of another workspace", async () => {
+    const decisions = { viewer: [] as Row[], outsider: [] as Row[] }
+    for (const who of ['viewer', 'outsider'] as const) {
+      const client = h.client()
+      await client.realtime.setAuth(userToken(team.users[who]))
+      await subscribe(
+        client
+          .channel(`approvals-of-${who}`)
+          .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_approvals' }, (change) => decisions[who].push(change.new)),
+      )
+    }
+    const run = await startRun(h.db, team.workspace, team.users.operator, { env: 'production' })
+    await parkAtGate(h.db, run)
+    const approved = await perform(h.db, team.claims('approver'), "select status from ops.decide_approval($1, true, 'ship it')", [run])
+    expect(approved).toEqual({ ok: true, rows: [{ status: 'queued' }] })
+    await waitFor(() => decisions.viewer.length >= 1, 'the viewer to receive the decision')
+
+    // The outsider's sentinel: a decision recorded on a run of their own workspace.
+    const theirs = await startRun(h.db, team.other, team.users.outsider, { env: 'production', title: 'Other run', status: 'success' })
+    await h.db.query(
+      "insert into ops.run_approvals (run_id, step_id, decided_by, decision, comment) values ($1, $2, $3, 'approved', 'theirs')",
+      [theirs, GATE_STEP, team.users.outsider],
+    )
+    await waitFor(() => decisions.outsider.length >= 1, "the outsider to receive their own workspace's decision")
+    // And the viewer's: a later decision in W.
+    await h.db.query(
+      "insert into ops.run_approvals (run_id, step_id, decided_by, decision, comment) values ($1, 'later-step', $2, 'approved', 'later')",
+      [run, team.users.admin],
+    )
+    await waitFor(() => decisions.viewer.length >= 2, 'the viewer to receive the later decision')
+
+    expect(decisions.viewer.map((d) => [d.run_id, d.decided_by, d.decision, d.comment])).toEqual([
+      [run, team.users.approver, 'approved', 'ship it'],
+      [run, team.users.admin, 'approved', 'later'],
+    ])
+    expect(decisions.outsider.map((d) => d.comment)).toEqual(['theirs'])
   })
 })
