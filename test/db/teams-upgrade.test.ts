@@ -114,6 +114,7 @@ describe.each(engines)('upgrading to teams on %s', (engine) => {
   it('puts every template and spec doc in "Shared", each template with a current revision of its text', async () => {
     const workspace = await test.db.query('select name, personal_for from ops.workspaces where id = $1', [shared])
     expect(workspace.rows).toEqual([{ name: 'Shared', personal_for: null }])
+    // The templates and documents that existed before; new personal workspaces get copies of their own.
     const templates = await test.db.query<{
       slug: string
       workspace_id: string
@@ -122,7 +123,9 @@ describe.each(engines)('upgrading to teams on %s', (engine) => {
       hash: string | null
     }>(
       `select t.slug, t.workspace_id, t.template_yaml, t.version, r.hash
-       from ops.run_templates t left join ops.template_revisions r on r.id = t.revision_id order by t.slug`,
+       from ops.run_templates t left join ops.template_revisions r on r.id = t.revision_id
+       where t.id = any($1::uuid[]) order by t.slug`,
+      [[...before.run_templates.keys()]],
     )
     expect(templates.rows.map((t) => t.slug)).toEqual(['ada-check', 'deploy-web', 'incident-open'])
     for (const t of templates.rows) {
@@ -133,7 +136,10 @@ describe.each(engines)('upgrading to teams on %s', (engine) => {
       })
       expect(t.version).toBeGreaterThanOrEqual(1)
     }
-    const docs = await test.db.query<{ workspace_id: string }>('select distinct workspace_id from ops.spec_docs')
+    const docs = await test.db.query<{ workspace_id: string }>(
+      'select distinct workspace_id from ops.spec_docs where id = any($1::uuid[])',
+      [[...before.spec_docs.keys()]],
+    )
     expect(docs.rows).toEqual([{ workspace_id: shared }])
     const environments = await test.db.query('select name, protected from ops.environments where workspace_id = $1', [shared])
     expect(environments.rows).toEqual([{ name: 'production', protected: true }])

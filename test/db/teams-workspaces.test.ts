@@ -187,11 +187,18 @@ describe.each(engines)('workspaces on %s', (engine) => {
         ['OPS_SIGNING_KEY', ['example.com']],
         ['lowercase', ['example.com']],
         ['TOKEN', []],
-        ['TOKEN', ['Example.COM']],
+        ['TOKEN', ['api.example.com/path']],
+        ['TOKEN', ['two words']],
       ] as const) {
         const result = await refusal(test.db, serviceClaims, 'select ops.bind_secret($1, $2, $3)', [name, team.workspace, hosts])
         expect([name, hosts, code(result)]).toEqual([name, hosts, expect.stringMatching(/^(22023|23514)$/)])
       }
+      // Host names are kept in lower case, the form they are compared in.
+      const [mixed] = await as(test.db, serviceClaims, "select hosts from ops.bind_secret('NPM_TOKEN', $1, array['Registry.NPMjs.org'])", [
+        team.workspace,
+      ])
+      expect(mixed).toEqual({ hosts: ['registry.npmjs.org'] })
+      await as(test.db, serviceClaims, "select ops.unbind_secret('NPM_TOKEN', $1)", [team.workspace])
       await as(test.db, serviceClaims, "select ops.unbind_secret('GITHUB_TOKEN', $1)", [team.workspace])
       expect((await test.db.query('select 1 from ops.secret_bindings where workspace_id = $1', [team.workspace])).rows).toEqual([])
     })
