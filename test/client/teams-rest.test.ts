@@ -69,6 +69,14 @@ describe.each(engines)('team permissions over REST on %s', (engine) => {
     expect(rows).toEqual([{ template_yaml: genuine }])
   })
 
+  it('lets a guest of the local stack create a team workspace and become its admin', async () => {
+    const guest = await stack.anonymousUser()
+    const { data, error } = await guest.client.rpc('create_workspace', { p_name: 'Guests' })
+    expect({ error, name: data?.name }).toEqual({ error: null, name: 'Guests' })
+    const members = await guest.client.from('workspace_members').select('user_id, role').eq('workspace_id', data!.id)
+    expect(members).toMatchObject({ error: null, data: [{ user_id: guest.userId, role: 'admin' }] })
+  })
+
   it('refuses a request without a session', async () => {
     const anon = stack.client()
     const runs = await anon.from('runs').select('id')
