@@ -10,11 +10,11 @@ import type { Database, JwtClaims } from '../../local/db/database.ts'
 import { anonClaims, as, createUser, serviceClaims, userClaims } from './actors.ts'
 
 export const MEMBER_ROLES = ['viewer', 'operator', 'approver', 'admin'] as const
-export type MemberRole = (typeof MEMBER_ROLES)[number]
+type MemberRole = (typeof MEMBER_ROLES)[number]
 
 /** Everyone the permission tests act as, in the order of the tables that show the outcomes. */
 export const ACTORS = ['outsider', 'viewer', 'operator', 'approver', 'admin', 'anon', 'service_role'] as const
-export type Actor = (typeof ACTORS)[number]
+type Actor = (typeof ACTORS)[number]
 export type Person = Exclude<Actor, 'anon' | 'service_role'>
 
 /** The reserved step id of the protected-environment gate (TEAMS.md, vocabulary/approvals.ts). */
@@ -63,7 +63,7 @@ export async function createTeam(db: Database, options: TeamOptions = {}): Promi
 }
 
 /** Adds a member as the table owner; the display name defaults to the email's local part. */
-export async function addMember(
+async function addMember(
   db: Database,
   workspace: string,
   user: string,
