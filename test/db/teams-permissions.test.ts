@@ -342,7 +342,8 @@ describe.each(engines)('team permissions on %s', (engine) => {
   beforeAll(async () => {
     test = await migratedDatabase(engine)
     fixture = await buildFixture(test)
-  })
+    // A workspace of every kind of row, built through the functions: slow on a busy machine.
+  }, 180_000)
   afterAll(() => test.drop())
 
   const fill = (sql: string) =>

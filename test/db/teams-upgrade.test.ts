@@ -83,7 +83,8 @@ describe.each(engines)('upgrading to teams on %s', (engine) => {
     before = await snapshot()
     await migrate(test.db)
     shared = (await test.db.query<{ id: string }>('select shared_workspace_id as id from ops.deployment_settings')).rows[0].id
-  })
+    // Two migrations and a history written statement by statement.
+  }, 180_000)
   afterAll(() => test.drop())
 
   it('keeps every row of the first schema, unchanged', async () => {
