@@ -1328,6 +1328,8 @@ grant execute on function ops.set_anonymous_workspaces(boolean) to service_role;
 grant execute on function ops.has_role(uuid, text) to authenticated, service_role;
 grant execute on function ops.my_workspace_ids() to authenticated, service_role;
 grant execute on function ops.role_rank(text) to authenticated, service_role;
+-- ops.save_spec_doc runs as the caller (RLS decides) and asks this first, for a clear refusal.
+grant execute on function ops.require_role(uuid, text, text) to authenticated;
 grant execute on function ops.request_cancel(uuid) to authenticated, service_role;
 grant execute on function ops.decide_approval(uuid, boolean, text) to authenticated;
 grant execute on function ops.save_spec_doc(uuid, text, text, int, text) to authenticated;
