@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../support/databases.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
-import { createTeam, MEMBER_ROLES, saveTemplate, startRun, templateYaml, type Person, type Team } from '../support/teams.ts'
+import { createTeamFixture, saveTemplate, startRun, templateYaml, type Person, type Team } from '../support/teams.ts'
+import { WORKSPACE_ROLES } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
 describe.each(engines)('team permissions over REST on %s', (engine) => {
   let stack: TestStack
@@ -25,8 +26,8 @@ describe.each(engines)('team permissions over REST on %s', (engine) => {
   beforeAll(async () => {
     stack = await startTestStack(engine)
     const users = {} as Record<Person, string>
-    for (const person of ['outsider', ...MEMBER_ROLES] as const) users[person] = await signUp(person)
-    team = await createTeam(stack.test.db, { users })
+    for (const person of ['outsider', ...WORKSPACE_ROLES] as const) users[person] = await signUp(person)
+    team = await createTeamFixture(stack.test.db, { users })
     await saveTemplate(team, 'admin', team.workspace, 'w-deploy', genuine)
     run = await startRun(stack.test.db, team.workspace, team.users.operator, { title: 'W run' })
   })

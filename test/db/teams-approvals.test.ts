@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
 import { attempt, perform } from '../support/actors.ts'
-import { createTeam, GATE_STEP, parkAtGate, startRun, type Person, type Team } from '../support/teams.ts'
+import { createTeamFixture, parkAtGate, startRun, type Person, type Team } from '../support/teams.ts'
+import { ENVIRONMENT_GATE_STEP } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
 interface Snapshot {
   status: string
@@ -25,10 +26,10 @@ describe.each(engines)('approvals on %s', (engine) => {
   afterAll(() => test.drop())
   beforeEach(async () => {
     domain = `team${++teams}.example.com`
-    team = await createTeam(test.db, { domain })
+    team = await createTeamFixture(test.db, { domain })
   })
 
-  async function parkedRun(starter: Person, env = 'production', step = GATE_STEP): Promise<string> {
+  async function parkedRun(starter: Person, env = 'production', step = ENVIRONMENT_GATE_STEP): Promise<string> {
     const id = await startRun(test.db, team.workspace, team.users[starter], { env, title: `Deploy to ${env}` })
     await parkAtGate(test.db, id, step)
     return id
@@ -44,7 +45,7 @@ describe.each(engines)('approvals on %s', (engine) => {
     (
       await test.db.query<{ status: string; finished: boolean; step: Snapshot }>(
         'select status, finished_at is not null as finished, step_results -> $2 as step from ops.runs where id = $1',
-        [id, GATE_STEP],
+        [id, ENVIRONMENT_GATE_STEP],
       )
     ).rows[0]
   const decisions = async (id: string) =>
@@ -73,7 +74,7 @@ describe.each(engines)('approvals on %s', (engine) => {
     const id = await parkedRun('operator')
     expect(await decideOrThrow('approver', id, true, 'looks good')).toBe('queued')
     expect(await decisions(id)).toEqual([
-      { step_id: GATE_STEP, decided_by: team.users.approver, decision: 'approved', comment: 'looks good' },
+      { step_id: ENVIRONMENT_GATE_STEP, decided_by: team.users.approver, decision: 'approved', comment: 'looks good' },
     ])
     expect((await runState(id)).step.approvals).toEqual([
       expect.objectContaining({ by: team.users.approver, at: expect.any(String), comment: 'looks good' }),
@@ -109,7 +110,7 @@ describe.each(engines)('approvals on %s', (engine) => {
     expect(await decideOrThrow('approver', id, false, 'not today')).toBe('canceled')
     expect(await runState(id)).toMatchObject({ status: 'canceled', finished: true })
     expect(await decisions(id)).toEqual([
-      { step_id: GATE_STEP, decided_by: team.users.approver, decision: 'rejected', comment: 'not today' },
+      { step_id: ENVIRONMENT_GATE_STEP, decided_by: team.users.approver, decision: 'rejected', comment: 'not today' },
     ])
   })
 

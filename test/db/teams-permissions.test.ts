@@ -14,7 +14,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
 import { attempt } from '../support/actors.ts'
-import { ACTORS, addEvent, createTeam, GATE_STEP, parkAtGate, saveTemplate, startRun, templateYaml, type Team } from '../support/teams.ts'
+import { ACTORS, addEvent, createTeamFixture, parkAtGate, saveTemplate, startRun, templateYaml, type Team } from '../support/teams.ts'
+import { ENVIRONMENT_GATE_STEP } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
 type Table =
   | 'runs'
@@ -239,7 +240,7 @@ const writes: Record<Table, Record<Exclude<Op, 'select'>, string>> = {
   },
   run_approvals: {
     insert: `insert into ops.run_approvals (run_id, step_id, decided_by, decision)
-             values ('{wWaiting}', '${GATE_STEP}', coalesce(auth.uid(), '{approver}'), 'approved')`,
+             values ('{wWaiting}', '${ENVIRONMENT_GATE_STEP}', coalesce(auth.uid(), '{approver}'), 'approved')`,
     update: "update ops.run_approvals set decision = 'rejected' where run_id = '{wDone}'",
     delete: "delete from ops.run_approvals where run_id = '{wDone}'",
   },
@@ -270,7 +271,7 @@ interface Fixture {
 
 async function buildFixture(test: TestDatabase): Promise<Fixture> {
   const db = test.db
-  const team = await createTeam(db)
+  const team = await createTeamFixture(db)
   const { users, workspace: W, other: Other } = team
   const wTemplate = await saveTemplate(team, 'admin', W, 'w-deploy', templateYaml('W deploy'))
   await saveTemplate(team, 'outsider', Other, 'o-deploy', templateYaml('Other deploy'))
@@ -293,7 +294,7 @@ async function buildFixture(test: TestDatabase): Promise<Fixture> {
     ])
     await db.query("insert into ops.run_approvals (run_id, step_id, decided_by, decision, comment) values ($1, $2, $3, 'approved', $4)", [
       done,
-      GATE_STEP,
+      ENVIRONMENT_GATE_STEP,
       name === 'W' ? users.approver : users.outsider,
       `${name} approval`,
     ])

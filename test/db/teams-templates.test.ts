@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
 import { attempt, perform } from '../support/actors.ts'
-import { createTeam, refusal, saveTemplate, sha256Hex, templateYaml, type Team } from '../support/teams.ts'
+import { createTeamFixture, refusal, saveTemplate, sha256Hex, templateYaml, type Team } from '../support/teams.ts'
 
 interface Revision {
   template_id: string | null
@@ -29,7 +29,7 @@ describe.each(engines)('workspace templates on %s', (engine) => {
   afterAll(() => test.drop())
   beforeEach(async () => {
     domain = `team${++teams}.example.com`
-    team = await createTeam(test.db, { domain })
+    team = await createTeamFixture(test.db, { domain })
   })
 
   const revisions = async (slug: string, workspace = team.workspace) =>

@@ -8,6 +8,7 @@ import { migrate, MIGRATIONS_DIR } from '../../local/db/migrate.ts'
 import { emptyDatabase, engines, type TestDatabase } from '../support/databases.ts'
 import { as, attempt, createUser, perform, serviceClaims, userClaims } from '../support/actors.ts'
 import { sha256Hex } from '../support/teams.ts'
+import { personalWorkspace } from '../support/workspaces.ts'
 
 const FIRST_SCHEMA = '20250103000000_ops_schema.sql'
 
@@ -179,7 +180,6 @@ describe.each(engines)('upgrading to teams on %s', (engine) => {
       userClaims(bob),
       "insert into ops.runs (kind, env, title) values ('custom', 'staging', 'Bob again') returning workspace_id",
     )
-    const personal = await test.db.query<{ id: string }>('select id from ops.workspaces where personal_for = $1', [bob])
-    expect(made).toEqual({ ok: true, rows: [{ workspace_id: personal.rows[0].id }] })
+    expect(made).toEqual({ ok: true, rows: [{ workspace_id: await personalWorkspace(test.db, bob) }] })
   })
 })

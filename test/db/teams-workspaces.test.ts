@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
 import { as, attempt, createUser, perform, serviceClaims, userClaims } from '../support/actors.ts'
-import { createTeam, refusal, startRun, type Team } from '../support/teams.ts'
+import { createTeamFixture, refusal, startRun, type Team } from '../support/teams.ts'
 
 describe.each(engines)('workspaces on %s', (engine) => {
   let test: TestDatabase
@@ -17,7 +17,7 @@ describe.each(engines)('workspaces on %s', (engine) => {
   afterAll(() => test.drop())
   beforeEach(async () => {
     domain = `team${++teams}.example.com`
-    team = await createTeam(test.db, { domain })
+    team = await createTeamFixture(test.db, { domain })
   })
 
   const code = (result: Awaited<ReturnType<typeof refusal>>) => (result === 'allowed' ? result : result.code)

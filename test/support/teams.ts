@@ -1,24 +1,19 @@
 /**
  * The team fixture: workspace W with one member per role, and a second workspace whose only member
- * (its admin) is the outsider — a signed-in user who belongs somewhere, just not to W. Workspaces
- * are made through ops.create_workspace as their admin, so they start the way a user's would
- * (audit row, protected production environment); the other members are written as the table
- * owner, so the fixture does not depend on the invite functions the tests examine.
+ * (its admin) is the outsider — a signed-in user who belongs somewhere, just not to W. Both are
+ * made the way people make them (ops.create_workspace, then invites), so they start with what a
+ * user's would have: an audit trail, a protected production environment, the starter templates.
  */
 import { createHash } from 'node:crypto'
 import type { Database, JwtClaims } from '../../local/db/database.ts'
+import { ENVIRONMENT_GATE_STEP, WORKSPACE_ROLES } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { anonClaims, as, createUser, serviceClaims, userClaims } from './actors.ts'
-
-export const MEMBER_ROLES = ['viewer', 'operator', 'approver', 'admin'] as const
-type MemberRole = (typeof MEMBER_ROLES)[number]
+import { addMember, createTeam } from './workspaces.ts'
 
 /** Everyone the permission tests act as, in the order of the tables that show the outcomes. */
-export const ACTORS = ['outsider', 'viewer', 'operator', 'approver', 'admin', 'anon', 'service_role'] as const
+export const ACTORS = ['outsider', ...WORKSPACE_ROLES, 'anon', 'service_role'] as const
 type Actor = (typeof ACTORS)[number]
 export type Person = Exclude<Actor, 'anon' | 'service_role'>
-
-/** The reserved step id of the protected-environment gate (TEAMS.md, vocabulary/approvals.ts). */
-export const GATE_STEP = 'environment-approval'
 
 /** A template small enough to read in a failure message; the database never parses it. */
 export function templateYaml(title: string, extra = ''): string {
@@ -45,36 +40,19 @@ export interface TeamOptions {
 }
 
 /** Makes W and the outsider's workspace; created users are `viewer@<domain>` and so on. */
-export async function createTeam(db: Database, options: TeamOptions = {}): Promise<Team> {
+export async function createTeamFixture(db: Database, options: TeamOptions = {}): Promise<Team> {
   const ids = {} as Record<Person, string>
-  for (const person of ['outsider', ...MEMBER_ROLES] as const) {
+  for (const person of ['outsider', ...WORKSPACE_ROLES] as const) {
     ids[person] = options.users?.[person] ?? (await createUser(db, `${person}@${options.domain ?? 'example.com'}`))
   }
   const claims = (actor: Actor): JwtClaims =>
     actor === 'anon' ? anonClaims : actor === 'service_role' ? serviceClaims : userClaims(ids[actor])
   const run = <Row = Record<string, unknown>>(actor: Actor, sql: string, params: unknown[] = []) => as<Row>(db, claims(actor), sql, params)
 
-  const [{ id: workspace }] = await run<{ id: string }>('admin', "select id from ops.create_workspace('W')")
-  for (const role of ['viewer', 'operator', 'approver'] as const) {
-    await addMember(db, workspace, ids[role], role, { invitedBy: ids.admin })
-  }
-  const [{ id: other }] = await run<{ id: string }>('outsider', "select id from ops.create_workspace('Other')")
+  const workspace = await createTeam(db, ids.admin, 'W')
+  for (const role of ['viewer', 'operator', 'approver'] as const) await addMember(db, workspace, ids.admin, ids[role], role)
+  const other = await createTeam(db, ids.outsider, 'Other')
   return { db, users: ids, workspace, other, claims, as: run }
-}
-
-/** Adds a member as the table owner; the display name defaults to the email's local part. */
-async function addMember(
-  db: Database,
-  workspace: string,
-  user: string,
-  role: MemberRole,
-  options: { invitedBy?: string; displayName?: string } = {},
-): Promise<void> {
-  await db.query(
-    `insert into ops.workspace_members (workspace_id, user_id, role, display_name, invited_by)
-     select $1, u.id, $3, coalesce($4, split_part(u.email, '@', 1), 'Guest'), $5 from auth.users u where u.id = $2`,
-    [workspace, user, role, options.displayName ?? null, options.invitedBy ?? null],
-  )
 }
 
 export interface RunFields {
@@ -96,7 +74,7 @@ export async function startRun(db: Database, workspace: string, starter: string,
 }
 
 /** Claims the run as an executor would and parks it at the protected-environment gate. */
-export async function parkAtGate(db: Database, runId: string, step = GATE_STEP): Promise<void> {
+export async function parkAtGate(db: Database, runId: string, step = ENVIRONMENT_GATE_STEP): Promise<void> {
   await as(db, serviceClaims, "select id from ops.claim_run('test-executor', $1)", [runId])
   await as(db, serviceClaims, "select id from ops.await_approval($1, 'test-executor', $2)", [runId, step])
 }

@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { engines } from '../../support/databases.ts'
 import { perform } from '../../support/actors.ts'
-import { addEvent, createTeam, GATE_STEP, parkAtGate, startRun, type Team } from '../../support/teams.ts'
+import { addEvent, createTeamFixture, parkAtGate, startRun, type Team } from '../../support/teams.ts'
+import { ENVIRONMENT_GATE_STEP } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import { startHarness, subscribe, userToken, waitFor, type Harness } from './harness.ts'
 
 type Row = Record<string, any>
@@ -12,7 +13,7 @@ describe.each(engines)('realtime for teams on %s', (engine) => {
   let team: Team
   beforeEach(async () => {
     h = await startHarness(engine)
-    team = await createTeam(h.db)
+    team = await createTeamFixture(h.db)
   })
   afterEach(async () => {
     await h.close()
@@ -78,7 +79,7 @@ describe.each(engines)('realtime for teams on %s', (engine) => {
     const theirs = await startRun(h.db, team.other, team.users.outsider, { env: 'production', title: 'Other run', status: 'success' })
     await h.db.query(
       "insert into ops.run_approvals (run_id, step_id, decided_by, decision, comment) values ($1, $2, $3, 'approved', 'theirs')",
-      [theirs, GATE_STEP, team.users.outsider],
+      [theirs, ENVIRONMENT_GATE_STEP, team.users.outsider],
     )
     await waitFor(() => decisions.outsider.length >= 1, "the outsider to receive their own workspace's decision")
     // And the viewer's: a later decision in W.
