@@ -9,7 +9,8 @@
  *   all  reads every workspace's rows
  *   ok   the write goes through (a row is written, changed or removed)
  *   no   refused: 42501, or (where row-level security filters) not a single row of W touched or seen
- * Outcomes of a function: ok / no (42501) / true / false (its boolean answer); '' = not part of the contract.
+ * Outcomes of a function: ok / no (42501) / hidden (PT404: to an outsider the run does not exist) / true / false (its
+ * boolean answer); '' = not part of the contract.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
@@ -107,7 +108,7 @@ const tableMatrix: Row[] = [
   ['deployment_settings',  'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
 ]
 
-type FunctionOutcome = 'ok' | 'no' | 'true' | 'false' | ''
+type FunctionOutcome = 'ok' | 'no' | 'hidden' | 'true' | 'false' | ''
 type FunctionRow = [string, ...FunctionOutcome[]]
 
 // prettier-ignore
@@ -127,9 +128,9 @@ const functionMatrix: FunctionRow[] = [
   ["set_environment('{W}', 'staging', true)",                  'no',    'no',   'no',    'no',    'ok',   'no', ''],
   ["set_board_details('{W}', true)",                           'no',    'no',   'no',    'no',    'ok',   'no', ''],
   ["save_spec_doc('{W}', 'w/notes', 'edited', 2)",             'no',    'no',   'ok',    'ok',    'ok',   'no', ''],
-  ["request_cancel('{wRun}')",                                 'no',    'no',   'ok',    'ok',    'ok',   'no', ''],
-  ["decide_approval('{wWaiting}', true)",                      'no',    'no',   'no',    'ok',    'ok',   'no', ''],
-  ["decide_approval('{wWaiting}', false)",                     'no',    'no',   'no',    'ok',    'ok',   'no', ''],
+  ["request_cancel('{wRun}')",                                 'hidden','no',   'ok',    'ok',    'ok',   'no', ''],
+  ["decide_approval('{wWaiting}', true)",                      'hidden','no',   'no',    'ok',    'ok',   'no', ''],
+  ["decide_approval('{wWaiting}', false)",                     'hidden','no',   'no',    'ok',    'ok',   'no', ''],
   ["may_execute_run('{wRun}')",                                'false', 'false','true',  'true',  'true', 'no', ''],
   ["bind_secret('NEW_TOKEN', '{W}', array['api.example.com'])", 'no',   'no',   'no',    'no',    'no',   'no', 'ok'],
   ["unbind_secret('W_TOKEN', '{W}')",                          'no',    'no',   'no',    'no',    'no',   'no', 'ok'],
@@ -393,6 +394,8 @@ describe.each(engines)('team permissions on %s', (engine) => {
     const result = await attempt(test.db, fixture.team.claims(actor), `select ops.${fill(call)} as value`)
     if (outcome === 'no') {
       expect(result.ok ? 'allowed' : result.code).toBe('42501')
+    } else if (outcome === 'hidden') {
+      expect(result.ok ? 'allowed' : result.code).toBe('PT404')
     } else if (outcome === 'ok') {
       expect(result.ok ? 'allowed' : `refused ${result.code}: ${result.message}`).toBe('allowed')
     } else {
