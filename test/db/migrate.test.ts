@@ -3,7 +3,7 @@ import { mkdtemp, writeFile, cp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { migrate, MIGRATIONS_DIR } from '../../local/db/migrate.ts'
-import { emptyDatabase, engines, type TestDatabase } from '../support/databases.ts'
+import { emptyDatabase, engines, OPS_TABLES, type TestDatabase } from '../support/databases.ts'
 
 describe.each(engines)('migrations on %s', (engine) => {
   let test: TestDatabase | undefined
@@ -20,43 +20,52 @@ describe.each(engines)('migrations on %s', (engine) => {
     await writeFile(join(dir, '20250201000000_later.sql'), "alter table ops.runs add column later_note text default 'later';")
 
     const first = await migrate(test.db, dir)
-    expect(first).toEqual({ applied: ['20250103000000', '20250201000000'], skipped: [] })
+    expect(first).toEqual({ applied: ['20250103000000', '20250110000000', '20250201000000'], skipped: [] })
 
     const second = await migrate(test.db, dir)
-    expect(second).toEqual({ applied: [], skipped: ['20250103000000', '20250201000000'] })
+    expect(second).toEqual({ applied: [], skipped: ['20250103000000', '20250110000000', '20250201000000'] })
 
     const { rows } = await test.db.query<{ version: string; name: string }>(
       'select version, name from supabase_migrations.schema_migrations order by version',
     )
     expect(rows).toEqual([
       { version: '20250103000000', name: 'ops_schema' },
+      { version: '20250110000000', name: 'teams' },
       { version: '20250201000000', name: 'later' },
     ])
   })
 
-  it('creates the five tables, the revisions table, and publishes runs, events and artifacts', async () => {
+  it('creates the tables, all under RLS, and publishes runs, events, artifacts and approvals', async () => {
     test = await emptyDatabase(engine)
     await migrate(test.db)
     const tables = await test.db.query<{ table_name: string }>(
       "select table_name from information_schema.tables where table_schema = 'ops' order by 1",
     )
-    expect(tables.rows.map((row) => row.table_name)).toEqual([
-      'artifacts',
-      'run_events',
-      'run_templates',
-      'runs',
-      'spec_doc_revisions',
-      'spec_docs',
-    ])
+    expect(tables.rows.map((row) => row.table_name)).toEqual(OPS_TABLES)
     const published = await test.db.query<{ tablename: string }>(
       "select tablename from pg_publication_tables where pubname = 'supabase_realtime' and schemaname = 'ops' order by 1",
     )
-    expect(published.rows.map((row) => row.tablename)).toEqual(['artifacts', 'run_events', 'runs'])
+    expect(published.rows.map((row) => row.tablename)).toEqual(['artifacts', 'run_approvals', 'run_events', 'runs'])
     const rls = await test.db.query<{ relname: string; relrowsecurity: boolean }>(
       "select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'ops' and c.relkind = 'r' order by 1",
     )
     expect(rls.rows.every((row) => row.relrowsecurity)).toBe(true)
   })
+
+  it('stops after the migration it is told to, and applies the rest on the next start', async () => {
+    test = await emptyDatabase(engine)
+    const dir = await mkdtemp(join(tmpdir(), 'ops-migrations-'))
+    await cp(MIGRATIONS_DIR, dir, { recursive: true })
+    await writeFile(join(dir, '29991231000000_later.sql'), "alter table ops.runs add column later_note text default 'later';")
+
+    const old = await migrate(test.db, dir, { through: '20250103000000_ops_schema.sql' })
+    expect(old).toEqual({ applied: ['20250103000000'], skipped: [] })
+    const upgrade = await migrate(test.db, dir)
+    expect(upgrade.applied.at(-1)).toBe('29991231000000')
+    expect(upgrade.skipped).toEqual(['20250103000000'])
+    await expect(migrate(test.db, dir, { through: '20240101000000' })).rejects.toThrow('no migration "20240101000000"')
+    // Every migration applied on a fresh database, in two steps: slow on a busy machine.
+  }, 120_000)
 
   it('refuses a migration file whose name has no version, naming the file', async () => {
     test = await emptyDatabase(engine)
