@@ -18,6 +18,8 @@ function row(slug: string, yaml: string): TemplateRow {
     workspace_id: 'workspace-1',
     version: 3,
     revision_id: `${slug}-revision-3`,
+    // The generated row lists the revision-writing function as a computed field.
+    insert_template_revision: null,
   }
 }
 const seeded = (slug: string) => row(slug, readFileSync(new URL(`../../supabase/templates/${slug}.yaml`, import.meta.url), 'utf8'))
