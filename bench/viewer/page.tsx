@@ -40,7 +40,7 @@ function syntheticRun(lastSeq: number): RunRow {
     created_at: '2025-01-03T10:00:00.000Z',
     updated_at: '2025-01-03T10:00:00.000Z',
     created_by: 'bench',
-    workspace_id: 'bench',
+    workspace_id: '00000000-0000-4000-8000-000000000001',
     template_slug: 'deploy-web',
     template_revision_id: null,
     template_hash: null,
