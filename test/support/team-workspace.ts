@@ -26,5 +26,5 @@ export async function joinWorkspace(admin: OpsClient, member: OpsClient, workspa
 
 /** A current workspace fixed to one id: what a workspace switcher would hand the API. */
 export function fixedWorkspace(workspaceId: string): CurrentWorkspace {
-  return { id: async () => workspaceId }
+  return { id: () => Promise.resolve(workspaceId) }
 }

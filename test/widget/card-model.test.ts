@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cardView, STATUS_BADGES } from '../../widget/src/card/card-model.ts'
+import { cardView, NO_DETAILS, STATUS_BADGES } from '../../widget/src/card/card-model.ts'
 import { MAX_ARTIFACTS, MAX_LINES, snapshotOf } from '../../widget/src/card/snapshot.ts'
 import type { RunStatus } from '../../src/client/types.ts'
 import { artifactRows, boardWithDetails as board, card, eventRows, runRow, snapshot } from './fixtures.ts'
@@ -104,6 +104,12 @@ describe('cardView: synced state → what the card draws', () => {
       duration: 'not started',
       lines: [{ text: 'No log lines yet', color: '#8C8C8C' }],
     })
+  })
+
+  it('says where the details are when its workspace keeps them off boards', () => {
+    const view = cardView(card(snapshot({ boardDetails: false, lines: [] }, 'running')))
+    expect(view.lines).toEqual([{ text: NO_DETAILS, color: '#8C8C8C' }])
+    expect(view.footer).toBe('Started by Ana 10:00 UTC · updated 10:00:10 UTC')
   })
 
   it('shows three artifacts and how many more', () => {

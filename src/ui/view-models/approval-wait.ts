@@ -8,9 +8,10 @@
 import type { RunRow } from '../../client/types.ts'
 import type { StepResult } from '../../../supabase/functions/_shared/database/index.ts'
 import { ENVIRONMENT_GATE_STEP } from '../../../supabase/functions/_shared/vocabulary/approvals.ts'
+import { ROLE_LABELS, type WorkspaceRole } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import { isRecord } from '../../is-record.ts'
 
-export interface ApprovalGiven {
+interface ApprovalGiven {
   by: string
   /** The approver's display name in the workspace, when the server recorded it. */
   name: string | null
@@ -33,8 +34,11 @@ export interface ApprovalWait {
   approvedSoFar: string | null
 }
 
-/** The lowest role that decides, as the panel names it (ops.await_approval allows these two). */
-const APPROVER_NAMES: Readonly<Record<string, string>> = { approver: 'an approver', admin: 'an admin' }
+/** The lowest role that decides, as the panel names it: "an approver" or "an admin" (ops.await_approval allows these two). */
+function approverName(role: unknown): string {
+  const decider: WorkspaceRole = role === 'admin' ? 'admin' : 'approver'
+  return `an ${ROLE_LABELS[decider].toLowerCase()}`
+}
 
 const count = (value: unknown, fallback: number): number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : fallback
@@ -78,7 +82,7 @@ export function approvalWait(run: RunRow, userId: string | null): ApprovalWait |
   const approvals = approvalsOf(result.approvals)
   const required = count(result.required, 1)
   const remaining = Math.max(required - approvals.length, 0)
-  const approver = APPROVER_NAMES[typeof result.approver_role === 'string' ? result.approver_role : ''] ?? 'an approver'
+  const approver = approverName(result.approver_role)
   const you = userId !== null
   return {
     stepId,

@@ -123,7 +123,7 @@ export type EarlierRunSnapshot = Omit<RunSnapshot, 'workspaceId' | 'boardDetails
  * Whether a value is a run's picture: what a card's synced state holds (written by whichever
  * version of the widget someone on the board runs) and what the window sends the widget's code.
  * Fields it does not know are allowed (version 1 kept the driver's name in the picture), and the
- * board's facts may be missing (builds before workspaces); `isRunSnapshot` wants them.
+ * board's facts may be missing (builds before workspaces): card-state.ts's readPicture fills them in.
  */
 export function isEarlierRunSnapshot(value: unknown): value is EarlierRunSnapshot {
   return (
@@ -151,15 +151,5 @@ export function isEarlierRunSnapshot(value: unknown): value is EarlierRunSnapsho
     value.artifacts.every(isArtifact) &&
     isCount(value.artifactCount) &&
     isCount(value.syncedAt)
-  )
-}
-
-/** A picture of this build: with the board's facts. */
-export function isRunSnapshot(value: unknown): value is RunSnapshot {
-  return (
-    isEarlierRunSnapshot(value) &&
-    isTextOrNull(value.workspaceId) &&
-    typeof value.boardDetails === 'boolean' &&
-    isTextOrNull(value.startedBy)
   )
 }
