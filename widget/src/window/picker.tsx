@@ -1,5 +1,5 @@
 /** @jsx h */
-/** Lists the signed-in person's recent runs, searchable; picking one binds the card to it. */
+/** Lists the recent runs of the signed-in person's workspace, searchable; picking one binds the card to it. */
 import { h } from 'preact'
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { LoadingIndicator, Text } from '@create-figma-plugin/ui'

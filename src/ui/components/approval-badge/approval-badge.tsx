@@ -1,7 +1,7 @@
 import { h } from 'preact'
 import styles from './approval-badge.css'
 
-/** Shown on a runbook card whose plan parks for the owner's approval. */
+/** Shown on a runbook card whose plan parks for approval before it goes on. */
 export function ApprovalBadge({ reason }: { reason: string | null }) {
   return (
     <span class={styles.badge} title={reason ?? undefined} data-approval>
