@@ -61,7 +61,8 @@ export function SignInPanel({ error = null, onOpenSettings, title = 'Sign in to 
         {title}
       </h2>
       <p class={styles.text}>
-        {intro ?? `Your runs are private to you. Templates and Spec Kit documents are shared with everyone signed in to ${host}.`}
+        {intro ??
+          `You work in your own workspace on ${host}: its runs, templates and Spec Kit documents are yours alone unless you join a team.`}
       </p>
       <Button
         fullWidth
