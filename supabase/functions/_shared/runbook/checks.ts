@@ -3,9 +3,16 @@ import { checkCondition } from './condition/check.ts'
 import { parseCondition } from './condition/parser.ts'
 import { checkReferences } from './references.ts'
 import type { Template } from './schema/template.ts'
+import { ENVIRONMENT_GATE_STEP } from '../vocabulary/index.ts'
 
 /** The id planRun gives the approval step that the policy adds. */
 export const POLICY_APPROVAL_STEP_ID = 'policy-approval'
+
+/** Step ids the executor and planner use themselves, and what each is for. */
+const RESERVED_STEP_IDS: Readonly<Record<string, string>> = {
+  [POLICY_APPROVAL_STEP_ID]: 'the approval the policy adds',
+  [ENVIRONMENT_GATE_STEP]: 'the approval a protected environment asks for',
+}
 
 /** Rules that span fields, run once the structure is known to be right. */
 export function checkTemplate(template: Template): TemplateIssue[] {
@@ -40,12 +47,9 @@ export function checkTemplate(template: Template): TemplateIssue[] {
     'step id',
   )
   template.steps.forEach((step, index) => {
-    if (step.id === POLICY_APPROVAL_STEP_ID) {
-      issues.push({
-        path: ['steps', index, 'id'],
-        message: `"${POLICY_APPROVAL_STEP_ID}" is reserved for the approval the policy adds`,
-        expected: 'another id',
-      })
+    const reservedFor = Object.prototype.hasOwnProperty.call(RESERVED_STEP_IDS, step.id) ? RESERVED_STEP_IDS[step.id] : undefined
+    if (reservedFor !== undefined) {
+      issues.push({ path: ['steps', index, 'id'], message: `"${step.id}" is reserved for ${reservedFor}`, expected: 'another id' })
     }
   })
 

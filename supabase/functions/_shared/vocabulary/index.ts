@@ -5,3 +5,5 @@ export { PHASE_NUMBER, phaseLabel, RUN_PHASES, STEP_PHASES, type RunPhase, type 
 export { isRunStatus, isTerminalStatus, RUN_STATUSES, TERMINAL_STATUSES, type RunStatus } from './run-status.ts'
 export { STATUS_VIEWS, statusView } from './status-views.ts'
 export { formatUtcDateTime, formatUtcSeconds, formatUtcTime } from './utc-clock.ts'
+export { ENVIRONMENT_GATE_STEP } from './approvals.ts'
+export { ROLE_LABELS, roleAtLeast, WORKSPACE_ROLES, type WorkspaceRole } from './workspace-roles.ts'
