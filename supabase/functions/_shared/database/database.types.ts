@@ -58,6 +58,54 @@ export type Database = {
           },
         ]
       }
+      environments: {
+        Row: {
+          approver_role: string
+          name: string
+          prevent_self_review: boolean
+          protected: boolean
+          required_approvals: number
+          updated_at: string
+          updated_by: string | null
+          workspace_id: string
+        }
+        Insert: never
+        Update: never
+        Relationships: []
+      }
+      secret_bindings: {
+        Row: {
+          created_at: string
+          environments: string[] | null
+          hosts: string[]
+          id: string
+          name: string
+          updated_at: string
+          workspace_id: string
+        }
+        Insert: never
+        Update: never
+        Relationships: []
+      }
+      template_revisions: {
+        Row: {
+          description: string
+          hash: string
+          id: string
+          kind: string
+          revision: number
+          saved_at: string
+          saved_by: string | null
+          slug: string
+          template_id: string | null
+          template_yaml: string
+          title: string
+          workspace_id: string
+        }
+        Insert: never
+        Update: never
+        Relationships: []
+      }
       run_events: {
         Row: {
           data: Json | null
@@ -170,6 +218,9 @@ export type Database = {
           template_slug: string | null
           title: string
           updated_at: string
+          template_hash: string | null
+          template_revision_id: string | null
+          workspace_id: string
         }
         ComputedFields: never
         Insert: {
@@ -198,6 +249,9 @@ export type Database = {
           template_slug?: string | null
           title: string
           updated_at?: string
+          template_hash?: string | null
+          template_revision_id?: string | null
+          workspace_id?: string
         }
         Update: {
           attempt?: number
@@ -225,6 +279,9 @@ export type Database = {
           template_slug?: string | null
           title?: string
           updated_at?: string
+          template_hash?: string | null
+          template_revision_id?: string | null
+          workspace_id?: string
         }
         Relationships: [
           {
@@ -285,6 +342,7 @@ export type Database = {
           updated_at: string
           updated_by: string | null
           version: number
+          workspace_id: string
         }
         ComputedFields: never
         Insert: {
@@ -296,6 +354,7 @@ export type Database = {
           updated_at?: string
           updated_by?: string | null
           version?: number
+          workspace_id?: string
         }
         Update: {
           content?: string
@@ -306,6 +365,7 @@ export type Database = {
           updated_at?: string
           updated_by?: string | null
           version?: number
+          workspace_id?: string
         }
         Relationships: []
       }
@@ -561,6 +621,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      may_execute_run: { Args: { p_run_id: string }; Returns: boolean }
       record_step: {
         Args: { p_result: Json; p_run_id: string; p_step_id: string; p_worker: string }
         Returns: {
