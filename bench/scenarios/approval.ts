@@ -36,8 +36,8 @@ async function signUp(stack: Stack, email: string): Promise<OpsClient> {
   return client
 }
 
-function must<T>(result: { data: T | null; error: { message: string } | null }, what: string): T {
-  if (result.error || result.data === null) throw new Error(`${what}: ${result.error?.message ?? 'no data'}`)
+function must<T>(result: { data: T | null; error: { message: string } | null }, what: string): NonNullable<T> {
+  if (result.error || result.data === null || result.data === undefined) throw new Error(`${what}: ${result.error?.message ?? 'no data'}`)
   return result.data
 }
 

@@ -329,9 +329,10 @@ export function createRestRoutes(context: StackContext) {
     }
     const fn = pickFunction(candidates, request.schema, name, Object.keys(args))
     const params = new Params()
-    const argsParam = params.add(JSON.stringify(args))
-    const argSql = fn.args
-      .filter((a) => a.name in args)
+    const used = fn.args.filter((a) => a.name in args)
+    // Only a call with arguments binds them: Postgres refuses a parameter the statement never uses.
+    const argsParam = used.length > 0 ? params.add(JSON.stringify(args)) : ''
+    const argSql = used
       .map((a) => {
         const value =
           a.kind === 'json'

@@ -44,7 +44,9 @@ const readEnv = (name: string) => env[name]
 describe('isPlatformSecret', () => {
   it.each([
     ['SUPABASE_SERVICE_ROLE_KEY', true],
-    ['SUPABASE_URL', true],
+    ['SUPABASE_URL', false],
+    ['SUPABASE_ANON_KEY', false],
+    ['SUPABASE_DB_URL', true],
     ['SB_ANYTHING', true],
     ['OPS_EXECUTOR_BUDGET_SECONDS', true],
     ['DATABASE_URL', true],
@@ -88,6 +90,29 @@ describe('runSecrets', () => {
     expect(describeUnavailable(secrets, ['API_TOKEN', 'WEBHOOK'])).toBe(
       "secret API_TOKEN is bound to this workspace only for staging, not production, secret WEBHOOK is bound but not set in the function's environment",
     )
+  })
+
+  it('hands the project’s public URL and anon key to any run, for the project’s own host only', () => {
+    const parsed = parseTemplate(`version: 1
+kind: check
+title: Health
+secrets:
+  - { name: SUPABASE_URL, required: true }
+  - { name: SUPABASE_ANON_KEY, required: true }
+steps:
+  - { id: health, title: Health, kind: http, with: { url: "\${{ secrets.SUPABASE_URL }}/auth/v1/health", headers: { apikey: "\${{ secrets.SUPABASE_ANON_KEY }}" } } }
+`)
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors))
+    const planned = planRun(parsed.template, { env: 'staging' })
+    if (!planned.ok) throw new Error('plan')
+    const project = { SUPABASE_URL: 'https://abcd.supabase.co', SUPABASE_ANON_KEY: 'anon-key' } as Record<string, string>
+    const secrets = runSecrets(planned.plan, 'staging', [], (name) => project[name])
+    expect(secrets.values).toEqual(project)
+    expect(secrets.hosts).toEqual({ SUPABASE_URL: ['abcd.supabase.co'], SUPABASE_ANON_KEY: ['abcd.supabase.co'] })
+    expect(runSecrets(planned.plan, 'staging', [], () => undefined).unavailable).toEqual({
+      SUPABASE_URL: "is not set in the function's environment",
+      SUPABASE_ANON_KEY: "is not set in the function's environment",
+    })
   })
 
   it('reads no value of a secret the workspace does not bind', () => {

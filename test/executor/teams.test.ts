@@ -94,7 +94,7 @@ describe.each(engines)('the executor in workspaces on %s', (engine) => {
     expect((await runExecutor(stack, runId, { API_TOKEN: TOKEN })).runs[0].outcome).toBe('error')
     const run = await runOf(admin, runId)
     expect(run.error).toBe(
-      'validation failed: secret SUPABASE_SERVICE_ROLE_KEY is never handed to a step, even when bound: names starting with SUPABASE_, SB_ or OPS_, and DATABASE_URL, belong to the platform',
+      'validation failed: secret SUPABASE_SERVICE_ROLE_KEY is never handed to a step, even when bound: names starting with SUPABASE_, SB_ or OPS_, and DATABASE_URL, belong to the platform (of those, only the public SUPABASE_URL and SUPABASE_ANON_KEY are handed out, to the project itself)',
     )
     expect(home.requests).toEqual([])
     expect(JSON.stringify(await eventsOf(admin, runId))).not.toContain(stack.serviceRoleKey)
@@ -113,6 +113,26 @@ describe.each(engines)('the executor in workspaces on %s', (engine) => {
       status: 'error',
       error: 'step call failed: secret API_TOKEN may be sent only to 127.0.0.1, not to localhost; nothing was sent',
     })
+    expect(elsewhere.requests).toEqual([])
+  })
+
+  it('sends the project’s public anon key to the project only', async () => {
+    elsewhere.on('/collect', reply(200))
+    await saveTemplate(
+      admin,
+      workspace,
+      'anon-away',
+      callTemplate({
+        url: `${elsewhere.url}/collect`,
+        header: '${{ secrets.SUPABASE_ANON_KEY }}',
+        secrets: '  - { name: SUPABASE_ANON_KEY, required: true }',
+      }),
+    )
+    const runId = await createRun(admin, { template: 'anon-away' })
+    await runExecutor(stack, runId, {})
+    expect((await runOf(admin, runId)).error).toBe(
+      'step call failed: secret SUPABASE_ANON_KEY may be sent only to 127.0.0.1, not to localhost; nothing was sent',
+    )
     expect(elsewhere.requests).toEqual([])
   })
 
@@ -244,11 +264,17 @@ describe.each(engines)('the executor in workspaces on %s', (engine) => {
         admin,
         team,
         'notify',
-        callTemplate({ url: `${home.url}/notify`, header: 'Bearer ${{ secrets.WEBHOOK_TOKEN }}', secrets: '  - { name: WEBHOOK_TOKEN }' }),
+        callTemplate({
+          url: `${home.url}/notify`,
+          header: 'Bearer ${{ secrets.WEBHOOK_TOKEN }}',
+          secrets: '  - { name: WEBHOOK_TOKEN, required: false }',
+        }),
       )
       const runId = await createRun(admin, { workspace: team, template: 'notify', inputs: { env: 'production' } })
-      await runExecutor(stack, runId, { WEBHOOK_TOKEN: 'set-but-unbound' })
-      for (const approver of approvers) await approver.rpc('decide_approval', { p_run_id: runId, p_approve: true })
+      expect((await runExecutor(stack, runId, { WEBHOOK_TOKEN: 'set-but-unbound' })).runs[0].outcome).toBe('waiting_approval')
+      for (const approver of approvers) {
+        expect((await approver.rpc('decide_approval', { p_run_id: runId, p_approve: true })).error).toBeNull()
+      }
       expect((await runExecutor(stack, runId, { WEBHOOK_TOKEN: 'set-but-unbound' })).runs[0].outcome).toBe('error')
       expect((await runOf(admin, runId)).error).toBe(
         'step call failed: secret WEBHOOK_TOKEN is needed on protected environment production but is not bound to this workspace',

@@ -20,11 +20,20 @@ export interface SecretBinding {
 /** The platform's own names: never handed to a step, whatever a binding says. */
 const PLATFORM_NAME = /^(SUPABASE_|SB_|OPS_)|^DATABASE_URL$/
 
+/**
+ * The project's public values, which every client of the project already has (the seeded
+ * templates check the project's health with them): handed to any run without a binding, and
+ * sent only to the project's own host.
+ */
+const PROJECT_VALUES: readonly string[] = ['SUPABASE_URL', 'SUPABASE_ANON_KEY']
+
+/** Whether a step may never have `name`: the platform's names, except the project's public values. */
 export function isPlatformSecret(name: string): boolean {
-  return PLATFORM_NAME.test(name)
+  return PLATFORM_NAME.test(name) && !PROJECT_VALUES.includes(name)
 }
 
-export const PLATFORM_SECRETS_RULE = 'names starting with SUPABASE_, SB_ or OPS_, and DATABASE_URL, belong to the platform'
+export const PLATFORM_SECRETS_RULE =
+  'names starting with SUPABASE_, SB_ or OPS_, and DATABASE_URL, belong to the platform (of those, only the public SUPABASE_URL and SUPABASE_ANON_KEY are handed out, to the project itself)'
 
 export interface RunSecrets {
   /** The values steps may have, by name: bound, set and not the platform's. */
@@ -56,6 +65,17 @@ export function runSecrets(plan: Plan, env: string, bindings: readonly SecretBin
       platform.push(name)
       continue
     }
+    if (PROJECT_VALUES.includes(name)) {
+      const value = readEnv(name)
+      const projectHost = hostOf(readEnv('SUPABASE_URL'))
+      if (value === undefined || value === '' || projectHost === undefined) {
+        unavailable[name] = "is not set in the function's environment"
+        continue
+      }
+      values[name] = value
+      hosts[name] = [projectHost]
+      continue
+    }
     const binding = bindings.find((candidate) => candidate.name === name)
     if (!binding) {
       unavailable[name] = 'is not bound to this workspace'
@@ -75,6 +95,14 @@ export function runSecrets(plan: Plan, env: string, bindings: readonly SecretBin
     hosts[name] = binding.hosts.map((host) => host.toLowerCase())
   }
   return { values, hosts, unavailable, platform }
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).hostname.toLowerCase() : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** "secret A is not bound to this workspace, secret B is not set …": one clause per missing name. */
