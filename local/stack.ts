@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import type { Database } from './db/database.ts'
+import { applyLocalSettings } from './db/local-settings.ts'
 import { loadConfig, PROJECT_ROOT, type StackConfig } from './config.ts'
 import type { StackContext } from './context.ts'
 import { ANON_KEY, SERVICE_ROLE_KEY, verifyJwt } from './jwt.ts'
@@ -64,6 +65,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const port = await listen(server, options.port ?? DEFAULT_PORT, host, (p, h) => new PortInUseError(p, h))
   const url = `http://${host}:${port}`
   const context: StackContext = { db: options.db, config, url, bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024 }
+  await applyLocalSettings(options.db)
 
   // Functions read these as they do on the hosted platform.
   const env = { SUPABASE_URL: url, SUPABASE_ANON_KEY: ANON_KEY, SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY }

@@ -132,6 +132,7 @@ export function createOpsApi(client: OpsClient): OpsApi {
 
     async saveSpecDoc(doc, content): Promise<SpecDocRow | SpecSaveConflict> {
       const { data, error, status } = await client.rpc('save_spec_doc', {
+        p_workspace: doc.workspace_id,
         p_slug: doc.slug,
         p_content: content,
         p_expected_version: doc.version,

@@ -11,7 +11,7 @@ import { BOOTSTRAP_FILE, migrate, MIGRATIONS_DIR } from '../../local/db/migrate.
 import type { ServedDatabase } from '../../local/db/served.ts'
 import { cliTarget, supabaseCli } from '../../local/db/supabase-cli.ts'
 import { as, createUser, userClaims } from '../support/actors.ts'
-import { engines, servedDatabase } from '../support/databases.ts'
+import { engines, OPS_TABLES, servedDatabase } from '../support/databases.ts'
 
 const migrationFiles = async () => (await readdir(MIGRATIONS_DIR)).filter((name) => name.endsWith('.sql')).sort()
 
@@ -48,7 +48,7 @@ describe.each(engines)('supabase db push on %s', (engine) => {
       "select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'ops' and c.relkind = 'r' order by 1",
     )
     expect(tables.rows).toEqual(
-      ['artifacts', 'run_events', 'run_templates', 'runs', 'spec_doc_revisions', 'spec_docs'].map((relname) => ({
+      OPS_TABLES.map((relname) => ({
         relname,
         relrowsecurity: true,
       })),
@@ -56,9 +56,10 @@ describe.each(engines)('supabase db push on %s', (engine) => {
     const published = await served.db.query<{ tablename: string }>(
       "select tablename from pg_publication_tables where pubname = 'supabase_realtime' and schemaname = 'ops' order by 1",
     )
-    expect(published.rows.map((row) => row.tablename)).toEqual(['artifacts', 'run_events', 'runs'])
+    expect(published.rows.map((row) => row.tablename)).toEqual(['artifacts', 'run_approvals', 'run_events', 'runs'])
 
-    // A signed-in user reads the seeded templates and documents through RLS, and starts a run.
+    // A signed-in user reads the seeded templates and documents of their personal workspace
+    // through RLS, and starts a run there.
     const user = await createUser(served.db, 'pushed@example.com')
     const templates = await as<{ slug: string }>(served.db, userClaims(user), 'select slug from ops.run_templates order by slug')
     expect(templates.map((row) => row.slug)).toEqual(['deploy-web', 'incident-open'])

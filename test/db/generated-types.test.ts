@@ -31,7 +31,7 @@ describe.each(engines)('generated database types on %s', (engine) => {
   it('differ from the checked-in file after a migration that adds a column', async () => {
     scratch = await mkdtemp(join(tmpdir(), 'ops-types-'))
     await cp(MIGRATIONS_DIR, scratch, { recursive: true })
-    await writeFile(join(scratch, '20991231000000_probe.sql'), 'alter table ops.run_templates add column probe_note text;')
+    await writeFile(join(scratch, '20991231000000_probe.sql'), 'alter table ops.run_events add column probe_note text;')
     served = await servedDatabase(engine)
     const generated = await generateTypes(served, scratch)
     const checkedIn = await readFile(TYPES_FILE, 'utf8')

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile, cp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { migrate, MIGRATIONS_DIR } from '../../local/db/migrate.ts'
-import { emptyDatabase, engines, type TestDatabase } from '../support/databases.ts'
+import { emptyDatabase, engines, OPS_TABLES, type TestDatabase } from '../support/databases.ts'
 
 describe.each(engines)('migrations on %s', (engine) => {
   let test: TestDatabase | undefined
@@ -20,38 +20,32 @@ describe.each(engines)('migrations on %s', (engine) => {
     await writeFile(join(dir, '20250201000000_later.sql'), "alter table ops.runs add column later_note text default 'later';")
 
     const first = await migrate(test.db, dir)
-    expect(first).toEqual({ applied: ['20250103000000', '20250201000000'], skipped: [] })
+    expect(first).toEqual({ applied: ['20250103000000', '20250110000000', '20250201000000'], skipped: [] })
 
     const second = await migrate(test.db, dir)
-    expect(second).toEqual({ applied: [], skipped: ['20250103000000', '20250201000000'] })
+    expect(second).toEqual({ applied: [], skipped: ['20250103000000', '20250110000000', '20250201000000'] })
 
     const { rows } = await test.db.query<{ version: string; name: string }>(
       'select version, name from supabase_migrations.schema_migrations order by version',
     )
     expect(rows).toEqual([
       { version: '20250103000000', name: 'ops_schema' },
+      { version: '20250110000000', name: 'teams' },
       { version: '20250201000000', name: 'later' },
     ])
   })
 
-  it('creates the five tables, the revisions table, and publishes runs, events and artifacts', async () => {
+  it('creates the tables, all under RLS, and publishes runs, events, artifacts and approvals', async () => {
     test = await emptyDatabase(engine)
     await migrate(test.db)
     const tables = await test.db.query<{ table_name: string }>(
       "select table_name from information_schema.tables where table_schema = 'ops' order by 1",
     )
-    expect(tables.rows.map((row) => row.table_name)).toEqual([
-      'artifacts',
-      'run_events',
-      'run_templates',
-      'runs',
-      'spec_doc_revisions',
-      'spec_docs',
-    ])
+    expect(tables.rows.map((row) => row.table_name)).toEqual(OPS_TABLES)
     const published = await test.db.query<{ tablename: string }>(
       "select tablename from pg_publication_tables where pubname = 'supabase_realtime' and schemaname = 'ops' order by 1",
     )
-    expect(published.rows.map((row) => row.tablename)).toEqual(['artifacts', 'run_events', 'runs'])
+    expect(published.rows.map((row) => row.tablename)).toEqual(['artifacts', 'run_approvals', 'run_events', 'runs'])
     const rls = await test.db.query<{ relname: string; relrowsecurity: boolean }>(
       "select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'ops' and c.relkind = 'r' order by 1",
     )

@@ -1,6 +1,7 @@
 /**
- * The row-level security matrix: anon, user A, user B and the service role, against every table
- * and every operation. Each attempt runs in its own transaction and is rolled back, so the
+ * The row-level security matrix of people alone: anon, user A and user B (each only in their
+ * personal workspace) and the service role, against the run, template and document tables and
+ * every operation. The team roles have their own matrix (teams-permissions.test.ts). Each attempt runs in its own transaction and is rolled back, so the
  * fixture is shared and the cases do not depend on each other.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -28,6 +29,8 @@ interface Fixture {
 }
 
 const who: Who[] = ['anon', 'A', 'B', 'service']
+const TEMPLATES = ['deploy-web', 'incident-open']
+const DOCS = ['constitution.md', 'plan.md', 'prd.md', 'tasks.md']
 
 // SQL templates: {A}, {B} are user ids, {aQueued}, {aDone}, {bQueued} run ids.
 const selectLabels: Record<string, string> = {
@@ -161,57 +164,67 @@ const cases: Case[] = [
   })),
   ...who.map((w): Case => ({ who: w, table: 'artifacts', op: 'delete', sql: 'delete from ops.artifacts', expect: 'denied' })),
 
-  // ops.run_templates: shared by every signed-in user
+  // ops.run_templates: each personal workspace has its own copies (Shared has the originals);
+  // users change templates only through ops.save_template, so no direct writes at all
   ...who.map((w): Case => ({
     who: w,
     table: 'run_templates',
     op: 'select',
     sql: selectLabels.run_templates,
-    expect: w === 'anon' ? 'denied' : ['deploy-web', 'incident-open'],
+    expect: { anon: 'denied' as const, A: TEMPLATES, B: TEMPLATES, service: [...TEMPLATES, ...TEMPLATES, ...TEMPLATES].sort() }[w],
   })),
   ...who.map((w): Case => ({
     who: w,
     table: 'run_templates',
     op: 'insert',
-    sql: "insert into ops.run_templates (slug, kind, title, template_yaml) values ('mine', 'custom', 'Mine', 'version: 1') returning slug as label",
-    expect: w === 'anon' ? 'denied' : ['mine'],
+    sql: "insert into ops.run_templates (workspace_id, slug, kind, title, template_yaml) select id, 'mine', 'custom', 'Mine', 'version: 1' from ops.workspaces where personal_for = '{A}' returning slug as label",
+    expect: w === 'service' ? ['mine'] : 'denied',
   })),
   ...who.map((w): Case => ({
     who: w,
     table: 'run_templates',
     op: 'update',
     sql: "update ops.run_templates set description = 'edited'",
-    expect: w === 'anon' ? 'denied' : 2,
+    expect: w === 'service' ? 6 : 'denied',
   })),
   ...who.map((w): Case => ({
     who: w,
     table: 'run_templates',
     op: 'delete',
     sql: "delete from ops.run_templates where slug = 'incident-open'",
-    expect: w === 'anon' ? 'denied' : 1,
+    expect: w === 'service' ? 3 : 'denied',
   })),
 
-  // ops.spec_docs: shared; edits keep revisions; nobody deletes
+  // ops.spec_docs: per workspace; operators add and edit; edits keep revisions; nobody deletes
   ...who.map((w): Case => ({
     who: w,
     table: 'spec_docs',
     op: 'select',
     sql: selectLabels.spec_docs,
-    expect: w === 'anon' ? 'denied' : ['constitution.md', 'plan.md', 'prd.md', 'tasks.md'],
+    expect: { anon: 'denied' as const, A: DOCS, B: DOCS, service: [...DOCS, ...DOCS, ...DOCS].sort() }[w],
   })),
   ...who.map((w): Case => ({
     who: w,
     table: 'spec_docs',
     op: 'insert',
-    sql: "insert into ops.spec_docs (slug, title, content) values ('notes/new', 'new.md', '# New') returning title as label",
-    expect: w === 'anon' ? 'denied' : ['new.md'],
+    sql: "insert into ops.spec_docs (workspace_id, slug, title, content) select id, 'notes/new', 'new.md', '# New' from ops.workspaces where personal_for = '{A}' returning title as label",
+    // B cannot see A's workspace, so B's insert selects no workspace and adds nothing.
+    expect: { anon: 'denied' as const, A: ['new.md'], B: [], service: ['new.md'] }[w],
   })),
+  {
+    who: 'B',
+    table: 'spec_docs',
+    op: 'insert',
+    sql: "insert into ops.spec_docs (workspace_id, slug, title, content) values ((select workspace_id from ops.runs where id = '{aQueued}'), 'notes/new', 'new.md', '# New') returning title as label",
+    expect: 'denied',
+    note: "into A's workspace by id",
+  },
   ...who.map((w): Case => ({
     who: w,
     table: 'spec_docs',
     op: 'update',
     sql: "update ops.spec_docs set content = 'edited' where slug = 'continue-orchestrator/prd'",
-    expect: w === 'anon' ? 'denied' : 1,
+    expect: w === 'anon' ? 'denied' : w === 'service' ? 3 : 1,
   })),
   ...who.map((w): Case => ({ who: w, table: 'spec_docs', op: 'delete', sql: 'delete from ops.spec_docs', expect: 'denied' })),
 
@@ -221,7 +234,7 @@ const cases: Case[] = [
     table: 'spec_doc_revisions',
     op: 'select',
     sql: selectLabels.spec_doc_revisions,
-    expect: w === 'anon' ? 'denied' : ['prd.md'],
+    expect: { anon: 'denied' as const, A: ['prd.md'], B: ['prd.md'], service: ['prd.md', 'prd.md', 'prd.md'] }[w],
   })),
   ...who.map((w): Case => ({
     who: w,
@@ -308,7 +321,7 @@ describe.each(engines)('row-level security on %s', (engine) => {
     ['A', 'append_run_events', "select ops.append_run_events('{aQueued}', 'w', '[]')"],
     ['A', 'finish_run', "select ops.finish_run('{aQueued}', 'w', 'success', 'done')"],
     ['anon', 'request_cancel', "select ops.request_cancel('{aQueued}')"],
-    ['anon', 'save_spec_doc', "select ops.save_spec_doc('continue-orchestrator/prd', 'x', 1)"],
+    ['anon', 'save_spec_doc', "select ops.save_spec_doc(gen_random_uuid(), 'continue-orchestrator/prd', 'x', 1)"],
   ] as const)('%s cannot call %s', async (w, _fn, sql) => {
     const result = await attempt(test.db, claims(w), fill(sql))
     expect(result.ok ? 'allowed' : result.code).toBe('42501')

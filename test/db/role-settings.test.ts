@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
+import { engines, migratedDatabase, OPS_TABLES, type TestDatabase } from '../support/databases.ts'
 
 describe.each(engines)('request settings on %s', (engine) => {
   let test: TestDatabase
@@ -24,7 +24,7 @@ describe.each(engines)('request settings on %s', (engine) => {
     expect(JSON.parse(seen.claims)).toEqual(claims)
     expect(seen.role).toBe('authenticated')
     const tables = await test.db.query("select count(*)::int as n from information_schema.tables where table_schema = 'ops'")
-    expect(tables.rows[0].n).toBe(6)
+    expect(tables.rows[0].n).toBe(OPS_TABLES.length)
   })
 
   it('refuses a role the API does not serve, and a NUL in a setting', async () => {

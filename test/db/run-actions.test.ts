@@ -1,4 +1,7 @@
-/** The owner's actions (cancel, approve, reject) and the executor's bookkeeping functions. */
+/**
+ * A person alone in their personal workspace (cancel, approve, reject their own runs) and the
+ * executor's bookkeeping functions. Team roles and approvals by others: teams-*.test.ts.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
 import { as, attempt, createUser, perform, serviceClaims, userClaims } from '../support/actors.ts'
@@ -34,9 +37,9 @@ describe.each(engines)('run actions on %s', (engine) => {
     it('cancels a queued run at once, with an event from the user', async () => {
       const id = await insertRun(test.db, owner)
       expect(await byOwner('select status from ops.request_cancel($1)', [id])).toMatchObject({ ok: true, rows: [{ status: 'canceled' }] })
-      expect(await getRun(test.db, id)).toMatchObject({ status: 'canceled', summary: 'Canceled before it started', last_seq: 1 })
+      expect(await getRun(test.db, id)).toMatchObject({ status: 'canceled', summary: 'Canceled by owner before it started', last_seq: 1 })
       const { rows } = await test.db.query('select seq, source, level, message from ops.run_events where run_id = $1', [id])
-      expect(rows).toEqual([{ seq: 1, source: 'user', level: 'warn', message: 'Canceled by the owner' }])
+      expect(rows).toEqual([{ seq: 1, source: 'user', level: 'warn', message: 'Canceled by owner' }])
     })
 
     it('asks a running run to stop, and is harmless to repeat', async () => {
@@ -51,9 +54,10 @@ describe.each(engines)('run actions on %s', (engine) => {
     it('refuses someone else, and leaves a finished run alone', async () => {
       const id = await insertRun(test.db, owner)
       expect(await attempt(test.db, userClaims(stranger), 'select ops.request_cancel($1)', [id])).toMatchObject({
+        // Someone outside the run's workspace learns nothing about it.
         ok: false,
-        code: '42501',
-        message: `only the creator of run ${id} can do this`,
+        code: 'PT404',
+        message: `run ${id} does not exist`,
       })
       const done = await insertRun(test.db, owner, { status: 'success' })
       expect(await byOwner('select status from ops.request_cancel($1)', [done])).toMatchObject({ ok: true, rows: [{ status: 'success' }] })
@@ -96,7 +100,7 @@ describe.each(engines)('run actions on %s', (engine) => {
       const id = await waitingRun()
       await byOwner('select ops.decide_approval($1, false)', [id])
       const run = await getRun(test.db, id)
-      expect(run).toMatchObject({ status: 'canceled', summary: 'Rejected by the owner at step policy-approval' })
+      expect(run).toMatchObject({ status: 'canceled', summary: 'Rejected by owner at step policy-approval' })
       expect(run.step_results['policy-approval']).toMatchObject({ status: 'failed', decision: 'rejected' })
     })
 
@@ -104,7 +108,7 @@ describe.each(engines)('run actions on %s', (engine) => {
       const id = await waitingRun()
       expect(await attempt(test.db, userClaims(stranger), 'select ops.decide_approval($1, true)', [id])).toMatchObject({
         ok: false,
-        code: '42501',
+        code: 'PT404',
       })
       const running = await runningRun('w2')
       expect(await byOwner('select ops.decide_approval($1, true)', [running])).toMatchObject({
@@ -119,7 +123,7 @@ describe.each(engines)('run actions on %s', (engine) => {
       await byOwner('select ops.request_cancel($1)', [id])
       expect(await getRun(test.db, id)).toMatchObject({
         status: 'canceled',
-        summary: 'Canceled while waiting for approval at step policy-approval',
+        summary: 'Canceled by owner while waiting for approval at step policy-approval',
       })
       expect(await byOwner('select ops.decide_approval($1, true)', [id])).toMatchObject({ ok: false, code: 'PT409' })
     })

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
 import { as, attempt, createUser, perform, userClaims } from '../support/actors.ts'
+import { addMember, createTeam } from '../support/workspaces.ts'
 
 const slug = 'continue-orchestrator/prd'
 
@@ -19,15 +20,17 @@ describe.each(engines)('saving spec docs on %s', (engine) => {
   let test: TestDatabase
   let alice: string
   let bob: string
+  let team: string
   const save = (who: string, content: string, expected: number | null) =>
-    perform(test.db, userClaims(who), 'select version, content from ops.save_spec_doc($1, $2, $3)', [slug, content, expected])
+    perform(test.db, userClaims(who), 'select version, content from ops.save_spec_doc($1, $2, $3, $4)', [team, slug, content, expected])
   const doc = async () =>
-    (await test.db.query<Doc>('select version, content, updated_by from ops.spec_docs where slug = $1', [slug])).rows[0]
+    (await test.db.query<Doc>('select version, content, updated_by from ops.spec_docs where workspace_id = $1 and slug = $2', [team, slug]))
+      .rows[0]
   const revisions = async () =>
     (
       await test.db.query<Revision>(
-        'select r.version, r.content, r.saved_by from ops.spec_doc_revisions r join ops.spec_docs d on d.id = r.doc_id where d.slug = $1 order by r.version',
-        [slug],
+        'select r.version, r.content, r.saved_by from ops.spec_doc_revisions r join ops.spec_docs d on d.id = r.doc_id where d.workspace_id = $1 and d.slug = $2 order by r.version',
+        [team, slug],
       )
     ).rows
 
@@ -35,6 +38,9 @@ describe.each(engines)('saving spec docs on %s', (engine) => {
     test = await migratedDatabase(engine)
     alice = await createUser(test.db, 'alice@example.com')
     bob = await createUser(test.db, 'bob@example.com')
+    // Alice and Bob edit their team's documents; each workspace has its own copies.
+    team = await createTeam(test.db, alice)
+    await addMember(test.db, team, alice, bob, 'operator')
   })
   afterEach(() => test.drop())
 
@@ -70,13 +76,30 @@ describe.each(engines)('saving spec docs on %s', (engine) => {
   })
 
   it('keeps a revision for a plain UPDATE too, with the version set by the database', async () => {
-    await as(test.db, userClaims(alice), 'update ops.spec_docs set content = $1, version = 42 where slug = $2', ['direct', slug])
+    await as(test.db, userClaims(alice), 'update ops.spec_docs set content = $1, version = 42 where workspace_id = $2 and slug = $3', [
+      'direct',
+      team,
+      slug,
+    ])
     expect(await doc()).toMatchObject({ version: 2, content: 'direct' })
     expect(await revisions()).toHaveLength(1)
   })
 
   it('says which doc does not exist', async () => {
-    const result = await attempt(test.db, userClaims(alice), "select ops.save_spec_doc('nope/missing', 'x', 1)")
-    expect(result).toMatchObject({ ok: false, code: 'PT404', message: 'spec doc "nope/missing" does not exist' })
+    const result = await attempt(test.db, userClaims(alice), "select ops.save_spec_doc($1, 'nope/missing', 'x', 1)", [team])
+    expect(result).toMatchObject({ ok: false, code: 'PT404', message: 'spec doc "nope/missing" does not exist in this workspace' })
+  })
+
+  it('refuses a viewer and an outsider, saying which role is needed', async () => {
+    const viewer = await createUser(test.db, 'vera@example.com')
+    await addMember(test.db, team, alice, viewer, 'viewer')
+    expect(await save(viewer, 'viewer edit', 1)).toMatchObject({
+      ok: false,
+      code: '42501',
+      message: 'editing spec documents needs the operator role (or higher) in this workspace; you are viewer',
+    })
+    const outsider = await createUser(test.db, 'olga@example.com')
+    expect(await save(outsider, 'outsider edit', 1)).toMatchObject({ ok: false, code: '42501' })
+    expect(await doc()).toMatchObject({ version: 1 })
   })
 })

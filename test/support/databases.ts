@@ -79,3 +79,23 @@ export function describePostgres(name: string, body: () => void): void {
   }
   describe.skip(`${name} (skipped: needs a real Postgres; set DATABASE_URL)`, body)
 }
+
+/** Every table of schema `ops` after all migrations, by name. */
+export const OPS_TABLES = [
+  'artifacts',
+  'audit_log',
+  'deployment_settings',
+  'environments',
+  'run_approvals',
+  'run_events',
+  'run_templates',
+  'runs',
+  'secret_bindings',
+  'spec_doc_revisions',
+  'spec_docs',
+  'starter_kit',
+  'template_revisions',
+  'workspace_invites',
+  'workspace_members',
+  'workspaces',
+]

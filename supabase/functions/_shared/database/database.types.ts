@@ -58,6 +58,70 @@ export type Database = {
           },
         ]
       }
+      audit_log: {
+        Row: {
+          action: string
+          actor: string | null
+          after_hash: string | null
+          at: string
+          before_hash: string | null
+          detail: NonNullable<Json>
+          id: number
+          target: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          action: string
+          actor?: string | null
+          after_hash?: string | null
+          at?: string
+          before_hash?: string | null
+          detail?: NonNullable<Json>
+          id?: never
+          target: string
+          workspace_id: string
+        }
+        Update: {
+          action?: string
+          actor?: string | null
+          after_hash?: string | null
+          at?: string
+          before_hash?: string | null
+          detail?: NonNullable<Json>
+          id?: never
+          target?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'audit_log_workspace_id_fkey'
+            columns: ['workspace_id']
+            isOneToOne: false
+            referencedRelation: 'workspaces'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      deployment_settings: {
+        Row: {
+          anonymous_may_create_workspaces: boolean
+          id: boolean
+          shared_workspace_id: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          anonymous_may_create_workspaces?: boolean
+          id?: boolean
+          shared_workspace_id?: string | null
+        }
+        Update: {
+          anonymous_may_create_workspaces?: boolean
+          id?: boolean
+          shared_workspace_id?: string | null
+        }
+        Relationships: []
+      }
       environments: {
         Row: {
           approver_role: string
@@ -69,42 +133,75 @@ export type Database = {
           updated_by: string | null
           workspace_id: string
         }
-        Insert: never
-        Update: never
-        Relationships: []
-      }
-      secret_bindings: {
-        Row: {
-          created_at: string
-          environments: string[] | null
-          hosts: string[]
-          id: string
+        ComputedFields: never
+        Insert: {
+          approver_role?: string
           name: string
-          updated_at: string
+          prevent_self_review?: boolean
+          protected?: boolean
+          required_approvals?: number
+          updated_at?: string
+          updated_by?: string | null
           workspace_id: string
         }
-        Insert: never
-        Update: never
-        Relationships: []
+        Update: {
+          approver_role?: string
+          name?: string
+          prevent_self_review?: boolean
+          protected?: boolean
+          required_approvals?: number
+          updated_at?: string
+          updated_by?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'environments_workspace_id_fkey'
+            columns: ['workspace_id']
+            isOneToOne: false
+            referencedRelation: 'workspaces'
+            referencedColumns: ['id']
+          },
+        ]
       }
-      template_revisions: {
+      run_approvals: {
         Row: {
-          description: string
-          hash: string
-          id: string
-          kind: string
-          revision: number
-          saved_at: string
-          saved_by: string | null
-          slug: string
-          template_id: string | null
-          template_yaml: string
-          title: string
-          workspace_id: string
+          comment: string | null
+          decided_at: string
+          decided_by: string
+          decision: string
+          id: number
+          run_id: string
+          step_id: string
         }
-        Insert: never
-        Update: never
-        Relationships: []
+        ComputedFields: never
+        Insert: {
+          comment?: string | null
+          decided_at?: string
+          decided_by: string
+          decision: string
+          id?: never
+          run_id: string
+          step_id: string
+        }
+        Update: {
+          comment?: string | null
+          decided_at?: string
+          decided_by?: string
+          decision?: string
+          id?: never
+          run_id?: string
+          step_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'run_approvals_run_id_fkey'
+            columns: ['run_id']
+            isOneToOne: false
+            referencedRelation: 'runs'
+            referencedColumns: ['id']
+          },
+        ]
       }
       run_events: {
         Row: {
@@ -160,11 +257,14 @@ export type Database = {
           description: string
           id: string
           kind: string
+          revision_id: string | null
           slug: string
           template_yaml: string
           title: string
           updated_at: string
           updated_by: string | null
+          version: number
+          workspace_id: string
         }
         ComputedFields: never
         Insert: {
@@ -172,24 +272,45 @@ export type Database = {
           description?: string
           id?: string
           kind: string
+          revision_id?: string | null
           slug: string
           template_yaml: string
           title: string
           updated_at?: string
           updated_by?: string | null
+          version?: number
+          workspace_id: string
         }
         Update: {
           created_at?: string
           description?: string
           id?: string
           kind?: string
+          revision_id?: string | null
           slug?: string
           template_yaml?: string
           title?: string
           updated_at?: string
           updated_by?: string | null
+          version?: number
+          workspace_id?: string
         }
-        Relationships: []
+        Relationships: [
+          {
+            foreignKeyName: 'run_templates_revision_id_fkey'
+            columns: ['revision_id']
+            isOneToOne: false
+            referencedRelation: 'template_revisions'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'run_templates_workspace_id_fkey'
+            columns: ['workspace_id']
+            isOneToOne: false
+            referencedRelation: 'workspaces'
+            referencedColumns: ['id']
+          },
+        ]
       }
       runs: {
         Row: {
@@ -215,11 +336,11 @@ export type Database = {
           status: string
           step_results: NonNullable<Json>
           summary: string | null
+          template_hash: string | null
+          template_revision_id: string | null
           template_slug: string | null
           title: string
           updated_at: string
-          template_hash: string | null
-          template_revision_id: string | null
           workspace_id: string
         }
         ComputedFields: never
@@ -246,12 +367,12 @@ export type Database = {
           status?: string
           step_results?: NonNullable<Json>
           summary?: string | null
+          template_hash?: string | null
+          template_revision_id?: string | null
           template_slug?: string | null
           title: string
           updated_at?: string
-          template_hash?: string | null
-          template_revision_id?: string | null
-          workspace_id?: string
+          workspace_id: string
         }
         Update: {
           attempt?: number
@@ -276,20 +397,66 @@ export type Database = {
           status?: string
           step_results?: NonNullable<Json>
           summary?: string | null
+          template_hash?: string | null
+          template_revision_id?: string | null
           template_slug?: string | null
           title?: string
           updated_at?: string
-          template_hash?: string | null
-          template_revision_id?: string | null
           workspace_id?: string
         }
         Relationships: [
           {
-            foreignKeyName: 'runs_template_slug_fkey'
-            columns: ['template_slug']
+            foreignKeyName: 'runs_template_revision_id_fkey'
+            columns: ['template_revision_id']
             isOneToOne: false
-            referencedRelation: 'run_templates'
-            referencedColumns: ['slug']
+            referencedRelation: 'template_revisions'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'runs_workspace_id_fkey'
+            columns: ['workspace_id']
+            isOneToOne: false
+            referencedRelation: 'workspaces'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      secret_bindings: {
+        Row: {
+          created_at: string
+          environments: string[] | null
+          hosts: string[]
+          id: string
+          name: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          environments?: string[] | null
+          hosts: string[]
+          id?: string
+          name: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          environments?: string[] | null
+          hosts?: string[]
+          id?: string
+          name?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'secret_bindings_workspace_id_fkey'
+            columns: ['workspace_id']
+            isOneToOne: false
+            referencedRelation: 'workspaces'
+            referencedColumns: ['id']
           },
         ]
       }
@@ -354,7 +521,7 @@ export type Database = {
           updated_at?: string
           updated_by?: string | null
           version?: number
-          workspace_id?: string
+          workspace_id: string
         }
         Update: {
           content?: string
@@ -367,6 +534,215 @@ export type Database = {
           version?: number
           workspace_id?: string
         }
+        Relationships: [
+          {
+            foreignKeyName: 'spec_docs_workspace_id_fkey'
+            columns: ['workspace_id']
+            isOneToOne: false
+            referencedRelation: 'workspaces'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      starter_kit: {
+        Row: {
+          content: string
+          description: string
+          kind: string
+          slug: string
+          template_kind: string | null
+          title: string
+        }
+        ComputedFields: never
+        Insert: {
+          content: string
+          description?: string
+          kind: string
+          slug: string
+          template_kind?: string | null
+          title: string
+        }
+        Update: {
+          content?: string
+          description?: string
+          kind?: string
+          slug?: string
+          template_kind?: string | null
+          title?: string
+        }
+        Relationships: []
+      }
+      template_revisions: {
+        Row: {
+          description: string
+          hash: string
+          id: string
+          kind: string
+          revision: number
+          saved_at: string
+          saved_by: string | null
+          slug: string
+          template_id: string | null
+          template_yaml: string
+          title: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          description: string
+          hash: string
+          id?: string
+          kind: string
+          revision: number
+          saved_at?: string
+          saved_by?: string | null
+          slug: string
+          template_id?: string | null
+          template_yaml: string
+          title: string
+          workspace_id: string
+        }
+        Update: {
+          description?: string
+          hash?: string
+          id?: string
+          kind?: string
+          revision?: number
+          saved_at?: string
+          saved_by?: string | null
+          slug?: string
+          template_id?: string | null
+          template_yaml?: string
+          title?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'template_revisions_template_id_fkey'
+            columns: ['template_id']
+            isOneToOne: false
+            referencedRelation: 'run_templates'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'template_revisions_workspace_id_fkey'
+            columns: ['workspace_id']
+            isOneToOne: false
+            referencedRelation: 'workspaces'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      workspace_invites: {
+        Row: {
+          code_hash: string
+          created_at: string
+          created_by: string | null
+          expires_at: string
+          id: string
+          revoked_at: string | null
+          role: string
+          used_at: string | null
+          used_by: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          code_hash: string
+          created_at?: string
+          created_by?: string | null
+          expires_at: string
+          id?: string
+          revoked_at?: string | null
+          role: string
+          used_at?: string | null
+          used_by?: string | null
+          workspace_id: string
+        }
+        Update: {
+          code_hash?: string
+          created_at?: string
+          created_by?: string | null
+          expires_at?: string
+          id?: string
+          revoked_at?: string | null
+          role?: string
+          used_at?: string | null
+          used_by?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'workspace_invites_workspace_id_fkey'
+            columns: ['workspace_id']
+            isOneToOne: false
+            referencedRelation: 'workspaces'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      workspace_members: {
+        Row: {
+          display_name: string
+          invited_by: string | null
+          joined_at: string
+          role: string
+          user_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          display_name: string
+          invited_by?: string | null
+          joined_at?: string
+          role: string
+          user_id: string
+          workspace_id: string
+        }
+        Update: {
+          display_name?: string
+          invited_by?: string | null
+          joined_at?: string
+          role?: string
+          user_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'workspace_members_workspace_id_fkey'
+            columns: ['workspace_id']
+            isOneToOne: false
+            referencedRelation: 'workspaces'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      workspaces: {
+        Row: {
+          board_details: boolean
+          created_at: string
+          created_by: string | null
+          id: string
+          name: string
+          personal_for: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          board_details?: boolean
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          name: string
+          personal_for?: string | null
+        }
+        Update: {
+          board_details?: boolean
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          name?: string
+          personal_for?: string | null
+        }
         Relationships: []
       }
     }
@@ -374,6 +750,23 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
+      accept_invite: {
+        Args: { p_code: string }
+        Returns: {
+          display_name: string
+          invited_by: string | null
+          joined_at: string
+          role: string
+          user_id: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'workspace_members'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       add_run_artifact: {
         Args: { p_artifact: Json; p_run_id: string; p_worker: string }
         Returns: {
@@ -397,6 +790,10 @@ export type Database = {
         }
       }
       append_run_events: { Args: { p_batch_id?: string; p_events: Json; p_run_id: string; p_worker: string }; Returns: number }
+      audit: {
+        Args: { p_action: string; p_after?: string; p_before?: string; p_detail?: Json; p_target: string; p_workspace: string }
+        Returns: undefined
+      }
       await_approval: {
         Args: { p_run_id: string; p_step_id: string; p_worker: string }
         Returns: {
@@ -422,13 +819,34 @@ export type Database = {
           status: string
           step_results: NonNullable<Json>
           summary: string | null
+          template_hash: string | null
+          template_revision_id: string | null
           template_slug: string | null
           title: string
           updated_at: string
+          workspace_id: string
         }
         SetofOptions: {
           from: '*'
           to: 'runs'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      bind_secret: {
+        Args: { p_environments?: string[]; p_hosts: string[]; p_name: string; p_workspace: string }
+        Returns: {
+          created_at: string
+          environments: string[] | null
+          hosts: string[]
+          id: string
+          name: string
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'secret_bindings'
           isOneToOne: true
           isSetofReturn: false
         }
@@ -458,15 +876,44 @@ export type Database = {
           status: string
           step_results: NonNullable<Json>
           summary: string | null
+          template_hash: string | null
+          template_revision_id: string | null
           template_slug: string | null
           title: string
           updated_at: string
+          workspace_id: string
         }[]
         SetofOptions: {
           from: '*'
           to: 'runs'
           isOneToOne: false
           isSetofReturn: true
+        }
+      }
+      create_invite: {
+        Args: { p_role: string; p_valid_hours?: number; p_workspace: string }
+        Returns: {
+          code: string
+          expires_at: string
+          id: string
+          role: string
+        }[]
+      }
+      create_workspace: {
+        Args: { p_name: string }
+        Returns: {
+          board_details: boolean
+          created_at: string
+          created_by: string | null
+          id: string
+          name: string
+          personal_for: string | null
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'workspaces'
+          isOneToOne: true
+          isSetofReturn: false
         }
       }
       decide_approval: {
@@ -494,9 +941,12 @@ export type Database = {
           status: string
           step_results: NonNullable<Json>
           summary: string | null
+          template_hash: string | null
+          template_revision_id: string | null
           template_slug: string | null
           title: string
           updated_at: string
+          workspace_id: string
         }
         SetofOptions: {
           from: '*'
@@ -505,6 +955,9 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      delete_template: { Args: { p_expected_version: number; p_slug: string; p_workspace: string }; Returns: undefined }
+      display_name_of: { Args: { p_user: string }; Returns: string }
+      ensure_personal_workspace: { Args: Record<PropertyKey, never>; Returns: string }
       finish_run: {
         Args: { p_error?: string; p_run_id: string; p_status: string; p_summary: string; p_worker: string }
         Returns: {
@@ -530,9 +983,12 @@ export type Database = {
           status: string
           step_results: NonNullable<Json>
           summary: string | null
+          template_hash: string | null
+          template_revision_id: string | null
           template_slug: string | null
           title: string
           updated_at: string
+          workspace_id: string
         }
         SetofOptions: {
           from: '*'
@@ -541,6 +997,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      has_role: { Args: { p_min: string; p_workspace: string }; Returns: boolean }
       heartbeat_run: {
         Args: { p_lease_seconds?: number; p_run_id: string; p_worker: string }
         Returns: {
@@ -549,6 +1006,7 @@ export type Database = {
         }[]
       }
       insert_run_events: { Args: { p_after_seq: number; p_events: Json; p_run_id: string }; Returns: number }
+      keep_an_admin: { Args: { p_user: string; p_workspace: string }; Returns: undefined }
       lock_leased_run: {
         Args: { p_run_id: string; p_worker: string }
         Returns: {
@@ -574,9 +1032,12 @@ export type Database = {
           status: string
           step_results: NonNullable<Json>
           summary: string | null
+          template_hash: string | null
+          template_revision_id: string | null
           template_slug: string | null
           title: string
           updated_at: string
+          workspace_id: string
         }
         SetofOptions: {
           from: '*'
@@ -585,8 +1046,8 @@ export type Database = {
           isSetofReturn: false
         }
       }
-      lock_owned_run: {
-        Args: { p_run_id: string }
+      lock_workspace_run: {
+        Args: { p_min: string; p_run_id: string; p_what: string }
         Returns: {
           attempt: number
           cancel_requested: boolean
@@ -610,9 +1071,12 @@ export type Database = {
           status: string
           step_results: NonNullable<Json>
           summary: string | null
+          template_hash: string | null
+          template_revision_id: string | null
           template_slug: string | null
           title: string
           updated_at: string
+          workspace_id: string
         }
         SetofOptions: {
           from: '*'
@@ -622,6 +1086,11 @@ export type Database = {
         }
       }
       may_execute_run: { Args: { p_run_id: string }; Returns: boolean }
+      member_name: { Args: { p_user: string; p_workspace: string }; Returns: string }
+      my_workspace_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
+      name_shared_admin: { Args: { p_user: string }; Returns: undefined }
+      personal_workspace_of: { Args: { p_user: string }; Returns: string }
+      protect_production: { Args: { p_workspace: string }; Returns: undefined }
       record_step: {
         Args: { p_result: Json; p_run_id: string; p_step_id: string; p_worker: string }
         Returns: {
@@ -647,9 +1116,12 @@ export type Database = {
           status: string
           step_results: NonNullable<Json>
           summary: string | null
+          template_hash: string | null
+          template_revision_id: string | null
           template_slug: string | null
           title: string
           updated_at: string
+          workspace_id: string
         }
         SetofOptions: {
           from: '*'
@@ -683,9 +1155,12 @@ export type Database = {
           status: string
           step_results: NonNullable<Json>
           summary: string | null
+          template_hash: string | null
+          template_revision_id: string | null
           template_slug: string | null
           title: string
           updated_at: string
+          workspace_id: string
         }
         SetofOptions: {
           from: '*'
@@ -694,6 +1169,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      remove_member: { Args: { p_user: string; p_workspace: string }; Returns: undefined }
       request_cancel: {
         Args: { p_run_id: string }
         Returns: {
@@ -719,9 +1195,12 @@ export type Database = {
           status: string
           step_results: NonNullable<Json>
           summary: string | null
+          template_hash: string | null
+          template_revision_id: string | null
           template_slug: string | null
           title: string
           updated_at: string
+          workspace_id: string
         }
         SetofOptions: {
           from: '*'
@@ -730,8 +1209,11 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      require_role: { Args: { p_min: string; p_what: string; p_workspace: string }; Returns: undefined }
+      revoke_invite: { Args: { p_invite: string }; Returns: undefined }
+      role_rank: { Args: { p_role: string }; Returns: number }
       save_spec_doc: {
-        Args: { p_content: string; p_expected_version: number; p_slug: string; p_title?: string }
+        Args: { p_content: string; p_expected_version: number; p_slug: string; p_title?: string; p_workspace: string }
         Returns: {
           content: string
           created_at: string
@@ -741,10 +1223,103 @@ export type Database = {
           updated_at: string
           updated_by: string | null
           version: number
+          workspace_id: string
         }
         SetofOptions: {
           from: '*'
           to: 'spec_docs'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      save_template: {
+        Args: {
+          p_description?: string
+          p_expected_version: number
+          p_kind?: string
+          p_slug: string
+          p_template_yaml: string
+          p_title: string
+          p_workspace: string
+        }
+        Returns: {
+          created_at: string
+          description: string
+          id: string
+          kind: string
+          revision_id: string | null
+          slug: string
+          template_yaml: string
+          title: string
+          updated_at: string
+          updated_by: string | null
+          version: number
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'run_templates'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      set_anonymous_workspaces: { Args: { p_allowed: boolean }; Returns: undefined }
+      set_board_details: {
+        Args: { p_enabled: boolean; p_workspace: string }
+        Returns: {
+          board_details: boolean
+          created_at: string
+          created_by: string | null
+          id: string
+          name: string
+          personal_for: string | null
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'workspaces'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      set_environment: {
+        Args: {
+          p_approver_role?: string
+          p_name: string
+          p_prevent_self_review?: boolean
+          p_protected: boolean
+          p_required_approvals?: number
+          p_workspace: string
+        }
+        Returns: {
+          approver_role: string
+          name: string
+          prevent_self_review: boolean
+          protected: boolean
+          required_approvals: number
+          updated_at: string
+          updated_by: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'environments'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      set_member_role: {
+        Args: { p_role: string; p_user: string; p_workspace: string }
+        Returns: {
+          display_name: string
+          invited_by: string | null
+          joined_at: string
+          role: string
+          user_id: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'workspace_members'
           isOneToOne: true
           isSetofReturn: false
         }
@@ -774,9 +1349,12 @@ export type Database = {
           status: string
           step_results: NonNullable<Json>
           summary: string | null
+          template_hash: string | null
+          template_revision_id: string | null
           template_slug: string | null
           title: string
           updated_at: string
+          workspace_id: string
         }
         SetofOptions: {
           from: '*'
@@ -785,6 +1363,9 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      stock_workspace: { Args: { p_workspace: string }; Returns: undefined }
+      text_hash: { Args: { p_text: string }; Returns: string }
+      unbind_secret: { Args: { p_name: string; p_workspace: string }; Returns: undefined }
     }
     Enums: {
       [_ in never]: never

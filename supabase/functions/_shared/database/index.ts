@@ -88,12 +88,25 @@ type Narrow<Shape, Fields> = {
 type GeneratedTables = Generated['ops']['Tables']
 type GeneratedFunctions = Generated['ops']['Functions']
 
+/** Columns a trigger fills in on insert although they are not null without a default, per table. */
+interface FilledOnInsert {
+  /** ops.pin_run_template: the starter's personal workspace when none is given. */
+  runs: 'workspace_id'
+}
+
+/** An Insert type with the columns a trigger fills in made optional. */
+type WithFilled<Insert, T> = T extends keyof FilledOnInsert
+  ? Omit<Insert, FilledOnInsert[T]> & Partial<Pick<Insert, FilledOnInsert[T] & keyof Insert>>
+  : Insert
+
 type OpsTables = {
   [T in keyof GeneratedTables]: T extends keyof NarrowedColumns
     ? {
-        [P in keyof GeneratedTables[T]]: P extends 'Row' | 'Insert' | 'Update'
+        [P in keyof GeneratedTables[T]]: P extends 'Row' | 'Update'
           ? Narrow<GeneratedTables[T][P], NarrowedColumns[T]>
-          : GeneratedTables[T][P]
+          : P extends 'Insert'
+            ? WithFilled<Narrow<GeneratedTables[T][P], NarrowedColumns[T]>, T>
+            : GeneratedTables[T][P]
       }
     : GeneratedTables[T]
 }
