@@ -78,21 +78,19 @@ export async function approvalLatency(smoke: boolean): Promise<ApprovalLatencyRe
         const latencies: number[] = []
         const decides: number[] = []
         for (let round = 0; round < rounds; round++) {
-          const run = must(
-            await starter
-              .from('runs')
-              .insert({
-                workspace_id: workspace.id,
-                template_slug: 'gated',
-                kind: 'check',
-                env: 'production',
-                title: `bench ${round}`,
-                inputs: { env: 'production' },
-              })
-              .select('id')
-              .single(),
-            'starting a run',
-          )
+          const { data: run, error: insertError } = await starter
+            .from('runs')
+            .insert({
+              workspace_id: workspace.id,
+              template_slug: 'gated',
+              kind: 'check',
+              env: 'production',
+              title: `bench ${round}`,
+              inputs: { env: 'production' },
+            })
+            .select('id')
+            .single()
+          if (insertError) throw new Error(`starting a run: ${insertError.message}`)
           const invoked = await starter.functions.invoke('ops-executor', { body: { run_id: run.id } })
           if (invoked.error) throw invoked.error
           await waitForStatus(starter, run.id, 'waiting_approval')

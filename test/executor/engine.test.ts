@@ -258,7 +258,7 @@ describe.each(engines)('executor engine on %s', (engine) => {
     await addTemplate(
       stack,
       'budget',
-      WAIT_TEMPLATE.replace('duration: 30s', 'duration: 1500ms').replace('title: Slow check', 'title: Budget'),
+      WAIT_TEMPLATE.replace('duration: 30s', 'duration: 3s').replace('title: Slow check', 'title: Budget'),
       workspace,
     )
     const runId = await createRun(user, { template: 'budget' })
@@ -268,7 +268,9 @@ describe.each(engines)('executor engine on %s', (engine) => {
       runId,
       {},
       {
-        budgetMs: 1200,
+        // Hands back 2 s in: validation and the first step are done by then even on a busy machine,
+        // and the 3 s wait is not.
+        budgetMs: 2400,
         handBackMarginMs: 400,
         continueRun: (id) => {
           continued.push(id)

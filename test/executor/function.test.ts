@@ -210,14 +210,16 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
 describe('github_dispatch against a stand-in GitHub', () => {
   let stack: TestStack
   let github: RemoteService
+  beforeAll(async () => {
+    stack = await startTestStack('pglite')
+    github = await startRemote()
+  })
   afterAll(async () => {
     await github?.close()
     await stack?.stop()
   })
 
   it('sends the workflow_dispatch call with the token and links the workflow runs', async () => {
-    stack = await startTestStack('pglite')
-    github = await startRemote()
     github.on('/repos/acme/api/actions/workflows/deploy.yml/dispatches', reply(204))
     const { client: owner } = await stack.anonymousUser()
     await bindSecret(stack, 'GITHUB_TOKEN', await personalWorkspace(owner), [new URL(github.url).hostname])

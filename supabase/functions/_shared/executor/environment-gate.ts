@@ -29,8 +29,3 @@ export function gateWaitLine(rule: EnvironmentRule): string {
     (rule.prevent_self_review ? '; the starter cannot approve' : '')
   )
 }
-
-/** Whether `stepResults` show the gate passed (the run was approved at it). */
-export function passedGate(stepResults: Readonly<Record<string, StepResult>>): boolean {
-  return stepResults[ENVIRONMENT_GATE_STEP]?.status === 'succeeded'
-}
