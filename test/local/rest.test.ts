@@ -159,6 +159,12 @@ describe.each(engines)('REST on %s, through supabase-js', (engine) => {
   })
 
   describe('rpc', () => {
+    it('calls a function without arguments', async () => {
+      const { data, error } = await user.rpc('ensure_personal_workspace')
+      expect(error).toBeNull()
+      expect(data).toMatch(/^[0-9a-f-]{36}$/)
+    })
+
     it('calls functions with named arguments: a row, a set, a table and a scalar', async () => {
       const cancel = await user.rpc('request_cancel', { p_run_id: runIds[3] })
       expect(cancel.data).toMatchObject({ id: runIds[3], status: 'canceled' })
