@@ -17,15 +17,26 @@ export interface MigrationReport {
 
 const MIGRATION_FILE = /^(\d{14})_([a-z0-9_]+)\.sql$/
 
+export interface MigrateOptions {
+  /** Stop after this migration (its file name or version): a database as an older release left it, for upgrade tests. */
+  through?: string
+}
+
 /**
  * Applies the platform bootstrap, then every migration not yet recorded, each in its own
  * transaction and in file-name order, as `supabase db push` does. An advisory lock keeps two
  * processes starting on the same database from applying the same file twice.
  */
-export async function migrate(db: Database, migrationsDir = MIGRATIONS_DIR): Promise<MigrationReport> {
+export async function migrate(db: Database, migrationsDir = MIGRATIONS_DIR, options: MigrateOptions = {}): Promise<MigrationReport> {
   await db.exec(await readFile(BOOTSTRAP_FILE, 'utf8'))
 
-  const files = (await readdir(migrationsDir)).filter((name) => name.endsWith('.sql')).sort()
+  let files = (await readdir(migrationsDir)).filter((name) => name.endsWith('.sql')).sort()
+  if (options.through !== undefined) {
+    const through = options.through
+    const last = files.findIndex((name) => name === through || name.startsWith(`${through}_`))
+    if (last < 0) throw new Error(`no migration "${through}" in ${migrationsDir}`)
+    files = files.slice(0, last + 1)
+  }
   const report: MigrationReport = { applied: [], skipped: [] }
   for (const file of files) {
     const match = MIGRATION_FILE.exec(file)

@@ -330,7 +330,7 @@ export function createRestRoutes(context: StackContext) {
     const fn = pickFunction(candidates, request.schema, name, Object.keys(args))
     const params = new Params()
     const used = fn.args.filter((a) => a.name in args)
-    // Only a call with arguments binds them: Postgres refuses a parameter the statement never uses.
+    // A function without arguments gets no parameter: Postgres refuses an unused one.
     const argsParam = used.length > 0 ? params.add(JSON.stringify(args)) : ''
     const argSql = used
       .map((a) => {

@@ -220,7 +220,7 @@ $$;
 create table ops.template_revisions (
   id uuid primary key default gen_random_uuid(),
   -- Null once the template is deleted: its revisions stay for the runs that pinned them.
-  template_id uuid references ops.run_templates (id) on delete set null deferrable initially deferred,
+  template_id uuid references ops.run_templates (id) on delete set null,
   workspace_id uuid not null references ops.workspaces (id) on delete cascade,
   slug text not null,
   revision int not null constraint template_revisions_revision_positive check (revision > 0),
@@ -278,36 +278,53 @@ comment on table ops.starter_kit is 'The templates and Spec Kit documents every 
 -- ===========================================================================================
 
 -- Every write of a template, by any path (the functions below, or SQL as the service role),
--- becomes a new immutable revision and bumps the version. The revision is written before the
--- template row exists, hence the deferred foreign key of template_revisions.template_id.
+-- becomes a new immutable revision and bumps the version: an update before it is stored, an
+-- insert once its row exists (the revision refers to it).
+create function ops.insert_template_revision(p_template ops.run_templates) returns uuid
+language sql
+set search_path = ''
+as $$
+  insert into ops.template_revisions (template_id, workspace_id, slug, revision, title, description, kind, template_yaml, hash, saved_by, saved_at)
+  values (p_template.id, p_template.workspace_id, p_template.slug, p_template.version, p_template.title, p_template.description,
+          p_template.kind, p_template.template_yaml, ops.text_hash(p_template.template_yaml), p_template.updated_by, now())
+  returning id
+$$;
+
 create function ops.keep_template_revision() returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
-declare
-  revision_id uuid;
 begin
-  if tg_op = 'UPDATE' then
-    new.id := old.id;
-    new.workspace_id := old.workspace_id;
-    new.created_at := old.created_at;
-    if (new.slug, new.title, new.description, new.kind, new.template_yaml)
-       is not distinct from (old.slug, old.title, old.description, old.kind, old.template_yaml) then
-      new.version := old.version;
-      return new;
-    end if;
-    new.version := old.version + 1;
-  else
+  if tg_op = 'INSERT' then
     new.version := 1;
+    new.revision_id := null;
+    new.updated_by := coalesce(auth.uid(), new.updated_by);
+    return new;
   end if;
+  new.id := old.id;
+  new.workspace_id := old.workspace_id;
+  new.created_at := old.created_at;
+  if (new.slug, new.title, new.description, new.kind, new.template_yaml)
+     is not distinct from (old.slug, old.title, old.description, old.kind, old.template_yaml) then
+    new.version := old.version;
+    return new;
+  end if;
+  new.version := old.version + 1;
   new.updated_by := coalesce(auth.uid(), new.updated_by);
-  insert into ops.template_revisions (template_id, workspace_id, slug, revision, title, description, kind, template_yaml, hash, saved_by, saved_at)
-  values (new.id, new.workspace_id, new.slug, new.version, new.title, new.description, new.kind, new.template_yaml,
-          ops.text_hash(new.template_yaml), new.updated_by, now())
-  returning id into revision_id;
-  new.revision_id := revision_id;
+  new.revision_id := ops.insert_template_revision(new);
   return new;
+end
+$$;
+
+create function ops.keep_first_template_revision() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  update ops.run_templates set revision_id = ops.insert_template_revision(new) where id = new.id;
+  return null;
 end
 $$;
 
@@ -726,7 +743,9 @@ create table ops.secret_bindings (
     constraint secret_bindings_hosts_valid check (
       cardinality(hosts) between 1 and 20
       and array_position(hosts, null) is null
-      and array_to_string(hosts, ' ') ~ '^[a-z0-9.-]+( [a-z0-9.-]+)*$'),
+      and array_to_string(hosts, ',') ~ '^[a-z0-9.-]+(,[a-z0-9.-]+)*$'
+      -- …and no element hides a comma that would make it look like two hosts.
+      and cardinality(string_to_array(array_to_string(hosts, ','), ',')) = cardinality(hosts)),
   -- Null: every environment of the workspace.
   environments text[]
     constraint secret_bindings_environments_valid check (
@@ -764,6 +783,10 @@ as $$
 declare
   b ops.secret_bindings;
 begin
+  if coalesce(cardinality(p_hosts), 0) = 0 then
+    raise exception 'name at least one host that secret % may be sent to (e.g. array[''api.github.com''])', p_name
+      using errcode = '22023';
+  end if;
   insert into ops.secret_bindings (name, workspace_id, hosts, environments)
   values (p_name, p_workspace, (select array_agg(lower(btrim(h)) order by h) from unnest(p_hosts) h), p_environments)
   on conflict (name, workspace_id) do update
@@ -914,8 +937,6 @@ begin
   update ops.spec_docs set workspace_id = shared;
 end
 $upgrade$;
--- Check the deferred revision → template references now, so the tables can be altered below.
-set constraints all immediate;
 
 -- Slugs are unique per workspace from now on: every workspace has its own deploy-web.
 alter table ops.run_templates alter column workspace_id set not null;
@@ -927,6 +948,8 @@ alter table ops.spec_docs add constraint spec_docs_workspace_slug_unique unique 
 
 create trigger run_templates_keep_revision before insert or update on ops.run_templates
   for each row execute function ops.keep_template_revision();
+create trigger run_templates_first_revision after insert on ops.run_templates
+  for each row execute function ops.keep_first_template_revision();
 
 do $upgrade$
 declare
@@ -941,8 +964,6 @@ begin
   end loop;
 end
 $upgrade$;
--- Check the deferred revision → template references now, so the tables can be altered below.
-set constraints all immediate;
 
 -- Existing runs go to their starter's personal workspace, pinned to its copy of their template
 -- (runs that already started keep executing the plan stored at their first validation).

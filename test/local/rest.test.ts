@@ -118,17 +118,20 @@ describe.each(engines)('REST on %s, through supabase-js', (engine) => {
     })
 
     it('upserts on conflict, merging or ignoring duplicates', async () => {
-      const merged = await user
+      // Templates are written by the service role (people go through ops.save_template).
+      // Also a function without arguments, called with an empty object as supabase-js does.
+      const { data: ws, error: wsError } = await user.rpc('ensure_personal_workspace')
+      expect(wsError).toBeNull()
+      const row = { workspace_id: ws as string, slug: 'deploy-web', kind: 'deploy', template_yaml: 'version: 1' }
+      const merged = await service
         .from('run_templates')
-        .upsert({ slug: 'deploy-web', kind: 'deploy', title: 'Deploy web (edited)', template_yaml: 'version: 1' }, { onConflict: 'slug' })
+        .upsert({ ...row, title: 'Deploy web (edited)' }, { onConflict: 'workspace_id,slug' })
         .select('slug, title')
+      expect(merged.error).toBeNull()
       expect(merged.data).toEqual([{ slug: 'deploy-web', title: 'Deploy web (edited)' }])
-      const ignored = await user
+      const ignored = await service
         .from('run_templates')
-        .upsert(
-          { slug: 'deploy-web', kind: 'deploy', title: 'ignored', template_yaml: 'x' },
-          { onConflict: 'slug', ignoreDuplicates: true },
-        )
+        .upsert({ ...row, title: 'ignored' }, { onConflict: 'workspace_id,slug', ignoreDuplicates: true })
         .select('slug')
       expect(ignored.data).toEqual([])
       const { data } = await user.from('run_templates').select('title').eq('slug', 'deploy-web').single()
@@ -159,12 +162,6 @@ describe.each(engines)('REST on %s, through supabase-js', (engine) => {
   })
 
   describe('rpc', () => {
-    it('calls a function without arguments', async () => {
-      const { data, error } = await user.rpc('ensure_personal_workspace')
-      expect(error).toBeNull()
-      expect(data).toMatch(/^[0-9a-f-]{36}$/)
-    })
-
     it('calls functions with named arguments: a row, a set, a table and a scalar', async () => {
       const cancel = await user.rpc('request_cancel', { p_run_id: runIds[3] })
       expect(cancel.data).toMatchObject({ id: runIds[3], status: 'canceled' })
@@ -189,7 +186,13 @@ describe.each(engines)('REST on %s, through supabase-js', (engine) => {
     })
 
     it('maps function errors to their HTTP status', async () => {
-      const stale = await user.rpc('save_spec_doc', { p_slug: 'continue-orchestrator/prd', p_content: 'x', p_expected_version: 99 })
+      const { data: prd } = await user.from('spec_docs').select('workspace_id').eq('slug', 'continue-orchestrator/prd').single()
+      const stale = await user.rpc('save_spec_doc', {
+        p_workspace: prd!.workspace_id,
+        p_slug: 'continue-orchestrator/prd',
+        p_content: 'x',
+        p_expected_version: 99,
+      })
       expect(stale.status).toBe(409)
       expect(stale.error).toMatchObject({
         code: 'PT409',
@@ -237,10 +240,14 @@ describe.each(engines)('REST on %s, through supabase-js', (engine) => {
       }
       const update = await other.from('runs').update({ title: 'hijacked' }).eq('id', runIds[0]).select()
       expect(update.data).toEqual([])
+      // Outside A's workspaces the run does not exist for B.
       const cancel = await other.rpc('request_cancel', { p_run_id: runIds[0] })
-      expect(cancel).toMatchObject({ status: 403, error: { code: '42501' } })
-      const templates = await other.from('run_templates').select('slug')
-      expect(templates.data?.length).toBeGreaterThanOrEqual(2)
+      expect(cancel).toMatchObject({ status: 404, error: { code: 'PT404' } })
+      // B has their own copies of the templates, in their personal workspace.
+      const templates = await other.from('run_templates').select('slug, workspace_id')
+      expect(templates.data?.map((t) => t.slug as string).sort()).toEqual(['deploy-web', 'incident-open'])
+      const mine = await user.from('run_templates').select('workspace_id').limit(1).single()
+      expect(templates.data?.some((t) => t.workspace_id === mine.data?.workspace_id)).toBe(false)
     })
 
     it('user A cannot write events or change protected columns', async () => {
