@@ -12,6 +12,7 @@ import { table } from './lib/table.ts'
 import { ingest } from './scenarios/ingest.ts'
 import { queue } from './scenarios/queue.ts'
 import { latency } from './scenarios/latency.ts'
+import { approvalLatency } from './scenarios/approval.ts'
 import { bundle } from './scenarios/bundle.ts'
 import { start } from './scenarios/start.ts'
 import { viewer, viewerLatency } from './scenarios/viewer.ts'
@@ -31,6 +32,10 @@ const scenarios: Record<string, { title: string; run: () => Promise<Record<strin
   'viewer-latency': {
     title: 'Event latency: executor log() → row visible in the log viewer (Chromium)',
     run: () => viewerLatency(smoke) as never,
+  },
+  approval: {
+    title: 'Approval latency: decide_approval + invoke → the run’s next executor event (supabase-js realtime, Node)',
+    run: () => approvalLatency(smoke) as never,
   },
   viewer: { title: 'Log viewer: virtualised RunLogViewer vs a plain list of every line (Chromium)', run: () => viewer(smoke) as never },
   ingest: { title: 'Event ingest through ops.append_run_events (supabase-js RPC via the stack)', run: () => ingest(smoke) as never },

@@ -134,10 +134,22 @@ export function createAuthRoutes(context: StackContext) {
     return { ...verified.claims, sub }
   }
 
+  /**
+   * The token's user, as GoTrue checks it: the user must exist, and so must the session its
+   * session_id claim names, so a token of a signed-out session stops working before it expires.
+   */
   async function currentUser(req: IncomingMessage) {
     const claims = bearerClaims(req)
-    const user = await db.transaction((tx) => findUserById(tx, claims.sub))
+    const sessionId = typeof claims.session_id === 'string' ? claims.session_id : undefined
+    const { user, session } = await db.transaction(async (tx) => ({
+      user: await findUserById(tx, claims.sub),
+      session:
+        sessionId === undefined
+          ? true
+          : (await tx.query('select 1 from auth.sessions where id::text = $1 and user_id = $2', [sessionId, claims.sub])).rows.length > 0,
+    }))
     if (!user) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist')
+    if (!session) throw new AuthError(403, 'session_not_found', 'Session from session_id claim in JWT does not exist')
     return userJson(user)
   }
 

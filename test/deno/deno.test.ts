@@ -45,7 +45,7 @@ describe('the ops-executor Edge Function under Deno', () => {
       GITHUB_TOKEN: '',
       SLACK_WEBHOOK_URL: '',
     })
-    expect(result.output).toMatch(/ok \| 3 passed \| 0 failed/)
+    expect(result.output).toMatch(/ok \| 4 passed \| 0 failed/)
     expect(result.code).toBe(0)
   }, 180_000)
 })

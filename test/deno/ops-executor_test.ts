@@ -67,3 +67,23 @@ Deno.test({
     assertEquals(finished, { status: 'success' }, 'stored status')
   },
 })
+
+Deno.test({
+  name: 'refuses the token of a signed-out session',
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const client = createClient<Database, 'ops'>(env('SUPABASE_URL'), env('SUPABASE_ANON_KEY'), {
+      db: { schema: 'ops' },
+      auth: { persistSession: false, autoRefreshToken: false },
+    })
+    const { data: session, error: signInError } = await client.auth.signInAnonymously()
+    if (signInError || !session.session) throw signInError ?? new Error('no session')
+    const token = session.session.access_token
+    await client.auth.signOut()
+    const response = await handler(post(JSON.stringify({ run_id: crypto.randomUUID() }), token))
+    const body = await response.json()
+    assertEquals(response.status, 401, 'status')
+    if (!String(body.error).startsWith('the caller is not signed in: ')) throw new Error(`unexpected answer ${JSON.stringify(body)}`)
+  },
+})

@@ -4,7 +4,18 @@ import { engines } from '../support/databases.ts'
 import { matrix } from '../support/matrix.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { reply, startRemote, type RemoteService } from '../support/remote.ts'
-import { addTemplate, artifactsOf, createRun, eventsOf, expectContiguous, runExecutor, runOf, waitFor } from '../support/executor.ts'
+import {
+  addTemplate,
+  artifactsOf,
+  bindSecret,
+  createRun,
+  eventsOf,
+  expectContiguous,
+  personalWorkspace,
+  runExecutor,
+  runOf,
+  waitFor,
+} from '../support/executor.ts'
 
 const CHECK_TEMPLATE = `version: 1
 kind: check
@@ -50,14 +61,18 @@ describe.each(engines)('executor engine on %s', (engine) => {
   let stack: TestStack
   let remote: RemoteService
   let user: OpsClient
+  let workspace: string
   let secrets: Record<string, string>
 
   beforeAll(async () => {
     stack = await startTestStack(engine)
     remote = await startRemote()
     ;({ client: user } = await stack.anonymousUser())
-    await addTemplate(stack, 'check', CHECK_TEMPLATE)
-    await addTemplate(stack, 'slow-check', WAIT_TEMPLATE)
+    workspace = await personalWorkspace(user)
+    await addTemplate(stack, 'check', CHECK_TEMPLATE, workspace)
+    await addTemplate(stack, 'slow-check', WAIT_TEMPLATE, workspace)
+    // The stand-in service is the one host the workspace's token may go to.
+    await bindSecret(stack, 'REMOTE_TOKEN', workspace, [new URL(remote.url).hostname])
   })
   afterAll(async () => {
     await remote.close()
@@ -163,11 +178,11 @@ describe.each(engines)('executor engine on %s', (engine) => {
     expect(error).toBeNull()
     expect((await execution).runs[0].outcome).toBe('canceled')
     const run = await runOf(user, runId)
-    expect(run).toMatchObject({ status: 'canceled', summary: 'Canceled by the owner at step long-wait' })
+    expect(run).toMatchObject({ status: 'canceled', summary: 'Canceled on request at step long-wait' })
     expect(run.step_results.after).toBeUndefined()
     const events = await eventsOf(user, runId)
     expect(expectContiguous(events)).toBe(true)
-    expect(events.map((e) => e.message)).toContain('Cancel requested by the owner; stopping at the next safe point')
+    expect(events.map((e) => e.message)).toContainEqual(expect.stringMatching(/^Cancel requested by .+; stopping at the next safe point$/))
   })
 
   it('executes a dry run without sending anything, and says so', async () => {
@@ -185,12 +200,28 @@ describe.each(engines)('executor engine on %s', (engine) => {
     expect(JSON.stringify(events)).not.toContain(secrets.REMOTE_TOKEN)
   })
 
-  it('fails validation for a missing required secret, before any step', async () => {
+  it('fails validation for a required secret that is bound but not set, before any step', async () => {
     const runId = await createRun(user, { template: 'check', inputs: { env: 'staging', base_url: remote.url } })
     await runExecutor(stack, runId, { REMOTE_TOKEN: undefined })
     const run = await runOf(user, runId)
     expect(run.status).toBe('error')
-    expect(run.error).toMatch(/^validation failed: required secret REMOTE_TOKEN is not set in the function's environment/)
+    expect(run.error).toBe(
+      "validation failed: required secret REMOTE_TOKEN is bound but not set in the function's environment (supabase secrets set REMOTE_TOKEN=…)",
+    )
+    expect(remote.requests).toEqual([])
+  })
+
+  it('fails validation for a required secret the workspace does not bind, saying how to bind it', async () => {
+    // Set in the function's environment, but bound to another workspace only.
+    const { client: other } = await stack.anonymousUser()
+    const otherWorkspace = await personalWorkspace(other)
+    await addTemplate(stack, 'check', CHECK_TEMPLATE, otherWorkspace)
+    const runId = await createRun(other, { template: 'check', inputs: { env: 'staging', base_url: remote.url } })
+    await runExecutor(stack, runId, secrets)
+    const run = await runOf(other, runId)
+    expect(run.error).toBe(
+      `validation failed: required secret REMOTE_TOKEN is not bound to this workspace (bind it as the service role: select ops.bind_secret('REMOTE_TOKEN', '${otherWorkspace}', array['127.0.0.1']))`,
+    )
     expect(remote.requests).toEqual([])
   })
 
@@ -212,13 +243,14 @@ describe.each(engines)('executor engine on %s', (engine) => {
     await addTemplate(
       stack,
       'short-limit',
-      WAIT_TEMPLATE.replace('steps:', 'timeout: 500ms\nsteps:').replace('title: Slow check', 'title: Short limit'),
+      WAIT_TEMPLATE.replace('steps:', 'timeout: 2s\nsteps:').replace('title: Slow check', 'title: Short limit'),
+      workspace,
     )
     const runId = await createRun(user, { template: 'short-limit' })
     await runExecutor(stack, runId, {})
     expect(await runOf(user, runId)).toMatchObject({
       status: 'error',
-      error: expect.stringMatching(/^step long-wait failed: timed out after \d+ ms$/),
+      error: expect.stringMatching(/^step long-wait failed: timed out after [\d.]+ m?s$/),
     })
   })
 
@@ -226,7 +258,8 @@ describe.each(engines)('executor engine on %s', (engine) => {
     await addTemplate(
       stack,
       'budget',
-      WAIT_TEMPLATE.replace('duration: 30s', 'duration: 1500ms').replace('title: Slow check', 'title: Budget'),
+      WAIT_TEMPLATE.replace('duration: 30s', 'duration: 3s').replace('title: Slow check', 'title: Budget'),
+      workspace,
     )
     const runId = await createRun(user, { template: 'budget' })
     const continued: string[] = []
@@ -235,7 +268,9 @@ describe.each(engines)('executor engine on %s', (engine) => {
       runId,
       {},
       {
-        budgetMs: 1200,
+        // Hands back 2 s in: validation and the first step are done by then even on a busy machine,
+        // and the 3 s wait is not.
+        budgetMs: 2400,
         handBackMarginMs: 400,
         continueRun: (id) => {
           continued.push(id)

@@ -1,14 +1,25 @@
 /**
  * The ops-executor Edge Function on the local stack, invoked as the plugin invokes it: each seeded
  * template, run by a signed-in user with functions.invoke, ends success with no internet, and
- * its events and artifacts are visible to that user only.
+ * its events and artifacts are visible to that user's workspace only. Operators of the run's
+ * workspace may invoke it; nobody else, and no signed-out session.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../support/databases.ts'
 import { matrix } from '../support/matrix.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { reply, startRemote, type RemoteService } from '../support/remote.ts'
-import { artifactsOf, createRun, eventsOf, expectContiguous, runExecutor, runOf, waitFor } from '../support/executor.ts'
+import {
+  artifactsOf,
+  bindSecret,
+  createRun,
+  eventsOf,
+  expectContiguous,
+  personalWorkspace,
+  runExecutor,
+  runOf,
+  waitFor,
+} from '../support/executor.ts'
 
 const terminal = (status: string) => ['success', 'error', 'canceled', 'waiting_approval'].includes(status)
 
@@ -44,7 +55,7 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     }, `run ${runId} to finish`)
   }
 
-  smoke('runs deploy-web to staging to success, dispatching as a dry run because GITHUB_TOKEN is not set', async () => {
+  smoke('runs deploy-web to staging to success, dispatching as a dry run because GITHUB_TOKEN is not bound', async () => {
     const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging', service: 'web', ref: 'v2.3' } })
     const run = await invokeAndWait(runId)
     expect(run).toMatchObject({ status: 'success', error: null })
@@ -53,7 +64,7 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     expect(expectContiguous(events)).toBe(true)
     const dispatch = events.find((e) => e.step_id === 'dispatch' && e.message.startsWith('DRY RUN'))
     expect(dispatch?.message).toContain(
-      'DRY RUN (secret GITHUB_TOKEN is not set): would send POST https://api.github.com/repos/acme/web/actions/workflows/deploy.yml/dispatches',
+      'DRY RUN (secret GITHUB_TOKEN is not bound to this workspace): would send POST https://api.github.com/repos/acme/web/actions/workflows/deploy.yml/dispatches',
     )
     expect(dispatch?.message).toContain('"ref":"main","inputs":{"environment":"staging","ref":"v2.3","action":"deploy"}')
     expect(events.filter((e) => e.step_id === 'health-before' && e.data?.response)).toHaveLength(1)
@@ -81,7 +92,9 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     const events = await eventsOf(owner, runId)
     expect(
       events.some(
-        (e) => e.step_id === 'announce' && e.message.startsWith('DRY RUN (secret SLACK_WEBHOOK_URL is not set): would send POST'),
+        (e) =>
+          e.step_id === 'announce' &&
+          e.message.startsWith('DRY RUN (secret SLACK_WEBHOOK_URL is not bound to this workspace): would send POST'),
       ),
     ).toBe(true)
     const { data: tasks } = await owner.from('spec_docs').select('version').eq('slug', 'continue-orchestrator/tasks').single()
@@ -104,7 +117,7 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     const events = await eventsOf(owner, runId)
     expect(expectContiguous(events)).toBe(true)
     expect(events.filter((e) => e.message === 'Step health-before: Health check before deploy')).toHaveLength(1)
-    expect(events.map((e) => e.message)).toContain('Approved by the owner: go')
+    expect(events.map((e) => e.message)).toContainEqual(expect.stringMatching(/^Approved by .+: go$/))
   })
 
   it('rejecting a parked run cancels it', async () => {
@@ -112,18 +125,18 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     await invokeAndWait(runId)
     await owner.rpc('decide_approval', { p_run_id: runId, p_approve: false, p_comment: 'not today' })
     const run = await runOf(owner, runId)
-    expect(run).toMatchObject({ status: 'canceled', summary: 'Rejected by the owner at step policy-approval' })
+    expect(run).toMatchObject({ status: 'canceled', summary: expect.stringMatching(/^Rejected by .+ at step policy-approval$/) })
     expect(run.step_results.dispatch).toBeUndefined()
   })
 
-  smoke('refuses a user starting someone else’s run, a user draining the queue, and a stranger without a session', async () => {
+  smoke('refuses a user outside the run’s workspace, a user draining the queue, and a caller without a session', async () => {
     const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging' } })
     await stack.db.query("update ops.runs set status = 'canceled', finished_at = now() where id = $1", [runId])
     const foreign = await stranger.functions.invoke('ops-executor', { body: { run_id: runId } })
     expect(foreign.error?.name).toBe('FunctionsHttpError')
     const context = (foreign.error as { context: Response }).context
     expect(context.status).toBe(404)
-    expect(await context.json()).toEqual({ error: `run ${runId} not found among your runs` })
+    expect(await context.json()).toEqual({ error: `run ${runId} not found among your workspaces' runs` })
 
     const drain = await owner.functions.invoke('ops-executor', { body: {} })
     expect((drain.error as { context: Response }).context.status).toBe(400)
@@ -138,6 +151,43 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     })
     expect(garbage.status).toBe(400)
     expect(await garbage.json()).toEqual({ error: 'run_id must be a uuid, got 42' })
+  })
+
+  smoke('refuses the token of a signed-out session, though it has not expired', async () => {
+    const { client: leaving, accessToken } = await stack.anonymousUser()
+    const runId = await createRun(leaving, { template: 'deploy-web', inputs: { env: 'staging' } })
+    await stack.db.query("update ops.runs set status = 'canceled', finished_at = now() where id = $1", [runId])
+    const invoke = () =>
+      fetch(`${stack.url}/functions/v1/ops-executor`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}`, apikey: stack.anonKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ run_id: runId }),
+      })
+    const before = await invoke()
+    expect(before.status).toBe(202)
+    await before.body?.cancel()
+    expect((await leaving.auth.signOut()).error).toBeNull()
+    const after = await invoke()
+    expect(after.status).toBe(401)
+    expect((await after.json()).error).toMatch(/^the caller is not signed in: /)
+  })
+
+  it('lets another operator of the run’s workspace invoke it, but not a viewer', async () => {
+    const { data: team, error } = await owner.rpc('create_workspace', { p_name: 'Invokers' })
+    if (error) throw new Error(error.message)
+    const members: Record<string, OpsClient> = {}
+    for (const role of ['operator', 'viewer']) {
+      members[role] = (await stack.anonymousUser()).client
+      const { data: invite } = await owner.rpc('create_invite', { p_workspace: team.id, p_role: role })
+      expect((await members[role].rpc('accept_invite', { p_code: invite![0].code })).error).toBeNull()
+    }
+    const runId = await createRun(owner, { workspace: team.id, template: 'deploy-web', inputs: { env: 'staging' } })
+    const viewer = await members.viewer.functions.invoke('ops-executor', { body: { run_id: runId } })
+    expect((viewer.error as { context: Response }).context.status).toBe(404)
+    const { data, error: invokeError } = await members.operator.functions.invoke('ops-executor', { body: { run_id: runId } })
+    expect(invokeError).toBeNull()
+    expect(data).toEqual({ accepted: true, run_id: runId })
+    await waitFor(async () => ((await runOf(owner, runId)).status === 'success' ? true : undefined), 'the run to finish')
   })
 
   it('answers CORS preflight for the plugin iframe', async () => {
@@ -160,16 +210,19 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
 describe('github_dispatch against a stand-in GitHub', () => {
   let stack: TestStack
   let github: RemoteService
+  beforeAll(async () => {
+    stack = await startTestStack('pglite')
+    github = await startRemote()
+  })
   afterAll(async () => {
     await github?.close()
     await stack?.stop()
   })
 
   it('sends the workflow_dispatch call with the token and links the workflow runs', async () => {
-    stack = await startTestStack('pglite')
-    github = await startRemote()
     github.on('/repos/acme/api/actions/workflows/deploy.yml/dispatches', reply(204))
     const { client: owner } = await stack.anonymousUser()
+    await bindSecret(stack, 'GITHUB_TOKEN', await personalWorkspace(owner), [new URL(github.url).hostname])
     const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging', service: 'api', ref: 'v9' } })
     const token = 'ghp_canaryTOKEN0123456789'
     const report = await runExecutor(stack, runId, {
@@ -198,10 +251,23 @@ describe('github_dispatch against a stand-in GitHub', () => {
   it('fails the step with GitHub’s own message when the token is refused', async () => {
     github.on('/repos/acme/web/actions/workflows/deploy.yml/dispatches', reply(401, '{"message":"Bad credentials"}'))
     const { client: owner } = await stack.anonymousUser()
+    await bindSecret(stack, 'GITHUB_TOKEN', await personalWorkspace(owner), [new URL(github.url).hostname])
     const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging' } })
     await runExecutor(stack, runId, { GITHUB_TOKEN: 'bad', GITHUB_API_URL: github.url })
     expect((await runOf(owner, runId)).error).toBe(
       'step dispatch failed: GitHub answered 401 to the dispatch of deploy.yml in acme/web: Bad credentials',
     )
+  })
+
+  it('does not send a bound GitHub token to an API host its binding does not name', async () => {
+    const { client: owner } = await stack.anonymousUser()
+    await bindSecret(stack, 'GITHUB_TOKEN', await personalWorkspace(owner), ['api.github.com'])
+    const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging' } })
+    const before = github.requests.length
+    await runExecutor(stack, runId, { GITHUB_TOKEN: 'ghp_elsewhere', GITHUB_API_URL: github.url })
+    expect((await runOf(owner, runId)).error).toBe(
+      'step dispatch failed: secret GITHUB_TOKEN may be sent only to api.github.com, not to 127.0.0.1; nothing was sent',
+    )
+    expect(github.requests).toHaveLength(before)
   })
 })

@@ -8,7 +8,7 @@ import { engines } from '../support/databases.ts'
 import { matrix } from '../support/matrix.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { reply, startRemote, type RemoteService } from '../support/remote.ts'
-import { addTemplate, createRun, eventsOf, expectContiguous, runExecutor, runOf, waitFor } from '../support/executor.ts'
+import { addTemplate, createRun, eventsOf, expectContiguous, personalWorkspace, runExecutor, runOf, waitFor } from '../support/executor.ts'
 
 const THREE_STEPS = `version: 1
 kind: check
@@ -33,7 +33,7 @@ describe.each(engines)('resuming a killed executor on %s', (engine) => {
     stack = await startTestStack(engine)
     remote = await startRemote()
     ;({ client: user } = await stack.anonymousUser())
-    await addTemplate(stack, 'three-steps', THREE_STEPS)
+    await addTemplate(stack, 'three-steps', THREE_STEPS, await personalWorkspace(user))
   })
   afterAll(async () => {
     await remote.close()

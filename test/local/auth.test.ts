@@ -112,6 +112,24 @@ describe.each(engines)('auth on %s, through supabase-js', (engine) => {
     expect(refreshError).toMatchObject({ code: 'refresh_token_not_found' })
   })
 
+  it('refuses the access token of a signed-out session for /user, as GoTrue does; other sessions keep working', async () => {
+    const client = stack.client()
+    const { data } = await client.auth.signInAnonymously()
+    const token = data.session!.access_token
+    const other = await stack.client().auth.signInWithPassword({ email: 'twice@example.com', password: 'secret123' })
+    expect((await stack.client().auth.getUser(token)).data.user?.id).toBe(data.user!.id)
+    expect((await client.auth.signOut({ scope: 'local' })).error).toBeNull()
+    const raw = await fetch(`${stack.url}/auth/v1/user`, { headers: { apikey: stack.anonKey, authorization: `Bearer ${token}` } })
+    expect(raw.status).toBe(403)
+    expect(await raw.json()).toEqual({ code: 'session_not_found', message: 'Session from session_id claim in JWT does not exist' })
+    // supabase-js turns that code into its "session missing" error, as against hosted Auth.
+    const { data: after, error } = await stack.client().auth.getUser(token)
+    expect(after.user).toBeNull()
+    expect(error?.name).toBe('AuthSessionMissingError')
+    // Signing one session out leaves another user's (and another session's) token alone.
+    expect((await stack.client().auth.getUser(other.data.session!.access_token)).error).toBeNull()
+  })
+
   it('answers with GoTrue errors for bad bodies and unknown grants', async () => {
     const post = (path: string, body: string) =>
       fetch(`${stack.url}/auth/v1${path}`, {

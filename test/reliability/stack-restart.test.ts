@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startCli, type RunningCli } from '../support/cli.ts'
 import { opsClient, type OpsClient } from '../support/stack.ts'
-import { eventsOf, expectContiguous, runOf, waitFor } from '../support/executor.ts'
+import { eventsOf, expectContiguous, personalWorkspace, runOf, waitFor } from '../support/executor.ts'
 
 const TEMPLATE = `version: 1
 kind: check
@@ -42,11 +42,15 @@ async function startRunAndWaitForLongStep(
   serviceKey: string,
 ): Promise<{ user: OpsClient; runId: string; session: unknown }> {
   const service = opsClient(url, serviceKey)
-  await service
-    .from('run_templates')
-    .upsert({ slug: 'restart-test', kind: 'check', title: 'Restart test', template_yaml: TEMPLATE }, { onConflict: 'slug' })
   const user = opsClient(url, anonKey)
   const { data: session } = await user.auth.signInAnonymously()
+  // Templates belong to a workspace: this one to the user's personal workspace.
+  await service
+    .from('run_templates')
+    .upsert(
+      { workspace_id: await personalWorkspace(user), slug: 'restart-test', kind: 'check', title: 'Restart test', template_yaml: TEMPLATE },
+      { onConflict: 'workspace_id,slug' },
+    )
   const { data: run } = await user
     .from('runs')
     .insert({ template_slug: 'restart-test', kind: 'check', env: 'staging', title: 'Restart me', inputs: { env: 'staging' } })

@@ -19,17 +19,20 @@ describe('bindSecrets', () => {
   it('fills secret references at execution time and reports none missing', () => {
     const plan = deployPlan()
     const dispatch = plan.steps.find((s) => s.id === 'dispatch')
-    const { value, missing } = bindSecrets(dispatch?.with, SECRETS)
+    const { value, missing, used } = bindSecrets(dispatch?.with, SECRETS)
     expect(missing).toEqual([])
+    expect(used).toEqual(['GITHUB_TOKEN'])
     expect(value).toMatchObject({ token: SECRETS.GITHUB_TOKEN, repo: 'acme/web' })
   })
 
   it('leaves a missing secret as its reference and names it', () => {
-    const { value, missing } = bindSecrets(
+    const { value, missing, used } = bindSecrets(
       { url: '${{ secrets.SLACK_WEBHOOK_URL }}', list: ['${{ secrets.A }}', '${{ secrets.B }}'] },
       { A: '', B: 'bee-value' },
     )
     expect(missing).toEqual(['A', 'SLACK_WEBHOOK_URL'])
+    // Only what was filled in is reported as used: that is what egress checks look at.
+    expect(used).toEqual(['B'])
     expect(value).toEqual({ url: '${{ secrets.SLACK_WEBHOOK_URL }}', list: ['${{ secrets.A }}', 'bee-value'] })
   })
 

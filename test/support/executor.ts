@@ -3,6 +3,8 @@ import { execute, type ExecutorOptions, type ExecutionReport } from '../../supab
 import type { TestStack, OpsClient } from './stack.ts'
 
 export interface RunFixture {
+  /** The workspace to start the run in; the starter's personal one when not given. */
+  workspace?: string
   template?: string
   env?: string
   inputs?: Record<string, unknown>
@@ -10,15 +12,42 @@ export interface RunFixture {
   title?: string
 }
 
-/** Adds a template as the service role (templates are shared by all users). */
-export async function addTemplate(stack: TestStack, slug: string, yaml: string): Promise<void> {
+/**
+ * Adds (or replaces) a template as the database owner, which keeps a revision of it like every
+ * save. With a workspace, there only; without one, in every workspace and in the starter kit, so
+ * users who sign up later get it too (as with the seeded templates).
+ */
+export async function addTemplate(stack: TestStack, slug: string, yaml: string, workspaceId?: string): Promise<void> {
   const kind = /^kind:\s*(\S+)/m.exec(yaml)?.[1] ?? 'custom'
   const title = /^title:\s*(.+)$/m.exec(yaml)?.[1] ?? slug
+  if (workspaceId === undefined) {
+    await stack.db.query(
+      `insert into ops.starter_kit (kind, slug, title, template_kind, content) values ('template', $1, $2, $3, $4)
+       on conflict (kind, slug) do update set title = excluded.title, template_kind = excluded.template_kind, content = excluded.content`,
+      [slug, title, kind, yaml],
+    )
+  }
+  await stack.db.query(
+    `insert into ops.run_templates (workspace_id, slug, kind, title, template_yaml)
+     select w.id, $1, $2, $3, $4 from ops.workspaces w where $5::uuid is null or w.id = $5::uuid
+     on conflict (workspace_id, slug) do update set kind = excluded.kind, title = excluded.title, template_yaml = excluded.template_yaml`,
+    [slug, kind, title, yaml, workspaceId ?? null],
+  )
+}
+
+/** The signed-in user's personal workspace (every user has one, made at sign-up). */
+export async function personalWorkspace(user: OpsClient): Promise<string> {
+  const { data, error } = await user.rpc('ensure_personal_workspace')
+  if (error) throw new Error(`finding the personal workspace: ${error.message}`)
+  return data
+}
+
+/** Binds a secret of the function's environment to a workspace, as the service role does. */
+export async function bindSecret(stack: TestStack, name: string, workspaceId: string, hosts: string[], environments?: string[]) {
   const { error } = await stack
     .client(stack.serviceRoleKey)
-    .from('run_templates')
-    .upsert({ slug, kind, title, template_yaml: yaml }, { onConflict: 'slug' })
-  if (error) throw new Error(`adding template ${slug}: ${error.message}`)
+    .rpc('bind_secret', { p_name: name, p_workspace: workspaceId, p_hosts: hosts, p_environments: environments })
+  if (error) throw new Error(`binding ${name}: ${error.message}`)
 }
 
 /** Inserts a queued run as the signed-in user, the way the plugin does. */
@@ -27,6 +56,7 @@ export async function createRun(user: OpsClient, fixture: RunFixture = {}): Prom
   const { data, error } = await user
     .from('runs')
     .insert({
+      ...(fixture.workspace ? { workspace_id: fixture.workspace } : {}),
       template_slug: fixture.template ?? 'deploy-web',
       kind: 'deploy',
       env,

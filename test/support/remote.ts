@@ -24,7 +24,8 @@ export interface RemoteService {
   close(): Promise<void>
 }
 
-export async function startRemote(): Promise<RemoteService> {
+/** Starts a stand-in on a free port of `host` (another host name than the default one, for redirects). */
+export async function startRemote(host = '127.0.0.1'): Promise<RemoteService> {
   const requests: RecordedRequest[] = []
   const routes = new Map<string, Responder>()
   const answer = async (req: IncomingMessage, res: ServerResponse) => {
@@ -52,9 +53,9 @@ export async function startRemote(): Promise<RemoteService> {
       else res.writeHead(500, { 'content-type': 'text/plain' }).end(errorMessage(error))
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(0, host, resolve))
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://${host}:${(server.address() as AddressInfo).port}`,
     requests,
     count: (path) => requests.filter((r) => r.path === path).length,
     on: (path, responder) => routes.set(path, responder),

@@ -80,7 +80,8 @@ async function readRequest(req: Request): Promise<{ runId?: string }> {
 
 /**
  * Who is calling: the service role (by its exact key, so a forged JWT never passes even where
- * the gateway does not verify), or a signed-in user, verified by Auth.
+ * the gateway does not verify), or a signed-in user, verified by Auth (which also refuses the
+ * token of a session that was signed out).
  */
 async function identify(token: string, env: ReturnType<typeof settings>): Promise<{ kind: 'service' } | { kind: 'user'; userId: string }> {
   if (token === env.serviceKey) return { kind: 'service' }
@@ -101,17 +102,21 @@ export async function handler(req: Request): Promise<Response> {
     const caller = await identify(token, env)
 
     if (caller.kind === 'user') {
-      if (!runId)
-        throw new HttpError(400, 'run_id is required: a signed-in user starts their own run; only the service role drains the queue')
+      if (!runId) {
+        throw new HttpError(
+          400,
+          'run_id is required: a signed-in user executes a run of their workspace; only the service role drains the queue',
+        )
+      }
       const asUser = createClient<Database, 'ops'>(env.url, env.anonKey, {
         db: { schema: 'ops' },
         global: { headers: { Authorization: `Bearer ${token}` } },
         auth: { persistSession: false, autoRefreshToken: false },
       })
-      const { data: run, error } = await asUser.from('runs').select('id, created_by').eq('id', runId).maybeSingle()
-      if (error) throw new HttpError(502, `could not read the run: ${error.message}`)
-      // RLS hides other people's runs, so "not found" and "not yours" look the same to a caller.
-      if (!run || run.created_by !== caller.userId) throw new HttpError(404, `run ${runId} not found among your runs`)
+      // Operators (and above) of the run's workspace may execute it. The database decides, as the
+      // caller; "no such run", "not your workspace" and "not your role" all look the same.
+      const { data: allowed, error } = await asUser.rpc('may_execute_run', { p_run_id: runId })
+      if (error || allowed !== true) throw new HttpError(404, `run ${runId} not found among your workspaces' runs`)
     }
 
     const service = createClient<Database, 'ops'>(env.url, env.serviceKey, {

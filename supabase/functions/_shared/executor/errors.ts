@@ -31,6 +31,11 @@ export class StepFailedError extends Error {
   }
 }
 
+/** A step failed in a way another attempt cannot change (a refused request, a missing secret): no retry. */
+export class StepRefusedError extends StepFailedError {
+  override name = 'StepRefusedError'
+}
+
 export interface PostgrestLikeError {
   code?: string
   message: string

@@ -5,11 +5,13 @@
  * starts), and the log continues where it stopped.
  */
 import { bindSecrets, createMasker, type Plan, type PlanStep } from '../runbook/index.ts'
-import { formatDuration, phaseLabel, statusView, STEP_PHASES, type StepPhase } from '../vocabulary/index.ts'
+import { ENVIRONMENT_GATE_STEP, formatDuration, phaseLabel, statusView, STEP_PHASES, type StepPhase } from '../vocabulary/index.ts'
+import { EgressRefused, send } from './egress.ts'
+import { gateWaitLine, mustWaitAtGate, type EnvironmentRule } from './environment-gate.ts'
 import { EventWriter } from './event-writer.ts'
-import { HandBack, LeaseLostError, RunCanceled, sleep, StepFailedError, StoreError } from './errors.ts'
+import { HandBack, LeaseLostError, RunCanceled, sleep, StepFailedError, StepRefusedError, StoreError } from './errors.ts'
 import { Lease } from './lease.ts'
-import { valuesToMask, type ReadEnv } from './secrets.ts'
+import { describeUnavailable, valuesToMask, type ReadEnv, type RunSecrets } from './secrets.ts'
 import { runStepKind, type StepContext, type StepOutcome, type StepRunners } from './steps/context.ts'
 import type { EventInput, RunRow, StepResult } from '../database/index.ts'
 import type { RunStore } from './store.ts'
@@ -63,7 +65,8 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
   let plan: Plan | null = run.plan
   let currentStep: PlanStep | undefined
   let secretInputs: Record<string, unknown> = {}
-  let secrets: Record<string, string | undefined> = {}
+  let secrets: RunSecrets = { values: {}, hosts: {}, unavailable: {}, platform: [] }
+  let environment: EnvironmentRule | null = null
 
   const log = (event: EventInput) => writer.log({ source: 'executor', ...event })
   const phaseLog = (phase: string, event: EventInput) => writer.log({ source: 'phase', phase, ...event })
@@ -137,9 +140,31 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         run,
         store,
         log: stepLog,
-        bind: (value) => bindSecrets(value, secrets, secretInputs),
-        dryRunReason: (missing) =>
-          run.dry_run ? 'this run is a dry run' : missing.length > 0 ? `secret ${missing.join(', ')} is not set` : undefined,
+        bind: (value) => bindSecrets(value, secrets.values, secretInputs),
+        dryRunReason: (missing) => {
+          if (run.dry_run) return 'this run is a dry run'
+          if (missing.length === 0) return undefined
+          if (environment?.protected) {
+            // On a protected environment a step never quietly does less than it says.
+            const clauses = missing.map(
+              (name) => `secret ${name} is needed on protected environment ${run.env} but ${secrets.unavailable[name]}`,
+            )
+            throw new StepRefusedError(step.id, clauses.join(', '))
+          }
+          return describeUnavailable(secrets, missing)
+        },
+        send: async (request, used) => {
+          try {
+            return await send(request, {
+              fetch: settings.fetch,
+              signal: controller.signal,
+              secrets: used.map((name) => ({ name, hosts: secrets.hosts[name] ?? [] })),
+            })
+          } catch (error) {
+            if (error instanceof EgressRefused) throw new StepRefusedError(step.id, error.message)
+            throw error
+          }
+        },
         artifact: async (artifact) => {
           const masked = { ...artifact, step_id: step.id, title: writer.mask(artifact.title) }
           if (masked.content !== undefined) masked.content = writer.mask(masked.content)
@@ -155,7 +180,6 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         previous,
         signal: controller.signal,
         handBackAt: settings.handBackAt,
-        fetch: settings.fetch,
         now,
       }
       try {
@@ -171,7 +195,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
             : error instanceof StepFailedError
               ? error.reason
               : errorMessage(error)
-        if (attempt < attempts) {
+        if (attempt < attempts && !(error instanceof StepRefusedError)) {
           const delay = (step.retry?.delayMs ?? 0) * (step.retry?.backoff ?? 2) ** (attempt - 1)
           stepLog({ level: 'warn', message: `Attempt ${attempt} of ${attempts} failed: ${reason}; retrying in ${formatDuration(delay)}` })
           await sleep(delay, interrupt)
@@ -248,21 +272,51 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     const validated = await validateRun(run, store, settings.readEnv)
     plan = validated.plan
     secrets = validated.secrets
+    environment = validated.environment
     secretInputs = Object.fromEntries(plan.secretInputs.map((key) => [key, run.inputs[key]]))
-    writer.mask = createMasker(valuesToMask(secrets, secretInputs))
+    writer.mask = createMasker(valuesToMask(secrets.values, secretInputs))
     if (!validated.fresh) phaseLog('validate', { message: 'Using the plan stored when this run was first validated' })
     if (run.dry_run)
       phaseLog('validate', { level: 'warn', message: 'DRY RUN: this run sends nothing anywhere; each external call is logged instead' })
-    if (validated.missingOptional.length > 0) {
+    const missingOptional = Object.keys(secrets.unavailable)
+    if (missingOptional.length > 0) {
       phaseLog('validate', {
         level: 'warn',
-        message: `Optional secret ${validated.missingOptional.join(', ')} is not set: the steps that use it run as dry runs`,
+        message: `Optional ${describeUnavailable(secrets, missingOptional)}: ${
+          environment?.protected
+            ? `on protected environment ${run.env} the steps that use ${missingOptional.length === 1 ? 'it' : 'them'} fail rather than run dry`
+            : `the steps that use ${missingOptional.length === 1 ? 'it' : 'them'} run as dry runs`
+        }`,
       })
     }
     phaseLog('validate', {
       message: `${phaseLabel('validate')} passed: ${plan.steps.length} steps planned${plan.approvalRequired ? ', approval required' : ''}`,
       data: { steps: plan.steps.map((step) => ({ id: step.id, kind: step.kind, phase: step.phase, title: step.title })) },
     })
+
+    // The protected environment's gate: before any step, whatever the template says.
+    if (environment && mustWaitAtGate(environment, run.step_results)) {
+      const message = gateWaitLine(environment)
+      writer.log({
+        level: 'warn',
+        source: 'executor',
+        phase: 'validate',
+        step_id: ENVIRONMENT_GATE_STEP,
+        message,
+        data: {
+          approval: {
+            message,
+            environment: environment.name,
+            required: environment.required_approvals,
+            approver_role: environment.approver_role,
+            prevent_self_review: environment.prevent_self_review,
+          },
+        },
+      })
+      await writer.flush()
+      await store.awaitApproval(run.id, ENVIRONMENT_GATE_STEP)
+      return 'waiting_approval'
+    }
 
     for (const phase of STEP_PHASES) {
       const steps = plan.steps.filter((step) => step.phase === phase)

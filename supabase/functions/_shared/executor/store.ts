@@ -8,6 +8,8 @@ import type { PostgrestSingleResponse, SupabaseClient } from '@supabase/supabase
 import type { ArtifactInput, Database, EventInput, FinishStatus, RunRow, StepResult } from '../database/index.ts'
 import type { Plan } from '../runbook/index.ts'
 import { backoffMs, isTransient, LeaseLostError, sleep, StoreError } from './errors.ts'
+import type { EnvironmentRule } from './environment-gate.ts'
+import type { SecretBinding } from './secrets.ts'
 
 /** The part of a supabase-js client (schema `ops`, service role) the executor uses. */
 export type OpsClient = Pick<SupabaseClient<Database, 'ops'>, 'rpc' | 'from'>
@@ -110,13 +112,41 @@ export class RunStore {
     }
   }
 
-  template(slug: string) {
-    return this.read('run_templates', () => this.client.from('run_templates').select('slug, template_yaml').eq('slug', slug).maybeSingle())
+  /** A saved revision of a template, by id (revisions are immutable). */
+  templateRevision(id: string) {
+    return this.read('template_revisions', () =>
+      this.client.from('template_revisions').select('id, workspace_id, slug, revision, template_yaml, hash').eq('id', id).maybeSingle(),
+    )
   }
 
-  specDoc(slug: string) {
+  /** The protection rule of one environment of a workspace; null when it has none (unprotected). */
+  environment(workspaceId: string, name: string): Promise<EnvironmentRule | null> {
+    return this.read('environments', () =>
+      this.client
+        .from('environments')
+        .select('name, protected, required_approvals, prevent_self_review, approver_role')
+        .eq('workspace_id', workspaceId)
+        .eq('name', name)
+        .maybeSingle(),
+    )
+  }
+
+  /** The workspace's bindings of the given secret names (names and hosts; never values). */
+  secretBindings(workspaceId: string, names: readonly string[]): Promise<SecretBinding[]> {
+    if (names.length === 0) return Promise.resolve([])
+    return this.read('secret_bindings', () =>
+      this.client
+        .from('secret_bindings')
+        .select('name, hosts, environments')
+        .eq('workspace_id', workspaceId)
+        .in('name', [...names]),
+    )
+  }
+
+  /** A spec doc of the run's workspace (slugs are unique per workspace only). */
+  specDoc(workspaceId: string, slug: string) {
     return this.read('spec_docs', () =>
-      this.client.from('spec_docs').select('slug, title, content, version').eq('slug', slug).maybeSingle(),
+      this.client.from('spec_docs').select('slug, title, content, version').eq('workspace_id', workspaceId).eq('slug', slug).maybeSingle(),
     )
   }
 }

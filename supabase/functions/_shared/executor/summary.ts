@@ -50,7 +50,7 @@ export function gaveUpSummary(reason: string): string {
   return `${statusView('error').label}: ${reason}`
 }
 
-/** "Canceled by the owner at step settle" */
+/** "Canceled on request at step settle" (any operator of the workspace may ask; the log says who). */
 export function canceledSummary(stepId: string | undefined): string {
-  return `${statusView('canceled').label} by the owner${stepId ? ` at step ${stepId}` : ''}`
+  return `${statusView('canceled').label} on request${stepId ? ` at step ${stepId}` : ''}`
 }

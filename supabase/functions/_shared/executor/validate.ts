@@ -1,22 +1,22 @@
 /**
- * Phase 0: turn the run into a plan once (template + inputs), and check that the environment
- * has every required secret. A resumed run reuses the plan stored at its first validation, so an
- * edited template never changes a run half-way.
+ * Phase 0: turn the run into a plan once (its pinned template revision + inputs), read its
+ * environment's protection, and decide which secrets it may use. A resumed run reuses the plan
+ * stored at its first validation, so nothing saved later changes a run half-way.
  */
-import { formatTemplateError, missingSecrets, parseTemplate, planRun, type Plan, type SecretValues } from '../runbook/index.ts'
+import { formatTemplateError, parseTemplate, planRun, type Plan } from '../runbook/index.ts'
 import type { RunRow } from '../database/index.ts'
+import type { EnvironmentRule } from './environment-gate.ts'
+import { pinnedTemplate, ValidationError } from './pinned-template.ts'
 import type { RunStore } from './store.ts'
-import { type ReadEnv, secretValues } from './secrets.ts'
+import { bindStatement, isPlatformSecret, namesIn, PLATFORM_SECRETS_RULE, type ReadEnv, type RunSecrets, runSecrets } from './secrets.ts'
 
-export class ValidationError extends Error {
-  override name = 'ValidationError'
-}
+export { ValidationError }
 
 export interface Validated {
   plan: Plan
-  secrets: SecretValues
-  /** Optional secrets the environment lacks; steps using them run dry. */
-  missingOptional: string[]
+  secrets: RunSecrets
+  /** The environment's protection rule; null when it has none. */
+  environment: EnvironmentRule | null
   /** True when the plan was made now rather than read from an earlier attempt. */
   fresh: boolean
 }
@@ -25,13 +25,11 @@ export async function validateRun(run: RunRow, store: RunStore, readEnv: ReadEnv
   let plan = run.plan
   const fresh = plan === null
   if (plan === null) {
-    if (!run.template_slug) throw new ValidationError('the run names no template')
-    const template = await store.template(run.template_slug)
-    if (!template) throw new ValidationError(`template ${run.template_slug} does not exist`)
-    const parsed = parseTemplate(template.template_yaml)
+    const template = await pinnedTemplate(run, store)
+    const parsed = parseTemplate(template.yaml)
     if (!parsed.ok) {
       const more = parsed.errors.length > 1 ? ` (and ${parsed.errors.length - 1} more)` : ''
-      throw new ValidationError(`template ${run.template_slug} is invalid: ${formatTemplateError(parsed.errors[0])}${more}`)
+      throw new ValidationError(`${template.label} is invalid: ${formatTemplateError(parsed.errors[0])}${more}`)
     }
     const planned = planRun(parsed.template, { inputs: run.inputs, env: run.env })
     if (!planned.ok) {
@@ -39,18 +37,52 @@ export async function validateRun(run: RunRow, store: RunStore, readEnv: ReadEnv
         ...planned.errors.map((e) => `${e.key}: ${e.message}`),
         ...(planned.missing.length > 0 ? [`missing required inputs: ${planned.missing.join(', ')}`] : []),
       ]
-      throw new ValidationError(`the inputs do not fit template ${run.template_slug}: ${problems.join('; ')}`)
+      throw new ValidationError(`the inputs do not fit template ${template.slug}: ${problems.join('; ')}`)
     }
     plan = planned.plan
     await store.setPlan(run.id, plan)
   }
-  const secrets = secretValues(plan, readEnv)
-  const missing = missingSecrets(plan, secrets)
-  if (missing.required.length > 0) {
-    const names = missing.required.join(', ')
+
+  const names = namesIn(plan)
+  const platform = names.filter(isPlatformSecret)
+  if (platform.length > 0) {
+    throw new ValidationError(`secret ${platform.join(', ')} is never handed to a step, even when bound: ${PLATFORM_SECRETS_RULE}`)
+  }
+  const [environment, bindings] = await Promise.all([
+    store.environment(run.workspace_id, run.env),
+    store.secretBindings(run.workspace_id, names),
+  ])
+  const secrets = runSecrets(plan, run.env, bindings, readEnv)
+  const required = plan.requiredSecrets.filter((name) => secrets.unavailable[name] !== undefined)
+  if (required.length > 0) {
     throw new ValidationError(
-      `required secret${missing.required.length > 1 ? 's' : ''} ${names} ${missing.required.length > 1 ? 'are' : 'is'} not set in the function's environment (supabase secrets set ${missing.required[0]}=…)`,
+      required
+        .map((name) => {
+          const reason = secrets.unavailable[name]
+          const fix = reason.includes('not set')
+            ? `supabase secrets set ${name}=…`
+            : `bind it as the service role: ${bindStatement(name, run.workspace_id, suggestedHosts(plan, name, readEnv))}`
+          return `required secret ${name} ${reason} (${fix})`
+        })
+        .join('; '),
     )
   }
-  return { plan, secrets, missingOptional: missing.optional, fresh }
+  return { plan, secrets, environment, fresh }
+}
+
+/** The hosts the plan's steps send `name` to, where the plan alone tells (for the bind hint). */
+function suggestedHosts(plan: Plan, name: string, readEnv: ReadEnv): string[] {
+  const hosts = new Set<string>()
+  for (const step of plan.steps) {
+    if (!step.secretsUsed.includes(name)) continue
+    const url =
+      step.kind === 'http' ? step.with.url : step.kind === 'github_dispatch' ? (readEnv('GITHUB_API_URL') ?? 'https://api.github.com') : ''
+    if (url.includes('${{')) continue
+    try {
+      hosts.add(new URL(url).hostname.toLowerCase())
+    } catch {
+      // Not a URL until its references are filled in: no hint from this step.
+    }
+  }
+  return [...hosts]
 }

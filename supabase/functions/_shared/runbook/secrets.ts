@@ -8,19 +8,25 @@ export type SecretValues = Record<string, string | undefined>
  * Fills secret references in a plan value right before a step runs, so secret values never
  * reach storage. `secretInputs` are the run's values of secret-typed inputs. A reference whose
  * value is missing or empty stays in place (it shows up, unmasked but harmless, in a dry run)
- * and its name is listed in `missing`.
+ * and its name is listed in `missing`; the names whose values were filled in are listed in `used`,
+ * so the caller can check where the bound value may be sent.
  */
 export function bindSecrets<T>(
   value: T,
   secrets: SecretValues,
   secretInputs: Record<string, unknown> = {},
-): { value: T; missing: string[] } {
+): { value: T; missing: string[]; used: string[] } {
   const missing = new Set<string>()
+  const used = new Set<string>()
   const resolve = (reference: Reference): string | undefined => {
     if (reference.namespace === 'secrets') {
-      const secret = secrets[reference.name]
-      if (secret === undefined || secret === '') missing.add(reference.name)
-      return secret === '' ? undefined : secret
+      const secret = Object.prototype.hasOwnProperty.call(secrets, reference.name) ? secrets[reference.name] : undefined
+      if (secret === undefined || secret === '') {
+        missing.add(reference.name)
+        return undefined
+      }
+      used.add(reference.name)
+      return secret
     }
     if (reference.namespace === 'inputs' && Object.prototype.hasOwnProperty.call(secretInputs, reference.name)) {
       // Secret inputs are text (resolveInputs reads them so); anything else binds as nothing.
@@ -30,7 +36,7 @@ export function bindSecrets<T>(
     return undefined
   }
   const bound = mapStrings(value, (text) => interpolate(text, resolve))
-  return { value: bound, missing: [...missing].sort() }
+  return { value: bound, missing: [...missing].sort(), used: [...used].sort() }
 }
 
 /**

@@ -8,7 +8,7 @@ export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number]
 
 /** Whether `role` may do what `min` may (unknown roles may nothing). */
 export function roleAtLeast(role: string | null | undefined, min: WorkspaceRole): boolean {
-  const rank = WORKSPACE_ROLES.indexOf(role as WorkspaceRole)
+  const rank = (WORKSPACE_ROLES as readonly (string | null | undefined)[]).indexOf(role)
   return rank >= 0 && rank >= WORKSPACE_ROLES.indexOf(min)
 }
 

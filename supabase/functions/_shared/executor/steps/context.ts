@@ -1,6 +1,8 @@
 /** What a step kind gets to do its work, and what it reports back. */
 import type { PlanStep, StepKind } from '../../runbook/index.ts'
 import type { ArtifactInput, EventInput, RunRow, StepResult } from '../../database/index.ts'
+import type { OutgoingRequest } from '../dry-run.ts'
+import type { Sent } from '../egress.ts'
 import type { RunStore } from '../store.ts'
 
 /** The planned step of one kind. */
@@ -13,10 +15,21 @@ export interface StepContext<K extends StepKind = StepKind> {
   store: RunStore
   /** Logs a line of this step (masked and batched by the writer). */
   log(event: Omit<EventInput, 'step_id' | 'phase' | 'source'>): void
-  /** Fills secret references; `missing` names secrets the environment lacks. */
-  bind<T>(value: T): { value: T; missing: string[] }
-  /** Why this step must not reach the outside world, or undefined when it may. */
+  /**
+   * Fills secret references; `missing` names the secrets this run may not use (unbound, or not
+   * set), `used` the secrets whose values were filled in (pass them to `send`).
+   */
+  bind<T>(value: T): { value: T; missing: string[]; used: string[] }
+  /**
+   * Why this step must not reach the outside world, or undefined when it may. On a protected
+   * environment a missing secret is no reason for a dry run: this throws (the step fails).
+   */
   dryRunReason(missingSecrets: string[]): string | undefined
+  /**
+   * Sends the request, following redirects by hand; every host it reaches must be allowed by the
+   * bindings of the secrets in `used`, checked before each hop is sent (else the step fails).
+   */
+  send(request: OutgoingRequest, used: readonly string[]): Promise<Sent>
   artifact(artifact: Omit<ArtifactInput, 'step_id'>): Promise<void>
   /** Saves intermediate state (e.g. a wait's deadline) so a resumed run continues from it. */
   remember(state: Record<string, unknown>): Promise<void>
@@ -26,7 +39,6 @@ export interface StepContext<K extends StepKind = StepKind> {
   signal: AbortSignal
   /** When the invocation must hand the run back (ms since epoch). */
   handBackAt: number
-  fetch: typeof fetch
   now(): number
 }
 

@@ -18,7 +18,7 @@ export interface GithubEndpoints {
 export function githubDispatch(endpoints: GithubEndpoints): StepRunner<'github_dispatch'> {
   return async (ctx) => {
     const { step } = ctx
-    const { value: spec, missing } = ctx.bind(step.with)
+    const { value: spec, missing, used } = ctx.bind(step.with)
     const url = `${endpoints.api.replace(/\/$/, '')}/repos/${spec.repo}/actions/workflows/${encodeURIComponent(spec.workflow)}/dispatches`
     const headers: Record<string, string> = {
       accept: 'application/vnd.github+json',
@@ -33,7 +33,7 @@ export function githubDispatch(endpoints: GithubEndpoints): StepRunner<'github_d
       ctx.log(dryRunEvent(request, dryRun))
       return { status: 'succeeded', dryRun }
     }
-    const response = await ctx.fetch(url, { method: 'POST', headers, body: request.body, signal: ctx.signal })
+    const { response } = await ctx.send(request, used)
     const answer = await readLimited(response, 16 * 1024)
     if (response.status !== 204) {
       const detail = githubMessage(answer.text) ?? answer.text.slice(0, 300)

@@ -10,7 +10,7 @@ const FILE_ARTIFACT_BYTES = 256 * 1024
 
 export const runHttp: StepRunner<'http'> = async (ctx) => {
   const { step } = ctx
-  const { value: spec, missing } = ctx.bind(step.with)
+  const { value: spec, missing, used } = ctx.bind(step.with)
   const headers: Record<string, string> = { ...spec.headers }
   let body: string | undefined
   if (spec.body !== undefined) {
@@ -30,12 +30,13 @@ export const runHttp: StepRunner<'http'> = async (ctx) => {
   }
 
   const started = ctx.now()
-  const response = await ctx.fetch(spec.url, { method: spec.method, headers, body, signal: ctx.signal, redirect: 'follow' })
+  const { response, url: answeredBy, redirects } = await ctx.send(request, used)
   const text = await readLimited(response, FILE_ARTIFACT_BYTES)
   const ms = Math.round(ctx.now() - started)
   const summary = {
     status: response.status,
     ms,
+    ...(redirects.length > 0 ? { redirects: redirects.length, url: answeredBy } : {}),
     bytes: text.bytes,
     content_type: response.headers.get('content-type'),
     body_preview: text.text.slice(0, PREVIEW_CHARS),
