@@ -280,13 +280,15 @@ comment on table ops.starter_kit is 'The templates and Spec Kit documents every 
 -- Every write of a template, by any path (the functions below, or SQL as the service role),
 -- becomes a new immutable revision and bumps the version: an update before it is stored, an
 -- insert once its row exists (the revision refers to it).
-create function ops.insert_template_revision(p_template ops.run_templates) returns uuid
+-- Takes the row as JSON: a function of the table's row type would be a computed column to the API.
+create function ops.insert_template_revision(p_template jsonb) returns uuid
 language sql
 set search_path = ''
 as $$
   insert into ops.template_revisions (template_id, workspace_id, slug, revision, title, description, kind, template_yaml, hash, saved_by, saved_at)
-  values (p_template.id, p_template.workspace_id, p_template.slug, p_template.version, p_template.title, p_template.description,
-          p_template.kind, p_template.template_yaml, ops.text_hash(p_template.template_yaml), p_template.updated_by, now())
+  values ((p_template ->> 'id')::uuid, (p_template ->> 'workspace_id')::uuid, p_template ->> 'slug', (p_template ->> 'version')::int,
+          p_template ->> 'title', p_template ->> 'description', p_template ->> 'kind', p_template ->> 'template_yaml',
+          ops.text_hash(p_template ->> 'template_yaml'), (p_template ->> 'updated_by')::uuid, now())
   returning id
 $$;
 
@@ -312,7 +314,7 @@ begin
   end if;
   new.version := old.version + 1;
   new.updated_by := coalesce(auth.uid(), new.updated_by);
-  new.revision_id := ops.insert_template_revision(new);
+  new.revision_id := ops.insert_template_revision(to_jsonb(new));
   return new;
 end
 $$;
@@ -323,7 +325,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  update ops.run_templates set revision_id = ops.insert_template_revision(new) where id = new.id;
+  update ops.run_templates set revision_id = ops.insert_template_revision(to_jsonb(new)) where id = new.id;
   return null;
 end
 $$;

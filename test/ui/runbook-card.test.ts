@@ -19,7 +19,6 @@ function row(slug: string, yaml: string): TemplateRow {
     version: 3,
     revision_id: `${slug}-revision-3`,
     // The generated row lists the revision-writing function as a computed field.
-    insert_template_revision: null,
   }
 }
 const seeded = (slug: string) => row(slug, readFileSync(new URL(`../../supabase/templates/${slug}.yaml`, import.meta.url), 'utf8'))

@@ -265,9 +265,8 @@ export type Database = {
           updated_by: string | null
           version: number
           workspace_id: string
-          insert_template_revision: string | null
         }
-        ComputedFields: 'insert_template_revision'
+        ComputedFields: never
         Insert: {
           created_at?: string
           description?: string
@@ -1007,12 +1006,7 @@ export type Database = {
         }[]
       }
       insert_run_events: { Args: { p_after_seq: number; p_events: Json; p_run_id: string }; Returns: number }
-      insert_template_revision: {
-        Args: {
-          p_template: Omit<Database['ops']['Tables']['run_templates']['Row'], Database['ops']['Tables']['run_templates']['ComputedFields']>
-        }
-        Returns: string
-      }
+      insert_template_revision: { Args: { p_template: Json }; Returns: string }
       keep_an_admin: { Args: { p_user: string; p_workspace: string }; Returns: undefined }
       lock_leased_run: {
         Args: { p_run_id: string; p_worker: string }
