@@ -245,7 +245,7 @@ describe.each(engines)('REST on %s, through supabase-js', (engine) => {
       expect(cancel).toMatchObject({ status: 404, error: { code: 'PT404' } })
       // B has their own copies of the templates, in their personal workspace.
       const templates = await other.from('run_templates').select('slug, workspace_id')
-      expect(templates.data?.map((t) => t.slug as string).sort()).toEqual(['deploy-web', 'incident-open'])
+      expect(templates.data?.map((t) => t.slug).sort()).toEqual(['deploy-web', 'incident-open'])
       const mine = await user.from('run_templates').select('workspace_id').limit(1).single()
       expect(templates.data?.some((t) => t.workspace_id === mine.data?.workspace_id)).toBe(false)
     })

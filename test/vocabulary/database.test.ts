@@ -3,7 +3,7 @@
  * read from a database migrated the normal way (so a later migration that changes a check shows up).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EVENT_LEVELS, RUN_PHASES, RUN_STATUSES } from '../../supabase/functions/_shared/vocabulary/index.ts'
+import { EVENT_LEVELS, roleAtLeast, RUN_PHASES, RUN_STATUSES, WORKSPACE_ROLES } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
 
 describe.each(engines)('the vocabulary and the schema on %s', (engine) => {
@@ -28,7 +28,17 @@ describe.each(engines)('the vocabulary and the schema on %s', (engine) => {
     { name: 'run statuses', table: 'ops.runs', constraint: 'runs_status_valid', values: RUN_STATUSES },
     { name: 'run phases', table: 'ops.run_events', constraint: 'run_events_phase_valid', values: RUN_PHASES },
     { name: 'event levels', table: 'ops.run_events', constraint: 'run_events_level_valid', values: EVENT_LEVELS },
+    { name: 'workspace roles', table: 'ops.workspace_members', constraint: 'workspace_members_role_valid', values: WORKSPACE_ROLES },
   ])('$name are exactly what $constraint allows, in order', async ({ table, constraint, values }) => {
     expect(await allowedValues(table, constraint)).toEqual([...values])
+  })
+
+  it('orders the roles as ops.role_rank does, which every permission check compares', async () => {
+    for (const role of WORKSPACE_ROLES) {
+      for (const min of WORKSPACE_ROLES) {
+        const { rows } = await test.db.query<{ ok: boolean }>('select ops.role_rank($1) >= ops.role_rank($2) as ok', [role, min])
+        expect(rows[0].ok, `${role} at least ${min}`).toBe(roleAtLeast(role, min))
+      }
+    }
   })
 })
