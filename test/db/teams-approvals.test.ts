@@ -1,8 +1,8 @@
 /** Deciding approvals: who may, how many distinct people, never the starter on a protected environment, and what a rejection does. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
+import { describe, expect, it } from 'vitest'
+import { engines, type TestDatabase } from '../support/databases.ts'
 import { attempt, perform } from '../support/actors.ts'
-import { createTeamFixture, parkAtGate, startRun, type Person, type Team } from '../support/teams.ts'
+import { freshTeamEachTest, parkAtGate, startRun, type Person, type Team } from '../support/teams.ts'
 import { ENVIRONMENT_GATE_STEP } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
 interface Snapshot {
@@ -16,18 +16,8 @@ interface Snapshot {
 describe.each(engines)('approvals on %s', (engine) => {
   let test: TestDatabase
   let team: Team
-
   // One database per file; each test gets its own team in it.
-  let domain = ''
-  let teams = 0
-  beforeAll(async () => {
-    test = await migratedDatabase(engine)
-  })
-  afterAll(() => test.drop())
-  beforeEach(async () => {
-    domain = `team${++teams}.example.com`
-    team = await createTeamFixture(test.db, { domain })
-  })
+  freshTeamEachTest(engine, (fresh) => ({ test, team } = fresh))
 
   async function parkedRun(starter: Person, env = 'production', step = ENVIRONMENT_GATE_STEP): Promise<string> {
     const id = await startRun(test.db, team.workspace, team.users[starter], { env, title: `Deploy to ${env}` })

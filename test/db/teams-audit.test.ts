@@ -1,8 +1,8 @@
 /** The audit trail: every governed action leaves a row, and no one — not even the table's owner — changes or removes one. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
+import { describe, expect, it } from 'vitest'
+import { engines, type TestDatabase } from '../support/databases.ts'
 import { attempt, createUser, serviceClaims, userClaims, as } from '../support/actors.ts'
-import { createTeamFixture, parkAtGate, refusal, saveTemplate, sha256Hex, startRun, templateYaml, type Team } from '../support/teams.ts'
+import { freshTeamEachTest, parkAtGate, refusal, saveTemplate, sha256Hex, startRun, templateYaml, type Team } from '../support/teams.ts'
 
 interface Entry {
   action: string
@@ -15,18 +15,9 @@ interface Entry {
 describe.each(engines)('audit trail on %s', (engine) => {
   let test: TestDatabase
   let team: Team
-
+  let domain: string
   // One database per file; each test gets its own team in it.
-  let domain = ''
-  let teams = 0
-  beforeAll(async () => {
-    test = await migratedDatabase(engine)
-  })
-  afterAll(() => test.drop())
-  beforeEach(async () => {
-    domain = `team${++teams}.example.com`
-    team = await createTeamFixture(test.db, { domain })
-  })
+  freshTeamEachTest(engine, (fresh) => ({ test, team, domain } = fresh))
 
   const trail = async (workspace: string, afterId = 0) =>
     (

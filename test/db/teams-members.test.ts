@@ -1,8 +1,8 @@
 /** Joining and leaving a workspace: invites, roles, removal, and the rule that a workspace always keeps an admin. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
+import { describe, expect, it } from 'vitest'
+import { engines, type TestDatabase } from '../support/databases.ts'
 import { attempt, createUser, perform, userClaims } from '../support/actors.ts'
-import { createTeamFixture, sha256Hex, type Team } from '../support/teams.ts'
+import { freshTeamEachTest, sha256Hex, type Team } from '../support/teams.ts'
 
 interface Invite {
   id: string
@@ -14,18 +14,9 @@ interface Invite {
 describe.each(engines)('workspace members on %s', (engine) => {
   let test: TestDatabase
   let team: Team
-
+  let domain: string
   // One database per file; each test gets its own team in it.
-  let domain = ''
-  let teams = 0
-  beforeAll(async () => {
-    test = await migratedDatabase(engine)
-  })
-  afterAll(() => test.drop())
-  beforeEach(async () => {
-    domain = `team${++teams}.example.com`
-    team = await createTeamFixture(test.db, { domain })
-  })
+  freshTeamEachTest(engine, (fresh) => ({ test, team, domain } = fresh))
 
   const invite = async (role: string) =>
     (await team.as<Invite>('admin', 'select * from ops.create_invite($1, $2)', [team.workspace, role]))[0]

@@ -1,8 +1,8 @@
 /** Templates belong to a workspace, change only through ops.save_template, keep every revision, and runs pin the one they started from. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
+import { describe, expect, it } from 'vitest'
+import { engines, type TestDatabase } from '../support/databases.ts'
 import { attempt, perform } from '../support/actors.ts'
-import { createTeamFixture, refusal, saveTemplate, sha256Hex, templateYaml, type Team } from '../support/teams.ts'
+import { freshTeamEachTest, refusal, saveTemplate, sha256Hex, templateYaml, type Team } from '../support/teams.ts'
 
 interface Revision {
   template_id: string | null
@@ -21,16 +21,7 @@ describe.each(engines)('workspace templates on %s', (engine) => {
   const second = templateYaml('Deploy, edited')
 
   // One database per file; each test gets its own team in it.
-  let domain = ''
-  let teams = 0
-  beforeAll(async () => {
-    test = await migratedDatabase(engine)
-  })
-  afterAll(() => test.drop())
-  beforeEach(async () => {
-    domain = `team${++teams}.example.com`
-    team = await createTeamFixture(test.db, { domain })
-  })
+  freshTeamEachTest(engine, (fresh) => ({ test, team } = fresh))
 
   const revisions = async (slug: string, workspace = team.workspace) =>
     (

@@ -1,24 +1,14 @@
 /** Workspaces and what their members do in them: personal and team workspaces, environments, board details, spec docs, cancel, execute, secrets. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { engines, type TestDatabase } from '../support/databases.ts'
 import { as, attempt, createUser, perform, serviceClaims, userClaims } from '../support/actors.ts'
-import { createTeamFixture, refusal, startRun, type Team } from '../support/teams.ts'
+import { freshTeamEachTest, refusal, startRun, type Team } from '../support/teams.ts'
 
 describe.each(engines)('workspaces on %s', (engine) => {
   let test: TestDatabase
   let team: Team
-
   // One database per file; each test gets its own team in it.
-  let domain = ''
-  let teams = 0
-  beforeAll(async () => {
-    test = await migratedDatabase(engine)
-  })
-  afterAll(() => test.drop())
-  beforeEach(async () => {
-    domain = `team${++teams}.example.com`
-    team = await createTeamFixture(test.db, { domain })
-  })
+  freshTeamEachTest(engine, (fresh) => ({ test, team } = fresh))
 
   const code = (result: Awaited<ReturnType<typeof refusal>>) => (result === 'allowed' ? result : result.code)
 

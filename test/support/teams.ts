@@ -5,10 +5,12 @@
  * user's would have: an audit trail, a protected production environment, the starter templates.
  */
 import { createHash } from 'node:crypto'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
 import type { Database, JwtClaims } from '../../local/db/database.ts'
 import { ENVIRONMENT_GATE_STEP, WORKSPACE_ROLES } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { anonClaims, as, createUser, serviceClaims, userClaims } from './actors.ts'
 import { addMember, createTeam } from './workspaces.ts'
+import { migratedDatabase, type Engine, type TestDatabase } from './databases.ts'
 
 /** Everyone the permission tests act as, in the order of the tables that show the outcomes. */
 export const ACTORS = ['outsider', ...WORKSPACE_ROLES, 'anon', 'service_role'] as const
@@ -133,3 +135,24 @@ export async function refusal(db: Database, claims: JwtClaims, sql: string, para
 }
 
 class Allowed extends Error {}
+
+export interface FreshTeam {
+  test: TestDatabase
+  team: Team
+  /** The team's e-mail domain, for people added in the test. */
+  domain: string
+}
+
+/** One database for the file, and in it a new team for each test (each with its own domain). */
+export function freshTeamEachTest(engine: Engine, use: (fresh: FreshTeam) => void): void {
+  let test: TestDatabase
+  let teams = 0
+  beforeAll(async () => {
+    test = await migratedDatabase(engine)
+  })
+  afterAll(() => test.drop())
+  beforeEach(async () => {
+    const domain = `team${++teams}.example.com`
+    use({ test, domain, team: await createTeamFixture(test.db, { domain }) })
+  })
+}
