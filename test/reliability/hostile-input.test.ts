@@ -8,6 +8,7 @@ import WebSocket from 'ws'
 import { signJwt } from '../../local/jwt.ts'
 import { startTestStack, type TestStack } from '../support/stack.ts'
 import { seededRandom } from '../support/random.ts'
+import { OPS_TABLES } from '../support/databases.ts'
 
 const ATOMS = [
   'id',
@@ -212,6 +213,6 @@ describe('hostile input to the local stack', () => {
     for (let i = 0; i < 200 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 25))
     expect(received).toEqual(['still serving'])
     const tables = await stack.db.query("select count(*)::int as n from information_schema.tables where table_schema = 'ops'")
-    expect(tables.rows[0].n).toBe(6)
+    expect(tables.rows[0].n).toBe(OPS_TABLES.length)
   })
 })
