@@ -909,9 +909,22 @@ $$;
 -- The upgrade: every row keeps living, now inside a workspace
 -- ===========================================================================================
 
+-- Templates name the project's public URL and anon key as ${{ project.url }} and
+-- ${{ project.anon_key }}: secrets now come only through bindings, and SUPABASE_* never does.
+-- Rewrites the seeded templates' references to them. Internal.
+create function ops.without_platform_secrets(p_yaml text) returns text
+language sql immutable
+set search_path = ''
+as $$
+  select replace(replace(replace(p_yaml,
+    E'  - name: SUPABASE_URL\n    required: true\n  - name: SUPABASE_ANON_KEY\n    required: true\n', ''),
+    '${{ secrets.SUPABASE_URL }}', '${{ project.url }}'),
+    '${{ secrets.SUPABASE_ANON_KEY }}', '${{ project.anon_key }}')
+$$;
+
 -- The starter kit is what the seeded templates and documents are at upgrade time.
 insert into ops.starter_kit (kind, slug, title, description, template_kind, content)
-select 'template', slug, title, description, kind, template_yaml from ops.run_templates
+select 'template', slug, title, description, kind, ops.without_platform_secrets(template_yaml) from ops.run_templates
 where slug in ('deploy-web', 'incident-open');
 insert into ops.starter_kit (kind, slug, title, content)
 select 'spec_doc', slug, title, content from ops.spec_docs
@@ -952,6 +965,10 @@ create trigger run_templates_keep_revision before insert or update on ops.run_te
   for each row execute function ops.keep_template_revision();
 create trigger run_templates_first_revision after insert on ops.run_templates
   for each row execute function ops.keep_first_template_revision();
+
+-- Shared's templates get the same rewrite as their second revision (the first keeps the old text).
+update ops.run_templates set template_yaml = ops.without_platform_secrets(template_yaml)
+where template_yaml <> ops.without_platform_secrets(template_yaml);
 
 do $upgrade$
 declare

@@ -21,9 +21,6 @@ kind: deploy
 title: Slow rollout
 description: Waits between steps so that a test can watch it run.
 intents: [slow rollout]
-secrets:
-  - name: SUPABASE_URL
-    required: true
 steps:
   - id: health
     title: Health check
@@ -31,7 +28,7 @@ steps:
     kind: http
     with:
       method: GET
-      url: "\${{ secrets.SUPABASE_URL }}/auth/v1/health"
+      url: "\${{ project.url }}/auth/v1/health"
       expect_status: 200
       artifact: { kind: file, title: Health response }
   - id: first-wait

@@ -93,7 +93,22 @@ describe.each(engines)('upgrading to teams on %s', (engine) => {
     for (const table of OLD_TABLES) {
       expect(before[table].size, `${table} had rows`).toBeGreaterThan(0)
       for (const [id, row] of before[table]) {
-        expect(after[table].get(id), `${table} ${id}`).toMatchObject(row)
+        if (table !== 'run_templates') {
+          expect(after[table].get(id), `${table} ${id}`).toMatchObject(row)
+          continue
+        }
+        // A template's text now names the project's public values instead of SUPABASE_* secrets;
+        // the text it had is its first revision.
+        const { template_yaml: text, ...rest } = row as { template_yaml: string }
+        expect(after[table].get(id), `${table} ${id}`).toMatchObject({
+          ...rest,
+          template_yaml: text
+            .replace(/ {2}- name: SUPABASE_URL\n {4}required: true\n {2}- name: SUPABASE_ANON_KEY\n {4}required: true\n/, '')
+            .replaceAll('${{ secrets.SUPABASE_URL }}', '${{ project.url }}')
+            .replaceAll('${{ secrets.SUPABASE_ANON_KEY }}', '${{ project.anon_key }}'),
+        })
+        const first = await test.db.query('select template_yaml from ops.template_revisions where template_id = $1 and revision = 1', [id])
+        expect(first.rows).toEqual([{ template_yaml: text }])
       }
     }
   })

@@ -44,8 +44,8 @@ const readEnv = (name: string) => env[name]
 describe('isPlatformSecret', () => {
   it.each([
     ['SUPABASE_SERVICE_ROLE_KEY', true],
-    ['SUPABASE_URL', false],
-    ['SUPABASE_ANON_KEY', false],
+    ['SUPABASE_URL', true],
+    ['SUPABASE_ANON_KEY', true],
     ['SUPABASE_DB_URL', true],
     ['SB_ANYTHING', true],
     ['OPS_EXECUTOR_BUDGET_SECONDS', true],
@@ -96,22 +96,19 @@ describe('runSecrets', () => {
     const parsed = parseTemplate(`version: 1
 kind: check
 title: Health
-secrets:
-  - { name: SUPABASE_URL, required: true }
-  - { name: SUPABASE_ANON_KEY, required: true }
 steps:
-  - { id: health, title: Health, kind: http, with: { url: "\${{ secrets.SUPABASE_URL }}/auth/v1/health", headers: { apikey: "\${{ secrets.SUPABASE_ANON_KEY }}" } } }
+  - { id: health, title: Health, kind: http, with: { url: "\${{ project.url }}/auth/v1/health", headers: { apikey: "\${{ project.anon_key }}" } } }
 `)
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors))
     const planned = planRun(parsed.template, { env: 'staging' })
     if (!planned.ok) throw new Error('plan')
     const project = { SUPABASE_URL: 'https://abcd.supabase.co', SUPABASE_ANON_KEY: 'anon-key' } as Record<string, string>
     const secrets = runSecrets(planned.plan, 'staging', [], (name) => project[name])
-    expect(secrets.values).toEqual(project)
-    expect(secrets.hosts).toEqual({ SUPABASE_URL: ['abcd.supabase.co'], SUPABASE_ANON_KEY: ['abcd.supabase.co'] })
+    expect(secrets.values).toEqual({ 'project.url': project.SUPABASE_URL, 'project.anon_key': project.SUPABASE_ANON_KEY })
+    expect(secrets.hosts).toEqual({ 'project.url': ['abcd.supabase.co'], 'project.anon_key': ['abcd.supabase.co'] })
     expect(runSecrets(planned.plan, 'staging', [], () => undefined).unavailable).toEqual({
-      SUPABASE_URL: "is not set in the function's environment",
-      SUPABASE_ANON_KEY: "is not set in the function's environment",
+      'project.url': "is not set (SUPABASE_URL in the function's environment)",
+      'project.anon_key': "is not set (SUPABASE_ANON_KEY in the function's environment)",
     })
   })
 

@@ -94,7 +94,7 @@ describe.each(engines)('the executor in workspaces on %s', (engine) => {
     expect((await runExecutor(stack, runId, { API_TOKEN: TOKEN })).runs[0].outcome).toBe('error')
     const run = await runOf(admin, runId)
     expect(run.error).toBe(
-      'validation failed: secret SUPABASE_SERVICE_ROLE_KEY is never handed to a step, even when bound: names starting with SUPABASE_, SB_ or OPS_, and DATABASE_URL, belong to the platform (of those, only the public SUPABASE_URL and SUPABASE_ANON_KEY are handed out, to the project itself)',
+      "validation failed: secret SUPABASE_SERVICE_ROLE_KEY is never handed to a step, even when bound: names starting with SUPABASE_, SB_ or OPS_, and DATABASE_URL, belong to the platform (a template names the project's public URL and anon key as ${{ project.url }} and ${{ project.anon_key }})",
     )
     expect(home.requests).toEqual([])
     expect(JSON.stringify(await eventsOf(admin, runId))).not.toContain(stack.serviceRoleKey)
@@ -124,14 +124,14 @@ describe.each(engines)('the executor in workspaces on %s', (engine) => {
       'anon-away',
       callTemplate({
         url: `${elsewhere.url}/collect`,
-        header: '${{ secrets.SUPABASE_ANON_KEY }}',
-        secrets: '  - { name: SUPABASE_ANON_KEY, required: true }',
+        header: '${{ project.anon_key }}',
+        secrets: '  - { name: API_TOKEN, required: false }',
       }),
     )
     const runId = await createRun(admin, { template: 'anon-away' })
     await runExecutor(stack, runId, {})
     expect((await runOf(admin, runId)).error).toBe(
-      'step call failed: secret SUPABASE_ANON_KEY may be sent only to 127.0.0.1, not to localhost; nothing was sent',
+      'step call failed: secret project.anon_key may be sent only to 127.0.0.1, not to localhost; nothing was sent',
     )
     expect(elsewhere.requests).toEqual([])
   })

@@ -7,6 +7,8 @@ describe('scanInterpolation', () => {
     ['${{inputs.service}}', [{ namespace: 'inputs', name: 'service' }]],
     ['${{   env   }}', [{ namespace: 'env' }]],
     ['${{ secrets.GITHUB_TOKEN }}', [{ namespace: 'secrets', name: 'GITHUB_TOKEN' }]],
+    ['${{ project.url }}/auth/v1/health', [{ namespace: 'project', name: 'url' }]],
+    ['${{ project.anon_key }}', [{ namespace: 'project', name: 'anon_key' }]],
     [
       '[${{ inputs.a }}] ${{ env }}: ${{ inputs.b }}',
       [{ namespace: 'inputs', name: 'a' }, { namespace: 'env' }, { namespace: 'inputs', name: 'b' }],
@@ -27,6 +29,8 @@ describe('scanInterpolation', () => {
     ['${{ inputs.a.b }}', 0, 'malformed expression "inputs.a.b"'],
     ["${{ inputs.a || 'x' }}", 0, 'malformed expression'],
     ['${{ secrets }}', 0, 'malformed expression "secrets"'],
+    // The project's public values only: its keys with privileges are never a template's to name.
+    ['${{ project.service_role_key }}', 0, 'unknown project value "project.service_role_key"'],
     ['${{ ${{ env }} }}', 0, 'malformed expression'],
   ])('reports a problem in %j at offset %d', (text, offset, message) => {
     const { problems } = scanInterpolation(text)

@@ -37,7 +37,7 @@ describe('seed templates', () => {
     expect(dispatch).toMatchObject({ kind: 'github_dispatch', timeoutMs: 30_000 })
     expect(settle).toMatchObject({ kind: 'wait', with: { durationMs: 2_000 } })
     expect(parsed.template.inputs.find((input) => input.key === 'action')).toMatchObject({ required: false, default: 'deploy' })
-    expect(parsed.template.secrets.find((secret) => secret.name === 'SUPABASE_URL')).toMatchObject({ required: true })
+    expect(parsed.template.secrets).toEqual([expect.objectContaining({ name: 'GITHUB_TOKEN', required: false })])
   })
 })
 

@@ -42,8 +42,9 @@ describe('planRun with the seed templates', () => {
       },
       secretsUsed: ['GITHUB_TOKEN'],
     })
-    expect(p.secrets).toEqual(['GITHUB_TOKEN', 'SUPABASE_ANON_KEY', 'SUPABASE_URL'])
-    expect(p.requiredSecrets).toEqual(['SUPABASE_URL', 'SUPABASE_ANON_KEY'])
+    // The health checks name the project's public values (${{ project.url }}), not secrets.
+    expect(p.secrets).toEqual(['GITHUB_TOKEN'])
+    expect(p.requiredSecrets).toEqual([])
   })
 
   it('takes the env option as the env input', () => {

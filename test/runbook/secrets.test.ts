@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { bindSecrets, createMasker, maskDeep, missingSecrets, planRun, type Plan } from '../../supabase/functions/_shared/runbook/index.ts'
+import {
+  bindSecrets,
+  createMasker,
+  maskDeep,
+  missingSecrets,
+  parseTemplate,
+  planRun,
+  type Plan,
+} from '../../supabase/functions/_shared/runbook/index.ts'
 import { seedTemplate } from './seeds.ts'
 
 const SECRETS = {
@@ -7,6 +15,23 @@ const SECRETS = {
   SUPABASE_ANON_KEY: 'anon-key-0123456789',
   GITHUB_TOKEN: 'ghp_SuperSecretToken42',
   SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T000/B000/XYZ123secret',
+}
+
+/** A plan needing API_KEY (required) and GITHUB_TOKEN (optional). */
+function keyedPlan(): Plan {
+  const parsed = parseTemplate(`version: 1
+kind: check
+title: Keyed
+secrets:
+  - { name: API_KEY, required: true }
+  - { name: GITHUB_TOKEN, required: false }
+steps:
+  - { id: call, title: Call, kind: http, with: { url: "https://api.example.com/x", headers: { key: "\${{ secrets.API_KEY }}", gh: "\${{ secrets.GITHUB_TOKEN }}" } } }
+`)
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors))
+  const result = planRun(parsed.template, { env: 'staging' })
+  if (!result.ok) throw new Error('plan failed')
+  return result.plan
 }
 
 function deployPlan(): Plan {
@@ -49,12 +74,16 @@ describe('bindSecrets', () => {
 
 describe('missingSecrets', () => {
   it.each([
-    ['all present', SECRETS, [], []],
-    ['optional GitHub token absent → dry run of dispatch', { ...SECRETS, GITHUB_TOKEN: undefined }, [], ['GITHUB_TOKEN']],
-    ['required anon key empty', { ...SECRETS, SUPABASE_ANON_KEY: '' }, ['SUPABASE_ANON_KEY'], []],
-    ['nothing', {}, ['SUPABASE_URL', 'SUPABASE_ANON_KEY'], ['GITHUB_TOKEN']],
+    ['all present', { ...SECRETS, API_KEY: 'k' }, [], []],
+    ['optional GitHub token absent → dry run of dispatch', { API_KEY: 'k' }, [], ['GITHUB_TOKEN']],
+    ['required key empty', { ...SECRETS, API_KEY: '' }, ['API_KEY'], []],
+    ['nothing', {}, ['API_KEY'], ['GITHUB_TOKEN']],
   ])('%s', (_name, available, required, optional) => {
-    expect(missingSecrets(deployPlan(), available)).toEqual({ required, optional })
+    expect(missingSecrets(keyedPlan(), available)).toEqual({ required, optional })
+  })
+
+  it('the seeded deploy needs no secret: its GitHub token is optional', () => {
+    expect(missingSecrets(deployPlan(), {})).toEqual({ required: [], optional: ['GITHUB_TOKEN'] })
   })
 
   it('lets the executor find the steps that must run dry', () => {

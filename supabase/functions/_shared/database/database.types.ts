@@ -1367,6 +1367,7 @@ export type Database = {
       stock_workspace: { Args: { p_workspace: string }; Returns: undefined }
       text_hash: { Args: { p_text: string }; Returns: string }
       unbind_secret: { Args: { p_name: string; p_workspace: string }; Returns: undefined }
+      without_platform_secrets: { Args: { p_yaml: string }; Returns: string }
     }
     Enums: {
       [_ in never]: never

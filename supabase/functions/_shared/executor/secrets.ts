@@ -5,6 +5,8 @@
  * Values never come from the database; the binding only says who may use a name and its hosts.
  */
 import type { Plan, SecretValues } from '../runbook/index.ts'
+import { referencesIn, type ProjectValue } from '../runbook/interpolation.ts'
+import { eachString } from '../runbook/json.ts'
 
 export type ReadEnv = (name: string) => string | undefined
 
@@ -20,20 +22,16 @@ export interface SecretBinding {
 /** The platform's own names: never handed to a step, whatever a binding says. */
 const PLATFORM_NAME = /^(SUPABASE_|SB_|OPS_)|^DATABASE_URL$/
 
-/**
- * The project's public values, which every client of the project already has (the seeded
- * templates check the project's health with them): handed to any run without a binding, and
- * sent only to the project's own host.
- */
-const PROJECT_VALUES: readonly string[] = ['SUPABASE_URL', 'SUPABASE_ANON_KEY']
+/** Where the project's public values (`${{ project.<name> }}`) come from in the function's environment. */
+const PROJECT_VARIABLES: Readonly<Record<ProjectValue, string>> = { url: 'SUPABASE_URL', anon_key: 'SUPABASE_ANON_KEY' }
 
-/** Whether a step may never have `name`: the platform's names, except the project's public values. */
+/** Whether a step may never have `name` as a secret: the platform's own names. */
 export function isPlatformSecret(name: string): boolean {
-  return PLATFORM_NAME.test(name) && !PROJECT_VALUES.includes(name)
+  return PLATFORM_NAME.test(name)
 }
 
 export const PLATFORM_SECRETS_RULE =
-  'names starting with SUPABASE_, SB_ or OPS_, and DATABASE_URL, belong to the platform (of those, only the public SUPABASE_URL and SUPABASE_ANON_KEY are handed out, to the project itself)'
+  "names starting with SUPABASE_, SB_ or OPS_, and DATABASE_URL, belong to the platform (a template names the project's public URL and anon key as ${{ project.url }} and ${{ project.anon_key }})"
 
 export interface RunSecrets {
   /** The values steps may have, by name: bound, set and not the platform's. */
@@ -65,17 +63,6 @@ export function runSecrets(plan: Plan, env: string, bindings: readonly SecretBin
       platform.push(name)
       continue
     }
-    if (PROJECT_VALUES.includes(name)) {
-      const value = readEnv(name)
-      const projectHost = hostOf(readEnv('SUPABASE_URL'))
-      if (value === undefined || value === '' || projectHost === undefined) {
-        unavailable[name] = "is not set in the function's environment"
-        continue
-      }
-      values[name] = value
-      hosts[name] = [projectHost]
-      continue
-    }
     const binding = bindings.find((candidate) => candidate.name === name)
     if (!binding) {
       unavailable[name] = 'is not bound to this workspace'
@@ -94,7 +81,29 @@ export function runSecrets(plan: Plan, env: string, bindings: readonly SecretBin
     values[name] = value
     hosts[name] = binding.hosts.map((host) => host.toLowerCase())
   }
+  // The project's public values the plan names, for any run, only towards the project's own host.
+  const projectValues = projectValuesIn(plan)
+  const projectHost = projectValues.length > 0 ? hostOf(readEnv(PROJECT_VARIABLES.url)) : undefined
+  for (const value of projectValues) {
+    const key = `project.${value}`
+    const text = readEnv(PROJECT_VARIABLES[value])
+    if (projectHost === undefined || text === undefined || text === '') {
+      unavailable[key] = `is not set (${PROJECT_VARIABLES[value]} in the function's environment)`
+      continue
+    }
+    values[key] = text
+    hosts[key] = [projectHost]
+  }
   return { values, hosts, unavailable, platform }
+}
+
+/** The project values (`${{ project.<name> }}`) the plan's steps name. */
+function projectValuesIn(plan: Plan): ProjectValue[] {
+  const named = new Set<ProjectValue>()
+  eachString(plan.steps, [], (text) => {
+    for (const reference of referencesIn(text)) if (reference.namespace === 'project') named.add(reference.name)
+  })
+  return [...named].sort()
 }
 
 function hostOf(url: string | undefined): string | undefined {

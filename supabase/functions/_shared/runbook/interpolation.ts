@@ -1,5 +1,17 @@
+/**
+ * The project's public values a template may name as `${{ project.<name> }}`: what every client of
+ * the project already holds. They are not secrets: the executor hands them to any run, and only
+ * towards the project's own host.
+ */
+export const PROJECT_VALUES = ['url', 'anon_key'] as const
+export type ProjectValue = (typeof PROJECT_VALUES)[number]
+
 /** What a `${{ … }}` expression may name. */
-export type Reference = { namespace: 'env' } | { namespace: 'inputs'; name: string } | { namespace: 'secrets'; name: string }
+export type Reference =
+  | { namespace: 'env' }
+  | { namespace: 'inputs'; name: string }
+  | { namespace: 'secrets'; name: string }
+  | { namespace: 'project'; name: ProjectValue }
 
 /** A string split into literal text and references; offsets point at "${{" and after "}}". */
 export type TemplatePart = string | { reference: Reference; start: number; end: number }
@@ -10,7 +22,7 @@ export interface InterpolationProblem {
   expected?: string
 }
 
-const REFERENCE_EXPECTED = 'inputs.<key>, secrets.<NAME> or env'
+const REFERENCE_EXPECTED = 'inputs.<key>, secrets.<NAME>, project.url, project.anon_key or env'
 
 const OPEN = '${{'
 const CLOSE = '}}'
@@ -54,6 +66,13 @@ function parseExpression(expression: string): { reference: Reference } | { probl
   }
   if (namespace === 'inputs' || namespace === 'secrets') {
     return { problem: { message: `malformed expression "${expression}"`, expected: `${namespace}.<name>` } }
+  }
+  if (namespace === 'project') {
+    const value = PROJECT_VALUES.find((known) => known === name)
+    if (value) return { reference: { namespace, name: value } }
+    return {
+      problem: { message: `unknown project value "${expression}"`, expected: PROJECT_VALUES.map((v) => `project.${v}`).join(' or ') },
+    }
   }
   return { problem: { message: `unknown reference "${expression}"`, expected: REFERENCE_EXPECTED } }
 }

@@ -61,7 +61,8 @@ export function planRun(template: Template, options: PlanOptions = {}): PlanResu
   const secretInputs = template.inputs.filter((input) => input.type === 'secret').map((input) => input.key)
   const resolve = (reference: Reference): string | undefined => {
     if (reference.namespace === 'env') return env
-    if (reference.namespace === 'secrets' || secretInputs.includes(reference.name)) return undefined
+    // Secrets and the project's values are filled in only when a step runs, by the executor.
+    if (reference.namespace === 'secrets' || reference.namespace === 'project' || secretInputs.includes(reference.name)) return undefined
     const value = values[reference.name]
     return value === undefined ? '' : String(value)
   }

@@ -39,7 +39,7 @@ export function checkReferences(template: Template): TemplateIssue[] {
 }
 
 function referenceProblem(reference: Reference, inputKeys: string[], secretNames: string[]): string | null {
-  if (reference.namespace === 'env') return null
+  if (reference.namespace === 'env' || reference.namespace === 'project') return null
   const [declared, noun] = reference.namespace === 'inputs' ? [inputKeys, 'inputs'] : [secretNames, 'secrets']
   if (declared.includes(reference.name)) return null
   const known = declared.length === 0 ? `the template declares no ${noun}` : `declared ${noun} are ${declared.join(', ')}`

@@ -28,6 +28,17 @@ export function bindSecrets<T>(
       used.add(reference.name)
       return secret
     }
+    if (reference.namespace === 'project') {
+      // Bound like a secret under its reference's name, so the egress check knows its host.
+      const key = `project.${reference.name}`
+      const value = Object.prototype.hasOwnProperty.call(secrets, key) ? secrets[key] : undefined
+      if (value === undefined || value === '') {
+        missing.add(key)
+        return undefined
+      }
+      used.add(key)
+      return value
+    }
     if (reference.namespace === 'inputs' && Object.prototype.hasOwnProperty.call(secretInputs, reference.name)) {
       // Secret inputs are text (resolveInputs reads them so); anything else binds as nothing.
       const input = secretInputs[reference.name]
