@@ -3,7 +3,7 @@
  * the project already holds. They are not secrets: the executor hands them to any run, and only
  * towards the project's own host.
  */
-export const PROJECT_VALUES = ['url', 'anon_key'] as const
+const PROJECT_VALUES = ['url', 'anon_key'] as const
 export type ProjectValue = (typeof PROJECT_VALUES)[number]
 
 /** What a `${{ … }}` expression may name. */
