@@ -148,7 +148,7 @@ describe.each(engines)('limits on expensive input on %s', (engine) => {
     expect(await artifactsOf(user, runId)).toEqual([])
   })
 
-  it('cuts each dry-run line: the issue’s 42 KB template plus input no longer writes megabytes of log', async () => {
+  it('cuts each dry-run line: the issue’s 42 KB template plus input no longer writes megabytes of log', { timeout: 120_000 }, async () => {
     const payload = 'p'.repeat(60_000)
     const runId = await createRun(user, { template: 'bodies-42k', inputs: { env: 'staging', payload }, dryRun: true })
     expect((await runExecutor(stack, runId)).runs[0].outcome).toBe('success')
@@ -173,7 +173,7 @@ describe.each(engines)('limits on expensive input on %s', (engine) => {
     expect(execute.message).toBe(`Phase 2 · execute: ${Array.from({ length: 20 }, (_, i) => `s${i + 1}`).join(', ')} and 30 more`)
   })
 
-  it('ends a run whose log reaches its byte limit, and still records its summary and final line', async () => {
+  it('ends a run whose log reaches its byte limit, and still records its summary and final line', { timeout: 90_000 }, async () => {
     const runId = await createRun(user, { template: 'bodies-40', inputs: { env: 'staging', payload: 'q'.repeat(20_000) }, dryRun: true })
     const report = await runExecutor(stack, runId, {}, { maxLogBytes: 300_000 })
     expect(report.runs[0].outcome).toBe('error')
@@ -192,7 +192,7 @@ describe.each(engines)('limits on expensive input on %s', (engine) => {
     expect(events.at(-1)!.message).toBe(`Phase 4 · summarize · Failed at step ${stoppedAt}: the run's log reached its limit of 293 KB`)
   })
 
-  it('counts the log of earlier invocations: a resumed run continues the count', async () => {
+  it('counts the log of earlier invocations: a resumed run continues the count', { timeout: 90_000 }, async () => {
     const runId = await createRun(user, {
       template: 'bodies-paused',
       inputs: { env: 'staging', payload: 'r'.repeat(20_000) },
