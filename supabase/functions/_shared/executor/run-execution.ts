@@ -89,7 +89,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
   async function record(step: PlanStep, result: StepResult): Promise<void> {
     await writer.flush()
     // Where the log stands, so a resumed run counts its bytes without reading it all back.
-    run = await store.recordStep(run.id, step.id, { ...result, [CHECKPOINT_KEY]: writer.checkpoint() })
+    run = { ...run, ...(await store.recordStep(run.id, step.id, { ...result, [CHECKPOINT_KEY]: writer.checkpoint() })) }
   }
 
   /** A run whose log is full stops here, at a safe point, while its last lines still have room. */

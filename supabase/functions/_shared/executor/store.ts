@@ -72,9 +72,17 @@ export class RunStore {
     return this.call('set_run_plan', () => this.client.rpc('set_run_plan', { p_run_id: runId, p_worker: this.workerId, p_plan: plan }))
   }
 
-  recordStep(runId: string, stepId: string, result: StepResult): Promise<RunRow> {
+  /**
+   * Records a step's result and returns the run's step results and current step — not the whole
+   * row: this is called at least twice per step, and the plan (which holds every step's filled-in
+   * inputs) may be megabytes.
+   */
+  recordStep(runId: string, stepId: string, result: StepResult): Promise<Pick<RunRow, 'step_results' | 'current_step'>> {
     return this.call('record_step', () =>
-      this.client.rpc('record_step', { p_run_id: runId, p_worker: this.workerId, p_step_id: stepId, p_result: result }),
+      this.client
+        .rpc('record_step', { p_run_id: runId, p_worker: this.workerId, p_step_id: stepId, p_result: result })
+        .select('step_results, current_step')
+        .single(),
     )
   }
 
