@@ -16,7 +16,9 @@ import {
   personalWorkspace,
   runExecutor,
   runOf,
+  waitFor,
 } from '../support/executor.ts'
+import { HandBack } from '../../supabase/functions/_shared/executor/errors.ts'
 
 const ENV_INPUT = '  - { key: env, label: Environment, type: choice, options: [staging], default: staging }'
 
@@ -159,7 +161,7 @@ describe.each(engines)('limits on expensive input on %s', (engine) => {
       expect(line.message).toContain('[56,604 more bytes not shown]')
       expect((line.data?.request as { body: string }).body).toMatch(/^x{700}p{3396}… \[56,604 more bytes not shown\]$/)
     }
-    // Was 3.4 MB (50 × 8 KB message + 61 KB data); now about 9 KB a line.
+    // Was 3,465,988 bytes (50 × 8 KB of message and 61 KB of data); now 434,064 (about 9 KB a line).
     expect(logBytes(events)).toBeLessThan(600_000)
     // The per-step lists of the validate and summarize phases are capped too.
     const validated = events.find((e) => e.message.startsWith('Phase 0 · validate passed'))!
@@ -198,9 +200,13 @@ describe.each(engines)('limits on expensive input on %s', (engine) => {
       inputs: { env: 'staging', payload: 'r'.repeat(20_000) },
       dryRun: true,
     })
-    // Hands back during the 30 s pause, after the first 12 steps (about 105 KB of log).
-    const first = await runExecutor(stack, runId, {}, { maxLogBytes: 300_000, budgetMs: 8000, handBackMarginMs: 1000 })
-    expect(first.runs[0].outcome).toBe('handed_back')
+    // Hands back during the 30 s pause, after the first 12 steps (about 105 KB of log), as when
+    // the runtime shuts down.
+    const shutdown = new AbortController()
+    const execution = runExecutor(stack, runId, {}, { maxLogBytes: 300_000, stopSignal: shutdown.signal })
+    await waitFor(async () => ((await runOf(user, runId)).step_results.pause?.deadline ? true : undefined), 'the pause', 60_000)
+    shutdown.abort(new HandBack('the runtime is shutting down'))
+    expect((await execution).runs[0].outcome).toBe('handed_back')
     const paused = await runOf(user, runId)
     expect(Object.keys(paused.step_results).filter((id) => paused.step_results[id].status === 'succeeded')).toHaveLength(12)
     // The next invocation starts after the pause has ended. Its 12 steps alone would fit; the

@@ -218,10 +218,10 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
             : error instanceof StepFailedError
               ? error.reason
               : errorMessage(error)
-        if (attempt < attempts && !(error instanceof StepRefusedError)) {
+        // A full log retries nothing: the step fails as it is and the run stops.
+        if (attempt < attempts && !(error instanceof StepRefusedError) && !writer.limitReached) {
           const delay = (step.retry?.delayMs ?? 0) * (step.retry?.backoff ?? 2) ** (attempt - 1)
           stepLog({ level: 'warn', message: `Attempt ${attempt} of ${attempts} failed: ${reason}; retrying in ${formatDuration(delay)}` })
-          checkLogLimit(step)
           await sleep(delay, interrupt)
           // The lease may have been lost while sleeping.
           lease.check()
@@ -231,6 +231,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         }
         stepLog({ level: 'error', message: `Step ${step.id} failed: ${reason}` })
         await record(step, { ...running, status: 'failed', attempts: attempt, reason, finished_at: new Date(now()).toISOString() })
+        checkLogLimit(step)
         throw new StepFailedError(step.id, reason)
       } finally {
         clearTimeout(timer)
