@@ -19,6 +19,8 @@ export interface ExecutorOptions {
   flushMs?: number
   flushLines?: number
   maxEvents?: number
+  /** Bytes a run's log may hold across its invocations (default 5 MB); reaching it stops the run. */
+  maxLogBytes?: number
   /** The invocation's wall clock (hosted: 150 s on Free, 400 s on paid plans). */
   budgetMs?: number
   /** How long before the budget ends to stop starting steps and hand runs back. */
@@ -67,6 +69,7 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
     flushMs: options.flushMs,
     flushLines: options.flushLines,
     maxEvents: options.maxEvents,
+    maxLogBytes: options.maxLogBytes,
     maxAttempts: options.maxAttempts ?? 10,
     maxStepStarts: options.maxStepStarts ?? 3,
     defaultStepTimeoutMs: options.defaultStepTimeoutMs ?? 5 * 60_000,

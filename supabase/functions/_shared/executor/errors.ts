@@ -80,3 +80,14 @@ export class HandBack extends Error {
 export class RunCanceled extends Error {
   override name = 'RunCanceled'
 }
+
+/** The run's log reached its byte limit: the run stops (as failed) at this safe point. */
+export class LogLimitReached extends Error {
+  override name = 'LogLimitReached'
+  constructor(
+    readonly stepId: string,
+    readonly limit: string,
+  ) {
+    super(`the run's log reached its limit of ${limit}; the run was stopped at step ${stepId}`)
+  }
+}

@@ -3,13 +3,32 @@
  * 100 lines, one batch in flight at a time (so seq order is log order), each batch with its own
  * id so a retry after a lost response is not applied twice. Every line is masked before it is
  * buffered and oversized lines are cut, so nothing secret or huge ever leaves the process.
+ *
+ * A run's log is capped in lines (maxEvents: past it only warnings and errors are kept) and in
+ * bytes (maxBytes, message plus data as JSON, counted across invocations). Once an ordinary line
+ * no longer fits under the byte cap less a reserve, the log is full: from then on only warnings,
+ * errors and the run's summary are kept, within the reserve, and the run stops at its next safe
+ * point (run-execution.ts), so the lines that end it always have room.
  */
 import type { EventInput } from '../database/index.ts'
 import type { RunStore } from './store.ts'
 import { errorMessage } from '../error-message.ts'
+import { lineBytes } from './log-bytes.ts'
 
 const MAX_MESSAGE_CHARS = 8 * 1024
 const MAX_DATA_BYTES = 64 * 1024
+/** Bytes a run's log may hold (message plus data as JSON), across all its invocations. */
+const MAX_LOG_BYTES = 5 * 1024 * 1024
+/** Kept back from ordinary lines for the lines that end a run: a step's error, the stop line, the summary. */
+const FINAL_LINES_RESERVE = 128 * 1024
+/** Of that reserve, kept back for the summary alone. */
+const SUMMARY_RESERVE = 32 * 1024
+
+/** Where a run's log stood when a step result was recorded: its last seq and its bytes so far. */
+export interface LogCheckpoint {
+  seq: number
+  bytes: number
+}
 
 export interface EventWriterOptions {
   flushMs?: number
@@ -18,6 +37,10 @@ export interface EventWriterOptions {
   maxEvents?: number
   /** Events the run already has (its last_seq), so the cap spans invocations. */
   existing?: number
+  /** Bytes the run's log may hold; past it (less a reserve) the run stops. */
+  maxBytes?: number
+  /** Bytes the run's log already holds, so the byte cap spans invocations. */
+  existingBytes?: number
 }
 
 export class EventWriter {
@@ -28,6 +51,10 @@ export class EventWriter {
   private failure: Error | undefined
   private written: number
   private omitted = 0
+  private writtenBytes: number
+  private bufferedBytes = 0
+  private full = false
+  readonly maxBytes: number
   private readonly flushMs: number
   private readonly flushLines: number
   private readonly maxEvents: number
@@ -43,6 +70,18 @@ export class EventWriter {
     this.flushLines = options.flushLines ?? 100
     this.maxEvents = options.maxEvents ?? 200_000
     this.written = options.existing ?? 0
+    this.maxBytes = options.maxBytes ?? MAX_LOG_BYTES
+    this.writtenBytes = options.existingBytes ?? 0
+  }
+
+  /** True once the log holds as much as a run may: the run must stop at its next safe point. */
+  get limitReached(): boolean {
+    return this.full
+  }
+
+  /** The written log's last seq and size; valid right after a flush. */
+  checkpoint(): LogCheckpoint {
+    return { seq: this.written, bytes: this.writtenBytes }
   }
 
   log(event: EventInput): void {
@@ -52,7 +91,7 @@ export class EventWriter {
       this.omitted++
       return
     }
-    this.buffer.push(this.prepare({ ...event, level, ts: event.ts ?? new Date().toISOString() }))
+    if (!this.keep(this.prepare({ ...event, level, ts: event.ts ?? new Date().toISOString() }))) return
     if (this.buffer.length >= this.flushLines) {
       void this.flush().catch(() => {})
     } else if (!this.timer) {
@@ -70,7 +109,7 @@ export class EventWriter {
       this.timer = undefined
     }
     if (this.omitted > 0 && this.written + this.buffer.length < this.maxEvents) {
-      this.buffer.push(
+      this.keep(
         this.prepare({
           level: 'warn',
           source: 'executor',
@@ -81,19 +120,38 @@ export class EventWriter {
       this.omitted = 0
     }
     const batch = this.buffer
+    const batchBytes = this.bufferedBytes
     this.buffer = []
+    this.bufferedBytes = 0
     this.inFlight = this.inFlight.then(async () => {
       if (this.failure) throw this.failure
       if (batch.length === 0) return
       try {
         await this.store.append(this.runId, batch, crypto.randomUUID())
         this.written += batch.length
+        this.writtenBytes += batchBytes
       } catch (error) {
         this.failure = error instanceof Error ? error : new Error(errorMessage(error))
         throw this.failure
       }
     })
     return this.inFlight
+  }
+
+  /** Buffers a prepared line if the byte cap lets it in; false when it is not kept. */
+  private keep(event: EventInput): boolean {
+    const bytes = lineBytes(event.message, event.data === undefined ? undefined : JSON.stringify(event.data))
+    const total = this.writtenBytes + this.bufferedBytes + bytes
+    if (!this.full && total > this.maxBytes - Math.min(FINAL_LINES_RESERVE, this.maxBytes / 2)) this.full = true
+    if (this.full) {
+      // Past the cap only the lines that end the run are kept: warnings, errors and the summary.
+      const summary = event.source === 'phase' && event.phase === 'summarize'
+      const room = summary ? this.maxBytes : this.maxBytes - Math.min(SUMMARY_RESERVE, this.maxBytes / 8)
+      if (total > room || !(summary || event.level === 'warn' || event.level === 'error')) return false
+    }
+    this.buffer.push(event)
+    this.bufferedBytes += bytes
+    return true
   }
 
   private prepare(event: EventInput): EventInput {

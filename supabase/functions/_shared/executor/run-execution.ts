@@ -9,7 +9,10 @@ import { ENVIRONMENT_GATE_STEP, formatDuration, phaseLabel, statusView, STEP_PHA
 import { EgressRefused, send } from './egress.ts'
 import { gateWaitLine, mustWaitAtGate, type EnvironmentRule } from './environment-gate.ts'
 import { EventWriter } from './event-writer.ts'
-import { HandBack, LeaseLostError, RunCanceled, sleep, StepFailedError, StepRefusedError, StoreError } from './errors.ts'
+import { HandBack, LeaseLostError, LogLimitReached, RunCanceled, sleep, StepFailedError, StepRefusedError, StoreError } from './errors.ts'
+import { formatBytes } from './log-bytes.ts'
+import { CHECKPOINT_KEY, loggedBytes } from './log-checkpoint.ts'
+import { listedSteps, namedSteps } from './listed.ts'
 import { Lease } from './lease.ts'
 import { describeUnavailable, valuesToMask, type ReadEnv, type RunSecrets } from './secrets.ts'
 import { runStepKind, type StepContext, type StepOutcome, type StepRunners } from './steps/context.ts'
@@ -33,6 +36,8 @@ export interface ExecutionSettings {
   flushMs?: number
   flushLines?: number
   maxEvents?: number
+  /** Bytes a run's log may hold across its invocations (default 5 MB); reaching it stops the run. */
+  maxLogBytes?: number
   /** Claims of one run before the executor gives up on it. */
   maxAttempts: number
   /** Starts of one step (it was cut off before finishing) before the run fails. */
@@ -54,11 +59,21 @@ class StepTimeout extends Error {
 export async function executeRun(claimed: RunRow, settings: ExecutionSettings): Promise<RunOutcome> {
   const { store, now } = settings
   let run = claimed
+  let existingBytes: number
+  try {
+    existingBytes = await loggedBytes(run, store)
+  } catch (error) {
+    // As below for an unreachable database: the lease expires and another invocation resumes.
+    settings.diagnostics?.(`run ${run.id}: ${errorMessage(error)}`)
+    return 'interrupted'
+  }
   const writer = new EventWriter(store, run.id, {
     flushMs: settings.flushMs,
     flushLines: settings.flushLines,
     maxEvents: settings.maxEvents,
     existing: run.last_seq,
+    maxBytes: settings.maxLogBytes,
+    existingBytes,
   })
   const lease = new Lease(store, run.id, settings.heartbeatMs)
   const invocationStart = now()
@@ -73,7 +88,13 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
 
   async function record(step: PlanStep, result: StepResult): Promise<void> {
     await writer.flush()
-    run = await store.recordStep(run.id, step.id, result)
+    // Where the log stands, so a resumed run counts its bytes without reading it all back.
+    run = { ...run, ...(await store.recordStep(run.id, step.id, { ...result, [CHECKPOINT_KEY]: writer.checkpoint() })) }
+  }
+
+  /** A run whose log is full stops here, at a safe point, while its last lines still have room. */
+  function checkLogLimit(step: PlanStep): void {
+    if (writer.limitReached) throw new LogLimitReached(step.id, formatBytes(writer.maxBytes))
   }
 
   function runDeadline(): number {
@@ -100,6 +121,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
 
   async function runStep(step: PlanStep, phase: StepPhase): Promise<'done' | 'waiting_approval'> {
     await safePoint()
+    checkLogLimit(step)
     if (now() >= settings.handBackAt) throw new HandBack(`this invocation's time is nearly up`)
     const deadline = runDeadline()
     if (now() >= deadline) {
@@ -140,6 +162,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         run,
         store,
         log: stepLog,
+        mask: (text) => writer.mask(text),
         bind: (value) => bindSecrets(value, secrets.values, secretInputs),
         dryRunReason: (missing) => {
           if (run.dry_run) return 'this run is a dry run'
@@ -195,7 +218,8 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
             : error instanceof StepFailedError
               ? error.reason
               : errorMessage(error)
-        if (attempt < attempts && !(error instanceof StepRefusedError)) {
+        // A full log retries nothing: the step fails as it is and the run stops.
+        if (attempt < attempts && !(error instanceof StepRefusedError) && !writer.limitReached) {
           const delay = (step.retry?.delayMs ?? 0) * (step.retry?.backoff ?? 2) ** (attempt - 1)
           stepLog({ level: 'warn', message: `Attempt ${attempt} of ${attempts} failed: ${reason}; retrying in ${formatDuration(delay)}` })
           await sleep(delay, interrupt)
@@ -207,6 +231,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         }
         stepLog({ level: 'error', message: `Step ${step.id} failed: ${reason}` })
         await record(step, { ...running, status: 'failed', attempts: attempt, reason, finished_at: new Date(now()).toISOString() })
+        checkLogLimit(step)
         throw new StepFailedError(step.id, reason)
       } finally {
         clearTimeout(timer)
@@ -225,6 +250,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         ...(outcome.output ? { output: outcome.output } : {}),
       })
     }
+    checkLogLimit(step)
     return 'done'
   }
 
@@ -240,11 +266,13 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         status,
         duration_ms: ms,
         tally,
-        steps: (plan?.steps ?? []).map((step) => ({
-          id: step.id,
-          status: run.step_results[step.id]?.status ?? 'not run',
-          dry_run: run.step_results[step.id]?.dry_run === true,
-        })),
+        ...listedSteps(
+          (plan?.steps ?? []).map((step) => ({
+            id: step.id,
+            status: run.step_results[step.id]?.status ?? 'not run',
+            dry_run: run.step_results[step.id]?.dry_run === true,
+          })),
+        ),
       },
     })
     await writer.flush()
@@ -291,7 +319,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     }
     phaseLog('validate', {
       message: `${phaseLabel('validate')} passed: ${plan.steps.length} steps planned${plan.approvalRequired ? ', approval required' : ''}`,
-      data: { steps: plan.steps.map((step) => ({ id: step.id, kind: step.kind, phase: step.phase, title: step.title })) },
+      data: listedSteps(plan.steps.map((step) => ({ id: step.id, kind: step.kind, phase: step.phase, title: step.title }))),
     })
 
     // The protected environment's gate: before any step, whatever the template says.
@@ -325,8 +353,8 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       const resumed = pending.length < steps.length || run.step_results[pending[0].id] !== undefined
       const phaseStart = now()
       phaseLog(phase, {
-        message: `${phaseLabel(phase)}${resumed ? ' resumed' : ''}: ${pending.map((step) => step.id).join(', ')}`,
-        data: { phase, steps: steps.map((step) => step.id) },
+        message: `${phaseLabel(phase)}${resumed ? ' resumed' : ''}: ${namedSteps(pending.map((step) => step.id))}`,
+        data: { phase, ...listedSteps(steps.map((step) => step.id)) },
       })
       for (const step of pending) {
         currentStep = step
@@ -365,6 +393,12 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         log({ level: 'warn', message: canceled })
         await store.finish(run.id, 'canceled', await summarize('canceled', canceled))
         return 'canceled'
+      }
+      if (error instanceof LogLimitReached) {
+        log({ level: 'error', message: `The run's log reached its limit of ${error.limit}; the run was stopped at step ${error.stepId}` })
+        const summary = await summarize('error', stepFailedSummary(error.stepId, `the run's log reached its limit of ${error.limit}`))
+        await store.finish(run.id, 'error', summary, error.message)
+        return 'error'
       }
       if (error instanceof StepFailedError || error instanceof ValidationError) {
         const reason = error instanceof ValidationError ? `validation failed: ${error.message}` : error.message

@@ -9,6 +9,7 @@ import type { ArtifactInput, Database, EventInput, FinishStatus, RunRow, StepRes
 import type { Plan } from '../runbook/index.ts'
 import { backoffMs, isTransient, LeaseLostError, sleep, StoreError } from './errors.ts'
 import type { EnvironmentRule } from './environment-gate.ts'
+import { lineBytes } from './log-bytes.ts'
 import type { SecretBinding } from './secrets.ts'
 
 /** The part of a supabase-js client (schema `ops`, service role) the executor uses. */
@@ -71,9 +72,17 @@ export class RunStore {
     return this.call('set_run_plan', () => this.client.rpc('set_run_plan', { p_run_id: runId, p_worker: this.workerId, p_plan: plan }))
   }
 
-  recordStep(runId: string, stepId: string, result: StepResult): Promise<RunRow> {
+  /**
+   * Records a step's result and returns the run's step results and current step — not the whole
+   * row: this is called at least twice per step, and the plan (which holds every step's filled-in
+   * inputs) may be megabytes.
+   */
+  recordStep(runId: string, stepId: string, result: StepResult): Promise<Pick<RunRow, 'step_results' | 'current_step'>> {
     return this.call('record_step', () =>
-      this.client.rpc('record_step', { p_run_id: runId, p_worker: this.workerId, p_step_id: stepId, p_result: result }),
+      this.client
+        .rpc('record_step', { p_run_id: runId, p_worker: this.workerId, p_step_id: stepId, p_result: result })
+        .select('step_results, current_step')
+        .single(),
     )
   }
 
@@ -141,6 +150,20 @@ export class RunStore {
         .eq('workspace_id', workspaceId)
         .in('name', [...names]),
     )
+  }
+
+  /** The bytes (message plus data as JSON) of a run's log lines after seq `afterSeq`, read a page at a time. */
+  async eventBytesAfter(runId: string, afterSeq: number): Promise<number> {
+    let bytes = 0
+    // Paged by seq, so a server that returns fewer rows than asked (its max_rows) loses none.
+    for (let last = afterSeq; ;) {
+      const rows = await this.read('run_events', () =>
+        this.client.from('run_events').select('seq, message, data').eq('run_id', runId).gt('seq', last).order('seq').limit(1000),
+      )
+      if (rows.length === 0) return bytes
+      for (const row of rows) bytes += lineBytes(row.message, row.data === null ? undefined : JSON.stringify(row.data))
+      last = rows[rows.length - 1].seq
+    }
   }
 
   /** A spec doc of the run's workspace (slugs are unique per workspace only). */

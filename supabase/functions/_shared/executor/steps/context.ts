@@ -15,6 +15,8 @@ export interface StepContext<K extends StepKind = StepKind> {
   store: RunStore
   /** Logs a line of this step (masked and batched by the writer). */
   log(event: Omit<EventInput, 'step_id' | 'phase' | 'source'>): void
+  /** Hides the run's secrets in `text`; mask before cutting a text, so a cut never leaves part of a secret. */
+  mask: (text: string) => string
   /**
    * Fills secret references; `missing` names the secrets this run may not use (unbound, or not
    * set), `used` the secrets whose values were filled in (pass them to `send`).

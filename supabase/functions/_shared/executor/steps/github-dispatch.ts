@@ -30,7 +30,7 @@ export function githubDispatch(endpoints: GithubEndpoints): StepRunner<'github_d
     const request: OutgoingRequest = { method: 'POST', url, headers, body: JSON.stringify({ ref: spec.ref, inputs: spec.inputs }) }
     const dryRun = ctx.dryRunReason(missing) ?? (spec.token === undefined ? 'the step names no token secret' : undefined)
     if (dryRun) {
-      ctx.log(dryRunEvent(request, dryRun))
+      ctx.log(dryRunEvent(request, dryRun, ctx.mask))
       return { status: 'succeeded', dryRun }
     }
     const { response } = await ctx.send(request, used)

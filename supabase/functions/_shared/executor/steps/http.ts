@@ -22,7 +22,7 @@ export const runHttp: StepRunner<'http'> = async (ctx) => {
   const request: OutgoingRequest = { method: spec.method, url: spec.url, headers, ...(body === undefined ? {} : { body }) }
   const dryRun = ctx.dryRunReason(missing)
   if (dryRun) {
-    ctx.log(dryRunEvent(request, dryRun))
+    ctx.log(dryRunEvent(request, dryRun, ctx.mask))
     return { status: 'succeeded', dryRun }
   }
   if (!/^https?:\/\/[^\s/]+/.test(spec.url)) {
