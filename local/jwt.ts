@@ -20,9 +20,14 @@ export function signJwt(claims: Claims, secret = JWT_SECRET): string {
   return `${head}.${body}.${signature}`
 }
 
-export type Verified = { ok: true; claims: Claims } | { ok: false; reason: 'malformed' | 'signature' | 'expired'; message: string }
+export type Verified =
+  { ok: true; claims: Claims & { exp: number } } | { ok: false; reason: 'malformed' | 'signature' | 'no_exp' | 'expired'; message: string }
 
-/** Checks shape, algorithm, signature and expiry; the message says which one failed. */
+/**
+ * Checks shape, algorithm, signature and expiry; the message says which one failed. A token must
+ * carry a numeric `exp`: one without it would never expire (hosted PostgREST accepts such tokens;
+ * the local stack, whose signing secret is public, does not).
+ */
 export function verifyJwt(token: string, secret = JWT_SECRET, now = Date.now()): Verified {
   const parts = token.split('.')
   if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]*$/.test(part))) {
@@ -49,10 +54,14 @@ export function verifyJwt(token: string, secret = JWT_SECRET, now = Date.now()):
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: 'signature', message: 'JWT signature does not match' }
   }
-  if (typeof claims.exp === 'number' && claims.exp * 1000 <= now) {
+  const { exp } = claims
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
+    return { ok: false, reason: 'no_exp', message: 'JWT has no exp claim' }
+  }
+  if (exp * 1000 <= now) {
     return { ok: false, reason: 'expired', message: 'JWT expired' }
   }
-  return { ok: true, claims }
+  return { ok: true, claims: { ...claims, exp } }
 }
 
 // The Supabase CLI's well-known local keys: the same claims signed with the same secret.

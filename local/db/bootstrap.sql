@@ -111,6 +111,63 @@ $fn$;
 
 grant execute on function auth.uid(), auth.role(), auth.jwt() to anon, authenticated, service_role;
 
+-- Local token checks ------------------------------------------------------------------------------
+-- The local REST and Realtime refuse a signed-in user's token once its user is deleted or its
+-- session has ended (signed out), which hosted PostgREST and Realtime do not check: there a token
+-- stays valid until its exp. Keys without `sub` (anon, service_role) have nothing to check. The
+-- schema is the local stack's own: the API roles have no usage on it, the stack calls it as the
+-- database owner.
+create schema if not exists local_auth;
+
+-- Why the token with these claims no longer belongs to a signed-in user, or null when it does.
+-- plpgsql, so that a sub or session_id that is not a uuid is tested before it is ever cast.
+create or replace function local_auth.token_problem(p_claims jsonb) returns text
+language plpgsql stable
+set search_path = ''
+as $fn$
+declare
+  uuid_text constant text := '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+  sub text := p_claims ->> 'sub';
+  session text := p_claims ->> 'session_id';
+begin
+  if sub is null then
+    return null;
+  end if;
+  if sub !~* uuid_text then
+    return 'User from sub claim in JWT does not exist';
+  end if;
+  if not exists (select 1 from auth.users u where u.id = sub::uuid) then
+    return 'User from sub claim in JWT does not exist';
+  end if;
+  if not p_claims ? 'session_id' then
+    return null;
+  end if;
+  if session is null or session !~* uuid_text then
+    return 'Session from session_id claim in JWT does not exist';
+  end if;
+  if not exists (select 1 from auth.sessions s where s.id = session::uuid and s.user_id = sub::uuid) then
+    return 'Session from session_id claim in JWT does not exist';
+  end if;
+  return null;
+end
+$fn$;
+
+-- The same check for the REST request's own transaction: raises PT401 (HTTP 401) with the reason.
+create or replace function local_auth.require_live_token(p_claims jsonb) returns void
+language plpgsql stable
+set search_path = ''
+as $fn$
+declare
+  problem text := local_auth.token_problem(p_claims);
+begin
+  if problem is not null then
+    raise exception '%', problem using errcode = 'PT401';
+  end if;
+end
+$fn$;
+
+revoke all on function local_auth.token_problem(jsonb), local_auth.require_live_token(jsonb) from public;
+
 -- Realtime publication --------------------------------------------------------------------------
 do $bootstrap$
 begin

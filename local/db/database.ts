@@ -29,6 +29,11 @@ export interface AsRoleOptions {
   readOnly?: boolean
   /** Extra `request.*` settings, e.g. method and path. */
   settings?: Record<string, string>
+  /**
+   * Refuse (SQLSTATE PT401) a token whose user was deleted or whose session ended, checked by
+   * `local_auth.require_live_token` before the role switch, in the same round trip.
+   */
+  liveToken?: boolean
 }
 
 export interface Database {
@@ -71,7 +76,8 @@ export function roleSettingsSql(claims: JwtClaims, options: AsRoleOptions = {}):
     ...options.settings,
   }
   const configs = Object.entries(settings).map(([name, value]) => `set_config(${literal(name)}, ${literal(value)}, true)`)
-  return `${options.readOnly ? 'set transaction read only; ' : ''}select ${configs.join(', ')}`
+  const live = options.liveToken ? `select local_auth.require_live_token(${literal(JSON.stringify(claims))}::jsonb); ` : ''
+  return `${options.readOnly ? 'set transaction read only; ' : ''}${live}select ${configs.join(', ')}`
 }
 
 /** A SQL string literal; E'' form so backslashes in JSON claims stay as they are. */

@@ -74,7 +74,8 @@ export function createFunctionHost(context: StackContext, functionsDir: string):
       if (req.method !== 'OPTIONS' && settings?.verifyJwt !== false) {
         const token = typeof req.headers.authorization === 'string' ? requestToken(req) : undefined
         if (!token) return sendJson(res, 401, { code: 401, message: 'Missing authorization header' })
-        if (!verifyJwt(token).ok) return sendJson(res, 401, { code: 401, message: 'Invalid JWT' })
+        const verified = verifyJwt(token)
+        if (!verified.ok) return sendJson(res, 401, { code: 401, message: `Invalid JWT: ${verified.message}` })
       }
       let body: Buffer | undefined
       try {

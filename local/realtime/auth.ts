@@ -7,7 +7,7 @@ import type { JwtClaims } from '../db/database.ts'
 import { API_ROLES, isApiRole } from '../db/database.ts'
 
 export type Authorized =
-  | { ok: true; token: string; claims: JwtClaims; /** ms since the epoch, when the token has exp */ expiresAt?: number }
+  | { ok: true; token: string; claims: JwtClaims; /** ms since the epoch (every accepted token has exp) */ expiresAt: number }
   | { ok: false; message: string }
 
 export function authorize(verify: (token: string) => Verified, token: unknown): Authorized {
@@ -20,13 +20,7 @@ export function authorize(verify: (token: string) => Verified, token: unknown): 
   if (!isApiRole(role)) {
     return { ok: false, message: `Invalid token: role ${JSON.stringify(role ?? null)} is not one of ${API_ROLES.join(', ')}` }
   }
-  const exp = verified.claims.exp
-  return {
-    ok: true,
-    token,
-    claims: { ...verified.claims, role },
-    expiresAt: typeof exp === 'number' ? exp * 1000 : undefined,
-  }
+  return { ok: true, token, claims: { ...verified.claims, role }, expiresAt: verified.claims.exp * 1000 }
 }
 
 /** Claims with sorted keys: subscribers whose claims are equal share one RLS query. */

@@ -1,7 +1,8 @@
 /**
  * A joined `realtime:<name>` channel on one socket: its bindings and the claims its RLS checks run
  * with. The claims change when the client sends a new access_token; when the token expires the
- * channel is closed, as real Realtime does, so a subscriber never outlives its credentials.
+ * channel is closed, as real Realtime does, and so it is when the token's session ends or its user
+ * is deleted (which hosted Realtime does not check), so a subscriber never outlives its credentials.
  */
 import type { JwtClaims } from '../db/database.ts'
 import type { Authorized } from './auth.ts'
@@ -16,8 +17,8 @@ export interface ChannelOwner {
   readonly vsn: Vsn
   /** Queues a frame on the socket; false when the socket is gone or was cut off. */
   send(text: string): boolean
-  /** The token's exp has passed: close the channel with a system error. */
-  expire(channel: Channel): void
+  /** The token no longer holds (expired, signed out, user deleted): close the channel with this system error. */
+  revoke(channel: Channel, why: string): void
 }
 
 /** setTimeout's limit; a later expiry is simply not scheduled (such tokens are long-lived keys). */
@@ -51,10 +52,10 @@ export class Channel implements Subscriber {
     this.claimsKey = claimsKey(auth.claims)
     this.expiry?.clear()
     this.expiry = undefined
-    if (auth.expiresAt !== undefined && this.active) {
+    if (this.active) {
       const delay = Math.max(0, auth.expiresAt - Date.now())
       if (delay <= MAX_TIMER_MS) {
-        this.expiry = backgroundTimer(() => this.owner.expire(this), delay)
+        this.expiry = backgroundTimer(() => this.owner.revoke(this, 'Token has expired'), delay)
       }
     }
   }
@@ -67,6 +68,10 @@ export class Channel implements Subscriber {
     if (!this.active) return
     const payload = `{"ids":${JSON.stringify(ids)},"data":${dataJson}}`
     this.owner.send(encodeRaw(this.owner.vsn, null, null, this.topic, 'postgres_changes', payload))
+  }
+
+  revoke(why: string): void {
+    if (this.active) this.owner.revoke(this, why)
   }
 
   /** Stops delivery for good (leave, close, token failure, socket gone). */

@@ -13,7 +13,8 @@
  */
 import type { WebSocket, RawData } from 'ws'
 import type { Verified } from '../jwt.ts'
-import { authorize } from './auth.ts'
+import type { JwtClaims } from '../db/database.ts'
+import { authorize, type Authorized } from './auth.ts'
 import type { Catalog } from './catalog.ts'
 import { Channel } from './channel.ts'
 import type { ChannelOwner } from './channel.ts'
@@ -26,6 +27,8 @@ import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 export interface ConnectionHost {
   readonly catalog: Catalog
   readonly verify: (token: string) => Verified
+  /** Why a verified token's user or session is gone (deleted, signed out), or undefined. */
+  readonly tokenProblem: (claims: JwtClaims) => Promise<string | undefined>
   readonly maxBufferedBytes: number
   register(channel: Channel): void
   unregister(channel: Channel): void
@@ -109,8 +112,8 @@ export class Connection implements ChannelOwner {
     this.killTimer = backgroundTimer(() => this.ws.terminate(), CLOSE_GRACE_MS)
   }
 
-  expire(channel: Channel): void {
-    if (this.channels.get(channel.topic) === channel) this.closeChannel(channel, 'Token has expired')
+  revoke(channel: Channel, why: string): void {
+    if (this.channels.get(channel.topic) === channel) this.closeChannel(channel, why)
   }
 
   private onClose(): void {
@@ -230,7 +233,8 @@ export class Connection implements ChannelOwner {
     const previous = this.channels.get(topic)
     if (previous) this.removeChannel(previous)
     const token = typeof payload.access_token === 'string' && payload.access_token !== '' ? payload.access_token : this.apikey
-    const auth = authorize(this.host.verify, token)
+    const auth = await this.authorizeLive(token)
+    if (this.state !== 'open') return
     if (!auth.ok) {
       this.reply(message, 'error', { reason: auth.message })
       return
@@ -265,7 +269,7 @@ export class Connection implements ChannelOwner {
     }
   }
 
-  private accessToken(message: Message): void {
+  private async accessToken(message: Message): Promise<void> {
     const channel = this.channels.get(message.topic)
     if (!channel) {
       this.reply(message, 'error', { reason: 'unmatched topic' })
@@ -274,12 +278,25 @@ export class Connection implements ChannelOwner {
     const token = message.payload.access_token
     // Only a token replaces a token; a client without one (never signed in) sends nothing useful.
     if (typeof token !== 'string' || token === '' || token === channel.token) return
-    const auth = authorize(this.host.verify, token)
+    const auth = await this.authorizeLive(token)
+    if (this.channels.get(message.topic) !== channel) return
     if (!auth.ok) {
       this.closeChannel(channel, auth.message)
       return
     }
     channel.setAuth(auth)
+  }
+
+  /** A valid token whose user and session (if it names one) still exist. */
+  private async authorizeLive(token: string): Promise<Authorized> {
+    const auth = authorize(this.host.verify, token)
+    if (!auth.ok) return auth
+    try {
+      const problem = await this.host.tokenProblem(auth.claims)
+      return problem === undefined ? auth : { ok: false, message: `Invalid token: ${problem}` }
+    } catch (error) {
+      return { ok: false, message: `cannot check the token right now: ${errorMessage(error)}` }
+    }
   }
 
   /** Tells the client why, then closes the channel (the client reports CLOSED). */

@@ -11,8 +11,13 @@
  *    event loop every few hundred KiB so that sockets drain during a large batch.
  * DELETEs skip the RLS check (the row is gone) and carry only the key, as in real Realtime; so do
  * changes of tables without RLS, where the role's SELECT privilege decides alone.
+ * Before all that, one query per batch checks that the signed-in users' tokens of the interested
+ * subscribers still have their user and session (local_auth.token_problem); a channel whose
+ * token does not is closed with the reason and gets nothing more. Hosted Realtime does not check
+ * this (a token there holds until its exp).
  */
 import { isApiRole, type Database, type JwtClaims } from '../db/database.ts'
+import { tokenProblems } from '../auth/live-tokens.ts'
 import type { Binding } from './binding.ts'
 import { passesFilter, wantsTable } from './binding.ts'
 import type { Catalog, TableInfo } from './catalog.ts'
@@ -31,6 +36,8 @@ export interface Subscriber {
   isActive(): boolean
   /** Sends one postgres_changes message with these binding ids and `data` JSON. */
   deliver(ids: number[], dataJson: string): void
+  /** Closes the channel with this reason: its token no longer holds. */
+  revoke(why: string): void
 }
 
 interface Candidate {
@@ -63,12 +70,16 @@ export class Dispatcher {
   ) {}
 
   async dispatch(changes: Change[]): Promise<void> {
-    const subscribers = [...this.subscribers()].filter((s) => s.isActive())
-    if (subscribers.length === 0) return
+    const active = [...this.subscribers()].filter((s) => s.isActive())
+    if (active.length === 0) return
     const wanted = changes.filter((change) =>
-      subscribers.some((s) => s.bindings.some((b) => wantsTable(b, change.schema, change.table, change.type))),
+      active.some((s) => s.bindings.some((b) => wantsTable(b, change.schema, change.table, change.type))),
     )
     if (wanted.length === 0) return
+    const subscribers = await this.signedIn(
+      active.filter((s) => wanted.some((change) => s.bindings.some((b) => wantsTable(b, change.schema, change.table, change.type)))),
+    )
+    if (subscribers.length === 0) return
 
     const infos = await this.tableInfos(wanted)
     await this.fillTruncated(wanted, infos)
@@ -152,6 +163,36 @@ export class Dispatcher {
         sinceYield += json.length
       }
     }
+  }
+
+  /**
+   * The subscribers whose token still has its user and session; the others are closed with the
+   * reason. If the check itself fails, subscribers with a user's token get nothing of this batch.
+   */
+  private async signedIn(subscribers: Subscriber[]): Promise<Subscriber[]> {
+    const keys = new Map<string, number>()
+    const claims: JwtClaims[] = []
+    for (const s of subscribers) {
+      if (s.claims.sub === undefined || keys.has(s.claimsKey)) continue
+      keys.set(s.claimsKey, claims.length)
+      claims.push(s.claims)
+    }
+    if (claims.length === 0) return subscribers
+    let ended: Map<number, string>
+    try {
+      ended = await tokenProblems(this.db, claims)
+    } catch (error) {
+      this.warn(`cannot check the subscribers' sessions: ${errorMessage(error)}`)
+      return subscribers.filter((s) => s.claims.sub === undefined)
+    }
+    if (ended.size === 0) return subscribers
+    return subscribers.filter((s) => {
+      const index = keys.get(s.claimsKey)
+      const problem = index === undefined ? undefined : ended.get(index)
+      if (problem === undefined) return true
+      s.revoke(`Invalid token: ${problem}`)
+      return false
+    })
   }
 
   private async tableInfos(changes: Change[]): Promise<Map<string, TableInfo | undefined>> {

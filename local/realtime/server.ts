@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import type { Database } from '../db/database.ts'
 import type { Verified } from '../jwt.ts'
+import { tokenProblem } from '../auth/live-tokens.ts'
 import { Catalog } from './catalog.ts'
 import type { Channel } from './channel.ts'
 import { CLOSE, Connection } from './connection.ts'
@@ -70,6 +71,7 @@ export async function attachRealtime(server: Server, options: RealtimeOptions): 
   const host: ConnectionHost = {
     catalog,
     verify,
+    tokenProblem: (claims) => tokenProblem(db, claims),
     maxBufferedBytes,
     warn,
     register: (channel) => subscribers.add(channel),

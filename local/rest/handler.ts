@@ -47,12 +47,7 @@ export function createRestRoutes(context: StackContext) {
       throw new RestError(401, 'PGRST301', 'No API key found in request', null, 'No `apikey` request header or url param was found.')
     }
     const verified = verifyJwt(token)
-    if (!verified.ok) {
-      const code = verified.reason === 'expired' ? 'PGRST303' : 'PGRST301'
-      throw new RestError(401, code, verified.message, null, null, {
-        'www-authenticate': `Bearer error="invalid_token", error_description="${verified.message}"`,
-      })
-    }
+    if (!verified.ok) throw refusedToken(verified.message, verified.reason === 'expired' ? 'PGRST303' : 'PGRST301')
     const role = typeof verified.claims.role === 'string' ? verified.claims.role : 'anon'
     if (!isApiRole(role)) {
       throw new RestError(401, 'PGRST301', `JWT role "${role}" is not a role this API serves`)
@@ -428,6 +423,7 @@ export function createRestRoutes(context: StackContext) {
         },
         {
           readOnly,
+          liveToken: true,
           settings: {
             search_path: `${ident(schema)}, public`,
             'request.method': method,
@@ -448,18 +444,34 @@ export function createRestRoutes(context: StackContext) {
       const restError =
         error instanceof RestError
           ? error
-          : error instanceof BodyTooLarge
-            ? new RestError(
-                413,
-                'PGRST413',
-                `Payload too large: the request body is over the ${error.limit}-byte limit`,
-                null,
-                'Send smaller batches.',
-              )
-            : fromDatabaseError(error, role)
+          : isEndedToken(error)
+            ? refusedToken(error.message)
+            : error instanceof BodyTooLarge
+              ? new RestError(
+                  413,
+                  'PGRST413',
+                  `Payload too large: the request body is over the ${error.limit}-byte limit`,
+                  null,
+                  'Send smaller batches.',
+                )
+              : fromDatabaseError(error, role)
       sendJson(res, restError.status, restError.body(), restError.headers)
     }
   }
+}
+
+/** A token PostgREST would not take: 401, and the reason in the body and in WWW-Authenticate. */
+function refusedToken(message: string, code = 'PGRST301'): RestError {
+  return new RestError(401, code, message, null, null, {
+    'www-authenticate': `Bearer error="invalid_token", error_description="${message}"`,
+  })
+}
+
+/** The database's refusal of a token whose user was deleted or whose session ended (local_auth.require_live_token). */
+function isEndedToken(error: unknown): error is { message: string } {
+  if (typeof error !== 'object' || error === null || Reflect.get(error, 'code') !== 'PT401') return false
+  const message: unknown = Reflect.get(error, 'message')
+  return typeof message === 'string' && / from (sub|session_id) claim in JWT does not exist$/.test(message)
 }
 
 /** The first element of a JSON array built by json_agg, or undefined when it is empty. */

@@ -41,7 +41,7 @@ describe('settings', () => {
     expect(checkAnonKey('sb_publishable_abc123')).toEqual({ ok: true, value: 'sb_publishable_abc123' })
     expect(checkAnonKey(SERVICE_ROLE_KEY)).toMatchObject({ ok: false, message: expect.stringContaining('This is the service_role key') })
     expect(checkAnonKey('sb_secret_abc')).toMatchObject({ ok: false, message: expect.stringContaining('This is a secret key') })
-    expect(checkAnonKey(signJwt({ role: 'authenticated' }))).toMatchObject({
+    expect(checkAnonKey(signJwt({ role: 'authenticated', exp: 1983812996 }))).toMatchObject({
       ok: false,
       message: 'This key is for the role "authenticated"; the plugin needs the anon (public) key.',
     })

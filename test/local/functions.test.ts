@@ -43,9 +43,9 @@ describe('Edge Functions on the local stack, through supabase-js', () => {
     const forged = await fetch(`${stack.url}/functions/v1/echo`, {
       method: 'POST',
       body: '{}',
-      headers: { authorization: `Bearer ${signJwt({ role: 'service_role' }, 'x'.repeat(40))}` },
+      headers: { authorization: `Bearer ${signJwt({ role: 'service_role', exp: Math.floor(Date.now() / 1000) + 600 }, 'x'.repeat(40))}` },
     })
-    expect(await forged.json()).toEqual({ code: 401, message: 'Invalid JWT' })
+    expect(await forged.json()).toEqual({ code: 401, message: 'Invalid JWT: JWT signature does not match' })
     const open = await fetch(`${stack.url}/functions/v1/public-echo`, { method: 'POST', body: '{"x":1}' })
     expect(open.status).toBe(200)
     expect((await open.json()).body).toEqual({ x: 1 })

@@ -20,6 +20,22 @@ describe('verifyJwt', () => {
   it.each(Object.entries(TOKENS))('calls a token with %s malformed', (_, token) => {
     expect(verifyJwt(token)).toMatchObject({ ok: false, reason: 'malformed' })
   })
+
+  it.each([
+    ['no exp', {}],
+    ['a string exp', { exp: '9999999999' }],
+    ['a null exp', { exp: null }],
+  ])('refuses a correctly signed token with %s: it would never expire', (_, claims) => {
+    expect(verifyJwt(signJwt({ role: 'service_role', ...claims }))).toEqual({
+      ok: false,
+      reason: 'no_exp',
+      message: 'JWT has no exp claim',
+    })
+  })
+
+  it('checks the signature before the claims', () => {
+    expect(verifyJwt(signJwt({ role: 'anon' }, 'another-secret-that-is-long-enough-too'))).toMatchObject({ reason: 'signature' })
+  })
 })
 
 describe('tokens that are JSON but not objects, at the stack', () => {

@@ -87,8 +87,19 @@ async function identify(token: string, env: ReturnType<typeof settings>): Promis
   if (token === env.serviceKey) return { kind: 'service' }
   const auth = createClient(env.url, env.anonKey, { auth: { persistSession: false, autoRefreshToken: false } })
   const { data, error } = await auth.auth.getUser(token)
-  if (error || !data.user) throw new HttpError(401, `the caller is not signed in: ${error?.message ?? 'no user'}`)
+  if (error || !data.user) throw new HttpError(401, `the caller is not signed in: ${whyNotSignedIn(error)}`)
   return { kind: 'user', userId: data.user.id }
+}
+
+/** Auth's refusal in words: a signed-out session and a deleted user each get their own sentence. */
+function whyNotSignedIn(error: { name?: string; code?: string; message: string } | null): string {
+  if (!error) return 'Auth returned no user for this token'
+  // supabase-js turns GoTrue's session_not_found into AuthSessionMissingError ("Auth session missing!").
+  if (error.name === 'AuthSessionMissingError' || error.code === 'session_not_found') {
+    return 'the session of this token has ended (signed out); sign in again'
+  }
+  if (error.code === 'user_not_found') return 'the user of this token no longer exists'
+  return error.message
 }
 
 export async function handler(req: Request): Promise<Response> {

@@ -28,8 +28,9 @@ describe.each(engines)('realtime tokens on %s', (engine) => {
     await insertEvents(h.db, runA, 1, 1)
     await waitFor(() => events.length >= 1, 'first event')
 
-    // A refreshed token for the same user: delivery simply continues.
-    await client.realtime.setAuth(userToken(a, { iat: Math.floor(Date.now() / 1000), session_id: 'refreshed' }))
+    // A refreshed token for the same user (of a session that exists): delivery simply continues.
+    const { rows } = await h.db.query<{ id: string }>('insert into auth.sessions (user_id) values ($1) returning id', [a])
+    await client.realtime.setAuth(userToken(a, { iat: Math.floor(Date.now() / 1000), session_id: rows[0].id }))
     // The server handles a socket's messages in order, so once a later join is answered, the
     // access_token before it is in effect.
     await subscribe(client.channel('barrier-1'))
