@@ -10,6 +10,7 @@ import { createClient } from '@supabase/supabase-js'
 import { execute, type ExecutionReport } from '../_shared/executor/engine.ts'
 import type { Database } from '../_shared/database/index.ts'
 import { HandBack } from '../_shared/executor/errors.ts'
+import { EGRESS_ALLOW_SETTING, EgressSettingError, parseEgressAllow } from '../_shared/executor/egress-policy.ts'
 
 type DenoLike = { env: { get(name: string): string | undefined }; serve(handler: (req: Request) => Promise<Response>): unknown }
 type EdgeRuntimeLike = { waitUntil(promise: Promise<unknown>): void }
@@ -58,6 +59,13 @@ function settings() {
   const serviceKey = readEnv('SUPABASE_SERVICE_ROLE_KEY')
   if (!url || !anonKey || !serviceKey) {
     throw new HttpError(500, 'SUPABASE_URL, SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY must be set in the function environment')
+  }
+  try {
+    parseEgressAllow(readEnv(EGRESS_ALLOW_SETTING))
+  } catch (error) {
+    // No run starts while the setting is wrong: the runs stay queued until it is fixed.
+    if (error instanceof EgressSettingError) throw new HttpError(500, `${error.message}; no run is started until it is fixed`)
+    throw error
   }
   return { url, anonKey, serviceKey }
 }
