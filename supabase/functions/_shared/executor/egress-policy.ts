@@ -72,7 +72,7 @@ function parseIpv6(text: string): Uint8Array | undefined {
 }
 
 /** The bytes of an IP address (4 or 16), or undefined when `text` is not one. Brackets are allowed around IPv6. */
-export function parseAddress(text: string): Uint8Array | undefined {
+function parseAddress(text: string): Uint8Array | undefined {
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text
   return parseIpv4(bare) ?? (bare.includes(':') ? parseIpv6(bare) : undefined)
 }
@@ -158,7 +158,7 @@ const GLOBAL_UNICAST_V6 = rangeOf('2000::/3')
 const IPV4_COMPATIBLE = rangeOf('::/96')
 
 /** Why an address may not be reached ("a loopback address", "an IPv4-mapped form of 127.0.0.1, a loopback address"), or undefined. */
-export function addressClass(bytes: Uint8Array): string | undefined {
+function addressClass(bytes: Uint8Array): string | undefined {
   if (bytes.length === 4) {
     const kind = IPV4_RANGES.find(([range]) => contains(range, bytes))?.[1]
     return kind && `${kind} address`

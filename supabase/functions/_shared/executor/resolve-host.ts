@@ -9,11 +9,11 @@ import type { ResolveHost } from './egress-policy.ts'
 type DenoDns = { resolveDns(name: string, type: 'A' | 'AAAA'): Promise<string[]> }
 
 /** Node: every address getaddrinfo gives, IPv4 and IPv6. */
-export const nodeResolveHost: ResolveHost = async (hostname) =>
+const nodeResolveHost: ResolveHost = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((answer) => answer.address)
 
 /** Deno: the A and AAAA records; fails only when neither query gives an address. */
-export function denoResolveHost(deno: DenoDns): ResolveHost {
+function denoResolveHost(deno: DenoDns): ResolveHost {
   return async (hostname) => {
     const answers = await Promise.allSettled([deno.resolveDns(hostname, 'A'), deno.resolveDns(hostname, 'AAAA')])
     const addresses = answers.flatMap((answer) => (answer.status === 'fulfilled' ? answer.value : []))
