@@ -21,6 +21,7 @@ import {
 } from '../support/executor.ts'
 import { reply, startRemote, type RemoteService } from '../support/remote.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
+import { startStack } from '../../local/stack.ts'
 
 /** A resolver with fixed answers; a name it does not know does not resolve (ENOTFOUND). */
 function resolver(answers: Record<string, string[]>): ResolveHost & { asked: string[] } {
@@ -176,7 +177,10 @@ steps:
   - id: rest
     title: Read runs
     kind: http
-    with: { url: "\${{ project.url }}/rest/v1/runs?select=*", headers: { apikey: "\${{ project.anon_key }}" } }
+    with:
+      url: "\${{ project.url }}/rest/v1/runs?select=id"
+      headers: { apikey: "\${{ project.anon_key }}", accept-profile: ops }
+      expect_status: [200, 401]
 `
 
 describe.each(engines)('the executor against the local stack on %s', (engine) => {
@@ -288,13 +292,14 @@ describe.each(engines)('the executor against the local stack on %s', (engine) =>
     await runExecutor(stack, refusedRun, { OPS_EGRESS_ALLOW: '' })
     // (The project's URL is masked in what the run stores, as the project's values are.)
     expect((await runOf(user, refusedRun)).error).toMatch(
-      /^step rest failed: GET \S+\/rest\/v1\/runs\?select=\* refused: 127\.0\.0\.1 is a loopback address; nothing was sent \(allow it with OPS_EGRESS_ALLOW\)$/,
+      /^step rest failed: GET \S+\/rest\/v1\/runs\?select=id refused: 127\.0\.0\.1 is a loopback address; nothing was sent \(allow it with OPS_EGRESS_ALLOW\)$/,
     )
     // As the stack runs its functions: its own host:port is allowed, and nothing else on loopback.
+    // The request then reaches the REST API, whose grants decide (the anon key may not read runs: 401).
     expect(stack.egressAllow()).toBe(new URL(stack.url).host)
     const allowedRun = await createRun(user, { template: 'read-rest' })
     await runExecutor(stack, allowedRun)
-    expect((await runOf(user, allowedRun)).status).toBe('success')
+    expect(await runOf(user, allowedRun)).toMatchObject({ status: 'success', error: null })
   })
 
   it("runs the seeded deploy-web template's health checks against the stack through the stack's own function", async () => {
@@ -319,6 +324,12 @@ describe.each(engines)('the executor against the local stack on %s', (engine) =>
     expect((await runOf(user, runId)).status).toBe('queued')
     expect(inside.requests).toEqual([])
     await runExecutor(stack, runId) // leave nothing queued behind for the other tests
+  })
+
+  it('refuses to start a local stack whose OPS_EGRESS_ALLOW has a malformed entry', async () => {
+    await expect(startStack({ db: stack.db, port: 0, egressAllow: ['status.example', 'status.example:http'] })).rejects.toThrow(
+      'OPS_EGRESS_ALLOW entry "status.example:http" is not valid: the port must be a number from 1 to 65535',
+    )
   })
 
   it('resolves nothing and sends nothing for a dry run', async () => {
