@@ -4,10 +4,11 @@
  * policy on its own (with an injected resolver), then the real executor against the local stack.
  */
 import type { ServerResponse } from 'node:http'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { addressRefusal, parseEgressAllow, type ResolveHost } from '../../supabase/functions/_shared/executor/egress-policy.ts'
 import { EgressRefused, send } from '../../supabase/functions/_shared/executor/egress.ts'
 import { execute } from '../../supabase/functions/_shared/executor/engine.ts'
+import { systemResolveHost } from '../../supabase/functions/_shared/executor/resolve-host.ts'
 import { engines } from '../support/databases.ts'
 import {
   addTemplate,
@@ -151,6 +152,34 @@ describe('the address policy', () => {
       ),
     )
     expect(fetched).toEqual(['https://public.example/go'])
+  })
+})
+
+describe('the runtime resolvers', () => {
+  afterEach(() => {
+    Reflect.deleteProperty(globalThis, 'Deno')
+  })
+
+  it('under Node: every address getaddrinfo gives (localhost from the hosts file)', async () => {
+    const answers = await systemResolveHost()('localhost')
+    expect(answers.length).toBeGreaterThan(0)
+    expect(answers.every((address) => address === '::1' || address.startsWith('127.'))).toBe(true)
+  })
+
+  it('under Deno: the A and AAAA answers together; a name without either does not resolve', async () => {
+    const records: Record<string, Partial<Record<'A' | 'AAAA', string[]>>> = {
+      'both.example': { A: ['93.184.215.14'], AAAA: ['fd00::5'] },
+      'v4.example': { A: ['10.0.0.5'] },
+    }
+    const resolveDns = (name: string, type: 'A' | 'AAAA') => {
+      const found = records[name]?.[type]
+      return found ? Promise.resolve(found) : Promise.reject(new Error(`no ${type} record for ${name}`))
+    }
+    Reflect.set(globalThis, 'Deno', { resolveDns })
+    const resolve = systemResolveHost()
+    expect(await resolve('both.example')).toEqual(['93.184.215.14', 'fd00::5'])
+    expect(await resolve('v4.example')).toEqual(['10.0.0.5'])
+    await expect(resolve('none.example')).rejects.toThrow('no A record for none.example')
   })
 })
 
