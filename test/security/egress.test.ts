@@ -13,6 +13,7 @@ import { engines } from '../support/databases.ts'
 import {
   addTemplate,
   artifactsOf,
+  bindSecret,
   createRun,
   eventsOf,
   executorOptions,
@@ -314,6 +315,17 @@ describe.each(engines)('the executor against the local stack on %s', (engine) =>
     expect(allowed.count('/page')).toBe(1)
     expect(inside.requests).toEqual([])
     expect(log).not.toContain('hunter2')
+  })
+
+  it("refuses github_dispatch's API host when it is internal, with the token bound to it", async () => {
+    await bindSecret(stack, 'GITHUB_TOKEN', workspace, ['127.0.0.1'])
+    inside.on('/repos/acme/web/actions/workflows/deploy.yml/dispatches', reply(204))
+    const runId = await createRun(user, { template: 'deploy-web', inputs: { env: 'staging', service: 'web', ref: 'main' } })
+    await runExecutor(stack, runId, { GITHUB_TOKEN: 'ghp_canary0123456789', GITHUB_API_URL: inside.url })
+    const run = await runOf(user, runId)
+    expect(run.status).toBe('error')
+    expect(run.error).toContain(`refused: 127.0.0.1 is a loopback address; nothing was sent (allow it with OPS_EGRESS_ALLOW)`)
+    expect(inside.requests).toEqual([])
   })
 
   it("refuses the stack's own REST API unless allowed; the local stack allows its own URL", async () => {
