@@ -367,6 +367,38 @@ describe.each(engines)('the executor against the local stack on %s', (engine) =>
     await runExecutor(stack, runId) // leave nothing queued behind for the other tests
   })
 
+  it('answers 500 from the function while OPS_EGRESS_ALLOW is malformed: the entry for the service role, who can fix it for a user', async () => {
+    const runId = await createRun(user, { template: 'fetch-page', inputs: { env: 'staging', base: inside.url } })
+    const kept = stack.egressAllow()
+    process.env.OPS_EGRESS_ALLOW = `${kept},10.0.0.0/33`
+    try {
+      const call = async (key: string) => {
+        const response = await fetch(`${stack.url}/functions/v1/ops-executor`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ run_id: runId }),
+        })
+        return { status: response.status, body: (await response.json()) as unknown }
+      }
+      const { data } = await user.auth.getSession()
+      expect(await call(data.session!.access_token)).toEqual({
+        status: 500,
+        body: { error: "the executor's OPS_EGRESS_ALLOW setting is malformed; no run is started until the deployer fixes it" },
+      })
+      expect(await call(stack.serviceRoleKey)).toEqual({
+        status: 500,
+        body: {
+          error:
+            'OPS_EGRESS_ALLOW entry "10.0.0.0/33" is not valid: the prefix length must be a number from 0 to 32; no run is started until it is fixed',
+        },
+      })
+    } finally {
+      process.env.OPS_EGRESS_ALLOW = kept
+    }
+    expect((await runOf(user, runId)).status).toBe('queued')
+    await runExecutor(stack, runId) // leave nothing queued behind for the other tests
+  })
+
   it('refuses to start a local stack whose OPS_EGRESS_ALLOW has a malformed entry', async () => {
     await expect(startStack({ db: stack.db, port: 0, egressAllow: ['status.example', 'status.example:http'] })).rejects.toThrow(
       'OPS_EGRESS_ALLOW entry "status.example:http" is not valid: the port must be a number from 1 to 65535',

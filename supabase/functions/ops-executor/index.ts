@@ -60,13 +60,6 @@ function settings() {
   if (!url || !anonKey || !serviceKey) {
     throw new HttpError(500, 'SUPABASE_URL, SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY must be set in the function environment')
   }
-  try {
-    parseEgressAllow(readEnv(EGRESS_ALLOW_SETTING))
-  } catch (error) {
-    // No run starts while the setting is wrong: the runs stay queued until it is fixed.
-    if (error instanceof EgressSettingError) throw new HttpError(500, `${error.message}; no run is started until it is fixed`)
-    throw error
-  }
   return { url, anonKey, serviceKey }
 }
 
@@ -99,6 +92,27 @@ async function identify(token: string, env: ReturnType<typeof settings>): Promis
   return { kind: 'user', userId: data.user.id }
 }
 
+/**
+ * No run starts while OPS_EGRESS_ALLOW has a malformed entry: the runs stay queued until it is
+ * fixed. The function's log and the service role get the entry; a user, who cannot fix it, gets
+ * told who can (the entry may name internal hosts).
+ */
+function checkEgressSetting(caller: 'service' | 'user'): void {
+  try {
+    parseEgressAllow(readEnv(EGRESS_ALLOW_SETTING))
+  } catch (error) {
+    if (!(error instanceof EgressSettingError)) throw error
+    const message = `${error.message}; no run is started until it is fixed`
+    console.error(`[ops-executor] ${message}`)
+    throw new HttpError(
+      500,
+      caller === 'service'
+        ? message
+        : `the executor's ${EGRESS_ALLOW_SETTING} setting is malformed; no run is started until the deployer fixes it`,
+    )
+  }
+}
+
 export async function handler(req: Request): Promise<Response> {
   if (req.method === 'OPTIONS') return new Response('ok', { headers: CORS })
   try {
@@ -108,6 +122,7 @@ export async function handler(req: Request): Promise<Response> {
     if (!token) throw new HttpError(401, 'missing Authorization: Bearer <token>')
     const { runId } = await readRequest(req)
     const caller = await identify(token, env)
+    checkEgressSetting(caller.kind)
 
     if (caller.kind === 'user') {
       if (!runId) {
