@@ -18,6 +18,7 @@ import { startDrain } from './functions/drain.ts'
 import { attachRealtime, type RealtimeStats } from './realtime/server.ts'
 import { listen } from './http/listen.ts'
 import { errorMessage } from '../supabase/functions/_shared/error-message.ts'
+import { EGRESS_ALLOW_SETTING, parseEgressAllow } from '../supabase/functions/_shared/executor/egress-policy.ts'
 
 export const DEFAULT_PORT = 54321
 
@@ -33,6 +34,8 @@ export interface StackOptions {
   realtimeBufferBytes?: number
   /** How often to invoke ops-executor for waiting runs, as pg_cron would; 0 (default) is off. */
   drainIntervalMs?: number
+  /** More OPS_EGRESS_ALLOW entries for the functions (host:port, or a URL whose host:port is taken). */
+  egressAllow?: readonly string[]
 }
 
 export interface Stack {
@@ -42,6 +45,13 @@ export interface Stack {
   serviceRoleKey: string
   db: Database
   server: Server
+  /**
+   * The functions' OPS_EGRESS_ALLOW: the one from the environment of `npm start`, the stack's
+   * own host:port (so templates can call the stack itself), and any entries added since.
+   */
+  egressAllow(): string
+  /** Lets the functions' requests reach more hosts (host:port, or a URL whose host:port is taken). */
+  allowEgress(...entries: string[]): void
   /** Realtime's sockets, channels and send buffers, for tests and benchmarks. */
   realtimeStats(): RealtimeStats
   close(): Promise<void>
@@ -58,6 +68,13 @@ class PortInUseError extends Error {
   }
 }
 
+/** An OPS_EGRESS_ALLOW entry for `entry`: a URL becomes its host:port, anything else is kept as written. */
+export function egressEntry(entry: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) return entry
+  const url = new URL(entry)
+  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const host = options.host ?? '127.0.0.1'
   const config = options.config ?? (await loadConfig())
@@ -67,8 +84,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const context: StackContext = { db: options.db, config, url, bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024 }
   await applyLocalSettings(options.db)
 
-  // Functions read these as they do on the hosted platform.
-  const env = { SUPABASE_URL: url, SUPABASE_ANON_KEY: ANON_KEY, SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY }
+  // Functions read these as they do on the hosted platform. The executor's address policy refuses
+  // loopback, so the stack lets its functions reach the stack itself (its host:port, nothing else).
+  const egress = [process.env[EGRESS_ALLOW_SETTING], new URL(url).host, ...(options.egressAllow ?? []).map(egressEntry)]
+  const egressAllow = () => egress.filter((entry) => entry !== undefined && entry.trim() !== '').join(',')
+  try {
+    parseEgressAllow(egressAllow())
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    throw error
+  }
+  const env = {
+    SUPABASE_URL: url,
+    SUPABASE_ANON_KEY: ANON_KEY,
+    SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
+    [EGRESS_ALLOW_SETTING]: egressAllow(),
+  }
   const previousEnv = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]))
   Object.assign(process.env, env)
 
@@ -124,6 +155,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     serviceRoleKey: SERVICE_ROLE_KEY,
     db: options.db,
     server,
+    egressAllow,
+    allowEgress(...entries) {
+      const added = entries.map(egressEntry)
+      parseEgressAllow(added.join(','))
+      egress.push(...added)
+      process.env[EGRESS_ALLOW_SETTING] = egressAllow()
+    },
     realtimeStats: () => realtime.stats(),
     async close() {
       if (closed) return

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { EgressRefused, hostRefusal, MAX_REDIRECTS, send } from '../../supabase/functions/_shared/executor/egress.ts'
+import { parseEgressAllow, type EgressPolicy } from '../../supabase/functions/_shared/executor/egress-policy.ts'
 import { reply, startRemote, type RemoteService } from '../support/remote.ts'
 
 describe('hostRefusal', () => {
@@ -39,9 +40,13 @@ describe('send, against real servers on two host names', () => {
   const homeHost = '127.0.0.1'
   const token = { name: 'API_TOKEN', hosts: [homeHost] }
   const withToken = { authorization: 'Bearer tok-123', 'x-api-key': 'tok-123' }
+  // Both stand-ins are on loopback: the address policy lets exactly these two through.
+  let policy: EgressPolicy
   beforeAll(async () => {
     home = await startRemote(homeHost)
     elsewhere = await startRemote('localhost')
+    const resolve = () => Promise.reject(new Error('no name is resolved here'))
+    policy = { allow: parseEgressAllow([home.url, elsewhere.url].map((url) => new URL(url).host).join(',')), resolve }
   })
   afterAll(async () => {
     await home.close()
@@ -57,7 +62,7 @@ describe('send, against real servers on two host names', () => {
 
   it('sends a secret to a host its binding names', async () => {
     home.on('/ok', reply(200, '{"ok":true}'))
-    const sent = await send({ method: 'GET', url: `${home.url}/ok`, headers: withToken }, { fetch, secrets: [token] })
+    const sent = await send({ method: 'GET', url: `${home.url}/ok`, headers: withToken }, { fetch, policy, secrets: [token] })
     expect(sent.response.status).toBe(200)
     expect(await sent.response.json()).toEqual({ ok: true })
     expect(sent.redirects).toEqual([])
@@ -67,7 +72,7 @@ describe('send, against real servers on two host names', () => {
   it('refuses to send a secret to another host, before sending anything', async () => {
     elsewhere.on('/steal', reply(200))
     await expect(
-      send({ method: 'POST', url: `${elsewhere.url}/steal`, headers: withToken, body: 'x' }, { fetch, secrets: [token] }),
+      send({ method: 'POST', url: `${elsewhere.url}/steal`, headers: withToken, body: 'x' }, { fetch, policy, secrets: [token] }),
     ).rejects.toThrow(new EgressRefused('secret API_TOKEN may be sent only to 127.0.0.1, not to localhost; nothing was sent'))
     expect(elsewhere.requests).toEqual([])
   })
@@ -78,7 +83,7 @@ describe('send, against real servers on two host names', () => {
       redirect(302, () => `${elsewhere.url}/steal`),
     )
     elsewhere.on('/steal', reply(200))
-    await expect(send({ method: 'GET', url: `${home.url}/hop`, headers: withToken }, { fetch, secrets: [token] })).rejects.toThrow(
+    await expect(send({ method: 'GET', url: `${home.url}/hop`, headers: withToken }, { fetch, policy, secrets: [token] })).rejects.toThrow(
       `GET ${home.url}/hop redirected to ${elsewhere.url}/steal: secret API_TOKEN may be sent only to 127.0.0.1, not to localhost; the redirect was not followed`,
     )
     expect(home.count('/hop')).toBe(1)
@@ -91,7 +96,7 @@ describe('send, against real servers on two host names', () => {
       redirect(301, () => '/here?x=1'),
     )
     home.on('/here', reply(200, 'fine'))
-    const sent = await send({ method: 'GET', url: `${home.url}/moved`, headers: withToken }, { fetch, secrets: [token] })
+    const sent = await send({ method: 'GET', url: `${home.url}/moved`, headers: withToken }, { fetch, policy, secrets: [token] })
     expect(sent.response.status).toBe(200)
     expect(sent.url).toBe(`${home.url}/here?x=1`)
     expect(sent.redirects).toEqual([`${home.url}/here?x=1`])
@@ -109,7 +114,7 @@ describe('send, against real servers on two host names', () => {
     elsewhere.on('/there', reply(200, 'arrived'))
     const sent = await send(
       { method: 'PUT', url: `${home.url}/away`, headers: { authorization: 'Basic cGxhaW4=', 'content-type': 'text/plain' }, body: 'kept' },
-      { fetch, secrets: [] },
+      { fetch, policy, secrets: [] },
     )
     expect(await sent.response.text()).toBe('arrived')
     const [there] = elsewhere.requests
@@ -138,7 +143,7 @@ describe('send, against real servers on two host names', () => {
     home.on('/result', reply(200))
     await send(
       { method, url: `${home.url}/form`, headers: { 'content-type': 'application/json', ...withToken }, body: 'payload' },
-      { fetch, secrets: [token] },
+      { fetch, policy, secrets: [token] },
     )
     const result = home.requests.find((r) => r.path === '/result')!
     expect([result.method, result.body]).toEqual([nextMethod, nextBody])
@@ -151,7 +156,7 @@ describe('send, against real servers on two host names', () => {
       '/loop',
       redirect(302, () => '/loop'),
     )
-    await expect(send({ method: 'GET', url: `${home.url}/loop`, headers: {} }, { fetch, secrets: [] })).rejects.toThrow(
+    await expect(send({ method: 'GET', url: `${home.url}/loop`, headers: {} }, { fetch, policy, secrets: [] })).rejects.toThrow(
       `GET ${home.url}/loop redirected more than 5 times (last to ${home.url}/loop)`,
     )
     expect(home.count('/loop')).toBe(1 + MAX_REDIRECTS)
@@ -159,18 +164,18 @@ describe('send, against real servers on two host names', () => {
 
   it('returns a redirect without a Location as it is, and refuses a Location that is not http(s)', async () => {
     home.on('/bare', (_, __, res) => void res.writeHead(302).end())
-    expect((await send({ method: 'GET', url: `${home.url}/bare`, headers: {} }, { fetch, secrets: [] })).response.status).toBe(302)
+    expect((await send({ method: 'GET', url: `${home.url}/bare`, headers: {} }, { fetch, policy, secrets: [] })).response.status).toBe(302)
     home.on(
       '/file',
       redirect(302, () => 'file:///etc/passwd'),
     )
-    await expect(send({ method: 'GET', url: `${home.url}/file`, headers: {} }, { fetch, secrets: [] })).rejects.toThrow(
+    await expect(send({ method: 'GET', url: `${home.url}/file`, headers: {} }, { fetch, policy, secrets: [] })).rejects.toThrow(
       'redirected to "file:///etc/passwd", which is not an http(s) URL',
     )
   })
 
   it('refuses a URL that is not http(s) before sending', async () => {
-    await expect(send({ method: 'GET', url: 'ftp://127.0.0.1/x', headers: {} }, { fetch, secrets: [] })).rejects.toThrow(
+    await expect(send({ method: 'GET', url: 'ftp://127.0.0.1/x', headers: {} }, { fetch, policy, secrets: [] })).rejects.toThrow(
       'the URL "ftp://127.0.0.1/x" is not an http(s) URL',
     )
   })

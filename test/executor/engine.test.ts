@@ -67,6 +67,8 @@ describe.each(engines)('executor engine on %s', (engine) => {
   beforeAll(async () => {
     stack = await startTestStack(engine)
     remote = await startRemote()
+    // The stand-in lives on loopback, which the address policy refuses: allow exactly its host:port.
+    stack.allowEgress(remote.url)
     ;({ client: user } = await stack.anonymousUser())
     workspace = await personalWorkspace(user)
     await addTemplate(stack, 'check', CHECK_TEMPLATE, workspace)

@@ -213,6 +213,7 @@ describe('github_dispatch against a stand-in GitHub', () => {
   beforeAll(async () => {
     stack = await startTestStack('pglite')
     github = await startRemote()
+    stack.allowEgress(github.url)
   })
   afterAll(async () => {
     await github?.close()

@@ -32,6 +32,7 @@ describe.each(engines)('resuming a killed executor on %s', (engine) => {
   beforeAll(async () => {
     stack = await startTestStack(engine)
     remote = await startRemote()
+    stack.allowEgress(remote.url)
     ;({ client: user } = await stack.anonymousUser())
     await addTemplate(stack, 'three-steps', THREE_STEPS, await personalWorkspace(user))
   })

@@ -64,6 +64,7 @@ describe.each(engines)('the executor in workspaces on %s', (engine) => {
     stack = await startTestStack(engine)
     home = await startRemote('127.0.0.1')
     elsewhere = await startRemote('localhost')
+    stack.allowEgress(home.url, elsewhere.url)
     ;({ client: admin } = await stack.anonymousUser())
     workspace = await personalWorkspace(admin)
     await bindSecret(stack, 'API_TOKEN', workspace, ['127.0.0.1'])

@@ -36,6 +36,8 @@ describe(`executors killed at random points (${engine})`, () => {
   beforeAll(async () => {
     stack = await startTestStack(engine)
     remote = await startRemote()
+    // Also reaches the executors in child processes, which inherit the stack's OPS_EGRESS_ALLOW.
+    stack.allowEgress(remote.url)
     ;({ client: user } = await stack.anonymousUser())
     await addTemplate(stack, 'kill-test', TEMPLATE)
   })

@@ -1,6 +1,7 @@
 /** Running the real executor engine against a local stack, as the Edge Function does. */
 import { execute, type ExecutorOptions, type ExecutionReport } from '../../supabase/functions/_shared/executor/engine.ts'
 import type { TestStack, OpsClient } from './stack.ts'
+import { egressEntry } from '../../local/stack.ts'
 
 export interface RunFixture {
   /** The workspace to start the run in; the starter's personal one when not given. */
@@ -70,16 +71,31 @@ export async function createRun(user: OpsClient, fixture: RunFixture = {}): Prom
   return data.id
 }
 
-/** Executor options for tests: quick heartbeats and flushes, secrets from the given map. */
+/**
+ * What a test may change in the executor's options. `egressAllow` adds OPS_EGRESS_ALLOW entries
+ * for this executor only: the URLs of the test's own stand-in servers (each becomes its
+ * host:port) or any entry the setting takes.
+ */
+export type TestExecutorOptions = Partial<ExecutorOptions> & { egressAllow?: readonly string[] }
+
+/**
+ * Executor options for tests: quick heartbeats and flushes, secrets from the given map, and the
+ * function environment the stack gives its functions: OPS_EGRESS_ALLOW lets through the stack's
+ * own host:port and whatever `stack.allowEgress(url)` added, plus `overrides.egressAllow`. A test
+ * replaces the whole setting by putting OPS_EGRESS_ALLOW into `secrets`.
+ */
 export function executorOptions(
   stack: TestStack,
   secrets: Record<string, string | undefined> = {},
-  overrides: Partial<ExecutorOptions> = {},
+  overrides: TestExecutorOptions = {},
 ): ExecutorOptions {
+  const { egressAllow = [], ...options } = overrides
+  const allow = [stack.egressAllow(), ...egressAllow.map(egressEntry)]
   const env: Record<string, string | undefined> = {
     SUPABASE_URL: stack.url,
     SUPABASE_ANON_KEY: stack.anonKey,
     SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+    OPS_EGRESS_ALLOW: allow.filter(Boolean).join(','),
     ...secrets,
   }
   return {
@@ -87,7 +103,7 @@ export function executorOptions(
     readEnv: (name) => env[name],
     heartbeatMs: 100,
     flushMs: 20,
-    ...overrides,
+    ...options,
   }
 }
 
@@ -95,7 +111,7 @@ export function runExecutor(
   stack: TestStack,
   runId: string,
   secrets: Record<string, string | undefined> = {},
-  overrides: Partial<ExecutorOptions> = {},
+  overrides: TestExecutorOptions = {},
 ): Promise<ExecutionReport> {
   return execute(executorOptions(stack, secrets, overrides), { runId })
 }

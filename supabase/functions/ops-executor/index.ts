@@ -10,6 +10,7 @@ import { createClient } from '@supabase/supabase-js'
 import { execute, type ExecutionReport } from '../_shared/executor/engine.ts'
 import type { Database } from '../_shared/database/index.ts'
 import { HandBack } from '../_shared/executor/errors.ts'
+import { EGRESS_ALLOW_SETTING, EgressSettingError, parseEgressAllow } from '../_shared/executor/egress-policy.ts'
 
 type DenoLike = { env: { get(name: string): string | undefined }; serve(handler: (req: Request) => Promise<Response>): unknown }
 type EdgeRuntimeLike = { waitUntil(promise: Promise<unknown>): void }
@@ -102,6 +103,27 @@ function whyNotSignedIn(error: { name?: string; code?: string; message: string }
   return error.message
 }
 
+/**
+ * No run starts while OPS_EGRESS_ALLOW has a malformed entry: the runs stay queued until it is
+ * fixed. The function's log and the service role get the entry; a user, who cannot fix it, gets
+ * told who can (the entry may name internal hosts).
+ */
+function checkEgressSetting(caller: 'service' | 'user'): void {
+  try {
+    parseEgressAllow(readEnv(EGRESS_ALLOW_SETTING))
+  } catch (error) {
+    if (!(error instanceof EgressSettingError)) throw error
+    const message = `${error.message}; no run is started until it is fixed`
+    console.error(`[ops-executor] ${message}`)
+    throw new HttpError(
+      500,
+      caller === 'service'
+        ? message
+        : `the executor's ${EGRESS_ALLOW_SETTING} setting is malformed; no run is started until the deployer fixes it`,
+    )
+  }
+}
+
 export async function handler(req: Request): Promise<Response> {
   if (req.method === 'OPTIONS') return new Response('ok', { headers: CORS })
   try {
@@ -111,6 +133,7 @@ export async function handler(req: Request): Promise<Response> {
     if (!token) throw new HttpError(401, 'missing Authorization: Bearer <token>')
     const { runId } = await readRequest(req)
     const caller = await identify(token, env)
+    checkEgressSetting(caller.kind)
 
     if (caller.kind === 'user') {
       if (!runId) {

@@ -3,9 +3,11 @@
  * binding names: checked before the request leaves, and again before every redirect hop. Hops
  * are followed by hand (at most five) with fetch's own rules: 303, and 301/302 after a POST,
  * continue as a GET without a body, and a hop to another origin drops the Authorization header.
- * A request that carries no secret follows redirects the same way, wherever they lead.
+ * Every hop, with or without secrets, must also pass the address policy (egress-policy.ts): no
+ * loopback, private, link-local, metadata… address unless OPS_EGRESS_ALLOW lets it through.
  */
 import type { OutgoingRequest } from './dry-run.ts'
+import { addressRefusal, EGRESS_ALLOW_SETTING, type EgressPolicy } from './egress-policy.ts'
 
 export const MAX_REDIRECTS = 5
 
@@ -29,6 +31,8 @@ export interface SendOptions {
   signal?: AbortSignal
   /** The secrets the request carries; empty for a request without any. */
   secrets: readonly CarriedSecret[]
+  /** Where any request may go: checked before the request and before every redirect hop. */
+  policy: EgressPolicy
   maxRedirects?: number
 }
 
@@ -79,6 +83,15 @@ export async function send(request: OutgoingRequest, options: SendOptions): Prom
         redirects.length === 0
           ? `${refused}; nothing was sent`
           : `${request.method} ${request.url} redirected to ${url.href}: ${refused}; the redirect was not followed`,
+      )
+    }
+    const unreachable = await addressRefusal(url, options.policy, options.signal)
+    if (unreachable) {
+      const allowIt = `allow it with ${EGRESS_ALLOW_SETTING}`
+      throw new EgressRefused(
+        redirects.length === 0
+          ? `${request.method} ${url.href} refused: ${unreachable}; nothing was sent (${allowIt})`
+          : `${request.method} ${request.url} redirected to ${url.href}: ${unreachable}; the redirect was not followed (${allowIt})`,
       )
     }
     const response = await options.fetch(url.href, { method, headers, body, signal: options.signal, redirect: 'manual' })

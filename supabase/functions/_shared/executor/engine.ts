@@ -7,12 +7,16 @@ import { executeRun, type RunOutcome } from './run-execution.ts'
 import { RunStore, type OpsClient } from './store.ts'
 import { stepRunners } from './steps/index.ts'
 import type { ReadEnv } from './secrets.ts'
+import { EGRESS_ALLOW_SETTING, parseEgressAllow, type ResolveHost } from './egress-policy.ts'
+import { systemResolveHost } from './resolve-host.ts'
 
 export interface ExecutorOptions {
   client: OpsClient
   readEnv: ReadEnv
   workerId?: string
   fetch?: typeof fetch
+  /** Resolves a step's host names for the address policy; the runtime's DNS when not given. */
+  resolveHost?: ResolveHost
   now?: () => number
   leaseSeconds?: number
   heartbeatMs?: number
@@ -54,10 +58,13 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
   const budgetMs = options.budgetMs ?? 150_000
   const handBackAt = now() + budgetMs - Math.min(options.handBackMarginMs ?? 30_000, budgetMs / 2)
   const readEnv = options.readEnv
+  // A malformed OPS_EGRESS_ALLOW throws here, naming the entry, before any run is claimed.
+  const egress = { allow: parseEgressAllow(readEnv(EGRESS_ALLOW_SETTING)), resolve: options.resolveHost ?? systemResolveHost() }
   const settings = {
     store,
     readEnv,
     fetch: options.fetch ?? fetch,
+    egress,
     runners: stepRunners({
       api: readEnv('GITHUB_API_URL') ?? 'https://api.github.com',
       web: readEnv('GITHUB_SERVER_URL') ?? 'https://github.com',

@@ -7,6 +7,7 @@
 import { bindSecrets, createMasker, type Plan, type PlanStep } from '../runbook/index.ts'
 import { ENVIRONMENT_GATE_STEP, formatDuration, phaseLabel, statusView, STEP_PHASES, type StepPhase } from '../vocabulary/index.ts'
 import { EgressRefused, send } from './egress.ts'
+import type { EgressPolicy } from './egress-policy.ts'
 import { gateWaitLine, mustWaitAtGate, type EnvironmentRule } from './environment-gate.ts'
 import { EventWriter } from './event-writer.ts'
 import { HandBack, LeaseLostError, LogLimitReached, RunCanceled, sleep, StepFailedError, StepRefusedError, StoreError } from './errors.ts'
@@ -28,6 +29,8 @@ export interface ExecutionSettings {
   store: RunStore
   readEnv: ReadEnv
   fetch: typeof fetch
+  /** Where a step's requests may go (OPS_EGRESS_ALLOW and the resolver). */
+  egress: EgressPolicy
   runners: StepRunners
   now: () => number
   /** When this invocation must stop starting work and hand runs back (ms since epoch). */
@@ -182,6 +185,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
               fetch: settings.fetch,
               signal: controller.signal,
               secrets: used.map((name) => ({ name, hosts: secrets.hosts[name] ?? [] })),
+              policy: settings.egress,
             })
           } catch (error) {
             if (error instanceof EgressRefused) throw new StepRefusedError(step.id, error.message)
