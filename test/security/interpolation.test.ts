@@ -304,16 +304,53 @@ describe.each(engines)('through the executor on %s', (engine) => {
   it.each(['OTHER_SECRET', 'SUPABASE_SERVICE_ROLE_KEY'])(
     '`$` + {{ secrets.%s }} sends the text as typed, never the secret',
     async (name) => {
-      const runId = await createRun(user, { template: 'note', inputs: { env: 'staging', base_url: remote.url, note: `{{ secrets.${name} }}` } })
+      const runId = await createRun(user, {
+        template: 'note',
+        inputs: { env: 'staging', base_url: remote.url, note: `{{ secrets.${name} }}` },
+      })
       const report = await runExecutor(stack, runId, secrets)
       expect(report.runs).toEqual([{ id: runId, outcome: 'success' }])
       const [request] = remote.requests
       expect(JSON.parse(request.body)).toEqual({ text: `\${{ secrets.${name} }}` })
-      const everything = JSON.stringify([remote.requests, await runOf(user, runId), await eventsOf(user, runId), await artifactsOf(user, runId)])
+      const everything = JSON.stringify([
+        remote.requests,
+        await runOf(user, runId),
+        await eventsOf(user, runId),
+        await artifactsOf(user, runId),
+      ])
       expect(everything).not.toContain(secrets.OTHER_SECRET)
       expect(everything).not.toContain(stack.serviceRoleKey)
     },
   )
+
+  /** What the previous executor stored for a run: version 1, steps without `source`, no `inputs`. */
+  function version1(plan: Plan, secretsUsed: string[] = []) {
+    const { inputs: _inputs, steps, ...rest } = plan
+    return {
+      ...rest,
+      version: 1,
+      secrets: secretsUsed,
+      steps: steps.map(({ source: _source, ...step }) => ({ ...step, secretsUsed })),
+    }
+  }
+
+  it('resumes a run stored with a version 1 plan when planning it again shows the same, and refuses one that does not', async () => {
+    const inputs = { env: 'staging', base_url: remote.url, note: 'hello' }
+    const same = await createRun(user, { template: 'note', inputs })
+    const planned = planOf(templateFrom(NOTE_TEMPLATE), { inputs })
+    await stack.db.query('update ops.runs set plan = $1 where id = $2', [JSON.stringify(version1(planned)), same])
+    expect((await runExecutor(stack, same, secrets)).runs[0].outcome).toBe('success')
+    expect(JSON.parse(remote.requests[0].body)).toEqual({ text: '$hello' })
+
+    // The old planner's plan for the injection named the secret; it is never bound now.
+    const injected = { ...inputs, note: '{{ secrets.OTHER_SECRET }}' }
+    const old = await createRun(user, { template: 'note', inputs: injected })
+    const oldPlan = version1(planOf(templateFrom(NOTE_TEMPLATE), { inputs: injected }), ['OTHER_SECRET'])
+    await stack.db.query('update ops.runs set plan = $1 where id = $2', [JSON.stringify(oldPlan), old])
+    expect((await runExecutor(stack, old, secrets)).runs[0].outcome).toBe('error')
+    expect((await runOf(user, old)).error).toContain('planned by an earlier version of the executor (plan version 1)')
+    expect(remote.requests).toHaveLength(1)
+  })
 
   it('encodes a value placed into the URL path: `../` and `?` do not move the request', async () => {
     remote.on('/items/..%2Fadmin%3Fx%3D1', reply(200, '{"item":true}'))

@@ -16,10 +16,11 @@ export interface StepContext<K extends StepKind = StepKind> {
   /** Logs a line of this step (masked and batched by the writer). */
   log(event: Omit<EventInput, 'step_id' | 'phase' | 'source'>): void
   /**
-   * Fills secret references; `missing` names the secrets this run may not use (unbound, or not
-   * set), `used` the secrets whose values were filled in (pass them to `send`).
+   * The step's `with`, filled from the template's text in one pass (inputs, env, secrets, the
+   * project's values); `missing` names the secrets this run may not use (unbound, or not set),
+   * `used` the secrets whose values were filled in (pass them to `send`).
    */
-  bind<T>(value: T): { value: T; missing: string[]; used: string[] }
+  bind(): { value: PlanStepOf<K>['source']; missing: string[]; used: string[] }
   /**
    * Why this step must not reach the outside world, or undefined when it may. On a protected
    * environment a missing secret is no reason for a dry run: this throws (the step fails).

@@ -8,7 +8,7 @@ import type { StepRunner } from './context.ts'
 
 export const runSpec: StepRunner<'spec'> = async (ctx) => {
   const { step } = ctx
-  const { value: spec } = ctx.bind(step.with)
+  const { value: spec } = ctx.bind()
   const doc = await ctx.store.specDoc(ctx.run.workspace_id, spec.doc)
   if (!doc) throw new StepFailedError(step.id, `spec doc ${spec.doc} does not exist`)
   let proposed: string
