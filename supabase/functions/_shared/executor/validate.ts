@@ -1,7 +1,8 @@
 /**
  * Phase 0: turn the run into a plan once (its pinned template revision + inputs), read its
  * environment's protection, and decide which secrets it may use. A resumed run reuses the plan
- * stored at its first validation, so nothing saved later changes a run half-way.
+ * stored at its first validation, so nothing saved later changes a run half-way (a plan stored by
+ * an earlier version of the executor is made again and must show the same; see stored-plan.ts).
  */
 import { formatTemplateError, isCurrentPlan, parseTemplate, planRun, showsSamePlan, type Plan } from '../runbook/index.ts'
 import type { RunRow } from '../database/index.ts'
