@@ -13,7 +13,7 @@ describe('planRun with the seed templates', () => {
 
   it('deploys to production behind a policy approval, first in the execute phase', () => {
     const p = plan(planRun(deploy, { inputs: { env: 'production', service: 'api', ref: 'v2.3' } }))
-    expect(p).toMatchObject({ version: 1, kind: 'deploy', title: 'Deploy web', env: 'production', approvalRequired: true })
+    expect(p).toMatchObject({ version: 2, kind: 'deploy', title: 'Deploy web', env: 'production', approvalRequired: true })
     expect(p.approvalReason).toBe("Approval required by policy: env == 'production'")
     expect(p.steps.map((s) => [s.id, s.phase])).toEqual([
       ['health-before', 'preflight'],
@@ -29,6 +29,7 @@ describe('planRun with the seed templates', () => {
       phase: 'execute',
       with: { message: "Approval required by policy: env == 'production'" },
       secretsUsed: [],
+      source: { message: "Approval required by policy: env == 'production'" },
     })
     expect(p.steps[2]).toMatchObject({
       kind: 'github_dispatch',
@@ -41,7 +42,10 @@ describe('planRun with the seed templates', () => {
         inputs: { environment: 'production', ref: 'v2.3', action: 'deploy' },
       },
       secretsUsed: ['GITHUB_TOKEN'],
+      // What the executor fills when the step runs: the template's own text.
+      source: { repo: 'acme/${{ inputs.service }}', inputs: { environment: '${{ env }}', ref: '${{ inputs.ref }}' } },
     })
+    expect(p.inputs).toEqual({ env: 'production', service: 'api', ref: 'v2.3', action: 'deploy' })
     // The health checks name the project's public values (${{ project.url }}), not secrets.
     expect(p.secrets).toEqual(['GITHUB_TOKEN'])
     expect(p.requiredSecrets).toEqual([])
@@ -175,8 +179,10 @@ steps:
     expect(p).toMatchObject({ approvalRequired: true, approvalReason: 'Go ahead?' })
   })
 
-  it('refuses an env name that carries a reference', () => {
-    expect(planRun(template, { env: '${{ secrets.NOTES_URL }}', inputs: { topic: 'x' } })).toMatchObject({ ok: false })
+  it('takes an env name that looks like a reference as text: it is never read as a template', () => {
+    const p = plan(planRun(template, { env: '${{ secrets.NOTES_URL }}', inputs: { topic: 'x' } }))
+    expect(p.steps.find((s) => s.id === 'check')?.title).toBe('Check x in ${{ secrets.NOTES_URL }}')
+    expect(p.secrets).toEqual(['NOTES_URL'])
   })
 })
 

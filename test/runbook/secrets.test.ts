@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  bindSecrets,
+  bindStep,
   createMasker,
   maskDeep,
   missingSecrets,
@@ -40,35 +40,57 @@ function deployPlan(): Plan {
   return result.plan
 }
 
-describe('bindSecrets', () => {
+/** The plan of a one-step template whose http step has `with` (YAML flow mapping). */
+function httpPlan(withYaml: string, head = '', inputs: Record<string, unknown> = {}): Plan {
+  const parsed = parseTemplate(`version: 1
+kind: check
+title: One step
+${head}steps:
+  - { id: call, title: Call, kind: http, with: ${withYaml} }
+`)
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors))
+  const result = planRun(parsed.template, { env: 'staging', inputs })
+  if (!result.ok) throw new Error(`plan failed: ${JSON.stringify(result)}`)
+  return result.plan
+}
+
+describe('bindStep', () => {
   it('fills secret references at execution time and reports none missing', () => {
     const plan = deployPlan()
-    const dispatch = plan.steps.find((s) => s.id === 'dispatch')
-    const { value, missing, used } = bindSecrets(dispatch?.with, SECRETS)
+    const dispatch = plan.steps.find((s) => s.id === 'dispatch')!
+    const { value, missing, used } = bindStep(plan, dispatch, SECRETS)
     expect(missing).toEqual([])
     expect(used).toEqual(['GITHUB_TOKEN'])
-    expect(value).toMatchObject({ token: SECRETS.GITHUB_TOKEN, repo: 'acme/web' })
+    expect(value).toMatchObject({ token: SECRETS.GITHUB_TOKEN, repo: 'acme/web', inputs: { environment: 'production', ref: 'v2.3' } })
   })
 
   it('leaves a missing secret as its reference and names it', () => {
-    const { value, missing, used } = bindSecrets(
-      { url: '${{ secrets.SLACK_WEBHOOK_URL }}', list: ['${{ secrets.A }}', '${{ secrets.B }}'] },
-      { A: '', B: 'bee-value' },
+    const plan = httpPlan(
+      '{ url: "${{ secrets.SLACK_WEBHOOK_URL }}", body: ["${{ secrets.A }}", "${{ secrets.B }}"] }',
+      'secrets: [{ name: SLACK_WEBHOOK_URL }, { name: A }, { name: B }]\n',
     )
+    const { value, missing, used } = bindStep(plan, plan.steps[0], { A: '', B: 'bee-value' })
     expect(missing).toEqual(['A', 'SLACK_WEBHOOK_URL'])
     // Only what was filled in is reported as used: that is what egress checks look at.
     expect(used).toEqual(['B'])
-    expect(value).toEqual({ url: '${{ secrets.SLACK_WEBHOOK_URL }}', list: ['${{ secrets.A }}', 'bee-value'] })
+    expect(value).toMatchObject({ url: '${{ secrets.SLACK_WEBHOOK_URL }}', body: ['${{ secrets.A }}', 'bee-value'] })
   })
 
-  it("binds secret-typed inputs from the run's values", () => {
-    const { value } = bindSecrets({ authorization: 'Bearer ${{ inputs.api_key }}', other: '${{ inputs.plain }}' }, {}, { api_key: 'k-1' })
-    expect(value).toEqual({ authorization: 'Bearer k-1', other: '${{ inputs.plain }}' })
+  it("binds secret-typed inputs from the run's values and the other inputs from the plan", () => {
+    const plan = httpPlan(
+      '{ url: "https://api.example.com/x", headers: { authorization: "Bearer ${{ inputs.api_key }}", other: "${{ inputs.plain }}" } }',
+      'inputs: [{ key: api_key, type: secret }, { key: plain, type: string }]\n',
+      { api_key: 'k-1', plain: 'p' },
+    )
+    expect(JSON.stringify(plan)).not.toContain('k-1')
+    const { value } = bindStep(plan, plan.steps[0], {}, { api_key: 'k-1' })
+    expect(value).toMatchObject({ headers: { authorization: 'Bearer k-1', other: 'p' } })
   })
 
   it('does not read references inside a secret value', () => {
-    const { value } = bindSecrets('${{ secrets.A }}', { A: '${{ secrets.B }}', B: 'leak' })
-    expect(value).toBe('${{ secrets.B }}')
+    const plan = httpPlan('{ url: "https://api.example.com/x", body: "${{ secrets.A }}" }', 'secrets: [{ name: A }, { name: B }]\n')
+    const { value } = bindStep(plan, plan.steps[0], { A: '${{ secrets.B }}', B: 'leak' })
+    expect(value).toMatchObject({ body: '${{ secrets.B }}' })
   })
 })
 
@@ -106,8 +128,9 @@ describe('secrets never show', () => {
   })
 
   it('bound step values, once masked, hold no secret in any form', () => {
-    for (const step of deployPlan().steps) {
-      const { value } = bindSecrets(step.with, SECRETS)
+    const plan = deployPlan()
+    for (const step of plan.steps) {
+      const { value } = bindStep(plan, step, SECRETS)
       const basicAuth = {
         ...value,
         authorization: `Basic ${btoa(`deployer:${SECRETS.GITHUB_TOKEN}`)}`,
@@ -121,7 +144,10 @@ describe('secrets never show', () => {
   })
 
   it('a log line with a bound URL is masked', () => {
-    const { value } = bindSecrets('GET ${{ secrets.SUPABASE_URL }}/auth/v1/health apikey=${{ secrets.SUPABASE_ANON_KEY }}', SECRETS)
-    expect(mask(value)).toBe('GET ***/auth/v1/health apikey=***')
+    const plan = httpPlan('{ url: "${{ project.url }}/auth/v1/health", headers: { apikey: "${{ project.anon_key }}" } }')
+    const [step] = plan.steps
+    if (step.kind !== 'http') throw new Error('an http step')
+    const { value } = bindStep(plan, step, { 'project.url': SECRETS.SUPABASE_URL, 'project.anon_key': SECRETS.SUPABASE_ANON_KEY })
+    expect(mask(`GET ${value.url} apikey=${value.headers.apikey}`)).toBe('GET ***/auth/v1/health apikey=***')
   })
 })

@@ -80,15 +80,26 @@ function widgetBadge(status: RunStatus) {
 }
 
 const plan: Plan = {
-  version: 1,
+  version: 2,
   kind: 'deploy',
   title: 'Deploy web',
   env: 'staging',
-  steps: [{ id: 'dispatch', title: 'Dispatch', kind: 'wait', phase: 'execute', with: { durationMs: 1000 }, secretsUsed: [] }],
+  steps: [
+    {
+      id: 'dispatch',
+      title: 'Dispatch',
+      kind: 'wait',
+      phase: 'execute',
+      with: { durationMs: 1000 },
+      secretsUsed: [],
+      source: { durationMs: 1000 },
+    },
+  ],
   approvalRequired: false,
   secrets: [],
   requiredSecrets: [],
   secretInputs: [],
+  inputs: {},
 }
 
 /** What the executor writes when a run ends in (or parks at) a status; it says nothing of the others. */

@@ -5,7 +5,7 @@
  * overriding generated types. Every supabase-js client of the project is typed with it, and row
  * types are derived from it, never written out field by field.
  */
-import type { Plan } from '../runbook/index.ts'
+import type { Plan, StoredPlan } from '../runbook/index.ts'
 import type { EventLevel, RunPhase, RunStatus } from '../vocabulary/index.ts'
 import type { Database as Generated } from './database.types.ts'
 
@@ -58,7 +58,7 @@ interface NarrowedColumns {
   runs: {
     status: RunStatus
     inputs: Record<string, unknown>
-    plan: Plan
+    plan: StoredPlan
     step_results: Record<string, StepResult>
   }
   run_events: {

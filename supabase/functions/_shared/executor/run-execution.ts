@@ -4,7 +4,7 @@
  * another one started: finished steps are skipped, a cut-off step runs again (at most three
  * starts), and the log continues where it stopped.
  */
-import { bindSecrets, createMasker, type Plan, type PlanStep } from '../runbook/index.ts'
+import { bindStep, createMasker, type Plan, type PlanStep, type StoredPlan } from '../runbook/index.ts'
 import { ENVIRONMENT_GATE_STEP, formatDuration, phaseLabel, statusView, STEP_PHASES, type StepPhase } from '../vocabulary/index.ts'
 import { EgressRefused, send } from './egress.ts'
 import type { EgressPolicy } from './egress-policy.ts'
@@ -80,7 +80,8 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
   })
   const lease = new Lease(store, run.id, settings.heartbeatMs)
   const invocationStart = now()
-  let plan: Plan | null = run.plan
+  // What runs.plan holds until validation; then the plan the steps run from.
+  let plan: StoredPlan | null = run.plan
   let currentStep: PlanStep | undefined
   let secretInputs: Record<string, unknown> = {}
   let secrets: RunSecrets = { values: {}, hosts: {}, unavailable: {}, platform: [] }
@@ -122,7 +123,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     if (lease.cancelRequested) throw new RunCanceled()
   }
 
-  async function runStep(step: PlanStep, phase: StepPhase): Promise<'done' | 'waiting_approval'> {
+  async function runStep(planned: Plan, step: PlanStep, phase: StepPhase): Promise<'done' | 'waiting_approval'> {
     await safePoint()
     checkLogLimit(step)
     if (now() >= settings.handBackAt) throw new HandBack(`this invocation's time is nearly up`)
@@ -166,7 +167,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         store,
         log: stepLog,
         mask: (text) => writer.mask(text),
-        bind: (value) => bindSecrets(value, secrets.values, secretInputs),
+        bind: () => bindStep(planned, step, secrets.values, secretInputs),
         dryRunReason: (missing) => {
           if (run.dry_run) return 'this run is a dry run'
           if (missing.length === 0) return undefined
@@ -302,10 +303,11 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
 
     phaseLog('validate', { message: `${phaseLabel('validate')}: checking the template, inputs and secrets` })
     const validated = await validateRun(run, store, settings.readEnv)
-    plan = validated.plan
+    const planned = validated.plan
+    plan = planned
     secrets = validated.secrets
     environment = validated.environment
-    secretInputs = Object.fromEntries(plan.secretInputs.map((key) => [key, run.inputs[key]]))
+    secretInputs = Object.fromEntries(planned.secretInputs.map((key) => [key, run.inputs[key]]))
     writer.mask = createMasker(valuesToMask(secrets.values, secretInputs))
     if (!validated.fresh) phaseLog('validate', { message: 'Using the plan stored when this run was first validated' })
     if (run.dry_run)
@@ -322,8 +324,8 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       })
     }
     phaseLog('validate', {
-      message: `${phaseLabel('validate')} passed: ${plan.steps.length} steps planned${plan.approvalRequired ? ', approval required' : ''}`,
-      data: listedSteps(plan.steps.map((step) => ({ id: step.id, kind: step.kind, phase: step.phase, title: step.title }))),
+      message: `${phaseLabel('validate')} passed: ${planned.steps.length} steps planned${planned.approvalRequired ? ', approval required' : ''}`,
+      data: listedSteps(planned.steps.map((step) => ({ id: step.id, kind: step.kind, phase: step.phase, title: step.title }))),
     })
 
     // The protected environment's gate: before any step, whatever the template says.
@@ -351,7 +353,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     }
 
     for (const phase of STEP_PHASES) {
-      const steps = plan.steps.filter((step) => step.phase === phase)
+      const steps = planned.steps.filter((step) => step.phase === phase)
       const pending = steps.filter((step) => !['succeeded', 'skipped'].includes(run.step_results[step.id]?.status ?? ''))
       if (pending.length === 0) continue
       const resumed = pending.length < steps.length || run.step_results[pending[0].id] !== undefined
@@ -362,7 +364,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       })
       for (const step of pending) {
         currentStep = step
-        if ((await runStep(step, phase)) === 'waiting_approval') {
+        if ((await runStep(planned, step, phase)) === 'waiting_approval') {
           await writer.flush()
           await store.awaitApproval(run.id, step.id)
           return 'waiting_approval'

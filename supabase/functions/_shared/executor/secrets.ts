@@ -97,12 +97,16 @@ export function runSecrets(plan: Plan, env: string, bindings: readonly SecretBin
   return { values, hosts, unavailable, platform }
 }
 
-/** The project values (`${{ project.<name> }}`) the plan's steps name. */
+/** The project values (`${{ project.<name> }}`) the template's text of the plan's steps names. */
 function projectValuesIn(plan: Plan): ProjectValue[] {
   const named = new Set<ProjectValue>()
-  eachString(plan.steps, [], (text) => {
-    for (const reference of referencesIn(text)) if (reference.namespace === 'project') named.add(reference.name)
-  })
+  eachString(
+    plan.steps.map((step) => step.source),
+    [],
+    (text) => {
+      for (const reference of referencesIn(text)) if (reference.namespace === 'project') named.add(reference.name)
+    },
+  )
   return [...named].sort()
 }
 

@@ -2,7 +2,7 @@
  * Phase 4's one-line summary of a run, kept as the run's summary and shown on its cards. It starts
  * with the run's status as every badge and card words it, so the summary never contradicts them.
  */
-import type { Plan } from '../runbook/index.ts'
+import type { StoredPlan } from '../runbook/index.ts'
 import type { StepResult } from '../database/index.ts'
 import { formatDuration, statusView } from '../vocabulary/index.ts'
 
@@ -13,7 +13,7 @@ export interface StepTally {
   notRun: number
 }
 
-export function tallySteps(plan: Plan | null, results: Record<string, StepResult>): StepTally {
+export function tallySteps(plan: StoredPlan | null, results: Record<string, StepResult>): StepTally {
   const tally: StepTally = { succeeded: 0, dryRuns: 0, failed: 0, notRun: 0 }
   for (const step of plan?.steps ?? []) {
     const result = results[step.id]
@@ -30,7 +30,7 @@ export function tallySteps(plan: Plan | null, results: Record<string, StepResult
 }
 
 /** "Succeeded: Deploy web in staging, 4 steps (1 as dry run) in 2 min 05 s" */
-export function successSummary(plan: Plan, tally: StepTally, ms: number): string {
+export function successSummary(plan: StoredPlan, tally: StepTally, ms: number): string {
   const dry = tally.dryRuns > 0 ? ` (${tally.dryRuns} as dry run${tally.dryRuns === 1 ? '' : 's'})` : ''
   return `${statusView('success').label}: ${plan.title} in ${plan.env}, ${tally.succeeded} step${tally.succeeded === 1 ? '' : 's'}${dry} in ${formatDuration(ms)}`
 }

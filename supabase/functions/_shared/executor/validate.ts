@@ -1,9 +1,10 @@
 /**
  * Phase 0: turn the run into a plan once (its pinned template revision + inputs), read its
  * environment's protection, and decide which secrets it may use. A resumed run reuses the plan
- * stored at its first validation, so nothing saved later changes a run half-way.
+ * stored at its first validation, so nothing saved later changes a run half-way (a plan stored by
+ * an earlier version of the executor is made again and must show the same; see stored-plan.ts).
  */
-import { formatTemplateError, parseTemplate, planRun, type Plan } from '../runbook/index.ts'
+import { formatTemplateError, isCurrentPlan, parseTemplate, planRun, showsSamePlan, type Plan } from '../runbook/index.ts'
 import type { RunRow } from '../database/index.ts'
 import type { EnvironmentRule } from './environment-gate.ts'
 import { pinnedTemplate, ValidationError } from './pinned-template.ts'
@@ -22,26 +23,28 @@ export interface Validated {
 }
 
 export async function validateRun(run: RunRow, store: RunStore, readEnv: ReadEnv): Promise<Validated> {
-  let plan = run.plan
-  const fresh = plan === null
-  if (plan === null) {
-    const template = await pinnedTemplate(run, store)
-    const parsed = parseTemplate(template.yaml)
-    if (!parsed.ok) {
-      const more = parsed.errors.length > 1 ? ` (and ${parsed.errors.length - 1} more)` : ''
-      throw new ValidationError(`${template.label} is invalid: ${formatTemplateError(parsed.errors[0])}${more}`)
-    }
-    const planned = planRun(parsed.template, { inputs: run.inputs, env: run.env })
-    if (!planned.ok) {
-      const problems = [
-        ...planned.errors.map((e) => `${e.key}: ${e.message}`),
-        ...(planned.missing.length > 0 ? [`missing required inputs: ${planned.missing.join(', ')}`] : []),
-      ]
-      throw new ValidationError(`the inputs do not fit template ${template.slug}: ${problems.join('; ')}`)
-    }
-    plan = planned.plan
+  const stored = run.plan
+  let plan: Plan
+  if (stored !== null && isCurrentPlan(stored)) {
+    plan = stored
+  } else if (stored === null) {
+    plan = await planFromTemplate(run, store)
     await store.setPlan(run.id, plan)
+  } else if (stored.version === 1) {
+    // Planned by an earlier executor, whose plans cannot be bound safely: plan again, and go on
+    // only when the new plan shows exactly what the stored one showed.
+    plan = await planFromTemplate(run, store)
+    if (!showsSamePlan(stored, plan)) {
+      throw new ValidationError(
+        'the run was planned by an earlier version of the executor (plan version 1), and planning it again from its template and inputs gives a different plan: start the run again',
+      )
+    }
+  } else {
+    throw new ValidationError(
+      `the run's stored plan has version ${String((stored as { version: unknown }).version)}, which this executor does not know`,
+    )
   }
+  const fresh = stored === null
 
   const names = namesIn(plan)
   const platform = names.filter(isPlatformSecret)
@@ -68,6 +71,25 @@ export async function validateRun(run: RunRow, store: RunStore, readEnv: ReadEnv
     )
   }
   return { plan, secrets, environment, fresh }
+}
+
+/** The run's plan, made from its pinned template revision and its inputs. */
+async function planFromTemplate(run: RunRow, store: RunStore): Promise<Plan> {
+  const template = await pinnedTemplate(run, store)
+  const parsed = parseTemplate(template.yaml)
+  if (!parsed.ok) {
+    const more = parsed.errors.length > 1 ? ` (and ${parsed.errors.length - 1} more)` : ''
+    throw new ValidationError(`${template.label} is invalid: ${formatTemplateError(parsed.errors[0])}${more}`)
+  }
+  const planned = planRun(parsed.template, { inputs: run.inputs, env: run.env })
+  if (!planned.ok) {
+    const problems = [
+      ...planned.errors.map((e) => `${e.key}: ${e.message}`),
+      ...(planned.missing.length > 0 ? [`missing required inputs: ${planned.missing.join(', ')}`] : []),
+    ]
+    throw new ValidationError(`the inputs do not fit template ${template.slug}: ${problems.join('; ')}`)
+  }
+  return planned.plan
 }
 
 /** The hosts the plan's steps send `name` to, where the plan alone tells (for the bind hint). */

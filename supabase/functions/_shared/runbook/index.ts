@@ -3,7 +3,7 @@
 
 export { formatTemplateError } from './errors.ts'
 export { parseDuration } from './duration.ts'
-export { MAX_TEMPLATE_BYTES } from './yaml/load-yaml.ts'
+export { MAX_STEPS, MAX_TEMPLATE_BYTES } from './limits.ts'
 
 export type { Template } from './schema/template.ts'
 export type { InputDefinition } from './schema/input.ts'
@@ -21,7 +21,8 @@ export { parseCondition } from './condition/parser.ts'
 export { evaluateCondition } from './condition/evaluate.ts'
 
 export { planRun, type Plan, type PlanStep } from './plan.ts'
-export { bindSecrets, missingSecrets, type SecretValues } from './secrets.ts'
+export { isCurrentPlan, showsSamePlan, type StoredPlan } from './stored-plan.ts'
+export { bindStep, missingSecrets, type SecretValues } from './secrets.ts'
 export { createMasker, maskDeep } from './masking.ts'
 
 export { parseIntent, type IntentResult, type IntentSuggestion } from './intent/parse-intent.ts'

@@ -1,5 +1,7 @@
 import { describeValue } from './errors.ts'
-import { matchesPattern, type InputDefinition } from './schema/input.ts'
+import { MAX_INPUT_VALUE_CHARS } from './limits.ts'
+import { matchesPattern } from './pattern.ts'
+import type { InputDefinition } from './schema/input.ts'
 import type { Template } from './schema/template.ts'
 
 export type InputValue = string | number | boolean
@@ -80,14 +82,17 @@ export function coerceInput(input: InputDefinition, value: unknown): { ok: true;
         : { ok: false, message: `${describeValue(text)} is not one of ${options.join(', ')}` }
     }
     case 'string':
-      // The plan is scanned again when secrets are bound, so a typed "${{ secrets.X }}" would
-      // be filled with the secret and sent wherever this input goes.
-      if (text.includes('${{')) return { ok: false, message: '"${{" cannot appear in an input value' }
+      // "${{" is allowed: references are filled in one pass over the template's own text, so a
+      // value is never read as a template (a GitHub expression can be passed on as it is).
+      if (text.length > MAX_INPUT_VALUE_CHARS)
+        return { ok: false, message: `the value is too long (at most ${MAX_INPUT_VALUE_CHARS} characters)` }
       if (input.pattern !== undefined && !matchesPattern(input.pattern, text)) {
         return { ok: false, message: `${describeValue(text)} does not match the pattern ${input.pattern}` }
       }
       return { ok: true, value: text }
     case 'secret':
+      if (text.length > MAX_INPUT_VALUE_CHARS)
+        return { ok: false, message: `the value is too long (at most ${MAX_INPUT_VALUE_CHARS} characters)` }
       // Not trimmed: a secret is used exactly as given.
       return { ok: true, value: typeof value === 'string' ? value : text }
   }

@@ -86,18 +86,32 @@ function referenceExpression(reference: Reference): string {
   return `${OPEN} ${formatReference(reference)} ${CLOSE}`
 }
 
+export interface InterpolateOptions {
+  /**
+   * The text is a URL: an input or env value placed anywhere but at its very start (where it
+   * gives the scheme and host, as in `${{ inputs.base_url }}/health`) is percent-encoded, so its
+   * `/`, `?`, `#` or `@` cannot change the URL's host, path or query. Secret and project values
+   * are used as they are (a webhook URL is a secret).
+   */
+  url?: boolean
+}
+
 /**
- * Replaces references by what `resolve` returns; a reference it returns undefined for stays in
+ * Replaces references by what `resolve` returns, in one pass over `text`: what a reference is
+ * replaced with is never scanned again. A reference `resolve` returns undefined for stays in
  * place in canonical form. Malformed expressions are left as written (validation reports them).
  */
-export function interpolate(text: string, resolve: (reference: Reference) => string | undefined): string {
+export function interpolate(text: string, resolve: (reference: Reference) => string | undefined, options: InterpolateOptions = {}): string {
   if (!text.includes(OPEN)) return text
   const { parts, problems } = scanInterpolation(text)
   if (problems.length > 0) return text
   return parts
     .map((part) => {
       if (typeof part === 'string') return part
-      return resolve(part.reference) ?? referenceExpression(part.reference)
+      const value = resolve(part.reference)
+      if (value === undefined) return referenceExpression(part.reference)
+      const fromOutside = part.reference.namespace === 'inputs' || part.reference.namespace === 'env'
+      return options.url === true && fromOutside && part.start > 0 ? encodeURIComponent(value) : value
     })
     .join('')
 }

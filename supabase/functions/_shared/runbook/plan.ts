@@ -1,24 +1,38 @@
 import { POLICY_APPROVAL_STEP_ID } from './checks.ts'
-import { interpolate, referencesIn, type Reference } from './interpolation.ts'
+import { fillWith, type Resolve } from './fill.ts'
+import { isGitRef, isRepo, REF_EXPECTED, REPO_EXPECTED } from './github-names.ts'
+import { formatReference, interpolate, referencesIn } from './interpolation.ts'
 import { isBlank, resolveInputs, type InputProblem, type InputValue } from './inputs.ts'
-import { eachString, mapStrings } from './json.ts'
+import { eachString } from './json.ts'
 import { policyApproval } from './policy.ts'
 import { STEP_PHASES } from '../vocabulary/index.ts'
 import type { Step } from './schema/step.ts'
 import type { Template } from './schema/template.ts'
 
-/** A step ready to run: inputs and env filled in, secrets still `${{ secrets.NAME }}`. */
-export type PlanStep = Step & {
-  /** Secret names the step's `with` refers to; a step that needs a missing optional one runs dry. */
+/** The shape of plans this code makes (runs.plan); see stored-plan.ts for older ones. */
+export const PLAN_VERSION = 2
+
+/**
+ * A step as people read it: title and `with` with inputs and env filled in, secrets (and secret
+ * inputs, and the project's values) still `${{ … }}`. `source` is what the executor fills when
+ * the step runs.
+ */
+type PlannedStep<S extends Step> = S & {
+  /** Secret names the template's `with` refers to; a step that needs a missing optional one runs dry. */
   secretsUsed: string[]
+  /** The step's `with` exactly as the template wrote it, references unfilled: `bindStep` fills this in one pass. */
+  source: S['with']
 }
+
+/** A step of a plan, of each kind. */
+export type PlanStep = Step extends infer S ? (S extends Step ? PlannedStep<S> : never) : never
 
 /**
  * What a run will do, stored with the run (JSON). It never holds a secret value: secret
- * references, and references to secret-typed inputs, stay in place until `bindSecrets`.
+ * references, and references to secret-typed inputs, stay in place until `bindStep`.
  */
 export interface Plan {
-  version: 1
+  version: typeof PLAN_VERSION
   kind: string
   title: string
   env: string
@@ -31,8 +45,10 @@ export interface Plan {
   secrets: string[]
   /** Declared required secrets: the run fails validation without them, used or not. */
   requiredSecrets: string[]
-  /** Keys of secret-typed inputs, left as `${{ inputs.key }}` for `bindSecrets`. */
+  /** Keys of secret-typed inputs, left as `${{ inputs.key }}` for `bindStep`. */
   secretInputs: string[]
+  /** The values of the other inputs (given or defaults), which `bindStep` fills in. */
+  inputs: Record<string, InputValue>
   /** The template's run timeout in milliseconds, if it sets one. */
   timeoutMs?: number
 }
@@ -59,20 +75,20 @@ export function planRun(template: Template, options: PlanOptions = {}): PlanResu
   const values = resolved.values
   const env = hasEnvInput ? String(values.env) : String(options.env).trim()
   const secretInputs = template.inputs.filter((input) => input.type === 'secret').map((input) => input.key)
-  const resolve = (reference: Reference): string | undefined => {
+  const inputs = Object.fromEntries(Object.entries(values).filter(([key]) => !secretInputs.includes(key)))
+  const resolve: Resolve = (reference) => {
     if (reference.namespace === 'env') return env
     // Secrets and the project's values are filled in only when a step runs, by the executor.
     if (reference.namespace === 'secrets' || reference.namespace === 'project' || secretInputs.includes(reference.name)) return undefined
-    const value = values[reference.name]
+    const value = inputs[reference.name]
     return value === undefined ? '' : String(value)
   }
 
   const steps: PlanStep[] = [...template.steps]
     .sort((a, b) => STEP_PHASES.indexOf(a.phase) - STEP_PHASES.indexOf(b.phase))
-    .map((step) => {
-      const planned = fillStep(step, resolve)
-      return { ...planned, secretsUsed: secretsIn(planned.with) }
-    })
+    .map((step) => planStep(step, resolve))
+  const stepErrors = steps.flatMap((step) => filledStepProblems(step, secretInputs))
+  if (stepErrors.length > 0) return { ok: false, errors: stepErrors, missing: [] }
 
   const policy = policyApproval(template, { env, inputs: values })
   if (policy.required) {
@@ -83,6 +99,7 @@ export function planRun(template: Template, options: PlanOptions = {}): PlanResu
       phase: 'execute',
       with: { message: policy.reason },
       secretsUsed: [],
+      source: { message: policy.reason },
     }
     const firstLater = steps.findIndex((step) => step.phase !== 'preflight')
     steps.splice(firstLater === -1 ? steps.length : firstLater, 0, approval)
@@ -92,7 +109,7 @@ export function planRun(template: Template, options: PlanOptions = {}): PlanResu
   const approvalReason =
     policy.reason ?? (firstApproval?.kind === 'approval' ? (firstApproval.with.message ?? firstApproval.title) : undefined)
   const plan: Plan = {
-    version: 1,
+    version: PLAN_VERSION,
     kind: template.kind,
     title: template.title,
     env,
@@ -102,14 +119,47 @@ export function planRun(template: Template, options: PlanOptions = {}): PlanResu
     secrets: [...new Set(steps.flatMap((step) => step.secretsUsed))].sort(),
     requiredSecrets: template.secrets.filter((secret) => secret.required).map((secret) => secret.name),
     secretInputs,
+    inputs,
     ...(template.timeout === undefined ? {} : { timeoutMs: template.timeout }),
   }
   return { ok: true, plan, inputs: values }
 }
 
-/** A template step with references filled in its title and `with`; it keeps its kind. */
-function fillStep<S extends Step>(step: S, resolve: (reference: Reference) => string | undefined): S {
-  return { ...step, title: interpolate(step.title, resolve), with: mapStrings(step.with, (text) => interpolate(text, resolve)) }
+/** A template step with inputs and env filled in its title and `with`; it keeps its kind and its unfilled `with`. */
+function planStep(step: Step, resolve: Resolve): PlanStep {
+  const planned = {
+    ...step,
+    title: interpolate(step.title, resolve),
+    with: fillWith(step.kind, step.with, resolve),
+    secretsUsed: secretsIn(step.with),
+    source: step.with,
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- `with` and `source` are both this step's own kind of `with`, which TypeScript cannot follow through the spread
+  return planned as PlanStep
+}
+
+/**
+ * What only the filled-in values can tell: github_dispatch's repo must be owner/name and its ref
+ * a git ref. A field that still waits for a secret or a secret input is checked by the step.
+ */
+function filledStepProblems(step: PlanStep, secretInputs: readonly string[]): InputProblem[] {
+  if (step.kind !== 'github_dispatch') return []
+  const problems: InputProblem[] = []
+  const check = (field: 'repo' | 'ref', valid: (text: string) => boolean, expected: string) => {
+    const references = referencesIn(step.source[field])
+    const deferred = references.some(
+      (r) => r.namespace === 'secrets' || r.namespace === 'project' || (r.namespace === 'inputs' && secretInputs.includes(r.name)),
+    )
+    if (deferred || references.length === 0 || valid(step.with[field])) return
+    const from = references.find((r) => r.namespace === 'inputs') ?? references[0]
+    problems.push({
+      key: from.namespace === 'env' ? 'env' : from.name,
+      message: `step ${step.id}: with.${field} ${JSON.stringify(step.with[field])} (from ${formatReference(from)}) is not ${expected}`,
+    })
+  }
+  check('repo', isRepo, REPO_EXPECTED)
+  check('ref', isGitRef, REF_EXPECTED)
+  return problems
 }
 
 /**
@@ -126,8 +176,6 @@ function applyEnvOption(hasEnvInput: boolean, env: string | undefined, raw: Reco
   if (env === undefined || isBlank(env)) {
     return [{ key: 'env', message: 'the run needs an environment: the template has no env input, so pass env' }]
   }
-  // The env is interpolated into the plan, which is scanned again when secrets are bound.
-  if (env.includes('${{')) return [{ key: 'env', message: '"${{" cannot appear in the environment name' }]
   return []
 }
 

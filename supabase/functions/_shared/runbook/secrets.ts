@@ -1,53 +1,57 @@
-import { interpolate, type Reference } from './interpolation.ts'
-import { mapStrings } from './json.ts'
-import type { Plan } from './plan.ts'
+import { fillWith, type Resolve } from './fill.ts'
+import type { Plan, PlanStep } from './plan.ts'
 
 export type SecretValues = Record<string, string | undefined>
 
 /**
- * Fills secret references in a plan value right before a step runs, so secret values never
- * reach storage. `secretInputs` are the run's values of secret-typed inputs. A reference whose
- * value is missing or empty stays in place (it shows up, unmasked but harmless, in a dry run)
- * and its name is listed in `missing`; the names whose values were filled in are listed in `used`,
- * so the caller can check where the bound value may be sent.
+ * A step's `with`, filled right before it runs, so secret values never reach storage. It is
+ * filled from the template's own text (`step.source`) in one pass: inputs, env, secrets, secret
+ * inputs and the project's values together, and nothing that was put in is read again (a value
+ * like "${{ secrets.X }}" stays that text). Values placed into a URL are percent-encoded.
+ *
+ * `secrets` holds the values this run may use (and `project.<name>` for the project's values);
+ * `secretInputs` the run's values of secret-typed inputs. A secret whose value is missing or empty
+ * stays in place as `${{ secrets.NAME }}` (it shows up, harmless, in a dry run) and is listed in
+ * `missing`; the names whose values were filled in are listed in `used`, so the caller can check
+ * where the bound value may be sent.
  */
-export function bindSecrets<T>(
-  value: T,
+export function bindStep<S extends PlanStep>(
+  plan: Plan,
+  step: S,
   secrets: SecretValues,
   secretInputs: Record<string, unknown> = {},
-): { value: T; missing: string[]; used: string[] } {
+): { value: S['source']; missing: string[]; used: string[] } {
   const missing = new Set<string>()
   const used = new Set<string>()
-  const resolve = (reference: Reference): string | undefined => {
-    if (reference.namespace === 'secrets') {
-      const secret = Object.prototype.hasOwnProperty.call(secrets, reference.name) ? secrets[reference.name] : undefined
-      if (secret === undefined || secret === '') {
-        missing.add(reference.name)
-        return undefined
-      }
-      used.add(reference.name)
-      return secret
+  const known = (values: Readonly<Record<string, unknown>>, key: string) => Object.prototype.hasOwnProperty.call(values, key)
+  const secret = (key: string): string | undefined => {
+    const value = known(secrets, key) ? secrets[key] : undefined
+    if (value === undefined || value === '') {
+      missing.add(key)
+      return undefined
     }
-    if (reference.namespace === 'project') {
-      // Bound like a secret under its reference's name, so the egress check knows its host.
-      const key = `project.${reference.name}`
-      const value = Object.prototype.hasOwnProperty.call(secrets, key) ? secrets[key] : undefined
-      if (value === undefined || value === '') {
-        missing.add(key)
-        return undefined
-      }
-      used.add(key)
-      return value
-    }
-    if (reference.namespace === 'inputs' && Object.prototype.hasOwnProperty.call(secretInputs, reference.name)) {
-      // Secret inputs are text (resolveInputs reads them so); anything else binds as nothing.
-      const input = secretInputs[reference.name]
-      return typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean' ? String(input) : ''
-    }
-    return undefined
+    used.add(key)
+    return value
   }
-  const bound = mapStrings(value, (text) => interpolate(text, resolve))
-  return { value: bound, missing: [...missing].sort(), used: [...used].sort() }
+  const resolve: Resolve = (reference) => {
+    switch (reference.namespace) {
+      case 'env':
+        return plan.env
+      case 'secrets':
+        return secret(reference.name)
+      case 'project':
+        // Bound like a secret under its reference's name, so the egress check knows its host.
+        return secret(`project.${reference.name}`)
+      case 'inputs': {
+        // Secret inputs are text (resolveInputs reads them so); anything else binds as nothing.
+        const values: Readonly<Record<string, unknown>> = plan.secretInputs.includes(reference.name) ? secretInputs : plan.inputs
+        const value = known(values, reference.name) ? values[reference.name] : undefined
+        return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : ''
+      }
+    }
+  }
+  const value = fillWith(step.kind, step.source, resolve)
+  return { value, missing: [...missing].sort(), used: [...used].sort() }
 }
 
 /**

@@ -18,10 +18,11 @@ export interface StepContext<K extends StepKind = StepKind> {
   /** Hides the run's secrets in `text`; mask before cutting a text, so a cut never leaves part of a secret. */
   mask: (text: string) => string
   /**
-   * Fills secret references; `missing` names the secrets this run may not use (unbound, or not
-   * set), `used` the secrets whose values were filled in (pass them to `send`).
+   * The step's `with`, filled from the template's text in one pass (inputs, env, secrets, the
+   * project's values); `missing` names the secrets this run may not use (unbound, or not set),
+   * `used` the secrets whose values were filled in (pass them to `send`).
    */
-  bind<T>(value: T): { value: T; missing: string[]; used: string[] }
+  bind(): { value: PlanStepOf<K>['source']; missing: string[]; used: string[] }
   /**
    * Why this step must not reach the outside world, or undefined when it may. On a protected
    * environment a missing secret is no reason for a dry run: this throws (the step fails).

@@ -4,7 +4,8 @@
  * step is a dry run that says so.
  */
 import { dryRunEvent, type OutgoingRequest } from '../dry-run.ts'
-import { StepFailedError } from '../errors.ts'
+import { isGitRef, isRepo, REF_EXPECTED, REPO_EXPECTED } from '../../runbook/github-names.ts'
+import { StepFailedError, StepRefusedError } from '../errors.ts'
 import type { StepRunner } from './context.ts'
 import { readLimited } from './read-limited.ts'
 
@@ -18,7 +19,11 @@ export interface GithubEndpoints {
 export function githubDispatch(endpoints: GithubEndpoints): StepRunner<'github_dispatch'> {
   return async (ctx) => {
     const { step } = ctx
-    const { value: spec, missing, used } = ctx.bind(step.with)
+    const { value: spec, missing, used } = ctx.bind()
+    // repo goes into the URL's path: checked once everything is filled in, before anything is sent
+    // (the value may come from a secret input; its text is not repeated here).
+    if (!isRepo(spec.repo)) throw new StepRefusedError(step.id, `with.repo is not ${REPO_EXPECTED} once filled in`)
+    if (!isGitRef(spec.ref)) throw new StepRefusedError(step.id, `with.ref is not ${REF_EXPECTED} once filled in`)
     const url = `${endpoints.api.replace(/\/$/, '')}/repos/${spec.repo}/actions/workflows/${encodeURIComponent(spec.workflow)}/dispatches`
     const headers: Record<string, string> = {
       accept: 'application/vnd.github+json',

@@ -10,7 +10,7 @@ const FILE_ARTIFACT_BYTES = 256 * 1024
 
 export const runHttp: StepRunner<'http'> = async (ctx) => {
   const { step } = ctx
-  const { value: spec, missing, used } = ctx.bind(step.with)
+  const { value: spec, missing, used } = ctx.bind()
   const headers: Record<string, string> = { ...spec.headers }
   let body: string | undefined
   if (spec.body !== undefined) {

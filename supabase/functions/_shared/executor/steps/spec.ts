@@ -17,7 +17,7 @@ const count = (n: number) => n.toLocaleString('en-US')
 
 export const runSpec: StepRunner<'spec'> = async (ctx) => {
   const { step } = ctx
-  const { value: spec } = ctx.bind(step.with)
+  const { value: spec } = ctx.bind()
   const doc = await ctx.store.specDoc(ctx.run.workspace_id, spec.doc)
   if (!doc) throw new StepFailedError(step.id, `spec doc ${spec.doc} does not exist`)
   let proposed: string

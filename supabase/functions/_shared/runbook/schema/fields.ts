@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import { describeValue } from '../errors.ts'
 import { DURATION_EXPECTED, MAX_DURATION_MS, parseDuration } from '../duration.ts'
+import { formatCount, MAX_TITLE_CHARS } from '../limits.ts'
 
 /** The context zod hands to refinements and transforms; issues added here keep their `expected`. */
 type IssueSink = { addIssue(issue: { code: 'custom'; message: string; params?: Record<string, unknown> }): void }
@@ -25,6 +26,26 @@ export const text = z.string()
 export const nonEmptyText = z.string().superRefine((value, ctx) => {
   if (value.trim() === '') reject(ctx, 'empty text', 'some text')
 })
+
+/** A title or label: one short line people read in lists and cards. */
+export const title = z.string().superRefine((value, ctx) => {
+  if (value.length > MAX_TITLE_CHARS)
+    reject(ctx, `the text is too long (${formatCount(value.length)} characters)`, `at most ${MAX_TITLE_CHARS} characters`)
+})
+
+export const nonEmptyTitle = nonEmptyText.pipe(title)
+
+/** A list of at most `max` items, counted before any item is checked. */
+export function cappedList<Item extends z.ZodType>(item: Item, limits: { min?: number; max: number }, noun: string, expected: string) {
+  const { min = 0, max } = limits
+  return z
+    .array(z.unknown())
+    .superRefine((items, ctx) => {
+      if (items.length > max)
+        reject(ctx, `the template has ${formatCount(items.length)} ${noun}; at most ${formatCount(max)} are allowed`, expected)
+    })
+    .pipe(z.array(item).min(min))
+}
 
 /** Text that must match a pattern; `expected` says in words what the pattern wants. */
 export function matching(pattern: RegExp, expected: string) {

@@ -1,36 +1,20 @@
 import * as z from 'zod'
 import { describeValue } from '../errors.ts'
-import { identifier, matching, nonEmptyText, reject, scalar, strictObject, text } from './fields.ts'
+import { matchesPattern, patternProblem } from '../pattern.ts'
+import { MAX_INPUT_VALUE_CHARS } from '../limits.ts'
+import { identifier, matching, nonEmptyText, reject, scalar, strictObject, text, title } from './fields.ts'
 
 const INPUT_TYPES = ['string', 'number', 'boolean', 'choice', 'secret'] as const
 
-function isValidPattern(pattern: string): boolean {
-  try {
-    new RegExp(pattern)
-    return true
-  } catch {
-    return false
-  }
-}
-
 /** A pattern applies to the whole value, so "^…$" is implied (see `matchesPattern`). */
 const pattern = z.string().superRefine((value, ctx) => {
-  if (value.length > 500) {
-    reject(ctx, 'the pattern is too long', 'at most 500 characters')
-    return
-  }
-  try {
-    new RegExp(value)
-  } catch (error) {
-    // The engine's message repeats the pattern; keep only the reason ("Unterminated character class").
-    const reason = (error instanceof Error ? error.message : String(error)).replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')
-    reject(ctx, `invalid regular expression (${reason})`, 'a JavaScript regular expression')
-  }
+  const problem = patternProblem(value)
+  if (problem !== null) reject(ctx, problem.message, problem.expected)
 })
 
 const inputShape = strictObject({
   key: identifier,
-  label: text.optional(),
+  label: title.optional(),
   type: z.enum(INPUT_TYPES),
   required: z.boolean().default(false),
   default: scalar.optional(),
@@ -84,22 +68,12 @@ function defaultProblem(input: InputShape): { message: string; expected: string 
         : { message: `default ${describeValue(value)} is not one of the options`, expected: `one of ${(input.options ?? []).join(', ')}` }
     case 'string':
       if (typeof value !== 'string') return { message: got, expected: 'text' }
-      if (input.pattern !== undefined && isValidPattern(input.pattern) && !matchesPattern(input.pattern, value)) {
+      if (value.length > MAX_INPUT_VALUE_CHARS)
+        return { message: 'the default is too long', expected: `at most ${MAX_INPUT_VALUE_CHARS} characters` }
+      if (input.pattern !== undefined && patternProblem(input.pattern) === null && !matchesPattern(input.pattern, value)) {
         return { message: `default ${describeValue(value)} does not match the pattern`, expected: `text matching ${input.pattern}` }
       }
       return null
-  }
-}
-
-/**
- * Whole-value match, so an unanchored pattern cannot let extra text through. An invalid pattern
- * matches nothing (validation reports it; this keeps other checks from throwing meanwhile).
- */
-export function matchesPattern(pattern: string, value: string): boolean {
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(value)
-  } catch {
-    return false
   }
 }
 

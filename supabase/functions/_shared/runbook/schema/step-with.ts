@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import { describeValue } from '../errors.ts'
 import { scanInterpolation, withPlaceholders } from '../interpolation.ts'
+import { isGitRef, isRepo, REF_EXPECTED, REPO_EXPECTED } from '../github-names.ts'
 import { duration, matching, nonEmptyText, reject, scalarText, strictObject, text, textMap } from './fields.ts'
 
 /** Stands in for a reference; a character no literal value contains. */
@@ -9,15 +10,19 @@ const REFERENCE_MARK = '\u0000'
 /** A URL, or a reference that will fill one in. */
 const URL_SHAPE = new RegExp(`^(?:https?://|${REFERENCE_MARK})\\S*$`)
 
-/** owner/name, where either part may be (or contain) a reference. */
-const REPO_PART = `[A-Za-z0-9_.${REFERENCE_MARK}-]+`
-const REPO_SHAPE = new RegExp(`^${REPO_PART}/${REPO_PART}$`)
-
 /** Checks the literal shape around references; a string with a broken `${{` is left to the reference check. */
 function shapedText(pattern: RegExp, expected: string) {
+  return checkedText((text) => pattern.test(text), REFERENCE_MARK, expected)
+}
+
+/**
+ * Text that `valid` accepts once each reference stands for `placeholder`: the literal parts
+ * are checked here, the filled-in values again when they are known (plan, step).
+ */
+function checkedText(valid: (text: string) => boolean, placeholder: string, expected: string) {
   return z.string().superRefine((value, ctx) => {
     if (scanInterpolation(value).problems.length > 0) return
-    if (!pattern.test(withPlaceholders(value, REFERENCE_MARK))) reject(ctx, `got ${describeValue(value)}`, expected)
+    if (!valid(withPlaceholders(value, placeholder))) reject(ctx, `got ${describeValue(value)}`, expected)
   })
 }
 
@@ -60,10 +65,11 @@ export const httpWith = strictObject({
 })
 
 export const githubDispatchWith = strictObject({
-  repo: shapedText(REPO_SHAPE, 'owner/name, like acme/web'),
+  // A reference stands for one ordinary name character; the filled-in repo is checked again.
+  repo: checkedText(isRepo, 'x', REPO_EXPECTED),
   // A numeric id is usually written unquoted, so numbers are read as text first.
   workflow: scalarText.pipe(matching(/^(?:[A-Za-z0-9_.-]+\.ya?ml|\d+)$/, 'a workflow file name like deploy.yml, or its numeric id')),
-  ref: nonEmptyText,
+  ref: checkedText(isGitRef, 'x', REF_EXPECTED),
   inputs: textMap.default({}),
   token: secretReference.optional(),
 })

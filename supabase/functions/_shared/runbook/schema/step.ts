@@ -1,6 +1,6 @@
 import * as z from 'zod'
 import { STEP_PHASES } from '../../vocabulary/index.ts'
-import { duration, matching, nonEmptyText, strictObject } from './fields.ts'
+import { duration, matching, nonEmptyTitle, strictObject } from './fields.ts'
 import { approvalWith, githubDispatchWith, httpWith, specWith, waitWith } from './step-with.ts'
 
 const retry = strictObject({
@@ -11,7 +11,7 @@ const retry = strictObject({
 
 const stepFields = {
   id: matching(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'an id like health-check (letters, digits, - and _)'),
-  title: nonEmptyText,
+  title: nonEmptyTitle,
   phase: z.enum(STEP_PHASES).default('execute'),
   timeout: duration({ allowZero: false }).optional(),
   retry: retry.optional(),

@@ -1,5 +1,6 @@
 import * as z from 'zod'
-import { duration, matching, nonEmptyText, strictObject, text } from './fields.ts'
+import { MAX_INPUTS, MAX_STEPS } from '../limits.ts'
+import { cappedList, duration, matching, nonEmptyText, nonEmptyTitle, strictObject, text } from './fields.ts'
 import { inputSchema, secretSchema } from './input.ts'
 import { stepSchema } from './step.ts'
 
@@ -10,12 +11,12 @@ import { stepSchema } from './step.ts'
 export const templateSchema = strictObject({
   version: z.literal(1),
   kind: matching(/^[a-z][a-z0-9_-]*$/, 'a lowercase slug like deploy or incident'),
-  title: nonEmptyText,
+  title: nonEmptyTitle,
   description: text.optional(),
   intents: z.array(nonEmptyText).default([]),
-  inputs: z.array(inputSchema).default([]),
+  inputs: cappedList(inputSchema, { max: MAX_INPUTS }, 'inputs', 'fewer inputs').default([]),
   secrets: z.array(secretSchema).default([]),
-  steps: z.array(stepSchema).min(1),
+  steps: cappedList(stepSchema, { min: 1, max: MAX_STEPS }, 'steps', 'fewer steps: split the runbook into several templates'),
   /** The longest a whole run may take, across invocations; steps are cut short to fit it. */
   timeout: duration({ allowZero: false }).optional(),
   policy: strictObject({

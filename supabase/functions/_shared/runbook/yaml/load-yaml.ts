@@ -1,9 +1,7 @@
 import { CORE_SCHEMA, loadAll, YAMLException } from 'js-yaml'
 import type { PathSegment } from '../errors.ts'
+import { MAX_TEMPLATE_BYTES } from '../limits.ts'
 import { NodeRejected, NodeTracker, type NodeMap } from './node-tracker.ts'
-
-/** Templates are small hand-written files; anything bigger is a mistake or an attack. */
-export const MAX_TEMPLATE_BYTES = 256 * 1024
 
 /** Deeper than any template needs, shallow enough that the recursive loader cannot overflow. */
 const MAX_DEPTH = 64
