@@ -22,6 +22,6 @@ export { evaluateCondition } from './condition/evaluate.ts'
 
 export { planRun, type Plan, type PlanStep } from './plan.ts'
 export { bindSecrets, missingSecrets, type SecretValues } from './secrets.ts'
-export { createMasker, maskDeep } from './masking.ts'
+export { createMasker, maskDeep, MIN_SECRET_LINE_LENGTH, type Mask } from './masking.ts'
 
 export { parseIntent, type IntentResult, type IntentSuggestion } from './intent/parse-intent.ts'

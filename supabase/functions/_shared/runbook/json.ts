@@ -1,15 +1,15 @@
-/** Applies `map` to every string value inside a JSON value; keys stay as they are. */
-export function mapStrings<T>(value: T, map: (text: string) => string): T {
+/** Applies `map` to every string value inside a JSON value; keys stay as they are unless `keys` is set. */
+export function mapStrings<T>(value: T, map: (text: string) => string, options: { keys?: boolean } = {}): T {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- mapValue returns the same shape with strings swapped for strings, which TypeScript cannot express
-  return mapValue(value, map) as T
+  return mapValue(value, map, options.keys === true) as T
 }
 
-function mapValue(value: unknown, map: (text: string) => string): unknown {
+function mapValue(value: unknown, map: (text: string) => string, keys: boolean): unknown {
   if (typeof value === 'string') return map(value)
-  if (Array.isArray(value)) return value.map((item) => mapValue(item, map))
+  if (Array.isArray(value)) return value.map((item) => mapValue(item, map, keys))
   if (value !== null && typeof value === 'object') {
     // fromEntries defines keys as data, so a "__proto__" key stays a plain key.
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapValue(item, map)]))
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [keys ? map(key) : key, mapValue(item, map, keys)]))
   }
   return value
 }
