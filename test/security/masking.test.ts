@@ -225,13 +225,14 @@ steps:
     await user.removeChannel(channel)
   })
 
-  smoke('a member cannot put secret inputs on a run afterwards, nor read them back', async () => {
+  smoke('nobody puts secret inputs on a run after its insert, not even the service role', async () => {
     const runId = await createRun(user, { template: 'secret-input', inputs: { env: 'staging', target: echoUrl } })
-    const { error } = await user
-      .from('runs')
-      .update({ secret_inputs: { api_key: 'late' } })
-      .eq('id', runId)
-    expect(error?.message).toMatch(/secret_inputs .*given only when the run is inserted/)
+    const late = { secret_inputs: { api_key: 'late' } }
+    const byMember = await user.from('runs').update(late).eq('id', runId)
+    expect(byMember.error?.message).toMatch(/ops\.runs\.secret_inputs cannot be changed by users/)
+    const byService = await stack.client(stack.serviceRoleKey).from('runs').update(late).eq('id', runId)
+    expect(byService.error?.message).toMatch(/ops\.runs\.secret_inputs is given only when the run is inserted/)
+    expect((await stack.test.db.query('select 1 from ops.run_secret_inputs where run_id = $1', [runId])).rows).toEqual([])
   })
 
   it('a secret-typed input sent in plain inputs is refused at validation and erased from the run', async () => {

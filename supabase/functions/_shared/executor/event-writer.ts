@@ -1,15 +1,12 @@
 /**
  * Batches a run's log lines into ops.append_run_events calls: a flush about every 50 ms or every
  * 100 lines, one batch in flight at a time (so seq order is log order), each batch with its own
- * id so a retry after a lost response is not applied twice. Every line is masked before it is
- * buffered and oversized lines are cut, so nothing secret or huge ever leaves the process.
+ * id so a retry after a lost response is not applied twice. The store masks every line and cuts
+ * oversized ones (RunStore.append), so nothing secret or huge is ever kept.
  */
 import type { EventInput } from '../database/index.ts'
 import type { RunStore } from './store.ts'
 import { errorMessage } from '../error-message.ts'
-
-const MAX_MESSAGE_CHARS = 8 * 1024
-const MAX_DATA_BYTES = 64 * 1024
 
 export interface EventWriterOptions {
   flushMs?: number
@@ -31,8 +28,6 @@ export class EventWriter {
   private readonly flushMs: number
   private readonly flushLines: number
   private readonly maxEvents: number
-  /** Replaced once the run's secrets are known; every line passes through it before buffering. */
-  mask: (text: string) => string = (text) => text
 
   constructor(
     private readonly store: RunStore,
@@ -52,7 +47,7 @@ export class EventWriter {
       this.omitted++
       return
     }
-    this.buffer.push(this.prepare({ ...event, level, ts: event.ts ?? new Date().toISOString() }))
+    this.buffer.push({ ...event, level, ts: event.ts ?? new Date().toISOString() })
     if (this.buffer.length >= this.flushLines) {
       void this.flush().catch(() => {})
     } else if (!this.timer) {
@@ -70,14 +65,12 @@ export class EventWriter {
       this.timer = undefined
     }
     if (this.omitted > 0 && this.written + this.buffer.length < this.maxEvents) {
-      this.buffer.push(
-        this.prepare({
-          level: 'warn',
-          source: 'executor',
-          message: `${this.omitted} log lines were not kept: this run reached its limit of ${this.maxEvents} events`,
-          ts: new Date().toISOString(),
-        }),
-      )
+      this.buffer.push({
+        level: 'warn',
+        source: 'executor',
+        message: `${this.omitted} log lines were not kept: this run reached its limit of ${this.maxEvents} events`,
+        ts: new Date().toISOString(),
+      })
       this.omitted = 0
     }
     const batch = this.buffer
@@ -94,19 +87,5 @@ export class EventWriter {
       }
     })
     return this.inFlight
-  }
-
-  private prepare(event: EventInput): EventInput {
-    const { mask } = this
-    let message = mask(event.message)
-    if (message.length > MAX_MESSAGE_CHARS) {
-      message = `${message.slice(0, MAX_MESSAGE_CHARS)}… [${message.length - MAX_MESSAGE_CHARS} more characters not kept]`
-    }
-    const prepared: EventInput = { ...event, message }
-    if (event.data !== undefined) {
-      const json = mask(JSON.stringify(event.data))
-      prepared.data = json.length > MAX_DATA_BYTES ? { truncated: true, preview: json.slice(0, 4096) } : JSON.parse(json)
-    }
-    return prepared
   }
 }
