@@ -9,7 +9,17 @@ import { engines } from '../support/databases.ts'
 import { matrix } from '../support/matrix.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { reply, startRemote, type RecordedRequest, type RemoteService } from '../support/remote.ts'
-import { addTemplate, artifactsOf, bindSecret, createRun, eventsOf, personalWorkspace, runExecutor, runOf, waitFor } from '../support/executor.ts'
+import {
+  addTemplate,
+  artifactsOf,
+  bindSecret,
+  createRun,
+  eventsOf,
+  personalWorkspace,
+  runExecutor,
+  runOf,
+  waitFor,
+} from '../support/executor.ts'
 
 /** Every way a stored text could carry `secret` (written independently of the masker). */
 function formsOf(secret: string): string[] {
@@ -53,7 +63,8 @@ function textsOf(value: unknown): string[] {
 function leaks(value: unknown, secret: string): string[] {
   const found: string[] = []
   for (const text of textsOf(value)) {
-    for (const form of formsOf(secret)) if (text.includes(form)) found.push(`${JSON.stringify(form)} in ${JSON.stringify(text.slice(0, 200))}`)
+    for (const form of formsOf(secret))
+      if (text.includes(form)) found.push(`${JSON.stringify(form)} in ${JSON.stringify(text.slice(0, 200))}`)
   }
   return found
 }
@@ -143,19 +154,23 @@ steps:
     with: { method: POST, url: "\${{ inputs.target }}", body: { key: "\${{ inputs.api_key }}" }, artifact: { kind: file, title: "Echo" } }
 `
 
-  smoke('the seeded incident-open template: a 400 from the webhook stores no form of SLACK_WEBHOOK_URL anywhere', async () => {
-    const runId = await createRun(user, {
-      template: 'incident-open',
-      inputs: { env: 'staging', severity: 'sev2', summary: 'Checkout is down' },
-    })
-    const report = await runExecutor(stack, runId, { SLACK_WEBHOOK_URL: webhookUrl })
-    expect(report.runs).toEqual([{ id: runId, outcome: 'error' }])
-    // The webhook was called (so the failure is the one the issue describes) and failed.
-    expect(remote.count(new URL(webhookUrl).pathname)).toBeGreaterThan(0)
-    const stored = await storedRun(user, runId)
-    expect(stored.run.summary).toMatch(/^Failed at step announce: POST \*\*\* answered 400/)
-    expect(leaks(stored, webhookUrl)).toEqual([])
-  }, 30_000)
+  smoke(
+    'the seeded incident-open template: a 400 from the webhook stores no form of SLACK_WEBHOOK_URL anywhere',
+    async () => {
+      const runId = await createRun(user, {
+        template: 'incident-open',
+        inputs: { env: 'staging', severity: 'sev2', summary: 'Checkout is down' },
+      })
+      const report = await runExecutor(stack, runId, { SLACK_WEBHOOK_URL: webhookUrl })
+      expect(report.runs).toEqual([{ id: runId, outcome: 'error' }])
+      // The webhook was called (so the failure is the one the issue describes) and failed.
+      expect(remote.count(new URL(webhookUrl).pathname)).toBeGreaterThan(0)
+      const stored = await storedRun(user, runId)
+      expect(stored.run.summary).toMatch(/^Failed at step announce: POST \*\*\* answered 400/)
+      expect(leaks(stored, webhookUrl)).toEqual([])
+    },
+    30_000,
+  )
 
   it('a secret with quotes, backslashes and newlines, and a PEM key, never show in a dry-run line', async () => {
     const runId = await createRun(user, { template: 'echo-secrets', inputs: { env: 'staging', target: echoUrl }, dryRun: true })
@@ -188,7 +203,10 @@ steps:
       .channel(`secret-input-${engine}`)
       .on('postgres_changes', { event: '*', schema: 'ops', table: 'runs' }, (change) => seen.push(change))
     await new Promise<void>((resolve, reject) =>
-      channel.subscribe((status) => (status === 'SUBSCRIBED' ? resolve() : status === 'CHANNEL_ERROR' ? reject(new Error(status)) : undefined)),
+      channel.subscribe((status) => {
+        if (String(status) === 'SUBSCRIBED') resolve()
+        else if (String(status) === 'CHANNEL_ERROR') reject(new Error(`the realtime channel answered ${status}`))
+      }),
     )
 
     const { data: created, error } = await user
@@ -217,7 +235,10 @@ steps:
     const report = await runExecutor(stack, runId)
     expect(report.runs).toEqual([{ id: runId, outcome: 'success' }])
     expect(JSON.parse(remote.requests[0].body)).toEqual({ key: value })
-    await waitFor(() => (seen.some((change) => (change.new as { status?: string }).status === 'success') ? true : undefined), 'the finished run over realtime')
+    await waitFor(
+      () => (seen.some((change) => (change.new as { status?: string }).status === 'success') ? true : undefined),
+      'the finished run over realtime',
+    )
 
     expect(leaks(await storedRun(user, runId), value)).toEqual([])
     expect(leaks(seen, value)).toEqual([])

@@ -63,7 +63,10 @@ export async function validateRun(run: RunRow, store: RunStore, readEnv: ReadEnv
   const names = namesIn(plan)
   const [environment, bindings] = await Promise.all([
     store.environment(run.workspace_id, run.env),
-    store.secretBindings(run.workspace_id, names.filter((name) => !isPlatformSecret(name))),
+    store.secretBindings(
+      run.workspace_id,
+      names.filter((name) => !isPlatformSecret(name)),
+    ),
   ])
   const secrets = runSecrets(plan, run.env, bindings, readEnv)
   store.useMasker(run.id, createMasker(valuesToMask(secrets.values, secretInputs)))
