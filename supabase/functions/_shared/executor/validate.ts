@@ -58,7 +58,9 @@ export async function validateRun(run: RunRow, store: RunStore, readEnv: ReadEnv
     plan = planned.plan
   }
   // A run validated before secret inputs moved out of runs.inputs still finds them there.
-  const secretInputs = Object.fromEntries(plan.secretInputs.map((key) => [key, key in given ? given[key] : run.inputs[key]]))
+  const secretInputs = Object.fromEntries(
+    plan.secretInputs.map((key) => [key, Object.prototype.hasOwnProperty.call(given, key) ? given[key] : run.inputs[key]]),
+  )
 
   const names = namesIn(plan)
   const [environment, bindings] = await Promise.all([
