@@ -64,6 +64,7 @@ function syntheticRun(lastSeq: number): RunRow {
     last_batch_id: null,
     current_step: null,
     step_results: {},
+    secret_inputs: null,
   }
 }
 

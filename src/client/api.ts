@@ -37,6 +37,8 @@ export function createOpsApi(client: OpsClient, workspace: CurrentWorkspace = pe
         title: run.title,
         intent: run.intent ?? null,
         inputs: run.inputs,
+        // Write-only: the database keeps them where members cannot read them, and stores null here.
+        ...(run.secretInputs && Object.keys(run.secretInputs).length > 0 ? { secret_inputs: run.secretInputs } : {}),
         dry_run: run.dryRun ?? false,
       })
       .select('*')

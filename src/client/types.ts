@@ -71,7 +71,13 @@ export interface NewRun {
   env: string
   title: string
   intent?: string
+  /** Input values members may read (stored in runs.inputs). */
   inputs: Record<string, unknown>
+  /**
+   * Values of secret-typed inputs: sent in runs.secret_inputs, which the database moves to a table
+   * only the executor reads and deletes when the run ends. Never put them in `inputs`.
+   */
+  secretInputs?: Record<string, string>
   dryRun?: boolean
 }
 

@@ -40,6 +40,17 @@ policy:
     when: "env == 'production'"
 `
 
+/** A template with a required secret-typed input: a run gets past validation only if the executor has its value. */
+const KEYED_TEMPLATE = `version: 1
+kind: check
+title: Keyed check
+inputs:
+  - { key: env, label: Environment, type: choice, options: [staging], default: staging }
+  - { key: api_key, label: API key, type: secret, required: true }
+steps:
+  - { id: settle, title: Settle, kind: wait, with: { duration: 10ms } }
+`
+
 /** A staging deploy of the template whose row `template` the card was made from. */
 function deployStaging(template: TemplateRow): NewRun {
   return {
@@ -127,6 +138,40 @@ describe.each(engines)('ops API on %s', (engine) => {
       },
       `run ${runId} to reach ${statuses.join(' or ')}`,
     )
+
+  smoke('sends secret-typed inputs apart: the run uses them, a member of the workspace never reads them', async () => {
+    const team = await createTeamWorkspace(owner.client, 'Secret inputs')
+    await joinWorkspace(owner.client, stranger.client, team, 'viewer')
+    const saved = await owner.client.rpc('save_template', {
+      p_workspace: team,
+      p_slug: 'keyed',
+      p_template_yaml: KEYED_TEMPLATE,
+      p_expected_version: null as unknown as number,
+      p_title: 'Keyed check',
+      p_kind: 'check',
+    })
+    expect(saved.error).toBeNull()
+    const starter = await inWorkspace(owner, team)
+    const keyed = (await starter.api.listTemplates()).find((t) => t.slug === 'keyed')!
+    const value = 'sk-client-secret-input-51c2'
+    const run = await starter.api.startRun({
+      templateSlug: 'keyed',
+      templateRevisionId: keyed.revision_id,
+      kind: 'check',
+      env: 'staging',
+      title: 'Keyed check in staging',
+      inputs: { env: 'staging' },
+      secretInputs: { api_key: value },
+    })
+    expect(JSON.stringify(run)).not.toContain(value)
+    expect(run.secret_inputs).toBeNull()
+    const done = await settled(starter.api, run.id)
+    expect(done).toMatchObject({ status: 'success', inputs: { env: 'staging' }, secret_inputs: null })
+    const member = await inWorkspace(stranger, team)
+    const seen = await member.api.getRun(run.id)
+    expect(seen?.status).toBe('success')
+    expect(JSON.stringify([seen, await member.api.fetchEvents(run.id, { after: 0 })])).not.toContain(value)
+  })
 
   it('works in the signed-in person’s personal workspace and lists its templates', async () => {
     const personal = await owner.client.rpc('ensure_personal_workspace')

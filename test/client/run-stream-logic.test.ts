@@ -55,6 +55,7 @@ function runRow(patch: Partial<RunRow> = {}): RunRow {
     last_batch_id: null,
     current_step: null,
     step_results: {},
+    secret_inputs: null,
     ...patch,
   }
 }

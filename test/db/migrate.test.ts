@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { mkdtemp, writeFile, cp } from 'node:fs/promises'
+import { cp, mkdtemp, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { migrate, MIGRATIONS_DIR } from '../../local/db/migrate.ts'
@@ -19,20 +19,23 @@ describe.each(engines)('migrations on %s', (engine) => {
     // A later migration that depends on the first proves the order.
     await writeFile(join(dir, '20250201000000_later.sql'), "alter table ops.runs add column later_note text default 'later';")
 
+    // The project's migrations (each named <version>_<name>.sql), in version order, then the later one.
+    const files = (await readdir(dir)).filter((file) => /^\d{14}_\w+\.sql$/.test(file)).sort()
+    const project = (await readdir(MIGRATIONS_DIR)).filter((file) => file.endsWith('.sql')).sort()
+    expect(project.slice(0, 2)).toEqual(['20250103000000_ops_schema.sql', '20250110000000_teams.sql'])
+    const versions = files.map((file) => file.slice(0, 14))
+
     const first = await migrate(test.db, dir)
-    expect(first).toEqual({ applied: ['20250103000000', '20250110000000', '20250201000000'], skipped: [] })
+    expect(first).toEqual({ applied: versions, skipped: [] })
+    expect(versions.at(-1)).toBe('20250201000000')
 
     const second = await migrate(test.db, dir)
-    expect(second).toEqual({ applied: [], skipped: ['20250103000000', '20250110000000', '20250201000000'] })
+    expect(second).toEqual({ applied: [], skipped: versions })
 
     const { rows } = await test.db.query<{ version: string; name: string }>(
       'select version, name from supabase_migrations.schema_migrations order by version',
     )
-    expect(rows).toEqual([
-      { version: '20250103000000', name: 'ops_schema' },
-      { version: '20250110000000', name: 'teams' },
-      { version: '20250201000000', name: 'later' },
-    ])
+    expect(rows).toEqual(files.map((file) => ({ version: file.slice(0, 14), name: file.slice(15, -4) })))
   })
 
   it('creates the tables, all under RLS, and publishes runs, events, artifacts and approvals', async () => {

@@ -32,6 +32,7 @@ type Table =
   | 'environments'
   | 'run_approvals'
   | 'secret_bindings'
+  | 'run_secret_inputs'
   | 'audit_log'
   | 'deployment_settings'
 type Op = 'select' | 'insert' | 'update' | 'delete'
@@ -96,6 +97,11 @@ const tableMatrix: Row[] = [
   ['secret_bindings',      'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
   ['secret_bindings',      'update',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
   ['secret_bindings',      'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
+  // Secret-typed input values: the executor reads them; only ops.runs' insert trigger writes them.
+  ['run_secret_inputs',    'select',   'no',    'no',  'no',    'no',    'no',  'no', 'all'],
+  ['run_secret_inputs',    'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
+  ['run_secret_inputs',    'update',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
+  ['run_secret_inputs',    'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
   ['audit_log',            'select',   'no',    'W',   'W',     'W',     'W',   'no', 'all'],
   // Entries are written only by the functions whose actions they record.
   ['audit_log',            'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
@@ -136,6 +142,7 @@ const functionMatrix: FunctionRow[] = [
   ["unbind_secret('W_TOKEN', '{W}')",                          'no',    'no',   'no',    'no',    'no',   'no', 'ok'],
   ["name_shared_admin('{viewer}')",                            'no',    'no',   'no',    'no',    'no',   'no', 'ok'],
   ['set_anonymous_workspaces(true)',                           'no',    'no',   'no',    'no',    'no',   'no', 'ok'],
+  ["erase_run_inputs('{wRun}', 'test-executor', array['env'])", 'no',   'no',   'no',    'no',    'no',   'no', ''],
 ]
 
 /** What each table's select returns as `label`, so "W's rows" and "the other workspace's rows" can be told apart. */
@@ -153,6 +160,7 @@ const selects: Record<Table, string> = {
   environments: 'select workspace_id::text as label from ops.environments',
   run_approvals: 'select comment as label from ops.run_approvals',
   secret_bindings: 'select workspace_id::text as label from ops.secret_bindings',
+  run_secret_inputs: "select inputs->>'label' as label from ops.run_secret_inputs",
   audit_log: 'select workspace_id::text as label from ops.audit_log',
   deployment_settings: "select 'settings' as label from ops.deployment_settings",
 }
@@ -172,6 +180,7 @@ const labels: Record<Table, { W: string; Other?: string }> = {
   environments: { W: '{W}', Other: '{Other}' },
   run_approvals: { W: 'W approval', Other: 'Other approval' },
   secret_bindings: { W: '{W}', Other: '{Other}' },
+  run_secret_inputs: { W: 'W secret', Other: 'Other secret' },
   audit_log: { W: '{W}', Other: '{Other}' },
   deployment_settings: { W: 'settings' },
 }
@@ -250,6 +259,11 @@ const writes: Record<Table, Record<Exclude<Op, 'select'>, string>> = {
     update: "update ops.secret_bindings set hosts = array['evil.example'] where workspace_id = '{W}'",
     delete: "delete from ops.secret_bindings where workspace_id = '{W}'",
   },
+  run_secret_inputs: {
+    insert: `insert into ops.run_secret_inputs (run_id, inputs) values ('{wWaiting}', '{"label": "forged"}')`,
+    update: `update ops.run_secret_inputs set inputs = '{"label": "forged"}' where run_id = '{wRun}'`,
+    delete: "delete from ops.run_secret_inputs where run_id = '{wRun}'",
+  },
   audit_log: {
     insert:
       "insert into ops.audit_log (workspace_id, actor, action, target) values ('{W}', coalesce(auth.uid(), '{admin}'), 'template.save', 'forged')",
@@ -289,6 +303,10 @@ async function buildFixture(test: TestDatabase): Promise<Fixture> {
     [oRun, oDone, 'Other'],
   ] as const) {
     await addEvent(db, run, `${name} event`)
+    await db.query("insert into ops.run_secret_inputs (run_id, inputs) values ($1, jsonb_build_object('label', $2::text))", [
+      run,
+      `${name} secret`,
+    ])
     await db.query("insert into ops.artifacts (run_id, kind, title, url) values ($1, 'link', $2, 'https://example.com')", [
       run,
       `${name} artifact`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createMasker, maskDeep } from '../../supabase/functions/_shared/runbook/index.ts'
+import { createMasker, maskDeep, MIN_SECRET_LINE_LENGTH } from '../../supabase/functions/_shared/runbook/index.ts'
 
 function base64(text: string): string {
   let binary = ''
@@ -52,11 +52,50 @@ describe('createMasker', () => {
 })
 
 describe('maskDeep', () => {
-  it('masks string values in nested objects and arrays, not keys', () => {
+  it('masks string values and keys in nested objects and arrays', () => {
     const mask = createMasker(['tok-123456'])
     expect(maskDeep({ 'tok-123456': ['Bearer tok-123456', 3, null, { deep: 'tok-123456' }], ok: true }, mask)).toEqual({
-      'tok-123456': ['Bearer ***', 3, null, { deep: '***' }],
+      '***': ['Bearer ***', 3, null, { deep: '***' }],
       ok: true,
     })
+  })
+})
+
+describe('the forms a stored text may carry a secret in', () => {
+  const quoted = 'S3cr"et\\pa\nss\tw0rd'
+  const json = (text: string) => JSON.stringify(text).slice(1, -1)
+
+  it.each([
+    ['JSON-escaped (quote, backslash, newline, tab)', quoted, `body {"token":"${json(quoted)}"}`, 'body {"token":"***"}'],
+    ['JSON inside JSON', quoted, `{"body":"${json(`{"token":"${json(quoted)}"}`)}"}`, '{"body":"{\\"token\\":\\"***\\"}"}'],
+    ['JSON control-character escapes', 'ab\u0001cdef', `x "${json('ab\u0001cdef')}" y`, 'x "***" y'],
+    ['JSON with non-ASCII as \\u escapes', 'pässwörd-42', 'v=p\\u00e4ssw\\u00f6rd-42;', 'v=***;'],
+    ['form-encoded (+ for spaces)', 'pass word&more', 'a=pass+word%26more&b=1', 'a=***&b=1'],
+    ['URL-encoded with lowercase hex', 'p@ss/word', 'u=p%40ss%2fword', 'u=***'],
+    ['URLSearchParams encoding', "it's(ok)!", `q=${new URLSearchParams({ q: "it's(ok)!" }).toString().slice(2)}`, 'q=***'],
+    ['base64url', 'key?>>secret~~', `t=${base64('key?>>secret~~').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}.`, 't=***.'],
+  ])('masks %s', (_name, secret, text, expected) => {
+    expect(createMasker([secret])(text)).toBe(expected)
+  })
+
+  const pem = [
+    '-----BEGIN PRIVATE KEY-----',
+    'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj',
+    'MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu',
+    'AbC=',
+    '-----END PRIVATE KEY-----',
+  ].join('\n')
+
+  it('masks a multi-line secret whole, with either line ending, and each long line on its own', () => {
+    const mask = createMasker([pem])
+    expect(mask(`key: ${pem}`)).toBe('key: ***')
+    expect(mask(`key: ${pem.replace(/\n/g, '\r\n')}`)).toBe('key: ***')
+    expect(mask(`"${json(pem)}"`)).toBe('"***"')
+    expect(mask(`line 2 alone: ${pem.split('\n')[2]} end`)).toBe('line 2 alone: *** end')
+  })
+
+  it(`leaves a multi-line secret's short lines (under ${MIN_SECRET_LINE_LENGTH} characters) in ordinary text`, () => {
+    const mask = createMasker([pem])
+    expect(mask('AbC= and END PRIVATE')).toBe('AbC= and END PRIVATE')
   })
 })

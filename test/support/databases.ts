@@ -88,6 +88,7 @@ export const OPS_TABLES = [
   'environments',
   'run_approvals',
   'run_events',
+  'run_secret_inputs',
   'run_templates',
   'runs',
   'secret_bindings',

@@ -192,3 +192,37 @@ describe('template card (Templates tab)', () => {
     expect(model.plan.ok && model.plan.approvalReason).toBe("Approval required by policy: env == 'production'")
   })
 })
+
+describe('a card with a secret-typed input', () => {
+  const keyed = templateCatalog([
+    row(
+      'keyed',
+      `version: 1
+kind: check
+title: Keyed check
+intents: [keyed]
+inputs:
+  - { key: env, label: Environment, type: choice, options: [staging], default: staging }
+  - { key: api_key, label: API key, type: secret, required: true }
+steps:
+  - { id: settle, title: Settle, kind: wait, with: { duration: 10ms } }
+`,
+    ),
+  ])
+
+  it('sends its value apart from the inputs members read, and never in the stored intent', () => {
+    const result = intentCard('keyed check api_key=sk-typed-in-text-77', keyed, {}, 'keyed')
+    if (result.kind !== 'card') throw new Error(result.kind)
+    const run = newRunFromCard(result.card, false)
+    expect(run).toMatchObject({
+      inputs: { env: 'staging' },
+      secretInputs: { api_key: 'sk-typed-in-text-77' },
+      intent: 'keyed check api_key=***',
+    })
+    expect(JSON.stringify({ ...run, secretInputs: undefined })).not.toContain('sk-typed-in-text-77')
+  })
+
+  it('sends no secret inputs when the template has none', () => {
+    expect(newRunFromCard(card('open a sev2 incident', { summary: 'checkout errors' }), true)).not.toHaveProperty('secretInputs')
+  })
+})

@@ -32,6 +32,7 @@ export function runRow(overrides: Partial<RunRow> = {}): RunRow {
     last_batch_id: null,
     current_step: 'dispatch',
     step_results: { 'health-before': { status: 'succeeded' }, 'policy-approval': { status: 'succeeded' }, dispatch: { status: 'running' } },
+    secret_inputs: null,
     plan: {
       version: 1,
       kind: 'deploy',

@@ -3,7 +3,13 @@
  * approval, and whether it can start. The Chat tab builds it from typed text (intent), the
  * Templates tab from a template directly.
  */
-import { parseIntent, planRun, type IntentSuggestion, type Template } from '../../../supabase/functions/_shared/runbook/index.ts'
+import {
+  createMasker,
+  parseIntent,
+  planRun,
+  type IntentSuggestion,
+  type Template,
+} from '../../../supabase/functions/_shared/runbook/index.ts'
 import type { NewRun } from '../../client/types.ts'
 import { isRunnable, type CatalogEntry, type RunnableEntry } from './template-catalog.ts'
 import { inputFields, rawInputs, type EnteredValues, type InputField } from './input-fields.ts'
@@ -133,16 +139,31 @@ export function intentCard(
 export function newRunFromCard(card: RunbookCardModel, dryRun: boolean): NewRun | null {
   if (!card.canRun || !card.plan.ok) return null
   const env = card.plan.env
+  const { inputs, secretInputs } = splitInputs(rawInputs(card.fields), card.fields)
+  // The intent text is stored where members read it: a secret typed into it does not go along.
+  const hideSecrets = createMasker(Object.values(secretInputs))
   return {
     templateSlug: card.slug,
     templateRevisionId: card.revisionId,
     kind: card.kind,
     env,
     title: `${card.title} in ${env}`,
-    ...(card.intent === null ? {} : { intent: card.intent }),
-    inputs: rawInputs(card.fields),
+    ...(card.intent === null ? {} : { intent: hideSecrets(card.intent) }),
+    inputs,
+    ...(Object.keys(secretInputs).length > 0 ? { secretInputs } : {}),
     dryRun,
   }
+}
+
+/** Secret-typed inputs go apart from the others: members read the run's inputs, never its secret ones. */
+function splitInputs(raw: Record<string, unknown>, fields: readonly InputField[]) {
+  const inputs: Record<string, unknown> = {}
+  const secretInputs: Record<string, string> = {}
+  for (const [key, value] of Object.entries(raw)) {
+    if (fields.find((field) => field.key === key)?.kind === 'secret') secretInputs[key] = String(value)
+    else inputs[key] = value
+  }
+  return { inputs, secretInputs }
 }
 
 function hasEnvInput(template: Template): boolean {

@@ -251,6 +251,33 @@ export type Database = {
           },
         ]
       }
+      run_secret_inputs: {
+        Row: {
+          created_at: string
+          inputs: NonNullable<Json>
+          run_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          inputs: NonNullable<Json>
+          run_id: string
+        }
+        Update: {
+          created_at?: string
+          inputs?: NonNullable<Json>
+          run_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'run_secret_inputs_run_id_fkey'
+            columns: ['run_id']
+            isOneToOne: true
+            referencedRelation: 'runs'
+            referencedColumns: ['id']
+          },
+        ]
+      }
       run_templates: {
         Row: {
           created_at: string
@@ -332,6 +359,7 @@ export type Database = {
           last_seq: number
           lease_expires_at: string | null
           plan: Json | null
+          secret_inputs: Json | null
           started_at: string | null
           status: string
           step_results: NonNullable<Json>
@@ -363,6 +391,7 @@ export type Database = {
           last_seq?: number
           lease_expires_at?: string | null
           plan?: Json | null
+          secret_inputs?: Json | null
           started_at?: string | null
           status?: string
           step_results?: NonNullable<Json>
@@ -393,6 +422,7 @@ export type Database = {
           last_seq?: number
           lease_expires_at?: string | null
           plan?: Json | null
+          secret_inputs?: Json | null
           started_at?: string | null
           status?: string
           step_results?: NonNullable<Json>
@@ -815,6 +845,7 @@ export type Database = {
           last_seq: number
           lease_expires_at: string | null
           plan: Json | null
+          secret_inputs: Json | null
           started_at: string | null
           status: string
           step_results: NonNullable<Json>
@@ -872,6 +903,7 @@ export type Database = {
           last_seq: number
           lease_expires_at: string | null
           plan: Json | null
+          secret_inputs: Json | null
           started_at: string | null
           status: string
           step_results: NonNullable<Json>
@@ -937,6 +969,7 @@ export type Database = {
           last_seq: number
           lease_expires_at: string | null
           plan: Json | null
+          secret_inputs: Json | null
           started_at: string | null
           status: string
           step_results: NonNullable<Json>
@@ -958,6 +991,46 @@ export type Database = {
       delete_template: { Args: { p_expected_version: number; p_slug: string; p_workspace: string }; Returns: undefined }
       display_name_of: { Args: { p_user: string }; Returns: string }
       ensure_personal_workspace: { Args: Record<PropertyKey, never>; Returns: string }
+      erase_run_inputs: {
+        Args: { p_keys: string[]; p_run_id: string; p_worker: string }
+        Returns: {
+          attempt: number
+          cancel_requested: boolean
+          claimed_by: string | null
+          created_at: string
+          created_by: string
+          current_step: string | null
+          dry_run: boolean
+          env: string
+          error: string | null
+          finished_at: string | null
+          id: string
+          inputs: NonNullable<Json>
+          intent: string | null
+          kind: string
+          last_batch_id: string | null
+          last_seq: number
+          lease_expires_at: string | null
+          plan: Json | null
+          secret_inputs: Json | null
+          started_at: string | null
+          status: string
+          step_results: NonNullable<Json>
+          summary: string | null
+          template_hash: string | null
+          template_revision_id: string | null
+          template_slug: string | null
+          title: string
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'runs'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       finish_run: {
         Args: { p_error?: string; p_run_id: string; p_status: string; p_summary: string; p_worker: string }
         Returns: {
@@ -979,6 +1052,7 @@ export type Database = {
           last_seq: number
           lease_expires_at: string | null
           plan: Json | null
+          secret_inputs: Json | null
           started_at: string | null
           status: string
           step_results: NonNullable<Json>
@@ -1029,6 +1103,7 @@ export type Database = {
           last_seq: number
           lease_expires_at: string | null
           plan: Json | null
+          secret_inputs: Json | null
           started_at: string | null
           status: string
           step_results: NonNullable<Json>
@@ -1068,6 +1143,7 @@ export type Database = {
           last_seq: number
           lease_expires_at: string | null
           plan: Json | null
+          secret_inputs: Json | null
           started_at: string | null
           status: string
           step_results: NonNullable<Json>
@@ -1113,6 +1189,7 @@ export type Database = {
           last_seq: number
           lease_expires_at: string | null
           plan: Json | null
+          secret_inputs: Json | null
           started_at: string | null
           status: string
           step_results: NonNullable<Json>
@@ -1152,6 +1229,7 @@ export type Database = {
           last_seq: number
           lease_expires_at: string | null
           plan: Json | null
+          secret_inputs: Json | null
           started_at: string | null
           status: string
           step_results: NonNullable<Json>
@@ -1192,6 +1270,7 @@ export type Database = {
           last_seq: number
           lease_expires_at: string | null
           plan: Json | null
+          secret_inputs: Json | null
           started_at: string | null
           status: string
           step_results: NonNullable<Json>
@@ -1346,6 +1425,7 @@ export type Database = {
           last_seq: number
           lease_expires_at: string | null
           plan: Json | null
+          secret_inputs: Json | null
           started_at: string | null
           status: string
           step_results: NonNullable<Json>

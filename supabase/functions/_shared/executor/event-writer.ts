@@ -1,8 +1,9 @@
 /**
  * Batches a run's log lines into ops.append_run_events calls: a flush about every 50 ms or every
  * 100 lines, one batch in flight at a time (so seq order is log order), each batch with its own
- * id so a retry after a lost response is not applied twice. Every line is masked before it is
- * buffered and oversized lines are cut, so nothing secret or huge ever leaves the process.
+ * id so a retry after a lost response is not applied twice. Each line is masked and cut to
+ * size by the store's rules (RunStore.prepareEvent) before it is counted, so nothing secret or
+ * huge is ever kept and the byte count is what the table holds.
  *
  * A run's log is capped in lines (maxEvents: past it only warnings and errors are kept) and in
  * bytes (maxBytes, message plus data as JSON, counted across invocations). Once an ordinary line
@@ -15,8 +16,6 @@ import type { RunStore } from './store.ts'
 import { errorMessage } from '../error-message.ts'
 import { lineBytes } from './log-bytes.ts'
 
-const MAX_MESSAGE_CHARS = 8 * 1024
-const MAX_DATA_BYTES = 64 * 1024
 /** Bytes a run's log may hold (message plus data as JSON), across all its invocations. */
 const MAX_LOG_BYTES = 5 * 1024 * 1024
 /** Kept back from ordinary lines for the lines that end a run: a step's error, the stop line, the summary. */
@@ -58,8 +57,6 @@ export class EventWriter {
   private readonly flushMs: number
   private readonly flushLines: number
   private readonly maxEvents: number
-  /** Replaced once the run's secrets are known; every line passes through it before buffering. */
-  mask: (text: string) => string = (text) => text
 
   constructor(
     private readonly store: RunStore,
@@ -91,7 +88,7 @@ export class EventWriter {
       this.omitted++
       return
     }
-    if (!this.keep(this.prepare({ ...event, level, ts: event.ts ?? new Date().toISOString() }))) return
+    if (!this.keep(this.store.prepareEvent(this.runId, { ...event, level, ts: event.ts ?? new Date().toISOString() }))) return
     if (this.buffer.length >= this.flushLines) {
       void this.flush().catch(() => {})
     } else if (!this.timer) {
@@ -110,7 +107,7 @@ export class EventWriter {
     }
     if (this.omitted > 0 && this.written + this.buffer.length < this.maxEvents) {
       this.keep(
-        this.prepare({
+        this.store.prepareEvent(this.runId, {
           level: 'warn',
           source: 'executor',
           message: `${this.omitted} log lines were not kept: this run reached its limit of ${this.maxEvents} events`,
@@ -152,19 +149,5 @@ export class EventWriter {
     this.buffer.push(event)
     this.bufferedBytes += bytes
     return true
-  }
-
-  private prepare(event: EventInput): EventInput {
-    const { mask } = this
-    let message = mask(event.message)
-    if (message.length > MAX_MESSAGE_CHARS) {
-      message = `${message.slice(0, MAX_MESSAGE_CHARS)}… [${message.length - MAX_MESSAGE_CHARS} more characters not kept]`
-    }
-    const prepared: EventInput = { ...event, message }
-    if (event.data !== undefined) {
-      const json = mask(JSON.stringify(event.data))
-      prepared.data = json.length > MAX_DATA_BYTES ? { truncated: true, preview: json.slice(0, 4096) } : JSON.parse(json)
-    }
-    return prepared
   }
 }

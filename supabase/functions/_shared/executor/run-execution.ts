@@ -4,7 +4,7 @@
  * another one started: finished steps are skipped, a cut-off step runs again (at most three
  * starts), and the log continues where it stopped.
  */
-import { bindStep, createMasker, type Plan, type PlanStep, type StoredPlan } from '../runbook/index.ts'
+import { bindStep, type Plan, type PlanStep, type StoredPlan } from '../runbook/index.ts'
 import { ENVIRONMENT_GATE_STEP, formatDuration, phaseLabel, statusView, STEP_PHASES, type StepPhase } from '../vocabulary/index.ts'
 import { EgressRefused, send } from './egress.ts'
 import type { EgressPolicy } from './egress-policy.ts'
@@ -15,7 +15,7 @@ import { formatBytes } from './log-bytes.ts'
 import { CHECKPOINT_KEY, loggedBytes } from './log-checkpoint.ts'
 import { listedSteps, namedSteps } from './listed.ts'
 import { Lease } from './lease.ts'
-import { describeUnavailable, valuesToMask, type ReadEnv, type RunSecrets } from './secrets.ts'
+import { describeUnavailable, type ReadEnv, type RunSecrets } from './secrets.ts'
 import { runStepKind, type StepContext, type StepOutcome, type StepRunners } from './steps/context.ts'
 import type { EventInput, RunRow, StepResult } from '../database/index.ts'
 import type { RunStore } from './store.ts'
@@ -166,7 +166,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         run,
         store,
         log: stepLog,
-        mask: (text) => writer.mask(text),
+        mask: (text) => store.maskerOf(run.id)(text),
         bind: () => bindStep(planned, step, secrets.values, secretInputs),
         dryRunReason: (missing) => {
           if (run.dry_run) return 'this run is a dry run'
@@ -194,15 +194,11 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
           }
         },
         artifact: async (artifact) => {
-          const masked = { ...artifact, step_id: step.id, title: writer.mask(artifact.title) }
-          if (masked.content !== undefined) masked.content = writer.mask(masked.content)
-          if (artifact.url !== undefined && writer.mask(artifact.url) !== artifact.url) {
-            // A masked URL is no longer a link, and the real one would leak the secret.
-            stepLog({ level: 'warn', message: `The link "${masked.title}" is not kept: its URL contains a secret` })
-            return
-          }
           await writer.flush()
-          await store.addArtifact(run.id, masked)
+          // The store masks it, and keeps no link whose URL holds a secret (a masked URL is no link).
+          if (!(await store.addArtifact(run.id, { ...artifact, step_id: step.id }))) {
+            stepLog({ level: 'warn', message: `The link "${artifact.title}" is not kept: its URL contains a secret` })
+          }
         },
         remember: (state) => record(step, { ...running, ...state }),
         previous,
@@ -307,8 +303,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     plan = planned
     secrets = validated.secrets
     environment = validated.environment
-    secretInputs = Object.fromEntries(planned.secretInputs.map((key) => [key, run.inputs[key]]))
-    writer.mask = createMasker(valuesToMask(secrets.values, secretInputs))
+    secretInputs = validated.secretInputs
     if (!validated.fresh) phaseLog('validate', { message: 'Using the plan stored when this run was first validated' })
     if (run.dry_run)
       phaseLog('validate', { level: 'warn', message: 'DRY RUN: this run sends nothing anywhere; each external call is logged instead' })
@@ -415,7 +410,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
           'error',
           error instanceof StepFailedError ? stepFailedSummary(error.stepId, error.reason) : validationFailedSummary(error.message),
         )
-        await store.finish(run.id, 'error', summary, writer.mask(reason))
+        await store.finish(run.id, 'error', summary, reason)
         return 'error'
       }
       // The database is unreachable or answered unexpectedly: keep the lease to expire so that

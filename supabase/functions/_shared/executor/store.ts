@@ -3,14 +3,20 @@
  * with the service role through supabase-js, exactly as on hosted Supabase. Transient failures
  * are retried with jittered backoff; every call that may be retried is idempotent on the server
  * (batch ids, artifact keys, step results keyed by step), and a lost lease becomes LeaseLostError.
+ *
+ * Every write of a run passes its masker (set with useMasker once the run's secrets are known):
+ * events, plan, step results, artifacts, summary and error hold no secret in any form.
  */
 import type { PostgrestSingleResponse, SupabaseClient } from '@supabase/supabase-js'
 import type { ArtifactInput, Database, EventInput, FinishStatus, RunRow, StepResult } from '../database/index.ts'
-import type { Plan } from '../runbook/index.ts'
+import { maskDeep, type Mask, type Plan } from '../runbook/index.ts'
 import { backoffMs, isTransient, LeaseLostError, sleep, StoreError } from './errors.ts'
 import type { EnvironmentRule } from './environment-gate.ts'
 import { lineBytes } from './log-bytes.ts'
 import type { SecretBinding } from './secrets.ts'
+import { maskedArtifact, maskedEvent } from './masked-writes.ts'
+
+const unmasked: Mask = (text) => text
 
 /** The part of a supabase-js client (schema `ops`, service role) the executor uses. */
 export type OpsClient = Pick<SupabaseClient<Database, 'ops'>, 'rpc' | 'from'>
@@ -24,6 +30,11 @@ export interface StoreOptions {
 export class RunStore {
   readonly leaseSeconds: number
   private readonly attempts: number
+  /**
+   * Each run's masker, by run id. Kept for the store's life (one invocation, a few runs): a write
+   * still buffered when a run's work stops is masked like every other.
+   */
+  private readonly maskers = new Map<string, Mask>()
 
   constructor(
     private readonly client: OpsClient,
@@ -62,33 +73,64 @@ export class RunStore {
     return { cancelRequested: rows[0]?.cancel_requested ?? false }
   }
 
+  /** From now on every write for `runId` is masked with `mask` (the run's secrets and secret inputs). */
+  useMasker(runId: string, mask: Mask): void {
+    this.maskers.set(runId, mask)
+  }
+
+  /** The masker of `runId`; texts pass unchanged until one is set. */
+  maskerOf(runId: string): Mask {
+    return this.maskers.get(runId) ?? unmasked
+  }
+
+  /** Appends log lines, each masked and then cut to size (see masked-writes.ts). */
+  /** A line as the store keeps it: masked with the run's masker, then cut to size. */
+  prepareEvent(runId: string, event: EventInput): EventInput {
+    return maskedEvent(event, this.maskerOf(runId))
+  }
+
   append(runId: string, events: EventInput[], batchId: string): Promise<number> {
+    const mask = this.maskerOf(runId)
+    const masked = events.map((event) => maskedEvent(event, mask))
     return this.call('append_run_events', () =>
-      this.client.rpc('append_run_events', { p_run_id: runId, p_worker: this.workerId, p_events: events, p_batch_id: batchId }),
+      this.client.rpc('append_run_events', { p_run_id: runId, p_worker: this.workerId, p_events: masked, p_batch_id: batchId }),
     )
   }
 
   setPlan(runId: string, plan: Plan): Promise<RunRow> {
-    return this.call('set_run_plan', () => this.client.rpc('set_run_plan', { p_run_id: runId, p_worker: this.workerId, p_plan: plan }))
+    const masked = maskDeep(plan, this.maskerOf(runId))
+    return this.call('set_run_plan', () => this.client.rpc('set_run_plan', { p_run_id: runId, p_worker: this.workerId, p_plan: masked }))
   }
 
   /**
-   * Records a step's result and returns the run's step results and current step — not the whole
-   * row: this is called at least twice per step, and the plan (which holds every step's filled-in
-   * inputs) may be megabytes.
+   * Records a step's result (masked) and returns the run's step results and current step — not
+   * the whole row: this is called at least twice per step, and the plan (which holds every step's
+   * filled-in inputs) may be megabytes.
    */
   recordStep(runId: string, stepId: string, result: StepResult): Promise<Pick<RunRow, 'step_results' | 'current_step'>> {
+    const masked = maskDeep(result, this.maskerOf(runId))
     return this.call('record_step', () =>
       this.client
-        .rpc('record_step', { p_run_id: runId, p_worker: this.workerId, p_step_id: stepId, p_result: result })
+        .rpc('record_step', { p_run_id: runId, p_worker: this.workerId, p_step_id: stepId, p_result: masked })
         .select('step_results, current_step')
         .single(),
     )
   }
 
-  addArtifact(runId: string, artifact: ArtifactInput): Promise<unknown> {
-    return this.call('add_run_artifact', () =>
-      this.client.rpc('add_run_artifact', { p_run_id: runId, p_worker: this.workerId, p_artifact: artifact }),
+  /** Adds an artifact, masked; false when it is not kept (a link whose URL holds a secret). */
+  async addArtifact(runId: string, artifact: ArtifactInput): Promise<boolean> {
+    const masked = maskedArtifact(artifact, this.maskerOf(runId))
+    if (masked === null) return false
+    await this.call('add_run_artifact', () =>
+      this.client.rpc('add_run_artifact', { p_run_id: runId, p_worker: this.workerId, p_artifact: masked }),
+    )
+    return true
+  }
+
+  /** Erases input keys from the run's stored inputs (secret-typed inputs sent where members read them). */
+  eraseInputs(runId: string, keys: readonly string[]): Promise<RunRow> {
+    return this.call('erase_run_inputs', () =>
+      this.client.rpc('erase_run_inputs', { p_run_id: runId, p_worker: this.workerId, p_keys: [...keys] }),
     )
   }
 
@@ -103,8 +145,15 @@ export class RunStore {
   }
 
   finish(runId: string, status: FinishStatus, summary: string, error?: string): Promise<RunRow> {
+    const mask = this.maskerOf(runId)
     return this.call('finish_run', () =>
-      this.client.rpc('finish_run', { p_run_id: runId, p_worker: this.workerId, p_status: status, p_summary: summary, p_error: error }),
+      this.client.rpc('finish_run', {
+        p_run_id: runId,
+        p_worker: this.workerId,
+        p_status: status,
+        p_summary: mask(summary),
+        p_error: error === undefined ? undefined : mask(error),
+      }),
     )
   }
 
@@ -164,6 +213,15 @@ export class RunStore {
       for (const row of rows) bytes += lineBytes(row.message, row.data === null ? undefined : JSON.stringify(row.data))
       last = rows[rows.length - 1].seq
     }
+  }
+
+  /** The values of the run's secret-typed inputs, kept where only the service role reads them; {} when none. */
+  async secretInputs(runId: string): Promise<Record<string, unknown>> {
+    const row = await this.read('run_secret_inputs', () =>
+      this.client.from('run_secret_inputs').select('inputs').eq('run_id', runId).maybeSingle(),
+    )
+    const inputs = row?.inputs
+    return inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs) ? { ...inputs } : {}
   }
 
   /** A spec doc of the run's workspace (slugs are unique per workspace only). */

@@ -23,6 +23,6 @@ export { evaluateCondition } from './condition/evaluate.ts'
 export { planRun, type Plan, type PlanStep } from './plan.ts'
 export { isCurrentPlan, showsSamePlan, type StoredPlan } from './stored-plan.ts'
 export { bindStep, missingSecrets, type SecretValues } from './secrets.ts'
-export { createMasker, maskDeep } from './masking.ts'
+export { createMasker, maskDeep, MIN_SECRET_LINE_LENGTH, type Mask } from './masking.ts'
 
 export { parseIntent, type IntentResult, type IntentSuggestion } from './intent/parse-intent.ts'

@@ -1,19 +1,25 @@
-/** Applies `map` to every string value inside a JSON value, with its path; keys stay as they are. */
-export function mapStrings<T>(value: T, map: (text: string, path: ReadonlyArray<string | number>) => string): T {
+/**
+ * Applies `map` to every string value inside a JSON value, with its path; keys stay as they are
+ * unless `keys` is set (then each key is mapped too, with the path of its object).
+ */
+export function mapStrings<T>(value: T, map: (text: string, path: ReadonlyArray<string | number>) => string, options: { keys?: boolean } = {}): T {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- mapValue returns the same shape with strings swapped for strings, which TypeScript cannot express
-  return mapValue(value, [], map) as T
+  return mapValue(value, [], map, options.keys === true) as T
 }
 
 function mapValue(
   value: unknown,
   path: ReadonlyArray<string | number>,
   map: (text: string, path: ReadonlyArray<string | number>) => string,
+  keys: boolean,
 ): unknown {
   if (typeof value === 'string') return map(value, path)
-  if (Array.isArray(value)) return value.map((item, index) => mapValue(item, [...path, index], map))
+  if (Array.isArray(value)) return value.map((item, index) => mapValue(item, [...path, index], map, keys))
   if (value !== null && typeof value === 'object') {
     // fromEntries defines keys as data, so a "__proto__" key stays a plain key.
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapValue(item, [...path, key], map)]))
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [keys ? map(key, path) : key, mapValue(item, [...path, key], map, keys)]),
+    )
   }
   return value
 }

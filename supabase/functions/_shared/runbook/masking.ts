@@ -8,18 +8,32 @@ const MASK = '***'
  */
 const SHORT_SECRET_LENGTH = 4
 
+/**
+ * Each line of a multi-line secret (a PEM key) is masked on its own when it is at least this
+ * long once trimmed: a key's 64-character body lines go wherever they are, while its short
+ * lines ("-----END", a last line of a few characters) do not erase ordinary text.
+ */
+export const MIN_SECRET_LINE_LENGTH = 16
+
 interface Needle {
   text: string
   wholeWordOnly: boolean
 }
 
+/** A function that replaces every occurrence of the secrets it was made with by "***". */
+export type Mask = (text: string) => string
+
 /**
- * Returns a function that replaces every occurrence of the given secret values with "***":
- * the raw value, its URL-encoded form and its base64 form (at any alignment, as inside a
- * basic-auth header). Overlapping matches are merged, so two secrets never leave a piece showing.
+ * Returns a function that replaces every occurrence of the given secret values with "***", in
+ * every form a stored text could carry them: the raw value; JSON-escaped (once, and twice for
+ * JSON inside JSON; also with every non-ASCII character as \uXXXX); URL-encoded
+ * (encodeURIComponent, form encoding with "+" for spaces, lowercase hex); base64 and base64url
+ * (at any alignment, as inside a basic-auth header); and, for a multi-line secret, each line of
+ * at least MIN_SECRET_LINE_LENGTH characters. Overlapping matches are merged, so two secrets
+ * never leave a piece showing.
  */
-export function createMasker(secretValues: readonly string[]): (text: string) => string {
-  const needles = secretValues.flatMap(needlesFor)
+export function createMasker(secretValues: readonly string[]): Mask {
+  const needles = uniqueNeedles(secretValues.flatMap(needlesFor))
   if (needles.length === 0) return (text) => text
   return (text) => {
     const spans: Array<[number, number]> = []
@@ -47,18 +61,65 @@ export function createMasker(secretValues: readonly string[]): (text: string) =>
   }
 }
 
-/** Masks every string inside a JSON value (values, not keys). */
-export function maskDeep<T>(value: T, mask: (text: string) => string): T {
-  return mapStrings(value, mask)
+/** Masks every string inside a JSON value: values and keys. */
+export function maskDeep<T>(value: T, mask: Mask): T {
+  return mapStrings(value, mask, { keys: true })
 }
 
 function needlesFor(secret: string): Needle[] {
   if (secret === '') return []
   if (secret.length < SHORT_SECRET_LENGTH) return [{ text: secret, wholeWordOnly: true }]
-  const bytes = new TextEncoder().encode(secret)
-  // The whole encoding first (so its padding goes too), then the pieces found inside longer ones.
-  const forms = new Set([secret, encodeURIComponent(secret), toBase64(bytes), ...base64Fragments(bytes)])
+  const lines = secret.split(/\r?\n/)
+  const variants = new Set([secret])
+  if (lines.length > 1) {
+    // The same text with the other line ending, and each distinctive line on its own.
+    variants.add(lines.join('\n'))
+    variants.add(lines.join('\r\n'))
+    for (const line of lines) if (line.trim().length >= MIN_SECRET_LINE_LENGTH) variants.add(line.trim())
+  }
+  const forms = new Set<string>()
+  for (const variant of variants) for (const form of formsOf(variant)) forms.add(form)
   return [...forms].filter((form) => form.length >= SHORT_SECRET_LENGTH).map((text) => ({ text, wholeWordOnly: false }))
+}
+
+/** The encodings of one text a log, a URL or a header may carry. */
+function formsOf(text: string): string[] {
+  const json = JSON.stringify(text).slice(1, -1)
+  const uri = encodeURIComponent(text)
+  const bytes = new TextEncoder().encode(text)
+  const base64 = [toBase64(bytes), ...base64Fragments(bytes)]
+  return [
+    text,
+    json,
+    JSON.stringify(json).slice(1, -1),
+    asciiJson(json),
+    uri,
+    uri.replace(/%20/g, '+'),
+    lowerHex(uri),
+    new URLSearchParams({ x: text }).toString().slice(2),
+    ...base64,
+    ...base64.map(toBase64Url),
+  ]
+}
+
+/** Longest first, so a form inside a longer one never decides where a mask starts. */
+function uniqueNeedles(needles: Needle[]): Needle[] {
+  const seen = new Map<string, Needle>()
+  for (const needle of needles) if (!seen.has(needle.text) || !needle.wholeWordOnly) seen.set(needle.text, needle)
+  return [...seen.values()].sort((a, b) => b.text.length - a.text.length)
+}
+
+/** JSON text with every non-ASCII character escaped, as ASCII-only serializers write it. */
+function asciiJson(json: string): string {
+  return json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+function lowerHex(encoded: string): string {
+  return encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())
+}
+
+function toBase64Url(base64: string): string {
+  return base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
 /**
