@@ -75,11 +75,12 @@ describe.each(engines)('fair queues on %s', (engine) => {
   it('runs at most 5 runs of a workspace at once; the 6th stays queued until one finishes', async () => {
     const ids = await startRuns(team, team.workspace, team.users.operator, 6)
     const [elsewhere] = await startRuns(team, team.other, team.users.outsider, 1)
-    const claimed: Claimed[] = []
-    for (let i = 0; i < 5; i++) claimed.push((await claim(test.db, `w${i}`))!)
-    expect(claimed.filter((run) => run.workspace_id === team.workspace)).toHaveLength(5)
+    const claims: Claimed[] = []
+    for (let i = 0; i < 6; i++) claims.push((await claim(test.db, `w${i}`))!)
     // The other workspace is not held back by W being full; then nothing is claimable.
-    expect((await claim(test.db))?.id).toBe(elsewhere)
+    expect(claims.map((run) => run.id)).toContain(elsewhere)
+    const claimed = claims.filter((run) => run.workspace_id === team.workspace)
+    expect(claimed).toHaveLength(5)
     expect(await claim(test.db)).toBeUndefined()
     // Not even by its id, as the plugin's invoke asks; the executor can say why.
     const sixth = ids.find((id) => !claimed.some((run) => run.id === id))!
@@ -91,7 +92,7 @@ describe.each(engines)('fair queues on %s', (engine) => {
     expect(await isDue(test.db)).toBe(false)
     expect(await runningIn(test.db, team.workspace)).toBe(5)
 
-    await finish(test.db, claimed[0], 'w0')
+    await finish(test.db, claimed[0], `w${claims.indexOf(claimed[0])}`)
     expect(await isDue(test.db)).toBe(true)
     expect((await claim(test.db))?.id).toBe(sixth)
     expect(await runningIn(test.db, team.workspace)).toBe(5)
