@@ -34,6 +34,7 @@ type Table =
   | 'secret_bindings'
   | 'audit_log'
   | 'deployment_settings'
+  | 'queue_turns'
 type Op = 'select' | 'insert' | 'update' | 'delete'
 type Outcome = 'W' | 'all' | 'ok' | 'no'
 type Row = [Table, Op, ...Outcome[]]
@@ -106,6 +107,11 @@ const tableMatrix: Row[] = [
   ['deployment_settings',  'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
   ['deployment_settings',  'update',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
   ['deployment_settings',  'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
+  // Written only by ops.claim_run and the run insert trigger; the deployer may look.
+  ['queue_turns',          'select',   'no',    'no',  'no',    'no',    'no',  'no', 'all'],
+  ['queue_turns',          'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
+  ['queue_turns',          'update',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
+  ['queue_turns',          'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
 ]
 
 type FunctionOutcome = 'ok' | 'no' | 'hidden' | 'true' | 'false' | ''
@@ -136,6 +142,10 @@ const functionMatrix: FunctionRow[] = [
   ["unbind_secret('W_TOKEN', '{W}')",                          'no',    'no',   'no',    'no',    'no',   'no', 'ok'],
   ["name_shared_admin('{viewer}')",                            'no',    'no',   'no',    'no',    'no',   'no', 'ok'],
   ['set_anonymous_workspaces(true)',                           'no',    'no',   'no',    'no',    'no',   'no', 'ok'],
+  // The queue limits are the deployment's: no workspace admin raises their own.
+  ['set_queue_limits(100, 100)',                               'no',    'no',   'no',    'no',    'no',   'no', 'ok'],
+  ['has_claimable_run()',                                      'no',    'no',   'no',    'no',    'no',   'no', 'true'],
+  ["why_not_claimable('{wWaiting}')",                          'no',    'no',   'no',    'no',    'no',   'no', 'ok'],
 ]
 
 /** What each table's select returns as `label`, so "W's rows" and "the other workspace's rows" can be told apart. */
@@ -155,6 +165,7 @@ const selects: Record<Table, string> = {
   secret_bindings: 'select workspace_id::text as label from ops.secret_bindings',
   audit_log: 'select workspace_id::text as label from ops.audit_log',
   deployment_settings: "select 'settings' as label from ops.deployment_settings",
+  queue_turns: 'select workspace_id::text as label from ops.queue_turns',
 }
 
 /** The labels of W's rows and of the other workspace's rows; {W} and {Other} are the workspace ids. */
@@ -174,6 +185,7 @@ const labels: Record<Table, { W: string; Other?: string }> = {
   secret_bindings: { W: '{W}', Other: '{Other}' },
   audit_log: { W: '{W}', Other: '{Other}' },
   deployment_settings: { W: 'settings' },
+  queue_turns: { W: '{W}', Other: '{Other}' },
 }
 
 /** One write per table and operation, aimed at W's rows. A service-role insert names the user it acts for. */
@@ -261,6 +273,11 @@ const writes: Record<Table, Record<Exclude<Op, 'select'>, string>> = {
              on conflict (id) do update set anonymous_may_create_workspaces = excluded.anonymous_may_create_workspaces`,
     update: 'update ops.deployment_settings set anonymous_may_create_workspaces = not anonymous_may_create_workspaces',
     delete: 'delete from ops.deployment_settings',
+  },
+  queue_turns: {
+    insert: "insert into ops.queue_turns (workspace_id, started_by, served_at) values ('{W}', '{viewer}', now())",
+    update: "update ops.queue_turns set served_at = null where workspace_id = '{W}'",
+    delete: "delete from ops.queue_turns where workspace_id = '{W}'",
   },
 }
 

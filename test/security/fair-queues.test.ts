@@ -25,7 +25,8 @@ const finish = (db: TestDatabase['db'], run: Claimed, worker = 'w') =>
   as(db, serviceClaims, "select ops.finish_run($1, $2, 'success', 'done')", [run.id, worker])
 
 const runningIn = async (db: TestDatabase['db'], workspace: string) =>
-  (await db.query<{ n: number }>("select count(*)::int as n from ops.runs where workspace_id = $1 and status = 'running'", [workspace])).rows[0].n
+  (await db.query<{ n: number }>("select count(*)::int as n from ops.runs where workspace_id = $1 and status = 'running'", [workspace]))
+    .rows[0].n
 
 const startRuns = async (team: Team, workspace: string, starter: string, count: number) => {
   const ids: string[] = []
@@ -233,8 +234,7 @@ describe.each(engines)('fair queue limits through supabase-js on %s', (engine) =
     expect(refused.status).toBe(429)
     expect(refused.error).toMatchObject({
       code: 'PT429',
-      message:
-        'You already have 10 runs queued or running in this workspace (the limit is 10); wait for one to finish or cancel one',
+      message: 'You already have 10 runs queued or running in this workspace (the limit is 10); wait for one to finish or cancel one',
     })
 
     // Canceling one frees a place.
