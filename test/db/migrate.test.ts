@@ -20,10 +20,10 @@ describe.each(engines)('migrations on %s', (engine) => {
     await writeFile(join(dir, '20250201000000_later.sql'), "alter table ops.runs add column later_note text default 'later';")
 
     const first = await migrate(test.db, dir)
-    expect(first).toEqual({ applied: ['20250103000000', '20250110000000', '20250201000000'], skipped: [] })
+    expect(first).toEqual({ applied: ['20250103000000', '20250110000000', '20250120000100', '20250201000000'], skipped: [] })
 
     const second = await migrate(test.db, dir)
-    expect(second).toEqual({ applied: [], skipped: ['20250103000000', '20250110000000', '20250201000000'] })
+    expect(second).toEqual({ applied: [], skipped: ['20250103000000', '20250110000000', '20250120000100', '20250201000000'] })
 
     const { rows } = await test.db.query<{ version: string; name: string }>(
       'select version, name from supabase_migrations.schema_migrations order by version',
@@ -31,6 +31,7 @@ describe.each(engines)('migrations on %s', (engine) => {
     expect(rows).toEqual([
       { version: '20250103000000', name: 'ops_schema' },
       { version: '20250110000000', name: 'teams' },
+      { version: '20250120000100', name: 'fair_queues' },
       { version: '20250201000000', name: 'later' },
     ])
   })

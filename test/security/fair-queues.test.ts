@@ -5,7 +5,8 @@
  * Only the service role changes the limits. Claims stay exact with several executors at once.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { describePostgres, engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
+import { describePostgres, emptyDatabase, engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
+import { migrate, MIGRATIONS_DIR } from '../../local/db/migrate.ts'
 import { as, attempt, serviceClaims } from '../support/actors.ts'
 import { createTeamFixture, startRun, type Team } from '../support/teams.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
@@ -162,6 +163,29 @@ describe.each(engines)('fair queues on %s', (engine) => {
     expect(new Set(all).size).toBe(all.length)
     expect(all).toHaveLength(10)
     for (const workspace of workspaces) expect(await runningIn(test.db, workspace)).toBe(5)
+  })
+})
+
+describe.each(engines)('upgrading to fair queues on %s', (engine) => {
+  let test: TestDatabase
+  beforeAll(async () => {
+    test = await emptyDatabase(engine)
+    await migrate(test.db, MIGRATIONS_DIR, { through: '20250110000000_teams.sql' })
+  })
+  afterAll(() => test.drop())
+
+  it('takes turns over the runs that were queued before the upgrade', async () => {
+    const team = await createTeamFixture(test.db)
+    await startRuns(team, team.workspace, team.users.operator, 20)
+    const [late] = await startRuns(team, team.workspace, team.users.approver, 1)
+    await migrate(test.db)
+    const { rows } = await test.db.query<{ n: number }>('select count(*)::int as n from ops.queue_turns where workspace_id = $1', [
+      team.workspace,
+    ])
+    expect(rows[0].n).toBe(2)
+    const first = await claim(test.db)
+    const second = await claim(test.db)
+    expect([first?.id, second?.id]).toContain(late)
   })
 })
 
