@@ -110,8 +110,10 @@ $$;
 -- Starting a run: register its queue, and hold a person to their limit
 -- ===========================================================================================
 
--- Named to run after runs_pin_template (triggers fire in name order), which fills in the
--- workspace. The advisory lock makes two simultaneous inserts of one person count each other.
+-- Every run's queue is in ops.queue_turns, also when the service role moves a run (users cannot):
+-- a queue missing there would never get a turn. Named to run after runs_pin_template (triggers
+-- fire in name order), which fills in the workspace. The advisory lock makes two simultaneous
+-- inserts of one person count each other.
 create function ops.enqueue_run() returns trigger
 language plpgsql
 security definer
@@ -123,6 +125,9 @@ declare
 begin
   insert into ops.queue_turns (workspace_id, started_by) values (new.workspace_id, new.created_by)
   on conflict do nothing;
+  if tg_op <> 'INSERT' then
+    return new;
+  end if;
   -- Users only, and only for themselves (anything else is refused by row-level security next).
   if new.status not in ('queued', 'running') or coalesce(auth.role(), '') <> 'authenticated'
      or new.created_by is distinct from auth.uid() then
@@ -142,7 +147,7 @@ begin
 end
 $$;
 
-create trigger runs_queue_limit before insert on ops.runs
+create trigger runs_queue_limit before insert or update of workspace_id, created_by on ops.runs
   for each row execute function ops.enqueue_run();
 
 -- ===========================================================================================

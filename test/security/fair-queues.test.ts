@@ -111,6 +111,13 @@ describe.each(engines)('fair queues on %s', (engine) => {
     expect(await runningIn(test.db, team.workspace)).toBe(5)
   })
 
+  it('gives a run that the deployer moved to another workspace its turn there', async () => {
+    const [moved] = await startRuns(team, team.workspace, team.users.operator, 1)
+    await test.db.query('update ops.runs set workspace_id = $1 where id = $2', [team.other, moved])
+    expect(await isDue(test.db)).toBe(true)
+    expect(await claim(test.db)).toMatchObject({ id: moved, workspace_id: team.other })
+  })
+
   it('says why a run cannot be claimed', async () => {
     const [queued] = await startRuns(team, team.workspace, team.users.operator, 1)
     const done = await startRun(test.db, team.workspace, team.users.operator, { status: 'success' })
