@@ -38,6 +38,9 @@ describe(`executors killed at random points (${engine})`, () => {
     remote = await startRemote()
     ;({ client: user } = await stack.anonymousUser())
     await addTemplate(stack, 'kill-test', TEMPLATE)
+    // One person queues all 50 runs: the deployment raises its per-starter limit (10 by default).
+    const { error } = await stack.client(stack.serviceRoleKey).rpc('set_queue_limits', { p_max_active_per_starter: RUNS })
+    if (error) throw new Error(`raising the queue limits: ${error.message}`)
   })
   afterAll(async () => {
     await remote.close()
