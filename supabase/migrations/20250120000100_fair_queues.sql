@@ -32,8 +32,8 @@
 -- Who may change what: only the deployment's operator, with the service role (or as the database
 -- owner): `select ops.set_queue_limits(10, 20);` or `update ops.deployment_settings set …`.
 -- Members, workspace admins included, read the limits and cannot change them: fairness is across
--- workspaces, so no workspace raises its own. ops.queue_turns is read and written by the claim
--- function only; the service role may read it.
+-- workspaces, so no workspace raises its own. ops.queue_turns is written only by the claim and
+-- by the trigger on ops.runs; the service role may read it, users may not.
 
 -- ===========================================================================================
 -- Settings
