@@ -31,6 +31,8 @@ async function seedRuns(db: Database, count: number): Promise<void> {
      from generate_series(1, $2) as n`,
     [rows[0].id, count],
   )
+  // All runs are in one workspace: the deployment lets every worker run one at once (5 by default).
+  await db.asRole({ role: 'service_role' }, (tx) => tx.query('select ops.set_queue_limits($1, null)', [WORKERS]))
 }
 
 async function drainOps(db: Database, count: number): Promise<{ ms: number; doubles: number }> {

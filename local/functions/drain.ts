@@ -1,7 +1,8 @@
 /**
- * Invokes ops-executor with the service role whenever a run is waiting (queued, or running on an
- * expired lease), as pg_cron + pg_net do on hosted Supabase. One drain request at a time; the
- * function answers at once and executes in the background.
+ * Invokes ops-executor with the service role whenever a run can be claimed (queued in a workspace
+ * below its running limit, or running on an expired lease), as pg_cron + pg_net do on hosted
+ * Supabase. One drain request at a time; the function answers at once and executes in the
+ * background.
  */
 import type { Database } from '../db/database.ts'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
@@ -14,9 +15,14 @@ export interface DrainOptions {
   onError?: (message: string) => void
 }
 
-const DUE = `select exists (
-  select 1 from ops.runs where status = 'queued' or (status = 'running' and lease_expires_at < now())
-) as due`
+/**
+ * Whether a drain would claim anything now: a queued run whose workspace has a free running slot,
+ * or an expired lease. Runs that only wait for a slot do not wake the executor every tick.
+ */
+export async function isDue(db: Database): Promise<boolean> {
+  const { rows } = await db.query<{ due: boolean }>('select ops.has_claimable_run() as due')
+  return rows[0]?.due === true
+}
 
 export function startDrain(options: DrainOptions): () => Promise<void> {
   let inFlight: Promise<void> | undefined
@@ -27,8 +33,7 @@ export function startDrain(options: DrainOptions): () => Promise<void> {
     lastError = message
   }
   const tick = async () => {
-    const { rows } = await options.db.query<{ due: boolean }>(DUE)
-    if (!rows[0]?.due) return
+    if (!(await isDue(options.db))) return
     const response = await fetch(`${options.url}/functions/v1/ops-executor`, {
       method: 'POST',
       headers: { authorization: `Bearer ${options.serviceRoleKey}`, 'content-type': 'application/json' },

@@ -109,6 +109,9 @@ describePostgres('claim concurrency on real Postgres', () => {
   beforeAll(async () => {
     test = await migratedDatabase('postgres')
     owner = await createUser(test.db, 'owner@example.com')
+    // These runs are all in one workspace and none finishes: this suite is about atomic claims,
+    // so the deployment's running limit per workspace is raised (test/security/fair-queues covers it).
+    await as(test.db, serviceClaims, 'select ops.set_queue_limits(1000, null)')
   })
   afterAll(() => test.drop())
 

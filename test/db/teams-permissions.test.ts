@@ -35,6 +35,7 @@ type Table =
   | 'run_secret_inputs'
   | 'audit_log'
   | 'deployment_settings'
+  | 'queue_turns'
 type Op = 'select' | 'insert' | 'update' | 'delete'
 type Outcome = 'W' | 'all' | 'ok' | 'no'
 type Row = [Table, Op, ...Outcome[]]
@@ -112,6 +113,11 @@ const tableMatrix: Row[] = [
   ['deployment_settings',  'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
   ['deployment_settings',  'update',   'no',    'no',  'no',    'no',    'no',  'no', 'ok'],
   ['deployment_settings',  'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
+  // Written only by ops.claim_run and the run insert trigger; the deployer may look.
+  ['queue_turns',          'select',   'no',    'no',  'no',    'no',    'no',  'no', 'all'],
+  ['queue_turns',          'insert',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
+  ['queue_turns',          'update',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
+  ['queue_turns',          'delete',   'no',    'no',  'no',    'no',    'no',  'no', 'no'],
 ]
 
 type FunctionOutcome = 'ok' | 'no' | 'hidden' | 'true' | 'false' | ''
@@ -143,6 +149,10 @@ const functionMatrix: FunctionRow[] = [
   ["name_shared_admin('{viewer}')",                            'no',    'no',   'no',    'no',    'no',   'no', 'ok'],
   ['set_anonymous_workspaces(true)',                           'no',    'no',   'no',    'no',    'no',   'no', 'ok'],
   ["erase_run_inputs('{wRun}', 'test-executor', array['env'])", 'no',   'no',   'no',    'no',    'no',   'no', ''],
+  // The queue limits are the deployment's: no workspace admin raises their own.
+  ['set_queue_limits(100, 100)',                               'no',    'no',   'no',    'no',    'no',   'no', 'ok'],
+  ['has_claimable_run()',                                      'no',    'no',   'no',    'no',    'no',   'no', 'true'],
+  ["why_not_claimable('{wWaiting}')",                          'no',    'no',   'no',    'no',    'no',   'no', 'ok'],
 ]
 
 /** What each table's select returns as `label`, so "W's rows" and "the other workspace's rows" can be told apart. */
@@ -163,6 +173,7 @@ const selects: Record<Table, string> = {
   run_secret_inputs: "select inputs->>'label' as label from ops.run_secret_inputs",
   audit_log: 'select workspace_id::text as label from ops.audit_log',
   deployment_settings: "select 'settings' as label from ops.deployment_settings",
+  queue_turns: 'select workspace_id::text as label from ops.queue_turns',
 }
 
 /** The labels of W's rows and of the other workspace's rows; {W} and {Other} are the workspace ids. */
@@ -183,6 +194,7 @@ const labels: Record<Table, { W: string; Other?: string }> = {
   run_secret_inputs: { W: 'W secret', Other: 'Other secret' },
   audit_log: { W: '{W}', Other: '{Other}' },
   deployment_settings: { W: 'settings' },
+  queue_turns: { W: '{W}', Other: '{Other}' },
 }
 
 /** One write per table and operation, aimed at W's rows. A service-role insert names the user it acts for. */
@@ -275,6 +287,11 @@ const writes: Record<Table, Record<Exclude<Op, 'select'>, string>> = {
              on conflict (id) do update set anonymous_may_create_workspaces = excluded.anonymous_may_create_workspaces`,
     update: 'update ops.deployment_settings set anonymous_may_create_workspaces = not anonymous_may_create_workspaces',
     delete: 'delete from ops.deployment_settings',
+  },
+  queue_turns: {
+    insert: "insert into ops.queue_turns (workspace_id, started_by, served_at) values ('{W}', '{viewer}', now())",
+    update: "update ops.queue_turns set served_at = null where workspace_id = '{W}'",
+    delete: "delete from ops.queue_turns where workspace_id = '{W}'",
   },
 }
 

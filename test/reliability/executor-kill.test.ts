@@ -40,6 +40,14 @@ describe(`executors killed at random points (${engine})`, () => {
     stack.allowEgress(remote.url)
     ;({ client: user } = await stack.anonymousUser())
     await addTemplate(stack, 'kill-test', TEMPLATE)
+    // One person queues all 50 runs in one workspace: the deployment raises its per-starter limit
+    // (10 by default) and its running limit (5), so kills spread over every run as they did before
+    // the limits; with 5 slots, the killed runs' expired leases would take every claim and soon
+    // exhaust their 10 attempts (test/security/fair-queues.test.ts covers the limits).
+    const { error } = await stack
+      .client(stack.serviceRoleKey)
+      .rpc('set_queue_limits', { p_max_running_per_workspace: RUNS, p_max_active_per_starter: RUNS })
+    if (error) throw new Error(`raising the queue limits: ${error.message}`)
   })
   afterAll(async () => {
     await remote.close()

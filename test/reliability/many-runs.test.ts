@@ -28,6 +28,9 @@ describe(`${RUNS} concurrent runs with ${SUBSCRIBERS} subscribers each (${engine
   beforeAll(async () => {
     stack = await startTestStack(engine, { realtimeBufferBytes: BUFFER_LIMIT })
     await addTemplate(stack, 'busy', TEMPLATE)
+    // One person queues all 50 runs: the deployment raises its per-starter limit (10 by default).
+    const { error } = await stack.client(stack.serviceRoleKey).rpc('set_queue_limits', { p_max_active_per_starter: RUNS })
+    if (error) throw new Error(`raising the queue limits: ${error.message}`)
   })
   afterAll(() => stack.stop())
 

@@ -86,6 +86,7 @@ export const OPS_TABLES = [
   'audit_log',
   'deployment_settings',
   'environments',
+  'queue_turns',
   'run_approvals',
   'run_events',
   'run_secret_inputs',

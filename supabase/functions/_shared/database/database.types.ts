@@ -107,17 +107,23 @@ export type Database = {
         Row: {
           anonymous_may_create_workspaces: boolean
           id: boolean
+          max_active_per_starter: number
+          max_running_per_workspace: number
           shared_workspace_id: string | null
         }
         ComputedFields: never
         Insert: {
           anonymous_may_create_workspaces?: boolean
           id?: boolean
+          max_active_per_starter?: number
+          max_running_per_workspace?: number
           shared_workspace_id?: string | null
         }
         Update: {
           anonymous_may_create_workspaces?: boolean
           id?: boolean
+          max_active_per_starter?: number
+          max_running_per_workspace?: number
           shared_workspace_id?: string | null
         }
         Relationships: []
@@ -157,6 +163,33 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: 'environments_workspace_id_fkey'
+            columns: ['workspace_id']
+            isOneToOne: false
+            referencedRelation: 'workspaces'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      queue_turns: {
+        Row: {
+          served_at: string | null
+          started_by: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          served_at?: string | null
+          started_by: string
+          workspace_id: string
+        }
+        Update: {
+          served_at?: string | null
+          started_by?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'queue_turns_workspace_id_fkey'
             columns: ['workspace_id']
             isOneToOne: false
             referencedRelation: 'workspaces'
@@ -1071,6 +1104,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      has_claimable_run: { Args: Record<PropertyKey, never>; Returns: boolean }
       has_role: { Args: { p_min: string; p_workspace: string }; Returns: boolean }
       heartbeat_run: {
         Args: { p_lease_seconds?: number; p_run_id: string; p_worker: string }
@@ -1292,6 +1326,7 @@ export type Database = {
       require_role: { Args: { p_min: string; p_what: string; p_workspace: string }; Returns: undefined }
       revoke_invite: { Args: { p_invite: string }; Returns: undefined }
       role_rank: { Args: { p_role: string }; Returns: number }
+      running_in_workspace: { Args: { p_workspace: string }; Returns: number }
       save_spec_doc: {
         Args: { p_content: string; p_expected_version: number; p_slug: string; p_title?: string; p_workspace: string }
         Returns: {
@@ -1404,6 +1439,22 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      set_queue_limits: {
+        Args: { p_max_active_per_starter?: number; p_max_running_per_workspace?: number }
+        Returns: {
+          anonymous_may_create_workspaces: boolean
+          id: boolean
+          max_active_per_starter: number
+          max_running_per_workspace: number
+          shared_workspace_id: string | null
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'deployment_settings'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       set_run_plan: {
         Args: { p_plan: Json; p_run_id: string; p_worker: string }
         Returns: {
@@ -1447,6 +1498,7 @@ export type Database = {
       stock_workspace: { Args: { p_workspace: string }; Returns: undefined }
       text_hash: { Args: { p_text: string }; Returns: string }
       unbind_secret: { Args: { p_name: string; p_workspace: string }; Returns: undefined }
+      why_not_claimable: { Args: { p_run_id: string }; Returns: string }
       without_platform_secrets: { Args: { p_yaml: string }; Returns: string }
     }
     Enums: {

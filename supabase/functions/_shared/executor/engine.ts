@@ -48,7 +48,8 @@ export interface ExecuteRequest {
 
 export interface ExecutionReport {
   worker: string
-  runs: { id: string; outcome: RunOutcome | 'not_claimable' }[]
+  /** `reason` says why a requested run was not claimable (e.g. its workspace is at its running limit). */
+  runs: { id: string; outcome: RunOutcome | 'not_claimable'; reason?: string }[]
 }
 
 export async function execute(options: ExecutorOptions, request: ExecuteRequest): Promise<ExecutionReport> {
@@ -88,7 +89,11 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
   const report: ExecutionReport = { worker, runs: [] }
   if (request.runId) {
     const run = await store.claim(request.runId)
-    report.runs.push({ id: request.runId, outcome: run ? await executeRun(run, settings) : 'not_claimable' })
+    if (run) report.runs.push({ id: request.runId, outcome: await executeRun(run, settings) })
+    else {
+      const reason = await store.whyNotClaimable(request.runId)
+      report.runs.push({ id: request.runId, outcome: 'not_claimable', ...(reason ? { reason } : {}) })
+    }
   }
   while (request.drain && now() < handBackAt && !options.stopSignal?.aborted) {
     const run = await store.claim()

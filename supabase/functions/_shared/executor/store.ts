@@ -66,6 +66,11 @@ export class RunStore {
     return rows[0] ?? null
   }
 
+  /** Why `claim(runId)` found nothing, in a sentence; null when the run has become claimable since. */
+  whyNotClaimable(runId: string): Promise<string | null> {
+    return this.call('why_not_claimable', () => this.client.rpc('why_not_claimable', { p_run_id: runId }))
+  }
+
   async heartbeat(runId: string): Promise<{ cancelRequested: boolean }> {
     const rows = await this.call('heartbeat_run', () =>
       this.client.rpc('heartbeat_run', { p_run_id: runId, p_worker: this.workerId, p_lease_seconds: this.leaseSeconds }),
