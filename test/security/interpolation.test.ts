@@ -279,6 +279,7 @@ describe.each(engines)('through the executor on %s', (engine) => {
   beforeAll(async () => {
     stack = await startTestStack(engine)
     remote = await startRemote(STAND_IN_HOST)
+    stack.allowEgress(remote.url)
     ;({ client: user } = await stack.anonymousUser())
     workspace = await personalWorkspace(user)
     await addTemplate(stack, 'note', NOTE_TEMPLATE, workspace)
@@ -369,7 +370,7 @@ describe.each(engines)('through the executor on %s', (engine) => {
   })
 
   it('refuses such a repo at the step when it comes from a secret input', async () => {
-    const runId = await createRun(user, { template: 'secret-dispatch', inputs: { env: 'staging', repo: TRAVERSAL } })
+    const runId = await createRun(user, { template: 'secret-dispatch', inputs: { env: 'staging' }, secretInputs: { repo: TRAVERSAL } })
     expect((await runExecutor(stack, runId, { ...secrets, GITHUB_API_URL: remote.url })).runs[0].outcome).toBe('error')
     const run = await runOf(user, runId)
     expect(run.error).toMatch(/^step dispatch failed: with\.repo is not owner\/name/)

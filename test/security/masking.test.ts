@@ -96,6 +96,7 @@ describe.each(engines)('secrets at rest on %s', (engine) => {
   beforeAll(async () => {
     stack = await startTestStack(engine)
     remote = await startRemote()
+    stack.allowEgress(remote.url)
     webhookUrl = `${remote.url}/services/T0000/B0000/xoxb-webhook-9c1d7e`
     echoUrl = `${remote.url}/echo`
     ;({ client: user } = await stack.anonymousUser())

@@ -9,6 +9,8 @@ export interface RunFixture {
   template?: string
   env?: string
   inputs?: Record<string, unknown>
+  /** Values of secret-typed inputs, sent apart from the others as the plugin sends them. */
+  secretInputs?: Record<string, string>
   dryRun?: boolean
   title?: string
 }
@@ -63,6 +65,7 @@ export async function createRun(user: OpsClient, fixture: RunFixture = {}): Prom
       env,
       title: fixture.title ?? `Run of ${fixture.template ?? 'deploy-web'} in ${env}`,
       inputs: fixture.inputs ?? { env },
+      ...(fixture.secretInputs ? { secret_inputs: fixture.secretInputs } : {}),
       dry_run: fixture.dryRun ?? false,
     })
     .select('id')
