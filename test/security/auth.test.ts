@@ -55,16 +55,10 @@ describe.each(engines)('tokens and sessions on %s', (engine) => {
 
   /**
    * Deletes a user as the admin API does: the auth.users row goes, and with it (by cascade) their
-   * sessions, memberships and personal workspace. The immutability trigger on template revisions
-   * also refuses the cascade that deletes a workspace's revisions, so no user could be deleted at
-   * all; it is off for this one statement until a migration lets a workspace's deletion through.
+   * sessions, memberships and personal workspace (test/db/user-deletion.test.ts).
    */
   async function deleteUser(userId: string): Promise<void> {
-    await stack.db.transaction(async (tx) => {
-      await tx.query('alter table ops.template_revisions disable trigger template_revisions_immutable')
-      await tx.query('delete from auth.users where id = $1', [userId])
-      await tx.query('alter table ops.template_revisions enable trigger template_revisions_immutable')
-    })
+    await stack.db.query('delete from auth.users where id = $1', [userId])
   }
 
   async function emailUser(): Promise<{ client: OpsClient; userId: string; token: string; email: string }> {
