@@ -3,10 +3,9 @@
  * artifacts, plan) holds a secret in any form a reader could turn back into it, and secret-typed
  * inputs never sit in a table a workspace member can read.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { RealtimePostgresChangesPayload } from '@supabase/supabase-js'
 import { engines } from '../support/databases.ts'
-import { matrix } from '../support/matrix.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { reply, startRemote, type RecordedRequest, type RemoteService } from '../support/remote.ts'
 import {
@@ -84,7 +83,6 @@ const PEM_SECRET = [
 ].join('\n')
 
 describe.each(engines)('secrets at rest on %s', (engine) => {
-  const { it, smoke } = matrix(engine)
   let stack: TestStack
   let remote: RemoteService
   let user: OpsClient
@@ -155,7 +153,7 @@ steps:
     with: { method: POST, url: "\${{ inputs.target }}", body: { key: "\${{ inputs.api_key }}" }, artifact: { kind: file, title: "Echo" } }
 `
 
-  smoke(
+  it(
     'the seeded incident-open template: a 400 from the webhook stores no form of SLACK_WEBHOOK_URL anywhere',
     async () => {
       const runId = await createRun(user, {
@@ -197,7 +195,7 @@ steps:
     expect(leaks(stored, PEM_SECRET)).toEqual([])
   })
 
-  smoke('a secret-typed input is used by the run, never readable by members or realtime, and deleted when the run ends', async () => {
+  it('a secret-typed input is used by the run, never readable by members or realtime, and deleted when the run ends', async () => {
     const value = 'sk-live-input-"quoted"-4b8e1f0a'
     const seen: RealtimePostgresChangesPayload<Record<string, unknown>>[] = []
     const channel = user
@@ -247,7 +245,7 @@ steps:
     await user.removeChannel(channel)
   })
 
-  smoke('nobody puts secret inputs on a run after its insert, not even the service role', async () => {
+  it('nobody puts secret inputs on a run after its insert, not even the service role', async () => {
     const runId = await createRun(user, { template: 'secret-input', inputs: { env: 'staging', target: echoUrl } })
     const late = { secret_inputs: { api_key: 'late' } }
     const byMember = await user.from('runs').update(late).eq('id', runId)

@@ -6,7 +6,16 @@
  * Once the run's secrets and secret inputs are known, the store masks every later write of the
  * run with them.
  */
-import { createMasker, formatTemplateError, isCurrentPlan, parseTemplate, planRun, showsSamePlan, type Plan, type Template } from '../runbook/index.ts'
+import {
+  createMasker,
+  formatTemplateError,
+  isCurrentPlan,
+  parseTemplate,
+  planRun,
+  showsSamePlan,
+  type Plan,
+  type Template,
+} from '../runbook/index.ts'
 import type { RunRow } from '../database/index.ts'
 import type { EnvironmentRule } from './environment-gate.ts'
 import { pinnedTemplate, ValidationError } from './pinned-template.ts'
@@ -129,7 +138,12 @@ async function refuseMisplacedInputs(run: RunRow, store: RunStore, template: Tem
  * `given`). A fresh plan first checks where the secret-typed inputs were sent; a run planned by an
  * earlier executor kept them in runs.inputs, as that version asked.
  */
-async function planFromTemplate(run: RunRow, store: RunStore, given: Record<string, unknown>, { fresh }: { fresh: boolean }): Promise<Plan> {
+async function planFromTemplate(
+  run: RunRow,
+  store: RunStore,
+  given: Record<string, unknown>,
+  { fresh }: { fresh: boolean },
+): Promise<Plan> {
   const template = await pinnedTemplate(run, store)
   const parsed = parseTemplate(template.yaml)
   if (!parsed.ok) {

@@ -2,7 +2,11 @@
  * Applies `map` to every string value inside a JSON value, with its path; keys stay as they are
  * unless `keys` is set (then each key is mapped too, with the path of its object).
  */
-export function mapStrings<T>(value: T, map: (text: string, path: ReadonlyArray<string | number>) => string, options: { keys?: boolean } = {}): T {
+export function mapStrings<T>(
+  value: T,
+  map: (text: string, path: ReadonlyArray<string | number>) => string,
+  options: { keys?: boolean } = {},
+): T {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- mapValue returns the same shape with strings swapped for strings, which TypeScript cannot express
   return mapValue(value, [], map, options.keys === true) as T
 }
