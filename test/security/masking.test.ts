@@ -153,23 +153,19 @@ steps:
     with: { method: POST, url: "\${{ inputs.target }}", body: { key: "\${{ inputs.api_key }}" }, artifact: { kind: file, title: "Echo" } }
 `
 
-  it(
-    'the seeded incident-open template: a 400 from the webhook stores no form of SLACK_WEBHOOK_URL anywhere',
-    async () => {
-      const runId = await createRun(user, {
-        template: 'incident-open',
-        inputs: { env: 'staging', severity: 'sev2', summary: 'Checkout is down' },
-      })
-      const report = await runExecutor(stack, runId, { SLACK_WEBHOOK_URL: webhookUrl })
-      expect(report.runs).toEqual([{ id: runId, outcome: 'error' }])
-      // The webhook was called (so the failure is the one the issue describes) and failed.
-      expect(remote.count(new URL(webhookUrl).pathname)).toBeGreaterThan(0)
-      const stored = await storedRun(user, runId)
-      expect(stored.run.summary).toMatch(/^Failed at step announce: POST \*\*\* answered 400/)
-      expect(leaks(stored, webhookUrl)).toEqual([])
-    },
-    30_000,
-  )
+  it('the seeded incident-open template: a 400 from the webhook stores no form of SLACK_WEBHOOK_URL anywhere', async () => {
+    const runId = await createRun(user, {
+      template: 'incident-open',
+      inputs: { env: 'staging', severity: 'sev2', summary: 'Checkout is down' },
+    })
+    const report = await runExecutor(stack, runId, { SLACK_WEBHOOK_URL: webhookUrl })
+    expect(report.runs).toEqual([{ id: runId, outcome: 'error' }])
+    // The webhook was called (so the failure is the one the issue describes) and failed.
+    expect(remote.count(new URL(webhookUrl).pathname)).toBeGreaterThan(0)
+    const stored = await storedRun(user, runId)
+    expect(stored.run.summary).toMatch(/^Failed at step announce: POST \*\*\* answered 400/)
+    expect(leaks(stored, webhookUrl)).toEqual([])
+  }, 30_000)
 
   it('a secret with quotes, backslashes and newlines, and a PEM key, never show in a dry-run line', async () => {
     const runId = await createRun(user, { template: 'echo-secrets', inputs: { env: 'staging', target: echoUrl }, dryRun: true })
