@@ -89,7 +89,7 @@ describe('npm start', () => {
     const page = await fetch(preview![1])
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('plugin preview')
-  })
+  }, 60_000)
 
   it('says clearly that the port is taken', async () => {
     const blocker = createServer()
@@ -102,7 +102,7 @@ describe('npm start', () => {
     } finally {
       blocker.close()
     }
-  })
+  }, 60_000)
 
   it('says clearly that the data folder is unusable or already in use', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'ops-stack-')), 'not-a-folder')
@@ -117,7 +117,8 @@ describe('npm start', () => {
     const second = start(['--port', '0', '--data-dir', dataDir])
     expect(await second.exited).toBe(1)
     expect(second.output()).toContain(`in use by another local stack (process ${first.child.pid})`)
-  })
+    // Three stack processes start one after another: on a loaded 2-vCPU machine that takes longer than the default 30 s.
+  }, 90_000)
 
   it('explains bad options', async () => {
     const cli = start(['--port', 'eighty'])
