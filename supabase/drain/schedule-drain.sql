@@ -49,7 +49,6 @@ from (
 ) as given;
 
 -- One statement, so it is all or nothing: the checks, Vault and the schedule.
-
 do $drain$
 declare
   project_url text := rtrim(btrim(current_setting('ops_drain.project_url')), '/');
