@@ -6,7 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../support/databases.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
-import { addTemplate, createRun, eventsOf, executorOptions, expectContiguous, personalWorkspace, runExecutor, runOf } from '../support/executor.ts'
+import {
+  addTemplate,
+  createRun,
+  eventsOf,
+  executorOptions,
+  expectContiguous,
+  personalWorkspace,
+  runExecutor,
+  runOf,
+} from '../support/executor.ts'
 import { execute } from '../../supabase/functions/_shared/executor/engine.ts'
 
 const QUICK_TEMPLATE = `version: 1
@@ -122,6 +131,10 @@ describe.each(engines)('worker-true budgets on %s', (engine) => {
       await stack.db.query(`update ops.runs set lease_expires_at = now() - interval '1 second' where id = $1`, [runId])
     }
     expect((await runExecutor(stack, runId, {})).runs).toEqual([{ id: runId, outcome: 'error' }])
-    expect(await runOf(user, runId)).toMatchObject({ status: 'error', attempt: 11, error: 'the executor gave up after 10 attempts to run it' })
+    expect(await runOf(user, runId)).toMatchObject({
+      status: 'error',
+      attempt: 11,
+      error: 'the executor gave up after 10 attempts to run it',
+    })
   })
 })
