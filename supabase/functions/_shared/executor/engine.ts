@@ -72,10 +72,10 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
   const handBackAt = Math.min(requestStart + budgetMs, workerEnd) - marginMs
   // A request that reaches a worker near the end of its life starts nothing: the run stays queued
   // (no attempt used) for an invocation on a fresh worker rather than being cut off mid-step.
-  const tooLate = () =>
+  const tooLate = (waiting: string) =>
     `This executor's worker has ${Math.max(0, Math.round((workerEnd - now()) / 1000))} s of its ${Math.round(wallClockMs / 1000)} s ` +
     `wall clock left, less than the ${Math.round(marginMs / 1000)} s it keeps for handing runs back; ` +
-    `the run stays queued for the next invocation`
+    `${waiting} for the next invocation`
   const readEnv = options.readEnv
   // A malformed OPS_EGRESS_ALLOW throws here, naming the entry, before any run is claimed.
   const egress = { allow: parseEgressAllow(readEnv(EGRESS_ALLOW_SETTING)), resolve: options.resolveHost ?? systemResolveHost() }
@@ -106,7 +106,7 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
   }
   const report: ExecutionReport = { worker, runs: [] }
   if (request.runId && now() >= handBackAt) {
-    const reason = tooLate()
+    const reason = tooLate('the run stays queued')
     options.diagnostics?.(reason)
     report.runs.push({ id: request.runId, outcome: 'not_claimable', reason })
   } else if (request.runId) {
@@ -117,7 +117,7 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
       report.runs.push({ id: request.runId, outcome: 'not_claimable', ...(reason ? { reason } : {}) })
     }
   }
-  if (request.drain && now() >= handBackAt) options.diagnostics?.(tooLate().replace('the run stays', 'queued runs stay'))
+  if (request.drain && now() >= handBackAt) options.diagnostics?.(tooLate('queued runs stay queued'))
   while (request.drain && now() < handBackAt && !options.stopSignal?.aborted) {
     const run = await store.claim()
     if (!run) break
