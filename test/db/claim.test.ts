@@ -48,6 +48,19 @@ describe.each(engines)('claiming runs on %s', (engine) => {
     expect((await claim(test, 'w'))[0].id).toBe(queued)
   })
 
+  it('counts a claim against the attempt limit only when the previous holder did not hand the run back', async () => {
+    const id = await insertRun(test.db, owner)
+    expect((await claim(test, 'w1', id))[0].attempt).toBe(1)
+    // A voluntary hand-back (the invocation's time is up, a long wait continues later) costs nothing.
+    for (let handBack = 0; handBack < 12; handBack++) {
+      await as(test.db, serviceClaims, 'select * from ops.release_run($1, $2)', [id, 'w1'])
+      expect((await claim(test, 'w1', id))[0].attempt).toBe(1)
+    }
+    // A holder that vanished (its lease expired) does: that claim counts.
+    await test.db.query(`update ops.runs set lease_expires_at = now() - interval '1 second' where id = $1`, [id])
+    expect((await claim(test, 'rescuer', id))[0]).toMatchObject({ claimed_by: 'rescuer', attempt: 2 })
+  })
+
   it('never claims finished or waiting runs', async () => {
     for (const status of ['success', 'error', 'canceled', 'waiting_approval']) {
       const id = await insertRun(test.db, owner, { status })

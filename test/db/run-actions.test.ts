@@ -92,8 +92,9 @@ describe.each(engines)('run actions on %s', (engine) => {
         decided_by: owner,
         comment: 'ship it',
       })
+      // Parking for approval took back the first claim's attempt: the resumed run is still on attempt 1.
       const [reclaimed] = await service("select id, attempt from ops.claim_run('next')")
-      expect(reclaimed).toEqual({ id, attempt: 2 })
+      expect(reclaimed).toEqual({ id, attempt: 1 })
     })
 
     it('rejection cancels the run', async () => {
@@ -180,7 +181,8 @@ describe.each(engines)('run actions on %s', (engine) => {
       await service("select ops.release_run($1, 'first')", [id])
       expect(await getRun(test.db, id)).toMatchObject({ status: 'queued', claimed_by: null })
       const [next] = await service("select claimed_by, attempt from ops.claim_run('second')")
-      expect(next).toEqual({ claimed_by: 'second', attempt: 2 })
+      // A hand-back uses no attempt (only an expired lease does).
+      expect(next).toEqual({ claimed_by: 'second', attempt: 1 })
     })
   })
 })

@@ -294,8 +294,10 @@ describe.each(engines)('executor engine on %s', (engine) => {
       'Waited N s',
     ])
     const run = await runOf(user, runId)
-    expect(run.attempt).toBe(2)
+    // A hand-back uses no attempt, and the wait continues without counting as a new start.
+    expect(run.attempt).toBe(1)
     expect(run.step_results.before.starts).toBe(1)
+    expect(run.step_results['long-wait'].starts).toBe(1)
   })
 
   it('gives up on a run that was claimed too many times, and on a step cut off three times', async () => {

@@ -4,7 +4,7 @@
  * its events and artifacts are visible to that user's workspace only. Operators of the run's
  * workspace may invoke it; nobody else, and no signed-out session.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { engines } from '../support/databases.ts'
 import { matrix } from '../support/matrix.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
@@ -113,7 +113,8 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
       const run = await runOf(owner, runId)
       return run.status === 'success' ? run : undefined
     }, 'the approved run to finish')
-    expect(done.attempt).toBe(2)
+    // Parking for approval uses no attempt.
+    expect(done.attempt).toBe(1)
     const events = await eventsOf(owner, runId)
     expect(expectContiguous(events)).toBe(true)
     expect(events.filter((e) => e.message === 'Step health-before: Health check before deploy')).toHaveLength(1)
@@ -204,6 +205,37 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
       return current.status === 'success' ? current : undefined
     }, 'the drain to finish the run')
     expect(run.summary).toMatch(/^Succeeded: Deploy web in staging/)
+  })
+
+  it('counts OPS_EXECUTOR_WALL_CLOCK_SECONDS from the worker start: a worker past it claims nothing', async () => {
+    // The function's worker (its module) is loaded by this request and is over a second old after the pause.
+    await owner.functions.invoke('ops-executor', { body: {} })
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    const warnings: string[] = []
+    const warn = vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.join(' ')))
+    process.env.OPS_EXECUTOR_WALL_CLOCK_SECONDS = '1'
+    let runId: string
+    try {
+      runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging' } })
+      const { data } = await owner.functions.invoke('ops-executor', { body: { run_id: runId } })
+      expect(data).toEqual({ accepted: true, run_id: runId })
+      // The plugin's request (the drain's say "queued runs stay queued").
+      await waitFor(
+        () =>
+          warnings.find(
+            (w) =>
+              w.startsWith("[ops-executor] This executor's worker has 0 s of its 1 s wall clock left") &&
+              w.endsWith('the run stays queued for the next invocation'),
+          ),
+        'the worker to refuse the run',
+      )
+      expect(await runOf(owner, runId)).toMatchObject({ status: 'queued', attempt: 0 })
+    } finally {
+      delete process.env.OPS_EXECUTOR_WALL_CLOCK_SECONDS
+      warn.mockRestore()
+    }
+    // Without the setting the local stack has no worker wall clock: the drain runs it.
+    await waitFor(async () => ((await runOf(owner, runId)).status === 'success' ? true : undefined), 'the drain to finish the run')
   })
 })
 

@@ -29,6 +29,23 @@ const CORS = {
   'access-control-allow-methods': 'POST, OPTIONS',
 }
 
+/**
+ * When this worker started. Hosted (Supabase Edge Runtime) the wall clock — 150 s on Free, 400 s on
+ * paid plans: set OPS_EXECUTOR_WALL_CLOCK_SECONDS=400 there — runs from the worker's start, and a
+ * worker serves several requests; every request hands its runs back by that clock. The local stack
+ * hosts functions in one long-lived process without a worker wall clock: there it applies only
+ * when the setting is given.
+ */
+const workerStartedAt = Date.now()
+
+function workerClock(): { workerStartedAt?: number; workerWallClockMs?: number } {
+  const setting = readEnv('OPS_EXECUTOR_WALL_CLOCK_SECONDS')
+  if (setting === undefined && !deno) return {}
+  const seconds = Number(setting ?? 150)
+  if (!(seconds > 0)) throw new HttpError(500, `OPS_EXECUTOR_WALL_CLOCK_SECONDS must be a number of seconds above 0, got "${setting}"`)
+  return { workerStartedAt, workerWallClockMs: seconds * 1000 }
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 // When the runtime shuts this worker down, runs in progress are handed back to the queue at their
@@ -161,7 +178,8 @@ export async function handler(req: Request): Promise<Response> {
       {
         client: service,
         readEnv,
-        budgetMs: Number(readEnv('OPS_EXECUTOR_BUDGET_SECONDS') ?? 150) * 1000,
+        ...workerClock(),
+        budgetMs: Number(readEnv('OPS_EXECUTOR_BUDGET_SECONDS') ?? readEnv('OPS_EXECUTOR_WALL_CLOCK_SECONDS') ?? 150) * 1000,
         leaseSeconds: Number(readEnv('OPS_EXECUTOR_LEASE_SECONDS') ?? 30),
         stopSignal: shutdown.signal,
         diagnostics: (message) => console.warn(`[ops-executor] ${message}`),

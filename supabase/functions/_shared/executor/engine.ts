@@ -25,8 +25,16 @@ export interface ExecutorOptions {
   maxEvents?: number
   /** Bytes a run's log may hold across its invocations (default 5 MB); reaching it stops the run. */
   maxLogBytes?: number
-  /** The invocation's wall clock (hosted: 150 s on Free, 400 s on paid plans). */
+  /** The most one request may take (default 150 s), counted from its start. */
   budgetMs?: number
+  /**
+   * When the worker serving this request started (ms since epoch). Hosted, the wall clock belongs
+   * to the worker, which serves several requests: the request hands its runs back by the worker's
+   * clock, never later than by its own budget. Not given: only the request's budget counts.
+   */
+  workerStartedAt?: number
+  /** The worker's wall clock (hosted: 150 s on Free, 400 s on paid plans); default 150 s. */
+  workerWallClockMs?: number
   /** How long before the budget ends to stop starting steps and hand runs back. */
   handBackMarginMs?: number
   maxAttempts?: number
@@ -56,8 +64,18 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
   const now = options.now ?? Date.now
   const worker = options.workerId ?? `executor-${crypto.randomUUID().slice(0, 8)}`
   const store = new RunStore(options.client, worker, { leaseSeconds: options.leaseSeconds })
+  const requestStart = now()
   const budgetMs = options.budgetMs ?? 150_000
-  const handBackAt = now() + budgetMs - Math.min(options.handBackMarginMs ?? 30_000, budgetMs / 2)
+  const wallClockMs = options.workerWallClockMs ?? 150_000
+  const workerEnd = options.workerStartedAt === undefined ? Infinity : options.workerStartedAt + wallClockMs
+  const marginMs = Math.min(options.handBackMarginMs ?? 30_000, Math.min(budgetMs, wallClockMs) / 2)
+  const handBackAt = Math.min(requestStart + budgetMs, workerEnd) - marginMs
+  // A request that reaches a worker near the end of its life starts nothing: the run stays queued
+  // (no attempt used) for an invocation on a fresh worker rather than being cut off mid-step.
+  const tooLate = (waiting: string) =>
+    `This executor's worker has ${Math.max(0, Math.round((workerEnd - now()) / 1000))} s of its ${Math.round(wallClockMs / 1000)} s ` +
+    `wall clock left, less than the ${Math.round(marginMs / 1000)} s it keeps for handing runs back; ` +
+    `${waiting} for the next invocation`
   const readEnv = options.readEnv
   // A malformed OPS_EGRESS_ALLOW throws here, naming the entry, before any run is claimed.
   const egress = { allow: parseEgressAllow(readEnv(EGRESS_ALLOW_SETTING)), resolve: options.resolveHost ?? systemResolveHost() }
@@ -87,7 +105,11 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
     diagnostics: options.diagnostics,
   }
   const report: ExecutionReport = { worker, runs: [] }
-  if (request.runId) {
+  if (request.runId && now() >= handBackAt) {
+    const reason = tooLate('the run stays queued')
+    options.diagnostics?.(reason)
+    report.runs.push({ id: request.runId, outcome: 'not_claimable', reason })
+  } else if (request.runId) {
     const run = await store.claim(request.runId)
     if (run) report.runs.push({ id: request.runId, outcome: await executeRun(run, settings) })
     else {
@@ -95,6 +117,7 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
       report.runs.push({ id: request.runId, outcome: 'not_claimable', ...(reason ? { reason } : {}) })
     }
   }
+  if (request.drain && now() >= handBackAt) options.diagnostics?.(tooLate('queued runs stay queued'))
   while (request.drain && now() < handBackAt && !options.stopSignal?.aborted) {
     const run = await store.claim()
     if (!run) break

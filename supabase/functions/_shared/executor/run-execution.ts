@@ -135,10 +135,12 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       )
     }
     const previous = run.step_results[step.id]
-    const starts = (typeof previous?.starts === 'number' ? previous.starts : 0) + 1
+    // A step that handed the run back itself (a long wait) continues; only a step cut off counts as a new start.
+    const continued = previous?.status === 'running' && previous.handed_back === true
+    const starts = (typeof previous?.starts === 'number' ? previous.starts : 0) + (continued ? 0 : 1)
     const stepLog = (event: Omit<EventInput, 'step_id' | 'phase' | 'source'>) =>
       writer.log({ ...event, source: step.id, phase, step_id: step.id })
-    if (previous?.status === 'running') {
+    if (previous?.status === 'running' && !continued) {
       stepLog({
         level: 'warn',
         message: `Step ${step.id} was cut off before it finished; running it again (start ${starts} of ${settings.maxStepStarts})`,
@@ -148,7 +150,8 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       throw new StepFailedError(step.id, `it was cut off ${settings.maxStepStarts} times without finishing`)
     }
     const startedAt = new Date(now()).toISOString()
-    const running: StepResult = { ...(previous ?? {}), status: 'running', starts, started_at: startedAt }
+    const { handed_back: _, ...earlier } = previous ?? {}
+    const running: StepResult = { ...earlier, status: 'running', starts, started_at: startedAt }
     await record(step, running)
     stepLog({ message: `Step ${step.id}: ${step.title}`, data: { kind: step.kind, start: starts } })
 
@@ -210,6 +213,11 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         outcome = await runStepKind(settings.runners, step.kind, context)
       } catch (error) {
         if (lease.lost) throw lease.lost
+        if (error instanceof HandBack && !controller.signal.aborted) {
+          // The step gave the run back on purpose (its work outlasts this invocation): the next start continues it.
+          await record(step, { ...run.step_results[step.id], status: 'running', handed_back: true })
+          throw error
+        }
         if (error instanceof LeaseLostError || error instanceof HandBack || error instanceof StoreError) throw error
         if (controller.signal.reason instanceof HandBack) throw controller.signal.reason
         if (lease.cancelRequested) throw new RunCanceled()
@@ -289,7 +297,8 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       return 'error'
     }
     log(
-      run.attempt === 1
+      // A run handed back keeps its attempt number (see ops.release_run): what it logged shows it is resumed.
+      run.attempt === 1 && run.last_seq === 0
         ? { message: `Claimed by executor ${store.workerId}` }
         : {
             message: `Resuming ${run.current_step ? `at step ${run.current_step} ` : ''}(attempt ${run.attempt}, executor ${store.workerId})`,
