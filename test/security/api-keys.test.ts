@@ -12,6 +12,7 @@ import { engines } from '../support/databases.ts'
 import { matrix } from '../support/matrix.ts'
 import { startTestStack, type TestStack } from '../support/stack.ts'
 import { createRun } from '../support/executor.ts'
+import { ANON_KEY, SERVICE_ROLE_KEY } from '../../local/jwt.ts'
 
 // The executor's key comparison goes through node:crypto's timingSafeEqual; watch its calls.
 vi.mock('node:crypto', async (importOriginal) => {
@@ -74,10 +75,10 @@ describe.each(engines)('ops-executor API keys on %s', (engine) => {
     process.env.SUPABASE_SECRET_KEYS = JSON.stringify({ default: SECRET, ci: OTHER_SECRET })
     process.env.SUPABASE_PUBLISHABLE_KEYS = JSON.stringify({ default: PUBLISHABLE })
   }
-  /** An older project: the legacy JWT keys only. */
+  /** An older project: the legacy JWT keys only (the local stack's, whichever mode it runs in). */
   function legacyKeys() {
-    process.env.SUPABASE_ANON_KEY = stack.anonKey
-    process.env.SUPABASE_SERVICE_ROLE_KEY = stack.serviceRoleKey
+    process.env.SUPABASE_ANON_KEY = ANON_KEY
+    process.env.SUPABASE_SERVICE_ROLE_KEY = SERVICE_ROLE_KEY
   }
 
   const post = (headers: Record<string, string>, body: unknown = {}) =>
@@ -139,7 +140,7 @@ describe.each(engines)('ops-executor API keys on %s', (engine) => {
 
   it('does not take the legacy service_role JWT on a project whose environment has only new keys', async () => {
     newKeys()
-    const response = await reply(await post({ apikey: PUBLISHABLE, authorization: `Bearer ${stack.serviceRoleKey}` }))
+    const response = await reply(await post({ apikey: PUBLISHABLE, authorization: `Bearer ${SERVICE_ROLE_KEY}` }))
     expect(response.status).toBe(401)
     expect(response.body.error).toMatch(/^the caller is not signed in: /)
   })
@@ -156,16 +157,16 @@ describe.each(engines)('ops-executor API keys on %s', (engine) => {
 
   smoke('takes the legacy service_role JWT as a Bearer token on a legacy project', async () => {
     legacyKeys()
-    expect(await reply(await post({ authorization: `Bearer ${stack.serviceRoleKey}` }))).toEqual(drainAccepted)
+    expect(await reply(await post({ authorization: `Bearer ${SERVICE_ROLE_KEY}` }))).toEqual(drainAccepted)
     // The anon key is not the service role; Auth finds no user in it.
-    expect((await post({ authorization: `Bearer ${stack.anonKey}` })).status).toBe(401)
+    expect((await post({ authorization: `Bearer ${ANON_KEY}` })).status).toBe(401)
   })
 
   it('prefers the new keys when the environment has both generations, and still takes the legacy JWT', async () => {
     newKeys()
     legacyKeys()
     expect(await reply(await post({ apikey: SECRET }))).toEqual(drainAccepted)
-    expect(await reply(await post({ authorization: `Bearer ${stack.serviceRoleKey}` }))).toEqual(drainAccepted)
+    expect(await reply(await post({ authorization: `Bearer ${SERVICE_ROLE_KEY}` }))).toEqual(drainAccepted)
   })
 
   it('says which variables are missing or malformed', async () => {

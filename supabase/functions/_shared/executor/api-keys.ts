@@ -9,12 +9,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 
 export const PUBLISHABLE_KEYS_SETTING = 'SUPABASE_PUBLISHABLE_KEYS'
-export const SECRET_KEYS_SETTING = 'SUPABASE_SECRET_KEYS'
+const SECRET_KEYS_SETTING = 'SUPABASE_SECRET_KEYS'
 export const LEGACY_ANON_KEY_SETTING = 'SUPABASE_ANON_KEY'
-export const LEGACY_SERVICE_KEY_SETTING = 'SUPABASE_SERVICE_ROLE_KEY'
+const LEGACY_SERVICE_KEY_SETTING = 'SUPABASE_SERVICE_ROLE_KEY'
 
 /** A new-generation API key: not a JWT, sent in the `apikey` header only. */
-export const NEW_API_KEY = /^sb_(publishable|secret)_/
+const NEW_API_KEY = /^sb_(publishable|secret)_/
 
 export class ApiKeySettingError extends Error {}
 
@@ -33,7 +33,7 @@ export interface ProjectKeys {
  * The keys of a SUPABASE_*_KEYS variable by name; undefined when it is unset or empty. Throws
  * with the variable's name when it is not a JSON object of non-empty strings.
  */
-export function keysByName(setting: string, text: string | undefined): Map<string, string> | undefined {
+function keysByName(setting: string, text: string | undefined): Map<string, string> | undefined {
   if (text === undefined || text.trim() === '') return undefined
   let parsed: unknown
   try {
