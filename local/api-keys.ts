@@ -13,7 +13,7 @@
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { ANON_KEY, SERVICE_ROLE_KEY, verifyJwt, type Verified } from './jwt.ts'
+import { ANON_KEY, SERVICE_ROLE_KEY, SIGNING_JWK, verifyJwt, type Verified } from './jwt.ts'
 
 export type KeyMode = 'legacy' | 'new'
 
@@ -49,6 +49,7 @@ export function stackKeys(mode: KeyMode): StackKeys {
     functionEnv: {
       SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: LOCAL_PUBLISHABLE_KEY }),
       SUPABASE_SECRET_KEYS: JSON.stringify({ default: LOCAL_SECRET_KEY }),
+      SUPABASE_JWKS: JSON.stringify({ keys: [SIGNING_JWK] }),
     },
   }
 }

@@ -89,7 +89,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const server = createServer()
   const port = await listen(server, options.port ?? DEFAULT_PORT, host, (p, h) => new PortInUseError(p, h))
   const url = `http://${host}:${port}`
-  const context: StackContext = { db: options.db, config, url, bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024 }
+  const context: StackContext = {
+    db: options.db,
+    config,
+    url,
+    bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
+    keyMode: options.keys ?? 'legacy',
+  }
   await applyLocalSettings(options.db)
 
   // Functions read these as they do on the hosted platform. The executor's address policy refuses
@@ -110,6 +116,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     SUPABASE_SERVICE_ROLE_KEY: undefined,
     SUPABASE_PUBLISHABLE_KEYS: undefined,
     SUPABASE_SECRET_KEYS: undefined,
+    SUPABASE_JWKS: undefined,
     ...keys.functionEnv,
     [EGRESS_ALLOW_SETTING]: egressAllow(),
   }

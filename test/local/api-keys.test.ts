@@ -4,6 +4,7 @@
  * Auth, through the real supabase-js client; a user's JWT still decides the role; legacy keys and
  * unknown keys are refused; functions get SUPABASE_PUBLISHABLE_KEYS / SUPABASE_SECRET_KEYS.
  */
+import { createPublicKey, verify } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../support/databases.ts'
 import { startTestStack, type TestStack } from '../support/stack.ts'
@@ -48,6 +49,28 @@ describe.each(engines)('local stack with the new API keys on %s', (engine) => {
       return run.status === 'waiting_approval' ? run : undefined
     }, 'the drain to execute the run')
     expect(parked.current_step).toBe('policy-approval')
+  })
+
+  it('signs user tokens with ES256 under a key its JWKS endpoint and SUPABASE_JWKS publish', async () => {
+    const { accessToken, client } = await stack.anonymousUser()
+    const [head, body, signature] = accessToken.split('.')
+    const header = JSON.parse(Buffer.from(head, 'base64url').toString()) as { alg: string; kid: string }
+    expect(header.alg).toBe('ES256')
+    const jwks = (await (await fetch(`${stack.url}/auth/v1/.well-known/jwks.json`)).json()) as { keys: (JsonWebKey & { kid: string })[] }
+    expect(jwks.keys.map((key) => [key.kid, key.alg, key.kty, key.crv])).toEqual([[header.kid, 'ES256', 'EC', 'P-256']])
+    expect(jwks.keys[0]).not.toHaveProperty('d')
+    expect(JSON.parse(process.env.SUPABASE_JWKS ?? '{}')).toEqual(jwks)
+    const publicKey = createPublicKey({ key: jwks.keys[0], format: 'jwk' })
+    const data = Buffer.from(`${head}.${body}`)
+    const valid = verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'))
+    expect(valid).toBe(true)
+    // REST and Auth take the token.
+    expect((await client.auth.getUser(accessToken)).error).toBeNull()
+    expect((await client.from('workspaces').select('id')).error).toBeNull()
+    // A token signed by another ES256 key under the same kid is refused.
+    const forged = `${head}.${body}.${Buffer.from(signature, 'base64url').reverse().toString('base64url')}`
+    const refused = await rest('runs?select=id', { apikey: LOCAL_PUBLISHABLE_KEY, authorization: `Bearer ${forged}` })
+    expect(refused.status).toBe(401)
   })
 
   it('refuses the legacy keys and keys that are not the project’s', async () => {
