@@ -4,7 +4,7 @@
  * Auth, through the real supabase-js client; a user's JWT still decides the role; legacy keys and
  * unknown keys are refused; functions get SUPABASE_PUBLISHABLE_KEYS / SUPABASE_SECRET_KEYS.
  */
-import { createPublicKey, verify } from 'node:crypto'
+import { createPublicKey, verify, type JsonWebKey } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../support/databases.ts'
 import { startTestStack, type TestStack } from '../support/stack.ts'
