@@ -12,6 +12,7 @@ import { migrate } from './db/migrate.ts'
 import { lockDataFolder } from './db/lock.ts'
 import { PROJECT_ROOT } from './config.ts'
 import { DEFAULT_PORT, startStack } from './stack.ts'
+import { parseKeyMode } from './api-keys.ts'
 import { DEFAULT_PREVIEW_PORT, startPreview, type Preview } from './preview/server.ts'
 import { errorMessage } from '../supabase/functions/_shared/error-message.ts'
 
@@ -23,6 +24,8 @@ const USAGE = `Usage: npm start -- [options]
   --host <address>    address the API listens on (default 127.0.0.1)
   --data-dir <dir>    PGlite data folder (default .local-data/pglite)
   --reset             start from an empty database (deletes the PGlite data folder)
+  --keys <mode>       API keys: legacy (default; anon/service_role JWTs) or new (publishable and
+                      secret keys, legacy keys disabled, as a project created today)
   --help              show this
 
 Set DATABASE_URL=postgres://… to use a real Postgres instead of PGlite.`
@@ -39,6 +42,7 @@ async function main(): Promise<number> {
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         reset: { type: 'boolean', default: false },
+        keys: { type: 'string', default: 'legacy' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -99,7 +103,8 @@ async function main(): Promise<number> {
 
   let stack
   try {
-    stack = await startStack({ db, port, host: args.host, drainIntervalMs: 1000 })
+    const keys = parseKeyMode(args.keys, '--keys')
+    stack = await startStack({ db, port, host: args.host, drainIntervalMs: 1000, keys })
   } catch (error) {
     console.error(errorMessage(error))
     await db.close()
@@ -133,8 +138,13 @@ Ops Control Room local stack is running (started in ${seconds} s)
   API URL          ${stack.url}
   Health           ${stack.url}/health
   In Figma         ${figmaUrl} (the plugin's Supabase URL)
-  anon key         ${stack.anonKey}
-  service_role key ${stack.serviceRoleKey}
+  ${
+    stack.keyMode === 'new'
+      ? `publishable key  ${stack.anonKey}
+  secret key       ${stack.serviceRoleKey}`
+      : `anon key         ${stack.anonKey}
+  service_role key ${stack.serviceRoleKey}`
+  }
   Database         ${db.kind === 'pglite' ? `PGlite in ${db.location}` : `Postgres at ${db.location}`}
   Plugin preview   ${previewLine}
 

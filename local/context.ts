@@ -9,4 +9,6 @@ export interface StackContext {
   url: string
   /** Largest request body accepted, in bytes. */
   bodyLimit: number
+  /** Which API keys the stack uses (local/api-keys.ts); `new` also signs user tokens with ES256. */
+  keyMode?: 'legacy' | 'new'
 }

@@ -3,7 +3,7 @@
  * secret, so the well-known local anon and service_role keys verify here exactly as they do
  * under `supabase start`.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, generateKeyPairSync, randomUUID, sign, timingSafeEqual, verify } from 'node:crypto'
 import { isJsonObject } from './json-object.ts'
 
 const JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long'
@@ -18,6 +18,29 @@ export function signJwt(claims: Claims, secret = JWT_SECRET): string {
   const body = base64url(JSON.stringify(claims))
   const signature = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url')
   return `${head}.${body}.${signature}`
+}
+
+// The stack's asymmetric signing key (ES256, P-256), made once per process as a new project has
+// one: user tokens of a stack in `new` key mode are signed with it, and /auth/v1/.well-known/jwks.json
+// publishes its public half.
+const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+const SIGNING_KEY_ID = randomUUID()
+
+/** The public signing key as a JWK, as Auth's JWKS endpoint and SUPABASE_JWKS give it. */
+export const SIGNING_JWK = {
+  ...signingKey.publicKey.export({ format: 'jwk' }),
+  kid: SIGNING_KEY_ID,
+  alg: 'ES256',
+  use: 'sig',
+  key_ops: ['verify'],
+}
+
+/** Signs with the stack's ES256 key (JWS signature: r || s, 64 bytes), naming the key by kid. */
+export function signJwtEs256(claims: Claims): string {
+  const head = base64url(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid: SIGNING_KEY_ID }))
+  const body = base64url(JSON.stringify(claims))
+  const signature = sign('sha256', Buffer.from(`${head}.${body}`), { key: signingKey.privateKey, dsaEncoding: 'ieee-p1363' })
+  return `${head}.${body}.${base64url(signature)}`
 }
 
 export type Verified =
@@ -42,17 +65,27 @@ export function verifyJwt(token: string, secret = JWT_SECRET, now = Date.now()):
     return { ok: false, reason: 'malformed', message: 'JWT header or payload is not valid JSON' }
   }
   const alg = isJsonObject(header) ? header.alg : undefined
-  if (alg !== 'HS256') {
+  if (alg !== 'HS256' && alg !== 'ES256') {
     const named = typeof alg === 'string' ? alg : (JSON.stringify(alg) ?? 'undefined')
     return { ok: false, reason: 'malformed', message: `JWT algorithm ${named} is not supported; expected HS256` }
   }
   if (!isJsonObject(claims)) {
     return { ok: false, reason: 'malformed', message: 'JWT payload must be a JSON object' }
   }
-  const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest()
   const given = Buffer.from(parts[2], 'base64url')
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return { ok: false, reason: 'signature', message: 'JWT signature does not match' }
+  if (alg === 'ES256') {
+    // Only the stack's own key, named by its kid, as hosted checks a token against the project's JWKS.
+    const kid = isJsonObject(header) ? header.kid : undefined
+    if (kid !== SIGNING_KEY_ID) return { ok: false, reason: 'signature', message: 'JWT kid is not a signing key of this project' }
+    const data = Buffer.from(`${parts[0]}.${parts[1]}`)
+    if (!verify('sha256', data, { key: signingKey.publicKey, dsaEncoding: 'ieee-p1363' }, given)) {
+      return { ok: false, reason: 'signature', message: 'JWT signature does not match' }
+    }
+  } else {
+    const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest()
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return { ok: false, reason: 'signature', message: 'JWT signature does not match' }
+    }
   }
   const { exp } = claims
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {

@@ -9,7 +9,7 @@ import type { Database } from './db/database.ts'
 import { applyLocalSettings } from './db/local-settings.ts'
 import { loadConfig, PROJECT_ROOT, type StackConfig } from './config.ts'
 import type { StackContext } from './context.ts'
-import { ANON_KEY, SERVICE_ROLE_KEY, verifyJwt } from './jwt.ts'
+import { admitApiKey, stackKeys, tokenVerifier, type KeyMode } from './api-keys.ts'
 import { CORS_HEADERS, sendEmpty, sendJson } from './http/respond.ts'
 import { createAuthRoutes } from './auth/routes.ts'
 import { createRestRoutes } from './rest/handler.ts'
@@ -34,6 +34,11 @@ export interface StackOptions {
   realtimeBufferBytes?: number
   /** How often to invoke ops-executor for waiting runs, as pg_cron would; 0 (default) is off. */
   drainIntervalMs?: number
+  /**
+   * Which generation of API keys the stack hands out and accepts (local/api-keys.ts): `legacy`
+   * (default) the anon/service_role JWTs; `new` publishable and secret keys, legacy keys off.
+   */
+  keys?: KeyMode
   /** More OPS_EGRESS_ALLOW entries for the functions (host:port, or a URL whose host:port is taken). */
   egressAllow?: readonly string[]
 }
@@ -41,8 +46,11 @@ export interface StackOptions {
 export interface Stack {
   url: string
   port: number
+  /** The key a browser client uses: the legacy anon JWT, or the publishable key in `new` mode. */
   anonKey: string
+  /** The key a server uses: the legacy service_role JWT, or the secret key in `new` mode. */
   serviceRoleKey: string
+  keyMode: KeyMode
   db: Database
   server: Server
   /**
@@ -81,7 +89,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const server = createServer()
   const port = await listen(server, options.port ?? DEFAULT_PORT, host, (p, h) => new PortInUseError(p, h))
   const url = `http://${host}:${port}`
-  const context: StackContext = { db: options.db, config, url, bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024 }
+  const context: StackContext = {
+    db: options.db,
+    config,
+    url,
+    bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
+    keyMode: options.keys ?? 'legacy',
+  }
   await applyLocalSettings(options.db)
 
   // Functions read these as they do on the hosted platform. The executor's address policy refuses
@@ -94,21 +108,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await new Promise<void>((resolve) => server.close(() => resolve()))
     throw error
   }
-  const env = {
+  const keys = stackKeys(options.keys ?? 'legacy')
+  // Both generations' variables are set (or cleared), so a stack never inherits the other's keys.
+  const env: Record<string, string | undefined> = {
     SUPABASE_URL: url,
-    SUPABASE_ANON_KEY: ANON_KEY,
-    SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
+    SUPABASE_ANON_KEY: undefined,
+    SUPABASE_SERVICE_ROLE_KEY: undefined,
+    SUPABASE_PUBLISHABLE_KEYS: undefined,
+    SUPABASE_SECRET_KEYS: undefined,
+    SUPABASE_JWKS: undefined,
+    ...keys.functionEnv,
     [EGRESS_ALLOW_SETTING]: egressAllow(),
   }
   const previousEnv = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]))
-  Object.assign(process.env, env)
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[key]
+    else process.env[key] = value
+  }
 
   const auth = createAuthRoutes(context)
   const rest = createRestRoutes(context)
   const functions = createFunctionHost(context, options.functionsDir ?? join(PROJECT_ROOT, 'supabase', 'functions'))
   const realtime = await attachRealtime(server, {
     db: options.db,
-    verify: (token) => verifyJwt(token),
+    verify: tokenVerifier(keys.mode),
     maxBufferedBytes: options.realtimeBufferBytes,
   })
 
@@ -116,7 +139,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ? startDrain({
         db: options.db,
         url,
-        serviceRoleKey: SERVICE_ROLE_KEY,
+        serviceRoleKey: keys.serviceRoleKey,
         intervalMs: options.drainIntervalMs,
         onError: (message) => console.error(`[stack] ${message}`),
       })
@@ -132,6 +155,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const under = (prefix: string) => (path === prefix || path.startsWith(`${prefix}/`) ? path.slice(prefix.length) || '/' : undefined)
     const handled = (async () => {
       if (path === '/health') return sendJson(res, 200, { status: 'ok', database: options.db.kind })
+      if (under('/auth/v1') !== undefined || under('/rest/v1') !== undefined) {
+        const admitted = admitApiKey(req, keys.mode)
+        if (!admitted.ok) return sendJson(res, admitted.status, { message: admitted.message })
+      }
       const authPath = under('/auth/v1')
       if (authPath !== undefined) return auth(req, res, authPath, parsed.searchParams)
       const restPath = under('/rest/v1')
@@ -151,8 +178,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return {
     url,
     port,
-    anonKey: ANON_KEY,
-    serviceRoleKey: SERVICE_ROLE_KEY,
+    anonKey: keys.anonKey,
+    serviceRoleKey: keys.serviceRoleKey,
+    keyMode: keys.mode,
     db: options.db,
     server,
     egressAllow,

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { StackContext } from '../context.ts'
 import type { Tx } from '../db/database.ts'
-import { verifyJwt, type Claims } from '../jwt.ts'
+import { SIGNING_JWK, verifyJwt, type Claims } from '../jwt.ts'
 import { BodyTooLarge, readBody, requestToken, sendEmpty, sendJson } from '../http/respond.ts'
 import { hashPassword, verifyPassword } from './passwords.ts'
 import { createSession, rotateRefreshToken, sessionJson, type SignInMethod } from './sessions.ts'
@@ -34,9 +34,11 @@ type Body = Record<string, unknown>
 export function createAuthRoutes(context: StackContext) {
   const { db, config } = context
   const issuer = `${context.url}/auth/v1`
+  // A project with the new keys signs user tokens with its asymmetric key; a legacy one with the JWT secret.
+  const algorithm = context.keyMode === 'new' ? 'ES256' : 'HS256'
 
   const issue = (tx: Tx, user: UserRow, method: SignInMethod) =>
-    createSession(tx, user.id).then((session) => sessionJson(user, session, { issuer, expiresIn: config.jwtExpiry, method }))
+    createSession(tx, user.id).then((session) => sessionJson(user, session, { issuer, expiresIn: config.jwtExpiry, method, algorithm }))
 
   async function signUp(body: Body) {
     const email = typeof body.email === 'string' ? body.email.trim() : undefined
@@ -116,7 +118,7 @@ export function createAuthRoutes(context: StackContext) {
       return sessionJson(
         user,
         { sessionId: parent.session_id, refreshToken: next },
-        { issuer, expiresIn: config.jwtExpiry, method: 'token_refresh' },
+        { issuer, expiresIn: config.jwtExpiry, method: 'token_refresh', algorithm },
       )
     })
     if (outcome === 'reused') throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used')
@@ -180,6 +182,9 @@ export function createAuthRoutes(context: StackContext) {
             name: 'GoTrue',
             description: 'GoTrue-compatible auth of the Ops Control Room local stack',
           })
+        case 'GET /.well-known/jwks.json':
+          // The public keys user tokens are signed with; a legacy project's HS256 secret is not published.
+          return reply(res, 200, { keys: context.keyMode === 'new' ? [SIGNING_JWK] : [] })
         case 'GET /settings':
           return reply(res, 200, {
             external: { email: config.emailSignUps, anonymous_users: config.anonymousSignIns },

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Tx } from '../db/database.ts'
-import { signJwt } from '../jwt.ts'
+import { signJwt, signJwtEs256 } from '../jwt.ts'
 import { type UserRow, userJson } from './users.ts'
 
 export type SignInMethod = 'password' | 'anonymous' | 'token_refresh'
@@ -43,11 +43,11 @@ export interface SessionJson {
 export function sessionJson(
   user: UserRow,
   session: { sessionId: string; refreshToken: string },
-  options: { issuer: string; expiresIn: number; method: SignInMethod },
+  options: { issuer: string; expiresIn: number; method: SignInMethod; algorithm?: 'HS256' | 'ES256' },
 ): SessionJson {
   const now = Math.floor(Date.now() / 1000)
   const expiresAt = now + options.expiresIn
-  const accessToken = signJwt({
+  const accessToken = (options.algorithm === 'ES256' ? signJwtEs256 : signJwt)({
     iss: options.issuer,
     sub: user.id,
     aud: user.aud,

@@ -6,10 +6,12 @@
  */
 import type { Database } from '../db/database.ts'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
+import { serviceHeaders } from '../../supabase/functions/_shared/executor/api-keys.ts'
 
 export interface DrainOptions {
   db: Database
   url: string
+  /** The service role's key: a secret key goes in `apikey`, a legacy service_role JWT in both headers. */
   serviceRoleKey: string
   intervalMs: number
   onError?: (message: string) => void
@@ -36,7 +38,7 @@ export function startDrain(options: DrainOptions): () => Promise<void> {
     if (!(await isDue(options.db))) return
     const response = await fetch(`${options.url}/functions/v1/ops-executor`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${options.serviceRoleKey}`, 'content-type': 'application/json' },
+      headers: { ...serviceHeaders(options.serviceRoleKey), 'content-type': 'application/json' },
       body: '{}',
     })
     await response.arrayBuffer()

@@ -36,7 +36,17 @@ Deno.test('answers CORS preflight for a null-origin iframe', async () => {
 
 Deno.test('refuses a caller without a token, and a body that is not JSON', async () => {
   const anonymous = await handler(post('{}'))
-  assertEquals([anonymous.status, await anonymous.json()], [401, { error: 'missing Authorization: Bearer <token>' }], 'no token')
+  assertEquals(
+    [anonymous.status, await anonymous.json()],
+    [
+      401,
+      {
+        error:
+          'missing credentials: a signed-in user sends Authorization: Bearer <access token>; the service role sends a secret key in the apikey header',
+      },
+    ],
+    'no token',
+  )
   const garbage = await handler(post('{not json', env('SUPABASE_SERVICE_ROLE_KEY')))
   assertEquals([garbage.status, await garbage.json()], [400, { error: 'the body must be JSON like {"run_id": "<uuid>"}' }], 'bad body')
 })

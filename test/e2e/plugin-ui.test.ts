@@ -795,7 +795,11 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await panel.locator('[data-settings-save]').click()
     await expect
       .poll(() => panel.getByRole('alert').allTextContents(), { timeout: LONG })
-      .toEqual([expect.stringContaining('must start with https://'), expect.stringContaining('service_role key')])
+      .toEqual([
+        expect.stringContaining('must start with https://'),
+        // The stack's server key: the legacy service_role JWT, or a secret key in new key mode.
+        expect.stringContaining(stack.keyMode === 'legacy' ? 'service_role key' : 'This is a secret key'),
+      ])
     await screenshot(plugin, 'settings-invalid')
     await expectAccessible('settings-invalid')
     await panel.getByRole('button', { name: 'Cancel' }).click()

@@ -108,8 +108,14 @@ steps:
     expect(secrets.hosts).toEqual({ 'project.url': ['abcd.supabase.co'], 'project.anon_key': ['abcd.supabase.co'] })
     expect(runSecrets(planned.plan, 'staging', [], () => undefined).unavailable).toEqual({
       'project.url': "is not set (SUPABASE_URL in the function's environment)",
-      'project.anon_key': "is not set (SUPABASE_ANON_KEY in the function's environment)",
+      'project.anon_key': "is not set (SUPABASE_PUBLISHABLE_KEYS or SUPABASE_ANON_KEY in the function's environment)",
     })
+    // A project with the new keys: project.anon_key is its default publishable key, ahead of the legacy anon key.
+    const current = {
+      ...project,
+      SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ other: 'sb_publishable_other', default: 'sb_publishable_default' }),
+    } as Record<string, string>
+    expect(runSecrets(planned.plan, 'staging', [], (name) => current[name]).values['project.anon_key']).toBe('sb_publishable_default')
   })
 
   it('reads no value of a secret the workspace does not bind', () => {

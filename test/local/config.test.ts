@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       anonymousSignIns: true,
       emailSignUps: true,
       jwtExpiry: 3600,
-      functions: { 'ops-executor': { verifyJwt: true, enabled: true } },
+      functions: { 'ops-executor': { verifyJwt: false, enabled: true } },
     })
   })
 

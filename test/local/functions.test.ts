@@ -25,6 +25,7 @@ describe('Edge Functions on the local stack, through supabase-js', () => {
 
   it('invokes a function with the JSON body and the caller’s token, and the platform environment', async () => {
     const { client, accessToken } = await stack.anonymousUser()
+    const legacy = stack.keyMode === 'legacy'
     const { data, error } = await client.functions.invoke('echo', { body: { run_id: 'abc' } })
     expect(error).toBeNull()
     expect(data).toEqual({
@@ -32,7 +33,8 @@ describe('Edge Functions on the local stack, through supabase-js', () => {
       path: '/functions/v1/echo',
       authorization: `Bearer ${accessToken}`,
       body: { run_id: 'abc' },
-      env: { url: stack.url, anon: true, service: true },
+      // The key variables of the stack's generation (local/api-keys.ts), as a hosted project sets them.
+      env: { url: stack.url, anon: legacy, service: legacy, publishable: !legacy, secret: !legacy },
     })
   })
 
@@ -68,7 +70,9 @@ describe('Edge Functions on the local stack, through supabase-js', () => {
     }
     const broken = await fetch(`${stack.url}/functions/v1/broken`, { method: 'POST' })
     expect(broken.status).toBe(500)
-    const thrown = await stack.client().functions.invoke('echo?fail=1', { body: {} })
+    // A signed-in caller, so the JWT check passes with either generation of keys (a publishable key is not a JWT).
+    const { client } = await stack.anonymousUser()
+    const thrown = await client.functions.invoke('echo?fail=1', { body: {} })
     expect(thrown.error?.name).toBe('FunctionsHttpError')
     expect(await (thrown.error as { context: Response }).context.json()).toMatchObject({
       code: 'WORKER_ERROR',

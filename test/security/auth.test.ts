@@ -28,7 +28,11 @@ describe.each(engines)('tokens and sessions on %s', (engine) => {
   let counter = 0
 
   beforeAll(async () => {
-    stack = await startTestStack(engine)
+    // ops-executor is deployed with verify_jwt = false (it checks callers itself); here the
+    // gateway's JWT check is switched on for it, to show that check refuses a token without exp.
+    stack = await startTestStack(engine, {
+      configure: (config) => ({ ...config, functions: { ...config.functions, 'ops-executor': { enabled: true, verifyJwt: true } } }),
+    })
   })
   afterAll(async () => {
     await Promise.all(

@@ -372,16 +372,17 @@ describe.each(engines)('the executor against the local stack on %s', (engine) =>
     const kept = stack.egressAllow()
     process.env.OPS_EGRESS_ALLOW = `${kept},10.0.0.0/33`
     try {
-      const call = async (key: string) => {
+      // As supabase-js sends them: the API key in apikey, the user's token (or the key again) as Bearer.
+      const call = async (key: string, apikey = key) => {
         const response = await fetch(`${stack.url}/functions/v1/ops-executor`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          headers: { apikey, authorization: `Bearer ${key}`, 'content-type': 'application/json' },
           body: JSON.stringify({ run_id: runId }),
         })
         return { status: response.status, body: (await response.json()) as unknown }
       }
       const { data } = await user.auth.getSession()
-      expect(await call(data.session!.access_token)).toEqual({
+      expect(await call(data.session!.access_token, stack.anonKey)).toEqual({
         status: 500,
         body: { error: "the executor's OPS_EGRESS_ALLOW setting is malformed; no run is started until the deployer fixes it" },
       })

@@ -2,6 +2,7 @@
 import { execute, type ExecutorOptions, type ExecutionReport } from '../../supabase/functions/_shared/executor/engine.ts'
 import type { TestStack, OpsClient } from './stack.ts'
 import { egressEntry } from '../../local/stack.ts'
+import { stackKeys } from '../../local/api-keys.ts'
 
 export interface RunFixture {
   /** The workspace to start the run in; the starter's personal one when not given. */
@@ -96,8 +97,7 @@ export function executorOptions(
   const allow = [stack.egressAllow(), ...egressAllow.map(egressEntry)]
   const env: Record<string, string | undefined> = {
     SUPABASE_URL: stack.url,
-    SUPABASE_ANON_KEY: stack.anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+    ...stackKeys(stack.keyMode).functionEnv,
     OPS_EGRESS_ALLOW: allow.filter(Boolean).join(','),
     ...secrets,
   }

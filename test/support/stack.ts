@@ -4,6 +4,7 @@ import WebSocket from 'ws'
 import type { Database } from '../../supabase/functions/_shared/database/index.ts'
 import { loadConfig, type StackConfig } from '../../local/config.ts'
 import { startStack, type Stack, type StackOptions } from '../../local/stack.ts'
+import { parseKeyMode } from '../../local/api-keys.ts'
 import { migratedDatabase, type Engine, type TestDatabase } from './databases.ts'
 
 export type OpsClient = SupabaseClient<Database, 'ops'>
@@ -52,7 +53,9 @@ export async function startTestStack(
 ): Promise<TestStack> {
   const test = await migratedDatabase(engine)
   const config = options.configure ? options.configure(await loadConfig()) : options.config
-  const stack = await startStack({ ...options, config, db: test.db, port: options.port ?? 0 })
+  // OPS_TEST_KEYS=new runs a suite against a stack with the new API keys (local/api-keys.ts).
+  const keys = options.keys ?? (process.env.OPS_TEST_KEYS ? parseKeyMode(process.env.OPS_TEST_KEYS, 'OPS_TEST_KEYS') : undefined)
+  const stack = await startStack({ ...options, keys, config, db: test.db, port: options.port ?? 0 })
   const clients: OpsClient[] = []
   const client = (key = stack.anonKey) => {
     const made = opsClient(stack.url, key)

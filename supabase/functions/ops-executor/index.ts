@@ -11,6 +11,7 @@ import { execute, type ExecutionReport } from '../_shared/executor/engine.ts'
 import type { Database } from '../_shared/database/index.ts'
 import { HandBack } from '../_shared/executor/errors.ts'
 import { EGRESS_ALLOW_SETTING, EgressSettingError, parseEgressAllow } from '../_shared/executor/egress-policy.ts'
+import { ApiKeySettingError, isOneOf, projectKeys, sameKey, serviceHeaders } from '../_shared/executor/api-keys.ts'
 
 type DenoLike = { env: { get(name: string): string | undefined }; serve(handler: (req: Request) => Promise<Response>): unknown }
 type EdgeRuntimeLike = { waitUntil(promise: Promise<unknown>): void }
@@ -70,14 +71,16 @@ class HttpError extends Error {
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { ...CORS, 'content-type': 'application/json' } })
 
+/** The project's URL and keys: the new key variables first, the legacy ones as fallback (api-keys.ts). */
 function settings() {
   const url = readEnv('SUPABASE_URL')
-  const anonKey = readEnv('SUPABASE_ANON_KEY')
-  const serviceKey = readEnv('SUPABASE_SERVICE_ROLE_KEY')
-  if (!url || !anonKey || !serviceKey) {
-    throw new HttpError(500, 'SUPABASE_URL, SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY must be set in the function environment')
+  if (!url) throw new HttpError(500, 'SUPABASE_URL must be set in the function environment')
+  try {
+    return { url, ...projectKeys(readEnv) }
+  } catch (error) {
+    if (error instanceof ApiKeySettingError) throw new HttpError(500, error.message)
+    throw error
   }
-  return { url, anonKey, serviceKey }
 }
 
 async function readRequest(req: Request): Promise<{ runId?: string }> {
@@ -96,17 +99,42 @@ async function readRequest(req: Request): Promise<{ runId?: string }> {
   return { runId }
 }
 
+type Caller = { kind: 'service' } | { kind: 'user'; userId: string; token: string }
+
+const SECRET_KEY = /^sb_secret_/
+const PUBLISHABLE_KEY = /^sb_publishable_/
+
 /**
- * Who is calling: the service role (by its exact key, so a forged JWT never passes even where
- * the gateway does not verify), or a signed-in user, verified by Auth (which also refuses the
- * token of a session that was signed out).
+ * Who is calling: the service role, by an `apikey` header equal to one of the project's secret
+ * keys or (legacy) by `Authorization: Bearer` equal to the service_role key — compared in constant
+ * time, by exact key, so a forged JWT never passes even where the gateway does not verify — or a
+ * signed-in user, verified by Auth (which also refuses the token of a session that was signed
+ * out). A request carrying a secret key is never taken for a user's.
  */
-async function identify(token: string, env: ReturnType<typeof settings>): Promise<{ kind: 'service' } | { kind: 'user'; userId: string }> {
-  if (token === env.serviceKey) return { kind: 'service' }
-  const auth = createClient(env.url, env.anonKey, { auth: { persistSession: false, autoRefreshToken: false } })
+async function identify(req: Request, env: ReturnType<typeof settings>): Promise<Caller> {
+  const apikey = req.headers.get('apikey')?.trim() || undefined
+  const token = /^bearer\s+(.+)$/i.exec(req.headers.get('authorization') ?? '')?.[1]?.trim()
+  if (apikey && isOneOf(apikey, env.secretKeys)) return { kind: 'service' }
+  if (token && env.legacyServiceKey && sameKey(token, env.legacyServiceKey)) return { kind: 'service' }
+  if (apikey && SECRET_KEY.test(apikey)) {
+    throw new HttpError(401, "the apikey header holds a secret key that is not one of this project's secret keys")
+  }
+  if (token && SECRET_KEY.test(token)) {
+    throw new HttpError(401, 'a secret key is not a JWT: send it in the apikey header, not in Authorization: Bearer')
+  }
+  if (token && PUBLISHABLE_KEY.test(token)) {
+    throw new HttpError(401, "a publishable key does not sign anyone in: send a signed-in user's access token in Authorization: Bearer")
+  }
+  if (!token) {
+    throw new HttpError(
+      401,
+      'missing credentials: a signed-in user sends Authorization: Bearer <access token>; the service role sends a secret key in the apikey header',
+    )
+  }
+  const auth = createClient(env.url, env.publicKey, { auth: { persistSession: false, autoRefreshToken: false } })
   const { data, error } = await auth.auth.getUser(token)
   if (error || !data.user) throw new HttpError(401, `the caller is not signed in: ${whyNotSignedIn(error)}`)
-  return { kind: 'user', userId: data.user.id }
+  return { kind: 'user', userId: data.user.id, token }
 }
 
 /** Auth's refusal in words: a signed-out session and a deleted user each get their own sentence. */
@@ -146,10 +174,8 @@ export async function handler(req: Request): Promise<Response> {
   try {
     if (req.method !== 'POST') throw new HttpError(405, 'use POST with {"run_id": "<uuid>"}')
     const env = settings()
-    const token = /^bearer\s+(.+)$/i.exec(req.headers.get('authorization') ?? '')?.[1]?.trim()
-    if (!token) throw new HttpError(401, 'missing Authorization: Bearer <token>')
     const { runId } = await readRequest(req)
-    const caller = await identify(token, env)
+    const caller = await identify(req, env)
     checkEgressSetting(caller.kind)
 
     if (caller.kind === 'user') {
@@ -159,9 +185,9 @@ export async function handler(req: Request): Promise<Response> {
           'run_id is required: a signed-in user executes a run of their workspace; only the service role drains the queue',
         )
       }
-      const asUser = createClient<Database, 'ops'>(env.url, env.anonKey, {
+      const asUser = createClient<Database, 'ops'>(env.url, env.publicKey, {
         db: { schema: 'ops' },
-        global: { headers: { Authorization: `Bearer ${token}` } },
+        global: { headers: { Authorization: `Bearer ${caller.token}` } },
         auth: { persistSession: false, autoRefreshToken: false },
       })
       // Operators (and above) of the run's workspace may execute it. The database decides, as the
@@ -187,7 +213,7 @@ export async function handler(req: Request): Promise<Response> {
         continueRun: async (id) => {
           await fetch(`${env.url}/functions/v1/ops-executor`, {
             method: 'POST',
-            headers: { authorization: `Bearer ${env.serviceKey}`, 'content-type': 'application/json' },
+            headers: { ...serviceHeaders(env.serviceKey), 'content-type': 'application/json' },
             body: JSON.stringify({ run_id: id }),
           })
         },

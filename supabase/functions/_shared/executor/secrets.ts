@@ -7,6 +7,7 @@
 import type { Plan, SecretValues } from '../runbook/index.ts'
 import { referencesIn, type ProjectValue } from '../runbook/interpolation.ts'
 import { eachString } from '../runbook/json.ts'
+import { LEGACY_ANON_KEY_SETTING, PUBLISHABLE_KEYS_SETTING, publicKeyOf } from './api-keys.ts'
 
 export type ReadEnv = (name: string) => string | undefined
 
@@ -22,8 +23,17 @@ export interface SecretBinding {
 /** The platform's own names: never handed to a step, whatever a binding says. */
 const PLATFORM_NAME = /^(SUPABASE_|SB_|OPS_)|^DATABASE_URL$/
 
-/** Where the project's public values (`${{ project.<name> }}`) come from in the function's environment. */
-const PROJECT_VARIABLES: Readonly<Record<ProjectValue, string>> = { url: 'SUPABASE_URL', anon_key: 'SUPABASE_ANON_KEY' }
+/**
+ * Where the project's public values (`${{ project.<name> }}`) come from in the function's
+ * environment. `project.anon_key` keeps its name (templates use it) and means the project's public
+ * key: the default publishable key, else the legacy anon key.
+ */
+const PROJECT_VARIABLES: Readonly<Record<ProjectValue, string>> = {
+  url: 'SUPABASE_URL',
+  anon_key: `${PUBLISHABLE_KEYS_SETTING} or ${LEGACY_ANON_KEY_SETTING}`,
+}
+const projectValueOf = (value: ProjectValue, readEnv: ReadEnv): string | undefined =>
+  value === 'anon_key' ? publicKeyOf(readEnv) : readEnv(PROJECT_VARIABLES.url)
 
 /** Whether a step may never have `name` as a secret: the platform's own names. */
 export function isPlatformSecret(name: string): boolean {
@@ -83,10 +93,10 @@ export function runSecrets(plan: Plan, env: string, bindings: readonly SecretBin
   }
   // The project's public values the plan names, for any run, only towards the project's own host.
   const projectValues = projectValuesIn(plan)
-  const projectHost = projectValues.length > 0 ? hostOf(readEnv(PROJECT_VARIABLES.url)) : undefined
+  const projectHost = projectValues.length > 0 ? hostOf(projectValueOf('url', readEnv)) : undefined
   for (const value of projectValues) {
     const key = `project.${value}`
-    const text = readEnv(PROJECT_VARIABLES[value])
+    const text = projectValueOf(value, readEnv)
     if (projectHost === undefined || text === undefined || text === '') {
       unavailable[key] = `is not set (${PROJECT_VARIABLES[value]} in the function's environment)`
       continue
