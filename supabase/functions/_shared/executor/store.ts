@@ -35,6 +35,8 @@ export class RunStore {
    * still buffered when a run's work stops is masked like every other.
    */
   private readonly maskers = new Map<string, Mask>()
+  /** Lines prepareEvent made, with the masker it used: append masks them again only if the run's masker changed since. */
+  private readonly prepared = new WeakMap<EventInput, Mask>()
 
   constructor(
     private readonly client: OpsClient,
@@ -88,15 +90,22 @@ export class RunStore {
     return this.maskers.get(runId) ?? unmasked
   }
 
-  /** Appends log lines, each masked and then cut to size (see masked-writes.ts). */
   /** A line as the store keeps it: masked with the run's masker, then cut to size. */
   prepareEvent(runId: string, event: EventInput): EventInput {
-    return maskedEvent(event, this.maskerOf(runId))
+    const mask = this.maskerOf(runId)
+    const prepared = maskedEvent(event, mask)
+    this.prepared.set(prepared, mask)
+    return prepared
   }
 
+  /**
+   * Appends log lines, each masked and then cut to size (see masked-writes.ts). A line that
+   * prepareEvent made with the run's current masker is kept as it is, so it is not masked twice;
+   * one made before the run's secrets were known is masked again.
+   */
   append(runId: string, events: EventInput[], batchId: string): Promise<number> {
     const mask = this.maskerOf(runId)
-    const masked = events.map((event) => maskedEvent(event, mask))
+    const masked = events.map((event) => (this.prepared.get(event) === mask ? event : maskedEvent(event, mask)))
     return this.call('append_run_events', () =>
       this.client.rpc('append_run_events', { p_run_id: runId, p_worker: this.workerId, p_events: masked, p_batch_id: batchId }),
     )
