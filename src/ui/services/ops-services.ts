@@ -9,14 +9,20 @@ import { openRunHistory, type RunHistoryHandle } from '../../client/run-history.
 import { openRunStream } from '../../client/run-stream.ts'
 import { createMessageStorage, type StoragePort } from '../../client/storage.ts'
 import { createOpsClient, type OpsClient } from '../../client/supabase.ts'
+import { createTemplateEditing, type TemplateEditing } from '../../client/template-editing.ts'
 import type { OpsApi, RunStreamHandle, Settings } from '../../client/types.ts'
 import { pluginStoragePort } from '../../client/ui-port.ts'
+import { createWorkspaceGovernance, type WorkspaceGovernance } from '../../client/workspace-governance.ts'
 import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 
 export interface OpsServices {
   settings: Settings
   client: OpsClient
   api: OpsApi
+  /** Template saves and revisions in the API's current workspace. */
+  templates: TemplateEditing
+  /** Roles, environments, secret bindings and the audit trail of the API's current workspace. */
+  governance: WorkspaceGovernance
   connection: ConnectionMonitor
   openRunStream(runId: string): RunStreamHandle
   /** The signed-in user's recent runs, live. */
@@ -29,6 +35,8 @@ export function createOpsServices(settings: Settings, storagePort: StoragePort =
   const storage = createMessageStorage(storagePort)
   const client = createOpsClient(settings, storage)
   const api = createOpsApi(client)
+  // The same current workspace as the API's, whichever source it has.
+  const workspace = { id: () => api.currentWorkspaceId() }
   // Made on first use: it checks at once and then periodically, which only the plugin's banner needs
   // (the widget's hidden windows never show it).
   let connection: ConnectionMonitor | null = null
@@ -36,6 +44,8 @@ export function createOpsServices(settings: Settings, storagePort: StoragePort =
     settings,
     client,
     api,
+    templates: createTemplateEditing(client, workspace),
+    governance: createWorkspaceGovernance(client, workspace),
     get connection() {
       return (connection ??= createConnectionMonitor(settings))
     },

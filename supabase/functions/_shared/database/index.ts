@@ -78,6 +78,8 @@ interface NarrowedArgs {
   set_run_plan: { p_plan: Plan }
   record_step: { p_result: StepResult }
   finish_run: { p_status: FinishStatus }
+  // null: a new template (the function's own rule; the generator cannot see that a parameter takes null).
+  save_template: { p_expected_version: number | null }
 }
 
 /** `Shape` with the named fields' types replaced; a nullable field stays nullable, an optional one optional. */
@@ -148,3 +150,7 @@ export type ArtifactRow = Row<'artifacts'>
 export type TemplateRow = Row<'run_templates'>
 export type SpecDocRow = Row<'spec_docs'>
 export type SpecRevisionRow = Row<'spec_doc_revisions'>
+export type TemplateRevisionRow = Row<'template_revisions'>
+export type EnvironmentRow = Row<'environments'>
+export type AuditRow = Row<'audit_log'>
+export type SecretBindingRow = Row<'secret_bindings'>
