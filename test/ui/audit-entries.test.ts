@@ -7,7 +7,7 @@ const names = new Map([
   ['u-bo', 'Bo'],
 ])
 
-function row(action: string, target: string, detail: Record<string, unknown>, actor: string | null = 'u-ada'): AuditRow {
+function row(action: string, target: string, detail: AuditRow['detail'], actor: string | null = 'u-ada'): AuditRow {
   return { id: 1, workspace_id: 'w', at: '2025-02-01T10:00:00Z', actor, action, target, detail, before_hash: null, after_hash: null }
 }
 
@@ -22,7 +22,11 @@ describe('auditEntryView', () => {
     [row('approval.reject', 'r1', { comment: 'not now' }, 'u-bo'), 'Bo', 'rejected run r1: “not now”'],
     [row('member.role', 'u-bo', { from: 'viewer', to: 'approver' }), 'Ada', 'made Bo approver (was viewer)'],
     [row('member.remove', 'u-gone', { role: 'viewer' }, 'u-gone'), 'A former member', 'removed a former member (viewer)'],
-    [row('secret.bind', 'GITHUB_TOKEN', { hosts: ['api.github.com'] }, null), 'The deployment', 'bound secret GITHUB_TOKEN to api.github.com'],
+    [
+      row('secret.bind', 'GITHUB_TOKEN', { hosts: ['api.github.com'] }, null),
+      'The deployment',
+      'bound secret GITHUB_TOKEN to api.github.com',
+    ],
     [row('future.thing', 'x', {}), 'Ada', 'future.thing x'],
   ])('says who did what: %#', (entry, who, what) => {
     const view = auditEntryView(entry, names)

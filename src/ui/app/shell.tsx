@@ -41,7 +41,7 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
   useMainThreadNotices(flash)
   const history = useOpenRunHistory(services, user?.id ?? null)
   useRunFinishedNotices(history, announceRunFinished)
-  const { catalog, error: catalogError } = useTemplateCatalog(services.api, user?.id ?? null)
+  const { catalog, error: catalogError, reload: reloadTemplates } = useTemplateCatalog(services.api, user?.id ?? null)
 
   const openRun = (runId: string, stream: RunStreamHandle | null) => dispatch({ type: 'open-run', runId, stream })
   // A failed sign-out keeps the session (supabase-js only drops it once the server agreed): say so.
@@ -101,6 +101,7 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
       if (history !== null) {
         const scope: TabScope = {
           catalog: catalog ?? [],
+          reloadTemplates,
           history,
           startRun: (run) => startRunWithStream(services, run, openRun),
           openRun: (runId) => openRun(runId, null),

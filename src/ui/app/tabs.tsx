@@ -2,6 +2,7 @@ import { h, type JSX } from 'preact'
 import type { RunHistoryHandle } from '../../client/run-history.ts'
 import type { NewRun, RunRow } from '../../client/types.ts'
 import type { TabOption } from '../components/tab-bar/tab-bar.tsx'
+import { AuditTab } from '../tabs/audit-tab/audit-tab.tsx'
 import { ChatTab } from '../tabs/chat-tab/chat-tab.tsx'
 import { RunsTab } from '../tabs/runs-tab/runs-tab.tsx'
 import { SpecKitTab } from '../tabs/spec-kit-tab/spec-kit-tab.tsx'
@@ -12,6 +13,8 @@ import type { CatalogEntry } from '../view-models/template-catalog.ts'
 export interface TabScope {
   /** The runbook templates; empty while they load. */
   catalog: readonly CatalogEntry[]
+  /** Lists the templates again (after a template was saved). */
+  reloadTemplates: () => void
   /** The user's runs, live, kept open while the plugin is. */
   history: RunHistoryHandle
   /** Starts a run and opens its log. */
@@ -37,7 +40,9 @@ export const TABS = [
   {
     value: 'templates',
     label: 'Templates',
-    render: ({ catalog, startRun }) => <TemplatesTab catalog={catalog} onStartRun={startRun} />,
+    render: ({ catalog, startRun, reloadTemplates }) => (
+      <TemplatesTab catalog={catalog} onStartRun={startRun} onTemplatesChanged={reloadTemplates} />
+    ),
   },
   {
     value: 'runs',
@@ -48,6 +53,11 @@ export const TABS = [
     value: 'spec-kit',
     label: 'Spec Kit',
     render: () => <SpecKitTab />,
+  },
+  {
+    value: 'audit',
+    label: 'Audit',
+    render: () => <AuditTab />,
   },
 ] as const satisfies readonly TabDefinition[]
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useCallback, useEffect, useState } from 'preact/hooks'
 import type { OpsApi } from '../../client/types.ts'
 import { templateCatalog, type CatalogEntry } from '../view-models/template-catalog.ts'
 import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
@@ -10,6 +10,11 @@ export interface TemplateCatalogState {
   error: string | null
 }
 
+interface CatalogHandle extends TemplateCatalogState {
+  /** Lists the templates again (after a template was saved). */
+  reload: () => void
+}
+
 interface Loaded extends TemplateCatalogState {
   api: OpsApi
 }
@@ -18,8 +23,10 @@ interface Loaded extends TemplateCatalogState {
  * The runbook templates the signed-in user can run, listed again for each user who signs in and
  * for each new API (new settings): another project's templates are never shown.
  */
-export function useTemplateCatalog(api: OpsApi, userId: string | null): TemplateCatalogState {
+export function useTemplateCatalog(api: OpsApi, userId: string | null): CatalogHandle {
   const [loaded, setLoaded] = useState<Loaded>({ api, catalog: null, error: null })
+  const [generation, setGeneration] = useState(0)
+  const reload = useCallback(() => setGeneration((current) => current + 1), [])
   useEffect(() => {
     if (userId === null) return
     let stopped = false
@@ -33,6 +40,6 @@ export function useTemplateCatalog(api: OpsApi, userId: string | null): Template
     return () => {
       stopped = true
     }
-  }, [api, userId])
-  return loaded.api === api ? loaded : { catalog: null, error: null }
+  }, [api, userId, generation])
+  return loaded.api === api ? { ...loaded, reload } : { catalog: null, error: null, reload }
 }

@@ -2,11 +2,7 @@
  * A template being edited, checked as it is typed with the executor's own parser: what is wrong
  * at which line and column, or the parsed template a preview card is made from.
  */
-import {
-  formatTemplateError,
-  parseTemplate,
-  type Template,
-} from '../../../supabase/functions/_shared/runbook/index.ts'
+import { formatTemplateError, parseTemplate, type Template } from '../../../supabase/functions/_shared/runbook/index.ts'
 import type { TemplateRow } from '../../client/types.ts'
 import type { RunnableEntry } from './template-catalog.ts'
 
@@ -34,7 +30,8 @@ const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/
 /** Why a new template's slug cannot be used, or null. */
 export function slugProblem(slug: string): string | null {
   if (slug === '') return 'Give the template a slug (like deploy-api): runs and cards name it by that.'
-  if (!SLUG.test(slug)) return `"${slug}" cannot be a slug: use lowercase letters, digits and dashes, starting with a letter or digit, at most 63.`
+  if (!SLUG.test(slug))
+    return `"${slug}" cannot be a slug: use lowercase letters, digits and dashes, starting with a letter or digit, at most 63.`
   return null
 }
 

@@ -5,7 +5,7 @@ import { TemplateYaml } from '../template-yaml/template-yaml.tsx'
 import styles from './broken-template-card.css'
 
 /** A stored template that does not validate: what is wrong (line and column), and its YAML. */
-export function BrokenTemplateCard({ entry }: { entry: CatalogEntry }) {
+export function BrokenTemplateCard({ entry, openLabel, onOpen }: { entry: CatalogEntry; openLabel?: string; onOpen?: () => void }) {
   const [showYaml, setShowYaml] = useState(false)
   return (
     <section class={styles.card} aria-label={entry.row.title} data-template-card={entry.slug}>
@@ -13,6 +13,11 @@ export function BrokenTemplateCard({ entry }: { entry: CatalogEntry }) {
       <p class={styles.problem} role="alert">
         This template cannot run: {entry.problem}
       </p>
+      {onOpen === undefined ? null : (
+        <button type="button" class={styles.linkButton} onClick={onOpen} data-open-template={entry.slug}>
+          {openLabel ?? 'Open'}
+        </button>
+      )}
       <button type="button" class={styles.linkButton} aria-expanded={showYaml} onClick={() => setShowYaml(!showYaml)} data-view-yaml>
         {showYaml ? 'Hide YAML' : 'View YAML'}
       </button>

@@ -12,10 +12,13 @@ import styles from './runbook-template-card.css'
 export interface RunbookTemplateCardProps {
   entry: RunnableEntry
   onStartRun: (run: NewRun) => Promise<void>
+  /** Opens the template's page: "Edit" for admins, "History" for everyone else. */
+  openLabel?: string
+  onOpen?: () => void
 }
 
 /** A template with its inputs form, Run, and its YAML on request. */
-export function RunbookTemplateCard({ entry, onStartRun }: RunbookTemplateCardProps) {
+export function RunbookTemplateCard({ entry, onStartRun, openLabel, onOpen }: RunbookTemplateCardProps) {
   const [entered, setEntered] = useState<Record<string, FormValue>>({})
   const [dryRun, setDryRun] = useState(false)
   const [showYaml, setShowYaml] = useState(false)
@@ -37,11 +40,23 @@ export function RunbookTemplateCard({ entry, onStartRun }: RunbookTemplateCardPr
         onDryRunChange={setDryRun}
         onFieldChange={(key, value) => setEntered((current) => ({ ...current, [key]: value }))}
         onRun={run}
-        actions={
-          <button type="button" class={styles.linkButton} aria-expanded={showYaml} onClick={() => setShowYaml(!showYaml)} data-view-yaml>
+        actions={[
+          onOpen === undefined ? null : (
+            <button type="button" key="open" class={styles.linkButton} onClick={onOpen} data-open-template={entry.slug}>
+              {openLabel ?? 'Open'}
+            </button>
+          ),
+          <button
+            key="yaml"
+            type="button"
+            class={styles.linkButton}
+            aria-expanded={showYaml}
+            onClick={() => setShowYaml(!showYaml)}
+            data-view-yaml
+          >
             {showYaml ? 'Hide YAML' : 'View YAML'}
-          </button>
-        }
+          </button>,
+        ]}
       >
         {showYaml ? <TemplateYaml slug={entry.slug} yaml={entry.row.template_yaml} /> : null}
       </RunbookCard>
