@@ -183,7 +183,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     const { ui } = plugin
     const frame = await plugin.frame()
     const tabs = ui.getByRole('tablist', { name: 'Sections' }).getByRole('tab')
-    await expect(tabs.allTextContents()).resolves.toEqual(['Chat', 'Templates', 'Runs', 'Spec Kit'])
+    await expect(tabs.allTextContents()).resolves.toEqual(['Chat', 'Templates', 'Runs', 'Spec Kit', 'Audit'])
     const shown = () =>
       frame.evaluate(() => ({
         selected: [...document.querySelectorAll('[aria-label="Sections"] [role="tab"][aria-selected="true"]')].map((tab) => ({

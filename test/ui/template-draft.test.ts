@@ -67,7 +67,7 @@ describe('slugs and caret positions', () => {
 describe('textDiff', () => {
   it('shows a changed line as removed and added under the two names', () => {
     const diff = textDiff('a\nb\n', 'a\nc\n', 'version 1', 'version 2')
-    expect(diff).toContain('--- version 1')
+    expect(diff.split('\n')[0]).toBe('--- version 1')
     expect(diff).toContain('+++ version 2')
     expect(diff).toMatch(/^-b$/m)
     expect(diff).toMatch(/^\+c$/m)

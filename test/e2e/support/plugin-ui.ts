@@ -33,7 +33,7 @@ export function pluginUi(page: Page, iframeSelector = 'iframe'): PluginUi {
   }
 }
 
-export async function openTab({ ui }: PluginUi, name: 'Chat' | 'Templates' | 'Runs' | 'Spec Kit'): Promise<void> {
+export async function openTab({ ui }: PluginUi, name: 'Chat' | 'Templates' | 'Runs' | 'Spec Kit' | 'Audit'): Promise<void> {
   await ui.getByRole('tab', { name, exact: true }).click()
 }
 
