@@ -118,6 +118,16 @@ describe('editing templates, environments and the audit trail in Chromium', { ti
     // The editor scrolled to the problem: the picture shows the line and the message together.
     await screenshot(plugin, 'template-editor-error')
 
+    // Hostile text: too large, and nested past any template's depth. Each is named at line 1, and stays in the editor.
+    const oversized = `${original}# ${'x'.repeat(300 * 1024)}\n`
+    await textarea().fill(oversized)
+    await expect
+      .poll(() => ui.locator('[data-template-problem="1:1"]').textContent(), { timeout: LONG })
+      .toMatch(/too large \(\d+ KiB\); expected at most 256 KiB/)
+    expect(await textarea().inputValue()).toHaveLength(oversized.length)
+    await textarea().fill(`${original}nested: ${'['.repeat(500)}${']'.repeat(500)}\n`)
+    await expect.poll(() => ui.locator('[data-template-problems] ul').textContent(), { timeout: LONG }).toMatch(/nest/)
+
     const before = await deployWeb()
     await textarea().fill(original.replace('title: Deploy web', 'title: Deploy web, edited'))
     await expect.poll(() => ui.locator('[data-template-problems]').getAttribute('data-template-problems')).toBe('0')
