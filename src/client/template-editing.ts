@@ -11,10 +11,10 @@ import type { TemplateRevisionRow, TemplateRow } from '../../supabase/functions/
 export type { TemplateRevisionRow }
 
 /** The most revisions of one template the history lists (newest first). */
-export const MAX_REVISIONS_LISTED = 200
+const MAX_REVISIONS_LISTED = 200
 
 /** What a save sends: the text, and what the template is called (from its parsed YAML). */
-export interface TemplateSave {
+interface TemplateSave {
   slug: string
   yaml: string
   title: string

@@ -8,12 +8,12 @@ import { postgrestError } from './errors.ts'
 import type { OpsClient } from './supabase.ts'
 import type { AuditRow, EnvironmentRow, SecretBindingRow } from '../../supabase/functions/_shared/database/index.ts'
 
-export type { AuditRow, EnvironmentRow, SecretBindingRow }
+export type { AuditRow, EnvironmentRow }
 
 /** The newest audit entries one read returns. */
-export const AUDIT_PAGE = 200
+const AUDIT_PAGE = 200
 
-export interface EnvironmentSettings {
+interface EnvironmentSettings {
   protected: boolean
   requiredApprovals: number
   preventSelfReview: boolean

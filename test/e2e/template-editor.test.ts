@@ -86,7 +86,7 @@ describe('editing templates, environments and the audit trail in Chromium', { ti
     const lines = original.split('\n')
     const typoLine = lines.findIndex((line) => line.trim() === 'kind: http') + 1
     expect(typoLine).toBeGreaterThan(0)
-    const typoColumn = lines[typoLine - 1]!.indexOf('http') + 1
+    const typoColumn = lines[typoLine - 1].indexOf('http') + 1
     // A typo typed in the editor, key by key at its end: the parser answers as the text changes.
     const withTypo = original.replace(/^(\s+kind: )http$/m, '$1htpp')
     await textarea().fill(withTypo)

@@ -33,14 +33,14 @@ describe('checkDraft: the executor’s parser as the editor types', () => {
 
   it('refuses oversized and deeply nested text with a message that says so, at line 1', () => {
     const big = checkDraft(`${GOOD}# ${'x'.repeat(MAX_TEMPLATE_BYTES)}\n`)
-    expect(!big.ok && big.errors[0]!.text).toMatch(/too large .*at most 256 KiB \(line 1, column 1\)/)
+    expect(!big.ok && big.errors[0].text).toMatch(/too large .*at most 256 KiB \(line 1, column 1\)/)
     const deep = checkDraft(`${GOOD}extra: ${'['.repeat(200)}${']'.repeat(200)}\n`)
-    expect(!deep.ok && deep.errors[0]!.text).toMatch(/nest/)
+    expect(!deep.ok && deep.errors[0].text).toMatch(/nest/)
   })
 
   it('keeps a ${{ … }}-looking value as text and names an unknown reference', () => {
     const checked = checkDraft(GOOD.replace('title: Wait a moment', 'title: "${{ secrets.NOPE }}"'))
-    expect(!checked.ok && checked.errors[0]!.text).toMatch(/NOPE/)
+    expect(!checked.ok && checked.errors[0].text).toMatch(/NOPE/)
   })
 })
 

@@ -3,7 +3,7 @@ import type { OpsApi } from '../../client/types.ts'
 import { templateCatalog, type CatalogEntry } from '../view-models/template-catalog.ts'
 import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 
-export interface TemplateCatalogState {
+interface TemplateCatalogState {
   /** null until the first list arrives. */
   catalog: CatalogEntry[] | null
   /** Why the templates could not be listed, until the next attempt. */

@@ -12,7 +12,7 @@ import { TemplateHistory } from '../template-history/template-history.tsx'
 import { TemplateProblems } from '../template-problems/template-problems.tsx'
 import { TemplateSaveConflict } from '../template-save-conflict/template-save-conflict.tsx'
 import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
-import { ROLE_LABELS, type WorkspaceRole } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
+import { ROLE_LABELS, WORKSPACE_ROLES } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import type { Template } from '../../../../supabase/functions/_shared/runbook/index.ts'
 import styles from './template-editor.css'
 
@@ -165,7 +165,7 @@ export function TemplateEditor({ slug, canEdit, role, onClose, onSaved }: Templa
   const heading = slug === null ? 'New template' : canEdit ? `Edit ${saved?.title ?? slug}` : (saved?.title ?? slug)
   const card =
     previewTemplate === null ? null : runbookCard(draftEntry(effectiveSlug || 'new-template', previewTemplate, saved), {}, entered)
-  const roleName = role !== null && role in ROLE_LABELS ? ROLE_LABELS[role as WorkspaceRole].toLowerCase() : 'not a member'
+  const roleName = roleLabel(role)?.toLowerCase() ?? 'not a member'
 
   return (
     <div class={styles.page} data-template-editor={slug ?? 'new'} data-read-only={!canEdit}>
@@ -300,4 +300,10 @@ export function TemplateEditor({ slug, canEdit, role, onClose, onSaved }: Templa
       {canEdit && saved !== null && dirty ? <p class={styles.status}>Save or undo your changes to restore an earlier version.</p> : null}
     </div>
   )
+}
+
+/** How a role is named, or null for one the vocabulary does not know (not a member). */
+function roleLabel(role: string | null): string | null {
+  const known = WORKSPACE_ROLES.find((candidate) => candidate === role)
+  return known === undefined ? null : ROLE_LABELS[known]
 }
