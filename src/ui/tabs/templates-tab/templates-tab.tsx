@@ -41,6 +41,8 @@ export function TemplatesTab({ catalog, onStartRun, onTemplatesChanged }: Templa
     )
   }
   const openLabel = canEdit ? 'Edit' : 'History'
+  // Offered once the role is known, so an admin never opens a read-only page by clicking early.
+  const openable = role !== undefined
   return (
     <div class={styles.tab}>
       <IntentRunner catalog={catalog} onStartRun={onStartRun} idPrefix="quick" label="Quick run" examples={[]} />
@@ -65,10 +67,15 @@ export function TemplatesTab({ catalog, onStartRun, onTemplatesChanged }: Templa
               entry={entry}
               onStartRun={onStartRun}
               openLabel={openLabel}
-              onOpen={() => setOpen(entry.slug)}
+              {...(openable ? { onOpen: () => setOpen(entry.slug) } : {})}
             />
           ) : (
-            <BrokenTemplateCard key={entry.slug} entry={entry} openLabel={openLabel} onOpen={() => setOpen(entry.slug)} />
+            <BrokenTemplateCard
+              key={entry.slug}
+              entry={entry}
+              openLabel={openLabel}
+              {...(openable ? { onOpen: () => setOpen(entry.slug) } : {})}
+            />
           ),
         )}
       </div>
