@@ -115,6 +115,7 @@ describe('editing templates, environments and the audit trail in Chromium', { ti
     expect(caret.tag).toBe('TEXTAREA')
     expect(caret.before.split('\n')).toHaveLength(typoLine)
     expect(caret.before.split('\n').at(-1)).toHaveLength(typoColumn - 1)
+    await expect(ui.locator('[data-template-caret]').textContent()).resolves.toBe(`Line ${typoLine}, column ${typoColumn}`)
     // The editor scrolled to the problem: the picture shows the line and the message together.
     await screenshot(plugin, 'template-editor-error')
 

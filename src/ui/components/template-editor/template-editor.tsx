@@ -66,6 +66,7 @@ export function TemplateEditor({ slug, canEdit, role, onClose, onSaved }: Templa
   const [notice, setNotice] = useState<string | null>(null)
   const [conflict, setConflict] = useState<Conflict | null>(null)
   const [entered, setEntered] = useState<Record<string, FormValue>>({})
+  const [caret, setCaret] = useState({ line: 1, column: 1 })
   const textarea = useRef<HTMLTextAreaElement | null>(null)
   const lastGood = useRef<Template | null>(null)
 
@@ -147,12 +148,20 @@ export function TemplateEditor({ slug, canEdit, role, onClose, onSaved }: Templa
     }
   }
 
+  /** Where the caret is, as the problems count lines and columns. */
+  const followCaret = (field: HTMLTextAreaElement) => {
+    const before = field.value.slice(0, field.selectionStart)
+    const lineStart = before.lastIndexOf('\n') + 1
+    setCaret({ line: before.split('\n').length, column: before.length - lineStart + 1 })
+  }
+
   const goTo = (problem: DraftError) => {
     const field = textarea.current
     if (field === null) return
     const offset = offsetOf(draft, problem.line, problem.column)
     field.focus()
     field.setSelectionRange(offset, offset)
+    followCaret(field)
     // Scroll the line into view: the caret alone does not move a textarea's scroll position everywhere.
     const lineHeight = parseFloat(getComputedStyle(field).lineHeight) || 17
     field.scrollTop = Math.max(0, (problem.line - 3) * lineHeight)
@@ -181,6 +190,11 @@ export function TemplateEditor({ slug, canEdit, role, onClose, onSaved }: Templa
           {canEdit && saved !== null && dirty ? ' · unsaved changes' : ''}
         </span>
         <span class={styles.spacer} />
+        {canEdit && saved !== null && dirty ? (
+          <Button secondary onClick={() => setDraft(saved.template_yaml)} disabled={saving} data-undo-changes>
+            Undo changes
+          </Button>
+        ) : null}
         {canEdit ? (
           <Button
             onClick={() => void save(saved?.version ?? null, draft)}
@@ -258,7 +272,10 @@ export function TemplateEditor({ slug, canEdit, role, onClose, onSaved }: Templa
             onInput={(event) => {
               setDraft(event.currentTarget.value)
               setNotice(null)
+              followCaret(event.currentTarget)
             }}
+            onKeyUp={(event) => followCaret(event.currentTarget)}
+            onClick={(event) => followCaret(event.currentTarget)}
             onKeyDown={(event) => {
               if ((event.metaKey || event.ctrlKey) && event.key === 's') {
                 event.preventDefault()
@@ -266,6 +283,9 @@ export function TemplateEditor({ slug, canEdit, role, onClose, onSaved }: Templa
               }
             }}
           />
+          <span class={styles.caret} data-template-caret>
+            Line {caret.line}, column {caret.column}
+          </span>
           <TemplateProblems id={PROBLEMS_ID} errors={check.ok ? [] : check.errors} onGoTo={goTo} />
         </div>
         <section class={styles.preview} aria-labelledby="template-preview-title" data-template-preview>
