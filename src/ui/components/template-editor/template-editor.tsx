@@ -67,6 +67,7 @@ export function TemplateEditor({ slug, canEdit, role, onClose, onSaved }: Templa
   const [conflict, setConflict] = useState<Conflict | null>(null)
   const [entered, setEntered] = useState<Record<string, FormValue>>({})
   const [caret, setCaret] = useState({ line: 1, column: 1 })
+  const [leaving, setLeaving] = useState(false)
   const textarea = useRef<HTMLTextAreaElement | null>(null)
   const lastGood = useRef<Template | null>(null)
 
@@ -179,7 +180,7 @@ export function TemplateEditor({ slug, canEdit, role, onClose, onSaved }: Templa
   return (
     <div class={styles.page} data-template-editor={slug ?? 'new'} data-read-only={!canEdit}>
       <div class={styles.toolbar}>
-        <Button secondary onClick={onClose} data-close-editor>
+        <Button secondary onClick={() => (canEdit && dirty && draft !== '' ? setLeaving(true) : onClose())} data-close-editor>
           ← Templates
         </Button>
         <h2 class={styles.heading}>{heading}</h2>
@@ -206,6 +207,23 @@ export function TemplateEditor({ slug, canEdit, role, onClose, onSaved }: Templa
           </Button>
         ) : null}
       </div>
+      {leaving ? (
+        <div class={styles.leaving} role="alert" data-leave-editor>
+          <span>Your changes are not saved: leaving drops them.</span>
+          <Button secondary onClick={onClose} data-leave-unsaved>
+            Leave without saving
+          </Button>
+          <Button
+            onClick={() => {
+              setLeaving(false)
+              textarea.current?.focus()
+            }}
+            data-keep-editing
+          >
+            Keep editing
+          </Button>
+        </div>
+      ) : null}
       {canEdit ? null : (
         <p class={styles.readOnly} data-read-only-note>
           Read only: editing templates needs the admin role in this workspace; you are{' '}
