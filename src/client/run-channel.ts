@@ -1,0 +1,104 @@
+/**
+ * A run's live channel: the private Realtime channel `run:<run id>`.
+ * - Its log arrives as Broadcast from the database: one `events` message per appended batch,
+ *   `{run_id, events: [rows in seq order]}`, or `{run_id, from_seq, to_seq, truncated: true}` when
+ *   the batch was too large to broadcast (its lines are then read over REST).
+ * - Status and artifacts stay on postgres_changes (UPDATE ops.runs, INSERT ops.artifacts).
+ * Realtime authorises the join by the RLS policies on realtime.messages (members of the run's
+ * workspace), so the join must carry the user's token: supabase-js sends it when realtime has it.
+ *
+ * realtime-js keeps one channel per topic in a client, so every stream of the same run in one
+ * client shares this channel; it is removed when the last of them leaves or the server closes it.
+ */
+import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/supabase-js'
+import type { OpsClient } from './supabase.ts'
+import type { ArtifactRow, EventRow, RunRow } from './types.ts'
+
+/** The Broadcast event that carries a batch of a run's events (sent by ops.broadcast_run_events). */
+export const RUN_EVENTS_BROADCAST = 'events'
+
+/** One appended batch, as the database broadcasts it. */
+export interface RunEventsBatch {
+  run_id: string
+  events?: EventRow[]
+  from_seq?: number
+  to_seq?: number
+  truncated?: boolean
+}
+
+export interface RunChannelListener {
+  events(batch: RunEventsBatch): void
+  run(row: RunRow): void
+  artifact(row: ArtifactRow): void
+  /** The channel's subscribe status (SUBSCRIBED, CHANNEL_ERROR, TIMED_OUT, CLOSED). */
+  status(status: `${REALTIME_SUBSCRIBE_STATES}`): void
+}
+
+interface Shared {
+  channel: RealtimeChannel
+  listeners: Set<RunChannelListener>
+  status: `${REALTIME_SUBSCRIBE_STATES}` | undefined
+}
+
+const shared = new WeakMap<OpsClient, Map<string, Shared>>()
+
+/** The topic a run's events are broadcast on. */
+export const runTopic = (runId: string) => `run:${runId}`
+
+/** Starts listening to the run's channel; returns the function that stops (resolving once the channel is gone, if it was the last). */
+export function joinRunChannel(client: OpsClient, runId: string, listener: RunChannelListener): () => Promise<void> {
+  let byRun = shared.get(client)
+  if (!byRun) {
+    byRun = new Map()
+    shared.set(client, byRun)
+  }
+  const runs = byRun
+  let entry = runs.get(runId)
+  if (!entry) {
+    const made: Shared = { channel: open(client, runId, () => made), listeners: new Set(), status: undefined }
+    entry = made
+    runs.set(runId, made)
+    made.channel.subscribe((status) => {
+      if (runs.get(runId) !== made) return
+      made.status = status
+      if (status === REALTIME_SUBSCRIBE_STATES.CLOSED) {
+        // Closed by the server (an expired token, a removed member): whoever joins next opens a new one.
+        runs.delete(runId)
+        void client.removeChannel(made.channel).catch(() => undefined)
+      }
+      for (const each of [...made.listeners]) each.status(status)
+    })
+  } else if (entry.status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) {
+    // Already live: this listener backfills as if it had just subscribed.
+    const live = entry
+    queueMicrotask(() => {
+      if (live.listeners.has(listener) && live.status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) listener.status('SUBSCRIBED')
+    })
+  }
+  const joined = entry
+  joined.listeners.add(listener)
+  return async () => {
+    joined.listeners.delete(listener)
+    if (joined.listeners.size > 0 || runs.get(runId) !== joined) return
+    runs.delete(runId)
+    await client.removeChannel(joined.channel).catch(() => undefined)
+  }
+}
+
+function open(client: OpsClient, runId: string, entry: () => Shared): RealtimeChannel {
+  const each = (deliver: (listener: RunChannelListener) => void) => {
+    for (const listener of [...entry().listeners]) deliver(listener)
+  }
+  return client
+    .channel(runTopic(runId), { config: { private: true } })
+    .on('broadcast', { event: RUN_EVENTS_BROADCAST }, (message: { payload?: unknown }) => {
+      const batch = message.payload as RunEventsBatch | undefined
+      if (batch && batch.run_id === runId) each((listener) => listener.events(batch))
+    })
+    .on<RunRow>('postgres_changes', { event: 'UPDATE', schema: 'ops', table: 'runs', filter: `id=eq.${runId}` }, (payload) =>
+      each((listener) => listener.run(payload.new)),
+    )
+    .on<ArtifactRow>('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'artifacts', filter: `run_id=eq.${runId}` }, (payload) =>
+      each((listener) => listener.artifact(payload.new)),
+    )
+}
