@@ -3,7 +3,9 @@
  * - Its log arrives as Broadcast from the database: one `events` message per appended batch,
  *   `{run_id, events: [rows in seq order]}`, or `{run_id, from_seq, to_seq, truncated: true}` when
  *   the batch was too large to broadcast (its lines are then read over REST).
- * - Status and artifacts stay on postgres_changes (UPDATE ops.runs, INSERT ops.artifacts).
+ * - The run's row arrives as Broadcast too (`run`, `{run}`), when something a viewer sees changed:
+ *   not for each batch's last_seq, which would double the messages per batch.
+ * - Artifacts stay on postgres_changes (INSERT ops.artifacts), a few per run.
  * Realtime authorises the join by the RLS policies on realtime.messages (members of the run's
  * workspace), so the join must carry the user's token: supabase-js sends it when realtime has it.
  *
@@ -16,6 +18,9 @@ import type { ArtifactRow, EventRow, RunRow } from './types.ts'
 
 /** The Broadcast event that carries a batch of a run's events (sent by ops.broadcast_run_events). */
 export const RUN_EVENTS_BROADCAST = 'events'
+
+/** The Broadcast event that carries the run's row (sent by ops.broadcast_run_change). */
+export const RUN_ROW_BROADCAST = 'run'
 
 /** One appended batch, as the database broadcasts it. */
 export interface RunEventsBatch {
@@ -95,9 +100,10 @@ function open(client: OpsClient, runId: string, entry: () => Shared): RealtimeCh
       const batch = message.payload as RunEventsBatch | undefined
       if (batch && batch.run_id === runId) each((listener) => listener.events(batch))
     })
-    .on<RunRow>('postgres_changes', { event: 'UPDATE', schema: 'ops', table: 'runs', filter: `id=eq.${runId}` }, (payload) =>
-      each((listener) => listener.run(payload.new)),
-    )
+    .on('broadcast', { event: RUN_ROW_BROADCAST }, (message: { payload?: unknown }) => {
+      const row = (message.payload as { run?: RunRow } | undefined)?.run
+      if (row && row.id === runId) each((listener) => listener.run(row))
+    })
     .on<ArtifactRow>('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'artifacts', filter: `run_id=eq.${runId}` }, (payload) =>
       each((listener) => listener.artifact(payload.new)),
     )

@@ -2,8 +2,8 @@
  * RunStream: one run's status, log and artifacts, live and complete.
  *
  * 1. Subscribe first, on the run's private channel (run-channel.ts): its events as Broadcast from
- *    the database, one message per appended batch; UPDATE on ops.runs (id=eq.X) and INSERT on
- *    ops.artifacts (run_id=eq.X) as postgres_changes.
+ *    the database, one message per appended batch, and the run's row when what it shows changed;
+ *    INSERT on ops.artifacts (run_id=eq.X) as postgres_changes.
  * 2. On SUBSCRIBED, backfill over REST: the run, the artifacts and the tail of the log (the last
  *    `tailSize` events), then everything after the last contiguous seq. Events that arrived live
  *    meanwhile are held and merged by seq (event-log.ts), so nothing is lost or doubled.

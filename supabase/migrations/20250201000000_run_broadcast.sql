@@ -8,8 +8,11 @@
 -- append, or an owner's action that logs a line) is sent once, as ONE Broadcast message, on the
 -- private topic `run:<run id>`. The executor's writer sends at most one batch per run every 50 ms
 -- under load, so a run costs at most 20 messages per second per subscriber at any line rate.
--- Run status and artifacts stay on postgres_changes (a few changes per run). ops.run_events stays in
--- the publication for older clients; a change nobody subscribes to is never sent.
+-- Every append also moves ops.runs.last_seq, which as postgres_changes would be a second message
+-- per batch per subscriber; so the run's row goes out on the same topic (event `run`) only when
+-- something a viewer sees changed (status, step, summary, …), never for last_seq, the batch id, the
+-- lease or updated_at alone. Artifacts stay on postgres_changes (a few per run). ops.runs and
+-- ops.run_events stay in the publication for the run history and older clients.
 --
 -- Who may do what:
 -- - receive (join the private channel `run:<run id>`): members of the run's workspace (any role),
@@ -58,6 +61,29 @@ create trigger run_events_broadcast
   after insert on ops.run_events
   referencing new table as added
   for each statement execute function ops.broadcast_run_events();
+
+-- The run's row, to its topic, when more than its log position, lease or update time changed. The
+-- row is what members read through the runs policy (secret_inputs is always null when stored).
+create function ops.broadcast_run_change() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  quiet constant text[] := array['last_seq', 'last_batch_id', 'lease_expires_at', 'updated_at'];
+begin
+  if (to_jsonb(new) - quiet) is distinct from (to_jsonb(old) - quiet) then
+    perform realtime.send(jsonb_build_object('run', to_jsonb(new)), 'run', 'run:' || new.id::text, true);
+  end if;
+  return null;
+end
+$$;
+
+revoke all on function ops.broadcast_run_change() from public;
+
+create trigger runs_broadcast
+  after update on ops.runs
+  for each row execute function ops.broadcast_run_change();
 
 -- Receiving a run's events: the workspace's members, as "Members see their workspace's run events".
 -- The topic is compared as text, so a topic that names no run (or no uuid) simply matches nothing.

@@ -134,7 +134,7 @@ function harness() {
     },
     status: (status: string) => current().status!(status),
     live: (seq: number) => current().handlers.get('broadcast:events')!({ payload: { run_id: RUN_ID, events: [event(seq)] } }),
-    runUpdate: (patch: Partial<RunRow>) => current().handlers.get('runs')!({ new: runRow(patch) }),
+    runUpdate: (patch: Partial<RunRow>) => current().handlers.get('broadcast:run')!({ payload: { run: runRow(patch) } }),
     artifact: (row: ArtifactRow) => current().handlers.get('artifacts')!({ new: row }),
     write(...seqs: number[]) {
       for (const seq of seqs) db.events.push(event(seq))
