@@ -121,7 +121,12 @@ export class Connection implements ChannelOwner {
     const why = `Too many messages per second: the project's cap is ${this.host.rate.cap}`
     for (const channel of this.channels.values()) {
       this.send(
-        encode(this.vsn, channel.joinRef, null, channel.topic, 'system', { channel: channel.name, extension: 'system', status: 'error', message: why }),
+        encode(this.vsn, channel.joinRef, null, channel.topic, 'system', {
+          channel: channel.name,
+          extension: 'system',
+          status: 'error',
+          message: why,
+        }),
       )
     }
     this.close(CLOSE.overRate.code, CLOSE.overRate.reason)
@@ -182,7 +187,7 @@ export class Connection implements ChannelOwner {
       // vsn 2.0.0 clients only send binary frames for broadcast, which this server does not relay.
       const refs = binaryPushRefs(buffer)
       if (refs && refs.ref !== '') {
-        this.reply(refs, 'error', { reason: this.sendRefusal(refs.topic) })
+        this.reply(refs, 'error', { reason: this.sendRefusal(refs.topic, true) })
       }
       return
     }
@@ -245,13 +250,15 @@ export class Connection implements ChannelOwner {
     }
   }
 
-  /** Why a client's own broadcast on `topic` is not relayed. */
-  private sendRefusal(topic: string): string {
+  /** Why a client's own broadcast on `topic` is not relayed (binary: sent as a vsn 2.0.0 binary frame). */
+  private sendRefusal(topic: string, binary = false): string {
     const channel = this.channels.get(topic)
     if (channel?.private && !channel.mode.canWrite) {
       return `Unauthorized: You do not have permissions to write to this Channel topic: ${channel.name}`
     }
-    return 'broadcast from clients is not supported by the local stack (it relays Broadcast from the database)'
+    return binary
+      ? 'binary frames (broadcast) are not supported by the local stack; it relays Broadcast from the database only'
+      : 'broadcast from clients is not supported by the local stack; it relays Broadcast from the database only'
   }
 
   private async join(message: Message): Promise<void> {

@@ -34,6 +34,8 @@ export interface RealtimeOptions {
   maxMessagesPerSecond?: number
   /** The largest Broadcast payload sent, in bytes (default hosted Free's 256 KB). */
   maxBroadcastBytes?: number
+  /** How old a private channel's last read check may be before a message checks it again (default 1000 ms). */
+  authorizationRecheckMs?: number
   /** Where problems that concern no single client go (default console.warn). */
   warn?: (message: string) => void
 }
@@ -87,7 +89,13 @@ export async function attachRealtime(server: Server, options: RealtimeOptions): 
   const feed = new ChangeFeed(db, (changes) => dispatcher.dispatch(changes), warn)
   await feed.start()
   const rate = new RateAccount(options.maxMessagesPerSecond)
-  const broadcasts = new BroadcastFeed(db, () => subscribers, options.maxBroadcastBytes ?? FREE_PLAN_BROADCAST_BYTES, warn)
+  const broadcasts = new BroadcastFeed(
+    db,
+    () => subscribers,
+    options.maxBroadcastBytes ?? FREE_PLAN_BROADCAST_BYTES,
+    warn,
+    options.authorizationRecheckMs,
+  )
   await broadcasts.start()
 
   const host: ConnectionHost = {

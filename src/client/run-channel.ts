@@ -36,13 +36,13 @@ export interface RunChannelListener {
   run(row: RunRow): void
   artifact(row: ArtifactRow): void
   /** The channel's subscribe status (SUBSCRIBED, CHANNEL_ERROR, TIMED_OUT, CLOSED). */
-  status(status: `${REALTIME_SUBSCRIBE_STATES}`): void
+  status(status: REALTIME_SUBSCRIBE_STATES): void
 }
 
 interface Shared {
   channel: RealtimeChannel
   listeners: Set<RunChannelListener>
-  status: `${REALTIME_SUBSCRIBE_STATES}` | undefined
+  status: REALTIME_SUBSCRIBE_STATES | undefined
 }
 
 const shared = new WeakMap<OpsClient, Map<string, Shared>>()
@@ -63,8 +63,9 @@ export function joinRunChannel(client: OpsClient, runId: string, listener: RunCh
     const made: Shared = { channel: open(client, runId, () => made), listeners: new Set(), status: undefined }
     entry = made
     runs.set(runId, made)
-    made.channel.subscribe((status) => {
+    made.channel.subscribe((reported) => {
       if (runs.get(runId) !== made) return
+      const status = subscribeState(reported)
       made.status = status
       if (status === REALTIME_SUBSCRIBE_STATES.CLOSED) {
         // Closed by the server (an expired token, a removed member): whoever joins next opens a new one.
@@ -77,7 +78,8 @@ export function joinRunChannel(client: OpsClient, runId: string, listener: RunCh
     // Already live: this listener backfills as if it had just subscribed.
     const live = entry
     queueMicrotask(() => {
-      if (live.listeners.has(listener) && live.status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) listener.status('SUBSCRIBED')
+      if (live.listeners.has(listener) && live.status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED)
+        listener.status(REALTIME_SUBSCRIBE_STATES.SUBSCRIBED)
     })
   }
   const joined = entry
@@ -97,14 +99,30 @@ function open(client: OpsClient, runId: string, entry: () => Shared): RealtimeCh
   return client
     .channel(runTopic(runId), { config: { private: true } })
     .on('broadcast', { event: RUN_EVENTS_BROADCAST }, (message: { payload?: unknown }) => {
-      const batch = message.payload as RunEventsBatch | undefined
-      if (batch && batch.run_id === runId) each((listener) => listener.events(batch))
+      const batch = message.payload
+      if (isBatch(batch) && batch.run_id === runId) each((listener) => listener.events(batch))
     })
     .on('broadcast', { event: RUN_ROW_BROADCAST }, (message: { payload?: unknown }) => {
-      const row = (message.payload as { run?: RunRow } | undefined)?.run
-      if (row && row.id === runId) each((listener) => listener.run(row))
+      const row = isObject(message.payload) ? message.payload.run : undefined
+      if (isRunRow(row) && row.id === runId) each((listener) => listener.run(row))
     })
     .on<ArtifactRow>('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'artifacts', filter: `run_id=eq.${runId}` }, (payload) =>
       each((listener) => listener.artifact(payload.new)),
     )
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** A batch as ops.broadcast_run_events sends it (the events are rows of ops.run_events). */
+function isBatch(value: unknown): value is RunEventsBatch {
+  return isObject(value) && typeof value.run_id === 'string' && (value.events === undefined || Array.isArray(value.events))
+}
+
+/** A row of ops.runs as ops.broadcast_run_change sends it. */
+function isRunRow(value: unknown): value is RunRow {
+  return isObject(value) && typeof value.id === 'string' && typeof value.status === 'string'
+}
+
+function subscribeState(status: `${REALTIME_SUBSCRIBE_STATES}`): REALTIME_SUBSCRIBE_STATES {
+  return Object.values(REALTIME_SUBSCRIBE_STATES).find((state) => String(state) === status) ?? REALTIME_SUBSCRIBE_STATES.CHANNEL_ERROR
 }

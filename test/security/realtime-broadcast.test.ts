@@ -42,9 +42,10 @@ describe.each(engines)('Realtime Authorization of run topics on %s', (engine) =>
       service_role: { read: true, write: true },
     })
     // Nothing of the checks is left behind.
-    const { rows } = await test.db.query<{ n: number }>('select count(*)::int as n from realtime.messages where topic = $1 and payload is null', [
-      `run:${run}`,
-    ])
+    const { rows } = await test.db.query<{ n: number }>(
+      'select count(*)::int as n from realtime.messages where topic = $1 and payload is null',
+      [`run:${run}`],
+    )
     expect(rows[0].n).toBe(0)
   })
 
@@ -128,7 +129,9 @@ describe.each(engines)('Realtime sends on run topics on %s', (engine) => {
     const heard: unknown[] = []
     const listener = h.client()
     await listener.realtime.setAuth(userToken(team.users.viewer))
-    await subscribe(listener.channel(`run:${runId}`, { config: { private: true } }).on('broadcast', { event: 'events' }, (m) => heard.push(m.payload)))
+    await subscribe(
+      listener.channel(`run:${runId}`, { config: { private: true } }).on('broadcast', { event: 'events' }, (m) => heard.push(m.payload)),
+    )
     const sender = h.client()
     await sender.realtime.setAuth(userToken(team.users.admin))
     const channel = sender.channel(`run:${runId}`, { config: { private: true } })

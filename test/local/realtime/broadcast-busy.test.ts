@@ -54,7 +54,10 @@ describe.each(engines)('a busy run under the Free plan’s message cap on %s', (
     // The owner's session in three clients, as three open plugin windows would hold it.
     const streams: RunStreamHandle[] = []
     for (let i = 0; i < VIEWERS; i++) {
-      const viewer = i === 0 ? owner : createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, memoryStorage(), { realtimeTransport: WebSocket })
+      const viewer =
+        i === 0
+          ? owner
+          : createOpsClient({ supabaseUrl: stack.url, anonKey: stack.anonKey }, memoryStorage(), { realtimeTransport: WebSocket })
       if (i > 0) {
         clients.push(viewer)
         const { data: session } = await owner.auth.getSession()
@@ -68,7 +71,7 @@ describe.each(engines)('a busy run under the Free plan’s message cap on %s', (
     const writer = new EventWriter(new RunStore(service, 'busy', { leaseSeconds: 3600 }), run!.id)
     const total = LINES_PER_SECOND * SECONDS
     const started = Date.now()
-    for (let sent = 0; sent < total; ) {
+    for (let sent = 0; sent < total;) {
       const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * LINES_PER_SECOND) + 1)
       for (; sent < due; sent++) writer.log({ message: `line ${sent + 1}` })
       await new Promise((resolve) => setTimeout(resolve, 5))

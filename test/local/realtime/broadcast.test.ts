@@ -48,7 +48,8 @@ describe.each(engines)('run events over Broadcast on %s', (engine) => {
   let team: Team
   let runId: string
   beforeEach(async () => {
-    h = await startHarness(engine)
+    // Every message checks the channel's access again, so a removal shows at the next one.
+    h = await startHarness(engine, { authorizationRecheckMs: 0 })
     team = await createTeamFixture(h.db)
     runId = await startRun(h.db, team.workspace, team.users.operator, { title: 'Broadcast run' })
     await claim(h, runId)
@@ -80,9 +81,10 @@ describe.each(engines)('run events over Broadcast on %s', (engine) => {
       ],
     ])
     expect(viewer.batches.every((b) => b.run_id === runId && b.events!.every((e) => e.run_id === runId))).toBe(true)
-    const { rows } = await h.db.query<{ n: number }>("select count(*)::int as n from realtime.messages where topic = $1 and payload ? 'run_id'", [
-      `run:${runId}`,
-    ])
+    const { rows } = await h.db.query<{ n: number }>(
+      "select count(*)::int as n from realtime.messages where topic = $1 and payload ? 'run_id'",
+      [`run:${runId}`],
+    )
     expect(rows[0].n).toBe(3)
   })
 

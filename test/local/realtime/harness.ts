@@ -36,7 +36,7 @@ export interface Harness {
 
 export async function startHarness(
   engine: Engine,
-  options: { maxBufferedBytes?: number; maxMessagesPerSecond?: number; maxBroadcastBytes?: number } = {},
+  options: { maxBufferedBytes?: number; maxMessagesPerSecond?: number; maxBroadcastBytes?: number; authorizationRecheckMs?: number } = {},
 ): Promise<Harness> {
   const test: TestDatabase = await migratedDatabase(engine)
   const server: Server = createServer((_req, res) => {
@@ -57,6 +57,7 @@ export async function startHarness(
     maxBufferedBytes: options.maxBufferedBytes,
     maxMessagesPerSecond: options.maxMessagesPerSecond,
     maxBroadcastBytes: options.maxBroadcastBytes,
+    authorizationRecheckMs: options.authorizationRecheckMs,
     warn: (message) => warnings.push(message),
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
