@@ -17,10 +17,10 @@ import type { OpsClient } from './supabase.ts'
 import type { ArtifactRow, EventRow, RunRow } from './types.ts'
 
 /** The Broadcast event that carries a batch of a run's events (sent by ops.broadcast_run_events). */
-export const RUN_EVENTS_BROADCAST = 'events'
+const RUN_EVENTS_BROADCAST = 'events'
 
 /** The Broadcast event that carries the run's row (sent by ops.broadcast_run_change). */
-export const RUN_ROW_BROADCAST = 'run'
+const RUN_ROW_BROADCAST = 'run'
 
 /** One appended batch, as the database broadcasts it. */
 export interface RunEventsBatch {
@@ -48,7 +48,7 @@ interface Shared {
 const shared = new WeakMap<OpsClient, Map<string, Shared>>()
 
 /** The topic a run's events are broadcast on. */
-export const runTopic = (runId: string) => `run:${runId}`
+const runTopic = (runId: string) => `run:${runId}`
 
 /** Starts listening to the run's channel; returns the function that stops (resolving once the channel is gone, if it was the last). */
 export function joinRunChannel(client: OpsClient, runId: string, listener: RunChannelListener): () => Promise<void> {
