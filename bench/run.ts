@@ -16,6 +16,7 @@ import { approvalLatency } from './scenarios/approval.ts'
 import { bundle } from './scenarios/bundle.ts'
 import { start } from './scenarios/start.ts'
 import { viewer, viewerLatency } from './scenarios/viewer.ts'
+import { runBroadcast } from './scenarios/broadcast.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const { values: args } = parseArgs({
@@ -42,6 +43,10 @@ const scenarios: Record<string, { title: string; run: () => Promise<Record<strin
   queue: { title: 'Queue: claim + finish with 8 concurrent workers, vs graphile-worker', run: () => queue(smoke) as never },
   bundle: { title: 'Bundle size (gzip -9)', run: () => bundle() as never },
   start: { title: 'Local stack start: spawn → /health', run: () => start() as never },
+  'run-broadcast': {
+    title: 'Realtime quota: messages/s per run per subscriber over Broadcast, beside the plan caps; log() → callback',
+    run: () => runBroadcast(smoke) as never,
+  },
 }
 
 async function main() {

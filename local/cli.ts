@@ -26,6 +26,8 @@ const USAGE = `Usage: npm start -- [options]
   --reset             start from an empty database (deletes the PGlite data folder)
   --keys <mode>       API keys: legacy (default; anon/service_role JWTs) or new (publishable and
                       secret keys, legacy keys disabled, as a project created today)
+  --realtime-cap <n>  realtime messages per second for the project, as hosted plans cap them
+                      (Free 100, Pro 500); a socket past it is disconnected (default: no cap)
   --help              show this
 
 Set DATABASE_URL=postgres://… to use a real Postgres instead of PGlite.`
@@ -43,6 +45,7 @@ async function main(): Promise<number> {
         'data-dir': { type: 'string' },
         reset: { type: 'boolean', default: false },
         keys: { type: 'string', default: 'legacy' },
+        'realtime-cap': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -104,7 +107,11 @@ async function main(): Promise<number> {
   let stack
   try {
     const keys = parseKeyMode(args.keys, '--keys')
-    stack = await startStack({ db, port, host: args.host, drainIntervalMs: 1000, keys })
+    const cap = args['realtime-cap'] === undefined ? undefined : Number(args['realtime-cap'])
+    if (cap !== undefined && !(Number.isInteger(cap) && cap > 0)) {
+      throw new Error(`--realtime-cap must be a whole number of messages per second above 0, not "${args['realtime-cap']}"`)
+    }
+    stack = await startStack({ db, port, host: args.host, drainIntervalMs: 1000, keys, realtimeMessagesPerSecond: cap })
   } catch (error) {
     console.error(errorMessage(error))
     await db.close()

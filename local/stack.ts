@@ -32,6 +32,8 @@ export interface StackOptions {
   bodyLimit?: number
   /** Per-socket realtime send buffer before a slow consumer is disconnected. */
   realtimeBufferBytes?: number
+  /** The project's cap on realtime messages per second (hosted Free 100, Pro 500); default none. */
+  realtimeMessagesPerSecond?: number
   /** How often to invoke ops-executor for waiting runs, as pg_cron would; 0 (default) is off. */
   drainIntervalMs?: number
   /**
@@ -133,6 +135,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     db: options.db,
     verify: tokenVerifier(keys.mode),
     maxBufferedBytes: options.realtimeBufferBytes,
+    maxMessagesPerSecond: options.realtimeMessagesPerSecond,
   })
 
   const stopDrain = options.drainIntervalMs

@@ -253,6 +253,85 @@ begin
 end
 $fn$;
 
+-- Realtime Broadcast from the database -------------------------------------------------------------
+-- Hosted projects have the `realtime` schema of Supabase Realtime: `realtime.messages` (RLS on; its
+-- SELECT and INSERT policies decide who may join a private channel and who may send on it),
+-- `realtime.topic()` (the topic being authorised) and `realtime.send()` (a broadcast from SQL). These
+-- are their stand-ins with the same columns and signatures. Hosted Realtime reads new messages from
+-- the WAL; here a trigger NOTIFYs the message id on `local_realtime_broadcast` instead.
+create schema if not exists realtime;
+grant usage on schema realtime to anon, authenticated, service_role;
+
+create table if not exists realtime.messages (
+  topic text not null,
+  extension text not null,
+  payload jsonb,
+  event text,
+  private boolean default false,
+  updated_at timestamp without time zone not null default now(),
+  inserted_at timestamp without time zone not null default now(),
+  id uuid not null default gen_random_uuid(),
+  primary key (id, inserted_at)
+);
+alter table realtime.messages enable row level security;
+grant select, insert, update on realtime.messages to anon, authenticated;
+grant all on realtime.messages to service_role;
+
+create or replace function realtime.topic() returns text
+language sql stable
+as $fn$
+  select nullif(current_setting('realtime.topic', true), '')::text
+$fn$;
+
+create or replace function realtime.send(payload jsonb, event text, topic text, private boolean default true) returns void
+language plpgsql
+as $fn$
+declare
+  generated_id uuid;
+  final_payload jsonb;
+begin
+  begin
+    generated_id := gen_random_uuid();
+    if payload ? 'id' then
+      final_payload := payload;
+    else
+      final_payload := jsonb_set(payload, '{id}', to_jsonb(generated_id));
+    end if;
+    execute format('SET LOCAL realtime.topic TO %L', topic);
+    insert into realtime.messages (id, payload, event, topic, private, extension)
+    values (generated_id, final_payload, event, topic, private, 'broadcast');
+  exception
+    when others then
+      raise warning 'WarnSendingBroadcastMessage: %', sqlerrm;
+  end;
+end
+$fn$;
+
+grant execute on function realtime.topic() to anon, authenticated, service_role;
+grant execute on function realtime.send(jsonb, text, text, boolean) to service_role;
+
+create or replace function local_realtime.notify_broadcast() returns trigger
+language plpgsql
+as $fn$
+begin
+  if new.extension = 'broadcast' then
+    perform pg_notify('local_realtime_broadcast', new.id::text);
+  end if;
+  return null;
+end
+$fn$;
+
+do $bootstrap$
+begin
+  if not exists (
+    select 1 from pg_trigger where tgrelid = 'realtime.messages'::regclass and tgname = 'local_realtime_broadcast'
+  ) then
+    create trigger local_realtime_broadcast after insert on realtime.messages
+      for each row execute function local_realtime.notify_broadcast();
+  end if;
+end
+$bootstrap$;
+
 -- Migration bookkeeping, under the name the Supabase CLI uses ---------------------------------------
 create schema if not exists supabase_migrations;
 create table if not exists supabase_migrations.schema_migrations (

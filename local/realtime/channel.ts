@@ -9,6 +9,7 @@ import type { Authorized } from './auth.ts'
 import { claimsKey } from './auth.ts'
 import type { Binding } from './binding.ts'
 import type { Subscriber } from './dispatcher.ts'
+import type { BroadcastSubscriber } from './broadcast.ts'
 import type { Ref, Vsn } from './protocol.ts'
 import { encodeRaw } from './protocol.ts'
 import { backgroundTimer, type BackgroundTimer } from '../timers.ts'
@@ -17,6 +18,8 @@ export interface ChannelOwner {
   readonly vsn: Vsn
   /** Queues a frame on the socket; false when the socket is gone or was cut off. */
   send(text: string): boolean
+  /** Sends a message the project's rate account counts (a change or a broadcast). */
+  sendCounted(text: string): void
   /** The token no longer holds (expired, signed out, user deleted): close the channel with this system error. */
   revoke(channel: Channel, why: string): void
 }
@@ -24,7 +27,17 @@ export interface ChannelOwner {
 /** setTimeout's limit; a later expiry is simply not scheduled (such tokens are long-lived keys). */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
-export class Channel implements Subscriber {
+/** What a join asked for beyond postgres_changes. */
+export interface ChannelMode {
+  /** `config.private`: authorised by the RLS policies on realtime.messages. */
+  private: boolean
+  /** `config.broadcast` was given: the channel receives Broadcast messages for its topic. */
+  broadcast: boolean
+  /** Whether the policies let this user send on the topic (private channels only). */
+  canWrite: boolean
+}
+
+export class Channel implements Subscriber, BroadcastSubscriber {
   token!: string
   claims!: JwtClaims
   claimsKey!: string
@@ -37,8 +50,17 @@ export class Channel implements Subscriber {
     readonly joinRef: Ref,
     readonly bindings: readonly Binding[],
     auth: Extract<Authorized, { ok: true }>,
+    readonly mode: ChannelMode,
   ) {
     this.setAuth(auth)
+  }
+
+  get private(): boolean {
+    return this.mode.private
+  }
+
+  get broadcast(): boolean {
+    return this.mode.broadcast
   }
 
   /** The channel name without the `realtime:` prefix, as system messages carry it. */
@@ -67,7 +89,12 @@ export class Channel implements Subscriber {
   deliver(ids: number[], dataJson: string): void {
     if (!this.active) return
     const payload = `{"ids":${JSON.stringify(ids)},"data":${dataJson}}`
-    this.owner.send(encodeRaw(this.owner.vsn, null, null, this.topic, 'postgres_changes', payload))
+    this.owner.sendCounted(encodeRaw(this.owner.vsn, null, null, this.topic, 'postgres_changes', payload))
+  }
+
+  deliverBroadcast(payloadJson: string): void {
+    if (!this.active) return
+    this.owner.sendCounted(encodeRaw(this.owner.vsn, null, null, this.topic, 'broadcast', payloadJson))
   }
 
   revoke(why: string): void {

@@ -17,6 +17,9 @@ import type { JwtClaims } from '../db/database.ts'
 import { authorize, type Authorized } from './auth.ts'
 import type { Catalog } from './catalog.ts'
 import { Channel } from './channel.ts'
+import { readDenied } from './broadcast.ts'
+import type { RateAccount } from './rate-account.ts'
+import type { TopicAccess } from './topic-access.ts'
 import type { ChannelOwner } from './channel.ts'
 import { readJoinConfig } from './join.ts'
 import type { Message, Ref, Vsn } from './protocol.ts'
@@ -30,6 +33,10 @@ export interface ConnectionHost {
   /** Why a verified token's user or session is gone (deleted, signed out), or undefined. */
   readonly tokenProblem: (claims: JwtClaims) => Promise<string | undefined>
   readonly maxBufferedBytes: number
+  /** Realtime Authorization: what the RLS policies on realtime.messages let these claims do on a topic. */
+  readonly topicAccess: (claims: JwtClaims, topic: string) => Promise<TopicAccess>
+  /** The project's message-rate account. */
+  readonly rate: RateAccount
   register(channel: Channel): void
   unregister(channel: Channel): void
   slowConsumer(connection: Connection): void
@@ -41,6 +48,7 @@ export interface ConnectionHost {
 export const CLOSE = {
   slowConsumer: { code: 1013, reason: 'slow consumer' },
   flooding: { code: 1008, reason: 'too many messages in flight' },
+  overRate: { code: 1008, reason: 'too many messages per second' },
   shutdown: { code: 1001, reason: 'server shutting down' },
   internal: { code: 1011, reason: 'internal error' },
 } as const
@@ -102,6 +110,28 @@ export class Connection implements ChannelOwner {
     return true
   }
 
+  /** Sends a message the project's rate account counts; past the cap the socket is disconnected. */
+  sendCounted(text: string): void {
+    if (this.state !== 'open') return
+    if (this.host.rate.take()) {
+      this.send(text)
+      return
+    }
+    this.host.rate.disconnect()
+    const why = `Too many messages per second: the project's cap is ${this.host.rate.cap}`
+    for (const channel of this.channels.values()) {
+      this.send(
+        encode(this.vsn, channel.joinRef, null, channel.topic, 'system', {
+          channel: channel.name,
+          extension: 'system',
+          status: 'error',
+          message: why,
+        }),
+      )
+    }
+    this.close(CLOSE.overRate.code, CLOSE.overRate.reason)
+  }
+
   /** Closes the socket; once closing, nothing more is queued and the backlog is dropped. */
   close(code: number, reason: string): void {
     if (this.state !== 'open') return
@@ -157,7 +187,7 @@ export class Connection implements ChannelOwner {
       // vsn 2.0.0 clients only send binary frames for broadcast, which this server does not relay.
       const refs = binaryPushRefs(buffer)
       if (refs && refs.ref !== '') {
-        this.reply(refs, 'error', { reason: 'binary frames (broadcast) are not supported by the local stack' })
+        this.reply(refs, 'error', { reason: this.sendRefusal(refs.topic, true) })
       }
       return
     }
@@ -210,12 +240,25 @@ export class Connection implements ChannelOwner {
       default:
         if (!this.channels.has(message.topic)) {
           this.reply(message, 'error', { reason: 'unmatched topic' })
+        } else if (message.event === 'broadcast') {
+          this.reply(message, 'error', { reason: this.sendRefusal(message.topic) })
         } else {
           this.reply(message, 'error', {
             reason: `event "${message.event}" is not supported by the local stack (it serves postgres_changes only)`,
           })
         }
     }
+  }
+
+  /** Why a client's own broadcast on `topic` is not relayed (binary: sent as a vsn 2.0.0 binary frame). */
+  private sendRefusal(topic: string, binary = false): string {
+    const channel = this.channels.get(topic)
+    if (channel?.private && !channel.mode.canWrite) {
+      return `Unauthorized: You do not have permissions to write to this Channel topic: ${channel.name}`
+    }
+    return binary
+      ? 'binary frames (broadcast) are not supported by the local stack; it relays Broadcast from the database only'
+      : 'broadcast from clients is not supported by the local stack; it relays Broadcast from the database only'
   }
 
   private async join(message: Message): Promise<void> {
@@ -250,8 +293,26 @@ export class Connection implements ChannelOwner {
       this.reply(message, 'error', { reason: config.reason })
       return
     }
+    let access = { read: true, write: false }
+    if (config.private) {
+      try {
+        access = await this.host.topicAccess(auth.claims, topic.slice('realtime:'.length))
+      } catch (error) {
+        access = { read: false, write: false }
+        this.host.warn(`cannot authorise ${topic}: ${errorMessage(error)}`)
+      }
+      if (this.state !== 'open') return
+      if (!access.read) {
+        this.reply(message, 'error', { reason: readDenied(topic.slice('realtime:'.length)) })
+        return
+      }
+    }
     const joinRef = message.joinRef ?? message.ref
-    const channel = new Channel(this, topic, joinRef, config.bindings, auth)
+    const channel = new Channel(this, topic, joinRef, config.bindings, auth, {
+      private: config.private,
+      broadcast: config.broadcast,
+      canWrite: access.write,
+    })
     this.channels.set(topic, channel)
     // Registered before the reply: the client calls itself SUBSCRIBED on the reply, and any
     // change committed after that must reach it.
@@ -283,6 +344,16 @@ export class Connection implements ChannelOwner {
     if (!auth.ok) {
       this.closeChannel(channel, auth.message)
       return
+    }
+    if (channel.private) {
+      // As hosted Realtime does: a new token is authorised again for the channel's topic.
+      const access = await this.host.topicAccess(auth.claims, channel.name).catch(() => ({ read: false, write: false }))
+      if (this.channels.get(message.topic) !== channel) return
+      if (!access.read) {
+        this.closeChannel(channel, readDenied(channel.name))
+        return
+      }
+      channel.mode.canWrite = access.write
     }
     channel.setAuth(auth)
   }

@@ -10,7 +10,16 @@ import type { CompiledCondition } from './filter.ts'
 import { comparable, compareKind, parseFilter } from './filter.ts'
 import { isJsonObject } from '../json-object.ts'
 
-export type JoinConfig = { ok: true; bindings: Binding[] } | { ok: false; reason: string }
+export type JoinConfig =
+  | {
+      ok: true
+      bindings: Binding[]
+      /** `config.private`: the join is authorised by the RLS policies on realtime.messages. */
+      private: boolean
+      /** `config.broadcast` was given: the channel receives Broadcast messages. */
+      broadcast: boolean
+    }
+  | { ok: false; reason: string }
 
 /** More bindings than any real screen needs; the cap keeps one join from costing unbounded work. */
 const MAX_BINDINGS = 100
@@ -21,9 +30,8 @@ const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, re
 export async function readJoinConfig(payload: Record<string, unknown>, catalog: Catalog): Promise<JoinConfig> {
   const config = payload.config ?? {}
   if (!isJsonObject(config)) return fail('config must be an object')
-  if (config.private === true) {
-    return fail('private channels (Realtime Authorization) are not supported by the local stack; join with private: false')
-  }
+  if (config.private !== undefined && typeof config.private !== 'boolean') return fail('config.private must be true or false')
+  if (config.broadcast !== undefined && !isJsonObject(config.broadcast)) return fail('config.broadcast must be an object')
   const raw = config.postgres_changes ?? []
   if (!Array.isArray(raw)) return fail('config.postgres_changes must be an array')
   if (raw.length > MAX_BINDINGS) return fail(`at most ${MAX_BINDINGS} postgres_changes bindings per channel`)
@@ -33,7 +41,7 @@ export async function readJoinConfig(payload: Record<string, unknown>, catalog: 
     if (!binding.ok) return fail(`postgres_changes[${i}]: ${binding.reason}`)
     bindings.push(binding.binding)
   }
-  return { ok: true, bindings }
+  return { ok: true, bindings, private: config.private === true, broadcast: config.broadcast !== undefined }
 }
 
 type Read = { ok: true; binding: Binding } | { ok: false; reason: string }

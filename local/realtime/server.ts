@@ -1,5 +1,6 @@
 /**
- * Supabase Realtime's postgres_changes, served on an existing HTTP server at
+ * Supabase Realtime's postgres_changes and Broadcast from the database (with private channels
+ * authorised by the RLS policies on realtime.messages), served on an existing HTTP server at
  * `/realtime/v1/websocket` so that the unmodified supabase-js client subscribes here exactly as it
  * does to hosted Supabase. Changes come from the bootstrap's NOTIFY triggers (not the WAL), and
  * each subscriber gets a change only if its JWT may SELECT the row, as real Realtime checks.
@@ -16,6 +17,9 @@ import { CLOSE, Connection } from './connection.ts'
 import type { ConnectionHost } from './connection.ts'
 import { Dispatcher } from './dispatcher.ts'
 import { ChangeFeed } from './feed.ts'
+import { BroadcastFeed, FREE_PLAN_BROADCAST_BYTES } from './broadcast.ts'
+import { RateAccount } from './rate-account.ts'
+import { topicAccess } from './topic-access.ts'
 import { checkUpgrade, isRealtimeRequest, parseUrl, rejectUpgrade } from './upgrade.ts'
 
 export interface RealtimeOptions {
@@ -23,6 +27,15 @@ export interface RealtimeOptions {
   verify: (token: string) => Verified
   /** Max bytes queued for one socket before it is disconnected (default 8 MiB). */
   maxBufferedBytes?: number
+  /**
+   * The project's cap on messages sent to clients per second (hosted: Free 100, Pro 500); a
+   * socket whose message would go over it is disconnected. Default: no cap.
+   */
+  maxMessagesPerSecond?: number
+  /** The largest Broadcast payload sent, in bytes (default hosted Free's 256 KB). */
+  maxBroadcastBytes?: number
+  /** How old a private channel's last read check may be before a message checks it again (default 1000 ms). */
+  authorizationRecheckMs?: number
   /** Where problems that concern no single client go (default console.warn). */
   warn?: (message: string) => void
 }
@@ -38,8 +51,16 @@ export interface RealtimeStats {
   peakBufferedBytes: number
   /** Sockets disconnected for not reading fast enough. */
   slowConsumers: number
-  /** Changes received from the database and not yet dispatched. */
+  /** Changes and broadcasts received from the database and not yet dispatched. */
   backlog: number
+  /** Messages sent to clients (changes and broadcasts), counted by the project's rate account. */
+  messages: number
+  /** The most messages sent in one second. */
+  peakMessagesPerSecond: number
+  /** Sockets disconnected for taking the project over its messages-per-second cap. */
+  overRate: number
+  /** Broadcasts not sent for being over the payload limit. */
+  oversizedBroadcasts: number
 }
 
 export interface Realtime {
@@ -67,12 +88,23 @@ export async function attachRealtime(server: Server, options: RealtimeOptions): 
   const dispatcher = new Dispatcher(db, catalog, () => subscribers, warn)
   const feed = new ChangeFeed(db, (changes) => dispatcher.dispatch(changes), warn)
   await feed.start()
+  const rate = new RateAccount(options.maxMessagesPerSecond)
+  const broadcasts = new BroadcastFeed(
+    db,
+    () => subscribers,
+    options.maxBroadcastBytes ?? FREE_PLAN_BROADCAST_BYTES,
+    warn,
+    options.authorizationRecheckMs,
+  )
+  await broadcasts.start()
 
   const host: ConnectionHost = {
     catalog,
     verify,
     tokenProblem: (claims) => tokenProblem(db, claims),
     maxBufferedBytes,
+    topicAccess: (claims, topic) => topicAccess(db, claims, topic),
+    rate,
     warn,
     register: (channel) => subscribers.add(channel),
     unregister: (channel) => subscribers.delete(channel),
@@ -117,6 +149,7 @@ export async function attachRealtime(server: Server, options: RealtimeOptions): 
       closing = true
       server.off('upgrade', onUpgrade)
       await feed.close()
+      await broadcasts.close()
       const open = [...connections]
       if (connections.size > 0) {
         const done = new Promise<void>((resolve) => {
@@ -139,7 +172,19 @@ export async function attachRealtime(server: Server, options: RealtimeOptions): 
         bufferedBytes += connection.bufferedBytes
         peak = Math.max(peak, connection.peakBufferedBytes)
       }
-      return { sockets: connections.size, channels, bufferedBytes, peakBufferedBytes: peak, slowConsumers, backlog: feed.backlog }
+      const counted = rate.stats()
+      return {
+        sockets: connections.size,
+        channels,
+        bufferedBytes,
+        peakBufferedBytes: peak,
+        slowConsumers,
+        backlog: feed.backlog + broadcasts.backlog,
+        messages: counted.messages,
+        peakMessagesPerSecond: counted.peakPerSecond,
+        overRate: counted.disconnected,
+        oversizedBroadcasts: broadcasts.oversized,
+      }
     },
   }
 }

@@ -1,8 +1,9 @@
 /**
  * RunStream: one run's status, log and artifacts, live and complete.
  *
- * 1. Subscribe first, on one channel: INSERT on ops.run_events (run_id=eq.X), UPDATE on ops.runs
- *    (id=eq.X), INSERT on ops.artifacts (run_id=eq.X).
+ * 1. Subscribe first, on the run's private channel (run-channel.ts): its events as Broadcast from
+ *    the database, one message per appended batch, and the run's row when what it shows changed;
+ *    INSERT on ops.artifacts (run_id=eq.X) as postgres_changes.
  * 2. On SUBSCRIBED, backfill over REST: the run, the artifacts and the tail of the log (the last
  *    `tailSize` events), then everything after the last contiguous seq. Events that arrived live
  *    meanwhile are held and merged by seq (event-log.ts), so nothing is lost or doubled.
@@ -12,10 +13,11 @@
  *    progresses on screen without realtime.
  * 5. `loadOlder()` pages older events in front of the window (scroll-up).
  */
-import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/supabase-js'
+import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js'
 import type { OpsClient } from './supabase.ts'
 import { anchorLog, emptyLog, gapOf, hasOlder, mergeEvents, missingTail, prependOlder, type EventLog, type Gap } from './event-log.ts'
 import { MAX_PAGE } from './api.ts'
+import { joinRunChannel, type RunEventsBatch } from './run-channel.ts'
 import { ARTIFACT_TIMES, definedFields, EVENT_TIMES, isOlderRow, micros, RUN_TIMES, withIsoTimes } from './row-versions.ts'
 import type { ArtifactRow, EventRow, OpsApi, RunRow, RunStreamHandle, RunStreamState } from './types.ts'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
@@ -32,8 +34,6 @@ export interface RunStreamOptions {
   /** Live events within this window are merged together (default 16 ms). */
   batchMs?: number
 }
-
-let streams = 0
 
 export function openRunStream(client: OpsClient, api: OpsApi, runId: string, options: RunStreamOptions = {}): RunStreamHandle {
   const tailSize = Math.max(1, Math.floor(options.tailSize ?? 1000))
@@ -249,13 +249,22 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
 
   // ---- realtime --------------------------------------------------------------------------
 
-  let channel: RealtimeChannel | null = null
-  const stream = ++streams
+  /** Leaves the run's channel; null while not joined. */
+  let leave: (() => Promise<void>) | null = null
+
+  /** A batch broadcast by the database: its events, or (too large to broadcast) a range to read. */
+  function receiveBatch(batch: RunEventsBatch) {
+    if (batch.truncated) {
+      void fetchForward().catch((e: unknown) => setError(errorMessage(e)))
+      return
+    }
+    for (const event of batch.events ?? []) queueLiveEvent(withIsoTimes(event, EVENT_TIMES))
+  }
 
   /**
    * realtime-js builds a join before it has read the session's token when the socket opens
    * quickly (a session restored from storage, a nearby server); the server then treats the join
-   * as anon and RLS hides every change, and no later access_token follows. Reading the token
+   * as anon, refuses the private channel, and no later access_token follows. Reading the token
    * first makes the join carry it.
    */
   function subscribe() {
@@ -264,48 +273,37 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
       // Without the token the join goes out as anon and hears nothing; REST polling still moves the run on.
       .catch(() => undefined)
       .then(() => {
-        if (!closed && channel === null) join()
+        if (!closed && leave === null) join()
       })
       .catch((caught: unknown) => setError(`Live updates are off: ${errorMessage(caught)}`))
   }
 
   function join() {
-    const name = `run-stream-${runId}-${stream}-${Date.now().toString(36)}`
-    const made = client
-      .channel(name)
-      .on<EventRow>('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${runId}` }, (payload) =>
-        queueLiveEvent(withIsoTimes(payload.new, EVENT_TIMES)),
-      )
-      .on<RunRow>('postgres_changes', { event: 'UPDATE', schema: 'ops', table: 'runs', filter: `id=eq.${runId}` }, (payload) =>
-        applyRun(withIsoTimes(payload.new, RUN_TIMES)),
-      )
-      .on<ArtifactRow>(
-        'postgres_changes',
-        { event: 'INSERT', schema: 'ops', table: 'artifacts', filter: `run_id=eq.${runId}` },
-        (payload) => applyArtifacts([withIsoTimes(payload.new, ARTIFACT_TIMES)]),
-      )
-    channel = made
-    made.subscribe((status) => {
-      if (closed || channel !== made) return
-      if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) {
-        setLive('live')
-        void sync()
-      } else if (status === REALTIME_SUBSCRIBE_STATES.CHANNEL_ERROR || status === REALTIME_SUBSCRIBE_STATES.TIMED_OUT) {
-        // realtime-js rejoins by itself; meanwhile REST keeps the view moving.
-        setLive('reconnecting')
-        scheduleSync()
-      } else if (status === REALTIME_SUBSCRIBE_STATES.CLOSED) {
-        // The server closed the channel (e.g. the session expired): join again on a new one.
-        setLive('reconnecting')
-        scheduleSync()
-        // removeChannel resolves with its outcome; the channel is gone either way.
-        void client.removeChannel(made).catch(() => undefined)
-        channel = null
-        setTimeout(() => {
-          if (!closed && channel === null) subscribe()
-        }, pollMs)
-      }
+    const joined = joinRunChannel(client, runId, {
+      events: receiveBatch,
+      run: (row) => applyRun(withIsoTimes(row, RUN_TIMES)),
+      artifact: (row) => applyArtifacts([withIsoTimes(row, ARTIFACT_TIMES)]),
+      status(status) {
+        if (closed || leave !== joined) return
+        if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) {
+          setLive('live')
+          void sync()
+        } else if (status === REALTIME_SUBSCRIBE_STATES.CHANNEL_ERROR || status === REALTIME_SUBSCRIBE_STATES.TIMED_OUT) {
+          // realtime-js rejoins by itself; meanwhile REST keeps the view moving.
+          setLive('reconnecting')
+          scheduleSync()
+        } else if (status === REALTIME_SUBSCRIBE_STATES.CLOSED) {
+          // The server closed the channel (e.g. the session expired): join again on a new one.
+          setLive('reconnecting')
+          scheduleSync()
+          leave = null
+          setTimeout(() => {
+            if (!closed && leave === null) subscribe()
+          }, pollMs)
+        }
+      },
     })
+    leave = joined
   }
 
   function setLive(next: RunStreamState['live']) {
@@ -348,9 +346,9 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
       if (closed) return
       closed = true
       for (const timer of [batchTimer, gapTimer, syncTimer]) if (timer !== undefined) clearTimeout(timer)
-      const made = channel
-      channel = null
-      if (made) await client.removeChannel(made).catch(() => undefined)
+      const joined = leave
+      leave = null
+      await joined?.()
       live = 'closed'
       changed()
     },

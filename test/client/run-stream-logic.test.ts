@@ -60,7 +60,7 @@ function runRow(patch: Partial<RunRow> = {}): RunRow {
   }
 }
 
-type Callback = (payload: { new: unknown }) => void
+type Callback = (payload: { new?: unknown; payload?: unknown }) => void
 
 /** A database and a realtime channel the test drives by hand. */
 function harness() {
@@ -103,8 +103,9 @@ function harness() {
       }
       channels.push(channel)
       const api = {
-        on(_type: string, filter: { table: string }, callback: Callback) {
-          channel.handlers.set(filter.table, callback)
+        on(_type: string, filter: { table?: string; event?: string }, callback: Callback) {
+          // postgres_changes by table; the run's events are a broadcast (one message per batch).
+          channel.handlers.set(filter.table ?? `broadcast:${filter.event}`, callback)
           return api
         },
         subscribe(callback: (status: string) => void) {
@@ -132,8 +133,8 @@ function harness() {
       failNext = n
     },
     status: (status: string) => current().status!(status),
-    live: (seq: number) => current().handlers.get('run_events')!({ new: event(seq) }),
-    runUpdate: (patch: Partial<RunRow>) => current().handlers.get('runs')!({ new: runRow(patch) }),
+    live: (seq: number) => current().handlers.get('broadcast:events')!({ payload: { run_id: RUN_ID, events: [event(seq)] } }),
+    runUpdate: (patch: Partial<RunRow>) => current().handlers.get('broadcast:run')!({ payload: { run: runRow(patch) } }),
     artifact: (row: ArtifactRow) => current().handlers.get('artifacts')!({ new: row }),
     write(...seqs: number[]) {
       for (const seq of seqs) db.events.push(event(seq))

@@ -34,7 +34,10 @@ export interface Harness {
   close(): Promise<void>
 }
 
-export async function startHarness(engine: Engine, options: { maxBufferedBytes?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  engine: Engine,
+  options: { maxBufferedBytes?: number; maxMessagesPerSecond?: number; maxBroadcastBytes?: number; authorizationRecheckMs?: number } = {},
+): Promise<Harness> {
   const test: TestDatabase = await migratedDatabase(engine)
   const server: Server = createServer((_req, res) => {
     res.statusCode = 404
@@ -52,6 +55,9 @@ export async function startHarness(engine: Engine, options: { maxBufferedBytes?:
     db: test.db,
     verify: (token) => verifyJwt(token),
     maxBufferedBytes: options.maxBufferedBytes,
+    maxMessagesPerSecond: options.maxMessagesPerSecond,
+    maxBroadcastBytes: options.maxBroadcastBytes,
+    authorizationRecheckMs: options.authorizationRecheckMs,
     warn: (message) => warnings.push(message),
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
