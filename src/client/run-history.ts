@@ -1,16 +1,20 @@
 /**
  * RunHistory: the current workspace's recent runs, kept current by realtime rather than polling.
  *
- * 1. Subscribe to every change of ops.runs; RLS on the server decides which rows this user may
- *    see (those of their workspaces); a run of another workspace than the current one is left out.
+ * 1. Join the current workspace's private Broadcast channel `workspace:<id>:runs`: the database
+ *    sends a run's row there when it is started or something a viewer sees changes (never for a
+ *    log batch alone), and `run_deleted` when it is deleted; Realtime admits only the workspace's
+ *    members (RLS on realtime.messages). A run of another workspace than the current one is left out.
  * 2. On SUBSCRIBED, load the newest `limit` runs over REST and merge: per run, the newer version
  *    wins (updated_at, then last_seq), and a run that arrived live during the load is kept.
- * 3. Each later change merges by id. A run's row changes with every log batch (last_seq), so
- *    listeners hear at most one update per `batchMs`.
+ * 3. Each later change merges by id; listeners hear at most one update per `batchMs`. When a load
+ *    finds the current workspace changed, the channel follows it.
  * 4. While the channel is down the list is polled every `pollMs`; while it is up, a slow resync
  *    every `resyncMs` repairs anything missed.
  */
-import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/supabase-js'
+import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js'
+import { broadcastRunRow, RUN_ROW_BROADCAST } from './run-channel.ts'
+import { isObject, joinSharedChannel, type SharedChannelListener } from './shared-channel.ts'
 import type { OpsClient } from './supabase.ts'
 import { definedFields, isOlderRow, micros, RUN_TIMES, withIsoTimes } from './row-versions.ts'
 import type { OpsApi, RunRow } from './types.ts'
@@ -94,20 +98,29 @@ function isWholeRow(row: Partial<RunRow>): row is RunRow {
   return typeof row.id === 'string' && typeof row.created_at === 'string' && typeof row.title === 'string' && typeof row.status === 'string'
 }
 
-let histories = 0
+/** The Broadcast event that says a run was deleted (`{id}`, sent by ops.broadcast_run_change). */
+const RUN_DELETED_BROADCAST = 'run_deleted'
+
+/** The topic a workspace's run changes are broadcast on. */
+const workspaceRunsTopic = (workspaceId: string) => `workspace:${workspaceId}:runs`
+
+interface RunHistoryListener extends SharedChannelListener {
+  run(row: RunRow): void
+  deleted(runId: string): void
+}
 
 export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHistoryOptions = {}): RunHistoryHandle {
   const limit = options.limit ?? 200
   const pollMs = options.pollMs ?? 2000
   const resyncMs = options.resyncMs ?? 30_000
   const batchMs = options.batchMs ?? 100
-  const id = ++histories
 
   let runs: readonly RunRow[] | null = null
   let live = false
   let error: string | null = null
   let closed = false
-  let channel: RealtimeChannel | null = null
+  /** The joined channel: its workspace and how to leave it. */
+  let channel: { workspaceId: string; leave: () => Promise<void> } | null = null
   let loading: Promise<void> | null = null
   let reloadQueued = false
   let changedDuringLoad: Set<string> | null = null
@@ -151,6 +164,8 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
         const [current, loaded] = await Promise.all([api.currentWorkspaceId(), api.listRuns({ limit })])
         if (closed) return
         workspaceId = current
+        // The current workspace changed (a switch): the channel follows it.
+        if (channel !== null && channel.workspaceId !== current) rejoin()
         runs = mergeLoad(runs ?? [], loaded, changedDuringLoad, limit)
         error = null
       } catch (caught) {
@@ -197,52 +212,77 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
     notify(true)
   }
 
-  /** Read the session's token first, so the join carries the user's JWT and RLS admits their runs. */
+  /** Read the session's token first, so the join carries the user's JWT and Realtime admits them. */
   function subscribe() {
     void client.realtime
       .setAuth()
-      // Without the token the join goes out as anon and hears nothing; polling still keeps the list current.
+      // Without the token the join is refused; polling still keeps the list current.
       .catch(() => undefined)
-      .then(() => {
-        if (!closed && channel === null) join()
+      .then(() => api.currentWorkspaceId())
+      .then((current) => {
+        if (!closed && channel === null) join(current)
       })
       .catch((caught: unknown) => {
         error = `Live updates are off: ${errorMessage(caught)}`
         notify(true)
-      })
-  }
-
-  function join() {
-    const made = client
-      .channel(`run-history-${id}-${Date.now().toString(36)}`)
-      .on<RunRow>('postgres_changes', { event: '*', schema: 'ops', table: 'runs' }, (payload) => {
-        if (payload.eventType === 'DELETE') {
-          if (typeof payload.old.id === 'string') remove(payload.old.id)
-        } else {
-          apply(withIsoTimes(payload.new, RUN_TIMES))
-        }
-      })
-    channel = made
-    made.subscribe((status) => {
-      if (closed || channel !== made) return
-      if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) {
-        setLive(true)
-        void load()
-      } else if (status === REALTIME_SUBSCRIBE_STATES.CHANNEL_ERROR || status === REALTIME_SUBSCRIBE_STATES.TIMED_OUT) {
-        // realtime-js rejoins by itself; meanwhile the list is polled.
-        setLive(false)
         scheduleLoad(pollMs)
-      } else if (status === REALTIME_SUBSCRIBE_STATES.CLOSED) {
-        setLive(false)
-        scheduleLoad(pollMs)
-        // removeChannel resolves with its outcome; the channel is gone either way.
-        void client.removeChannel(made).catch(() => undefined)
-        channel = null
         setTimeout(() => {
           if (!closed && channel === null) subscribe()
         }, pollMs)
-      }
+      })
+  }
+
+  function rejoin() {
+    const left = channel
+    channel = null
+    setLive(false)
+    void left?.leave().then(() => {
+      if (!closed && channel === null) subscribe()
     })
+  }
+
+  function join(current: string) {
+    const topic = workspaceRunsTopic(current)
+    const listener: RunHistoryListener = {
+      run: (row) => apply(withIsoTimes(row, RUN_TIMES)),
+      deleted: remove,
+      status(status) {
+        if (closed || channel?.leave !== leave) return
+        if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) {
+          setLive(true)
+          void load()
+        } else if (status === REALTIME_SUBSCRIBE_STATES.CHANNEL_ERROR || status === REALTIME_SUBSCRIBE_STATES.TIMED_OUT) {
+          // realtime-js rejoins by itself; meanwhile the list is polled.
+          setLive(false)
+          scheduleLoad(pollMs)
+        } else if (status === REALTIME_SUBSCRIBE_STATES.CLOSED) {
+          setLive(false)
+          scheduleLoad(pollMs)
+          channel = null
+          void leave()
+          setTimeout(() => {
+            if (!closed && channel === null) subscribe()
+          }, pollMs)
+        }
+      },
+    }
+    const leave = joinSharedChannel(
+      client,
+      topic,
+      (each) =>
+        client
+          .channel(topic, { config: { private: true } })
+          .on('broadcast', { event: RUN_ROW_BROADCAST }, (message: { payload?: unknown }) => {
+            const row = broadcastRunRow(message.payload)
+            if (row) each((one) => one.run(row))
+          })
+          .on('broadcast', { event: RUN_DELETED_BROADCAST }, (message: { payload?: unknown }) => {
+            const runId = isObject(message.payload) ? message.payload.id : undefined
+            if (typeof runId === 'string') each((one) => one.deleted(runId))
+          }),
+      listener,
+    )
+    channel = { workspaceId: current, leave }
   }
 
   // The list shows at once from REST; the subscription follows and reloads when it is up.
@@ -265,7 +305,7 @@ export function openRunHistory(client: OpsClient, api: OpsApi, options: RunHisto
       listeners.clear()
       const made = channel
       channel = null
-      if (made) await client.removeChannel(made).catch(() => undefined)
+      await made?.leave()
     },
   }
 }

@@ -11,12 +11,18 @@
 -- Every append also moves ops.runs.last_seq, which as postgres_changes would be a second message
 -- per batch per subscriber; so the run's row goes out on the same topic (event `run`) only when
 -- something a viewer sees changed (status, step, summary, …), never for last_seq, the batch id, the
--- lease or updated_at alone. Artifacts stay on postgres_changes (a few per run). ops.runs and
--- ops.run_events stay in the publication for the run history and older clients.
+-- lease or updated_at alone. The same rule feeds the run history: a run that is started, changes
+-- what a viewer sees or is deleted goes out on its workspace's private topic
+-- `workspace:<workspace id>:runs` (event `run`, or `run_deleted` with the id), so an open Runs
+-- tab hears a few messages per run rather than one per log batch of every run. Artifacts stay on
+-- postgres_changes (a few per run). ops.runs and ops.run_events stay in the publication for older
+-- clients.
 --
 -- Who may do what:
 -- - receive (join the private channel `run:<run id>`): members of the run's workspace (any role),
 --   the same rule as the run's own read policy; nobody else (outsiders, anon);
+-- - receive a workspace's run changes (join `workspace:<workspace id>:runs`): its members (any
+--   role), the rule of "Members see their workspace's runs"; nobody else;
 -- - send on a run topic from a client: nobody (no INSERT policy on realtime.messages);
 -- - send from the database: the trigger below, as the table owner.
 --
@@ -62,8 +68,9 @@ create trigger run_events_broadcast
   referencing new table as added
   for each statement execute function ops.broadcast_run_events();
 
--- The run's row, to its topic, when more than its log position, lease or update time changed. The
--- row is what members read through the runs policy (secret_inputs is always null when stored).
+-- The run's row, to its topic and its workspace's, when more than its log position, lease or update
+-- time changed; a new run and a deleted one to its workspace's. The row is what members read
+-- through the runs policy (secret_inputs is always null when stored).
 create function ops.broadcast_run_change() returns trigger
 language plpgsql
 security definer
@@ -72,8 +79,13 @@ as $$
 declare
   quiet constant text[] := array['last_seq', 'last_batch_id', 'lease_expires_at', 'updated_at'];
 begin
-  if (to_jsonb(new) - quiet) is distinct from (to_jsonb(old) - quiet) then
+  if tg_op = 'DELETE' then
+    perform realtime.send(jsonb_build_object('id', old.id), 'run_deleted', 'workspace:' || old.workspace_id::text || ':runs', true);
+  elsif tg_op = 'INSERT' then
+    perform realtime.send(jsonb_build_object('run', to_jsonb(new)), 'run', 'workspace:' || new.workspace_id::text || ':runs', true);
+  elsif (to_jsonb(new) - quiet) is distinct from (to_jsonb(old) - quiet) then
     perform realtime.send(jsonb_build_object('run', to_jsonb(new)), 'run', 'run:' || new.id::text, true);
+    perform realtime.send(jsonb_build_object('run', to_jsonb(new)), 'run', 'workspace:' || new.workspace_id::text || ':runs', true);
   end if;
   return null;
 end
@@ -82,7 +94,7 @@ $$;
 revoke all on function ops.broadcast_run_change() from public;
 
 create trigger runs_broadcast
-  after update on ops.runs
+  after insert or update or delete on ops.runs
   for each row execute function ops.broadcast_run_change();
 
 -- Receiving a run's events: the workspace's members, as "Members see their workspace's run events".
@@ -95,5 +107,17 @@ create policy "Members receive their workspace's run events" on realtime.message
       select 1 from ops.runs r
       where 'run:' || r.id::text = (select realtime.topic())
         and r.workspace_id in (select ops.my_workspace_ids())
+    )
+  );
+
+-- Receiving a workspace's run changes: its members, as "Members see their workspace's runs".
+create policy "Members receive their workspace's run changes" on realtime.messages
+  for select to authenticated
+  using (
+    extension = 'broadcast'
+    and exists (
+      select 1 from ops.workspaces w
+      where 'workspace:' || w.id::text || ':runs' = (select realtime.topic())
+        and w.id in (select ops.my_workspace_ids())
     )
   );

@@ -139,6 +139,34 @@ describe.each(engines)('RunHistory on %s', (engine) => {
     expect(reads.count).toBe(readsAfterLoad)
   })
 
+  smoke('hears a run start and change status, never each batch of its log', async () => {
+    const user = await signedIn()
+    const { history } = liveHistory(user)
+    await until(history, (s) => s.live && s.runs !== null, 'the first load')
+    const runId = await createRun(user, { title: 'A chatty run' })
+    await until(history, (s) => statusOf(s, runId) === 'queued', 'the new run to appear')
+    const service = stack.client(stack.serviceRoleKey)
+    expect((await service.rpc('claim_run', { p_worker: 'w-chatty', p_run_id: runId })).error).toBeNull()
+    await until(history, (s) => statusOf(s, runId) === 'running', 'running to show')
+
+    const heard: RunHistoryState[] = []
+    history.subscribe((state) => heard.push(state))
+    for (let batch = 0; batch < 5; batch++) {
+      const appended = await service.rpc('append_run_events', {
+        p_run_id: runId,
+        p_worker: 'w-chatty',
+        p_events: [{ message: `line ${batch}` }],
+      })
+      expect(appended.error).toBeNull()
+      await new Promise((resolve) => setTimeout(resolve, 40))
+    }
+    // A status change after the batches: once it shows, anything the batches sent has arrived too.
+    const finished = await service.rpc('finish_run', { p_run_id: runId, p_worker: 'w-chatty', p_status: 'success', p_summary: 'done' })
+    expect(finished.error).toBeNull()
+    await until(history, (s) => statusOf(s, runId) === 'success', 'success to show')
+    expect(heard.filter((state) => statusOf(state, runId) === 'running')).toEqual([])
+  })
+
   smoke('never shows another user’s runs', async () => {
     const mine = await signedIn()
     const theirs = await signedIn()

@@ -2,6 +2,7 @@
  * Who may hear a run over Broadcast, checked the way hosted Realtime checks a private channel's
  * join (a probe message read and written as the joining user with realtime.topic() set):
  * - receive on `run:<id>`: members of the run's workspace, every role; nobody else;
+ * - receive on `workspace:<id>:runs` (the run history): the workspace's members; nobody else;
  * - send on `run:<id>` from a client: nobody, not even an admin; only the database's trigger;
  * - hostile topics (SQL-looking, wildcards, another workspace's run, case games) match nothing;
  * - what the database sends: one message per appended batch, the run's row only when what a viewer
@@ -47,6 +48,45 @@ describe.each(engines)('Realtime Authorization of run topics on %s', (engine) =>
       [`run:${run}`],
     )
     expect(rows[0].n).toBe(0)
+  })
+
+  it('lets only the workspace’s members receive its run changes, and nobody send them', async () => {
+    const outcome: Record<string, { read: boolean; write: boolean }> = {}
+    for (const actor of ACTORS) outcome[actor] = await topicAccess(test.db, team.claims(actor), `workspace:${team.workspace}:runs`)
+    expect(outcome).toEqual({
+      outsider: { read: false, write: false },
+      viewer: { read: true, write: false },
+      operator: { read: true, write: false },
+      approver: { read: true, write: false },
+      admin: { read: true, write: false },
+      anon: { read: false, write: false },
+      service_role: { read: true, write: true },
+    })
+    for (const topic of [
+      `workspace:${team.other}:runs`,
+      `workspace:${team.workspace}:runs `,
+      `workspace:${team.workspace}`,
+      'workspace:%:runs',
+    ]) {
+      expect({ topic, ...(await topicAccess(test.db, team.claims('admin'), topic)) }).toEqual({ topic, read: false, write: false })
+    }
+  })
+
+  it('sends a workspace’s runs as they start, change what a viewer sees and are deleted, never per log batch', async () => {
+    const fresh = await startRun(test.db, team.workspace, team.users.operator)
+    await as(test.db, serviceClaims, "select id from ops.claim_run('security', $1)", [fresh])
+    await as(test.db, serviceClaims, "select ops.append_run_events($1, 'security', $2::jsonb)", [fresh, JSON.stringify([{ message: 'a' }])])
+    await as(test.db, serviceClaims, "select * from ops.heartbeat_run($1, 'security', 60)", [fresh])
+    await test.db.query('delete from ops.runs where id = $1', [fresh])
+    const { rows } = await test.db.query<{ event: string; payload: { run?: { id: string; status: string }; id?: string } }>(
+      "select event, payload from realtime.messages where topic = $1 and payload is not null and (payload->'run'->>'id' = $2 or payload->>'id' = $2) order by inserted_at",
+      [`workspace:${team.workspace}:runs`, fresh],
+    )
+    expect(rows.map((m) => [m.event, m.payload.run?.status ?? m.payload.id])).toEqual([
+      ['run', 'queued'],
+      ['run', 'running'],
+      ['run_deleted', fresh],
+    ])
   })
 
   it('matches nothing for hostile or foreign topics', async () => {
