@@ -376,7 +376,7 @@ describe('the widget’s window in Chromium', () => {
 
     // The buttons work again: continuing without an account shows the (empty) picker.
     await window.locator('[data-sign-in-anonymous]').click()
-    await window.getByText('You have no runs yet.', { exact: false }).waitFor()
+    await window.getByText('This workspace has no runs yet.', { exact: false }).waitFor()
     await expectAccessible(page, 'the empty picker')
     expect(storage.keys()).toEqual([`${STORAGE_KEYS.session}sb-127-auth-token`])
     await page.close()

@@ -58,7 +58,7 @@ describe('the run card widget', () => {
       {
         queued: ['Cancel', 'Open log'],
         running: ['Cancel', 'Open log'],
-        waiting_approval: ['Approve', 'Reject', 'Cancel', 'Open log'],
+        waiting_approval: ['Review', 'Cancel', 'Open log'],
         success: ['Run again', 'Open log'],
         error: ['Run again', 'Open log'],
         canceled: ['Run again', 'Open log'],

@@ -12,16 +12,10 @@ import type { RunRow } from '../../../src/client/types.ts'
 import type { OpsClient } from '../../../src/client/supabase.ts'
 import { STATUS_BADGES } from '../card/card-model.ts'
 import { approvalsOf, approvalsText } from '../card/approvals.ts'
-import { apiIn, memberNames, myWorkspaces, type MyWorkspace } from './team.ts'
+import { myWorkspaces, workspaceRuns, type MyWorkspace } from './team.ts'
 import { WorkspaceSelect } from './workspace-select.tsx'
 import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 import styles from './window.css'
-
-/** A workspace's recent runs with their starters' names. */
-export async function workspaceRuns(client: OpsClient, workspaceId: string): Promise<{ runs: RunRow[]; names: Map<string, string> }> {
-  const [runs, names] = await Promise.all([apiIn(client, workspaceId).listRuns({ limit: 100 }), memberNames(client, workspaceId)])
-  return { runs, names }
-}
 
 export function Picker(props: { client: OpsClient; onPick(run: RunRow): Promise<void> }) {
   const [workspaces, setWorkspaces] = useState<MyWorkspace[] | null>(null)

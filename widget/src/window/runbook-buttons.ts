@@ -14,7 +14,8 @@ import { isRunnable, templateCatalog } from '../../../src/ui/view-models/templat
 import type { ButtonInput, RunbookButton } from '../card/runbook-button.ts'
 import type { ButtonResult } from '../messages.ts'
 import { readSnapshot } from './run-snapshot.ts'
-import { apiIn } from './team.ts'
+import { apiIn, myWorkspaces } from './team.ts'
+import { roleAtLeast } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 
 /** Stands in for a secret input while a button is made or updated: its value is asked at each press, never kept. */
 const SECRET_PLACEHOLDER = 'asked-at-each-run'
@@ -70,6 +71,12 @@ export async function revisionNumber(client: OpsClient, revisionId: string): Pro
 
 /** Run: a run of the button's pinned revision with its inputs (and the secret ones typed for this press only). */
 export async function pressButton(client: OpsClient, button: RunbookButton, secretInputs: Record<string, string> = {}): Promise<ButtonResult> {
+  // Said before trying: the database refuses anyway, but row-level security does not say why.
+  const workspace = (await myWorkspaces(client)).find((mine) => mine.id === button.workspaceId)
+  if (!workspace) throw new Error('This button belongs to a workspace you are not a member of: ask its admin for an invite.')
+  if (!roleAtLeast(workspace.role, 'operator')) {
+    throw new Error(`Only operators and up may run this button; you are a ${workspace.role} in ${workspace.name}.`)
+  }
   const missing = button.secretKeys.filter((key) => !secretInputs[key])
   if (missing.length > 0) throw new Error(`This button asks for ${missing.join(', ')} at each run; enter them to run it.`)
   const api = apiIn(client, button.workspaceId)

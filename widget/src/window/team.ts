@@ -6,7 +6,7 @@
 import { createOpsApi } from '../../../src/client/api.ts'
 import { postgrestError } from '../../../src/client/errors.ts'
 import type { OpsClient } from '../../../src/client/supabase.ts'
-import type { OpsApi } from '../../../src/client/types.ts'
+import type { OpsApi, RunRow } from '../../../src/client/types.ts'
 
 export interface MyWorkspace {
   id: string
@@ -58,4 +58,10 @@ export async function memberNames(client: OpsClient, workspaceId: string): Promi
 /** The ops API reading and starting in one given workspace (the window's choice, not the plugin's current one). */
 export function apiIn(client: OpsClient, workspaceId: string): OpsApi {
   return createOpsApi(client, { id: () => Promise.resolve(workspaceId) })
+}
+
+/** A workspace's recent runs, everyone's, with their starters' names (the picker lists them). */
+export async function workspaceRuns(client: OpsClient, workspaceId: string): Promise<{ runs: RunRow[]; names: Map<string, string> }> {
+  const [runs, names] = await Promise.all([apiIn(client, workspaceId).listRuns({ limit: 100 }), memberNames(client, workspaceId)])
+  return { runs, names }
 }
