@@ -291,7 +291,7 @@ describe('a card placed by the build before this one', () => {
     await windowOf(ana)
     // An earlier picture names no workspace: it keeps no details (board-picture.ts).
     const kept = boardPicture(snapshot({ workspaceId: null, boardDetails: false }))
-    expect(node.stored).toEqual({ state: { version: 3, snapshot: kept, startedBy: null, live: null }, maps: {} })
+    expect(node.stored).toEqual({ state: { version: 3, snapshot: kept, startedBy: null, live: null, button: null }, maps: {} })
     expect(JSON.stringify(ana.render(node).tree)).toBe(before)
   })
 
@@ -374,7 +374,7 @@ describe('Run again', () => {
     const clone = board.cards().find((other) => other !== node)!
     expect(clone.parent).toBe(section)
     expect(clone.absoluteBoundingBox).toMatchObject({ x: 1000 + 100 + 360 + 40, y: 500 + 50 })
-    expect(clone.stored.state).toEqual({ version: 3, snapshot: snapshot({ runId: 'run-2' }, 'queued'), startedBy: null, live: null })
+    expect(clone.stored.state).toEqual({ version: 3, snapshot: snapshot({ runId: 'run-2' }, 'queued'), startedBy: null, live: null, button: null })
     expect(texts(ben.render(clone).tree)).toContain('Queued')
     expect(errors(ana)).toEqual([])
   })
