@@ -29,6 +29,9 @@ import type { WindowMode } from '../../widget/src/messages.ts'
 import { openCardWindow, widgetCodeBundle, type CardWindowHarnessOptions, type OpenedCardWindow } from '../widget/card-window-harness.ts'
 import { builtWidget, FakeBoard, FakeFigJamClient, type FakeWidgetNode } from '../widget/fake-widget.ts'
 import { card, snapshot } from '../widget/fixtures.ts'
+import type { RunbookButton } from '../../widget/src/card/runbook-button.ts'
+import { createTeamWorkspace, joinWorkspace } from '../support/team-workspace.ts'
+import { apiIn } from '../../widget/src/window/team.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -397,4 +400,114 @@ describe('the widget’s window in Chromium', () => {
     expect(await window.locator('button:disabled').count()).toBe(0)
     await page.close()
   }, 60_000)
+
+  describe('a team’s windows: runbook buttons and reviews', () => {
+    const SHIP = `version: 1
+kind: deploy
+title: Ship web
+inputs:
+  - { key: env, label: Environment, type: choice, options: [staging, production], required: true, default: staging }
+  - { key: ref, label: Git ref, type: string, required: true, default: main }
+steps:
+  - { id: roll-out, title: Roll out, kind: wait, with: { duration: 50ms } }
+`
+    let team: string
+    let admin: Awaited<ReturnType<typeof signedInOwner>>
+    let operator: Awaited<ReturnType<typeof signedInOwner>>
+    let approver: Awaited<ReturnType<typeof signedInOwner>>
+
+    beforeAll(async () => {
+      admin = await signedInOwner()
+      operator = await signedInOwner()
+      approver = await signedInOwner()
+      team = await createTeamWorkspace(admin.owner, 'Launch team')
+      const saved = await admin.owner.rpc('save_template', {
+        p_workspace: team,
+        p_slug: 'ship',
+        p_template_yaml: SHIP,
+        p_expected_version: null as unknown as number,
+        p_title: 'Ship web',
+        p_kind: 'deploy',
+      })
+      if (saved.error) throw new Error(saved.error.message)
+      await joinWorkspace(admin.owner, operator.owner, team, 'operator')
+      await joinWorkspace(admin.owner, approver.owner, team, 'approver')
+    }, 60_000)
+
+    it('makes a runbook button from a team’s template with its inputs filled in', async () => {
+      const placed: RunbookButton[] = []
+      const { page, widget, frame } = await openWidgetWindow(
+        { kind: 'place-button' },
+        { visible: true, title: 'Make a runbook button', width: 420, height: 600 },
+        { onButtonPlaced: (button) => placed.push(button) },
+        { storage: clientStorageWith(operator.saved.entries()) },
+      )
+      await frame.locator('[data-place-button]').waitFor()
+      // The team comes first: that is where teammates' templates and runs are.
+      expect(await frame.locator('[data-workspace]').inputValue()).toBe(team)
+      await frame.locator('[data-template]').selectOption('ship')
+      await frame.locator('input[data-field="ref"]').fill('release-42')
+      await frame.getByText('The card will say: Ship web → staging, ref release-42', { exact: false }).waitFor()
+      await expectAccessible(page, 'the runbook button maker')
+      await page.locator('#window').screenshot({ path: `${root}test-results/screenshots/widget-make-button.png` })
+      await frame.locator('[data-place]').click()
+      await widget.done
+      expect(placed).toEqual([
+        expect.objectContaining({ workspaceId: team, templateSlug: 'ship', env: 'staging', inputs: { env: 'staging', ref: 'release-42' }, revision: 1 }),
+      ])
+      await page.close()
+    }, 60_000)
+
+    it('Review: the starter reads why not and has no Approve; an approver approves', async () => {
+      const started = await apiIn(operator.owner, team).startRun({
+        templateSlug: 'ship',
+        templateRevisionId: null,
+        workspaceId: team,
+        kind: 'deploy',
+        env: 'production',
+        title: 'Ship web in production',
+        inputs: { env: 'production', ref: 'main' },
+      })
+      await waitUntilAsync(async () => (await operator.owner.from('runs').select('status').eq('id', started.id).single()).data?.status === 'waiting_approval')
+
+      const asStarter = await openWidgetWindow(
+        { kind: 'review', runId: started.id },
+        { visible: true, width: 420, height: 480 },
+        {},
+        { storage: clientStorageWith(operator.saved.entries()) },
+      )
+      const refused = asStarter.frame.locator('[data-review-refused]')
+      await refused.waitFor()
+      expect(await refused.textContent()).toContain('You started this run, and production requires someone else to review it')
+      expect(await asStarter.frame.locator('[data-approve]').count()).toBe(0)
+      await expectAccessible(asStarter.page, 'the review window, for the starter')
+      await asStarter.page.close()
+
+      const decided: string[] = []
+      const asApprover = await openWidgetWindow(
+        { kind: 'review', runId: started.id },
+        { visible: true, width: 420, height: 480 },
+        { onDone: (result) => void decided.push(result.snapshot?.status ?? 'none') },
+        { storage: clientStorageWith(approver.saved.entries()) },
+      )
+      const approve = asApprover.frame.locator('[data-approve]')
+      await approve.waitFor()
+      expect(await asApprover.frame.locator('[data-approval-waiting]').textContent()).toContain('Waiting for 1 more approval from an approver')
+      await expectAccessible(asApprover.page, 'the review window, for an approver')
+      await asApprover.page.locator('#window').screenshot({ path: `${root}test-results/screenshots/widget-review.png` })
+      await approve.click()
+      await asApprover.widget.done
+      expect(decided).toHaveLength(1)
+      expect(decided[0]).not.toBe('waiting_approval')
+      await asApprover.page.close()
+    }, 60_000)
+  })
 })
+
+async function waitUntilAsync(probe: () => Promise<boolean>) {
+  for (let i = 0; i < 400; i++) {
+    if (await probe()) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('timed out')
+}

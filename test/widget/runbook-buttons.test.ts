@@ -265,7 +265,11 @@ describe('runbook buttons and team cards on the local stack', () => {
       return reviewChoice(run!, { userId: someone.userId, role })
     }
     expect(await choice(approver)).toEqual({ may: true })
-    expect(await choice(operator)).toEqual({ may: false, reason: 'Only an approver (or higher) decides this approval; you are an operator.' })
+    // The operator started it: that is what they are told, whatever their role.
+    expect(await choice(operator)).toEqual({
+      may: false,
+      reason: 'You started this run, and production requires someone else to review it: ask another approver.',
+    })
     expect(await choice(viewer)).toEqual({ may: false, reason: 'Only an approver (or higher) decides this approval; you are a viewer.' })
     // The starter, even as an admin would be, is kept out while prevent self-review is on.
     const { data: run } = await operator.client.from('runs').select('*').eq('id', runId).single()

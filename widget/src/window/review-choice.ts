@@ -1,8 +1,8 @@
 /**
  * Whether the signed-in person may approve or reject a waiting run, and if not, why — the rules
  * ops.decide_approval enforces (the database has the last word), said before anyone presses a
- * button: the step's approver role, the starter kept out while prevent self-review is on, one
- * decision per person.
+ * button: the starter kept out while prevent self-review is on (said first: it is the reason that
+ * holds whatever their role), the step's approver role, one decision per person.
  */
 import type { RunRow } from '../../../src/client/types.ts'
 import { isRecord } from '../../../src/is-record.ts'
@@ -15,12 +15,12 @@ export function reviewChoice(run: RunRow, me: { userId: string; role: string | n
   const step: unknown = run.step_results[run.current_step]
   const waiting: Record<string, unknown> = isRecord(step) ? step : {}
   const needed: WorkspaceRole = waiting.approver_role === 'admin' ? 'admin' : 'approver'
+  if (waiting.prevent_self_review === true && run.created_by === me.userId) {
+    return { may: false, reason: `You started this run, and ${run.env} requires someone else to review it: ask another approver.` }
+  }
   if (!roleAtLeast(me.role, needed)) {
     const held = me.role === null ? 'you are not a member of its workspace' : `you are ${roleName(me.role)}`
     return { may: false, reason: `Only an ${needed} (or higher) decides this approval; ${held}.` }
-  }
-  if (waiting.prevent_self_review === true && run.created_by === me.userId) {
-    return { may: false, reason: `You started this run, and ${run.env} requires someone else to review it: ask another approver.` }
   }
   const decisions = Array.isArray(waiting.approvals) ? waiting.approvals : []
   if (decisions.some((decision) => isRecord(decision) && decision.by === me.userId)) {
