@@ -501,6 +501,38 @@ steps:
       expect(decided[0]).not.toBe('waiting_approval')
       await asApprover.page.close()
     }, 60_000)
+
+    it('the picker lists a teammate’s runs, with who started them, searchable by name', async () => {
+      const { data: members } = await admin.owner.from('workspace_members').select('user_id, display_name').eq('workspace_id', team)
+      const { data: me } = await operator.owner.auth.getUser()
+      const operatorName = members!.find((member) => member.user_id === me.user!.id)!.display_name
+      const started = await apiIn(operator.owner, team).startRun({
+        templateSlug: 'ship',
+        templateRevisionId: null,
+        workspaceId: team,
+        kind: 'deploy',
+        env: 'staging',
+        title: 'Teammate’s staging ship',
+        inputs: { env: 'staging', ref: 'main' },
+      })
+      const picked: RunSnapshot[] = []
+      const { page, widget, frame } = await openWidgetWindow(
+        { kind: 'picker' },
+        { visible: true, title: 'Pick a run' },
+        { onPicked: (picture) => picked.push(picture) },
+        { storage: clientStorageWith(approver.saved.entries()) },
+      )
+      await frame.getByText('Teammate’s staging ship').waitFor()
+      await frame.getByPlaceholder('Search runs').fill(operatorName)
+      const listed = frame.locator('ul button', { hasText: 'Teammate’s staging ship' })
+      expect(await listed.textContent()).toContain(`started by ${operatorName}`)
+      await expectAccessible(page, 'the picker of a team')
+      await page.locator('#window').screenshot({ path: `${root}test-results/screenshots/widget-team-picker.png` })
+      await listed.click()
+      await widget.done
+      expect(picked[0]).toMatchObject({ runId: started.id, workspaceId: team, startedBy: operatorName })
+      await page.close()
+    }, 60_000)
   })
 })
 

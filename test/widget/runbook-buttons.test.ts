@@ -15,16 +15,16 @@ import WebSocket from 'ws'
 import { createOpsClient, type OpsClient } from '../../src/client/supabase.ts'
 import type { TemplateRow } from '../../src/client/types.ts'
 import type { RunbookButton } from '../../widget/src/card/runbook-button.ts'
-import type { ButtonResult, CardWindowProps } from '../../widget/src/messages.ts'
+import type { CardWindowProps } from '../../widget/src/messages.ts'
 import { reviewChoice } from '../../widget/src/window/review-choice.ts'
 import { readSnapshot } from '../../widget/src/window/run-snapshot.ts'
-import { buttonFromCard, placementCard, pressButton, revisionNumber, updateButton } from '../../widget/src/window/runbook-buttons.ts'
+import { buttonFromCard, checkButton, placementCard, pressButton, revisionNumber, updateButton } from '../../widget/src/window/runbook-buttons.ts'
 import { apiIn, myWorkspaces, workspaceRuns } from '../../widget/src/window/team.ts'
 import { waitFor } from '../support/executor.ts'
 import { memoryStorage, startTestStack, type TestStack } from '../support/stack.ts'
 import { createTeamWorkspace, joinWorkspace, type InvitedRole } from '../support/team-workspace.ts'
 import { poll } from '../plugin/harness.ts'
-import { builtWidget, FakeBoard, FakeFigJamClient, find, texts, type FakeWidgetNode, type WidgetRun } from './fake-widget.ts'
+import { builtWidget, FakeBoard, FakeFigJamClient, find, texts, type WidgetRun } from './fake-widget.ts'
 import { card } from './fixtures.ts'
 
 /** A deploy with a ref, runnable on the local stack with no secrets; production is protected in a new team. */
@@ -189,7 +189,7 @@ describe('runbook buttons and team cards on the local stack', () => {
     const after = olga.render(node).tree
     expect(texts(find(after, 'last run')!)[1]).toMatch(new RegExp(`^Last run \\d\\d:\\d\\d UTC by ${operator.name}$`))
     expect(texts(find(after, 'changed')!)).toEqual(['The template changed: rev 2 is newer than this button’s rev 1. Run still runs rev 1.'])
-    expect(olga.render(node).menu?.items.map((item) => item.propertyName)).toEqual(['live', 'update'])
+    expect(olga.render(node).menu?.items.map((item) => item.propertyName)).toEqual(['live', 'check', 'update'])
 
     // Update: the same inputs on rev 2.
     const updating = olga.click(node, 'button Update to the new revision')
@@ -203,6 +203,19 @@ describe('runbook buttons and team cards on the local stack', () => {
     expect(texts(updated)).toContain(`ship · rev 2 · placed by ${operator.name}`)
     // The last run stays on the button.
     expect(node.stored.state).toMatchObject({ snapshot: { runId } })
+
+    // Another admin save: the menu's check finds it without running anything.
+    await saveTemplate('ship', SHIP('Ship web, v3'), 'Ship web, v3')
+    const checking = olga.menu(node, 'check')
+    const checkWindow = await windowOf(olga)
+    expect(checkWindow.props.mode).toMatchObject({ kind: 'button', action: 'check' })
+    expect(checkWindow.run.host.ui!.visible).toBe(false)
+    await send(checkWindow.run, 'BUTTON_DONE', await checkButton(operator.client, (checkWindow.props.mode as { button: RunbookButton }).button))
+    await checking
+    expect(texts(find(olga.render(node).tree, 'changed')!)).toEqual([
+      'The template changed: rev 3 is newer than this button’s rev 2. Run still runs rev 2.',
+    ])
+    expect((await operator.client.from('runs').select('id').eq('workspace_id', team)).data).toHaveLength(1)
   }, 60_000)
 
   it('keeps secret inputs off the board: asked at each press, in a window, and never in synced state', async () => {
@@ -303,5 +316,3 @@ describe('runbook buttons and team cards on the local stack', () => {
     await settled(runId, ['success'])
   }, 60_000)
 })
-
-export type { FakeWidgetNode, ButtonResult }

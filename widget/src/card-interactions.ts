@@ -26,6 +26,7 @@ export interface CardInteractions {
   placeButton: () => Promise<void>
   runButton: () => Promise<void>
   updateButton: () => Promise<void>
+  checkButton: () => Promise<void>
 }
 
 function me(): Driver {
@@ -186,5 +187,21 @@ export function cardInteractions(nodeId: string): CardInteractions {
     )
   }
 
-  return { pick, act, toggleLive, placeButton, runButton, updateButton }
+  const checkButton = async () => {
+    const { node } = await prepare()
+    const { button } = readCardNode(node)
+    if (!button) return
+    await openCardWindow(
+      { kind: 'button', action: 'check', button },
+      { visible: false },
+      {
+        onButtonDone: (result) => {
+          updateCard(node, (card) => ({ ...card, button: card.button && { ...card.button, newerRevision: result.newerRevision ?? null } }))
+          if (!result.newerRevision) figma.notify(`“${button.title}” is up to date: rev ${button.revision} is the template’s current revision.`)
+        },
+      },
+    )
+  }
+
+  return { pick, act, toggleLive, placeButton, runButton, updateButton, checkButton }
 }

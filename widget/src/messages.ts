@@ -21,8 +21,11 @@ export type WindowMode =
   | { kind: 'review'; runId: string }
   /** Make a runbook button: a workspace's template with its inputs filled in. */
   | { kind: 'place-button' }
-  /** Press a runbook button (shown when it asks for secret inputs), or move it to the template's current revision. */
-  | { kind: 'button'; action: 'run' | 'update'; button: RunbookButton }
+  /**
+   * Press a runbook button (shown only when it asks for secret inputs), look for a newer revision
+   * of its template, or move it to the current one.
+   */
+  | { kind: 'button'; action: 'run' | 'check' | 'update'; button: RunbookButton }
 
 /** showUI's data: the window's props. */
 export interface CardWindowProps {

@@ -33,6 +33,7 @@ export function OpsRunCard() {
           ...(card.snapshot
             ? [{ itemType: 'toggle' as const, propertyName: 'live', tooltip: isLive ? 'Stop live updates' : 'Go live', isToggled: isLive }]
             : []),
+          { itemType: 'action', propertyName: 'check', tooltip: 'Check for a newer template revision' },
           { itemType: 'action', propertyName: 'update', tooltip: 'Update to the template’s current revision' },
         ]
       : card.snapshot
@@ -47,6 +48,7 @@ export function OpsRunCard() {
     ({ propertyName }) => {
       if (propertyName === 'pick') return interactions.pick()
       if (propertyName === 'update') return interactions.updateButton()
+      if (propertyName === 'check') return interactions.checkButton()
       if (propertyName === 'live') return interactions.toggleLive()
       if (propertyName === 'refresh' || propertyName === 'details') return interactions.act(propertyName)
     },
@@ -54,7 +56,7 @@ export function OpsRunCard() {
 
   if (card.button) {
     return (
-      <ButtonCard view={buttonView(card.button, card.snapshot)} buttons={{ onRun: interactions.runButton, onUpdate: interactions.updateButton }} />
+      <ButtonCard view={buttonView(card.button, card.snapshot, card.live)} buttons={{ onRun: interactions.runButton, onUpdate: interactions.updateButton }} />
     )
   }
   if (!card.snapshot) return <EmptyCard onPick={interactions.pick} onPlaceButton={interactions.placeButton} />

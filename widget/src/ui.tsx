@@ -22,7 +22,7 @@ import { Picker } from './window/picker.tsx'
 import { PlaceButton } from './window/place-button.tsx'
 import { Review } from './window/review.tsx'
 import { ButtonSecrets } from './window/button-secrets.tsx'
-import { pressButton, updateButton } from './window/runbook-buttons.ts'
+import { checkButton, pressButton, updateButton } from './window/runbook-buttons.ts'
 import { readSnapshot } from './window/run-snapshot.ts'
 import { streamLiveRuns } from './window/stream-live-runs.ts'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
@@ -34,7 +34,7 @@ type ScreenMode = Exclude<WindowMode, HeadlessMode> | ButtonMode
 
 /** A button press needs a screen only to ask for its secret inputs. */
 const isHeadless = (mode: WindowMode): mode is HeadlessMode =>
-  mode.kind === 'live' || mode.kind === 'action' || (mode.kind === 'button' && (mode.action === 'update' || mode.button.secretKeys.length === 0))
+  mode.kind === 'live' || mode.kind === 'action' || (mode.kind === 'button' && (mode.action !== 'run' || mode.button.secretKeys.length === 0))
 
 /** The modes without a screen: keeping cards live, and one action on a run. */
 async function runHeadless(mode: HeadlessMode, { client, api }: OpsServices): Promise<void> {
@@ -44,7 +44,8 @@ async function runHeadless(mode: HeadlessMode, { client, api }: OpsServices): Pr
     if (mode.kind === 'live') {
       streamLiveRuns(client, api, mode.runIds)
     } else if (mode.kind === 'button') {
-      emit<ButtonDoneHandler>('BUTTON_DONE', mode.action === 'run' ? await pressButton(client, mode.button) : await updateButton(client, mode.button))
+      const act = { run: pressButton, check: checkButton, update: updateButton }[mode.action]
+      emit<ButtonDoneHandler>('BUTTON_DONE', await act(client, mode.button))
     } else {
       emit<ActionDoneHandler>('ACTION_DONE', await performAction(api, mode.action, mode.runId))
     }

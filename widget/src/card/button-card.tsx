@@ -56,6 +56,11 @@ export function ButtonCard(props: { view: ButtonView; buttons: ButtonCardButtons
       <Text name="rule" fontFamily={FONT} fontSize={11} fill="#8C8C8C" width="fill-parent">
         {view.rule}
       </Text>
+      {view.live ? (
+        <Text name="live" fontFamily={FONT} fontSize={11} fontWeight={600} fill="#0F7B3F" width="fill-parent">
+          {view.live}
+        </Text>
+      ) : null}
     </AutoLayout>
   )
 }

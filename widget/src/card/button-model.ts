@@ -3,8 +3,9 @@
  * for a run card): the template and its filled-in inputs, the revision it runs, its last run's
  * status, and whether the template has a newer revision.
  */
-import { formatUtcTime, statusView } from '../../../supabase/functions/_shared/vocabulary/index.ts'
+import { formatUtcSeconds, formatUtcTime, statusView } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import type { Badge } from './card-model.ts'
+import type { Liveness } from './card-state.ts'
 import { buttonLabel, type RunbookButton } from './runbook-button.ts'
 import type { RunSnapshot } from './snapshot.ts'
 
@@ -19,9 +20,11 @@ export interface ButtonView {
   changed: string | null
   /** Who may press Run: the card is the same for everyone, so it says the rule. */
   rule: string
+  /** "Live via Ana · last update 14:02:31 UTC", while someone keeps its last run live. */
+  live: string | null
 }
 
-export function buttonView(button: RunbookButton, lastRun: RunSnapshot | null): ButtonView {
+export function buttonView(button: RunbookButton, lastRun: RunSnapshot | null, live: Liveness | null = null): ButtonView {
   const placed = button.placedBy ? ` · placed by ${button.placedBy}` : ''
   return {
     label: buttonLabel(button),
@@ -36,5 +39,6 @@ export function buttonView(button: RunbookButton, lastRun: RunSnapshot | null): 
         ? `The template changed: rev ${button.newerRevision.revision} is newer than this button’s rev ${button.revision}. Run still runs rev ${button.revision}.`
         : null,
     rule: 'Operators and up may run it; others are told why not.',
+    live: live && `Live via ${live.driver} · last update ${formatUtcSeconds(live.heartbeat) ?? 'at an unknown time'}`,
   }
 }

@@ -25,7 +25,7 @@ interface Loaded {
   choice: ReviewChoice
 }
 
-export async function loadReview(services: OpsServices, runId: string): Promise<Loaded> {
+async function loadReview(services: OpsServices, runId: string): Promise<Loaded> {
   const run = await services.api.getRun(runId)
   if (!run) throw new Error(`run ${runId} is not among the runs you can see (sign in as a member of its workspace)`)
   const { data } = await services.client.auth.getSession()

@@ -90,9 +90,13 @@ export async function pressButton(client: OpsClient, button: RunbookButton, secr
     inputs: button.inputs,
     ...(button.secretKeys.length > 0 ? { secretInputs } : {}),
   })
+  return { started: await readSnapshot(api, run.id), ...(await checkButton(client, button)) }
+}
+
+/** Check: whether the template has a revision newer than the button's (the card then says so and offers Update). */
+export async function checkButton(client: OpsClient, button: RunbookButton): Promise<ButtonResult> {
   const current = await currentTemplate(client, button)
   return {
-    started: await readSnapshot(api, run.id),
     newerRevision: current && current.row.revision_id !== button.revisionId ? { revisionId: current.row.revision_id!, revision: current.revision } : null,
   }
 }
