@@ -453,7 +453,13 @@ steps:
       await frame.locator('[data-place]').click()
       await widget.done
       expect(placed).toEqual([
-        expect.objectContaining({ workspaceId: team, templateSlug: 'ship', env: 'staging', inputs: { env: 'staging', ref: 'release-42' }, revision: 1 }),
+        expect.objectContaining({
+          workspaceId: team,
+          templateSlug: 'ship',
+          env: 'staging',
+          inputs: { env: 'staging', ref: 'release-42' },
+          revision: 1,
+        }),
       ])
       await page.close()
     }, 60_000)
@@ -468,7 +474,9 @@ steps:
         title: 'Ship web in production',
         inputs: { env: 'production', ref: 'main' },
       })
-      await waitUntilAsync(async () => (await operator.owner.from('runs').select('status').eq('id', started.id).single()).data?.status === 'waiting_approval')
+      await waitUntilAsync(
+        async () => (await operator.owner.from('runs').select('status').eq('id', started.id).single()).data?.status === 'waiting_approval',
+      )
 
       const asStarter = await openWidgetWindow(
         { kind: 'review', runId: started.id },
@@ -492,7 +500,9 @@ steps:
       )
       const approve = asApprover.frame.locator('[data-approve]')
       await approve.waitFor()
-      expect(await asApprover.frame.locator('[data-approval-waiting]').textContent()).toContain('Waiting for 1 more approval from an approver')
+      expect(await asApprover.frame.locator('[data-approval-waiting]').textContent()).toContain(
+        'Waiting for 1 more approval from an approver',
+      )
       await expectAccessible(asApprover.page, 'the review window, for an approver')
       await asApprover.page.locator('#window').screenshot({ path: `${root}test-results/screenshots/widget-review.png` })
       await approve.click()

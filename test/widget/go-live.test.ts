@@ -374,7 +374,13 @@ describe('Run again', () => {
     const clone = board.cards().find((other) => other !== node)!
     expect(clone.parent).toBe(section)
     expect(clone.absoluteBoundingBox).toMatchObject({ x: 1000 + 100 + 360 + 40, y: 500 + 50 })
-    expect(clone.stored.state).toEqual({ version: 3, snapshot: snapshot({ runId: 'run-2' }, 'queued'), startedBy: null, live: null, button: null })
+    expect(clone.stored.state).toEqual({
+      version: 3,
+      snapshot: snapshot({ runId: 'run-2' }, 'queued'),
+      startedBy: null,
+      live: null,
+      button: null,
+    })
     expect(texts(ben.render(clone).tree)).toContain('Queued')
     expect(errors(ana)).toEqual([])
   })

@@ -88,7 +88,7 @@ describe('approvals on a card', () => {
 
   it('keeps counts only on the board: no names, no comments, nothing else the picture holds', () => {
     const hostile = { given: 1, required: 2, starterExcluded: true, names: ['Ben'], comment: 'private note' }
-    const picture = boardPicture({ ...snapshot({}, 'waiting_approval'), approvals: hostile } as never)
+    const picture = boardPicture({ ...snapshot({}, 'waiting_approval'), approvals: hostile })
     expect(picture.approvals).toEqual({ given: 1, required: 2, starterExcluded: true })
   })
 })

@@ -18,7 +18,14 @@ import type { RunbookButton } from '../../widget/src/card/runbook-button.ts'
 import type { CardWindowProps } from '../../widget/src/messages.ts'
 import { reviewChoice } from '../../widget/src/window/review-choice.ts'
 import { readSnapshot } from '../../widget/src/window/run-snapshot.ts'
-import { buttonFromCard, checkButton, placementCard, pressButton, revisionNumber, updateButton } from '../../widget/src/window/runbook-buttons.ts'
+import {
+  buttonFromCard,
+  checkButton,
+  placementCard,
+  pressButton,
+  revisionNumber,
+  updateButton,
+} from '../../widget/src/window/runbook-buttons.ts'
 import { apiIn, myWorkspaces, workspaceRuns } from '../../widget/src/window/team.ts'
 import { waitFor } from '../support/executor.ts'
 import { memoryStorage, startTestStack, type TestStack } from '../support/stack.ts'
@@ -109,20 +116,28 @@ describe('runbook buttons and team cards on the local stack', () => {
     if (error) throw new Error(`saving ${slug}: ${error.message}`)
   }
 
-  const template = async (slug: string): Promise<TemplateRow> => (await apiIn(operator.client, team).listTemplates()).find((row) => row.slug === slug)!
+  const template = async (slug: string): Promise<TemplateRow> =>
+    (await apiIn(operator.client, team).listTemplates()).find((row) => row.slug === slug)!
 
   /** The button the place-button window makes from `entered`, as the operator. */
   async function makeButton(slug: string, entered: Record<string, string>): Promise<RunbookButton> {
     const row = await template(slug)
     const model = placementCard(row, entered)!
-    return buttonFromCard(model, { workspaceId: team, revision: await revisionNumber(operator.client, row.revision_id!), placedBy: operator.name })!
+    return buttonFromCard(model, {
+      workspaceId: team,
+      revision: await revisionNumber(operator.client, row.revision_id!),
+      placedBy: operator.name,
+    })!
   }
 
   const settled = (runId: string, statuses: string[]) =>
-    waitFor(async () => {
-      const { data } = await admin.client.from('runs').select('*').eq('id', runId).single()
-      return data && statuses.includes(data.status) ? data : undefined
-    }, `run ${runId} to reach ${statuses.join(' or ')}`)
+    waitFor(
+      async () => {
+        const { data } = await admin.client.from('runs').select('*').eq('id', runId).single()
+        return data && statuses.includes(data.status) ? data : undefined
+      },
+      `run ${runId} to reach ${statuses.join(' or ')}`,
+    )
 
   beforeAll(async () => {
     delete process.env.GITHUB_TOKEN
@@ -176,7 +191,12 @@ describe('runbook buttons and team cards on the local stack', () => {
 
     const runId = result.started!.runId
     const { data: run } = await operator.client.from('runs').select('*').eq('id', runId).single()
-    expect(run).toMatchObject({ workspace_id: team, template_revision_id: button.revisionId, env: 'production', inputs: { env: 'production', ref: 'main' } })
+    expect(run).toMatchObject({
+      workspace_id: team,
+      template_revision_id: button.revisionId,
+      env: 'production',
+      inputs: { env: 'production', ref: 'main' },
+    })
     expect(run!.created_by).toBe(operator.userId)
     // A run card beside the button, in the same row.
     const cards = board.cards()
@@ -210,7 +230,11 @@ describe('runbook buttons and team cards on the local stack', () => {
     const checkWindow = await windowOf(olga)
     expect(checkWindow.props.mode).toMatchObject({ kind: 'button', action: 'check' })
     expect(checkWindow.run.host.ui!.visible).toBe(false)
-    await send(checkWindow.run, 'BUTTON_DONE', await checkButton(operator.client, (checkWindow.props.mode as { button: RunbookButton }).button))
+    await send(
+      checkWindow.run,
+      'BUTTON_DONE',
+      await checkButton(operator.client, (checkWindow.props.mode as { button: RunbookButton }).button),
+    )
     await checking
     expect(texts(find(olga.render(node).tree, 'changed')!)).toEqual([
       'The template changed: rev 3 is newer than this button’s rev 2. Run still runs rev 2.',
@@ -224,7 +248,9 @@ describe('runbook buttons and team cards on the local stack', () => {
     const button = await makeButton('keyed', { api_key: 'sk-typed-while-placing' })
     expect(button.secretKeys).toEqual(['api_key'])
     expect(JSON.stringify(button)).not.toContain('sk-typed')
-    const node = board.addCard({ state: { version: 3, snapshot: null, live: null, button: { ...button, secretInputs: { api_key: 'sk-smuggled' } } } })
+    const node = board.addCard({
+      state: { version: 3, snapshot: null, live: null, button: { ...button, secretInputs: { api_key: 'sk-smuggled' } } },
+    })
     expect(texts(olga.render(node).tree)).toContain('Asks for api_key at each run (never kept on the board)')
 
     const pressing = olga.click(node, 'button Run')
@@ -243,13 +269,17 @@ describe('runbook buttons and team cards on the local stack', () => {
 
   it('tells a viewer why they may not run a button', async () => {
     const button = await makeButton('ship', { env: 'staging' })
-    await expect(pressButton(viewer.client, button)).rejects.toThrow('Only operators and up may run this button; you are a viewer in Ops team.')
+    await expect(pressButton(viewer.client, button)).rejects.toThrow(
+      'Only operators and up may run this button; you are a viewer in Ops team.',
+    )
     const outsider = await person()
     await expect(pressButton(outsider.client, button)).rejects.toThrow(
       'This button belongs to a workspace you are not a member of: ask its admin for an invite.',
     )
     // The database has the last word: the check above only says why, and a viewer's insert is refused anyway.
-    const { error } = await viewer.client.from('runs').insert({ workspace_id: team, template_slug: 'ship', kind: 'deploy', env: 'staging', title: 'x', inputs: {} })
+    const { error } = await viewer.client
+      .from('runs')
+      .insert({ workspace_id: team, template_slug: 'ship', kind: 'deploy', env: 'staging', title: 'x', inputs: {} })
     expect(error?.message).toMatch(/row-level security/)
   })
 
@@ -269,7 +299,7 @@ describe('runbook buttons and team cards on the local stack', () => {
     // The picker of a teammate lists it, with who started it.
     const listed = await workspaceRuns(approver.client, team)
     const waiting = listed.runs.find((run) => run.id === runId)!
-    expect(listed.names.get(waiting.created_by!)).toBe(operator.name)
+    expect(listed.names.get(waiting.created_by)).toBe(operator.name)
 
     // Who may decide, as the Review window says it.
     const choice = async (someone: Person) => {
@@ -296,7 +326,11 @@ describe('runbook buttons and team cards on the local stack', () => {
     expect(await choice(approver)).toEqual({ may: false, reason: 'You already approved this step; it waits for someone else.' })
     expect(await choice(secondApprover)).toEqual({ may: true })
     const picture = await readSnapshot(apiIn(approver.client, team), runId)
-    expect(picture).toMatchObject({ status: 'waiting_approval', startedBy: operator.name, approvals: { given: 1, required: 2, starterExcluded: true } })
+    expect(picture).toMatchObject({
+      status: 'waiting_approval',
+      startedBy: operator.name,
+      approvals: { given: 1, required: 2, starterExcluded: true },
+    })
     const board = new FakeBoard(widget.manifest.id)
     const ben = new FakeFigJamClient(board, widget, { id: 'u-ben', name: 'Ben', sessionId: 12 })
     const drawn = ben.render(board.addCard({ state: { ...card(picture) } })).tree

@@ -100,7 +100,10 @@ export function cardInteractions(nodeId: string): CardInteractions {
       await openCardWindow(
         { kind: 'review', runId: snapshot.runId },
         { visible: true, title: `Review: ${snapshot.title}`, width: 420, height: 480 },
-        { onDone: (result) => void (result.snapshot && updateCard(node, (card) => ({ ...card, snapshot: result.snapshot ?? card.snapshot }))) },
+        {
+          onDone: (result) =>
+            void (result.snapshot && updateCard(node, (card) => ({ ...card, snapshot: result.snapshot ?? card.snapshot }))),
+        },
       )
       return
     }
@@ -197,7 +200,8 @@ export function cardInteractions(nodeId: string): CardInteractions {
       {
         onButtonDone: (result) => {
           updateCard(node, (card) => ({ ...card, button: card.button && { ...card.button, newerRevision: result.newerRevision ?? null } }))
-          if (!result.newerRevision) figma.notify(`“${button.title}” is up to date: rev ${button.revision} is the template’s current revision.`)
+          if (!result.newerRevision)
+            figma.notify(`“${button.title}” is up to date: rev ${button.revision} is the template’s current revision.`)
         },
       },
     )

@@ -37,14 +37,14 @@ export function OpsRunCard() {
           { itemType: 'action', propertyName: 'update', tooltip: 'Update to the template’s current revision' },
         ]
       : card.snapshot
-      ? [
-          { itemType: 'toggle', propertyName: 'live', tooltip: isLive ? 'Stop live updates' : 'Go live', isToggled: isLive },
-          { itemType: 'action', propertyName: 'refresh', tooltip: 'Refresh now' },
-          { itemType: 'separator' },
-          { itemType: 'action', propertyName: 'details', tooltip: 'Open log' },
-          { itemType: 'action', propertyName: 'pick', tooltip: 'Pick another run' },
-        ]
-      : [{ itemType: 'action', propertyName: 'pick', tooltip: 'Pick a run' }],
+        ? [
+            { itemType: 'toggle', propertyName: 'live', tooltip: isLive ? 'Stop live updates' : 'Go live', isToggled: isLive },
+            { itemType: 'action', propertyName: 'refresh', tooltip: 'Refresh now' },
+            { itemType: 'separator' },
+            { itemType: 'action', propertyName: 'details', tooltip: 'Open log' },
+            { itemType: 'action', propertyName: 'pick', tooltip: 'Pick another run' },
+          ]
+        : [{ itemType: 'action', propertyName: 'pick', tooltip: 'Pick a run' }],
     ({ propertyName }) => {
       if (propertyName === 'pick') return interactions.pick()
       if (propertyName === 'update') return interactions.updateButton()
@@ -56,7 +56,10 @@ export function OpsRunCard() {
 
   if (card.button) {
     return (
-      <ButtonCard view={buttonView(card.button, card.snapshot, card.live)} buttons={{ onRun: interactions.runButton, onUpdate: interactions.updateButton }} />
+      <ButtonCard
+        view={buttonView(card.button, card.snapshot, card.live)}
+        buttons={{ onRun: interactions.runButton, onUpdate: interactions.updateButton }}
+      />
     )
   }
   if (!card.snapshot) return <EmptyCard onPick={interactions.pick} onPlaceButton={interactions.placeButton} />

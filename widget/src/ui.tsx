@@ -34,7 +34,9 @@ type ScreenMode = Exclude<WindowMode, HeadlessMode> | ButtonMode
 
 /** A button press needs a screen only to ask for its secret inputs. */
 const isHeadless = (mode: WindowMode): mode is HeadlessMode =>
-  mode.kind === 'live' || mode.kind === 'action' || (mode.kind === 'button' && (mode.action !== 'run' || mode.button.secretKeys.length === 0))
+  mode.kind === 'live' ||
+  mode.kind === 'action' ||
+  (mode.kind === 'button' && (mode.action !== 'run' || mode.button.secretKeys.length === 0))
 
 /** The modes without a screen: keeping cards live, and one action on a run. */
 async function runHeadless(mode: HeadlessMode, { client, api }: OpsServices): Promise<void> {
@@ -102,7 +104,10 @@ function Screen({ mode, services }: { mode: ScreenMode; services: OpsServices })
   } else {
     content = (
       <div class={styles.window}>
-        <Picker client={services.client} onPick={async (run) => emit<RunPickedHandler>('RUN_PICKED', await readSnapshot(services.api, run.id))} />
+        <Picker
+          client={services.client}
+          onPick={async (run) => emit<RunPickedHandler>('RUN_PICKED', await readSnapshot(services.api, run.id))}
+        />
       </div>
     )
   }
@@ -113,7 +118,7 @@ function CardWindow({ mode, settings }: CardWindowProps) {
   // The session goes through the plugin's storage port (createOpsServices' default) to the widget code.
   const services = useMemo(() => createOpsServices(settings), [])
   if (isHeadless(mode)) return <Headless mode={mode} services={services} />
-  return <Screen mode={mode as ScreenMode} services={services} />
+  return <Screen mode={mode} services={services} />
 }
 
 describeDocument('Ops Run Card')

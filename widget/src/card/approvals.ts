@@ -25,12 +25,7 @@ export function approvalsOf(run: RunRow): SnapshotApprovals | null {
 }
 
 export function isSnapshotApprovals(value: unknown): value is SnapshotApprovals {
-  return (
-    isRecord(value) &&
-    Number.isInteger(value.given) &&
-    Number.isInteger(value.required) &&
-    typeof value.starterExcluded === 'boolean'
-  )
+  return isRecord(value) && Number.isInteger(value.given) && Number.isInteger(value.required) && typeof value.starterExcluded === 'boolean'
 }
 
 /** "1 of 2 approvals": what a card and the picker say about a waiting run. */

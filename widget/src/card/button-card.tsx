@@ -10,14 +10,24 @@ import type {} from './widget-jsx.ts'
 const { AutoLayout, Text } = figma.widget
 
 export interface ButtonCardButtons {
-  onRun(): Promise<void>
-  onUpdate(): Promise<void>
+  onRun: () => Promise<void>
+  onUpdate: () => Promise<void>
 }
 
 export function ButtonCard(props: { view: ButtonView; buttons: ButtonCardButtons }) {
   const { view, buttons } = props
   return (
-    <AutoLayout name="runbook button" direction="vertical" width={360} padding={16} spacing={8} fill="#FFFFFF" stroke="#0D99FF" strokeWidth={2} cornerRadius={12}>
+    <AutoLayout
+      name="runbook button"
+      direction="vertical"
+      width={360}
+      padding={16}
+      spacing={8}
+      fill="#FFFFFF"
+      stroke="#0D99FF"
+      strokeWidth={2}
+      cornerRadius={12}
+    >
       <Text name="kind" fontFamily={FONT} fontSize={11} fontWeight={600} fill="#0B6FB8">
         Runbook button
       </Text>

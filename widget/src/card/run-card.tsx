@@ -18,7 +18,7 @@ export const FONT = 'Inter'
 const MONO = 'Roboto Mono'
 
 /** Figma's blue: the primary action's fill, and links. */
-export const BLUE = '#0D99FF'
+const BLUE = '#0D99FF'
 /** A dark green that reads at 11 px on white: "Live via …". */
 const LIVE_GREEN = '#0F7B3F'
 

@@ -36,6 +36,7 @@ export interface RunbookButton {
 
 const MAX_INPUTS = 20
 const MAX_VALUE = 200
+const isWhole = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value)
 const isText = (value: unknown, max = MAX_VALUE): value is string => typeof value === 'string' && value.length <= max
 
 function isInputs(value: unknown): value is Record<string, ButtonInput> {
@@ -51,7 +52,7 @@ function isInputs(value: unknown): value is Record<string, ButtonInput> {
 }
 
 function isRevisionRef(value: unknown): value is { revisionId: string; revision: number } {
-  return isRecord(value) && isText(value.revisionId) && Number.isInteger(value.revision)
+  return isRecord(value) && isText(value.revisionId) && isWhole(value.revision)
 }
 
 /**
@@ -67,7 +68,7 @@ export function readButton(value: unknown): RunbookButton | null {
     !isText(value.title) ||
     !isText(value.kind) ||
     !isText(value.revisionId) ||
-    !Number.isInteger(value.revision) ||
+    !isWhole(value.revision) ||
     !isText(value.env) ||
     !isInputs(value.inputs) ||
     !Array.isArray(value.secretKeys) ||
@@ -84,13 +85,23 @@ export function readButton(value: unknown): RunbookButton | null {
     title: value.title,
     kind: value.kind,
     revisionId: value.revisionId,
-    revision: value.revision as number,
+    revision: value.revision,
     env: value.env,
     inputs: { ...value.inputs },
-    secretKeys: [...(value.secretKeys as string[])],
+    secretKeys: [...value.secretKeys],
     placedBy: value.placedBy,
     newerRevision: newer && { revisionId: newer.revisionId, revision: newer.revision },
   }
+}
+
+/** The inputs of a run a button may keep: text, numbers and yes/no (what a runbook form gives). */
+export function buttonInputs(inputs: Record<string, unknown>): Record<string, ButtonInput> {
+  return Object.fromEntries(
+    Object.entries(inputs).filter(
+      (entry): entry is [string, ButtonInput] =>
+        typeof entry[1] === 'string' || typeof entry[1] === 'boolean' || (typeof entry[1] === 'number' && Number.isFinite(entry[1])),
+    ),
+  )
 }
 
 /** What the button says it does: "Deploy web → production, ref main" (env is in the arrow, not repeated). */

@@ -90,8 +90,11 @@ function checkedButtonResult(result: unknown): ButtonResult {
   return {
     ...(result.started === undefined ? {} : { started: checkedSnapshot(result.started) }),
     ...(result.button === undefined ? {} : { button: checkedButton(result.button) }),
-    ...(isRecord(result.newerRevision) && typeof result.newerRevision.revisionId === 'string' && Number.isInteger(result.newerRevision.revision)
-      ? { newerRevision: { revisionId: result.newerRevision.revisionId, revision: result.newerRevision.revision as number } }
+    ...(isRecord(result.newerRevision) &&
+    typeof result.newerRevision.revisionId === 'string' &&
+    typeof result.newerRevision.revision === 'number' &&
+    Number.isInteger(result.newerRevision.revision)
+      ? { newerRevision: { revisionId: result.newerRevision.revisionId, revision: result.newerRevision.revision } }
       : {}),
   }
 }

@@ -26,11 +26,14 @@ export function Picker(props: { client: OpsClient; onPick(run: RunRow): Promise<
   const [picking, setPicking] = useState<string | null>(null)
 
   useEffect(() => {
-    myWorkspaces(props.client).then((mine) => {
-      setWorkspaces(mine)
-      setWorkspaceId(mine[0]?.id ?? '')
-      if (mine.length === 0) setListed({ runs: [], names: new Map() })
-    }, (e: unknown) => setError(errorMessage(e)))
+    myWorkspaces(props.client).then(
+      (mine) => {
+        setWorkspaces(mine)
+        setWorkspaceId(mine[0]?.id ?? '')
+        if (mine.length === 0) setListed({ runs: [], names: new Map() })
+      },
+      (e: unknown) => setError(errorMessage(e)),
+    )
   }, [])
   useEffect(() => {
     if (!workspaceId) return

@@ -31,21 +31,27 @@ export function PlaceButton(props: { services: OpsServices }) {
   const [placing, setPlacing] = useState(false)
 
   useEffect(() => {
-    myWorkspaces(client).then((mine) => {
-      setWorkspaces(mine)
-      setWorkspaceId(mine[0]?.id ?? '')
-    }, (e: unknown) => setError(errorMessage(e)))
+    myWorkspaces(client).then(
+      (mine) => {
+        setWorkspaces(mine)
+        setWorkspaceId(mine[0]?.id ?? '')
+      },
+      (e: unknown) => setError(errorMessage(e)),
+    )
   }, [])
   useEffect(() => {
     if (!workspaceId) return
     setTemplates(null)
     apiIn(client, workspaceId)
       .listTemplates()
-      .then((rows) => {
-        setTemplates(rows)
-        setSlug(rows[0]?.slug ?? '')
-        setEntered({})
-      }, (e: unknown) => setError(errorMessage(e)))
+      .then(
+        (rows) => {
+          setTemplates(rows)
+          setSlug(rows[0]?.slug ?? '')
+          setEntered({})
+        },
+        (e: unknown) => setError(errorMessage(e)),
+      )
   }, [workspaceId])
 
   const template = templates?.find((row) => row.slug === slug) ?? null
@@ -82,7 +88,7 @@ export function PlaceButton(props: { services: OpsServices }) {
           class={styles.select}
           value={slug}
           onChange={(event) => {
-            setSlug((event.target as HTMLSelectElement).value)
+            setSlug(event.currentTarget.value)
             setEntered({})
           }}
           data-template
@@ -99,7 +105,12 @@ export function PlaceButton(props: { services: OpsServices }) {
         ? card.fields
             .filter((field) => field.kind !== 'secret')
             .map((field) => (
-              <InputControl key={field.key} field={field} idPrefix="button" onChange={(key, value) => setEntered({ ...entered, [key]: value })} />
+              <InputControl
+                key={field.key}
+                field={field}
+                idPrefix="button"
+                onChange={(key, value) => setEntered({ ...entered, [key]: value })}
+              />
             ))
         : null}
       {card && !card.plan.ok ? <p class={styles.error}>{card.plan.problems.join('; ')}</p> : null}

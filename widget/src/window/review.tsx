@@ -70,7 +70,9 @@ export function Review(props: { services: OpsServices; runId: string }) {
           {loaded.choice.reason}
         </p>
       ) : null}
-      {loaded && loaded.choice.may && wait ? <ApprovalPanel wait={wait} busy={busy} onDecide={(approve, comment) => void decide(approve, comment)} /> : null}
+      {loaded && loaded.choice.may && wait ? (
+        <ApprovalPanel wait={wait} busy={busy} onDecide={(approve, comment) => void decide(approve, comment)} />
+      ) : null}
     </div>
   )
 }

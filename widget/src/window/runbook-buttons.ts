@@ -11,7 +11,7 @@ import type { TemplateRow } from '../../../src/client/types.ts'
 import type { EnteredValues } from '../../../src/ui/view-models/input-fields.ts'
 import { newRunFromCard, runbookCard, type RunbookCardModel } from '../../../src/ui/view-models/runbook-card.ts'
 import { isRunnable, templateCatalog } from '../../../src/ui/view-models/template-catalog.ts'
-import type { ButtonInput, RunbookButton } from '../card/runbook-button.ts'
+import { buttonInputs, type RunbookButton } from '../card/runbook-button.ts'
 import type { ButtonResult } from '../messages.ts'
 import { readSnapshot } from './run-snapshot.ts'
 import { apiIn, myWorkspaces } from './team.ts'
@@ -24,7 +24,9 @@ const SECRET_PLACEHOLDER = 'asked-at-each-run'
 export function placementCard(template: TemplateRow, entered: EnteredValues): RunbookCardModel | null {
   const [entry] = templateCatalog([template])
   if (!isRunnable(entry)) return null
-  const secrets = Object.fromEntries(entry.template.inputs.filter((input) => input.type === 'secret').map((input) => [input.key, SECRET_PLACEHOLDER]))
+  const secrets = Object.fromEntries(
+    entry.template.inputs.filter((input) => input.type === 'secret').map((input) => [input.key, SECRET_PLACEHOLDER]),
+  )
   return runbookCard(entry, {}, { ...entered, ...secrets })
 }
 
@@ -43,7 +45,7 @@ export function buttonFromCard(
     revisionId: card.revisionId,
     revision: context.revision,
     env: run.env,
-    inputs: run.inputs as Record<string, ButtonInput>,
+    inputs: buttonInputs(run.inputs),
     secretKeys: card.fields.filter((field) => field.kind === 'secret').map((field) => field.key),
     placedBy: context.placedBy,
     newerRevision: null,
@@ -70,7 +72,11 @@ export async function revisionNumber(client: OpsClient, revisionId: string): Pro
 }
 
 /** Run: a run of the button's pinned revision with its inputs (and the secret ones typed for this press only). */
-export async function pressButton(client: OpsClient, button: RunbookButton, secretInputs: Record<string, string> = {}): Promise<ButtonResult> {
+export async function pressButton(
+  client: OpsClient,
+  button: RunbookButton,
+  secretInputs: Record<string, string> = {},
+): Promise<ButtonResult> {
   // Said before trying: the database refuses anyway, but row-level security does not say why.
   const workspace = (await myWorkspaces(client)).find((mine) => mine.id === button.workspaceId)
   if (!workspace) throw new Error('This button belongs to a workspace you are not a member of: ask its admin for an invite.')
@@ -97,21 +103,29 @@ export async function pressButton(client: OpsClient, button: RunbookButton, secr
 export async function checkButton(client: OpsClient, button: RunbookButton): Promise<ButtonResult> {
   const current = await currentTemplate(client, button)
   return {
-    newerRevision: current && current.row.revision_id !== button.revisionId ? { revisionId: current.row.revision_id!, revision: current.revision } : null,
+    newerRevision:
+      current && current.row.revision_id !== button.revisionId
+        ? { revisionId: current.row.revision_id!, revision: current.revision }
+        : null,
   }
 }
 
 /** Update: the same inputs on the template's current revision, checked as a new button would be. */
 export async function updateButton(client: OpsClient, button: RunbookButton): Promise<ButtonResult> {
   const current = await currentTemplate(client, button)
-  if (current === null) throw new Error(`The template "${button.templateSlug}" was deleted; this button keeps running rev ${button.revision}.`)
-  const entered = Object.fromEntries(Object.entries(button.inputs).map(([key, value]) => [key, typeof value === 'boolean' ? value : String(value)]))
+  if (current === null)
+    throw new Error(`The template "${button.templateSlug}" was deleted; this button keeps running rev ${button.revision}.`)
+  const entered = Object.fromEntries(
+    Object.entries(button.inputs).map(([key, value]) => [key, typeof value === 'boolean' ? value : String(value)]),
+  )
   const card = placementCard(current.row, entered)
   if (card === null) throw new Error(`Rev ${current.revision} of "${button.templateSlug}" does not parse; ask an admin to fix it.`)
   const updated = buttonFromCard(card, { workspaceId: button.workspaceId, revision: current.revision, placedBy: button.placedBy })
   if (updated === null) {
     const problems = card.plan.ok ? card.missing.join(', ') : card.plan.problems.join('; ')
-    throw new Error(`Rev ${current.revision} of "${button.templateSlug}" does not run with this button’s inputs (${problems}); place a new button.`)
+    throw new Error(
+      `Rev ${current.revision} of "${button.templateSlug}" does not run with this button’s inputs (${problems}); place a new button.`,
+    )
   }
   return { button: updated }
 }

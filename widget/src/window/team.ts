@@ -49,7 +49,7 @@ export async function myWorkspaces(client: OpsClient): Promise<MyWorkspace[]> {
 }
 
 /** user id → display name, for the members of one workspace. */
-export async function memberNames(client: OpsClient, workspaceId: string): Promise<Map<string, string>> {
+async function memberNames(client: OpsClient, workspaceId: string): Promise<Map<string, string>> {
   const { data, error, status } = await client.from('workspace_members').select('user_id, display_name').eq('workspace_id', workspaceId)
   if (error) throw postgrestError('Could not read the workspace’s members', error, status)
   return new Map(data.map((member) => [member.user_id, member.display_name]))

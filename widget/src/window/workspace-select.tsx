@@ -8,7 +8,7 @@ export function WorkspaceSelect(props: { workspaces: MyWorkspace[]; value: strin
   return (
     <label class={styles.field}>
       <span>Workspace</span>
-      <select class={styles.select} value={props.value} onChange={(event) => props.onChange((event.target as HTMLSelectElement).value)} data-workspace>
+      <select class={styles.select} value={props.value} onChange={(event) => props.onChange(event.currentTarget.value)} data-workspace>
         {props.workspaces.map((workspace) => (
           <option key={workspace.id} value={workspace.id}>
             {workspace.personal ? `${workspace.name} (personal)` : workspace.name} · you are {workspace.role}
