@@ -25,7 +25,7 @@ import { execute } from '../../supabase/functions/_shared/executor/engine.ts'
 import { STORAGE_KEYS } from '../../src/main/config.ts'
 import type { CardWindowHandlers, CardWindowOptions } from '../../widget/src/live/card-window.ts'
 import type { RunSnapshot } from '../../widget/src/card/snapshot.ts'
-import type { WindowMode } from '../../widget/src/messages.ts'
+import type { ButtonResult, WindowMode } from '../../widget/src/messages.ts'
 import { openCardWindow, widgetCodeBundle, type CardWindowHarnessOptions, type OpenedCardWindow } from '../widget/card-window-harness.ts'
 import { builtWidget, FakeBoard, FakeFigJamClient, type FakeWidgetNode } from '../widget/fake-widget.ts'
 import { card, snapshot } from '../widget/fixtures.ts'
@@ -430,6 +430,23 @@ steps:
         p_kind: 'deploy',
       })
       if (saved.error) throw new Error(saved.error.message)
+      const keyed = await admin.owner.rpc('save_template', {
+        p_workspace: team,
+        p_slug: 'keyed',
+        p_template_yaml: `version: 1
+kind: check
+title: Keyed check
+inputs:
+  - { key: env, label: Environment, type: choice, options: [staging], default: staging }
+  - { key: api_key, label: API key, type: secret, required: true }
+steps:
+  - { id: settle, title: Settle, kind: wait, with: { duration: 10ms } }
+`,
+        p_expected_version: null as unknown as number,
+        p_title: 'Keyed check',
+        p_kind: 'check',
+      })
+      if (keyed.error) throw new Error(keyed.error.message)
       await joinWorkspace(admin.owner, operator.owner, team, 'operator')
       await joinWorkspace(admin.owner, approver.owner, team, 'approver')
     }, 60_000)
@@ -510,6 +527,46 @@ steps:
       expect(decided).toHaveLength(1)
       expect(decided[0]).not.toBe('waiting_approval')
       await asApprover.page.close()
+    }, 60_000)
+
+    it('asks for a button’s secret input at the press, for that run only', async () => {
+      const { data: row } = await operator.owner
+        .from('run_templates')
+        .select('revision_id')
+        .eq('workspace_id', team)
+        .eq('slug', 'keyed')
+        .single()
+      const button: RunbookButton = {
+        workspaceId: team,
+        templateSlug: 'keyed',
+        title: 'Keyed check',
+        kind: 'check',
+        revisionId: row!.revision_id!,
+        revision: 1,
+        env: 'staging',
+        inputs: { env: 'staging' },
+        secretKeys: ['api_key'],
+        placedBy: null,
+        newerRevision: null,
+      }
+      const results: ButtonResult[] = []
+      const { page, widget, frame } = await openWidgetWindow(
+        { kind: 'button', action: 'run', button },
+        { visible: true, width: 420, height: 360 },
+        { onButtonDone: (result) => results.push(result) },
+        { storage: clientStorageWith(operator.saved.entries()) },
+      )
+      const secret = frame.locator('[data-button-secrets] input[type="password"]')
+      await secret.waitFor()
+      await expectAccessible(page, 'the secret inputs of a button')
+      await secret.fill('sk-for-this-run-only')
+      await frame.getByRole('button', { name: 'Run' }).click()
+      await widget.done
+      expect(results).toHaveLength(1)
+      expect(JSON.stringify(results)).not.toContain('sk-for-this-run-only')
+      const { data: run } = await operator.owner.from('runs').select('inputs, secret_inputs').eq('id', results[0].started!.runId).single()
+      expect(run).toEqual({ inputs: { env: 'staging' }, secret_inputs: null })
+      await page.close()
     }, 60_000)
 
     it('the picker lists a teammate’s runs, with who started them, searchable by name', async () => {
