@@ -71,6 +71,14 @@ async function windowOf(client: FakeFigJamClient): Promise<{ run: WidgetRun; pro
   return { run, props: JSON.parse(html.slice(start, html.lastIndexOf(`;${widget.html}</script>`))) as CardWindowProps }
 }
 
+/** The window the code shows next, once it is for `kind`. */
+async function nextWindow(client: FakeFigJamClient, kind: string) {
+  return poll(async () => {
+    const opened = await windowOf(client)
+    return opened.props.mode.kind === kind ? opened : undefined
+  }, `a ${kind} window`)
+}
+
 async function send(run: WidgetRun, name: string, ...args: unknown[]) {
   run.window.emit(name, ...args)
   await run.host.flush()
@@ -186,10 +194,19 @@ describe('runbook buttons and team cards on the local stack', () => {
     expect(runWindow.run.host.ui!.visible).toBe(false)
     const result = await pressButton(operator.client, (runWindow.props.mode as { button: RunbookButton }).button)
     await send(runWindow.run, 'BUTTON_DONE', result)
+    const runId = result.started!.runId
+
+    // Both cards go live at once, kept by the person who pressed Run.
+    const liveWindow = await nextWindow(olga, 'live')
+    expect(liveWindow.props.mode).toEqual({ kind: 'live', runIds: [runId] })
+    expect(liveWindow.run.host.ui!.visible).toBe(false)
+    for (const candidate of board.cards()) {
+      expect(texts(find(olga.render(candidate).tree, 'live')!)[0]).toMatch(/^Live via Olga · last update /)
+    }
+    await send(liveWindow.run, 'LIVE_FINISHED')
     await running
     expect(errors(olga)).toEqual([])
 
-    const runId = result.started!.runId
     const { data: run } = await operator.client.from('runs').select('*').eq('id', runId).single()
     expect(run).toMatchObject({
       workspace_id: team,
@@ -260,6 +277,7 @@ describe('runbook buttons and team cards on the local stack', () => {
     await expect(pressButton(operator.client, button)).rejects.toThrow('This button asks for api_key at each run; enter them to run it.')
     const result = await pressButton(operator.client, (props.mode as { button: RunbookButton }).button, { api_key: 'sk-live-value-123' })
     await send(run, 'BUTTON_DONE', result)
+    await send((await nextWindow(olga, 'live')).run, 'LIVE_FINISHED')
     await pressing
     const everything = JSON.stringify(board.cards().map((candidate) => candidate.stored))
     expect(everything).not.toContain('sk-')

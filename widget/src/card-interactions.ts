@@ -160,23 +160,28 @@ export function cardInteractions(nodeId: string): CardInteractions {
     if (!button) return
     // Secret inputs are typed for each press, in a window; without them the press needs no screen.
     const asks = button.secretKeys.length > 0
+    let started = false
     await openCardWindow(
       { kind: 'button', action: 'run', button },
       asks ? { visible: true, title: `Run: ${button.title}`, width: 420, height: 360 } : { visible: false },
       {
         onButtonDone: (result) => {
           if (!result.started) return
-          const started = result.started
-          // The button shows its last run (and Go live keeps it moving); the run gets its own card beside it.
+          const picture = result.started
+          // The button shows its last run; the run gets its own card beside it.
           updateCard(node, (card) => ({
             ...card,
-            snapshot: started,
+            snapshot: picture,
             button: card.button && { ...card.button, newerRevision: result.newerRevision ?? null },
           }))
-          dropRunCardBeside(node, started)
+          dropRunCardBeside(node, picture)
+          started = true
+          return 'keep-code'
         },
       },
     )
+    // Both cards go live at once, kept by whoever pressed Run (anyone may stop or take over, as with Go live).
+    if (started) await goLive(me(), cards)
   }
 
   const updateButton = async () => {

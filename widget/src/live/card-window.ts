@@ -42,7 +42,8 @@ export interface CardWindowHandlers {
   onProblem?(runId: string, problem: string | null): void
   onDone?(result: ActionResult): void | Promise<void>
   onButtonPlaced?(button: RunbookButton): void
-  onButtonDone?(result: ButtonResult): void
+  /** Returns 'keep-code' when more follows in the same run of the code (a press goes live next). */
+  onButtonDone?(result: ButtonResult): 'keep-code' | void
   /** The session is ending, for whatever reason: the last moment to write into cards. */
   onEnd?(): void
 }
@@ -182,12 +183,13 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
         'BUTTON_DONE',
         'Could not update the runbook button',
         (result) => {
+          let next: 'keep-code' | void = undefined
           try {
-            handlers.onButtonDone?.(checkedButtonResult(result))
+            next = handlers.onButtonDone?.(checkedButtonResult(result))
           } catch (error) {
             notifyError(`Could not update the runbook button: ${errorMessage(error)}`)
           }
-          finish(true)
+          finish(next !== 'keep-code')
         },
         notifyError,
       ),
