@@ -553,7 +553,7 @@ steps:
       const { page, widget, frame } = await openWidgetWindow(
         { kind: 'button', action: 'run', button },
         { visible: true, width: 420, height: 360 },
-        { onButtonDone: (result) => results.push(result) },
+        { onButtonDone: (result) => void results.push(result) },
         { storage: clientStorageWith(operator.saved.entries()) },
       )
       const secret = frame.locator('[data-button-secrets] input[type="password"]')
