@@ -25,10 +25,13 @@ import { execute } from '../../supabase/functions/_shared/executor/engine.ts'
 import { STORAGE_KEYS } from '../../src/main/config.ts'
 import type { CardWindowHandlers, CardWindowOptions } from '../../widget/src/live/card-window.ts'
 import type { RunSnapshot } from '../../widget/src/card/snapshot.ts'
-import type { WindowMode } from '../../widget/src/messages.ts'
+import type { ButtonResult, WindowMode } from '../../widget/src/messages.ts'
 import { openCardWindow, widgetCodeBundle, type CardWindowHarnessOptions, type OpenedCardWindow } from '../widget/card-window-harness.ts'
 import { builtWidget, FakeBoard, FakeFigJamClient, type FakeWidgetNode } from '../widget/fake-widget.ts'
 import { card, snapshot } from '../widget/fixtures.ts'
+import type { RunbookButton } from '../../widget/src/card/runbook-button.ts'
+import { createTeamWorkspace, joinWorkspace } from '../support/team-workspace.ts'
+import { apiIn } from '../../widget/src/window/team.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -376,7 +379,7 @@ describe('the widget’s window in Chromium', () => {
 
     // The buttons work again: continuing without an account shows the (empty) picker.
     await window.locator('[data-sign-in-anonymous]').click()
-    await window.getByText('You have no runs yet.', { exact: false }).waitFor()
+    await window.getByText('This workspace has no runs yet.', { exact: false }).waitFor()
     await expectAccessible(page, 'the empty picker')
     expect(storage.keys()).toEqual([`${STORAGE_KEYS.session}sb-127-auth-token`])
     await page.close()
@@ -397,4 +400,213 @@ describe('the widget’s window in Chromium', () => {
     expect(await window.locator('button:disabled').count()).toBe(0)
     await page.close()
   }, 60_000)
+
+  describe('a team’s windows: runbook buttons and reviews', () => {
+    const SHIP = `version: 1
+kind: deploy
+title: Ship web
+inputs:
+  - { key: env, label: Environment, type: choice, options: [staging, production], required: true, default: staging }
+  - { key: ref, label: Git ref, type: string, required: true, default: main }
+steps:
+  - { id: roll-out, title: Roll out, kind: wait, with: { duration: 50ms } }
+`
+    let team: string
+    let admin: Awaited<ReturnType<typeof signedInOwner>>
+    let operator: Awaited<ReturnType<typeof signedInOwner>>
+    let approver: Awaited<ReturnType<typeof signedInOwner>>
+
+    beforeAll(async () => {
+      admin = await signedInOwner()
+      operator = await signedInOwner()
+      approver = await signedInOwner()
+      team = await createTeamWorkspace(admin.owner, 'Launch team')
+      const saved = await admin.owner.rpc('save_template', {
+        p_workspace: team,
+        p_slug: 'ship',
+        p_template_yaml: SHIP,
+        p_expected_version: null as unknown as number,
+        p_title: 'Ship web',
+        p_kind: 'deploy',
+      })
+      if (saved.error) throw new Error(saved.error.message)
+      const keyed = await admin.owner.rpc('save_template', {
+        p_workspace: team,
+        p_slug: 'keyed',
+        p_template_yaml: `version: 1
+kind: check
+title: Keyed check
+inputs:
+  - { key: env, label: Environment, type: choice, options: [staging], default: staging }
+  - { key: api_key, label: API key, type: secret, required: true }
+steps:
+  - { id: settle, title: Settle, kind: wait, with: { duration: 10ms } }
+`,
+        p_expected_version: null as unknown as number,
+        p_title: 'Keyed check',
+        p_kind: 'check',
+      })
+      if (keyed.error) throw new Error(keyed.error.message)
+      await joinWorkspace(admin.owner, operator.owner, team, 'operator')
+      await joinWorkspace(admin.owner, approver.owner, team, 'approver')
+    }, 60_000)
+
+    it('makes a runbook button from a team’s template with its inputs filled in', async () => {
+      const placed: RunbookButton[] = []
+      const { page, widget, frame } = await openWidgetWindow(
+        { kind: 'place-button' },
+        { visible: true, title: 'Make a runbook button', width: 420, height: 600 },
+        { onButtonPlaced: (button) => placed.push(button) },
+        { storage: clientStorageWith(operator.saved.entries()) },
+      )
+      await frame.locator('[data-place-button]').waitFor()
+      // The team comes first: that is where teammates' templates and runs are.
+      expect(await frame.locator('[data-workspace]').inputValue()).toBe(team)
+      await frame.locator('[data-template]').selectOption('ship')
+      await frame.locator('input[data-field="ref"]').fill('release-42')
+      await frame.getByText('The card will say: Ship web → staging, ref release-42', { exact: false }).waitFor()
+      await expectAccessible(page, 'the runbook button maker')
+      await page.locator('#window').screenshot({ path: `${root}test-results/screenshots/widget-make-button.png` })
+      await frame.locator('[data-place]').click()
+      await widget.done
+      expect(placed).toEqual([
+        expect.objectContaining({
+          workspaceId: team,
+          templateSlug: 'ship',
+          env: 'staging',
+          inputs: { env: 'staging', ref: 'release-42' },
+          revision: 1,
+        }),
+      ])
+      await page.close()
+    }, 60_000)
+
+    it('Review: the starter reads why not and has no Approve; an approver approves', async () => {
+      const started = await apiIn(operator.owner, team).startRun({
+        templateSlug: 'ship',
+        templateRevisionId: null,
+        workspaceId: team,
+        kind: 'deploy',
+        env: 'production',
+        title: 'Ship web in production',
+        inputs: { env: 'production', ref: 'main' },
+      })
+      await waitUntilAsync(
+        async () => (await operator.owner.from('runs').select('status').eq('id', started.id).single()).data?.status === 'waiting_approval',
+      )
+
+      const asStarter = await openWidgetWindow(
+        { kind: 'review', runId: started.id },
+        { visible: true, width: 420, height: 480 },
+        {},
+        { storage: clientStorageWith(operator.saved.entries()) },
+      )
+      const refused = asStarter.frame.locator('[data-review-refused]')
+      await refused.waitFor()
+      expect(await refused.textContent()).toContain('You started this run, and production requires someone else to review it')
+      expect(await asStarter.frame.locator('[data-approve]').count()).toBe(0)
+      await expectAccessible(asStarter.page, 'the review window, for the starter')
+      await asStarter.page.close()
+
+      const decided: string[] = []
+      const asApprover = await openWidgetWindow(
+        { kind: 'review', runId: started.id },
+        { visible: true, width: 420, height: 480 },
+        { onDone: (result) => void decided.push(result.snapshot?.status ?? 'none') },
+        { storage: clientStorageWith(approver.saved.entries()) },
+      )
+      const approve = asApprover.frame.locator('[data-approve]')
+      await approve.waitFor()
+      expect(await asApprover.frame.locator('[data-approval-waiting]').textContent()).toContain(
+        'Waiting for 1 more approval from an approver',
+      )
+      await expectAccessible(asApprover.page, 'the review window, for an approver')
+      await asApprover.page.locator('#window').screenshot({ path: `${root}test-results/screenshots/widget-review.png` })
+      await approve.click()
+      await asApprover.widget.done
+      expect(decided).toHaveLength(1)
+      expect(decided[0]).not.toBe('waiting_approval')
+      await asApprover.page.close()
+    }, 60_000)
+
+    it('asks for a button’s secret input at the press, for that run only', async () => {
+      const { data: row } = await operator.owner
+        .from('run_templates')
+        .select('revision_id')
+        .eq('workspace_id', team)
+        .eq('slug', 'keyed')
+        .single()
+      const button: RunbookButton = {
+        workspaceId: team,
+        templateSlug: 'keyed',
+        title: 'Keyed check',
+        kind: 'check',
+        revisionId: row!.revision_id!,
+        revision: 1,
+        env: 'staging',
+        inputs: { env: 'staging' },
+        secretKeys: ['api_key'],
+        placedBy: null,
+        newerRevision: null,
+      }
+      const results: ButtonResult[] = []
+      const { page, widget, frame } = await openWidgetWindow(
+        { kind: 'button', action: 'run', button },
+        { visible: true, width: 420, height: 360 },
+        { onButtonDone: (result) => void results.push(result) },
+        { storage: clientStorageWith(operator.saved.entries()) },
+      )
+      const secret = frame.locator('[data-button-secrets] input[type="password"]')
+      await secret.waitFor()
+      await expectAccessible(page, 'the secret inputs of a button')
+      await secret.fill('sk-for-this-run-only')
+      await frame.getByRole('button', { name: 'Run' }).click()
+      await widget.done
+      expect(results).toHaveLength(1)
+      expect(JSON.stringify(results)).not.toContain('sk-for-this-run-only')
+      const { data: run } = await operator.owner.from('runs').select('inputs, secret_inputs').eq('id', results[0].started!.runId).single()
+      expect(run).toEqual({ inputs: { env: 'staging' }, secret_inputs: null })
+      await page.close()
+    }, 60_000)
+
+    it('the picker lists a teammate’s runs, with who started them, searchable by name', async () => {
+      const { data: members } = await admin.owner.from('workspace_members').select('user_id, display_name').eq('workspace_id', team)
+      const { data: me } = await operator.owner.auth.getUser()
+      const operatorName = members!.find((member) => member.user_id === me.user!.id)!.display_name
+      const started = await apiIn(operator.owner, team).startRun({
+        templateSlug: 'ship',
+        templateRevisionId: null,
+        workspaceId: team,
+        kind: 'deploy',
+        env: 'staging',
+        title: 'Teammate’s staging ship',
+        inputs: { env: 'staging', ref: 'main' },
+      })
+      const picked: RunSnapshot[] = []
+      const { page, widget, frame } = await openWidgetWindow(
+        { kind: 'picker' },
+        { visible: true, title: 'Pick a run' },
+        { onPicked: (picture) => picked.push(picture) },
+        { storage: clientStorageWith(approver.saved.entries()) },
+      )
+      await frame.getByText('Teammate’s staging ship').waitFor()
+      await frame.getByPlaceholder('Search runs').fill(operatorName)
+      const listed = frame.locator('ul button', { hasText: 'Teammate’s staging ship' })
+      expect(await listed.textContent()).toContain(`started by ${operatorName}`)
+      await expectAccessible(page, 'the picker of a team')
+      await page.locator('#window').screenshot({ path: `${root}test-results/screenshots/widget-team-picker.png` })
+      await listed.click()
+      await widget.done
+      expect(picked[0]).toMatchObject({ runId: started.id, workspaceId: team, startedBy: operatorName })
+      await page.close()
+    }, 60_000)
+  })
 })
+
+async function waitUntilAsync(probe: () => Promise<boolean>) {
+  for (let i = 0; i < 400; i++) {
+    if (await probe()) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('timed out')
+}

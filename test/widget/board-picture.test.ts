@@ -36,6 +36,7 @@ const always = (picture: RunSnapshot) => ({
   status: picture.status,
   done: picture.done,
   currentStep: picture.currentStep,
+  approvals: picture.approvals,
   createdAt: picture.createdAt,
   startedAt: picture.startedAt,
   finishedAt: picture.finishedAt,

@@ -40,7 +40,12 @@ describe('the built widget', () => {
   it('loads with the host’s globals only, registers the card and draws an empty one', () => {
     const { board, person } = client()
     const { tree, menu } = person.render(board.addCard())
-    expect(texts(tree)).toEqual(['Ops run card', 'Shows one run of Ops Control Room, live for everyone on the board.', 'Pick a run'])
+    expect(texts(tree)).toEqual([
+      'Ops run card',
+      'Shows one run of Ops Control Room, live for everyone on the board, or becomes a runbook button that starts one.',
+      'Pick a run',
+      'Make a runbook button',
+    ])
     expect(menu?.items.map((item) => item.propertyName)).toEqual(['pick'])
   })
 

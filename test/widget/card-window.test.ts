@@ -271,7 +271,7 @@ describe('what the window sends back', () => {
     const [message] = errorsNotified(window)
     expect(message).toMatch(/does not handle "LAUNCH_ROCKET" messages/)
     expect(message).toContain(
-      'ACTION_DONE, LIVE_FINISHED, LIVE_PROBLEM, LIVE_SNAPSHOT, RUN_PICKED, STORAGE_GET, STORAGE_REMOVE, STORAGE_SET, WINDOW_ERROR',
+      'ACTION_DONE, BUTTON_DONE, BUTTON_PLACED, LIVE_FINISHED, LIVE_PROBLEM, LIVE_SNAPSHOT, RUN_PICKED, STORAGE_GET, STORAGE_REMOVE, STORAGE_SET, WINDOW_ERROR',
     )
     expect(window.host.errors).toEqual([])
     expect(window.host.closed).toBe(false)

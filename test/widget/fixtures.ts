@@ -101,6 +101,7 @@ export function snapshot(overrides: Partial<RunSnapshot> = {}, status: RunStatus
     ],
     done: 1,
     currentStep: 'b',
+    approvals: null,
     createdAt: '2025-01-03T10:00:00.000Z',
     startedAt: '2025-01-03T10:00:01.000Z',
     finishedAt: null,
@@ -116,7 +117,7 @@ export function snapshot(overrides: Partial<RunSnapshot> = {}, status: RunStatus
 
 /** A card showing `picture`, in this build's shape. */
 export function card(picture: RunSnapshot, overrides: Partial<Omit<CardState, 'snapshot'>> = {}): CardState & { snapshot: RunSnapshot } {
-  return { version: CARD_VERSION, snapshot: picture, live: null, ...overrides }
+  return { version: CARD_VERSION, snapshot: picture, live: null, button: null, ...overrides }
 }
 
 /** What a run's board may show, as snapshotOf takes it: a workspace that shows details, Ana started the run. */
@@ -124,7 +125,7 @@ export const boardWithDetails: BoardFacts = { workspaceId: 'workspace-1', boardD
 
 /** A picture as the builds before workspaces took it: everything in it, no workspace, nobody named. */
 export function earlierPicture(picture: RunSnapshot): EarlierRunSnapshot {
-  const { workspaceId: _workspace, boardDetails: _details, startedBy: _startedBy, ...earlier } = picture
+  const { workspaceId: _workspace, boardDetails: _details, startedBy: _startedBy, approvals: _approvals, ...earlier } = picture
   return earlier
 }
 

@@ -291,7 +291,7 @@ describe('a card placed by the build before this one', () => {
     await windowOf(ana)
     // An earlier picture names no workspace: it keeps no details (board-picture.ts).
     const kept = boardPicture(snapshot({ workspaceId: null, boardDetails: false }))
-    expect(node.stored).toEqual({ state: { version: 3, snapshot: kept, startedBy: null, live: null }, maps: {} })
+    expect(node.stored).toEqual({ state: { version: 3, snapshot: kept, startedBy: null, live: null, button: null }, maps: {} })
     expect(JSON.stringify(ana.render(node).tree)).toBe(before)
   })
 
@@ -374,8 +374,47 @@ describe('Run again', () => {
     const clone = board.cards().find((other) => other !== node)!
     expect(clone.parent).toBe(section)
     expect(clone.absoluteBoundingBox).toMatchObject({ x: 1000 + 100 + 360 + 40, y: 500 + 50 })
-    expect(clone.stored.state).toEqual({ version: 3, snapshot: snapshot({ runId: 'run-2' }, 'queued'), startedBy: null, live: null })
+    expect(clone.stored.state).toEqual({
+      version: 3,
+      snapshot: snapshot({ runId: 'run-2' }, 'queued'),
+      startedBy: null,
+      live: null,
+      button: null,
+    })
     expect(texts(ben.render(clone).tree)).toContain('Queued')
+    expect(errors(ana)).toEqual([])
+  })
+})
+
+describe('a runbook button', () => {
+  const button = {
+    workspaceId: 'workspace-1',
+    templateSlug: 'deploy-web',
+    title: 'Deploy web',
+    kind: 'deploy',
+    revisionId: 'revision-3',
+    revision: 3,
+    env: 'production',
+    inputs: { env: 'production', ref: 'main' },
+    secretKeys: [],
+    placedBy: 'Ana',
+    newerRevision: null,
+  }
+
+  it('is kept live with its last run: its status moves, and it stays a button', async () => {
+    const { board, ana, ben } = twoPeople()
+    const node = board.addCard({ state: { ...card(snapshot({ runId: 'run-7' }, 'queued')), button } })
+    const session = ana.menu(node, 'live')
+    const window = await windowOf(ana)
+    expect(windowProps(window).mode).toEqual({ kind: 'live', runIds: ['run-7'] })
+    expect(texts(find(ben.render(node).tree, 'live')!)).toEqual(['Live via Ana · last update 10:00:10 UTC'])
+    await send(window, 'LIVE_SNAPSHOT', snapshot({ runId: 'run-7', done: 2, finishedAt: '2025-01-03T10:00:09.000Z' }, 'success'), true)
+    await send(window, 'LIVE_FINISHED')
+    await session
+    const drawn = ben.render(node).tree
+    expect(texts(find(drawn, 'label')!)).toEqual(['Deploy web → production, ref main'])
+    expect(texts(find(drawn, 'last run')!)[0]).toBe('Succeeded')
+    expect(node.stored.state).toMatchObject({ button, live: null })
     expect(errors(ana)).toEqual([])
   })
 })

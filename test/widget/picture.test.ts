@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
 import { builtWidget, FakeBoard, FakeClock, FakeFigJamClient, type Element } from './fake-widget.ts'
 import { card, snapshot } from './fixtures.ts'
+import type { RunbookButton } from '../../widget/src/card/runbook-button.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const escape = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
@@ -23,7 +24,8 @@ function css(element: Element): string {
     if (typeof pad === 'number') rules.push(`padding:${pad}px`)
     else if (pad) rules.push(`padding:${pad.vertical ?? 0}px ${pad.horizontal ?? 0}px`)
     if (p.fill) rules.push(`background:${p.fill}`)
-    if (p.stroke) rules.push(`border:1px solid ${p.stroke}`)
+    if (p.stroke) rules.push(`border:${p.strokeWidth ?? 1}px solid ${p.stroke}`)
+    if (p.verticalAlignItems === 'center') rules.push('align-items:center')
     if (p.cornerRadius) rules.push(`border-radius:${p.cornerRadius}px`)
   } else {
     rules.push(
@@ -121,6 +123,65 @@ describe('a picture of the run card', () => {
     await page.screenshot({ path: `${root}test-results/screenshots/widget-cards.png` })
     expect(await page.textContent('body')).toContain('Deploy web to production')
     expect(await page.textContent('body')).toContain('Waiting for approval')
+    await page.close()
+  })
+
+  it('draws a runbook button beside the run it started, and a team’s run waiting for its second approval', async () => {
+    const at = (time: string) => `2025-01-03T${time}.000Z`
+    const button: RunbookButton = {
+      workspaceId: 'workspace-1',
+      templateSlug: 'deploy-web',
+      title: 'Deploy web',
+      kind: 'deploy',
+      revisionId: 'revision-3',
+      revision: 3,
+      env: 'production',
+      inputs: { env: 'production', ref: 'main' },
+      secretKeys: [],
+      placedBy: 'Ana',
+      newerRevision: { revisionId: 'revision-4', revision: 4 },
+    }
+    const started = snapshot(
+      {
+        title: 'Deploy web in production',
+        startedBy: 'Olga',
+        boardDetails: false,
+        lines: [],
+        done: 1,
+        currentStep: 'environment-approval',
+        steps: [
+          { id: 'environment-approval', title: 'environment-approval' },
+          { id: 'dispatch', title: 'dispatch' },
+          { id: 'health-after', title: 'health-after' },
+        ],
+        approvals: { given: 1, required: 2, starterExcluded: true },
+        createdAt: at('14:00:56'),
+        startedAt: at('14:00:57'),
+        syncedAt: Date.parse(at('14:01:40')),
+      },
+      'waiting_approval',
+    )
+    const widget = builtWidget()
+    const board = new FakeBoard(widget.manifest.id)
+    const viewer = new FakeFigJamClient(
+      board,
+      widget,
+      { id: 'u-ben', name: 'Ben', sessionId: 8 },
+      { clock: new FakeClock(Date.parse(at('14:02:33'))) },
+    )
+    const drawn = [
+      html(viewer.render(board.addCard({ state: { ...card(started), button } })).tree!),
+      html(viewer.render(board.addCard({ state: { ...card(started) } })).tree!),
+    ]
+    const page = await browser.context.newPage()
+    await page.setViewportSize({ width: 820, height: 360 })
+    await page.setContent(
+      `<body style="margin:0;padding:24px;background:#F1F1F1;display:flex;gap:24px;align-items:flex-start">${drawn.join('')}</body>`,
+    )
+    await page.screenshot({ path: `${root}test-results/screenshots/widget-runbook-button.png` })
+    const text = await page.textContent('body')
+    expect(text).toContain('Deploy web → production, ref main')
+    expect(text).toContain('1 of 2 approvals · approvers other than Olga decide in Review')
     await page.close()
   })
 })

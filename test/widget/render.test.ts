@@ -22,7 +22,12 @@ const statuses: RunStatus[] = ['queued', 'running', 'waiting_approval', 'success
 describe('the run card widget', () => {
   it('offers to pick a run while it shows none', () => {
     const { tree, menu } = draw({})
-    expect(texts(tree)).toEqual(['Ops run card', 'Shows one run of Ops Control Room, live for everyone on the board.', 'Pick a run'])
+    expect(texts(tree)).toEqual([
+      'Ops run card',
+      'Shows one run of Ops Control Room, live for everyone on the board, or becomes a runbook button that starts one.',
+      'Pick a run',
+      'Make a runbook button',
+    ])
     expect(menu?.items.map((item) => item.propertyName)).toEqual(['pick'])
   })
 
@@ -58,7 +63,7 @@ describe('the run card widget', () => {
       {
         queued: ['Cancel', 'Open log'],
         running: ['Cancel', 'Open log'],
-        waiting_approval: ['Approve', 'Reject', 'Cancel', 'Open log'],
+        waiting_approval: ['Review', 'Cancel', 'Open log'],
         success: ['Run again', 'Open log'],
         error: ['Run again', 'Open log'],
         canceled: ['Run again', 'Open log'],

@@ -14,14 +14,19 @@ import { openCardWindow } from './live/card-window.ts'
 import { activeDriver, goLive } from './live/go-live.ts'
 import type { Driver } from './live/live-driver.ts'
 import type { CardAction } from './messages.ts'
+import type { RunSnapshot } from './card/snapshot.ts'
 
 /** Where a re-run's new card goes: beside the card, this far to its right. */
 const CLONE_GAP = 40
 
 export interface CardInteractions {
   pick: () => Promise<void>
-  act: (action: CardAction | 'details') => Promise<void>
+  act: (action: CardAction | 'details' | 'review') => Promise<void>
   toggleLive: () => Promise<void>
+  placeButton: () => Promise<void>
+  runButton: () => Promise<void>
+  updateButton: () => Promise<void>
+  checkButton: () => Promise<void>
 }
 
 function me(): Driver {
@@ -35,6 +40,20 @@ async function cardNode(nodeId: string): Promise<WidgetNode> {
   const node = await figma.getNodeByIdAsync(nodeId)
   if (node?.type !== 'WIDGET') throw new Error('this card is no longer on the board')
   return node
+}
+
+/**
+ * A new run's card beside `node`, not kept live. The copy starts from this card's state: what it
+ * must not keep (a button, a driver) is overridden too.
+ */
+function dropRunCardBeside(node: WidgetNode, started: RunSnapshot): WidgetNode {
+  const clone = node.cloneWidget({ ...RETIRED_KEYS, version: CARD_VERSION, snapshot: boardPicture(started), live: null, button: null })
+  // cloneWidget parents the copy under the page (plugin typings, WidgetNode.cloneWidget), and
+  // x and y are relative to the parent: a card in a section gets its copy in that section.
+  node.parent?.appendChild(clone)
+  clone.x = node.x + node.width + CLONE_GAP
+  clone.y = node.y
+  return clone
 }
 
 /** Takes a gone driver's name off every card it drove. */
@@ -73,10 +92,21 @@ export function cardInteractions(nodeId: string): CardInteractions {
     )
   }
 
-  const act = async (action: CardAction | 'details') => {
+  const act = async (action: CardAction | 'details' | 'review') => {
     const { node } = await prepare()
     const { snapshot } = readCardNode(node)
     if (!snapshot) return
+    if (action === 'review') {
+      await openCardWindow(
+        { kind: 'review', runId: snapshot.runId },
+        { visible: true, title: `Review: ${snapshot.title}`, width: 420, height: 480 },
+        {
+          onDone: (result) =>
+            void (result.snapshot && updateCard(node, (card) => ({ ...card, snapshot: result.snapshot ?? card.snapshot }))),
+        },
+      )
+      return
+    }
     if (action === 'details') {
       await openCardWindow({ kind: 'details', runId: snapshot.runId }, { visible: true, title: snapshot.title, width: 640, height: 640 })
       return
@@ -90,16 +120,8 @@ export function cardInteractions(nodeId: string): CardInteractions {
             const fresh = result.snapshot
             updateCard(node, (card) => ({ ...card, snapshot: fresh }))
           }
-          if (result.started) {
-            // A new run gets its own card beside this one, not kept live.
-            // The copy starts from this card's state: what it must not keep is overridden too.
-            const clone = node.cloneWidget({ ...RETIRED_KEYS, version: CARD_VERSION, snapshot: boardPicture(result.started), live: null })
-            // cloneWidget parents the copy under the page (plugin typings, WidgetNode.cloneWidget), and
-            // x and y are relative to the parent: a card in a section gets its copy in that section.
-            node.parent?.appendChild(clone)
-            clone.x = node.x + node.width + CLONE_GAP
-            clone.y = node.y
-          }
+          // A new run gets its own card beside this one, not kept live.
+          if (result.started) dropRunCardBeside(node, result.started)
         },
       },
     )
@@ -123,5 +145,72 @@ export function cardInteractions(nodeId: string): CardInteractions {
     await goLive(me(), cards)
   }
 
-  return { pick, act, toggleLive }
+  const placeButton = async () => {
+    const { node } = await prepare()
+    await openCardWindow(
+      { kind: 'place-button' },
+      { visible: true, title: 'Make a runbook button', width: 420, height: 600 },
+      { onButtonPlaced: (button) => void updateCard(node, (card) => ({ ...card, button, snapshot: null, live: null })) },
+    )
+  }
+
+  const runButton = async () => {
+    const { node } = await prepare()
+    const { button } = readCardNode(node)
+    if (!button) return
+    // Secret inputs are typed for each press, in a window; without them the press needs no screen.
+    const asks = button.secretKeys.length > 0
+    let started = false
+    await openCardWindow(
+      { kind: 'button', action: 'run', button },
+      asks ? { visible: true, title: `Run: ${button.title}`, width: 420, height: 360 } : { visible: false },
+      {
+        onButtonDone: (result) => {
+          if (!result.started) return
+          const picture = result.started
+          // The button shows its last run; the run gets its own card beside it.
+          updateCard(node, (card) => ({
+            ...card,
+            snapshot: picture,
+            button: card.button && { ...card.button, newerRevision: result.newerRevision ?? null },
+          }))
+          dropRunCardBeside(node, picture)
+          started = true
+          return 'keep-code'
+        },
+      },
+    )
+    // Both cards go live at once, kept by whoever pressed Run (anyone may stop or take over, as with Go live).
+    if (started) await goLive(me(), cards)
+  }
+
+  const updateButton = async () => {
+    const { node } = await prepare()
+    const { button } = readCardNode(node)
+    if (!button) return
+    await openCardWindow(
+      { kind: 'button', action: 'update', button },
+      { visible: false },
+      { onButtonDone: (result) => void (result.button && updateCard(node, (card) => ({ ...card, button: result.button ?? card.button }))) },
+    )
+  }
+
+  const checkButton = async () => {
+    const { node } = await prepare()
+    const { button } = readCardNode(node)
+    if (!button) return
+    await openCardWindow(
+      { kind: 'button', action: 'check', button },
+      { visible: false },
+      {
+        onButtonDone: (result) => {
+          updateCard(node, (card) => ({ ...card, button: card.button && { ...card.button, newerRevision: result.newerRevision ?? null } }))
+          if (!result.newerRevision)
+            figma.notify(`“${button.title}” is up to date: rev ${button.revision} is the template’s current revision.`)
+        },
+      },
+    )
+  }
+
+  return { pick, act, toggleLive, placeButton, runButton, updateButton, checkButton }
 }

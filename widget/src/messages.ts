@@ -7,6 +7,7 @@
  */
 import type { EventHandler } from '@create-figma-plugin/utilities'
 import type { Settings } from '../../src/client/types.ts'
+import type { RunbookButton } from './card/runbook-button.ts'
 import type { RunSnapshot } from './card/snapshot.ts'
 
 export type CardAction = 'refresh' | 'rerun' | 'cancel' | 'approve' | 'reject'
@@ -16,6 +17,15 @@ export type WindowMode =
   | { kind: 'live'; runIds: string[] }
   | { kind: 'action'; action: CardAction; runId: string }
   | { kind: 'details'; runId: string }
+  /** Approve or reject a waiting run, shown only to those who may (the card is the same for everyone). */
+  | { kind: 'review'; runId: string }
+  /** Make a runbook button: a workspace's template with its inputs filled in. */
+  | { kind: 'place-button' }
+  /**
+   * Press a runbook button (shown only when it asks for secret inputs), look for a newer revision
+   * of its template, or move it to the current one.
+   */
+  | { kind: 'button'; action: 'run' | 'check' | 'update'; button: RunbookButton }
 
 /** showUI's data: the window's props. */
 export interface CardWindowProps {
@@ -27,6 +37,13 @@ export interface CardWindowProps {
 export interface ActionResult {
   snapshot?: RunSnapshot
   started?: RunSnapshot
+}
+
+/** A button's outcome: the run it started (and a newer revision seen meanwhile), or the button updated. */
+export interface ButtonResult {
+  started?: RunSnapshot
+  newerRevision?: { revisionId: string; revision: number } | null
+  button?: RunbookButton
 }
 
 // ---- window → widget code --------------------------------------------------------------------
@@ -68,4 +85,13 @@ export interface ActionDoneHandler extends EventHandler {
 export interface WindowErrorHandler extends EventHandler {
   name: 'WINDOW_ERROR'
   handler: (message: string) => void
+}
+/** The runbook button made in the window, for the card to become. */
+export interface ButtonPlacedHandler extends EventHandler {
+  name: 'BUTTON_PLACED'
+  handler: (button: RunbookButton) => void
+}
+export interface ButtonDoneHandler extends EventHandler {
+  name: 'BUTTON_DONE'
+  handler: (result: ButtonResult) => void
 }

@@ -15,17 +15,28 @@ import { SignInPanel } from '../../src/ui/components/sign-in-panel/sign-in-panel
 import { useSession } from '../../src/ui/hooks/use-session.ts'
 import { createOpsServices, type OpsServices } from '../../src/ui/services/ops-services.ts'
 import { ServicesContext } from '../../src/ui/services/services-context.ts'
-import type { ActionDoneHandler, CardWindowProps, RunPickedHandler, WindowErrorHandler, WindowMode } from './messages.ts'
+import type { ActionDoneHandler, ButtonDoneHandler, CardWindowProps, RunPickedHandler, WindowErrorHandler, WindowMode } from './messages.ts'
 import { performAction } from './window/actions.ts'
 import { Details } from './window/details.tsx'
 import { Picker } from './window/picker.tsx'
+import { PlaceButton } from './window/place-button.tsx'
+import { Review } from './window/review.tsx'
+import { ButtonSecrets } from './window/button-secrets.tsx'
+import { checkButton, pressButton, updateButton } from './window/runbook-buttons.ts'
 import { readSnapshot } from './window/run-snapshot.ts'
 import { streamLiveRuns } from './window/stream-live-runs.ts'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 import styles from './window/window.css'
 
-type HeadlessMode = Extract<WindowMode, { kind: 'live' | 'action' }>
-type ScreenMode = Extract<WindowMode, { kind: 'picker' | 'details' }>
+type ButtonMode = Extract<WindowMode, { kind: 'button' }>
+type HeadlessMode = Extract<WindowMode, { kind: 'live' | 'action' }> | ButtonMode
+type ScreenMode = Exclude<WindowMode, HeadlessMode> | ButtonMode
+
+/** A button press needs a screen only to ask for its secret inputs. */
+const isHeadless = (mode: WindowMode): mode is HeadlessMode =>
+  mode.kind === 'live' ||
+  mode.kind === 'action' ||
+  (mode.kind === 'button' && (mode.action !== 'run' || mode.button.secretKeys.length === 0))
 
 /** The modes without a screen: keeping cards live, and one action on a run. */
 async function runHeadless(mode: HeadlessMode, { client, api }: OpsServices): Promise<void> {
@@ -34,6 +45,9 @@ async function runHeadless(mode: HeadlessMode, { client, api }: OpsServices): Pr
     if (!data.session) throw new Error('Sign in from the card first (Pick a run) to keep it live or act on it.')
     if (mode.kind === 'live') {
       streamLiveRuns(client, api, mode.runIds)
+    } else if (mode.kind === 'button') {
+      const act = { run: pressButton, check: checkButton, update: updateButton }[mode.action]
+      emit<ButtonDoneHandler>('BUTTON_DONE', await act(client, mode.button))
     } else {
       emit<ActionDoneHandler>('ACTION_DONE', await performAction(api, mode.action, mode.runId))
     }
@@ -63,16 +77,37 @@ function Screen({ mode, services }: { mode: ScreenMode; services: OpsServices })
         <SignInPanel
           error={session.error}
           title="Sign in to see your runs"
-          intro="Use the account you use in the Ops Control Room plugin: you see the runs of your workspace, and the card keeps its own session."
+          intro="Use the account you use in the Ops Control Room plugin: you see the runs and templates of your workspaces, your teammates' too, and the card keeps its own session."
         />
       </div>
     )
   } else if (mode.kind === 'details') {
     content = <Details runId={mode.runId} />
+  } else if (mode.kind === 'review') {
+    content = (
+      <div class={styles.window}>
+        <Review services={services} runId={mode.runId} />
+      </div>
+    )
+  } else if (mode.kind === 'place-button') {
+    content = (
+      <div class={styles.window}>
+        <PlaceButton services={services} />
+      </div>
+    )
+  } else if (mode.kind === 'button') {
+    content = (
+      <div class={styles.window}>
+        <ButtonSecrets client={services.client} button={mode.button} />
+      </div>
+    )
   } else {
     content = (
       <div class={styles.window}>
-        <Picker api={services.api} onPick={async (run) => emit<RunPickedHandler>('RUN_PICKED', await readSnapshot(services.api, run.id))} />
+        <Picker
+          client={services.client}
+          onPick={async (run) => emit<RunPickedHandler>('RUN_PICKED', await readSnapshot(services.api, run.id))}
+        />
       </div>
     )
   }
@@ -82,7 +117,7 @@ function Screen({ mode, services }: { mode: ScreenMode; services: OpsServices })
 function CardWindow({ mode, settings }: CardWindowProps) {
   // The session goes through the plugin's storage port (createOpsServices' default) to the widget code.
   const services = useMemo(() => createOpsServices(settings), [])
-  if (mode.kind === 'live' || mode.kind === 'action') return <Headless mode={mode} services={services} />
+  if (isHeadless(mode)) return <Headless mode={mode} services={services} />
   return <Screen mode={mode} services={services} />
 }
 

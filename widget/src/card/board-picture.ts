@@ -2,7 +2,8 @@
  * What a board may show of a run: the one rule every card's picture passes through before it is
  * kept in synced state and before it is drawn. Anyone who can open a FigJam file reads every
  * widget's synced state, members of the run's workspace or not, so a card carries only the run's
- * title, template, environment, status, step progress, who started it and when. Log lines,
+ * title, template, environment, status, step progress, how many approvals it has, who started it
+ * and when. Log lines,
  * summaries, errors and artifacts — and step titles, which a plan fills in from the run's inputs —
  * stay off the board unless the workspace allows details on boards (workspaces.board_details).
  * A picture that does not say its workspace (a card placed before workspaces) shows no details.
@@ -25,6 +26,12 @@ export function boardPicture(picture: RunSnapshot): RunSnapshot {
     steps: picture.steps.map((step) => ({ id: step.id, title: details ? step.title : step.id })),
     done: picture.done,
     currentStep: picture.currentStep,
+    // Counts only (approvals.ts): how far a waiting run is, never who decided or why.
+    approvals: picture.approvals && {
+      given: picture.approvals.given,
+      required: picture.approvals.required,
+      starterExcluded: picture.approvals.starterExcluded,
+    },
     createdAt: picture.createdAt,
     startedAt: picture.startedAt,
     finishedAt: picture.finishedAt,

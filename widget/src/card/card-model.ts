@@ -12,6 +12,7 @@ import {
   STATUS_VIEWS,
   statusView,
 } from '../../../supabase/functions/_shared/vocabulary/index.ts'
+import { approvalsText } from './approvals.ts'
 import type { CardState } from './card-state.ts'
 import type { RunSnapshot } from './snapshot.ts'
 
@@ -38,6 +39,11 @@ export interface CardView {
   /** "Live via Ana · last update 14:02:31 UTC", while someone keeps the card live. */
   live: { text: string; problem: string | null } | null
   outcome: string | null
+  /**
+   * While the run waits: "1 of 2 approvals", and who may not approve. The card is the same for
+   * everyone on the board, so who may decide is answered in the window Review opens, not here.
+   */
+  approvals: string | null
 }
 
 const TITLE_MAX = 60
@@ -80,5 +86,12 @@ export function cardView(card: CardState & { snapshot: RunSnapshot }): CardView 
       problem: live.problem && `Retrying: ${clip(live.problem, PROBLEM_MAX)}`,
     },
     outcome: snapshot.status === 'error' ? snapshot.error : snapshot.summary,
+    approvals: snapshot.approvals && approvalsLine(snapshot.approvals, snapshot.startedBy),
   }
+}
+
+function approvalsLine(approvals: NonNullable<RunSnapshot['approvals']>, startedBy: string | null): string {
+  const count = approvalsText(approvals)
+  if (!approvals.starterExcluded) return `${count} · approvers decide in Review`
+  return `${count} · approvers other than ${startedBy ?? 'the starter'} decide in Review`
 }

@@ -3,7 +3,9 @@
  *
  * Version 3 (this build): `version`, `snapshot` (the run's picture, as its workspace lets a board
  * show it: board-picture.ts; it names who started the run), and `live`: who keeps the card live
- * and when their code last wrote it. Everything sits in synced state, nothing in synced maps:
+ * and when their code last wrote it; `button` (runbook-button.ts) on a runbook button, whose
+ * `snapshot` is then its last run's picture (null on a run card; a build before buttons carries the
+ * key over and draws such a card as an empty one). Everything sits in synced state, nothing in synced maps:
  * another card's maps cannot be read (WidgetNode has `widgetSyncedState` but no map getter), so a
  * write through setWidgetSyncedState could not carry them over.
  *
@@ -17,6 +19,7 @@
  */
 import { isRecord } from '../../../src/is-record.ts'
 import { boardPicture } from './board-picture.ts'
+import { readButton, type RunbookButton } from './runbook-button.ts'
 import { isEarlierRunSnapshot, type RunSnapshot } from './snapshot.ts'
 
 export const CARD_VERSION = 3
@@ -45,6 +48,7 @@ export interface CardState {
   version: typeof CARD_VERSION
   snapshot: RunSnapshot | null
   live: Liveness | null
+  button: RunbookButton | null
 }
 
 /**
@@ -76,6 +80,7 @@ export function readPicture(value: unknown, legacyStartedBy: string | null = nul
   return boardPicture({
     ...value,
     workspaceId: value.workspaceId ?? null,
+    approvals: value.approvals ?? null,
     boardDetails: value.boardDetails ?? false,
     startedBy: value.startedBy === undefined ? legacyStartedBy : value.startedBy,
   })
@@ -91,7 +96,7 @@ export function readCard(synced: Record<string, unknown>): CardState {
   if (isOutdated(synced) && snapshot && isRecord(synced.snapshot) && isText(synced.snapshot.driver)) {
     live = { driver: synced.snapshot.driver, driverId: '', heartbeat: snapshot.syncedAt, problem: null }
   }
-  return { version: CARD_VERSION, snapshot, live }
+  return { version: CARD_VERSION, snapshot, live, button: readButton(synced.button) }
 }
 
 /** Whether a card is stored in an earlier version's shape (its first interaction writes it back). */

@@ -11,10 +11,10 @@ const { AutoLayout, Text } = figma.widget
 
 export interface CardButtons {
   onPick(): Promise<void>
-  onAction(action: 'approve' | 'reject' | 'cancel' | 'rerun' | 'details'): Promise<void>
+  onAction(action: 'review' | 'cancel' | 'rerun' | 'details'): Promise<void>
 }
 
-const FONT = 'Inter'
+export const FONT = 'Inter'
 const MONO = 'Roboto Mono'
 
 /** Figma's blue: the primary action's fill, and links. */
@@ -32,7 +32,7 @@ const BUTTON_LOOKS = {
   secondary: { fill: '#FFFFFF', stroke: '#D9D9D9', text: '#333333' },
 } as const
 
-function Button(props: { label: string; onClick: () => Promise<void>; look?: keyof typeof BUTTON_LOOKS }) {
+export function Button(props: { label: string; onClick: () => Promise<void>; look?: keyof typeof BUTTON_LOOKS }) {
   const look = BUTTON_LOOKS[props.look ?? 'secondary']
   return (
     <AutoLayout
@@ -52,7 +52,7 @@ function Button(props: { label: string; onClick: () => Promise<void>; look?: key
   )
 }
 
-export function EmptyCard(props: { onPick: () => Promise<void> }) {
+export function EmptyCard(props: { onPick: () => Promise<void>; onPlaceButton: () => Promise<void> }) {
   return (
     <AutoLayout
       name="run card"
@@ -68,9 +68,12 @@ export function EmptyCard(props: { onPick: () => Promise<void> }) {
         Ops run card
       </Text>
       <Text fontFamily={FONT} fontSize={12} fill="#666666" width="fill-parent">
-        Shows one run of Ops Control Room, live for everyone on the board.
+        Shows one run of Ops Control Room, live for everyone on the board, or becomes a runbook button that starts one.
       </Text>
-      <Button label="Pick a run" look="primary" onClick={props.onPick} />
+      <AutoLayout name="actions" spacing={6}>
+        <Button label="Pick a run" look="primary" onClick={props.onPick} />
+        <Button label="Make a runbook button" onClick={props.onPlaceButton} />
+      </AutoLayout>
     </AutoLayout>
   )
 }
@@ -101,6 +104,11 @@ export function RunCard(props: { view: CardView; status: string; buttons: CardBu
           {view.duration}
         </Text>
       </AutoLayout>
+      {view.approvals ? (
+        <Text name="approvals" fontFamily={FONT} fontSize={12} fontWeight={600} fill="#8A5300" width="fill-parent">
+          {view.approvals}
+        </Text>
+      ) : null}
       <AutoLayout name="log" direction="vertical" width="fill-parent" padding={8} spacing={2} fill="#F5F5F5" cornerRadius={6}>
         {view.lines.map((line, i) => (
           <Text key={i} fontFamily={MONO} fontSize={11} fill={line.color} width="fill-parent" truncate={1}>
@@ -133,10 +141,8 @@ export function RunCard(props: { view: CardView; status: string; buttons: CardBu
         </AutoLayout>
       ) : null}
       <AutoLayout name="actions" spacing={6} width="fill-parent">
-        {props.status === 'waiting_approval' ? <Button label="Approve" look="primary" onClick={() => buttons.onAction('approve')} /> : null}
-        {props.status === 'waiting_approval' ? (
-          <Button label="Reject" look="destructive" onClick={() => buttons.onAction('reject')} />
-        ) : null}
+        {/* One card for everyone: Review opens a window that knows who you are and shows Approve/Reject only to those who may. */}
+        {props.status === 'waiting_approval' ? <Button label="Review" look="primary" onClick={() => buttons.onAction('review')} /> : null}
         {active ? <Button label="Cancel" look="destructive" onClick={() => buttons.onAction('cancel')} /> : null}
         {!active ? <Button label="Run again" onClick={() => buttons.onAction('rerun')} /> : null}
         <Button label="Open log" onClick={() => buttons.onAction('details')} />

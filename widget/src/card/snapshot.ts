@@ -8,6 +8,7 @@
 import type { ArtifactRow, BoardFacts, EventRow, RunRow, RunStatus } from '../../../src/client/types.ts'
 import { isRecord } from '../../../src/is-record.ts'
 import { EVENT_LEVELS, isRunStatus } from '../../../supabase/functions/_shared/vocabulary/index.ts'
+import { approvalsOf, isSnapshotApprovals, type SnapshotApprovals } from './approvals.ts'
 import { boardPicture } from './board-picture.ts'
 
 export const MAX_LINES = 5
@@ -42,6 +43,8 @@ export interface RunSnapshot {
   steps: { id: string; title: string }[]
   done: number
   currentStep: string | null
+  /** While the run waits for approval: how many it has and needs (null otherwise). */
+  approvals: SnapshotApprovals | null
   createdAt: string
   startedAt: string | null
   finishedAt: string | null
@@ -77,6 +80,7 @@ export function snapshotOf(
     steps,
     done,
     currentStep: run.current_step,
+    approvals: approvalsOf(run),
     createdAt: run.created_at,
     startedAt: run.started_at,
     finishedAt: run.finished_at,
@@ -116,8 +120,8 @@ function isStep(value: unknown): value is RunSnapshot['steps'][number] {
   return isRecord(value) && isText(value.id) && isText(value.title)
 }
 
-/** A picture as a build before workspaces wrote it: without the board's facts. */
-export type EarlierRunSnapshot = Omit<RunSnapshot, 'workspaceId' | 'boardDetails' | 'startedBy'> & Partial<RunSnapshot>
+/** A picture as a build before workspaces wrote it: without the board's facts (nor, before teams, the approvals). */
+export type EarlierRunSnapshot = Omit<RunSnapshot, 'workspaceId' | 'boardDetails' | 'startedBy' | 'approvals'> & Partial<RunSnapshot>
 
 /**
  * Whether a value is a run's picture: what a card's synced state holds (written by whichever
@@ -140,6 +144,7 @@ export function isEarlierRunSnapshot(value: unknown): value is EarlierRunSnapsho
     value.steps.every(isStep) &&
     isCount(value.done) &&
     isTextOrNull(value.currentStep) &&
+    (value.approvals === undefined || value.approvals === null || isSnapshotApprovals(value.approvals)) &&
     isText(value.createdAt) &&
     isTextOrNull(value.startedAt) &&
     isTextOrNull(value.finishedAt) &&

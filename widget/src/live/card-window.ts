@@ -19,10 +19,14 @@ import { serveSessionStorage } from '../../../src/main/storage.ts'
 import { isRecord } from '../../../src/is-record.ts'
 import { readPicture } from '../card/card-state.ts'
 import type { RunSnapshot } from '../card/snapshot.ts'
+import { readButton, type RunbookButton } from '../card/runbook-button.ts'
 import { moveLegacySession } from './legacy-session.ts'
 import type {
   ActionDoneHandler,
   ActionResult,
+  ButtonDoneHandler,
+  ButtonPlacedHandler,
+  ButtonResult,
   CardWindowProps,
   LiveFinishedHandler,
   LiveProblemHandler,
@@ -37,6 +41,9 @@ export interface CardWindowHandlers {
   onSnapshot?(snapshot: RunSnapshot, complete: boolean): void
   onProblem?(runId: string, problem: string | null): void
   onDone?(result: ActionResult): void | Promise<void>
+  onButtonPlaced?(button: RunbookButton): void
+  /** Returns 'keep-code' when more follows in the same run of the code (a press goes live next). */
+  onButtonDone?(result: ButtonResult): 'keep-code' | void
   /** The session is ending, for whatever reason: the last moment to write into cards. */
   onEnd?(): void
 }
@@ -70,6 +77,26 @@ function checkedResult(result: unknown): ActionResult {
   return {
     ...(result.snapshot === undefined ? {} : { snapshot: checkedSnapshot(result.snapshot) }),
     ...(result.started === undefined ? {} : { started: checkedSnapshot(result.started) }),
+  }
+}
+
+function checkedButton(button: unknown): RunbookButton {
+  const checked = readButton(button)
+  if (checked === null) throw new Error('the window sent something that is not a runbook button; rebuild the widget')
+  return checked
+}
+
+function checkedButtonResult(result: unknown): ButtonResult {
+  if (!isRecord(result)) throw new Error('the window sent no button result; rebuild the widget')
+  return {
+    ...(result.started === undefined ? {} : { started: checkedSnapshot(result.started) }),
+    ...(result.button === undefined ? {} : { button: checkedButton(result.button) }),
+    ...(isRecord(result.newerRevision) &&
+    typeof result.newerRevision.revisionId === 'string' &&
+    typeof result.newerRevision.revision === 'number' &&
+    Number.isInteger(result.newerRevision.revision)
+      ? { newerRevision: { revisionId: result.newerRevision.revisionId, revision: result.newerRevision.revision } }
+      : {}),
   }
 }
 
@@ -140,6 +167,29 @@ export function openCardWindow(mode: WindowMode, options: CardWindowOptions, han
             notifyError(`Could not update the card: ${errorMessage(error)}`)
           }
           finish(true)
+        },
+        notifyError,
+      ),
+      handle<ButtonPlacedHandler>(
+        'BUTTON_PLACED',
+        'Could not make the card a runbook button',
+        (button) => {
+          handlers.onButtonPlaced?.(checkedButton(button))
+          finish(true)
+        },
+        notifyError,
+      ),
+      handle<ButtonDoneHandler>(
+        'BUTTON_DONE',
+        'Could not update the runbook button',
+        (result) => {
+          let next: 'keep-code' | void = undefined
+          try {
+            next = handlers.onButtonDone?.(checkedButtonResult(result))
+          } catch (error) {
+            notifyError(`Could not update the runbook button: ${errorMessage(error)}`)
+          }
+          finish(next !== 'keep-code')
         },
         notifyError,
       ),

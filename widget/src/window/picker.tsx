@@ -1,28 +1,52 @@
 /** @jsx h */
-/** Lists the recent runs of the signed-in person's workspace, searchable; picking one binds the card to it. */
+/**
+ * Lists the recent runs of one of the signed-in person's workspaces (a team's first), everyone's,
+ * with who started each and how far a waiting one is with its approvals; searchable by title,
+ * template, env, status or starter. Picking one binds the card to it.
+ */
 import { h } from 'preact'
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { LoadingIndicator, Text } from '@create-figma-plugin/ui'
 import { SearchBox } from '../../../src/ui/components/search-box/search-box.tsx'
-import type { OpsApi, RunRow } from '../../../src/client/types.ts'
+import type { RunRow } from '../../../src/client/types.ts'
+import type { OpsClient } from '../../../src/client/supabase.ts'
 import { STATUS_BADGES } from '../card/card-model.ts'
+import { approvalsOf, approvalsText } from '../card/approvals.ts'
+import { myWorkspaces, workspaceRuns, type MyWorkspace } from './team.ts'
+import { WorkspaceSelect } from './workspace-select.tsx'
 import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 import styles from './window.css'
 
-export function Picker(props: { api: OpsApi; onPick(run: RunRow): Promise<void> }) {
-  const [runs, setRuns] = useState<RunRow[] | null>(null)
+export function Picker(props: { client: OpsClient; onPick(run: RunRow): Promise<void> }) {
+  const [workspaces, setWorkspaces] = useState<MyWorkspace[] | null>(null)
+  const [workspaceId, setWorkspaceId] = useState('')
+  const [listed, setListed] = useState<{ runs: RunRow[]; names: Map<string, string> } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [query, setQuery] = useState('')
   const [picking, setPicking] = useState<string | null>(null)
 
   useEffect(() => {
-    props.api.listRuns({ limit: 100 }).then(setRuns, (e: unknown) => setError(errorMessage(e)))
+    myWorkspaces(props.client).then(
+      (mine) => {
+        setWorkspaces(mine)
+        setWorkspaceId(mine[0]?.id ?? '')
+        if (mine.length === 0) setListed({ runs: [], names: new Map() })
+      },
+      (e: unknown) => setError(errorMessage(e)),
+    )
   }, [])
+  useEffect(() => {
+    if (!workspaceId) return
+    setListed(null)
+    workspaceRuns(props.client, workspaceId).then(setListed, (e: unknown) => setError(errorMessage(e)))
+  }, [workspaceId])
 
+  const runs = listed?.runs ?? null
+  const starter = (run: RunRow) => listed?.names.get(run.created_by ?? '') ?? 'a former member'
   const shown = useMemo(() => {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean)
     return (runs ?? []).filter((run) => {
-      const text = `${run.title} ${run.template_slug ?? ''} ${run.env} ${STATUS_BADGES[run.status].label}`.toLowerCase()
+      const text = `${run.title} ${run.template_slug ?? ''} ${run.env} ${STATUS_BADGES[run.status].label} ${starter(run)}`.toLowerCase()
       return words.every((word) => text.includes(word))
     })
   }, [runs, query])
@@ -33,17 +57,18 @@ export function Picker(props: { api: OpsApi; onPick(run: RunRow): Promise<void> 
         Could not list your runs: {error}
       </p>
     )
-  if (!runs) return <LoadingIndicator />
+  if (!runs || !workspaces) return <LoadingIndicator />
   return (
     <div class={styles.stack}>
+      {workspaces.length > 1 ? <WorkspaceSelect workspaces={workspaces} value={workspaceId} onChange={setWorkspaceId} /> : null}
       <SearchBox
         aria-label="Search runs"
         value={query}
         onValueInput={setQuery}
-        placeholder="Search runs by title, template, env or status"
+        placeholder="Search runs by title, template, env, status or who started them"
       />
       {shown.length === 0 ? (
-        <Text>{runs.length === 0 ? 'You have no runs yet. Start one from the Ops Control Room plugin.' : 'No run matches.'}</Text>
+        <Text>{runs.length === 0 ? 'This workspace has no runs yet. Start one from the Ops Control Room plugin.' : 'No run matches.'}</Text>
       ) : null}
       <ul class={styles.runs}>
         {shown.map((run) => (
@@ -65,7 +90,8 @@ export function Picker(props: { api: OpsApi; onPick(run: RunRow): Promise<void> 
                 {STATUS_BADGES[run.status].label}
               </span>
               <span class={styles.meta}>
-                {run.template_slug ?? 'custom'} · {run.env} · {new Date(run.created_at).toLocaleString()}
+                {run.template_slug ?? 'custom'} · {run.env} · started by {starter(run)} · {new Date(run.created_at).toLocaleString()}
+                {approvalsLine(run)}
               </span>
             </button>
           </li>
@@ -73,4 +99,9 @@ export function Picker(props: { api: OpsApi; onPick(run: RunRow): Promise<void> 
       </ul>
     </div>
   )
+}
+
+function approvalsLine(run: RunRow): string {
+  const approvals = approvalsOf(run)
+  return approvals ? ` · ${approvalsText(approvals)}` : ''
 }
