@@ -5,7 +5,15 @@
  * starts), and the log continues where it stopped.
  */
 import { bindStep, type Plan, type PlanStep, type StoredPlan } from '../runbook/index.ts'
-import { ENVIRONMENT_GATE_STEP, formatDuration, phaseLabel, statusView, STEP_PHASES, type StepPhase } from '../vocabulary/index.ts'
+import {
+  CHOSEN_DRY_RUN_REASON,
+  ENVIRONMENT_GATE_STEP,
+  formatDuration,
+  phaseLabel,
+  statusView,
+  STEP_PHASES,
+  type StepPhase,
+} from '../vocabulary/index.ts'
 import { EgressRefused, send } from './egress.ts'
 import type { EgressPolicy } from './egress-policy.ts'
 import { gateWaitLine, mustWaitAtGate, type EnvironmentRule } from './environment-gate.ts'
@@ -172,7 +180,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         mask: (text) => store.maskerOf(run.id)(text),
         bind: () => bindStep(planned, step, secrets.values, secretInputs),
         dryRunReason: (missing) => {
-          if (run.dry_run) return 'this run is a dry run'
+          if (run.dry_run) return CHOSEN_DRY_RUN_REASON
           if (missing.length === 0) return undefined
           if (environment?.protected) {
             // On a protected environment a step never quietly does less than it says.
@@ -273,6 +281,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       message: `${phaseLabel('summarize')} · ${summary}`,
       data: {
         status,
+        outcome: status === 'success' && tally.dryRuns > 0 ? 'dry_run' : status,
         duration_ms: ms,
         tally,
         ...listedSteps(
