@@ -226,6 +226,31 @@ export async function addSummaryCard(card: SummaryCardData): Promise<FrameNode> 
   return frame
 }
 
+/**
+ * The run's card already on the board, if any: redrawn with `card` (it may say more by now),
+ * brought into view on its page and selected. Null when the run has no card left.
+ */
+export async function showExistingCard(card: SummaryCardData): Promise<FrameNode | null> {
+  for (const id of readIndex()[card.runId] ?? []) {
+    const node = await figma.getNodeByIdAsync(id)
+    if (!node || node.removed || node.type !== 'FRAME' || node.getPluginData(PLUGIN_DATA.runId) !== card.runId) continue
+    await loadFonts()
+    drawCard(node, card)
+    const page = pageOf(node)
+    if (page !== null && page !== figma.currentPage) await figma.setCurrentPageAsync(page)
+    figma.currentPage.selection = [node]
+    figma.viewport.scrollAndZoomIntoView([node])
+    return node
+  }
+  return null
+}
+
+function pageOf(node: BaseNode): PageNode | null {
+  let current: BaseNode | null = node
+  while (current !== null && current.type !== 'PAGE') current = current.parent
+  return current
+}
+
 /** Redraws every known card of the run (e.g. when it finished). Returns how many were updated. */
 export async function updateSummaryCards(card: SummaryCardData): Promise<number> {
   const index = readIndex()
