@@ -284,8 +284,9 @@ describe('run summary cards', () => {
     const node = plugin.host.document.getNode(firstId as string)!
     expect(page.selection).toEqual([node])
     const { center } = plugin.host.figma.viewport
-    expect(center.x).toBeCloseTo(node.x + node.width / 2, -1)
-    expect(center.y).toBeCloseTo(node.y + node.height / 2, -1)
+    const drawn = snapshotNode(node)
+    expect(center.x).toBeCloseTo(drawn.x + drawn.width / 2, -1)
+    expect(center.y).toBeCloseTo(drawn.y + drawn.height / 2, -1)
     expect(plugin.host.notifications.map((n) => n.message)).toEqual(['This run already has a card on the board: showing it'])
     expect(textsOf(snapshotNode(node))).toContain('Failed at step dispatch')
     expect(plugin.received('MAIN_ERROR')).toEqual([])
