@@ -163,7 +163,7 @@ describe('every surface shows a dry run as a dry run, never as a plain success',
   it('the Runs row, the canvas card, the widget card and the executor summary all say "Dry run"', () => {
     const run = runRow(forcedDryRun)
     const row = expand(RunHistoryItem({ run, now, onOpen: () => undefined, onAddToBoard: () => undefined }))
-    const badge = find(row, (props) => props['data-status'] === 'dry_run')
+    const badge = find(row, (props) => props['data-outcome'] === 'dry_run')
     expect(badge, 'a dry-run badge in the Runs row').not.toBeNull()
     const style = badge!.props.style as Record<string, string>
     const plugin = { label: textOf(badge).slice(1), fill: style['--status-fill'], text: style['--status-text'] }

@@ -1,5 +1,5 @@
 import { h } from 'preact'
-import { outcomeOf, runBadgeKey, runBadgeView, type OutcomeFacts } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
+import { outcomeOf, runBadgeView, type OutcomeFacts } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import styles from './status-badge.css'
 
 /**
@@ -15,7 +15,7 @@ export function StatusBadge({ run }: { run: OutcomeFacts }) {
     <span
       class={shape === null ? styles.badge : `${styles.badge} ${shape}`}
       style={colors}
-      data-status={runBadgeKey(run)}
+      data-status={run.status}
       data-outcome={outcomeOf(run) ?? undefined}
     >
       <span class={run.status === 'running' ? styles.spinning : undefined} aria-hidden="true">

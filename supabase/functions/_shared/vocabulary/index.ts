@@ -14,7 +14,6 @@ export {
   OUTCOME_VIEWS,
   outcomeOf,
   RUN_OUTCOMES,
-  runBadgeKey,
   runBadgeView,
   type OutcomeFacts,
   type Outcome,

@@ -61,8 +61,3 @@ export function runBadgeView(run: OutcomeFacts): StatusView {
   const outcome = outcomeOf(run)
   return outcome === null ? statusView(run.status) : OUTCOME_VIEWS[outcome]
 }
-
-/** The badge's key for styling and tests: the outcome once finished, else the status. */
-export function runBadgeKey(run: OutcomeFacts): string {
-  return outcomeOf(run) ?? run.status
-}
