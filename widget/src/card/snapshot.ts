@@ -7,13 +7,7 @@
  */
 import type { ArtifactRow, BoardFacts, EventRow, RunRow, RunStatus } from '../../../src/client/types.ts'
 import { isRecord } from '../../../src/is-record.ts'
-import {
-  EVENT_LEVELS,
-  isRunStatus,
-  outcomeOf,
-  RUN_OUTCOMES,
-  type Outcome,
-} from '../../../supabase/functions/_shared/vocabulary/index.ts'
+import { EVENT_LEVELS, isRunStatus, outcomeOf, RUN_OUTCOMES, type Outcome } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import { boardPicture } from './board-picture.ts'
 
 export const MAX_LINES = 5

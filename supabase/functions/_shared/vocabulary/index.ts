@@ -10,7 +10,6 @@ export { ROLE_LABELS, roleAtLeast, WORKSPACE_ROLES, type WorkspaceRole } from '.
 export {
   CHOSEN_DRY_RUN_REASON,
   dryRunReason,
-  dryRunSteps,
   OUTCOME_VIEWS,
   outcomeOf,
   RUN_OUTCOMES,

@@ -26,15 +26,16 @@ export const OUTCOME_VIEWS: Readonly<Record<Outcome, StatusView>> = {
   canceled: STATUS_VIEWS.canceled,
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
 /** Why each step that sent nothing did so, by step id, in the order recorded. */
-export function dryRunSteps(run: OutcomeFacts): { stepId: string; reason: string }[] {
+function dryRunSteps(run: OutcomeFacts): { stepId: string; reason: string }[] {
   const results = run.step_results
-  if (results === null || typeof results !== 'object') return []
+  if (!isRecord(results)) return []
   const steps: { stepId: string; reason: string }[] = []
-  for (const [stepId, result] of Object.entries(results as Record<string, unknown>)) {
-    if (result === null || typeof result !== 'object') continue
-    const { dry_run: dry, dry_run_reason: reason } = result as { dry_run?: unknown; dry_run_reason?: unknown }
-    if (dry === true) steps.push({ stepId, reason: typeof reason === 'string' ? reason : CHOSEN_DRY_RUN_REASON })
+  for (const [stepId, result] of Object.entries(results)) {
+    if (!isRecord(result) || result.dry_run !== true) continue
+    steps.push({ stepId, reason: typeof result.dry_run_reason === 'string' ? result.dry_run_reason : CHOSEN_DRY_RUN_REASON })
   }
   return steps
 }
