@@ -50,6 +50,11 @@ export interface CardAddedHandler extends EventHandler {
   name: 'CARD_ADDED'
   handler: (runId: string, nodeId: string) => void
 }
+/** ADD_SUMMARY_CARD for a run that already has a card: that card (`nodeId`) was shown and selected instead. */
+export interface CardShownHandler extends EventHandler {
+  name: 'CARD_SHOWN'
+  handler: (runId: string, nodeId: string) => void
+}
 /** The main thread could not do what was asked; `message` says what and why. */
 export interface MainErrorHandler extends EventHandler {
   name: 'MAIN_ERROR'

@@ -10,7 +10,7 @@ import type {
   SpecRevisionRow,
   TemplateRow,
 } from '../../supabase/functions/_shared/database/index.ts'
-import type { RunStatus } from '../../supabase/functions/_shared/vocabulary/index.ts'
+import type { Outcome, RunStatus } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
 export type { ArtifactRow, EventRow, RunRow, SpecDocRow, SpecRevisionRow, TemplateRow }
 
@@ -44,6 +44,8 @@ export interface SummaryCardData {
   title: string
   env: string
   status: RunStatus
+  /** How the run ended (a dry run is not a plain success); missing on cards dropped before outcomes. */
+  outcome?: Outcome | null
   templateSlug: string | null
   startedAt: string | null
   finishedAt: string | null

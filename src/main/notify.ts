@@ -1,7 +1,7 @@
 /** What figma.notify says when a run the user is watching finishes. */
 import type { RunFinishedHandler } from '../messages.ts'
 import type { SummaryCardData } from '../client/types.ts'
-import { statusView } from '../../supabase/functions/_shared/vocabulary/index.ts'
+import { OUTCOME_VIEWS, statusView } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { handle } from './dispatch.ts'
 import { cardProblem, updateSummaryCards } from './summary-card.ts'
 
@@ -10,6 +10,8 @@ function runFinishedMessage(card: SummaryCardData): string {
   const title = card.title.length > 80 ? `${card.title.slice(0, 79)}…` : card.title
   const where = card.env ? ` in ${card.env}` : ''
   const symbol = statusView(card.status).symbol
+  // A dry run succeeded without sending (all of) its calls: the notice says so.
+  if (card.outcome === 'dry_run') return `${OUTCOME_VIEWS.dry_run.symbol} “${title}” finished as a dry run${where}: not everything was sent`
   switch (card.status) {
     case 'success':
       return `${symbol} “${title}” succeeded${where}`

@@ -6,7 +6,14 @@
  * finished run can update its cards wherever they are (getNodeByIdAsync loads their pages).
  */
 import type { SummaryCardData } from '../client/types.ts'
-import { formatUtcDateTime, isRunStatus, statusView } from '../../supabase/functions/_shared/vocabulary/index.ts'
+import {
+  formatUtcDateTime,
+  isRunStatus,
+  OUTCOME_VIEWS,
+  RUN_OUTCOMES,
+  statusView,
+  type StatusView,
+} from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { OPEN_RUN_COMMAND, PLUGIN_DATA } from './config.ts'
 import { fitText, PLUGIN_DATA_ENTRY_LIMIT_BYTES, truncateText, utf8ByteLength } from './plugin-data.ts'
 import { isRecord } from '../is-record.ts'
@@ -41,6 +48,7 @@ function isSummaryCardData(card: unknown): card is SummaryCardData {
     typeof card.title === 'string' &&
     typeof card.env === 'string' &&
     isRunStatus(card.status) &&
+    (card.outcome === undefined || card.outcome === null || (RUN_OUTCOMES as readonly unknown[]).includes(card.outcome)) &&
     optionalString('templateSlug') &&
     optionalString('startedAt') &&
     optionalString('finishedAt') &&
@@ -51,7 +59,7 @@ function isSummaryCardData(card: unknown): card is SummaryCardData {
 export function cardProblem(value: unknown): string | null {
   return isSummaryCardData(value)
     ? null
-    : 'a summary card needs runId, title, env, a status (queued, running, waiting_approval, success, error or canceled) and optional templateSlug, startedAt, finishedAt and summary ' +
+    : 'a summary card needs runId, title, env, a status (queued, running, waiting_approval, success, error or canceled) and optional outcome (success, dry_run, error or canceled), templateSlug, startedAt, finishedAt and summary ' +
         `(runId, startedAt and finishedAt of at most ${MAX_ID_CHARS} characters)`
 }
 
@@ -93,7 +101,7 @@ export function cardTexts(card: SummaryCardData): {
       ? `Finished ${finished}`
       : 'Not started yet'
   return {
-    status: statusView(card.status).label,
+    status: badgeOf(card).label,
     env: truncateText(card.env, 60),
     title: truncateText(card.title || 'Untitled run', 200),
     times,
@@ -103,12 +111,17 @@ export function cardTexts(card: SummaryCardData): {
 }
 
 function relaunchDescription(card: SummaryCardData): string {
-  return truncateText(`${card.title} (${card.env}) · ${statusView(card.status).label}`, 300)
+  return truncateText(`${card.title} (${card.env}) · ${badgeOf(card).label}`, 300)
+}
+
+/** The card's badge: its outcome once the run finished (a dry run is not a plain success), else its status. */
+function badgeOf(card: SummaryCardData): StatusView {
+  return card.outcome ? OUTCOME_VIEWS[card.outcome] : statusView(card.status)
 }
 
 /** The card's colours (#RRGGBB): its outline in the status colour, the status badge's fill and text. */
 export function cardColors(card: SummaryCardData): { outline: string; badgeFill: string; badgeText: string } {
-  const view = statusView(card.status)
+  const view = badgeOf(card)
   return { outline: view.accent, badgeFill: view.fill, badgeText: view.text }
 }
 
@@ -211,6 +224,31 @@ export async function addSummaryCard(card: SummaryCardData): Promise<FrameNode> 
   page.selection = [frame]
   rememberCard(card.runId, frame.id)
   return frame
+}
+
+/**
+ * The run's card already on the board, if any: redrawn with `card` (it may say more by now),
+ * brought into view on its page and selected. Null when the run has no card left.
+ */
+export async function showExistingCard(card: SummaryCardData): Promise<FrameNode | null> {
+  for (const id of readIndex()[card.runId] ?? []) {
+    const node = await figma.getNodeByIdAsync(id)
+    if (!node || node.removed || node.type !== 'FRAME' || node.getPluginData(PLUGIN_DATA.runId) !== card.runId) continue
+    await loadFonts()
+    drawCard(node, card)
+    const page = pageOf(node)
+    if (page !== null && page !== figma.currentPage) await figma.setCurrentPageAsync(page)
+    figma.currentPage.selection = [node]
+    figma.viewport.scrollAndZoomIntoView([node])
+    return node
+  }
+  return null
+}
+
+function pageOf(node: BaseNode): PageNode | null {
+  let current: BaseNode | null = node
+  while (current !== null && current.type !== 'PAGE') current = current.parent
+  return current
 }
 
 /** Redraws every known card of the run (e.g. when it finished). Returns how many were updated. */

@@ -250,7 +250,10 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await expect(artifact.locator('[data-diff-line="added"]').allTextContents()).resolves.toEqual([
       '+- [ ] Follow up sev2 incident in production: checkout errors',
     ])
-    await expect(ui.locator('[data-summary]').textContent()).resolves.toMatch(/^Succeeded: Open an incident in production, 4 steps/)
+    // Slack's webhook is not set: the announcement was not sent, and the summary says so.
+    await expect(ui.locator('[data-summary]').textContent()).resolves.toMatch(
+      /^Dry run: Open an incident in production, 4 steps \(1 as dry run\) in [^;]+; sent: health-snapshot; not sent: announce/,
+    )
     const run = await runOf(service, done.runId!)
     expect(run).toMatchObject({
       status: 'success',
@@ -263,7 +266,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     // It finished while open: the main thread was told, and notified.
     await expect
       .poll(() => plugin.page.getByTestId('notifications').textContent(), { timeout: LONG })
-      .toContain('“Open an incident in production” succeeded in production')
+      .toContain('“Open an incident: sev2 “checkout errors” in production” finished as a dry run in production')
     await backToTabs()
   })
 
@@ -290,7 +293,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     const deploy = ui.locator('[data-run-template="deploy-web"]')
     await expect(incident.getAttribute('data-run-status')).resolves.toBe('success')
     await expect(deploy.getAttribute('data-run-status')).resolves.toBe('success')
-    await expect(incident.locator('[data-status]').textContent()).resolves.toContain('Succeeded')
+    await expect(incident.locator('[data-status]').textContent()).resolves.toContain('Dry run')
 
     await ui.locator('[data-filter="filter-template"]').click()
     await ui.getByText('deploy-web', { exact: true }).last().click()
@@ -314,9 +317,16 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await ui.locator('[data-run-template="incident-open"] [data-add-to-board]').click()
     const canvas = page.getByTestId('canvas')
     await expect.poll(() => canvas.locator('[data-node-id]').count(), { timeout: LONG }).toBeGreaterThan(0)
-    await expect.poll(() => canvas.textContent(), { timeout: LONG }).toContain('Open an incident in production')
+    await expect.poll(() => canvas.textContent(), { timeout: LONG }).toContain('Open an incident: sev2 “checkout errors” in production')
     await expect.poll(() => ui.locator('[data-toast]').textContent(), { timeout: LONG }).toContain('Added a summary card to the board')
     await page.screenshot({ path: `${root}test-results/screenshots/board.png` })
+    // Once more: the card already there is shown, not a second one dropped.
+    const nodes = await canvas.locator('[data-node-id]').count()
+    await ui.locator('[data-run-template="incident-open"] [data-add-to-board]').click()
+    await expect
+      .poll(() => ui.locator('[data-toast]').textContent(), { timeout: LONG })
+      .toContain('This run already has a card on the board: showing it')
+    await expect(canvas.locator('[data-node-id]').count()).resolves.toBe(nodes)
   })
 
   it('follows a new run in the Runs tab and announces its end though no log is open', async () => {
@@ -334,7 +344,8 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await expect.poll(() => ui.locator('[data-run]').count(), { timeout: LONG }).toBe(3)
     await expect.poll(() => newest.getAttribute('data-run-status'), { timeout: LONG }).toBe('success')
     await expect.poll(() => notices.count(), { timeout: LONG }).toBe(before + 1)
-    await expect(notices.first().textContent()).resolves.toMatch(/✓ “.+” succeeded in staging/)
+    // No GitHub token: the dispatch was not sent, and the notice does not call that a success.
+    await expect(notices.first().textContent()).resolves.toMatch(/◌ “Deploy web: web @ .+ in staging” finished as a dry run in staging/)
   })
 
   it('approves a production deploy that waits for approval, which then succeeds', async () => {
@@ -804,6 +815,59 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await expectAccessible('settings-invalid')
     await panel.getByRole('button', { name: 'Cancel' }).click()
     await ui.getByRole('tab', { name: 'Chat' }).waitFor({ timeout: LONG })
+  })
+
+  it('Enter shows the card and starts nothing; Run starts it; a forced dry run wears its own badge and says why', async () => {
+    const { ui } = plugin
+    await openTab(plugin, 'Chat')
+    const countRuns = async () => (await service.from('runs').select('id', { count: 'exact', head: true })).count
+    const before = await countRuns()
+    const bar = ui.locator('[data-intent-bar]')
+
+    // A protected environment: Enter only brings the card (titled with what would run) into focus.
+    await bar.fill('rollback api in production')
+    await bar.press('Enter')
+    const card = ui.locator('[data-runbook-card="deploy-web"]')
+    await expect(card.locator('[data-run-title]').textContent()).resolves.toBe('Deploy web: rollback api @ main in production')
+    await expect
+      .poll(() => plugin.frame().then((frame) => frame.evaluate(() => document.activeElement?.hasAttribute('data-run-title'))))
+      .toBe(true)
+    await bar.fill('rollback api in staging')
+    await bar.press('Enter')
+    await bar.press('Enter')
+    // Nothing started, however often Enter is pressed.
+    await expect(ui.locator('[data-run-viewer]').count()).resolves.toBe(0)
+    expect(await countRuns()).toBe(before)
+
+    // A value the parser cuts is named, with why.
+    await bar.fill('deploy web to staging ref=bad ref!')
+    await expect(card.locator('[data-intent-notes]').textContent()).resolves.toContain('used “bad”; “ref!” after it was left out')
+    await expectAccessible('chat-card-notes')
+
+    // The deliberate second action: Run.
+    await bar.fill('rollback api in staging')
+    await card.locator('[data-run-button]').click()
+    await expect.poll(async () => (await viewer()).status, { timeout: LONG, interval: 100 }).toBe('success')
+    const badge = ui.locator('[data-run-viewer] [data-outcome="dry_run"]')
+    await badge.waitFor({ timeout: LONG })
+    await expect(badge.textContent()).resolves.toContain('Dry run')
+    await expect(ui.locator('[data-run-viewer] [data-dry-run-reason]').textContent()).resolves.toContain('secret GITHUB_TOKEN')
+    await expect(ui.locator('[data-run-viewer] h2').textContent()).resolves.toBe('Deploy web: rollback api @ main in staging')
+    await expect(ui.locator('[data-summary]').textContent()).resolves.toMatch(
+      /^Dry run: Deploy web in staging, .*not sent: dispatch \(secret GITHUB_TOKEN/,
+    )
+    await screenshot(plugin, 'dry-run-badge')
+    await expectAccessible('log-dry-run')
+    await backToTabs()
+
+    // The Runs row says what ran, and that it was a dry run.
+    await openTab(plugin, 'Runs')
+    const row = ui.locator('[data-run]').filter({ hasText: 'Deploy web: rollback api @ main in staging' })
+    await row.first().waitFor({ timeout: LONG })
+    await expect(row.first().locator('[data-outcome]').textContent()).resolves.toContain('Dry run')
+    await screenshot(plugin, 'runs-dry-run-badge')
+    await expectAccessible('runs-dry-run')
+    await openTab(plugin, 'Chat')
   })
 
   it('looks like FigJam in FigJam', async () => {

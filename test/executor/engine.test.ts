@@ -196,7 +196,7 @@ describe.each(engines)('executor engine on %s', (engine) => {
     const dry = events.filter((e) => e.message.startsWith('DRY RUN (this run is a dry run): would send'))
     expect(dry.map((e) => e.step_id)).toEqual(['ping', 'work', 'verify'])
     expect(dry[0].message).toContain('authorization: ***')
-    expect(dry[1].message).toContain(`POST ${remote.url}/work`)
+    expect(dry[1].message).toContain(`POST to ${remote.url}/work`)
     expect(dry[1].message).toContain('{"env":"staging"}')
     expect((await runOf(user, runId)).summary).toMatch(/3 steps \(3 as dry runs\)/)
     expect(JSON.stringify(events)).not.toContain(secrets.REMOTE_TOKEN)
@@ -287,11 +287,11 @@ describe.each(engines)('executor engine on %s', (engine) => {
     expect(second.runs[0].outcome).toBe('success')
     const events = await eventsOf(user, runId)
     expect(expectContiguous(events)).toBe(true)
-    const waitLines = events.filter((e) => e.step_id === 'long-wait').map((e) => e.message.replace(/[\d.]+ s/, 'N s'))
+    const waitLines = events.filter((e) => e.step_id === 'long-wait').map((e) => e.message.replace(/[\d.]+ s/g, 'N s'))
     expect(waitLines.filter((line) => /^(Waiting|Resuming the wait|Waited)/.test(line))).toEqual([
       'Waiting N s',
-      'Resuming the wait: N s left',
-      'Waited N s',
+      'Resuming the wait: N s left of N s',
+      'Waited the last N s (N s in all)',
     ])
     const run = await runOf(user, runId)
     // A hand-back uses no attempt, and the wait continues without counting as a new start.

@@ -59,12 +59,15 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging', service: 'web', ref: 'v2.3' } })
     const run = await invokeAndWait(runId)
     expect(run).toMatchObject({ status: 'success', error: null })
-    expect(run.summary).toMatch(/^Succeeded: Deploy web in staging, 4 steps \(1 as dry run\) in \d/)
+    // Nothing reached GitHub: the run is a dry run, and its summary says what was sent and what was not.
+    expect(run.summary).toMatch(
+      /^Dry run: Deploy web in staging, 4 steps \(1 as dry run\) in [^;]+; sent: health-before, health-after; not sent: dispatch \(secret GITHUB_TOKEN is not bound to this workspace\)$/,
+    )
     const events = await eventsOf(owner, runId)
     expect(expectContiguous(events)).toBe(true)
     const dispatch = events.find((e) => e.step_id === 'dispatch' && e.message.startsWith('DRY RUN'))
     expect(dispatch?.message).toContain(
-      'DRY RUN (secret GITHUB_TOKEN is not bound to this workspace): would send POST https://api.github.com/repos/acme/web/actions/workflows/deploy.yml/dispatches',
+      'DRY RUN (secret GITHUB_TOKEN is not bound to this workspace): would send POST to https://api.github.com/repos/acme/web/actions/workflows/deploy.yml/dispatches',
     )
     expect(dispatch?.message).toContain('"ref":"main","inputs":{"environment":"staging","ref":"v2.3","action":"deploy"}')
     expect(events.filter((e) => e.step_id === 'health-before' && e.data?.response)).toHaveLength(1)
@@ -94,7 +97,9 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
       events.some(
         (e) =>
           e.step_id === 'announce' &&
-          e.message.startsWith('DRY RUN (secret SLACK_WEBHOOK_URL is not bound to this workspace): would send POST'),
+          e.message.startsWith(
+            'DRY RUN (secret SLACK_WEBHOOK_URL is not bound to this workspace): would send POST to <SLACK_WEBHOOK_URL> ',
+          ),
       ),
     ).toBe(true)
     const { data: tasks } = await owner.from('spec_docs').select('version').eq('slug', 'continue-orchestrator/tasks').single()
@@ -204,7 +209,7 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
       const current = await runOf(owner, runId)
       return current.status === 'success' ? current : undefined
     }, 'the drain to finish the run')
-    expect(run.summary).toMatch(/^Succeeded: Deploy web in staging/)
+    expect(run.summary).toMatch(/^Dry run: Deploy web in staging/)
   })
 
   it('counts OPS_EXECUTOR_WALL_CLOCK_SECONDS from the worker start: a worker past it claims nothing', async () => {

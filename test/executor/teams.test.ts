@@ -285,7 +285,7 @@ describe.each(engines)('the executor in workspaces on %s', (engine) => {
       const staging = await createRun(admin, { workspace: team, template: 'notify', inputs: { env: 'staging' } })
       expect((await runExecutor(stack, staging, { WEBHOOK_TOKEN: 'set-but-unbound' })).runs[0].outcome).toBe('success')
       expect((await eventsOf(admin, staging)).map((e) => e.message)).toContainEqual(
-        expect.stringMatching(/^DRY RUN \(secret WEBHOOK_TOKEN is not bound to this workspace\): would send GET /),
+        expect.stringMatching(/^DRY RUN \(secret WEBHOOK_TOKEN is not bound to this workspace\): would send GET to /),
       )
     })
   })

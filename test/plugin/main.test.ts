@@ -258,12 +258,38 @@ describe('run summary cards', () => {
     const plugin = await start()
     const queued = { ...card, status: 'queued' as const, startedAt: null, finishedAt: null, summary: null }
     plugin.emit('ADD_SUMMARY_CARD', queued)
-    plugin.emit('ADD_SUMMARY_CARD', queued)
+    plugin.emit('ADD_SUMMARY_CARD', { ...queued, runId: '7a2d1b63-9f1f-4e76-8e6c-1e0c9b2a3d4e' })
     await poll(() => (plugin.received('CARD_ADDED').length === 2 ? true : undefined), 'two cards')
     const [first, second] = plugin.received('CARD_ADDED').map(([, , id]) => plugin.host.document.getNode(id as string)!)
     expect(textsOf(snapshotNode(first))).toContain('Not started yet')
     expect(snapshotNode(first).children).toHaveLength(4) // header, title, times, footer: no summary
     expect(snapshotNode(second).x).not.toBe(snapshotNode(first).x)
+  })
+
+  it('adding a run that already has a card shows that card (selected, in view) with a notice, instead of a duplicate', async () => {
+    const plugin = await start({ viewportCenter: { x: 1000, y: 500 } })
+    plugin.emit('ADD_SUMMARY_CARD', card)
+    const [, , firstId] = await plugin.waitFor('CARD_ADDED')
+    const page = plugin.host.document.currentPage
+    const cardsOfRun = () => page.children.filter((node) => node.getPluginData('runId') === card.runId)
+    expect(cardsOfRun()).toHaveLength(1)
+    // The person scrolls away and selects nothing, then adds the same run again (with news: it failed).
+    plugin.host.figma.viewport.center = { x: 9000, y: 9000 }
+    page.selection = []
+    plugin.emit('ADD_SUMMARY_CARD', { ...card, status: 'error', summary: 'Failed at step dispatch' })
+    const [, runId, secondId] = await plugin.waitFor('CARD_SHOWN')
+    expect(plugin.received('CARD_ADDED')).toHaveLength(1)
+    expect([runId, secondId]).toEqual([card.runId, firstId])
+    expect(cardsOfRun()).toHaveLength(1)
+    const node = plugin.host.document.getNode(firstId as string)!
+    expect(page.selection).toEqual([node])
+    const { center } = plugin.host.figma.viewport
+    const drawn = snapshotNode(node)
+    expect(center.x).toBeCloseTo(drawn.x + drawn.width / 2, -1)
+    expect(center.y).toBeCloseTo(drawn.y + drawn.height / 2, -1)
+    expect(plugin.host.notifications.map((n) => n.message)).toEqual(['This run already has a card on the board: showing it'])
+    expect(textsOf(snapshotNode(node))).toContain('Failed at step dispatch')
+    expect(plugin.received('MAIN_ERROR')).toEqual([])
   })
 
   it('keeps a card’s plugin data under Figma’s 100 kB per entry, marking cut texts as truncated', async () => {

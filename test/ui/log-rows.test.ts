@@ -164,7 +164,7 @@ describe('grouping log lines by phase and step', () => {
       '  ▾ Step approve (1)',
       '    1',
       '2',
-      '▾ Phase 2 · execute (2)',
+      '▾ Phase 2 · execute · resumed (2)',
       '  ▾ Step approve (1)',
       '    3',
       '  ▾ Step dispatch (1)',
@@ -213,5 +213,25 @@ describe('grouping log lines by phase and step', () => {
     for (let i = 0; i < 100_000; i++) many.push(event('execute', `s${Math.floor(i / 1000)}`, `line ${i}`))
     const rows = flattenLogTree(groupLogEvents(many), { minLevel: 'debug', collapsed: new Set() })
     expect(rows.length).toBe(100_000 + 100 + 1)
+  })
+})
+
+describe('a run resumed by another invocation', () => {
+  it('never shows the same phase header twice: a phase continued after the hand-back reads "resumed"', () => {
+    nextSeq = 1
+    const events = [
+      event('validate', null, 'Phase 0 · validate'), // 1
+      event('verify', null, 'Phase 3 · verify: settle, health-after'), // 2
+      event('verify', 'settle', 'Waiting 2.0 s'), // 3
+      event(null, null, 'Handing the run back'), // 4
+      event(null, null, 'Resuming at step settle (attempt 1)'), // 5
+      event('validate', null, 'Phase 0 · validate'), // 6
+      event('verify', null, 'Phase 3 · verify resumed: settle, health-after'), // 7
+      event('verify', 'settle', 'Resuming the wait: 1.2 s left of 2.0 s'), // 8
+    ]
+    const rows = flattenLogTree(groupLogEvents(events), { minLevel: 'debug', collapsed: new Set() })
+    const headers = rows.filter((row) => row.kind === 'phase').map((row) => (row.kind === 'phase' ? row.label : ''))
+    expect(headers).toEqual(['Phase 0 · validate', 'Phase 3 · verify', 'Phase 0 · validate · resumed', 'Phase 3 · verify · resumed'])
+    expect(new Set(headers).size).toBe(headers.length)
   })
 })

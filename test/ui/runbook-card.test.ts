@@ -116,7 +116,7 @@ describe('intent → runbook card', () => {
       templateRevisionId: 'incident-open-revision-3',
       kind: 'incident',
       env: 'production',
-      title: 'Open an incident in production',
+      title: 'Open an incident: sev2 “checkout errors” in production',
       intent: 'open a sev2 incident',
       inputs: { severity: 'sev2', summary: 'checkout errors', env: 'production' },
       dryRun: true,
@@ -224,5 +224,52 @@ steps:
 
   it('sends no secret inputs when the template has none', () => {
     expect(newRunFromCard(card('open a sev2 incident', { summary: 'checkout errors' }), true)).not.toHaveProperty('secretInputs')
+  })
+})
+
+describe('titles name what runs', () => {
+  it.each([
+    { text: 'rollback api in production', title: 'Deploy web: rollback api @ main in production' },
+    { text: 'deploy api to staging ref=v2.3', title: 'Deploy web: api @ v2.3 in staging' },
+    { text: 'deploy web to prod', title: 'Deploy web: web @ main in production' },
+    { text: 'open a sev2 incident: checkout errors', title: 'Open an incident: sev2 “checkout errors” in production' },
+  ])('"$text" → $title', ({ text, title }) => {
+    const model = card(text)
+    expect(model.runTitle).toBe(title)
+    expect(newRunFromCard(model, false)?.title).toBe(title)
+  })
+
+  it('fills a rollback of api from the words typed, not the template defaults', () => {
+    const model = card('rollback api in production')
+    expect(Object.fromEntries(model.fields.map((field) => [field.key, field.value]))).toMatchObject({
+      service: 'api',
+      action: 'rollback',
+      env: 'production',
+    })
+  })
+})
+
+describe('the intent bar says when it drops or corrects a value', () => {
+  it('ref=bad ref! is not silently cut to "bad": the note names the value and why', () => {
+    const model = card('deploy web to staging ref=bad ref!')
+    expect(model.notes).toEqual([
+      'Git ref: used “bad”; “ref!” after it was left out (a value ends at a space; quote it, ref="bad ref!", to keep it whole)',
+    ])
+  })
+
+  it('a quoted value is kept whole, and the card says what is wrong with it', () => {
+    const model = card('deploy web to staging ref="bad ref!"')
+    expect(model.notes).toEqual([])
+    expect(model.fields.find((field) => field.key === 'ref')).toMatchObject({ value: 'bad ref!' })
+    expect(model.canRun).toBe(false)
+  })
+
+  it('says when punctuation is cut from a value, unless it only ends the sentence', () => {
+    expect(card('deploy api ref=v2.3, to staging').notes).toEqual([])
+    expect(card('deploy api ref=v2.3!').notes).toEqual(['Git ref: used “v2.3”; “!” at its end was left out'])
+  })
+
+  it('says when a choice is corrected to the closest option', () => {
+    expect(card('deploy web service=wrker').notes).toEqual(['Service: “wrker” read as “worker”, the closest option'])
   })
 })

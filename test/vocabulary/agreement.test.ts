@@ -13,7 +13,9 @@ import { canceledSummary, stepFailedSummary, successSummary, tallySteps } from '
 import type { Plan } from '../../supabase/functions/_shared/runbook/index.ts'
 import { RUN_STATUSES } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { cardView } from '../../widget/src/card/card-model.ts'
-import { card, runRow, snapshot } from '../widget/fixtures.ts'
+import { snapshotOf } from '../../widget/src/card/snapshot.ts'
+import { summaryCardData } from '../../src/ui/view-models/summary-card-data.ts'
+import { boardWithDetails, card, runRow, snapshot } from '../widget/fixtures.ts'
 
 /** Function components called with their props, so the tree holds only elements and text. */
 function expand(node: ComponentChildren): ComponentChildren {
@@ -146,5 +148,43 @@ describe('every surface shows a duration alike', () => {
     const summary = successSummary(plan, tallySteps(plan, { dispatch: { status: 'succeeded' } }), 119_600)
     expect(summary).toBe('Succeeded: Deploy web in staging, 1 step in 1 min 59 s')
     expect(summary).not.toMatch(/60 s/)
+  })
+})
+
+/** A run that finished with its dispatch step sent nothing: the optional token was not set. */
+const forcedDryRun = {
+  status: 'success' as const,
+  started_at: startedAt,
+  finished_at: at(1000),
+  step_results: { dispatch: { status: 'succeeded' as const, dry_run: true, dry_run_reason: 'secret GITHUB_TOKEN is not set' } },
+}
+
+describe('every surface shows a dry run as a dry run, never as a plain success', () => {
+  it('the Runs row, the canvas card, the widget card and the executor summary all say "Dry run"', () => {
+    const run = runRow(forcedDryRun)
+    const row = expand(RunHistoryItem({ run, now, onOpen: () => undefined, onAddToBoard: () => undefined }))
+    const badge = find(row, (props) => props['data-outcome'] === 'dry_run')
+    expect(badge, 'a dry-run badge in the Runs row').not.toBeNull()
+    const style = badge!.props.style as Record<string, string>
+    const plugin = { label: textOf(badge).slice(1), fill: style['--status-fill'], text: style['--status-text'] }
+    expect(plugin.label).toBe('Dry run')
+    expect(plugin.fill).not.toBe(pluginBadge('success').fill)
+
+    const canvasData = summaryCardData(run)
+    expect(cardTexts(canvasData).status).toBe(plugin.label)
+    expect(cardColors(canvasData).badgeFill).toBe(plugin.fill)
+
+    const { badge: widget } = cardView(card(snapshotOf(run, [], [], { now, board: boardWithDetails })))
+    expect({ label: widget.label, fill: widget.fill, text: widget.text }).toEqual(plugin)
+
+    const summary = successSummary(plan, tallySteps(plan, forcedDryRun.step_results), 1000)
+    expect(summary.startsWith('Dry run: ')).toBe(true)
+    expect(summary).toContain('not sent: dispatch (secret GITHUB_TOKEN is not set)')
+  })
+
+  it('a run of real effects keeps the "Succeeded" badge everywhere', () => {
+    const run = runRow({ ...forcedDryRun, step_results: { dispatch: { status: 'succeeded' } } })
+    expect(cardTexts(summaryCardData(run)).status).toBe('Succeeded')
+    expect(cardView(card(snapshotOf(run, [], [], { now, board: boardWithDetails }))).badge.label).toBe('Succeeded')
   })
 })

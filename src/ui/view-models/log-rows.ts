@@ -17,6 +17,8 @@ interface PhaseGroup {
   kind: 'phase'
   key: string
   phase: string
+  /** An earlier group of this phase exists: the run was handed back or resumed, and continues it. */
+  resumed: boolean
   /** Lines of the phase itself and its steps' groups, in seq order. */
   children: Array<EventRow | StepGroup>
 }
@@ -56,6 +58,7 @@ export function groupLogEvents(events: readonly EventRow[]): LogTree {
   const items: LogTree['items'] = []
   let phase: PhaseGroup | null = null
   let step: StepGroup | null = null
+  const seen = new Set<string>()
   for (const event of events) {
     if (event.phase === null || event.phase === undefined) {
       phase = null
@@ -64,7 +67,8 @@ export function groupLogEvents(events: readonly EventRow[]): LogTree {
       continue
     }
     if (phase === null || phase.phase !== event.phase) {
-      phase = { kind: 'phase', key: `phase-${event.seq}`, phase: event.phase, children: [] }
+      phase = { kind: 'phase', key: `phase-${event.seq}`, phase: event.phase, resumed: seen.has(event.phase), children: [] }
+      seen.add(event.phase)
       step = null
       items.push(phase)
     }
@@ -133,7 +137,8 @@ export function flattenLogTree(tree: LogTree, { minLevel, collapsed, stepTitles 
       kind: 'phase',
       key: group.key,
       phase: group.phase,
-      label: phaseLabel(group.phase),
+      // A resumed run announces a phase again; its header says so rather than repeating the first one.
+      label: group.resumed ? `${phaseLabel(group.phase)} · resumed` : phaseLabel(group.phase),
       count,
       collapsed: phaseCollapsed,
       worst,

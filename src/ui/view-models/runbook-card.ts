@@ -7,6 +7,7 @@ import {
   createMasker,
   parseIntent,
   planRun,
+  runTitle,
   type IntentSuggestion,
   type Template,
 } from '../../../supabase/functions/_shared/runbook/index.ts'
@@ -31,7 +32,10 @@ export interface RunbookCardModel {
   slug: string
   /** The template's revision this card was made from: the run pins it, so it runs what the card showed. */
   revisionId: string | null
+  /** The template's title. */
   title: string
+  /** What the run would be called: the template, the inputs that identify it and the environment. */
+  runTitle: string
   description: string
   kind: string
   fields: InputField[]
@@ -40,6 +44,8 @@ export interface RunbookCardModel {
   plan: PlanView
   /** `key=value` pairs typed that name no input of this template. */
   unknownPairs: string[]
+  /** Values the typed text gave that the parser cut or corrected, and why. */
+  notes: string[]
   canRun: boolean
   /** What the typed text said, to keep with the run. */
   intent: string | null
@@ -56,7 +62,7 @@ export function runbookCard(
   entry: RunnableEntry,
   typed: Readonly<Record<string, unknown>>,
   entered: EnteredValues,
-  extras: { intent?: string | null; unknownPairs?: string[]; env?: string | null } = {},
+  extras: { intent?: string | null; unknownPairs?: string[]; notes?: string[]; env?: string | null } = {},
 ): RunbookCardModel {
   const { template } = entry
   const fields = inputFields(template, typed, entered)
@@ -88,12 +94,14 @@ export function runbookCard(
     slug: entry.slug,
     revisionId: entry.row.revision_id,
     title: template.title,
+    runTitle: runTitle(template, rawInputs(fields), plan.ok ? plan.env : titleEnv(rawInputs(fields).env, extras.env)),
     description: template.description ?? entry.row.description ?? '',
     kind: template.kind,
     fields,
     missing,
     plan,
     unknownPairs: extras.unknownPairs ?? [],
+    notes: extras.notes ?? [],
     canRun: plan.ok && missing.length === 0 && invalid.length === 0,
     intent: extras.intent ?? null,
     typedKeys: Object.keys(typed),
@@ -124,6 +132,7 @@ export function intentCard(
   const card = runbookCard(entry, typed, entered, {
     intent: text.trim(),
     unknownPairs: fromText.unknownPairs.map((pair) => `${pair.key}=${pair.value}`),
+    notes: fromText.slug === entry.slug ? fromText.notes : [],
     // Templates without an env input take the environment the text names.
     env: fromText.env,
   })
@@ -147,7 +156,7 @@ export function newRunFromCard(card: RunbookCardModel, dryRun: boolean): NewRun 
     templateRevisionId: card.revisionId,
     kind: card.kind,
     env,
-    title: `${card.title} in ${env}`,
+    title: card.runTitle,
     ...(card.intent === null ? {} : { intent: hideSecrets(card.intent) }),
     inputs,
     ...(Object.keys(secretInputs).length > 0 ? { secretInputs } : {}),
@@ -172,4 +181,9 @@ function hasEnvInput(template: Template): boolean {
 
 function labelOf(fields: readonly InputField[], key: string): string {
   return fields.find((field) => field.key === key)?.label ?? key
+}
+
+/** The environment a card that cannot plan yet names in its title: the env typed, else where it would run. */
+function titleEnv(typed: unknown, fromText: string | null | undefined): string {
+  return typeof typed === 'string' && typed !== '' ? typed : (fromText ?? 'staging')
 }

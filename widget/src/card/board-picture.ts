@@ -22,6 +22,8 @@ export function boardPicture(picture: RunSnapshot): RunSnapshot {
     templateSlug: picture.templateSlug,
     env: picture.env,
     status: picture.status,
+    // The outcome is the status's finer word ("Dry run"), as public as the status itself.
+    ...(picture.outcome ? { outcome: picture.outcome } : {}),
     // Progress stays either way: how many steps, and which one runs (by the template's step id).
     steps: picture.steps.map((step) => ({ id: step.id, title: details ? step.title : step.id })),
     done: picture.done,

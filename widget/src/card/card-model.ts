@@ -9,6 +9,7 @@ import {
   formatRunDuration,
   formatUtcSeconds,
   formatUtcTime,
+  OUTCOME_VIEWS,
   STATUS_VIEWS,
   statusView,
 } from '../../../supabase/functions/_shared/vocabulary/index.ts'
@@ -71,7 +72,8 @@ export function cardView(card: CardState & { snapshot: RunSnapshot }): CardView 
   return {
     title,
     subtitle: [snapshot.templateSlug ?? 'custom', snapshot.env].join(' · '),
-    badge: statusView(snapshot.status),
+    // Once finished, the outcome: a dry run is not a plain success.
+    badge: snapshot.outcome ? OUTCOME_VIEWS[snapshot.outcome] : statusView(snapshot.status),
     progress,
     duration,
     lines:

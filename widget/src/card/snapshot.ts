@@ -7,7 +7,7 @@
  */
 import type { ArtifactRow, BoardFacts, EventRow, RunRow, RunStatus } from '../../../src/client/types.ts'
 import { isRecord } from '../../../src/is-record.ts'
-import { EVENT_LEVELS, isRunStatus } from '../../../supabase/functions/_shared/vocabulary/index.ts'
+import { EVENT_LEVELS, isRunStatus, outcomeOf, RUN_OUTCOMES, type Outcome } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import { approvalsOf, isSnapshotApprovals, type SnapshotApprovals } from './approvals.ts'
 import { boardPicture } from './board-picture.ts'
 
@@ -39,6 +39,8 @@ export interface RunSnapshot {
   templateSlug: string | null
   env: string
   status: RunStatus
+  /** How the run ended (a dry run is not a plain success); null while it runs, missing in earlier pictures. */
+  outcome?: Outcome | null
   /** Steps of the plan, in order (ids and titles), and how far the run got. */
   steps: { id: string; title: string }[]
   done: number
@@ -77,6 +79,7 @@ export function snapshotOf(
     templateSlug: run.template_slug,
     env: run.env,
     status: run.status,
+    ...outcomeEntry(run),
     steps,
     done,
     currentStep: run.current_step,
@@ -93,6 +96,12 @@ export function snapshotOf(
     artifactCount: artifacts.length,
     syncedAt: context.now,
   })
+}
+
+/** The finished run's outcome, kept only once there is one (pictures of running runs stay as they were). */
+function outcomeEntry(run: RunRow): { outcome?: Outcome } {
+  const outcome = outcomeOf(run)
+  return outcome === null ? {} : { outcome }
 }
 
 /** Every artifact kind, so a kind read back can be checked (the compiler keeps it complete). */
@@ -140,6 +149,7 @@ export function isEarlierRunSnapshot(value: unknown): value is EarlierRunSnapsho
     isTextOrNull(value.templateSlug) &&
     isText(value.env) &&
     isRunStatus(value.status) &&
+    (value.outcome === undefined || value.outcome === null || (RUN_OUTCOMES as readonly unknown[]).includes(value.outcome)) &&
     Array.isArray(value.steps) &&
     value.steps.every(isStep) &&
     isCount(value.done) &&

@@ -11,7 +11,7 @@ export const INTENT_EXAMPLES: readonly string[] = [
 export interface IntentBarProps {
   value: string
   onChange: (text: string) => void
-  /** Enter in the box: run the card when it can run. */
+  /** Enter in the box: show the card for review (never run it). */
   onSubmit?: () => void
   label?: string
   examples?: readonly string[]

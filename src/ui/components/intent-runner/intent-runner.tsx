@@ -46,11 +46,20 @@ export function IntentRunner({ catalog, onStartRun, label, examples = INTENT_EXA
     if (result.kind === 'card') void start(newRunFromCard(result.card, dryRun))
   }
 
+  // Enter never starts a run: it brings the card to the reader (its title takes focus), and
+  // starting takes a second, deliberate press of Run, on every environment.
+  const review = () => {
+    if (result.kind !== 'card') return
+    const title = document.getElementById(`${idPrefix}-${result.card.slug}-title`)
+    title?.scrollIntoView({ block: 'nearest' })
+    title?.focus()
+  }
+
   const usable = catalog.filter((entry) => entry.template !== null)
 
   return (
     <div class={styles.runner}>
-      <IntentBar value={text} onChange={changeText} onSubmit={run} label={label} examples={examples} />
+      <IntentBar value={text} onChange={changeText} onSubmit={review} label={label} examples={examples} />
       {result.kind === 'no-match' ? (
         <div class={styles.noMatch} role="status" data-no-match>
           <p class={styles.text}>No runbook matches “{text.trim()}”.</p>

@@ -4,6 +4,7 @@ import type { RunRow, RunStreamState } from '../../../client/types.ts'
 import { RunActions, type RunActionsProps } from '../run-actions/run-actions.tsx'
 import { RunDuration } from '../run-duration/run-duration.tsx'
 import { StatusBadge } from '../status-badge/status-badge.tsx'
+import { dryRunReason } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import styles from './run-header.css'
 
 const LIVE_TEXT = {
@@ -33,9 +34,9 @@ export function RunHeader({ run, live, onBack, ...actions }: RunHeaderProps) {
         <h2 class={styles.title}>{run?.title ?? 'Loading run…'}</h2>
         {run === null ? null : (
           <div class={styles.meta}>
-            <StatusBadge status={run.status} />
+            <StatusBadge run={run} />
             <span class={styles.env}>{run.env}</span>
-            {run.dry_run ? <span class={styles.dry}>dry run</span> : null}
+            {dryRunNote(run)}
             <RunDuration run={run} />
             <span class={`${styles.live} ${LIVE_CLASS[live]}`} data-live={live}>
               {LIVE_TEXT[live]}
@@ -46,4 +47,17 @@ export function RunHeader({ run, live, onBack, ...actions }: RunHeaderProps) {
       {run === null ? null : <RunActions run={run} {...actions} />}
     </header>
   )
+}
+
+/** Why a finished dry run sent nothing ("secret GITHUB_TOKEN is not set"), or that a running one will not. */
+function dryRunNote(run: RunRow) {
+  const reason = dryRunReason(run)
+  if (reason !== null) {
+    return (
+      <span class={styles.dry} data-dry-run-reason>
+        not sent: {reason}
+      </span>
+    )
+  }
+  return run.dry_run ? <span class={styles.dry}>dry run</span> : null
 }

@@ -1,6 +1,6 @@
 import { h } from 'preact'
 import type { RunRow } from '../../../client/types.ts'
-import { formatDuration, runDurationMs } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
+import { formatDuration, outcomeOf, runDurationMs } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import { formatAge } from '../../view-models/times.ts'
 import { StatusBadge } from '../status-badge/status-badge.tsx'
 import styles from './run-history-item.css'
@@ -19,7 +19,7 @@ export function RunHistoryItem({ run, now, onOpen, onAddToBoard }: RunHistoryIte
     <li class={styles.item} data-run={run.id} data-run-status={run.status} data-run-template={run.template_slug ?? ''}>
       <button type="button" class={styles.open} onClick={() => onOpen(run.id)} data-open-run>
         <span class={styles.top}>
-          <StatusBadge status={run.status} />
+          <StatusBadge run={run} />
           <span class={styles.title}>{run.title}</span>
         </span>
         <span class={styles.meta}>
@@ -27,7 +27,7 @@ export function RunHistoryItem({ run, now, onOpen, onAddToBoard }: RunHistoryIte
           <span>{run.template_slug ?? 'no template'}</span>
           <span>{formatAge(run.created_at, now)}</span>
           {ms === null ? null : <span>{formatDuration(ms)}</span>}
-          {run.dry_run ? <span>dry run</span> : null}
+          {run.dry_run && outcomeOf(run) === null ? <span>dry run</span> : null}
         </span>
       </button>
       <button

@@ -52,8 +52,8 @@ export function RunbookCard(props: RunbookCardProps) {
   return (
     <section class={styles.card} aria-labelledby={titleId} data-runbook-card={card.slug}>
       <header class={styles.header}>
-        <h2 class={styles.title} id={titleId}>
-          {card.title}
+        <h2 class={styles.title} id={titleId} tabIndex={-1} data-run-title>
+          {card.runTitle}
         </h2>
         <span class={styles.kind}>{card.kind}</span>
         {card.plan.ok ? (
@@ -102,6 +102,13 @@ export function RunbookCard(props: RunbookCardProps) {
         </ul>
       )}
       {card.unknownPairs.length === 0 ? null : <p class={styles.note}>Ignored (no such input): {card.unknownPairs.join(', ')}</p>}
+      {card.notes.length === 0 ? null : (
+        <ul class={styles.warnings} aria-label="Changed from what you typed" data-intent-notes>
+          {card.notes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+      )}
 
       <footer class={styles.footer}>
         <Toggle value={dryRun} onValueChange={onDryRunChange}>

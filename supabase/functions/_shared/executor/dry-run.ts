@@ -26,17 +26,26 @@ function shownHeaders(headers: Record<string, string>, mask: (text: string) => s
   )
 }
 
+/** A reference left unfilled (its secret is missing): `${{ secrets.SLACK_WEBHOOK_URL }}`, `${{ project.url }}`. */
+const UNFILLED = /\$\{\{\s*(?:secrets\.([A-Za-z0-9_]+)|(project\.[A-Za-z0-9_]+))\s*\}\}/g
+
+/** Shows an unfilled reference as the name of what is missing, `<SLACK_WEBHOOK_URL>`, never as template syntax. */
+function named(text: string): string {
+  return text.replace(UNFILLED, (_all, secret: string | undefined, project: string | undefined) => `<${secret ?? project}>`)
+}
+
 /** The log line and event data for a request that is not sent; `mask` hides the run's secrets. */
 export function dryRunEvent(request: OutgoingRequest, reason: string, mask: (text: string) => string) {
-  const headers = shownHeaders(request.headers, mask)
-  const url = preview(mask(request.url), DRY_RUN_URL_CHARS)
-  const body = request.body === undefined ? undefined : preview(mask(request.body), DRY_RUN_BODY_CHARS)
+  const shown = (text: string) => named(mask(text))
+  const headers = shownHeaders(request.headers, shown)
+  const url = preview(shown(request.url), DRY_RUN_URL_CHARS)
+  const body = request.body === undefined ? undefined : preview(shown(request.body), DRY_RUN_BODY_CHARS)
   const headerText = Object.entries(headers)
     .map(([key, value]) => `${key}: ${value}`)
     .join('; ')
   return {
     message:
-      `DRY RUN (${reason}): would send ${request.method} ${url}` +
+      `DRY RUN (${reason}): would send ${request.method} to ${url}` +
       (headerText ? ` with headers ${headerText}` : '') +
       (body !== undefined ? ` and body ${body}` : '') +
       '. Nothing was sent.',

@@ -20,6 +20,8 @@ export interface ExecutorOptions {
   now?: () => number
   leaseSeconds?: number
   heartbeatMs?: number
+  /** How often a step under way, or a retry's back-off, asks whether the run was canceled (default 250 ms). */
+  cancelPollMs?: number
   flushMs?: number
   flushLines?: number
   maxEvents?: number
@@ -92,6 +94,7 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
     handBackAt,
     // Three heartbeats per lease, so one slow or lost heartbeat never lets the lease lapse.
     heartbeatMs: options.heartbeatMs ?? Math.min(10_000, ((options.leaseSeconds ?? 30) * 1000) / 3),
+    cancelPollMs: options.cancelPollMs,
     flushMs: options.flushMs,
     flushLines: options.flushLines,
     maxEvents: options.maxEvents,

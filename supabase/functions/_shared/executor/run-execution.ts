@@ -5,7 +5,15 @@
  * starts), and the log continues where it stopped.
  */
 import { bindStep, type Plan, type PlanStep, type StoredPlan } from '../runbook/index.ts'
-import { ENVIRONMENT_GATE_STEP, formatDuration, phaseLabel, statusView, STEP_PHASES, type StepPhase } from '../vocabulary/index.ts'
+import {
+  CHOSEN_DRY_RUN_REASON,
+  ENVIRONMENT_GATE_STEP,
+  formatDuration,
+  phaseLabel,
+  statusView,
+  STEP_PHASES,
+  type StepPhase,
+} from '../vocabulary/index.ts'
 import { EgressRefused, send } from './egress.ts'
 import type { EgressPolicy } from './egress-policy.ts'
 import { gateWaitLine, mustWaitAtGate, type EnvironmentRule } from './environment-gate.ts'
@@ -36,6 +44,8 @@ export interface ExecutionSettings {
   /** When this invocation must stop starting work and hand runs back (ms since epoch). */
   handBackAt: number
   heartbeatMs: number
+  /** How often a step under way, or a retry's back-off, asks whether the run was canceled (default 250 ms). */
+  cancelPollMs?: number
   flushMs?: number
   flushLines?: number
   maxEvents?: number
@@ -79,6 +89,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     existingBytes,
   })
   const lease = new Lease(store, run.id, settings.heartbeatMs)
+  const cancelPollMs = settings.cancelPollMs ?? 250
   const invocationStart = now()
   // What runs.plan holds until validation; then the plan the steps run from.
   let plan: StoredPlan | null = run.plan
@@ -172,7 +183,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         mask: (text) => store.maskerOf(run.id)(text),
         bind: () => bindStep(planned, step, secrets.values, secretInputs),
         dryRunReason: (missing) => {
-          if (run.dry_run) return 'this run is a dry run'
+          if (run.dry_run) return CHOSEN_DRY_RUN_REASON
           if (missing.length === 0) return undefined
           if (environment?.protected) {
             // On a protected environment a step never quietly does less than it says.
@@ -210,7 +221,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         now,
       }
       try {
-        outcome = await runStepKind(settings.runners, step.kind, context)
+        outcome = await lease.watch(runStepKind(settings.runners, step.kind, context), cancelPollMs)
       } catch (error) {
         if (lease.lost) throw lease.lost
         if (error instanceof HandBack && !controller.signal.aborted) {
@@ -220,7 +231,13 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         }
         if (error instanceof LeaseLostError || error instanceof HandBack || error instanceof StoreError) throw error
         if (controller.signal.reason instanceof HandBack) throw controller.signal.reason
-        if (lease.cancelRequested) throw new RunCanceled()
+        if (lease.cancelRequested) {
+          stepLog({
+            level: 'warn',
+            message: `Step ${step.id} stopped: the run was canceled after ${formatDuration(now() - Date.parse(startedAt))}`,
+          })
+          throw new RunCanceled()
+        }
         const reason =
           controller.signal.reason instanceof StepTimeout
             ? controller.signal.reason.message
@@ -231,7 +248,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         if (attempt < attempts && !(error instanceof StepRefusedError) && !writer.limitReached) {
           const delay = (step.retry?.delayMs ?? 0) * (step.retry?.backoff ?? 2) ** (attempt - 1)
           stepLog({ level: 'warn', message: `Attempt ${attempt} of ${attempts} failed: ${reason}; retrying in ${formatDuration(delay)}` })
-          await sleep(delay, interrupt)
+          await lease.watch(sleep(delay, interrupt), cancelPollMs)
           // The lease may have been lost while sleeping.
           lease.check()
           if (settings.stopSignal?.aborted) throw settings.stopSignal.reason
@@ -273,6 +290,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       message: `${phaseLabel('summarize')} · ${summary}`,
       data: {
         status,
+        outcome: status === 'success' && tally.dryRuns > 0 ? 'dry_run' : status,
         duration_ms: ms,
         tally,
         ...listedSteps(

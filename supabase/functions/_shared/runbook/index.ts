@@ -26,3 +26,4 @@ export { bindStep, missingSecrets, type SecretValues } from './secrets.ts'
 export { createMasker, maskDeep, MIN_SECRET_LINE_LENGTH, type Mask } from './masking.ts'
 
 export { parseIntent, type IntentResult, type IntentSuggestion } from './intent/parse-intent.ts'
+export { runTitle } from './run-title.ts'

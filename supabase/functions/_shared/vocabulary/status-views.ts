@@ -6,7 +6,7 @@
 import { isRunStatus, type RunStatus } from './run-status.ts'
 
 /** The kind of attention a status asks for; the plugin styles the badge's shape by it. */
-type StatusTone = 'neutral' | 'active' | 'attention' | 'success' | 'danger' | 'muted'
+type StatusTone = 'neutral' | 'active' | 'attention' | 'success' | 'dry' | 'danger' | 'muted'
 
 export interface StatusView {
   label: string

@@ -1,26 +1,33 @@
 /**
  * `wait`: sleeps until a deadline stored in the step's result, so a resumed run waits only for
- * what is left. A wait that outlasts this invocation's budget hands the run back.
+ * what is left, and says how much that is. A wait that outlasts this invocation's budget hands the
+ * run back; a cancel (or a lost lease) ends it at once, and it never reads as waited then.
  */
 import { HandBack, sleep } from '../errors.ts'
 import type { StepRunner } from './context.ts'
 
 export const runWait: StepRunner<'wait'> = async (ctx) => {
   const { step } = ctx
+  const total = step.with.durationMs
   const stored = typeof ctx.previous?.deadline === 'string' ? Date.parse(ctx.previous.deadline) : Number.NaN
-  const deadline = Number.isNaN(stored) ? ctx.now() + step.with.durationMs : stored
-  if (Number.isNaN(stored)) {
+  const resumed = !Number.isNaN(stored)
+  const deadline = resumed ? stored : ctx.now() + total
+  const left = Math.max(0, deadline - ctx.now())
+  if (!resumed) {
     await ctx.remember({ deadline: new Date(deadline).toISOString() })
-    ctx.log({ message: `Waiting ${seconds(step.with.durationMs)}` })
+    ctx.log({ message: `Waiting ${seconds(total)}` })
+  } else if (left === 0) {
+    ctx.log({ message: `Resuming the wait: nothing left of ${seconds(total)}, it ended while the run was handed back` })
+    return { status: 'succeeded' }
   } else {
-    ctx.log({ message: `Resuming the wait: ${seconds(Math.max(0, deadline - ctx.now()))} left` })
+    ctx.log({ message: `Resuming the wait: ${seconds(left)} left of ${seconds(total)}` })
   }
   const until = Math.min(deadline, ctx.handBackAt)
   // Timers may fire a little before the wall clock agrees, so sleep until it does.
   while (ctx.now() < until && !ctx.signal.aborted) await sleep(until - ctx.now(), ctx.signal)
   if (ctx.signal.aborted) throw ctx.signal.reason
   if (ctx.now() < deadline) throw new HandBack(`the wait ends after this invocation's budget`)
-  ctx.log({ message: `Waited ${seconds(step.with.durationMs)}` })
+  ctx.log({ message: resumed ? `Waited the last ${seconds(left)} (${seconds(total)} in all)` : `Waited ${seconds(total)}` })
   return { status: 'succeeded' }
 }
 

@@ -3,6 +3,7 @@ import { splitIntent, type TypedPair } from './pairs.ts'
 import { inputsFromPairs, recognizeChoices } from './recognize.ts'
 import { vocabularyScore } from './score.ts'
 import { ENVIRONMENT_SYNONYMS, normalizeSeverity } from './vocabulary.ts'
+import { pairNotes } from './notes.ts'
 import { words } from './words.ts'
 
 /** A template the intent parser may choose, under the slug it is stored as. */
@@ -32,6 +33,11 @@ export interface IntentResult {
   suggestions: IntentSuggestion[]
   /** key=value pairs that name no input of the chosen template. */
   unknownPairs: TypedPair[]
+  /**
+   * What the parser left out of, or changed in, a typed value, one sentence each naming the input,
+   * the value and why ("Git ref: used “bad”; “ref!” after it was left out …").
+   */
+  notes: string[]
 }
 
 /** Below this a template is only suggested, not chosen. */
@@ -59,7 +65,17 @@ export function parseIntent(text: string, templates: readonly IntentTemplate[]):
     .map(({ slug, template, score }) => ({ slug, title: template.title, score }))
 
   if (best === undefined || best.score < CHOOSE_AT) {
-    return { slug: null, templateTitle: null, env: null, inputs: {}, missing: [], confidence: 0, suggestions, unknownPairs: pairs }
+    return {
+      slug: null,
+      templateTitle: null,
+      env: null,
+      inputs: {},
+      missing: [],
+      confidence: 0,
+      suggestions,
+      unknownPairs: pairs.map(({ key, value }) => ({ key, value })),
+      notes: [],
+    }
   }
 
   const { template } = best
@@ -94,6 +110,7 @@ export function parseIntent(text: string, templates: readonly IntentTemplate[]):
     confidence,
     suggestions: confidence < SURE_AT ? suggestions : [],
     unknownPairs: fromPairs.unknown,
+    notes: pairNotes(best.slug, template, fromPairs.matched),
   }
 }
 

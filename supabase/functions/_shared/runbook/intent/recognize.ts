@@ -36,16 +36,35 @@ export function recognizeChoices(template: Template, typed: readonly string[]): 
 export function inputsFromPairs(
   template: Template,
   pairs: readonly TypedPair[],
-): { values: Map<string, string | number | boolean>; unknown: TypedPair[] } {
+): {
+  values: Map<string, string | number | boolean>
+  unknown: TypedPair[]
+  /** Pairs matched to an input, with the value it got and whether that is the closest option rather than what was typed. */
+  matched: { pair: TypedPair; input: InputDefinition; value: string | number | boolean; closest: boolean }[]
+} {
   const values = new Map<string, string | number | boolean>()
   const unknown: TypedPair[] = []
+  const matched: { pair: TypedPair; input: InputDefinition; value: string | number | boolean; closest: boolean }[] = []
   for (const pair of pairs) {
     const name = words(pair.key).join('_')
     const input = template.inputs.find((i) => i.key.toLowerCase() === name || words(i.label).join('_') === name)
-    if (input === undefined) unknown.push(pair)
-    else values.set(input.key, pairValue(input, pair.value))
+    if (input === undefined) {
+      unknown.push({ key: pair.key, value: pair.value })
+      continue
+    }
+    const value = pairValue(input, pair.value)
+    values.set(input.key, value)
+    matched.push({ pair, input, value, closest: input.type === 'choice' && closestOnly(input, pair.value, value) })
   }
-  return { values, unknown }
+  return { values, unknown, matched }
+}
+
+/** Whether a choice got its option only by being close to what was typed (not by name or synonym). */
+function closestOnly(input: InputDefinition, typed: string, value: string | number | boolean): boolean {
+  if (!(input.options ?? []).includes(String(value))) return false
+  const plain = words(typed)
+  const exact = [typed, OPTION_SYNONYMS[plain.join('')], normalizeSeverity(plain).join('')]
+  return !exact.some((candidate) => candidate !== undefined && candidate.toLowerCase() === String(value).toLowerCase())
 }
 
 /** A value the input cannot take is kept as typed, so the form shows it with its error. */
