@@ -87,13 +87,22 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
   let secrets: RunSecrets = { values: {}, hosts: {}, unavailable: {}, platform: [] }
   let environment: EnvironmentRule | null = null
 
-  const log = (event: EventInput) => writer.log({ source: 'executor', ...event })
-  const phaseLog = (phase: string, event: EventInput) => writer.log({ source: 'phase', phase, ...event })
+  // The executor's own lines are a few per step, and every step's record sends them: no back-pressure to wait for.
+  const log = (event: EventInput): void => void writer.log({ source: 'executor', ...event })
+  const phaseLog = (phase: string, event: EventInput): void => void writer.log({ source: 'phase', phase, ...event })
 
+  /**
+   * Records a step's state with the lines logged before it, in one call that also extends the
+   * lease and says whether a cancel was requested.
+   */
   async function record(step: PlanStep, result: StepResult): Promise<void> {
-    await writer.flush()
-    // Where the log stands, so a resumed run counts its bytes without reading it all back.
-    run = { ...run, ...(await store.recordStep(run.id, step.id, { ...result, [CHECKPOINT_KEY]: writer.checkpoint() })) }
+    const sentAt = Date.now()
+    const answer = await writer.sendWith((events, batchId, checkpoint) =>
+      // Where the log stands, so a resumed run counts its bytes without reading it all back.
+      store.recordStep(run.id, step.id, { ...result, [CHECKPOINT_KEY]: checkpoint }, events, batchId),
+    )
+    lease.extended(answer.cancelRequested, sentAt)
+    run = { ...run, step_results: { ...run.step_results, [step.id]: result }, current_step: step.id, last_seq: answer.lastSeq }
   }
 
   /** A run whose log is full stops here, at a safe point, while its last lines still have room. */
@@ -119,7 +128,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
   async function safePoint(): Promise<void> {
     lease.check()
     if (settings.stopSignal?.aborted) throw settings.stopSignal.reason
-    await lease.beat()
+    await lease.beatIfDue()
     if (lease.cancelRequested) throw new RunCanceled()
   }
 
@@ -141,7 +150,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     const stepLog = (event: Omit<EventInput, 'step_id' | 'phase' | 'source'>) =>
       writer.log({ ...event, source: step.id, phase, step_id: step.id })
     if (previous?.status === 'running' && !continued) {
-      stepLog({
+      void stepLog({
         level: 'warn',
         message: `Step ${step.id} was cut off before it finished; running it again (start ${starts} of ${settings.maxStepStarts})`,
       })
@@ -153,7 +162,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     const { handed_back: _, ...earlier } = previous ?? {}
     const running: StepResult = { ...earlier, status: 'running', starts, started_at: startedAt }
     await record(step, running)
-    stepLog({ message: `Step ${step.id}: ${step.title}`, data: { kind: step.kind, start: starts } })
+    void stepLog({ message: `Step ${step.id}: ${step.title}`, data: { kind: step.kind, start: starts } })
 
     const attempts = 1 + (step.retry?.max ?? 0)
     let outcome: StepOutcome | undefined
@@ -200,7 +209,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
           await writer.flush()
           // The store masks it, and keeps no link whose URL holds a secret (a masked URL is no link).
           if (!(await store.addArtifact(run.id, { ...artifact, step_id: step.id }))) {
-            stepLog({ level: 'warn', message: `The link "${artifact.title}" is not kept: its URL contains a secret` })
+            void stepLog({ level: 'warn', message: `The link "${artifact.title}" is not kept: its URL contains a secret` })
           }
         },
         remember: (state) => record(step, { ...running, ...state }),
@@ -230,7 +239,10 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         // A full log retries nothing: the step fails as it is and the run stops.
         if (attempt < attempts && !(error instanceof StepRefusedError) && !writer.limitReached) {
           const delay = (step.retry?.delayMs ?? 0) * (step.retry?.backoff ?? 2) ** (attempt - 1)
-          stepLog({ level: 'warn', message: `Attempt ${attempt} of ${attempts} failed: ${reason}; retrying in ${formatDuration(delay)}` })
+          void stepLog({
+            level: 'warn',
+            message: `Attempt ${attempt} of ${attempts} failed: ${reason}; retrying in ${formatDuration(delay)}`,
+          })
           await sleep(delay, interrupt)
           // The lease may have been lost while sleeping.
           lease.check()
@@ -238,7 +250,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
           if (lease.cancelRequested) throw new RunCanceled()
           continue
         }
-        stepLog({ level: 'error', message: `Step ${step.id} failed: ${reason}` })
+        void stepLog({ level: 'error', message: `Step ${step.id} failed: ${reason}` })
         await record(step, { ...running, status: 'failed', attempts: attempt, reason, finished_at: new Date(now()).toISOString() })
         checkLogLimit(step)
         throw new StepFailedError(step.id, reason)
@@ -248,7 +260,9 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       }
       if (outcome?.status === 'waiting_approval') return 'waiting_approval'
       const ms = now() - Date.parse(startedAt)
-      stepLog({ message: `Step ${step.id} succeeded in ${formatDuration(ms)}${outcome.dryRun ? ` (dry run: ${outcome.dryRun})` : ''}` })
+      void stepLog({
+        message: `Step ${step.id} succeeded in ${formatDuration(ms)}${outcome.dryRun ? ` (dry run: ${outcome.dryRun})` : ''}`,
+      })
       await record(step, {
         ...running,
         status: 'succeeded',
@@ -335,7 +349,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     // The protected environment's gate: before any step, whatever the template says.
     if (environment && mustWaitAtGate(environment, run.step_results)) {
       const message = gateWaitLine(environment)
-      writer.log({
+      void writer.log({
         level: 'warn',
         source: 'executor',
         phase: 'validate',

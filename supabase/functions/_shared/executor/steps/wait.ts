@@ -11,16 +11,16 @@ export const runWait: StepRunner<'wait'> = async (ctx) => {
   const deadline = Number.isNaN(stored) ? ctx.now() + step.with.durationMs : stored
   if (Number.isNaN(stored)) {
     await ctx.remember({ deadline: new Date(deadline).toISOString() })
-    ctx.log({ message: `Waiting ${seconds(step.with.durationMs)}` })
+    await ctx.log({ message: `Waiting ${seconds(step.with.durationMs)}` })
   } else {
-    ctx.log({ message: `Resuming the wait: ${seconds(Math.max(0, deadline - ctx.now()))} left` })
+    await ctx.log({ message: `Resuming the wait: ${seconds(Math.max(0, deadline - ctx.now()))} left` })
   }
   const until = Math.min(deadline, ctx.handBackAt)
   // Timers may fire a little before the wall clock agrees, so sleep until it does.
   while (ctx.now() < until && !ctx.signal.aborted) await sleep(until - ctx.now(), ctx.signal)
   if (ctx.signal.aborted) throw ctx.signal.reason
   if (ctx.now() < deadline) throw new HandBack(`the wait ends after this invocation's budget`)
-  ctx.log({ message: `Waited ${seconds(step.with.durationMs)}` })
+  await ctx.log({ message: `Waited ${seconds(step.with.durationMs)}` })
   return { status: 'succeeded' }
 }
 
