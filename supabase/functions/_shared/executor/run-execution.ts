@@ -302,6 +302,8 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     return summary
   }
 
+  // The claim just set the lease (and read cancel_requested): no heartbeat is due before the first step.
+  lease.extended(run.cancel_requested)
   lease.start()
   try {
     if (run.attempt > settings.maxAttempts) {
