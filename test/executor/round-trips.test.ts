@@ -9,7 +9,7 @@ import { engines } from '../support/databases.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { reply, startRemote, type RemoteService } from '../support/remote.ts'
 import { addTemplate, createRun, eventsOf, expectContiguous, personalWorkspace, runExecutor, runOf, waitFor } from '../support/executor.ts'
-import { RunStore } from '../../supabase/functions/_shared/executor/store.ts'
+import { RunStore, type OpsClient as ExecutorClient } from '../../supabase/functions/_shared/executor/store.ts'
 import { EventWriter } from '../../supabase/functions/_shared/executor/event-writer.ts'
 
 /** A template of `n` GET steps against the stand-in service. */
@@ -30,19 +30,21 @@ ${steps.join('\n')}
 }
 
 /** The executor's client, counting the requests it sends by SQL function or table. */
-function countingClient(client: OpsClient): { client: OpsClient; calls: Map<string, number>; total: () => number } {
+function countingClient(client: ExecutorClient): { client: ExecutorClient; calls: Map<string, number>; total: () => number } {
   const calls = new Map<string, number>()
   const note = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1)
-  const counted: OpsClient = {
-    rpc: ((fn: string, ...rest: unknown[]) => {
+  const rpc = client.rpc.bind(client) as (...args: unknown[]) => unknown
+  const from = client.from.bind(client) as (table: string) => unknown
+  const counted = {
+    rpc: (fn: string, ...rest: unknown[]) => {
       note(fn)
-      return (client.rpc as (...args: unknown[]) => unknown)(fn, ...rest)
-    }) as OpsClient['rpc'],
-    from: ((table: string) => {
+      return rpc(fn, ...rest)
+    },
+    from: (table: string) => {
       note(table)
-      return client.from(table as 'runs')
-    }) as OpsClient['from'],
-  }
+      return from(table)
+    },
+  } as unknown as ExecutorClient
   return { client: counted, calls, total: () => [...calls.values()].reduce((a, b) => a + b, 0) }
 }
 
