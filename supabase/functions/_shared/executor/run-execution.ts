@@ -15,6 +15,7 @@ import { formatBytes } from './log-bytes.ts'
 import { CHECKPOINT_KEY, loggedBytes } from './log-checkpoint.ts'
 import { listedSteps, namedSteps } from './listed.ts'
 import { Lease } from './lease.ts'
+import type { InvocationBudget } from './invocation-budget.ts'
 import { describeUnavailable, type ReadEnv, type RunSecrets } from './secrets.ts'
 import { runStepKind, type StepContext, type StepOutcome, type StepRunners } from './steps/context.ts'
 import type { EventInput, RunRow, StepResult } from '../database/index.ts'
@@ -53,6 +54,8 @@ export interface ExecutionSettings {
   stopSignal?: AbortSignal
   /** Process-level diagnostics (not the run's log). */
   diagnostics?: (message: string) => void
+  /** The invocation's work budget (CPU, database calls, steps), shared by the runs it executes. */
+  budget?: InvocationBudget
 }
 
 class StepTimeout extends Error {
@@ -80,6 +83,8 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
   })
   const lease = new Lease(store, run.id, settings.heartbeatMs)
   const invocationStart = now()
+  /** Steps of this run started in this invocation. */
+  let stepsStarted = 0
   // What runs.plan holds until validation; then the plan the steps run from.
   let plan: StoredPlan | null = run.plan
   let currentStep: PlanStep | undefined
@@ -136,6 +141,12 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     await safePoint()
     checkLogLimit(step)
     if (now() >= settings.handBackAt) throw new HandBack(`this invocation's time is nearly up`)
+    // Hand back before the CPU limit could kill the worker mid-step (invocation-budget.ts); every
+    // invocation runs at least one step of its run, so a run always moves on.
+    const spent = stepsStarted > 0 ? settings.budget?.exhausted() : undefined
+    if (spent) throw new HandBack(spent)
+    settings.budget?.stepStarted()
+    stepsStarted++
     const deadline = runDeadline()
     if (now() >= deadline) {
       throw new StepFailedError(
