@@ -19,6 +19,7 @@ import type { InvocationBudget } from './invocation-budget.ts'
 import { describeUnavailable, type ReadEnv, type RunSecrets } from './secrets.ts'
 import { runStepKind, type StepContext, type StepOutcome, type StepRunners } from './steps/context.ts'
 import type { EventInput, RunRow, StepResult } from '../database/index.ts'
+import type { OutgoingRequest } from './dry-run.ts'
 import type { RunStore } from './store.ts'
 import { canceledSummary, gaveUpSummary, stepFailedSummary, successSummary, tallySteps, validationFailedSummary } from './summary.ts'
 import { ValidationError, validateRun } from './validate.ts'
@@ -56,6 +57,24 @@ export interface ExecutionSettings {
   diagnostics?: (message: string) => void
   /** The invocation's work budget (CPU, database calls, steps), shared by the runs it executes. */
   budget?: InvocationBudget
+}
+
+/** The key of a step result that says a non-idempotent request of the step went out and no answer was recorded. */
+const UNCONFIRMED_SEND_KEY = 'sent_result_unknown'
+
+function unconfirmedSend(result: StepResult | undefined): string | undefined {
+  const sent = result?.[UNCONFIRMED_SEND_KEY]
+  return typeof sent === 'string' ? sent : undefined
+}
+
+/**
+ * Whether sending the request twice does no more than sending it once: every method but POST and
+ * PATCH, and those too with an Idempotency-Key header (the service then ignores a repeat).
+ */
+function isIdempotent(request: OutgoingRequest): boolean {
+  const method = request.method.toUpperCase()
+  if (method !== 'POST' && method !== 'PATCH') return true
+  return Object.keys(request.headers ?? {}).some((name) => name.toLowerCase() === 'idempotency-key')
 }
 
 class StepTimeout extends Error {
@@ -160,6 +179,17 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     const starts = (typeof previous?.starts === 'number' ? previous.starts : 0) + (continued ? 0 : 1)
     const stepLog = (event: Omit<EventInput, 'step_id' | 'phase' | 'source'>) =>
       writer.log({ ...event, source: step.id, phase, step_id: step.id })
+    const unconfirmed = previous?.status === 'running' && !continued ? unconfirmedSend(previous) : undefined
+    if (unconfirmed && !step.repeatIfInterrupted) {
+      // At most once: a request that may have reached the service is not sent again unless the template says it may be.
+      const reason =
+        `its ${unconfirmed} request was sent, result unknown: the executor was stopped before the answer came, ` +
+        `so it is not sent again (set repeat_if_interrupted: true on the step to send it again after an interruption)`
+      void stepLog({ level: 'error', message: `Step ${step.id} failed: ${reason}` })
+      const { [UNCONFIRMED_SEND_KEY]: _sent, ...rest } = previous ?? {}
+      await record(step, { ...rest, status: 'failed', starts, reason, finished_at: new Date(now()).toISOString() })
+      throw new StepFailedError(step.id, reason)
+    }
     if (previous?.status === 'running' && !continued) {
       void stepLog({
         level: 'warn',
@@ -170,11 +200,12 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       throw new StepFailedError(step.id, `it was cut off ${settings.maxStepStarts} times without finishing`)
     }
     const startedAt = new Date(now()).toISOString()
-    const { handed_back: _, ...earlier } = previous ?? {}
+    const { handed_back: _, [UNCONFIRMED_SEND_KEY]: _sent, ...earlier } = previous ?? {}
     const running: StepResult = { ...earlier, status: 'running', starts, started_at: startedAt }
     await record(step, running)
     void stepLog({ message: `Step ${step.id}: ${step.title}`, data: { kind: step.kind, start: starts } })
 
+    let unconfirmedMarked = false
     const attempts = 1 + (step.retry?.max ?? 0)
     let outcome: StepOutcome | undefined
     for (let attempt = 1; attempt <= attempts && !outcome; attempt++) {
@@ -204,6 +235,11 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
           return describeUnavailable(secrets, missing)
         },
         send: async (request, used) => {
+          if (!unconfirmedMarked && !run.dry_run && !isIdempotent(request)) {
+            // Recorded before the request leaves: if the executor is stopped before the answer, the resumed run knows.
+            unconfirmedMarked = true
+            await record(step, { ...running, [UNCONFIRMED_SEND_KEY]: `${request.method} ${request.url}` })
+          }
           try {
             return await send(request, {
               fetch: settings.fetch,
