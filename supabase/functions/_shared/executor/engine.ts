@@ -58,7 +58,7 @@ export interface ExecutorOptions {
 }
 
 /** Why an invocation stopped: it ran out of work, it handed a run back, or it reached a limit before taking another run. */
-export type InvocationStop = 'finished' | 'handed back' | 'limit'
+type InvocationStop = 'finished' | 'handed back' | 'limit'
 
 /** What one invocation did, in one line of the function's log. */
 export interface InvocationLine {
