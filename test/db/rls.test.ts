@@ -319,6 +319,16 @@ describe.each(engines)('row-level security on %s', (engine) => {
     ['anon', 'claim_run', "select * from ops.claim_run('w')"],
     ['A', 'claim_run', "select * from ops.claim_run('w')"],
     ['A', 'append_run_events', "select ops.append_run_events('{aQueued}', 'w', '[]')"],
+    [
+      'A',
+      'record_step_with_events',
+      "select * from ops.record_step_with_events('{aQueued}', 'w', 's', jsonb_build_object('status', 'running'))",
+    ],
+    [
+      'anon',
+      'record_step_with_events',
+      "select * from ops.record_step_with_events('{aQueued}', 'w', 's', jsonb_build_object('status', 'running'))",
+    ],
     ['A', 'finish_run', "select ops.finish_run('{aQueued}', 'w', 'success', 'done')"],
     ['anon', 'request_cancel', "select ops.request_cancel('{aQueued}')"],
     ['anon', 'save_spec_doc', "select ops.save_spec_doc(gen_random_uuid(), 'continue-orchestrator/prd', 'x', 1)"],

@@ -59,6 +59,22 @@ describe('maskDeep', () => {
       ok: true,
     })
   })
+
+  it('copies nothing that holds no secret, and never changes the value it was given', () => {
+    const mask = createMasker(['tok-123456'])
+    const clean = { a: ['x', 1, { b: 'y' }], c: null }
+    expect(maskDeep(clean, mask)).toBe(clean)
+    const mixed = { clean: { b: 'y' }, list: ['x', 'Bearer tok-123456'] }
+    const masked = maskDeep(mixed, mask)
+    expect(masked).toEqual({ clean: { b: 'y' }, list: ['x', 'Bearer ***'] })
+    expect(masked.clean).toBe(mixed.clean)
+    expect(mixed.list[1]).toBe('Bearer tok-123456')
+    // A "__proto__" key stays a plain key in the copy.
+    const proto = JSON.parse('{"__proto__": {"polluted": "tok-123456"}}') as Record<string, unknown>
+    const copy = maskDeep(proto, mask)
+    expect(Object.keys(copy)).toEqual(['__proto__'])
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
 })
 
 describe('the forms a stored text may carry a secret in', () => {

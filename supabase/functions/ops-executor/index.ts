@@ -47,6 +47,45 @@ function workerClock(): { workerStartedAt?: number; workerWallClockMs?: number }
   return { workerStartedAt, workerWallClockMs: seconds * 1000 }
 }
 
+/**
+ * CPU used by this worker's process so far (ms). Under Deno (hosted and the local stack's
+ * workers) one process is one function's worker, so this is the function's own CPU; in the local
+ * stack's Node process it would count the whole stack, so it is not used there (the executor then
+ * budgets by its count of database calls and steps).
+ */
+function workerCpuMs(): (() => number) | undefined {
+  const usage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage
+  if (!deno || typeof usage !== 'function') return undefined
+  return () => {
+    const { user, system } = usage()
+    return (user + system) / 1000
+  }
+}
+
+/** A positive number from the environment, or undefined when the setting is not given. */
+function positiveSetting(name: string): number | undefined {
+  const value = readEnv(name)
+  if (value === undefined || value.trim() === '') return undefined
+  const number = Number(value)
+  if (!(number > 0)) throw new HttpError(500, `${name} must be a number above 0, got "${value}"`)
+  return number
+}
+
+/** The invocation's work budget and drain cap from the environment (invocation-budget.ts has the defaults). */
+function workBudget() {
+  return {
+    limits: {
+      ...optional('cpuBudgetMs', positiveSetting('OPS_EXECUTOR_CPU_BUDGET_MS')),
+      ...optional('maxCalls', positiveSetting('OPS_EXECUTOR_MAX_DB_CALLS')),
+      ...optional('maxSteps', positiveSetting('OPS_EXECUTOR_MAX_STEPS')),
+    },
+    ...optional('maxRunsPerDrain', positiveSetting('OPS_EXECUTOR_MAX_RUNS_PER_DRAIN')),
+  }
+}
+
+const optional = <K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> =>
+  value === undefined ? {} : ({ [key]: value } as Partial<Record<K, number>>)
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 // When the runtime shuts this worker down, runs in progress are handed back to the queue at their
@@ -209,6 +248,10 @@ export async function handler(req: Request): Promise<Response> {
         leaseSeconds: Number(readEnv('OPS_EXECUTOR_LEASE_SECONDS') ?? 30),
         stopSignal: shutdown.signal,
         diagnostics: (message) => console.warn(`[ops-executor] ${message}`),
+        cpuMs: workerCpuMs(),
+        ...workBudget(),
+        // One line per invocation, few enough for the hosted log-rate limit.
+        invocationLog: (line) => console.log(JSON.stringify(line)),
         // After handing a run back, ask for the next invocation at once rather than at the next drain.
         continueRun: async (id) => {
           await fetch(`${env.url}/functions/v1/ops-executor`, {

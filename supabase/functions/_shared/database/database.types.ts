@@ -1242,6 +1242,21 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      record_step_with_events: {
+        Args: {
+          p_batch_id?: string
+          p_events?: Json
+          p_lease_seconds?: number
+          p_result: Json
+          p_run_id: string
+          p_step_id: string
+          p_worker: string
+        }
+        Returns: {
+          cancel_requested: boolean
+          last_seq: number
+        }[]
+      }
       release_run: {
         Args: { p_run_id: string; p_worker: string }
         Returns: {

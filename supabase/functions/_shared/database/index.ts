@@ -77,6 +77,7 @@ interface NarrowedArgs {
   add_run_artifact: { p_artifact: ArtifactInput }
   set_run_plan: { p_plan: Plan }
   record_step: { p_result: StepResult }
+  record_step_with_events: { p_result: StepResult; p_events: EventInput[] }
   finish_run: { p_status: FinishStatus }
   // null: a new template (the function's own rule; the generator cannot see that a parameter takes null).
   save_template: { p_expected_version: number | null }

@@ -1,7 +1,8 @@
 /**
- * The executor's entry: claim the requested run (or, for a drain, every claimable run while the
- * invocation's wall-clock budget lasts) and execute each. Safe to invoke any number of times at
- * once: claiming is atomic, so no two invocations ever execute the same run.
+ * The executor's entry: claim the requested run (or, for a drain, claimable runs while the
+ * invocation's wall-clock and work budgets last, at most `maxRunsPerDrain`) and execute each.
+ * Safe to invoke any number of times at once: claiming is atomic, so no two invocations ever
+ * execute the same run. Each invocation ends with one structured line (`invocationLog`).
  */
 import { executeRun, type RunOutcome } from './run-execution.ts'
 import { RunStore, type OpsClient } from './store.ts'
@@ -9,6 +10,7 @@ import { stepRunners } from './steps/index.ts'
 import type { ReadEnv } from './secrets.ts'
 import { EGRESS_ALLOW_SETTING, parseEgressAllow, type ResolveHost } from './egress-policy.ts'
 import { systemResolveHost } from './resolve-host.ts'
+import { DEFAULT_LIMITS, InvocationBudget, type BudgetLimits, type Spent } from './invocation-budget.ts'
 
 export interface ExecutorOptions {
   client: OpsClient
@@ -20,7 +22,7 @@ export interface ExecutorOptions {
   now?: () => number
   leaseSeconds?: number
   heartbeatMs?: number
-  /** How often a step under way, or a retry's back-off, asks whether the run was canceled (default 250 ms). */
+  /** How often a step under way, or a retry's back-off, asks whether the run was canceled (default 500 ms). */
   cancelPollMs?: number
   flushMs?: number
   flushLines?: number
@@ -47,6 +49,31 @@ export interface ExecutorOptions {
   /** Abort with a HandBack reason when the runtime shuts down; runs are handed back. */
   stopSignal?: AbortSignal
   diagnostics?: (message: string) => void
+  /** CPU used so far by this worker's process (ms), where the runtime measures it. */
+  cpuMs?: () => number
+  /** The invocation's work budget; defaults in invocation-budget.ts. */
+  limits?: Partial<BudgetLimits>
+  /** Runs one drain invocation takes at most (default 10). */
+  maxRunsPerDrain?: number
+  /** Receives the invocation's one structured line when it ends. */
+  invocationLog?: (line: InvocationLine) => void
+}
+
+/** Why an invocation stopped: it ran out of work, it handed a run back, or it reached a limit before taking another run. */
+type InvocationStop = 'finished' | 'handed back' | 'limit'
+
+/** What one invocation did, in one line of the function's log. */
+export interface InvocationLine {
+  event: 'ops-executor invocation'
+  worker: string
+  runs_claimed: number
+  steps: number
+  db_calls: number
+  cpu_ms: number | null
+  wall_ms: number
+  stopped: InvocationStop
+  /** The limit or the hand-back's reason, when there is one. */
+  reason?: string
 }
 
 export interface ExecuteRequest {
@@ -78,6 +105,7 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
     `This executor's worker has ${Math.max(0, Math.round((workerEnd - now()) / 1000))} s of its ${Math.round(wallClockMs / 1000)} s ` +
     `wall clock left, less than the ${Math.round(marginMs / 1000)} s it keeps for handing runs back; ` +
     `${waiting} for the next invocation`
+  const budget = new InvocationBudget({ ...DEFAULT_LIMITS, ...options.limits }, () => store.calls, options.cpuMs, now)
   const readEnv = options.readEnv
   // A malformed OPS_EGRESS_ALLOW throws here, naming the entry, before any run is claimed.
   const egress = { allow: parseEgressAllow(readEnv(EGRESS_ALLOW_SETTING)), resolve: options.resolveHost ?? systemResolveHost() }
@@ -106,25 +134,61 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
     continueRun: options.continueRun,
     stopSignal: options.stopSignal,
     diagnostics: options.diagnostics,
+    budget,
   }
   const report: ExecutionReport = { worker, runs: [] }
-  if (request.runId && now() >= handBackAt) {
-    const reason = tooLate('the run stays queued')
-    options.diagnostics?.(reason)
-    report.runs.push({ id: request.runId, outcome: 'not_claimable', reason })
-  } else if (request.runId) {
-    const run = await store.claim(request.runId)
-    if (run) report.runs.push({ id: request.runId, outcome: await executeRun(run, settings) })
-    else {
-      const reason = await store.whyNotClaimable(request.runId)
-      report.runs.push({ id: request.runId, outcome: 'not_claimable', ...(reason ? { reason } : {}) })
+  let stopped: InvocationStop = 'finished'
+  let reason: string | undefined
+  const ran = (id: string, outcome: RunOutcome) => {
+    report.runs.push({ id, outcome })
+    if (outcome === 'handed_back') stopped = 'handed back'
+  }
+  try {
+    if (request.runId && now() >= handBackAt) {
+      reason = tooLate('the run stays queued')
+      stopped = 'limit'
+      options.diagnostics?.(reason)
+      report.runs.push({ id: request.runId, outcome: 'not_claimable', reason })
+    } else if (request.runId) {
+      const run = await store.claim(request.runId)
+      if (run) ran(request.runId, await executeRun(run, settings))
+      else {
+        const why = await store.whyNotClaimable(request.runId)
+        report.runs.push({ id: request.runId, outcome: 'not_claimable', ...(why ? { reason: why } : {}) })
+      }
     }
+    if (request.drain && now() >= handBackAt) {
+      reason = tooLate('queued runs stay queued')
+      stopped = 'limit'
+      options.diagnostics?.(reason)
+    }
+    const maxRuns = options.maxRunsPerDrain ?? 10
+    let drained = 0
+    while (request.drain && now() < handBackAt && !options.stopSignal?.aborted) {
+      const spent = budget.exhausted()
+      if (spent || drained >= maxRuns) {
+        stopped = 'limit'
+        reason = spent ?? `this invocation took ${drained} runs, the most a drain takes; the next drain takes the rest`
+        break
+      }
+      const run = await store.claim()
+      if (!run) break
+      drained++
+      ran(run.id, await executeRun(run, settings))
+    }
+    return report
+  } finally {
+    const spent: Spent = budget.spent()
+    options.invocationLog?.({
+      event: 'ops-executor invocation',
+      worker,
+      runs_claimed: report.runs.filter((run) => run.outcome !== 'not_claimable').length,
+      steps: spent.steps,
+      db_calls: spent.calls,
+      cpu_ms: spent.cpuMs,
+      wall_ms: spent.wallMs,
+      stopped,
+      ...(reason ? { reason } : {}),
+    })
   }
-  if (request.drain && now() >= handBackAt) options.diagnostics?.(tooLate('queued runs stay queued'))
-  while (request.drain && now() < handBackAt && !options.stopSignal?.aborted) {
-    const run = await store.claim()
-    if (!run) break
-    report.runs.push({ id: run.id, outcome: await executeRun(run, settings) })
-  }
-  return report
 }

@@ -1,9 +1,15 @@
 /**
- * Batches a run's log lines into ops.append_run_events calls: a flush about every 50 ms or every
- * 100 lines, one batch in flight at a time (so seq order is log order), each batch with its own
- * id so a retry after a lost response is not applied twice. Each line is masked and cut to
- * size by the store's rules (RunStore.prepareEvent) before it is counted, so nothing secret or
- * huge is ever kept and the byte count is what the table holds.
+ * Sends a run's log lines to the database in batches. A line logged while nothing is being sent
+ * goes at once (lines logged in the same turn go together); lines logged while a batch is on its
+ * way wait and go together in the next one, at most one send per `flushMs` (50 ms) under load.
+ * One send at a time (so seq order is log order), each batch with its own id so a retry after a
+ * lost response is not applied twice. A step's result takes the lines logged before it along in
+ * the same call (sendWith), so a step costs no call of its own for its log.
+ *
+ * Each line is masked and cut to size by the store's rules (RunStore.prepareEvent) before it is
+ * counted, so nothing secret or huge is ever kept and the byte count is what the table holds.
+ * Once `maxWaitingBatches` full batches wait to be sent, log() answers a promise that settles when
+ * they have gone: a caller that logs in a loop awaits it (back-pressure); no line is dropped.
  *
  * A run's log is capped in lines (maxEvents: past it only warnings and errors are kept) and in
  * bytes (maxBytes, message plus data as JSON, counted across invocations). Once an ordinary line
@@ -14,7 +20,6 @@
 import type { EventInput } from '../database/index.ts'
 import type { RunStore } from './store.ts'
 import { errorMessage } from '../error-message.ts'
-import { lineBytes } from './log-bytes.ts'
 
 /** Bytes a run's log may hold (message plus data as JSON), across all its invocations. */
 const MAX_LOG_BYTES = 5 * 1024 * 1024
@@ -22,6 +27,10 @@ const MAX_LOG_BYTES = 5 * 1024 * 1024
 const FINAL_LINES_RESERVE = 128 * 1024
 /** Of that reserve, kept back for the summary alone. */
 const SUMMARY_RESERVE = 32 * 1024
+/** Lines in one batch: what ops.append_run_events takes at most. */
+const MAX_BATCH_LINES = 1000
+/** Bytes in one batch (a request body), so a batch of large lines stays a reasonable request. */
+const MAX_BATCH_BYTES = 1024 * 1024
 
 /** Where a run's log stood when a step result was recorded: its last seq and its bytes so far. */
 export interface LogCheckpoint {
@@ -30,8 +39,12 @@ export interface LogCheckpoint {
 }
 
 export interface EventWriterOptions {
+  /** The least time between two sends of this run's lines while lines keep coming (ms). */
   flushMs?: number
+  /** Lines in one batch (at most 1000). */
   flushLines?: number
+  /** Full batches that may wait to be sent before log() asks its caller to wait. */
+  maxWaitingBatches?: number
   /** Lines a run may keep; past it only warnings and errors are written. */
   maxEvents?: number
   /** Events the run already has (its last_seq), so the cap spans invocations. */
@@ -42,20 +55,40 @@ export interface EventWriterOptions {
   existingBytes?: number
 }
 
+interface Batch {
+  events: EventInput[]
+  bytes: number
+}
+
+/** How a batch is sent: `checkpoint` is where the log stands once it is written. */
+export type SendBatch<T> = (events: EventInput[], batchId: string, checkpoint: LogCheckpoint) => Promise<T>
+
+const ready: Promise<void> = Promise.resolve()
+
 export class EventWriter {
-  private buffer: EventInput[] = []
-  private timer: ReturnType<typeof setTimeout> | undefined
-  private inFlight: Promise<void> = Promise.resolve()
+  /** Batches not yet sent, oldest first; lines are added to the last. */
+  private queue: Batch[] = []
+  /** Lines and bytes logged but not yet written (queued or on their way). */
+  private pendingLines = 0
+  private pendingBytes = 0
+  /** Sends queued or on their way; lines logged meanwhile wait for the next send. */
+  private busy = 0
+  private chain: Promise<void> = Promise.resolve()
+  private wake: ReturnType<typeof setTimeout> | 'soon' | undefined
+  private lastSendAt = -Infinity
+  private waiters: Array<() => void> = []
   /** The first failed write; every later call rethrows it, so no line is silently lost. */
   private failure: Error | undefined
   private written: number
   private omitted = 0
   private writtenBytes: number
-  private bufferedBytes = 0
   private full = false
+  /** Calls made to send lines (appends and step results that carried lines). */
+  sends = 0
   readonly maxBytes: number
   private readonly flushMs: number
-  private readonly flushLines: number
+  private readonly batchLines: number
+  private readonly maxWaitingBatches: number
   private readonly maxEvents: number
 
   constructor(
@@ -64,7 +97,8 @@ export class EventWriter {
     options: EventWriterOptions = {},
   ) {
     this.flushMs = options.flushMs ?? 50
-    this.flushLines = options.flushLines ?? 100
+    this.batchLines = Math.max(1, Math.min(options.flushLines ?? MAX_BATCH_LINES, MAX_BATCH_LINES))
+    this.maxWaitingBatches = Math.max(1, options.maxWaitingBatches ?? 8)
     this.maxEvents = options.maxEvents ?? 200_000
     this.written = options.existing ?? 0
     this.maxBytes = options.maxBytes ?? MAX_LOG_BYTES
@@ -76,69 +110,144 @@ export class EventWriter {
     return this.full
   }
 
-  /** The written log's last seq and size; valid right after a flush. */
-  checkpoint(): LogCheckpoint {
-    return { seq: this.written, bytes: this.writtenBytes }
+  /** Lines logged and not yet written. */
+  get unsent(): number {
+    return this.pendingLines
   }
 
-  log(event: EventInput): void {
+  /**
+   * Logs a line. Answers a promise that settles at once, unless `maxWaitingBatches` full batches
+   * wait: then it settles when they have gone (await it in a loop that logs many lines).
+   */
+  log(event: EventInput): Promise<void> {
     if (this.failure) throw this.failure
     const level = event.level ?? 'info'
-    if (this.written + this.buffer.length >= this.maxEvents - 1 && level !== 'warn' && level !== 'error') {
+    if (this.written + this.pendingLines >= this.maxEvents - 1 && level !== 'warn' && level !== 'error') {
       this.omitted++
-      return
+      return ready
     }
-    if (!this.keep(this.store.prepareEvent(this.runId, { ...event, level, ts: event.ts ?? new Date().toISOString() }))) return
-    if (this.buffer.length >= this.flushLines) {
-      void this.flush().catch(() => {})
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined
-        void this.flush().catch(() => {})
-      }, this.flushMs)
-    }
+    const line: EventInput = { ...event, level, ts: event.ts ?? new Date().toISOString() }
+    if (!this.keep(line)) return ready
+    this.schedule()
+    if (this.waitingBatches() < this.maxWaitingBatches) return ready
+    return new Promise((resolve) => this.waiters.push(resolve))
   }
 
   /** Writes everything logged so far; rethrows a failure (for example a lost lease). */
   flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer)
-      this.timer = undefined
-    }
-    if (this.omitted > 0 && this.written + this.buffer.length < this.maxEvents) {
-      this.keep(
-        this.store.prepareEvent(this.runId, {
-          level: 'warn',
-          source: 'executor',
-          message: `${this.omitted} log lines were not kept: this run reached its limit of ${this.maxEvents} events`,
-          ts: new Date().toISOString(),
-        }),
-      )
-      this.omitted = 0
-    }
-    const batch = this.buffer
-    const batchBytes = this.bufferedBytes
-    this.buffer = []
-    this.bufferedBytes = 0
-    this.inFlight = this.inFlight.then(async () => {
-      if (this.failure) throw this.failure
-      if (batch.length === 0) return
-      try {
-        await this.store.append(this.runId, batch, crypto.randomUUID())
-        this.written += batch.length
-        this.writtenBytes += batchBytes
-      } catch (error) {
-        this.failure = error instanceof Error ? error : new Error(errorMessage(error))
-        throw this.failure
-      }
+    this.noteOmitted()
+    return this.exclusive(async () => {
+      for (let batch = this.queue.shift(); batch; batch = this.queue.shift()) await this.send(batch, this.append)
     })
-    return this.inFlight
   }
 
-  /** Buffers a prepared line if the byte cap lets it in; false when it is not kept. */
-  private keep(event: EventInput): boolean {
-    const bytes = lineBytes(event.message, event.data === undefined ? undefined : JSON.stringify(event.data))
-    const total = this.writtenBytes + this.bufferedBytes + bytes
+  /**
+   * Writes everything logged so far, the last batch (possibly empty) through `via` (a step result
+   * that carries it), and answers what `via` answered. Earlier full batches go as appends first.
+   */
+  sendWith<T>(via: SendBatch<T>): Promise<T> {
+    this.noteOmitted()
+    return this.exclusive(async () => {
+      while (this.queue.length > 1) await this.send(this.queue.shift()!, this.append)
+      return this.send(this.queue.shift() ?? { events: [], bytes: 0 }, via)
+    })
+  }
+
+  private readonly append: SendBatch<number> = (events, batchId) => this.store.append(this.runId, events, batchId)
+
+  /** Sends one batch: the log's counts move on only once it is written. */
+  private async send<T>(batch: Batch, via: SendBatch<T>): Promise<T> {
+    this.lastSendAt = Date.now()
+    const checkpoint = { seq: this.written + batch.events.length, bytes: this.writtenBytes + batch.bytes }
+    if (batch.events.length > 0) this.sends++
+    const answer = await via(batch.events, crypto.randomUUID(), checkpoint)
+    this.written = checkpoint.seq
+    this.writtenBytes = checkpoint.bytes
+    this.pendingLines -= batch.events.length
+    this.pendingBytes -= batch.bytes
+    this.release()
+    return answer
+  }
+
+  /** Runs `work` after every send before it, one at a time; a failure is kept and rethrown from then on. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    this.busy++
+    const turn = this.chain.then(async () => {
+      try {
+        if (this.failure) throw this.failure
+        return await work()
+      } catch (error) {
+        this.failure ??= error instanceof Error ? error : new Error(errorMessage(error))
+        throw this.failure
+      } finally {
+        this.busy--
+        this.release()
+        this.schedule()
+      }
+    })
+    this.chain = turn.then(
+      () => undefined,
+      () => undefined,
+    )
+    return turn
+  }
+
+  /**
+   * Arranges the next send of queued lines: none while a send is queued or on its way (it picks
+   * them up, or this runs again when it ends); otherwise at once, or when `flushMs` has passed
+   * since the last send.
+   */
+  private schedule(): void {
+    if (this.busy > 0 || this.wake !== undefined || this.queue.length === 0 || this.failure) return
+    const go = () => {
+      this.wake = undefined
+      if (this.busy > 0 || this.queue.length === 0) return
+      this.exclusive(async () => {
+        const batch = this.queue.shift()
+        if (batch) await this.send(batch, this.append)
+      }).catch(() => {
+        // Kept in this.failure and rethrown by the next log(), flush() or sendWith().
+      })
+    }
+    const wait = this.lastSendAt + this.flushMs - Date.now()
+    if (wait > 0) this.wake = setTimeout(go, wait)
+    else {
+      this.wake = 'soon'
+      queueMicrotask(go)
+    }
+  }
+
+  /** Full batches waiting to be sent (the last, still filling, does not count). */
+  private waitingBatches(): number {
+    const last = this.queue[this.queue.length - 1]
+    return this.queue.length - (last && last.events.length < this.batchLines ? 1 : 0)
+  }
+
+  /** Lets callers waiting on back-pressure go once few enough batches wait, or the writer failed. */
+  private release(): void {
+    if (this.waiters.length === 0 || (this.waitingBatches() >= this.maxWaitingBatches && !this.failure)) return
+    const waiters = this.waiters
+    this.waiters = []
+    for (const resolve of waiters) resolve()
+  }
+
+  /** Adds the line that says how many lines the event cap left out, when it has room. */
+  private noteOmitted(): void {
+    if (this.omitted > 0 && this.written + this.pendingLines < this.maxEvents) {
+      this.keep({
+        level: 'warn',
+        source: 'executor',
+        message: `${this.omitted} log lines were not kept: this run reached its limit of ${this.maxEvents} events`,
+        ts: new Date().toISOString(),
+      })
+      this.omitted = 0
+    }
+  }
+
+  /** Prepares a line and queues it if the byte cap lets it in; false when it is not kept. */
+  private keep(raw: EventInput): boolean {
+    const { event, bytes } = this.store.prepareEvent(this.runId, raw)
+    const total = this.writtenBytes + this.pendingBytes + bytes
     if (!this.full && total > this.maxBytes - Math.min(FINAL_LINES_RESERVE, this.maxBytes / 2)) this.full = true
     if (this.full) {
       // Past the cap only the lines that end the run are kept: warnings, errors and the summary.
@@ -146,8 +255,15 @@ export class EventWriter {
       const room = summary ? this.maxBytes : this.maxBytes - Math.min(SUMMARY_RESERVE, this.maxBytes / 8)
       if (total > room || !(summary || event.level === 'warn' || event.level === 'error')) return false
     }
-    this.buffer.push(event)
-    this.bufferedBytes += bytes
+    let last = this.queue[this.queue.length - 1]
+    if (!last || last.events.length >= this.batchLines || (last.events.length > 0 && last.bytes + bytes > MAX_BATCH_BYTES)) {
+      last = { events: [], bytes: 0 }
+      this.queue.push(last)
+    }
+    last.events.push(event)
+    last.bytes += bytes
+    this.pendingLines++
+    this.pendingBytes += bytes
     return true
   }
 }

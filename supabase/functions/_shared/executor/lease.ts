@@ -1,7 +1,9 @@
 /**
  * Keeps a claimed run's lease alive while the executor works on it, and learns of cancel
- * requests on the way: the heartbeat returns cancel_requested. `interrupt` is aborted when the
- * run is canceled or the lease is lost, so waits and requests in flight stop early.
+ * requests on the way: the heartbeat returns cancel_requested. Recording a step extends the lease
+ * too (ops.record_step_with_events), so a heartbeat is sent only when neither happened for
+ * `intervalMs`. `interrupt` is aborted when the run is canceled or the lease is lost, so waits and
+ * requests in flight stop early.
  */
 import { LeaseLostError } from './errors.ts'
 import type { RunStore } from './store.ts'
@@ -12,6 +14,8 @@ export class Lease {
   private readonly controller = new AbortController()
   private timer: ReturnType<typeof setInterval> | undefined
   private beating: Promise<void> | undefined
+  /** When the lease was last extended (ms since epoch): by a heartbeat or a recorded step. */
+  private extendedAt = -Infinity
 
   constructor(
     private readonly store: RunStore,
@@ -24,7 +28,7 @@ export class Lease {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.beat().catch(() => {}), this.intervalMs)
+    this.timer = setInterval(() => void this.beatIfDue().catch(() => {}), this.intervalMs / 2)
   }
 
   stop(): void {
@@ -32,15 +36,28 @@ export class Lease {
     this.timer = undefined
   }
 
-  /** One heartbeat now (also called at every step boundary); throws if the lease is lost. */
+  /** The lease was extended by another call (a recorded step), which also said whether a cancel was requested. */
+  extended(cancelRequested: boolean, at = Date.now()): void {
+    this.extendedAt = Math.max(this.extendedAt, at)
+    this.noteCancel(cancelRequested)
+  }
+
+  /**
+   * A heartbeat, unless the lease was extended less than `intervalMs` ago (called at every step
+   * boundary and by the timer); throws if the lease is lost.
+   */
+  beatIfDue(): Promise<void> {
+    if (this.beating === undefined && Date.now() - this.extendedAt < this.intervalMs) return Promise.resolve()
+    return this.beat()
+  }
+
+  /** One heartbeat now; throws if the lease is lost. */
   beat(): Promise<void> {
     this.beating ??= (async () => {
       try {
+        const sentAt = Date.now()
         const { cancelRequested } = await this.store.heartbeat(this.runId)
-        if (cancelRequested && !this.cancelRequested) {
-          this.cancelRequested = true
-          this.controller.abort(new Error('canceled'))
-        }
+        this.extended(cancelRequested, sentAt)
       } catch (error) {
         if (error instanceof LeaseLostError) {
           this.lost = error
@@ -65,6 +82,13 @@ export class Lease {
       return await work
     } finally {
       clearInterval(timer)
+    }
+  }
+
+  private noteCancel(cancelRequested: boolean): void {
+    if (cancelRequested && !this.cancelRequested) {
+      this.cancelRequested = true
+      this.controller.abort(new Error('canceled'))
     }
   }
 

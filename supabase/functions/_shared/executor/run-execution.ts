@@ -23,9 +23,11 @@ import { formatBytes } from './log-bytes.ts'
 import { CHECKPOINT_KEY, loggedBytes } from './log-checkpoint.ts'
 import { listedSteps, namedSteps } from './listed.ts'
 import { Lease } from './lease.ts'
+import type { InvocationBudget } from './invocation-budget.ts'
 import { describeUnavailable, type ReadEnv, type RunSecrets } from './secrets.ts'
 import { runStepKind, type StepContext, type StepOutcome, type StepRunners } from './steps/context.ts'
 import type { EventInput, RunRow, StepResult } from '../database/index.ts'
+import type { OutgoingRequest } from './dry-run.ts'
 import type { RunStore } from './store.ts'
 import { canceledSummary, gaveUpSummary, stepFailedSummary, successSummary, tallySteps, validationFailedSummary } from './summary.ts'
 import { ValidationError, validateRun } from './validate.ts'
@@ -44,7 +46,7 @@ export interface ExecutionSettings {
   /** When this invocation must stop starting work and hand runs back (ms since epoch). */
   handBackAt: number
   heartbeatMs: number
-  /** How often a step under way, or a retry's back-off, asks whether the run was canceled (default 250 ms). */
+  /** How often a step under way, or a retry's back-off, asks whether the run was canceled (default 500 ms). */
   cancelPollMs?: number
   flushMs?: number
   flushLines?: number
@@ -63,6 +65,26 @@ export interface ExecutionSettings {
   stopSignal?: AbortSignal
   /** Process-level diagnostics (not the run's log). */
   diagnostics?: (message: string) => void
+  /** The invocation's work budget (CPU, database calls, steps), shared by the runs it executes. */
+  budget?: InvocationBudget
+}
+
+/** The key of a step result that says a non-idempotent request of the step went out and no answer was recorded. */
+const UNCONFIRMED_SEND_KEY = 'sent_result_unknown'
+
+function unconfirmedSend(result: StepResult | undefined): string | undefined {
+  const sent = result?.[UNCONFIRMED_SEND_KEY]
+  return typeof sent === 'string' ? sent : undefined
+}
+
+/**
+ * Whether sending the request twice does no more than sending it once: every method but POST and
+ * PATCH, and those too with an Idempotency-Key header (the service then ignores a repeat).
+ */
+function isIdempotent(request: OutgoingRequest): boolean {
+  const method = request.method.toUpperCase()
+  if (method !== 'POST' && method !== 'PATCH') return true
+  return Object.keys(request.headers ?? {}).some((name) => name.toLowerCase() === 'idempotency-key')
 }
 
 class StepTimeout extends Error {
@@ -89,8 +111,10 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     existingBytes,
   })
   const lease = new Lease(store, run.id, settings.heartbeatMs)
-  const cancelPollMs = settings.cancelPollMs ?? 250
+  const cancelPollMs = settings.cancelPollMs ?? 500
   const invocationStart = now()
+  /** Steps of this run started in this invocation. */
+  let stepsStarted = 0
   // What runs.plan holds until validation; then the plan the steps run from.
   let plan: StoredPlan | null = run.plan
   let currentStep: PlanStep | undefined
@@ -98,13 +122,22 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
   let secrets: RunSecrets = { values: {}, hosts: {}, unavailable: {}, platform: [] }
   let environment: EnvironmentRule | null = null
 
-  const log = (event: EventInput) => writer.log({ source: 'executor', ...event })
-  const phaseLog = (phase: string, event: EventInput) => writer.log({ source: 'phase', phase, ...event })
+  // The executor's own lines are a few per step, and every step's record sends them: no back-pressure to wait for.
+  const log = (event: EventInput): void => void writer.log({ source: 'executor', ...event })
+  const phaseLog = (phase: string, event: EventInput): void => void writer.log({ source: 'phase', phase, ...event })
 
+  /**
+   * Records a step's state with the lines logged before it, in one call that also extends the
+   * lease and says whether a cancel was requested.
+   */
   async function record(step: PlanStep, result: StepResult): Promise<void> {
-    await writer.flush()
-    // Where the log stands, so a resumed run counts its bytes without reading it all back.
-    run = { ...run, ...(await store.recordStep(run.id, step.id, { ...result, [CHECKPOINT_KEY]: writer.checkpoint() })) }
+    const sentAt = Date.now()
+    const answer = await writer.sendWith((events, batchId, checkpoint) =>
+      // Where the log stands, so a resumed run counts its bytes without reading it all back.
+      store.recordStep(run.id, step.id, { ...result, [CHECKPOINT_KEY]: checkpoint }, events, batchId),
+    )
+    lease.extended(answer.cancelRequested, sentAt)
+    run = { ...run, step_results: { ...run.step_results, [step.id]: result }, current_step: step.id, last_seq: answer.lastSeq }
   }
 
   /** A run whose log is full stops here, at a safe point, while its last lines still have room. */
@@ -130,7 +163,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
   async function safePoint(): Promise<void> {
     lease.check()
     if (settings.stopSignal?.aborted) throw settings.stopSignal.reason
-    await lease.beat()
+    await lease.beatIfDue()
     if (lease.cancelRequested) throw new RunCanceled()
   }
 
@@ -138,6 +171,12 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     await safePoint()
     checkLogLimit(step)
     if (now() >= settings.handBackAt) throw new HandBack(`this invocation's time is nearly up`)
+    // Hand back before the CPU limit could kill the worker mid-step (invocation-budget.ts); every
+    // invocation runs at least one step of its run, so a run always moves on.
+    const spent = stepsStarted > 0 ? settings.budget?.exhausted() : undefined
+    if (spent) throw new HandBack(spent)
+    settings.budget?.stepStarted()
+    stepsStarted++
     const deadline = runDeadline()
     if (now() >= deadline) {
       throw new StepFailedError(
@@ -151,8 +190,19 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     const starts = (typeof previous?.starts === 'number' ? previous.starts : 0) + (continued ? 0 : 1)
     const stepLog = (event: Omit<EventInput, 'step_id' | 'phase' | 'source'>) =>
       writer.log({ ...event, source: step.id, phase, step_id: step.id })
+    const unconfirmed = previous?.status === 'running' && !continued ? unconfirmedSend(previous) : undefined
+    if (unconfirmed && !step.repeatIfInterrupted) {
+      // At most once: a request that may have reached the service is not sent again unless the template says it may be.
+      const reason =
+        `its ${unconfirmed} request was sent, result unknown: the executor was stopped before the answer came, ` +
+        `so it is not sent again (set repeat_if_interrupted: true on the step to send it again after an interruption)`
+      void stepLog({ level: 'error', message: `Step ${step.id} failed: ${reason}` })
+      const { [UNCONFIRMED_SEND_KEY]: _sent, ...rest } = previous ?? {}
+      await record(step, { ...rest, status: 'failed', starts, reason, finished_at: new Date(now()).toISOString() })
+      throw new StepFailedError(step.id, reason)
+    }
     if (previous?.status === 'running' && !continued) {
-      stepLog({
+      void stepLog({
         level: 'warn',
         message: `Step ${step.id} was cut off before it finished; running it again (start ${starts} of ${settings.maxStepStarts})`,
       })
@@ -161,11 +211,12 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       throw new StepFailedError(step.id, `it was cut off ${settings.maxStepStarts} times without finishing`)
     }
     const startedAt = new Date(now()).toISOString()
-    const { handed_back: _, ...earlier } = previous ?? {}
+    const { handed_back: _, [UNCONFIRMED_SEND_KEY]: _sent, ...earlier } = previous ?? {}
     const running: StepResult = { ...earlier, status: 'running', starts, started_at: startedAt }
     await record(step, running)
-    stepLog({ message: `Step ${step.id}: ${step.title}`, data: { kind: step.kind, start: starts } })
+    void stepLog({ message: `Step ${step.id}: ${step.title}`, data: { kind: step.kind, start: starts } })
 
+    let unconfirmedMarked = false
     const attempts = 1 + (step.retry?.max ?? 0)
     let outcome: StepOutcome | undefined
     for (let attempt = 1; attempt <= attempts && !outcome; attempt++) {
@@ -195,6 +246,11 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
           return describeUnavailable(secrets, missing)
         },
         send: async (request, used) => {
+          if (!unconfirmedMarked && !run.dry_run && !isIdempotent(request)) {
+            // Recorded before the request leaves: if the executor is stopped before the answer, the resumed run knows.
+            unconfirmedMarked = true
+            await record(step, { ...running, [UNCONFIRMED_SEND_KEY]: `${request.method} ${request.url}` })
+          }
           try {
             return await send(request, {
               fetch: settings.fetch,
@@ -211,7 +267,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
           await writer.flush()
           // The store masks it, and keeps no link whose URL holds a secret (a masked URL is no link).
           if (!(await store.addArtifact(run.id, { ...artifact, step_id: step.id }))) {
-            stepLog({ level: 'warn', message: `The link "${artifact.title}" is not kept: its URL contains a secret` })
+            void stepLog({ level: 'warn', message: `The link "${artifact.title}" is not kept: its URL contains a secret` })
           }
         },
         remember: (state) => record(step, { ...running, ...state }),
@@ -247,7 +303,10 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         // A full log retries nothing: the step fails as it is and the run stops.
         if (attempt < attempts && !(error instanceof StepRefusedError) && !writer.limitReached) {
           const delay = (step.retry?.delayMs ?? 0) * (step.retry?.backoff ?? 2) ** (attempt - 1)
-          stepLog({ level: 'warn', message: `Attempt ${attempt} of ${attempts} failed: ${reason}; retrying in ${formatDuration(delay)}` })
+          void stepLog({
+            level: 'warn',
+            message: `Attempt ${attempt} of ${attempts} failed: ${reason}; retrying in ${formatDuration(delay)}`,
+          })
           await lease.watch(sleep(delay, interrupt), cancelPollMs)
           // The lease may have been lost while sleeping.
           lease.check()
@@ -255,7 +314,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
           if (lease.cancelRequested) throw new RunCanceled()
           continue
         }
-        stepLog({ level: 'error', message: `Step ${step.id} failed: ${reason}` })
+        void stepLog({ level: 'error', message: `Step ${step.id} failed: ${reason}` })
         await record(step, { ...running, status: 'failed', attempts: attempt, reason, finished_at: new Date(now()).toISOString() })
         checkLogLimit(step)
         throw new StepFailedError(step.id, reason)
@@ -265,7 +324,9 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       }
       if (outcome?.status === 'waiting_approval') return 'waiting_approval'
       const ms = now() - Date.parse(startedAt)
-      stepLog({ message: `Step ${step.id} succeeded in ${formatDuration(ms)}${outcome.dryRun ? ` (dry run: ${outcome.dryRun})` : ''}` })
+      void stepLog({
+        message: `Step ${step.id} succeeded in ${formatDuration(ms)}${outcome.dryRun ? ` (dry run: ${outcome.dryRun})` : ''}`,
+      })
       await record(step, {
         ...running,
         status: 'succeeded',
@@ -306,6 +367,8 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     return summary
   }
 
+  // The claim just set the lease (and read cancel_requested): no heartbeat is due before the first step.
+  lease.extended(run.cancel_requested)
   lease.start()
   try {
     if (run.attempt > settings.maxAttempts) {
@@ -353,7 +416,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     // The protected environment's gate: before any step, whatever the template says.
     if (environment && mustWaitAtGate(environment, run.step_results)) {
       const message = gateWaitLine(environment)
-      writer.log({
+      void writer.log({
         level: 'warn',
         source: 'executor',
         phase: 'validate',

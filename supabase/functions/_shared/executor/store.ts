@@ -14,7 +14,7 @@ import { backoffMs, isTransient, LeaseLostError, sleep, StoreError } from './err
 import type { EnvironmentRule } from './environment-gate.ts'
 import { lineBytes } from './log-bytes.ts'
 import type { SecretBinding } from './secrets.ts'
-import { maskedArtifact, maskedEvent } from './masked-writes.ts'
+import { maskedArtifact, maskedEvent, preparedLine, type PreparedLine } from './masked-writes.ts'
 
 const unmasked: Mask = (text) => text
 
@@ -30,6 +30,8 @@ export interface StoreOptions {
 export class RunStore {
   readonly leaseSeconds: number
   private readonly attempts: number
+  /** Requests sent to the database so far (retries included): the invocation's budget counts them. */
+  calls = 0
   /**
    * Each run's masker, by run id. Kept for the store's life (one invocation, a few runs): a write
    * still buffered when a run's work stops is masked like every other.
@@ -50,6 +52,7 @@ export class RunStore {
   /** Sends `request` (one call of the SQL function `fn`) until it succeeds or fails for good. */
   private async call<T>(fn: string, request: () => PromiseLike<PostgrestSingleResponse<T>>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
+      this.calls++
       const { data, error, status } = await request()
       if (!error) return data
       if (error.code === 'PT409' && /does not hold the lease/.test(error.message)) throw new LeaseLostError(error.message)
@@ -90,22 +93,26 @@ export class RunStore {
     return this.maskers.get(runId) ?? unmasked
   }
 
-  /** A line as the store keeps it: masked with the run's masker, then cut to size. */
-  prepareEvent(runId: string, event: EventInput): EventInput {
+  /** A line as the store keeps it (masked with the run's masker, then cut to size), and its size in bytes. */
+  prepareEvent(runId: string, event: EventInput): PreparedLine {
     const mask = this.maskerOf(runId)
-    const prepared = maskedEvent(event, mask)
-    this.prepared.set(prepared, mask)
+    const prepared = preparedLine(event, mask)
+    this.prepared.set(prepared.event, mask)
     return prepared
   }
 
   /**
-   * Appends log lines, each masked and then cut to size (see masked-writes.ts). A line that
-   * prepareEvent made with the run's current masker is kept as it is, so it is not masked twice;
-   * one made before the run's secrets were known is masked again.
+   * Lines ready to send: one that prepareEvent made with the run's current masker is kept as it
+   * is, so it is not masked twice; one made before the run's secrets were known is masked again.
    */
-  append(runId: string, events: EventInput[], batchId: string): Promise<number> {
+  private maskedLines(runId: string, events: EventInput[]): EventInput[] {
     const mask = this.maskerOf(runId)
-    const masked = events.map((event) => (this.prepared.get(event) === mask ? event : maskedEvent(event, mask)))
+    return events.map((event) => (this.prepared.get(event) === mask ? event : maskedEvent(event, mask)))
+  }
+
+  /** Appends log lines, each masked and then cut to size (see masked-writes.ts). */
+  append(runId: string, events: EventInput[], batchId: string): Promise<number> {
+    const masked = this.maskedLines(runId, events)
     return this.call('append_run_events', () =>
       this.client.rpc('append_run_events', { p_run_id: runId, p_worker: this.workerId, p_events: masked, p_batch_id: batchId }),
     )
@@ -117,18 +124,34 @@ export class RunStore {
   }
 
   /**
-   * Records a step's result (masked) and returns the run's step results and current step — not
-   * the whole row: this is called at least twice per step, and the plan (which holds every step's
-   * filled-in inputs) may be megabytes.
+   * Records a step's result (masked) together with the log lines written since the last call
+   * (masked like append's) and extends the lease, in one call: a step costs two calls, and no
+   * heartbeat is needed while steps are recorded. Answers only the log's last seq and whether a
+   * cancel was requested, never the run row (its plan may be megabytes).
    */
-  recordStep(runId: string, stepId: string, result: StepResult): Promise<Pick<RunRow, 'step_results' | 'current_step'>> {
+  async recordStep(
+    runId: string,
+    stepId: string,
+    result: StepResult,
+    events: EventInput[] = [],
+    batchId?: string,
+  ): Promise<{ lastSeq: number; cancelRequested: boolean }> {
     const masked = maskDeep(result, this.maskerOf(runId))
-    return this.call('record_step', () =>
-      this.client
-        .rpc('record_step', { p_run_id: runId, p_worker: this.workerId, p_step_id: stepId, p_result: masked })
-        .select('step_results, current_step')
-        .single(),
+    const lines = this.maskedLines(runId, events)
+    const rows = await this.call('record_step_with_events', () =>
+      this.client.rpc('record_step_with_events', {
+        p_run_id: runId,
+        p_worker: this.workerId,
+        p_step_id: stepId,
+        p_result: masked,
+        p_events: lines,
+        p_batch_id: batchId,
+        p_lease_seconds: this.leaseSeconds,
+      }),
     )
+    const row = rows[0]
+    if (!row) throw new StoreError(`ops.record_step_with_events answered no row for run ${runId}`, undefined, 200)
+    return { lastSeq: row.last_seq, cancelRequested: row.cancel_requested }
   }
 
   /** Adds an artifact, masked; false when it is not kept (a link whose URL holds a secret). */
@@ -174,6 +197,7 @@ export class RunStore {
   /** Reads one row of `table` (by `request`), retrying transient failures. */
   private async read<T>(table: string, request: () => PromiseLike<PostgrestSingleResponse<T>>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
+      this.calls++
       const { data, error, status } = await request()
       if (!error) return data
       if (isTransient(status, error) && attempt + 1 < this.attempts) {

@@ -1,5 +1,3 @@
-import { mapStrings } from './json.ts'
-
 const MASK = '***'
 
 /**
@@ -61,9 +59,40 @@ export function createMasker(secretValues: readonly string[]): Mask {
   }
 }
 
-/** Masks every string inside a JSON value: values and keys. */
+/**
+ * Masks every string inside a JSON value: values and keys. Copy on write: a value with nothing to
+ * mask is returned as it is (no copy, no JSON round trip), and only the objects and arrays on the
+ * way to a masked string are copied, so the caller's value is never changed.
+ */
 export function maskDeep<T>(value: T, mask: Mask): T {
-  return mapStrings(value, mask, { keys: true })
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- maskValue returns the same shape with strings swapped for strings, which TypeScript cannot express
+  return maskValue(value, mask) as T
+}
+
+function maskValue(value: unknown, mask: Mask): unknown {
+  if (typeof value === 'string') return mask(value)
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i]
+      const masked = maskValue(item, mask)
+      if (masked !== item) (copy ??= value.slice())[i] = masked
+    }
+    return copy ?? value
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+    let changed = false
+    const masked = entries.map(([key, item]): [string, unknown] => {
+      const maskedKey = mask(key)
+      const maskedItem = maskValue(item, mask)
+      if (maskedKey !== key || maskedItem !== item) changed = true
+      return [maskedKey, maskedItem]
+    })
+    // fromEntries defines keys as data, so a "__proto__" key stays a plain key.
+    return changed ? Object.fromEntries(masked) : value
+  }
+  return value
 }
 
 function needlesFor(secret: string): Needle[] {

@@ -10,9 +10,9 @@ export function approvalRequestLine(message: string): string {
   return `${statusView('waiting_approval').label}: ${message}`
 }
 
-export const runApproval: StepRunner<'approval'> = (ctx) => {
+export const runApproval: StepRunner<'approval'> = async (ctx) => {
   const { step } = ctx
   const message = step.with.message ?? step.title
-  ctx.log({ level: 'warn', message: approvalRequestLine(message), data: { approval: { message } } })
-  return Promise.resolve({ status: 'waiting_approval' })
+  await ctx.log({ level: 'warn', message: approvalRequestLine(message), data: { approval: { message } } })
+  return { status: 'waiting_approval' }
 }

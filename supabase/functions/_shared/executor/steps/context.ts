@@ -13,8 +13,8 @@ export interface StepContext<K extends StepKind = StepKind> {
   step: PlanStepOf<K>
   run: RunRow
   store: RunStore
-  /** Logs a line of this step (masked and batched by the writer). */
-  log(event: Omit<EventInput, 'step_id' | 'phase' | 'source'>): void
+  /** Logs a line of this step (masked and batched by the writer); await it: it waits while too many lines wait to be sent. */
+  log(event: Omit<EventInput, 'step_id' | 'phase' | 'source'>): Promise<void>
   /** Hides the run's secrets in `text`; mask before cutting a text, so a cut never leaves part of a secret. */
   mask: (text: string) => string
   /**

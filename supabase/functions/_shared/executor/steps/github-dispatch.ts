@@ -35,7 +35,7 @@ export function githubDispatch(endpoints: GithubEndpoints): StepRunner<'github_d
     const request: OutgoingRequest = { method: 'POST', url, headers, body: JSON.stringify({ ref: spec.ref, inputs: spec.inputs }) }
     const dryRun = ctx.dryRunReason(missing) ?? (spec.token === undefined ? 'the step names no token secret' : undefined)
     if (dryRun) {
-      ctx.log(dryRunEvent(request, dryRun, ctx.mask))
+      await ctx.log(dryRunEvent(request, dryRun, ctx.mask))
       return { status: 'succeeded', dryRun }
     }
     const { response } = await ctx.send(request, used)
@@ -48,7 +48,7 @@ export function githubDispatch(endpoints: GithubEndpoints): StepRunner<'github_d
       )
     }
     const runs = `${endpoints.web.replace(/\/$/, '')}/${spec.repo}/actions/workflows/${encodeURIComponent(spec.workflow)}`
-    ctx.log({
+    await ctx.log({
       message: `Dispatched ${spec.workflow} in ${spec.repo} on ${spec.ref}`,
       data: { repo: spec.repo, workflow: spec.workflow, ref: spec.ref, inputs: spec.inputs },
     })

@@ -22,7 +22,7 @@ export const runHttp: StepRunner<'http'> = async (ctx) => {
   const request: OutgoingRequest = { method: spec.method, url: spec.url, headers, ...(body === undefined ? {} : { body }) }
   const dryRun = ctx.dryRunReason(missing)
   if (dryRun) {
-    ctx.log(dryRunEvent(request, dryRun, ctx.mask))
+    await ctx.log(dryRunEvent(request, dryRun, ctx.mask))
     return { status: 'succeeded', dryRun }
   }
   if (!/^https?:\/\/[^\s/]+/.test(spec.url)) {
@@ -42,11 +42,15 @@ export const runHttp: StepRunner<'http'> = async (ctx) => {
     body_preview: text.text.slice(0, PREVIEW_CHARS),
   }
   if (!isExpectedStatus(spec.expect_status, response.status)) {
-    ctx.log({ level: 'warn', message: `${spec.method} ${spec.url} answered ${response.status} in ${ms} ms`, data: { response: summary } })
+    await ctx.log({
+      level: 'warn',
+      message: `${spec.method} ${spec.url} answered ${response.status} in ${ms} ms`,
+      data: { response: summary },
+    })
     const expected = spec.expect_status ? spec.expect_status.join(' or ') : 'a 2xx status'
     throw new StepFailedError(step.id, `${spec.method} ${spec.url} answered ${response.status}, expected ${expected}`)
   }
-  ctx.log({ message: `${spec.method} ${spec.url} answered ${response.status} in ${ms} ms`, data: { response: summary } })
+  await ctx.log({ message: `${spec.method} ${spec.url} answered ${response.status} in ${ms} ms`, data: { response: summary } })
   if (spec.artifact?.kind === 'link') {
     await ctx.artifact({ key: `${step.id}:link`, kind: 'link', title: spec.artifact.title, url: spec.url })
   } else if (spec.artifact?.kind === 'file') {

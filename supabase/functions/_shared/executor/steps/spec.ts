@@ -63,7 +63,7 @@ export const runSpec: StepRunner<'spec'> = async (ctx) => {
     : replacement.lines > MAX_COMPARED_LINES
       ? `. The changed region (${count(replacement.lines)} lines) is larger than the ${count(MAX_COMPARED_LINES)} lines compared line by line, so it is shown as one replacement`
       : `. The changed region (${formatBytes(replacement.bytes)}) is larger than the ${formatBytes(MAX_COMPARED_BYTES)} compared line by line, so it is shown as one replacement`
-  ctx.log({
+  await ctx.log({
     message: `Proposed a change to ${doc.title} (version ${doc.version}): +${added} −${removed} lines, see the artifacts${shown}`,
     data: { doc: spec.doc, base_version: doc.version, added, removed, ...(replacement ? { shown_as: 'replacement' } : {}) },
   })

@@ -15,19 +15,19 @@ export const runWait: StepRunner<'wait'> = async (ctx) => {
   const left = Math.max(0, deadline - ctx.now())
   if (!resumed) {
     await ctx.remember({ deadline: new Date(deadline).toISOString() })
-    ctx.log({ message: `Waiting ${seconds(total)}` })
+    await ctx.log({ message: `Waiting ${seconds(total)}` })
   } else if (left === 0) {
-    ctx.log({ message: `Resuming the wait: nothing left of ${seconds(total)}, it ended while the run was handed back` })
+    await ctx.log({ message: `Resuming the wait: nothing left of ${seconds(total)}, it ended while the run was handed back` })
     return { status: 'succeeded' }
   } else {
-    ctx.log({ message: `Resuming the wait: ${seconds(left)} left of ${seconds(total)}` })
+    await ctx.log({ message: `Resuming the wait: ${seconds(left)} left of ${seconds(total)}` })
   }
   const until = Math.min(deadline, ctx.handBackAt)
   // Timers may fire a little before the wall clock agrees, so sleep until it does.
   while (ctx.now() < until && !ctx.signal.aborted) await sleep(until - ctx.now(), ctx.signal)
   if (ctx.signal.aborted) throw ctx.signal.reason
   if (ctx.now() < deadline) throw new HandBack(`the wait ends after this invocation's budget`)
-  ctx.log({ message: resumed ? `Waited the last ${seconds(left)} (${seconds(total)} in all)` : `Waited ${seconds(total)}` })
+  await ctx.log({ message: resumed ? `Waited the last ${seconds(left)} (${seconds(total)} in all)` : `Waited ${seconds(total)}` })
   return { status: 'succeeded' }
 }
 

@@ -15,11 +15,24 @@ const stepFields = {
   phase: z.enum(STEP_PHASES).default('execute'),
   timeout: duration({ allowZero: false }).optional(),
   retry: retry.optional(),
+  /**
+   * A step whose request may have been sent when the executor was stopped (a POST without an
+   * Idempotency-Key, a workflow dispatch) fails on resume rather than sending it again; true lets
+   * the resumed run send it again.
+   */
+  repeat_if_interrupted: z.boolean().optional(),
 }
 
-/** YAML says `timeout: 30s`; the parsed step says `timeoutMs: 30000` so the unit is never guessed. */
-function withTimeoutMs<Step extends { timeout?: number }>({ timeout, ...step }: Step): Omit<Step, 'timeout'> & { timeoutMs?: number } {
-  return timeout === undefined ? step : { ...step, timeoutMs: timeout }
+/**
+ * YAML says `timeout: 30s`; the parsed step says `timeoutMs: 30000` so the unit is never guessed.
+ * `repeat_if_interrupted` becomes `repeatIfInterrupted`, present only when true.
+ */
+function withTimeoutMs<Step extends { timeout?: number; repeat_if_interrupted?: boolean }>({
+  timeout,
+  repeat_if_interrupted: repeat,
+  ...step
+}: Step): Omit<Step, 'timeout' | 'repeat_if_interrupted'> & { timeoutMs?: number; repeatIfInterrupted?: true } {
+  return { ...step, ...(timeout === undefined ? {} : { timeoutMs: timeout }), ...(repeat ? { repeatIfInterrupted: true as const } : {}) }
 }
 
 export const stepSchema = z.discriminatedUnion('kind', [
