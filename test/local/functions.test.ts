@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fileURLToPath } from 'node:url'
 import { signJwt } from '../../local/jwt.ts'
 import { startTestStack, type TestStack } from '../support/stack.ts'
+import { keyModes } from '../support/key-modes.ts'
 
 const functionsDir = fileURLToPath(new URL('../fixtures/functions', import.meta.url))
 
-describe('Edge Functions on the local stack, through supabase-js', () => {
+describe.each(keyModes)('Edge Functions on the local stack with %s API keys, through supabase-js', (keys) => {
   let stack: TestStack
   beforeAll(async () => {
     stack = await startTestStack('pglite', {
+      keys,
       functionsDir,
       configure: (config) => ({
         ...config,

@@ -6,17 +6,24 @@ import styles from './account-menu.css'
 export interface AccountMenuProps {
   user: SessionUser
   figmaUser: FigmaUser | null
+  /** A guest's way to keep their work: add an email to the same account. */
+  onSaveWork: () => void
   onSignOut: () => void
 }
 
-/** Who is signed in, and signing out. */
-export function AccountMenu({ user, figmaUser, onSignOut }: AccountMenuProps) {
+/** Who is signed in, a guest's way to keep their work, and signing out. */
+export function AccountMenu({ user, figmaUser, onSaveWork, onSignOut }: AccountMenuProps) {
   const who = user.email ?? (user.anonymous ? `Guest${figmaUser === null ? '' : ` (${figmaUser.name})`}` : 'Signed in')
   return (
     <span class={styles.account}>
       <span class={styles.who} title={`Supabase user ${user.id}`}>
         {who}
       </span>
+      {user.anonymous ? (
+        <button type="button" class={styles.saveWork} onClick={onSaveWork} data-save-work>
+          Save your work
+        </button>
+      ) : null}
       <button type="button" class={styles.signOut} onClick={onSignOut} data-sign-out>
         Sign out
       </button>
