@@ -36,7 +36,8 @@ describe.each(keyModes)('Edge Functions on the local stack with %s API keys, thr
       authorization: `Bearer ${accessToken}`,
       body: { run_id: 'abc' },
       // The key variables of the stack's generation (local/api-keys.ts), as a hosted project sets them.
-      env: { url: stack.url, anon: legacy, service: legacy, publishable: !legacy, secret: !legacy },
+      // A new project's functions still get the legacy variables (turned off, so refused where presented).
+      env: { url: stack.url, anon: true, service: true, publishable: !legacy, secret: !legacy },
     })
   })
 

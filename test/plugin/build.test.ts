@@ -64,7 +64,7 @@ describe('npm run build', () => {
     const ui = await readFile(`${root}build/ui.js`, 'utf8')
     expect(/__OPS_SUPABASE_(URL|ANON_KEY)__/.test(ui)).toBe(false)
     const main = await readFile(`${root}build/main.js`, 'utf8')
-    expect(main.includes(ANON_KEY) && main.includes('http://localhost:54321')).toBe(true)
+    expect(main.includes(LOCAL_PUBLISHABLE_KEY) && main.includes('http://localhost:54321')).toBe(true)
     // Nothing the main thread's runtime lacks.
     expect(main.match(/__OPS_SUPABASE_(URL|ANON_KEY)__|structuredClone|Object\.hasOwn/g)).toBeNull()
   })
