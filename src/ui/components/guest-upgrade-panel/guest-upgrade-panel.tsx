@@ -85,14 +85,14 @@ export function GuestUpgradePanel({ reason, onSaved, onCancel, onSignOutAnyway }
         <Button onClick={() => void save()} loading={busy} disabled={busy || missing} data-upgrade-save>
           Save with this email
         </Button>
+        <Button secondary onClick={onCancel} disabled={busy} data-upgrade-cancel>
+          {reason === 'sign-out' ? 'Stay signed in' : 'Not now'}
+        </Button>
         {reason === 'sign-out' && onSignOutAnyway ? (
           <Button secondary danger onClick={onSignOutAnyway} disabled={busy} data-sign-out-anyway>
             Sign out and leave it behind
           </Button>
         ) : null}
-        <Button secondary onClick={onCancel} disabled={busy} data-upgrade-cancel>
-          {reason === 'sign-out' ? 'Stay signed in' : 'Not now'}
-        </Button>
       </div>
     </section>
   )
