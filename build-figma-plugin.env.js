@@ -21,7 +21,7 @@
 export const LOCAL_SUPABASE_URL = 'http://localhost:54321'
 
 /** The local stack's publishable key (local/api-keys.ts): the Supabase CLI's local-dev one, public. */
-export const LOCAL_PUBLISHABLE_KEY = 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH'
+const LOCAL_PUBLISHABLE_KEY = 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH'
 
 /** The key the plugin sends as its `apikey`: the publishable key, or the legacy anon key; never a secret one. */
 function readPublicKey(env) {

@@ -25,7 +25,7 @@ const terminal = (status: string) => ['success', 'error', 'canceled', 'waiting_a
 
 describe.each(stackModes)('ops-executor function on %s with %s API keys', (engine, keys) => {
   // Every test on PGlite; on the other engines the smoke ones (test/support/matrix.ts).
-  const { it, smoke } = matrix(engine)
+  const { it, smoke } = matrix(engine, keys)
   let stack: TestStack
   let owner: OpsClient
   let stranger: OpsClient
@@ -198,7 +198,7 @@ describe.each(stackModes)('ops-executor function on %s with %s API keys', (engin
     expect(response.headers.get('access-control-allow-headers')).toBe('authorization, x-client-info, apikey, content-type')
   })
 
-  it('drains a run nobody invoked the function for', async () => {
+  smoke('drains a run nobody invoked the function for', async () => {
     const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging' } })
     const run = await waitFor(async () => {
       const current = await runOf(owner, runId)

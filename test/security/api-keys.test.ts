@@ -35,7 +35,7 @@ const KEY_VARIABLES = [
 ]
 
 describe.each(stackModes)('ops-executor API keys on %s, the stack with %s keys', (engine, keyMode) => {
-  const { it, smoke } = matrix(engine)
+  const { it, smoke } = matrix(engine, keyMode)
   let stack: TestStack
   let userToken: string
   let runId: string
