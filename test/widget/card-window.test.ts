@@ -34,7 +34,10 @@ describe('opening a card window', () => {
     const window = await open({ kind: 'picker' }, { visible: true, title: 'Pick a run' })
     expect(window.host.ui!.options).toEqual({ visible: true, title: 'Pick a run', width: 380, height: 520, themeColors: true })
     expect(window.host.ui!.html).toContain("document.body.classList.add('theme-figjam')")
-    expect(window.props()).toEqual({ mode: { kind: 'picker' }, settings: { supabaseUrl: LOCAL_SUPABASE_URL, anonKey: LOCAL_PUBLISHABLE_KEY } })
+    expect(window.props()).toEqual({
+      mode: { kind: 'picker' },
+      settings: { supabaseUrl: LOCAL_SUPABASE_URL, anonKey: LOCAL_PUBLISHABLE_KEY },
+    })
   })
 
   it('opens a hidden window to keep cards live', async () => {
