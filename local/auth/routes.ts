@@ -166,6 +166,8 @@ export function createAuthRoutes(context: StackContext) {
    */
   async function updateUser(req: IncomingMessage, body: Body) {
     const current = await currentUser(req)
+    // Providers and roles live in app_metadata: only an admin changes them.
+    if (body.app_metadata !== undefined) throw new AuthError(403, 'not_admin', 'Updating app_metadata requires admin privileges')
     const email = typeof body.email === 'string' && body.email.trim() !== '' ? body.email.trim() : undefined
     const password = typeof body.password === 'string' && body.password !== '' ? body.password : undefined
     const data = isJsonObject(body.data) ? body.data : undefined

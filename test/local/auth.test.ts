@@ -72,6 +72,16 @@ describe.each(stackModes)('auth on %s with %s API keys, through supabase-js', (e
       status: 400,
       code: 'validation_failed',
     })
+    // A user cannot name its own provider or role.
+    const forged = await fetch(`${stack.url}/auth/v1/user`, {
+      method: 'PUT',
+      headers: { apikey: stack.anonKey, authorization: `Bearer ${guest.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `forged-${Date.now()}@example.com`, app_metadata: { provider: 'email', role: 'admin' } }),
+    })
+    expect([forged.status, await forged.json()]).toEqual([
+      403,
+      { code: 'not_admin', message: 'Updating app_metadata requires admin privileges' },
+    ])
     // Nothing of that changed the guest.
     const { data } = await guest.client.auth.getUser()
     expect(data.user).toMatchObject({ id: guest.userId, email: '', is_anonymous: true })
