@@ -4,8 +4,10 @@
  *
  *   OPS_SUPABASE_URL       the project URL, e.g. https://<project-ref>.supabase.co
  *                          (default: the local stack, http://localhost:54321)
- *   OPS_SUPABASE_ANON_KEY  the project's anon (public) key
- *                          (default: the Supabase CLI's well-known local anon key)
+ *   OPS_SUPABASE_PUBLISHABLE_KEY  the project's publishable key, sb_publishable_… (Project
+ *                          Settings → API Keys); OPS_SUPABASE_ANON_KEY, the older name, still
+ *                          works and also takes a legacy anon JWT key
+ *                          (default: the local stack's publishable key, the Supabase CLI's)
  *   OPS_PLUGIN_ID          the id Figma assigned to the plugin, OPS_WIDGET_ID the widget's
  *                          (default: the placeholder ids in package.json and widget/package.json,
  *                          fine for local development). Stored sessions, settings and placed
@@ -16,16 +18,32 @@
  * project's origins into the manifest's networkAccess.allowedDomains and the ids into the
  * manifests. None of the values is a secret.
  */
-import { createHmac } from 'node:crypto'
-
 export const LOCAL_SUPABASE_URL = 'http://localhost:54321'
 
-/** The local stacks' anon key: the Supabase CLI's local-dev secret signing the anon claims. */
-export function localAnonKey() {
-  const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url')
-  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ iss: 'supabase-demo', role: 'anon', exp: 1983812996 })}`
-  const signature = createHmac('sha256', 'super-secret-jwt-token-with-at-least-32-characters-long').update(unsigned).digest('base64url')
-  return `${unsigned}.${signature}`
+/** The local stack's publishable key (local/api-keys.ts): the Supabase CLI's local-dev one, public. */
+const LOCAL_PUBLISHABLE_KEY = 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH'
+
+/** The key the plugin sends as its `apikey`: the publishable key, or the legacy anon key; never a secret one. */
+function readPublicKey(env) {
+  const [variable, given] = [
+    ['OPS_SUPABASE_PUBLISHABLE_KEY', env.OPS_SUPABASE_PUBLISHABLE_KEY],
+    ['OPS_SUPABASE_ANON_KEY', env.OPS_SUPABASE_ANON_KEY],
+  ].find(([, value]) => (value ?? '').trim() !== '') ?? ['', '']
+  const key = given.trim() || LOCAL_PUBLISHABLE_KEY
+  if (/\s/.test(key)) throw new Error(`${variable} must not contain spaces or line breaks`)
+  if (key.startsWith('sb_secret_') || isServiceRoleJwt(key)) {
+    throw new Error(`${variable} holds a secret key, which bypasses row-level security: build with the project's publishable key instead`)
+  }
+  return key
+}
+
+/** Whether a key is a legacy service_role JWT (its payload says so); anything unreadable is not. */
+function isServiceRoleJwt(key) {
+  try {
+    return JSON.parse(Buffer.from(key.split('.')[1] ?? '', 'base64url').toString('utf8')).role === 'service_role'
+  } catch {
+    return false
+  }
 }
 
 /** Reads and checks the configuration; a bad value stops the build with a message naming it. */
@@ -43,8 +61,7 @@ export function readBuildConfig(env = process.env) {
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) {
     throw new Error(`OPS_SUPABASE_URL must be the project's origin only (no path, query or credentials), got "${rawUrl}"`)
   }
-  const anonKey = (env.OPS_SUPABASE_ANON_KEY ?? '').trim() || localAnonKey()
-  if (/\s/.test(anonKey)) throw new Error('OPS_SUPABASE_ANON_KEY must not contain spaces or line breaks')
+  const anonKey = readPublicKey(env)
   const origin = url.origin
   const socketOrigin = `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`
   return { supabaseUrl: origin, anonKey, allowedDomains: [origin, socketOrigin] }

@@ -4,9 +4,9 @@
  *
  * - `legacy`: the anon and service_role JWTs (the Supabase CLI's well-known local keys) are the
  *   API keys; REST, Auth and Realtime read them as JWTs.
- * - `new`: a project created today with its legacy keys turned off. The API keys are a publishable
- *   and a secret key (the CLI's fixed local-dev values); they are not JWTs and travel in the
- *   `apikey` header. The gateway stands in the role's JWT for a request to REST, Auth or Realtime
+ * - `new` (the default): a project created today with its legacy keys turned off. The API keys are
+ *   a publishable and a secret key (the CLI's fixed local-dev values); they are not JWTs and travel
+ *   in the `apikey` header. The gateway stands in the role's JWT for a request to REST, Auth or Realtime
  *   whose Authorization is absent or repeats the key (supabase-js sends the key in both headers);
  *   a user's JWT in Authorization still decides the role. A legacy key is refused with hosted's
  *   "Legacy API keys are disabled". Functions get the request as sent: the function checks keys.
@@ -17,7 +17,10 @@ import { ANON_KEY, SERVICE_ROLE_KEY, SIGNING_JWK, verifyJwt, type Verified } fro
 
 export type KeyMode = 'legacy' | 'new'
 
-const KEY_MODES: readonly KeyMode[] = ['legacy', 'new']
+const KEY_MODES: readonly KeyMode[] = ['new', 'legacy']
+
+/** What the stack runs like unless told otherwise: a project created today. */
+export const DEFAULT_KEY_MODE: KeyMode = 'new'
 
 /** The Supabase CLI's local-dev publishable and secret keys: public, for local use only. */
 export const LOCAL_PUBLISHABLE_KEY = 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH'
@@ -29,7 +32,12 @@ export interface StackKeys {
   anonKey: string
   /** What a server is given: the secret key, or the legacy service_role JWT. */
   serviceRoleKey: string
-  /** The function environment's key variables, as a hosted project of this generation sets them. */
+  /**
+   * The function environment's key variables, as a hosted project of this generation sets them.
+   * A new project's functions still get the legacy SUPABASE_ANON_KEY / SUPABASE_SERVICE_ROLE_KEY
+   * (Supabase lists them among every function's default secrets); with the legacy keys turned off
+   * they are refused wherever they are presented.
+   */
   functionEnv: Record<string, string>
 }
 
@@ -50,6 +58,8 @@ export function stackKeys(mode: KeyMode): StackKeys {
       SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: LOCAL_PUBLISHABLE_KEY }),
       SUPABASE_SECRET_KEYS: JSON.stringify({ default: LOCAL_SECRET_KEY }),
       SUPABASE_JWKS: JSON.stringify({ keys: [SIGNING_JWK] }),
+      SUPABASE_ANON_KEY: ANON_KEY,
+      SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
     },
   }
 }

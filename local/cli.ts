@@ -12,7 +12,7 @@ import { migrate } from './db/migrate.ts'
 import { lockDataFolder } from './db/lock.ts'
 import { PROJECT_ROOT } from './config.ts'
 import { DEFAULT_PORT, startStack } from './stack.ts'
-import { parseKeyMode } from './api-keys.ts'
+import { DEFAULT_KEY_MODE, parseKeyMode } from './api-keys.ts'
 import { DEFAULT_PREVIEW_PORT, startPreview, type Preview } from './preview/server.ts'
 import { errorMessage } from '../supabase/functions/_shared/error-message.ts'
 
@@ -24,8 +24,9 @@ const USAGE = `Usage: npm start -- [options]
   --host <address>    address the API listens on (default 127.0.0.1)
   --data-dir <dir>    PGlite data folder (default .local-data/pglite)
   --reset             start from an empty database (deletes the PGlite data folder)
-  --keys <mode>       API keys: legacy (default; anon/service_role JWTs) or new (publishable and
-                      secret keys, legacy keys disabled, as a project created today)
+  --keys <mode>       API keys: new (default, as a project created today: publishable and secret
+                      keys, legacy keys disabled, ES256 user tokens) or legacy (the anon and
+                      service_role JWT keys of an older project, HS256 user tokens)
   --realtime-cap <n>  realtime messages per second for the project, as hosted plans cap them
                       (Free 100, Pro 500); a socket past it is disconnected (default: no cap)
   --help              show this
@@ -44,7 +45,7 @@ async function main(): Promise<number> {
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         reset: { type: 'boolean', default: false },
-        keys: { type: 'string', default: 'legacy' },
+        keys: { type: 'string', default: DEFAULT_KEY_MODE },
         'realtime-cap': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -147,9 +148,9 @@ Ops Control Room local stack is running (started in ${seconds} s)
   In Figma         ${figmaUrl} (the plugin's Supabase URL)
   ${
     stack.keyMode === 'new'
-      ? `publishable key  ${stack.anonKey}
-  secret key       ${stack.serviceRoleKey}`
-      : `anon key         ${stack.anonKey}
+      ? `publishable key  ${stack.anonKey} (the plugin's key)
+  secret key       ${stack.serviceRoleKey} (servers only; legacy keys are off)`
+      : `anon key         ${stack.anonKey} (legacy keys: build the plugin with OPS_SUPABASE_ANON_KEY set to it)
   service_role key ${stack.serviceRoleKey}`
   }
   Database         ${db.kind === 'pglite' ? `PGlite in ${db.location}` : `Postgres at ${db.location}`}

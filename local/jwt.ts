@@ -3,7 +3,7 @@
  * secret, so the well-known local anon and service_role keys verify here exactly as they do
  * under `supabase start`.
  */
-import { createHmac, generateKeyPairSync, randomUUID, sign, timingSafeEqual, verify } from 'node:crypto'
+import { createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify } from 'node:crypto'
 import { isJsonObject } from './json-object.ts'
 
 const JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long'
@@ -20,11 +20,22 @@ export function signJwt(claims: Claims, secret = JWT_SECRET): string {
   return `${head}.${body}.${signature}`
 }
 
-// The stack's asymmetric signing key (ES256, P-256), made once per process as a new project has
-// one: user tokens of a stack in `new` key mode are signed with it, and /auth/v1/.well-known/jwks.json
-// publishes its public half.
-const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-const SIGNING_KEY_ID = randomUUID()
+// The stack's asymmetric signing key (ES256, P-256): user tokens of a stack in `new` key mode are
+// signed with it, and /auth/v1/.well-known/jwks.json publishes its public half. Like the local-dev
+// JWT secret above it is fixed and public, for local use only: a project keeps its signing key, so
+// sessions (the plugin's stored one included) survive a restart of the stack.
+const LOCAL_SIGNING_JWK = {
+  kty: 'EC',
+  crv: 'P-256',
+  x: 'ZkA80ypaYcS0RaloVAH5IfmoeO8iMmlH8FuZFNIFOK0',
+  y: 'D6TVENUgt65Ac4TvYwPM6cvd8kWG1QFmo8si4eWgdhA',
+  d: 'qwRypitFoctJ4JUCGdGszpM4evLOMfyH0urbHvk_n9Q',
+}
+const signingKey = {
+  privateKey: createPrivateKey({ key: LOCAL_SIGNING_JWK, format: 'jwk' }),
+  publicKey: createPublicKey({ key: LOCAL_SIGNING_JWK, format: 'jwk' }),
+}
+const SIGNING_KEY_ID = 'ops-local-es256-1'
 
 /** The public signing key as a JWK, as Auth's JWKS endpoint and SUPABASE_JWKS give it. */
 export const SIGNING_JWK = {

@@ -9,7 +9,7 @@ import type { Database } from './db/database.ts'
 import { applyLocalSettings } from './db/local-settings.ts'
 import { loadConfig, PROJECT_ROOT, type StackConfig } from './config.ts'
 import type { StackContext } from './context.ts'
-import { admitApiKey, stackKeys, tokenVerifier, type KeyMode } from './api-keys.ts'
+import { admitApiKey, DEFAULT_KEY_MODE, stackKeys, tokenVerifier, type KeyMode } from './api-keys.ts'
 import { CORS_HEADERS, sendEmpty, sendJson } from './http/respond.ts'
 import { createAuthRoutes } from './auth/routes.ts'
 import { createRestRoutes } from './rest/handler.ts'
@@ -37,8 +37,9 @@ export interface StackOptions {
   /** How often to invoke ops-executor for waiting runs, as pg_cron would; 0 (default) is off. */
   drainIntervalMs?: number
   /**
-   * Which generation of API keys the stack hands out and accepts (local/api-keys.ts): `legacy`
-   * (default) the anon/service_role JWTs; `new` publishable and secret keys, legacy keys off.
+   * Which generation of API keys the stack hands out and accepts (local/api-keys.ts): `new`
+   * (default, as a project created today) publishable and secret keys, legacy keys off; `legacy`
+   * the anon/service_role JWTs of an older project.
    */
   keys?: KeyMode
   /** More OPS_EGRESS_ALLOW entries for the functions (host:port, or a URL whose host:port is taken). */
@@ -48,9 +49,9 @@ export interface StackOptions {
 export interface Stack {
   url: string
   port: number
-  /** The key a browser client uses: the legacy anon JWT, or the publishable key in `new` mode. */
+  /** The key a browser client uses: the publishable key, or the legacy anon JWT in `legacy` mode. */
   anonKey: string
-  /** The key a server uses: the legacy service_role JWT, or the secret key in `new` mode. */
+  /** The key a server uses: the secret key, or the legacy service_role JWT in `legacy` mode. */
   serviceRoleKey: string
   keyMode: KeyMode
   db: Database
@@ -96,7 +97,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     config,
     url,
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
-    keyMode: options.keys ?? 'legacy',
+    keyMode: options.keys ?? DEFAULT_KEY_MODE,
   }
   await applyLocalSettings(options.db)
 
@@ -110,7 +111,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await new Promise<void>((resolve) => server.close(() => resolve()))
     throw error
   }
-  const keys = stackKeys(options.keys ?? 'legacy')
+  const keys = stackKeys(options.keys ?? DEFAULT_KEY_MODE)
   // Both generations' variables are set (or cleared), so a stack never inherits the other's keys.
   const env: Record<string, string | undefined> = {
     SUPABASE_URL: url,

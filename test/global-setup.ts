@@ -21,7 +21,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 
 export default async function setup(project: TestProject): Promise<void> {
   // The default build-time configuration: the local stack.
-  const env = { ...process.env, OPS_SUPABASE_URL: '', OPS_SUPABASE_ANON_KEY: '' }
+  const env = { ...process.env, OPS_SUPABASE_URL: '', OPS_SUPABASE_PUBLISHABLE_KEY: '', OPS_SUPABASE_ANON_KEY: '' }
   const config = Object.fromEntries(
     Object.entries(env)
       .filter((entry): entry is [string, string] => entry[0].startsWith('OPS_') && entry[1] !== undefined)

@@ -1,6 +1,7 @@
 /**
  * /auth/v1: the GoTrue subset supabase-js uses here. Anonymous and email/password sign-up and
- * sign-in, refresh with rotating refresh tokens, the current user, logout. Errors use GoTrue's
+ * sign-in, refresh with rotating refresh tokens, the current user and its update (an anonymous
+ * user adding an email), logout. Errors use GoTrue's
  * `{code, message}` body (API version 2024-01-01) and status codes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -155,6 +156,67 @@ export function createAuthRoutes(context: StackContext) {
     return userJson(user)
   }
 
+  /**
+   * PUT /user, as GoTrue's UserUpdate does it for the fields the plugin sends: an anonymous user
+   * adds an email (and may set a password in the same request; a password alone is refused) and
+   * becomes a permanent user with the same id, so everything it owns stays its own. With email
+   * confirmations off (supabase/config.toml, the only mode here) hosted Auth confirms an anonymous
+   * user's new email at once: email set and confirmed, is_anonymous false, provider email. A
+   * permanent user's email change needs a confirmation email, which the local stack cannot send.
+   */
+  async function updateUser(req: IncomingMessage, body: Body) {
+    const current = await currentUser(req)
+    // Providers and roles live in app_metadata: only an admin changes them.
+    if (body.app_metadata !== undefined) throw new AuthError(403, 'not_admin', 'Updating app_metadata requires admin privileges')
+    const email = typeof body.email === 'string' && body.email.trim() !== '' ? body.email.trim() : undefined
+    const password = typeof body.password === 'string' && body.password !== '' ? body.password : undefined
+    const data = isJsonObject(body.data) ? body.data : undefined
+    if (email !== undefined && !EMAIL.test(email))
+      throw new AuthError(400, 'validation_failed', 'Unable to validate email address: invalid format')
+    if (password !== undefined && password.length < 6)
+      throw new AuthError(422, 'weak_password', 'Password should be at least 6 characters.')
+    if (current.is_anonymous && password !== undefined && email === undefined) {
+      throw new AuthError(422, 'validation_failed', 'Updating password of an anonymous user without an email or phone is not allowed')
+    }
+    const encrypted = password === undefined ? undefined : await hashPassword(password)
+    const updated = await db.transaction(async (tx) => {
+      const user = await findUserById(tx, current.id)
+      if (!user) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist')
+      const changesEmail = email !== undefined && email.toLowerCase() !== (user.email ?? '').toLowerCase()
+      if (changesEmail) {
+        const taken = await findUserByEmail(tx, email)
+        if (taken && taken.id !== user.id) {
+          throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered')
+        }
+        if (!user.is_anonymous) {
+          throw new AuthError(
+            422,
+            'email_change_unavailable',
+            'Changing the email of a signed-up user needs a confirmation email, which the local stack does not send',
+          )
+        }
+      }
+      if (encrypted !== undefined) await tx.query('update auth.users set encrypted_password = $2 where id = $1', [user.id, encrypted])
+      if (data !== undefined) {
+        await tx.query('update auth.users set raw_user_meta_data = raw_user_meta_data || $2::jsonb where id = $1', [
+          user.id,
+          JSON.stringify(data),
+        ])
+      }
+      if (changesEmail) {
+        await tx.query(
+          `update auth.users set email = $2, email_confirmed_at = now(), is_anonymous = false,
+             raw_app_meta_data = raw_app_meta_data || '{"provider":"email","providers":["email"]}'::jsonb
+           where id = $1`,
+          [user.id, email],
+        )
+      }
+      const { rows } = await tx.query<UserRow>('update auth.users set updated_at = now() where id = $1 returning *', [user.id])
+      return rows[0]
+    })
+    return userJson(updated)
+  }
+
   async function logout(req: IncomingMessage, scope: string) {
     const claims = bearerClaims(req)
     if (!['global', 'local', 'others'].includes(scope)) {
@@ -203,6 +265,8 @@ export function createAuthRoutes(context: StackContext) {
         }
         case 'GET /user':
           return reply(res, 200, await currentUser(req))
+        case 'PUT /user':
+          return reply(res, 200, await updateUser(req, await jsonBody(req, context.bodyLimit)))
         case 'POST /logout':
           await logout(req, query.get('scope') ?? 'global')
           return sendEmpty(res, 204, API_VERSION)

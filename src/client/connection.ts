@@ -80,7 +80,7 @@ async function checkHttp(settings: Settings, options: ConnectionCheckOptions): P
     )
   }
   if (response.status === 401 || response.status === 403) {
-    return `${host} refused the anon key (HTTP ${response.status}${await detailOf(response)}). Paste the project’s anon key in Settings.`
+    return `${host} refused the plugin’s key (HTTP ${response.status}${await detailOf(response)}). Paste the project’s publishable key in Settings.`
   }
   if (response.status === 404) {
     return `${host} does not look like a Supabase project (no /auth/v1 there). Check the project URL in Settings.`
@@ -104,7 +104,7 @@ async function checkHttp(settings: Settings, options: ConnectionCheckOptions): P
     const body = await bodyOf(schema)
     if (typeof body.code === 'string' && /^PGRST30/.test(body.code)) {
       const why = typeof body.message === 'string' ? body.message : body.code
-      return `${host} refused the anon key (${why}). Paste the project’s anon key in Settings.`
+      return `${host} refused the plugin’s key (${why}). Paste the project’s publishable key in Settings.`
     }
   }
   if (schema.status === 406) {

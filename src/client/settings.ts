@@ -57,20 +57,26 @@ export function checkSupabaseUrl(input: string): FieldCheck {
   return { ok: true, value: url.origin }
 }
 
-/** The anon (public) key: a JWT whose role is anon, or a publishable key. Never a secret key. */
+/** The project's public key: a publishable key, or a legacy anon JWT. Never a secret key. */
 export function checkAnonKey(input: string): FieldCheck {
   const key = input.trim()
-  if (key === '') return { ok: false, message: 'Paste the project’s anon (public) key from Project Settings → API.' }
+  if (key === '') {
+    return {
+      ok: false,
+      message: 'Paste the project’s publishable key (sb_publishable_…) from Project Settings → API Keys, or its legacy anon key.',
+    }
+  }
   if (/\s/.test(key)) return { ok: false, message: 'The key contains spaces or line breaks; copy it again in one piece.' }
   if (key.startsWith('sb_secret_')) {
-    return { ok: false, message: 'This is a secret key: never put it in the plugin. Paste the publishable (anon) key instead.' }
+    return { ok: false, message: 'This is a secret key: never put it in the plugin. Paste the publishable key instead.' }
   }
   if (key.startsWith('sb_publishable_')) return { ok: true, value: key }
   const parts = key.split('.')
   if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) {
     return {
       ok: false,
-      message: 'This does not look like an anon key (a long token in three parts separated by dots, starting with "eyJ").',
+      message:
+        'This does not look like a publishable key (sb_publishable_…) or a legacy anon key (a long token in three parts separated by dots, starting with "eyJ").',
     }
   }
   let claims: unknown

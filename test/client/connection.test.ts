@@ -7,8 +7,8 @@ import { createServer as createHttpServer } from 'node:http'
 import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
 import WebSocket from 'ws'
-import { engines } from '../support/databases.ts'
 import { matrix } from '../support/matrix.ts'
+import { stackModes } from '../support/key-modes.ts'
 import { startTestStack, type TestStack } from '../support/stack.ts'
 import { signJwt } from '../../local/jwt.ts'
 import { checkConnection, createConnectionMonitor } from '../../src/client/connection.ts'
@@ -22,12 +22,12 @@ async function freePort(): Promise<number> {
   return port
 }
 
-describe.each(engines)('connection check on %s', (engine) => {
+describe.each(stackModes)('connection check on %s with %s API keys', (engine, keys) => {
   // Every test on PGlite; on the other engines the smoke ones (test/support/matrix.ts).
-  const { it, smoke } = matrix(engine)
+  const { it, smoke } = matrix(engine, keys)
   let stack: TestStack
   beforeAll(async () => {
-    stack = await startTestStack(engine)
+    stack = await startTestStack(engine, { keys })
   })
   afterAll(async () => {
     await stack.stop()
@@ -48,7 +48,7 @@ describe.each(engines)('connection check on %s', (engine) => {
     })
   })
 
-  it('says the anon key was refused', async () => {
+  smoke('says the plugin’s key was refused', async () => {
     const forged = signJwt({ role: 'anon', exp: 1983812996 }, 'another-secret-that-is-at-least-32-characters')
     const state = await checkConnection({ supabaseUrl: stack.url, anonKey: forged }, { WebSocket })
     expect(state.status).toBe('down')
@@ -57,7 +57,9 @@ describe.each(engines)('connection check on %s', (engine) => {
       stack.keyMode === 'legacy'
         ? 'JWT signature does not match'
         : 'HTTP 401: Invalid API key: the apikey header holds no key of this project'
-    expect(state.reason).toBe(`${new URL(stack.url).host} refused the anon key (${why}). Paste the project’s anon key in Settings.`)
+    expect(state.reason).toBe(
+      `${new URL(stack.url).host} refused the plugin’s key (${why}). Paste the project’s publishable key in Settings.`,
+    )
   })
 
   it('says when realtime cannot be reached while the HTTP API answers', async () => {
@@ -83,7 +85,7 @@ describe.each(engines)('connection check on %s', (engine) => {
   })
 
   it('says when the ops schema is not exposed', async () => {
-    const hidden = await startTestStack(engine, { configure: (config) => ({ ...config, schemas: ['public'] }) })
+    const hidden = await startTestStack(engine, { keys, configure: (config) => ({ ...config, schemas: ['public'] }) })
     try {
       const state = await checkConnection({ supabaseUrl: hidden.url, anonKey: hidden.anonKey }, { WebSocket })
       expect(state).toMatchObject({ status: 'down', failed: 'rest' })
@@ -134,7 +136,7 @@ describe.each(engines)('connection check on %s', (engine) => {
     const deadline = Date.now() + 10_000
     while (monitor.state.status !== 'down' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
     expect(monitor.state.failed).toBe('rest')
-    const late = await startTestStack(engine, { port })
+    const late = await startTestStack(engine, { keys, port })
     try {
       const state = await monitor.retry()
       expect(state.status).toBe('ok')

@@ -49,10 +49,19 @@ describe('settings', () => {
       ok: false,
       message: 'This key expired on 2020-09-13; copy the current anon key.',
     })
-    expect(checkAnonKey('')).toMatchObject({ ok: false, message: expect.stringContaining('Paste the project’s anon (public) key') })
+    expect(checkAnonKey('')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('Paste the project’s publishable key (sb_publishable_…) from Project Settings → API Keys'),
+    })
     expect(checkAnonKey('eyJ abc')).toMatchObject({ ok: false, message: expect.stringContaining('spaces or line breaks') })
-    expect(checkAnonKey('not-a-key')).toMatchObject({ ok: false, message: expect.stringContaining('does not look like an anon key') })
-    expect(checkAnonKey('a.b!.c')).toMatchObject({ ok: false, message: expect.stringContaining('does not look like an anon key') })
+    expect(checkAnonKey('not-a-key')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('does not look like a publishable key (sb_publishable_…) or a legacy anon key'),
+    })
+    expect(checkAnonKey('a.b!.c')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('does not look like a publishable key (sb_publishable_…) or a legacy anon key'),
+    })
     expect(checkAnonKey('eyJ.bm90IGpzb24.sig')).toMatchObject({ ok: false, message: expect.stringContaining('cannot be read') })
   })
 

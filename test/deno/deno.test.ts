@@ -4,6 +4,8 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { startTestStack, type TestStack } from '../support/stack.ts'
+import { keyModes } from '../support/key-modes.ts'
+import { stackKeys } from '../../local/api-keys.ts'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -25,23 +27,30 @@ async function denoCommand(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('the ops-executor Edge Function under Deno', () => {
-  let stack: TestStack
-  beforeAll(async () => {
-    stack = await startTestStack('pglite')
-  })
-  afterAll(() => stack.stop())
-
   it('passes deno check', async () => {
     const result = await denoCommand(['check', '--config', config, 'supabase/functions/ops-executor/index.ts'])
     expect(result.output).not.toMatch(/error/i)
     expect(result.code).toBe(0)
   }, 120_000)
+})
 
-  it('passes deno test against the local stack', async () => {
+describe.each(keyModes)('the ops-executor Edge Function under Deno, with %s API keys', (keys) => {
+  let stack: TestStack
+  beforeAll(async () => {
+    stack = await startTestStack('pglite', { keys })
+  })
+  afterAll(() => stack.stop())
+
+  it('passes deno test against the local stack, with the function environment of a project of this key generation', async () => {
     const result = await denoCommand(['test', '--config', config, '--allow-env', '--allow-net', 'test/deno/ops-executor_test.ts'], {
       SUPABASE_URL: stack.url,
-      SUPABASE_ANON_KEY: stack.anonKey,
-      SUPABASE_SERVICE_ROLE_KEY: stack.serviceRoleKey,
+      // Only this generation's variables: none inherited from the environment of the tests.
+      SUPABASE_ANON_KEY: '',
+      SUPABASE_SERVICE_ROLE_KEY: '',
+      SUPABASE_PUBLISHABLE_KEYS: '',
+      SUPABASE_SECRET_KEYS: '',
+      SUPABASE_JWKS: '',
+      ...stackKeys(keys).functionEnv,
       GITHUB_TOKEN: '',
       SLACK_WEBHOOK_URL: '',
     })

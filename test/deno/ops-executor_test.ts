@@ -1,10 +1,12 @@
 /**
  * The ops-executor entry under real Deno: the vitest suite test/deno/deno.test.ts starts a local
- * stack and runs this file with `deno test`, passing the stack's URL and keys in the environment.
+ * stack and runs this file with `deno test`, passing the function environment a hosted project of
+ * the stack's key generation gives (SUPABASE_URL and the new or the legacy key variables).
  */
 import { createClient } from '@supabase/supabase-js'
 import type { Database } from '../../supabase/functions/_shared/database/index.ts'
 import { handler } from '../../supabase/functions/ops-executor/index.ts'
+import { projectKeys, serviceHeaders } from '../../supabase/functions/_shared/executor/api-keys.ts'
 
 const env = (name: string) => {
   const value = Deno.env.get(name)
@@ -18,11 +20,23 @@ function assertEquals(actual: unknown, expected: unknown, what: string) {
   if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`)
 }
 
+// The project's keys as the executor reads them: the new variables first, the legacy ones after.
+const keys = () => projectKeys((name) => Deno.env.get(name))
+
+/** A request as supabase-js sends it: the project's public key in apikey, a user's token as Bearer. */
 const post = (body: string, token?: string) =>
   new Request(`${env('SUPABASE_URL')}/functions/v1/ops-executor`, {
     method: 'POST',
     body,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { 'content-type': 'application/json', apikey: keys().publicKey, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  })
+
+/** A request as the service role sends it: a secret key in apikey, or the legacy service_role JWT. */
+const postAsService = (body: string) =>
+  new Request(`${env('SUPABASE_URL')}/functions/v1/ops-executor`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...serviceHeaders(keys().serviceKey) },
   })
 
 Deno.test('answers CORS preflight for a null-origin iframe', async () => {
@@ -47,7 +61,7 @@ Deno.test('refuses a caller without a token, and a body that is not JSON', async
     ],
     'no token',
   )
-  const garbage = await handler(post('{not json', env('SUPABASE_SERVICE_ROLE_KEY')))
+  const garbage = await handler(postAsService('{not json'))
   assertEquals([garbage.status, await garbage.json()], [400, { error: 'the body must be JSON like {"run_id": "<uuid>"}' }], 'bad body')
 })
 
@@ -57,7 +71,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const client = createClient<Database, 'ops'>(env('SUPABASE_URL'), env('SUPABASE_ANON_KEY'), {
+    const client = createClient<Database, 'ops'>(env('SUPABASE_URL'), keys().publicKey, {
       db: { schema: 'ops' },
       auth: { persistSession: false, autoRefreshToken: false },
     })
@@ -83,7 +97,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const client = createClient<Database, 'ops'>(env('SUPABASE_URL'), env('SUPABASE_ANON_KEY'), {
+    const client = createClient<Database, 'ops'>(env('SUPABASE_URL'), keys().publicKey, {
       db: { schema: 'ops' },
       auth: { persistSession: false, autoRefreshToken: false },
     })

@@ -5,8 +5,8 @@
  * workspace may invoke it; nobody else, and no signed-out session.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { engines } from '../support/databases.ts'
 import { matrix } from '../support/matrix.ts'
+import { stackModes } from '../support/key-modes.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { reply, startRemote, type RemoteService } from '../support/remote.ts'
 import {
@@ -23,9 +23,9 @@ import {
 
 const terminal = (status: string) => ['success', 'error', 'canceled', 'waiting_approval'].includes(status)
 
-describe.each(engines)('ops-executor function on %s', (engine) => {
+describe.each(stackModes)('ops-executor function on %s with %s API keys', (engine, keys) => {
   // Every test on PGlite; on the other engines the smoke ones (test/support/matrix.ts).
-  const { it, smoke } = matrix(engine)
+  const { it, smoke } = matrix(engine, keys)
   let stack: TestStack
   let owner: OpsClient
   let stranger: OpsClient
@@ -36,7 +36,7 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     saved = { GITHUB_TOKEN: process.env.GITHUB_TOKEN, SLACK_WEBHOOK_URL: process.env.SLACK_WEBHOOK_URL }
     delete process.env.GITHUB_TOKEN
     delete process.env.SLACK_WEBHOOK_URL
-    stack = await startTestStack(engine, { drainIntervalMs: 100 })
+    stack = await startTestStack(engine, { keys, drainIntervalMs: 100 })
     ;({ client: owner } = await stack.anonymousUser())
     ;({ client: stranger } = await stack.anonymousUser())
   })
@@ -203,7 +203,7 @@ describe.each(engines)('ops-executor function on %s', (engine) => {
     expect(response.headers.get('access-control-allow-headers')).toBe('authorization, x-client-info, apikey, content-type')
   })
 
-  it('drains a run nobody invoked the function for', async () => {
+  smoke('drains a run nobody invoked the function for', async () => {
     const runId = await createRun(owner, { template: 'deploy-web', inputs: { env: 'staging' } })
     const run = await waitFor(async () => {
       const current = await runOf(owner, runId)

@@ -23,11 +23,13 @@ describe.each(engines)('local stack with the new API keys on %s', (engine) => {
   const rest = (path: string, headers: Record<string, string>) =>
     fetch(`${stack.url}/rest/v1/${path}`, { headers: { 'accept-profile': 'ops', ...headers } })
 
-  it('hands out the publishable and secret keys, and gives functions the new variables only', () => {
+  it('hands out the publishable and secret keys, and gives functions the new variables and the (turned off) legacy ones', () => {
     expect([stack.keyMode, stack.anonKey, stack.serviceRoleKey]).toEqual(['new', LOCAL_PUBLISHABLE_KEY, LOCAL_SECRET_KEY])
     expect(JSON.parse(process.env.SUPABASE_SECRET_KEYS ?? '{}')).toEqual({ default: LOCAL_SECRET_KEY })
     expect(JSON.parse(process.env.SUPABASE_PUBLISHABLE_KEYS ?? '{}')).toEqual({ default: LOCAL_PUBLISHABLE_KEY })
-    expect([process.env.SUPABASE_ANON_KEY, process.env.SUPABASE_SERVICE_ROLE_KEY]).toEqual([undefined, undefined])
+    // Hosted still lists the legacy keys among every function's default secrets; here they are turned off.
+    expect([process.env.SUPABASE_ANON_KEY, process.env.SUPABASE_SERVICE_ROLE_KEY]).toEqual([ANON_KEY, SERVICE_ROLE_KEY])
+    expect(JSON.parse(process.env.SUPABASE_JWKS ?? '{}').keys).toHaveLength(1)
   })
 
   it('signs a user in with the publishable key; their JWT decides the role, the secret key acts as service_role', async () => {

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signJwt } from '../../local/jwt.ts'
-import { engines } from '../support/databases.ts'
+import { stackModes } from '../support/key-modes.ts'
 import { startTestStack, type TestStack } from '../support/stack.ts'
+import { createRun } from '../support/executor.ts'
 
 const decode = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'))
 
-describe.each(engines)('auth on %s, through supabase-js', (engine) => {
+describe.each(stackModes)('auth on %s with %s API keys, through supabase-js', (engine, keys) => {
   let stack: TestStack
   beforeAll(async () => {
-    stack = await startTestStack(engine)
+    stack = await startTestStack(engine, { keys })
   })
   afterAll(() => stack.stop())
 
@@ -31,6 +32,59 @@ describe.each(engines)('auth on %s, through supabase-js', (engine) => {
     expect(claims.exp - claims.iat).toBe(3600)
     const { data: me } = await client.auth.getUser()
     expect(me.user?.id).toBe(data.user!.id)
+  })
+
+  it('turns an anonymous user into an email user with the same id: its runs are still its own after signing in with the email', async () => {
+    const guest = await stack.anonymousUser()
+    const runId = await createRun(guest.client, { template: 'deploy-web', inputs: { env: 'staging' } })
+    const email = `guest-${guest.userId.slice(0, 8)}@example.com`
+    const { data, error } = await guest.client.auth.updateUser({ email, password: 'correct horse' })
+    expect(error).toBeNull()
+    // Email confirmations are off (supabase/config.toml): hosted Auth confirms a guest's address at once.
+    expect(data.user).toMatchObject({ id: guest.userId, email, is_anonymous: false, app_metadata: { provider: 'email' } })
+    expect(data.user?.email_confirmed_at).toEqual(expect.any(String))
+    await guest.client.auth.signOut()
+
+    const later = stack.client()
+    const signedIn = await later.auth.signInWithPassword({ email, password: 'correct horse' })
+    expect(signedIn.error).toBeNull()
+    expect(signedIn.data.user?.id).toBe(guest.userId)
+    expect(decode(signedIn.data.session!.access_token)).toMatchObject({ sub: guest.userId, is_anonymous: false, email })
+    const { data: runs } = await later.from('runs').select('id, created_by').eq('id', runId)
+    expect(runs).toEqual([{ id: runId, created_by: guest.userId }])
+  })
+
+  it('refuses a guest’s password without an email, an address someone else has, and a malformed address, as hosted Auth does', async () => {
+    const taken = `taken-${Date.now()}@example.com`
+    expect((await stack.client().auth.signUp({ email: taken, password: 'correct horse' })).error).toBeNull()
+    const guest = await stack.anonymousUser()
+    expect((await guest.client.auth.updateUser({ password: 'correct horse' })).error).toMatchObject({
+      status: 422,
+      code: 'validation_failed',
+      message: 'Updating password of an anonymous user without an email or phone is not allowed',
+    })
+    expect((await guest.client.auth.updateUser({ email: taken.toUpperCase() })).error).toMatchObject({
+      status: 422,
+      code: 'email_exists',
+      message: 'A user with this email address has already been registered',
+    })
+    expect((await guest.client.auth.updateUser({ email: 'not-an-address' })).error).toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+    })
+    // A user cannot name its own provider or role.
+    const forged = await fetch(`${stack.url}/auth/v1/user`, {
+      method: 'PUT',
+      headers: { apikey: stack.anonKey, authorization: `Bearer ${guest.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `forged-${Date.now()}@example.com`, app_metadata: { provider: 'email', role: 'admin' } }),
+    })
+    expect([forged.status, await forged.json()]).toEqual([
+      403,
+      { code: 'not_admin', message: 'Updating app_metadata requires admin privileges' },
+    ])
+    // Nothing of that changed the guest.
+    const { data } = await guest.client.auth.getUser()
+    expect(data.user).toMatchObject({ id: guest.userId, email: '', is_anonymous: true })
   })
 
   it('signs up with email and password, then signs in; a wrong password is refused', async () => {

@@ -30,8 +30,8 @@ describe('npm start', () => {
     expect(cli.output()).toContain('Applied migrations: 20250103000000')
     expect(cli.output()).toMatch(/started in \d+\.\d\d s/)
     expect(cli.output()).toContain(`In Figma         ${url.replace('127.0.0.1', 'localhost')} (the plugin's Supabase URL)`)
-    const anonKey = keyFrom(cli.output(), 'anon key')
-    const serviceKey = keyFrom(cli.output(), 'service_role key')
+    const anonKey = keyFrom(cli.output(), 'publishable key')
+    const serviceKey = keyFrom(cli.output(), 'secret key')
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok', database: 'pglite' })
 
     const user = opsClient(url, anonKey)

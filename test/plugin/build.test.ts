@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, inject, it } from 'vitest'
-import { ANON_KEY } from '../../local/jwt.ts'
+import { ANON_KEY, SERVICE_ROLE_KEY } from '../../local/jwt.ts'
+import { LOCAL_PUBLISHABLE_KEY } from '../../local/api-keys.ts'
 import { DEV_HOSTS } from '../../src/build-settings.ts'
 // @ts-expect-error: a plain JavaScript build configuration module.
 import { readFigmaIds } from '../../build-figma-plugin.env.js'
@@ -63,7 +64,7 @@ describe('npm run build', () => {
     const ui = await readFile(`${root}build/ui.js`, 'utf8')
     expect(/__OPS_SUPABASE_(URL|ANON_KEY)__/.test(ui)).toBe(false)
     const main = await readFile(`${root}build/main.js`, 'utf8')
-    expect(main.includes(ANON_KEY) && main.includes('http://localhost:54321')).toBe(true)
+    expect(main.includes(LOCAL_PUBLISHABLE_KEY) && main.includes('http://localhost:54321')).toBe(true)
     // Nothing the main thread's runtime lacks.
     expect(main.match(/__OPS_SUPABASE_(URL|ANON_KEY)__|structuredClone|Object\.hasOwn/g)).toBeNull()
   })
@@ -191,17 +192,27 @@ describe('build-time configuration', () => {
     }
   })
 
-  it('defaults to the local stack and its anon key, and refuses a bad URL with a clear message', async () => {
+  it('defaults to the local stack and its publishable key, and refuses a bad URL with a clear message', async () => {
     const { env } = await load()
     expect(env.readBuildConfig({})).toEqual({
       supabaseUrl: 'http://localhost:54321',
-      anonKey: ANON_KEY,
+      anonKey: LOCAL_PUBLISHABLE_KEY,
       allowedDomains: ['http://localhost:54321', 'ws://localhost:54321'],
     })
-    expect(env.defineBuildConstants({ OPS_SUPABASE_URL: 'https://p.supabase.co', OPS_SUPABASE_ANON_KEY: 'key' })).toEqual({
+    expect(
+      env.defineBuildConstants({ OPS_SUPABASE_URL: 'https://p.supabase.co', OPS_SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_x' }),
+    ).toEqual({
       __OPS_SUPABASE_URL__: '"https://p.supabase.co"',
-      __OPS_SUPABASE_ANON_KEY__: '"key"',
+      __OPS_SUPABASE_ANON_KEY__: '"sb_publishable_x"',
     })
+    // The older setting's name still works, with a legacy anon key or a publishable one.
+    expect(env.readBuildConfig({ OPS_SUPABASE_ANON_KEY: ANON_KEY }).anonKey).toBe(ANON_KEY)
+    expect(env.readBuildConfig({ OPS_SUPABASE_ANON_KEY: 'sb_publishable_y' }).anonKey).toBe('sb_publishable_y')
+    // A secret key never goes into a plugin, whichever name it comes under.
+    expect(() => env.readBuildConfig({ OPS_SUPABASE_PUBLISHABLE_KEY: 'sb_secret_z' })).toThrow(
+      "OPS_SUPABASE_PUBLISHABLE_KEY holds a secret key, which bypasses row-level security: build with the project's publishable key instead",
+    )
+    expect(() => env.readBuildConfig({ OPS_SUPABASE_ANON_KEY: SERVICE_ROLE_KEY })).toThrow(/^OPS_SUPABASE_ANON_KEY holds a secret key/)
     expect(() => env.readBuildConfig({ OPS_SUPABASE_URL: 'p.supabase.co' })).toThrow(
       'OPS_SUPABASE_URL must be a URL such as https://<project-ref>.supabase.co, got "p.supabase.co"',
     )

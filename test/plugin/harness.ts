@@ -64,7 +64,7 @@ export function mainBundle(): Promise<string> {
     platform: 'neutral',
     target: 'es2017',
     format: 'iife',
-    // The build-time project with OPS_SUPABASE_* unset: the local stack and its anon key.
+    // The build-time project with OPS_SUPABASE_* unset: the local stack and its publishable key.
     define: defineBuildConstants({}),
     logLevel: 'silent',
   }).then((result) => result.outputFiles[0].text)

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { memoryStorageBackend, snapshotNode, textsOf, type FakeFigmaHost } from '../../local/preview/fake-figma.ts'
 import { createMessageStorage } from '../../src/client/storage.ts'
 import type { SummaryCardData, UiBootData } from '../../src/client/types.ts'
-import { ANON_KEY } from '../../local/jwt.ts'
+import { LOCAL_PUBLISHABLE_KEY } from '../../local/api-keys.ts'
 import { statusView } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { poll, startPlugin, UI_HTML, type RunningPlugin } from './harness.ts'
 
@@ -51,7 +51,7 @@ describe('opening the plugin', () => {
     expect(ui.html.endsWith(`${UI_HTML}</script>`)).toBe(true)
     expect(bootDataOf(plugin.host)).toEqual({
       editorType: 'figma',
-      settings: { supabaseUrl: 'http://localhost:54321', anonKey: ANON_KEY },
+      settings: { supabaseUrl: 'http://localhost:54321', anonKey: LOCAL_PUBLISHABLE_KEY },
       user: { id: 'u-1', name: 'Ada', photoUrl: 'https://example.com/ada.png' },
       openRunId: null,
     })
@@ -72,7 +72,7 @@ describe('opening the plugin', () => {
     }
     const plugin = await start({ storage: broken })
     expect(plugin.host.ui).toMatchObject({ width: 480, height: 680 })
-    expect(bootDataOf(plugin.host).settings).toEqual({ supabaseUrl: 'http://localhost:54321', anonKey: ANON_KEY })
+    expect(bootDataOf(plugin.host).settings).toEqual({ supabaseUrl: 'http://localhost:54321', anonKey: LOCAL_PUBLISHABLE_KEY })
   })
 
   it('opens without a user when the currentuser permission is missing', async () => {

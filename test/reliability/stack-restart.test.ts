@@ -33,7 +33,7 @@ async function start(dataDir: string) {
   const cli = startCli(['--port', '0', '--data-dir', dataDir], { OPS_EXECUTOR_LEASE_SECONDS: '2' })
   running.push(cli)
   const url = await cli.ready
-  return { cli, url, anonKey: keyFrom(cli.output(), 'anon key'), serviceKey: keyFrom(cli.output(), 'service_role key') }
+  return { cli, url, anonKey: keyFrom(cli.output(), 'publishable key'), serviceKey: keyFrom(cli.output(), 'secret key') }
 }
 
 async function startRunAndWaitForLongStep(

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, vi } from 'vitest'
-import { engines } from '../support/databases.ts'
+import { stackModes } from '../support/key-modes.ts'
 import { matrix } from '../support/matrix.ts'
 import { startTestStack, type TestStack } from '../support/stack.ts'
 import { createRun } from '../support/executor.ts'
@@ -34,8 +34,8 @@ const KEY_VARIABLES = [
   'SUPABASE_SERVICE_ROLE_KEY',
 ]
 
-describe.each(engines)('ops-executor API keys on %s', (engine) => {
-  const { it, smoke } = matrix(engine)
+describe.each(stackModes)('ops-executor API keys on %s, the stack with %s keys', (engine, keyMode) => {
+  const { it, smoke } = matrix(engine, keyMode)
   let stack: TestStack
   let userToken: string
   let runId: string
@@ -44,7 +44,7 @@ describe.each(engines)('ops-executor API keys on %s', (engine) => {
   let background: Promise<unknown>[]
 
   beforeAll(async () => {
-    stack = await startTestStack(engine)
+    stack = await startTestStack(engine, { keys: keyMode })
     const user = await stack.anonymousUser()
     userToken = user.accessToken
     runId = await createRun(user.client, { template: 'deploy-web', inputs: { env: 'staging' } })
@@ -162,11 +162,17 @@ describe.each(engines)('ops-executor API keys on %s', (engine) => {
     expect((await post({ authorization: `Bearer ${ANON_KEY}` })).status).toBe(401)
   })
 
-  it('prefers the new keys when the environment has both generations, and still takes the legacy JWT', async () => {
+  smoke('with both generations, takes the legacy JWT only while the project’s gateway accepts legacy keys', async () => {
     newKeys()
     legacyKeys()
     expect(await reply(await post({ apikey: SECRET }))).toEqual(drainAccepted)
-    expect(await reply(await post({ authorization: `Bearer ${SERVICE_ROLE_KEY}` }))).toEqual(drainAccepted)
+    // A project created today still gives its functions the legacy variables after its legacy keys
+    // were turned off (the stack's `new` mode); a project migrating has both turned on (`legacy`).
+    expect(await reply(await post({ authorization: `Bearer ${SERVICE_ROLE_KEY}` }))).toEqual(
+      keyMode === 'new'
+        ? { status: 401, body: { error: 'legacy API keys are disabled on this project: send a secret key in the apikey header' } }
+        : drainAccepted,
+    )
   })
 
   it('says which variables are missing or malformed', async () => {

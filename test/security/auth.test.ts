@@ -9,8 +9,8 @@ import { createClient, REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js'
 import WebSocket from 'ws'
 import type { Database } from '../../supabase/functions/_shared/database/index.ts'
 import { signJwt } from '../../local/jwt.ts'
-import { engines } from '../support/databases.ts'
 import { createRun, personalWorkspace } from '../support/executor.ts'
+import { stackModes } from '../support/key-modes.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { RawSocket, subscribe, subscribeFailing, waitFor } from '../local/realtime/harness.ts'
 
@@ -22,7 +22,7 @@ const NO_EXP = 'JWT has no exp claim'
 
 const claimsOf = (jwt: string): Row => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'))
 
-describe.each(engines)('tokens and sessions on %s', (engine) => {
+describe.each(stackModes)('tokens and sessions on %s with %s API keys', (engine, keys) => {
   let stack: TestStack
   const clients: OpsClient[] = []
   let counter = 0
@@ -31,6 +31,7 @@ describe.each(engines)('tokens and sessions on %s', (engine) => {
     // ops-executor is deployed with verify_jwt = false (it checks callers itself); here the
     // gateway's JWT check is switched on for it, to show that check refuses a token without exp.
     stack = await startTestStack(engine, {
+      keys,
       configure: (config) => ({ ...config, functions: { ...config.functions, 'ops-executor': { enabled: true, verifyJwt: true } } }),
     })
   })

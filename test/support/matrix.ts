@@ -8,9 +8,12 @@
  *   executor, the plugin session), `matrix(engine)` runs every test on PGlite, the engine of
  *   `npm start`, and on the other engines only the tests the suite marks `smoke` — unless
  *   OPS_TEST_MATRIX=full asks for every test everywhere.
+ * - The same holds for the generation of API keys (test/support/key-modes.ts): every test with the
+ *   default (new) keys, the smoke ones with the other keys.
  */
 import { it as vitestIt, type TestFunction } from 'vitest'
 import type { Engine } from './databases.ts'
+import { DEFAULT_KEY_MODE, type KeyMode } from '../../local/api-keys.ts'
 
 const FULL_MATRIX = process.env.OPS_TEST_MATRIX === 'full'
 
@@ -19,7 +22,7 @@ const PRIMARY_ENGINE: Engine = 'pglite'
 
 type Test = (name: string, body: TestFunction, timeout?: number) => void
 
-export function matrix(engine: Engine): { it: Test; smoke: Test } {
-  const everything = FULL_MATRIX || engine === PRIMARY_ENGINE
+export function matrix(engine: Engine, keys: KeyMode = DEFAULT_KEY_MODE): { it: Test; smoke: Test } {
+  const everything = FULL_MATRIX || (engine === PRIMARY_ENGINE && keys === DEFAULT_KEY_MODE)
   return { it: everything ? vitestIt : vitestIt.skip, smoke: vitestIt }
 }

@@ -53,7 +53,8 @@ export async function startTestStack(
 ): Promise<TestStack> {
   const test = await migratedDatabase(engine)
   const config = options.configure ? options.configure(await loadConfig()) : options.config
-  // OPS_TEST_KEYS=new runs a suite against a stack with the new API keys (local/api-keys.ts).
+  // OPS_TEST_KEYS=legacy runs a suite against a stack with the legacy JWT keys (local/api-keys.ts);
+  // without it the stack has the new keys, as a project created today.
   const keys = options.keys ?? (process.env.OPS_TEST_KEYS ? parseKeyMode(process.env.OPS_TEST_KEYS, 'OPS_TEST_KEYS') : undefined)
   const stack = await startStack({ ...options, keys, config, db: test.db, port: options.port ?? 0 })
   const clients: OpsClient[] = []

@@ -43,13 +43,13 @@ const bundles = new Map<string, Promise<string>>()
 
 /**
  * Bundles `contents` (an entry importing from the repository) as build-figma-plugin bundles widget
- * code, for a build-time project (as `npm run build` with OPS_SUPABASE_URL / OPS_SUPABASE_ANON_KEY),
+ * code, for a build-time project (as `npm run build` with OPS_SUPABASE_URL / OPS_SUPABASE_PUBLISHABLE_KEY),
  * or the local default.
  */
 function widgetBundle(contents: string, project?: Settings): Promise<string> {
   const cacheKey = JSON.stringify([contents, project ?? null])
   const define: Record<string, string> = defineBuildConstants(
-    project ? { OPS_SUPABASE_URL: project.supabaseUrl, OPS_SUPABASE_ANON_KEY: project.anonKey } : {},
+    project ? { OPS_SUPABASE_URL: project.supabaseUrl, OPS_SUPABASE_PUBLISHABLE_KEY: project.anonKey } : {},
   )
   if (bundles.has(cacheKey)) return bundles.get(cacheKey)!
   const bundle = build({

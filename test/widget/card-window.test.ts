@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { memoryStorageBackend } from '../../local/preview/fake-figma.ts'
-import { ANON_KEY } from '../../local/jwt.ts'
+import { LOCAL_PUBLISHABLE_KEY } from '../../local/api-keys.ts'
 import { LOCAL_SUPABASE_URL } from '../../src/build-settings.ts'
 import { createMessageStorage } from '../../src/client/storage.ts'
 import { MAX_SESSION_VALUE_CHARS } from '../../src/main/config.ts'
@@ -34,7 +34,10 @@ describe('opening a card window', () => {
     const window = await open({ kind: 'picker' }, { visible: true, title: 'Pick a run' })
     expect(window.host.ui!.options).toEqual({ visible: true, title: 'Pick a run', width: 380, height: 520, themeColors: true })
     expect(window.host.ui!.html).toContain("document.body.classList.add('theme-figjam')")
-    expect(window.props()).toEqual({ mode: { kind: 'picker' }, settings: { supabaseUrl: LOCAL_SUPABASE_URL, anonKey: ANON_KEY } })
+    expect(window.props()).toEqual({
+      mode: { kind: 'picker' },
+      settings: { supabaseUrl: LOCAL_SUPABASE_URL, anonKey: LOCAL_PUBLISHABLE_KEY },
+    })
   })
 
   it('opens a hidden window to keep cards live', async () => {

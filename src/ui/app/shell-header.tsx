@@ -17,11 +17,21 @@ export interface ShellHeaderProps {
   panelShown: boolean
   onSelectTab: (tab: Tab) => void
   onToggleSettings: () => void
+  onSaveWork: () => void
   onSignOut: () => void
 }
 
 /** The tabs and the account once signed in; before that, only the way to the settings. */
-export function ShellHeader({ user, figmaUser, selected, panelShown, onSelectTab, onToggleSettings, onSignOut }: ShellHeaderProps) {
+export function ShellHeader({
+  user,
+  figmaUser,
+  selected,
+  panelShown,
+  onSelectTab,
+  onToggleSettings,
+  onSaveWork,
+  onSignOut,
+}: ShellHeaderProps) {
   const settingsButton = (
     <IconButton aria-label="Supabase settings" title="Supabase settings" onClick={onToggleSettings} data-open-settings>
       <IconAdjust32 />
@@ -43,7 +53,7 @@ export function ShellHeader({ user, figmaUser, selected, panelShown, onSelectTab
       onChange={onSelectTab}
       trailing={
         <>
-          <AccountMenu user={user} figmaUser={figmaUser} onSignOut={onSignOut} />
+          <AccountMenu user={user} figmaUser={figmaUser} onSaveWork={onSaveWork} onSignOut={onSignOut} />
           {settingsButton}
         </>
       }

@@ -1,11 +1,12 @@
 import { LoadingIndicator } from '@create-figma-plugin/ui'
 import { h, type JSX } from 'preact'
-import { useReducer } from 'preact/hooks'
+import { useReducer, useState } from 'preact/hooks'
 import type { RunStreamHandle, Settings, UiBootData } from '../../client/types.ts'
 import { ConnectionBanner } from '../components/connection-banner/connection-banner.tsx'
 import { RunLogViewer } from '../components/run-log-viewer/run-log-viewer.tsx'
 import { SettingsPanel } from '../components/settings-panel/settings-panel.tsx'
 import { SignInPanel } from '../components/sign-in-panel/sign-in-panel.tsx'
+import { GuestUpgradePanel } from '../components/guest-upgrade-panel/guest-upgrade-panel.tsx'
 import { useConnection } from '../hooks/use-connection.ts'
 import { useMainThreadNotices } from '../hooks/use-main-thread-notices.ts'
 import { useResizableWindow } from '../hooks/use-resizable-window.ts'
@@ -43,6 +44,8 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
   useRunFinishedNotices(history, announceRunFinished)
   const { catalog, error: catalogError, reload: reloadTemplates } = useTemplateCatalog(services.api, user?.id ?? null)
 
+  // A guest's account panel over the rest: to keep their work, or a warning before signing out.
+  const [guestPanel, setGuestPanel] = useState<'save' | 'sign-out' | null>(null)
   const openRun = (runId: string, stream: RunStreamHandle | null) => dispatch({ type: 'open-run', runId, stream })
   // A failed sign-out keeps the session (supabase-js only drops it once the server agreed): say so.
   const signOut = async (): Promise<void> => {
@@ -114,6 +117,28 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
       }
   }
 
+  const guestPanelShown = guestPanel !== null && user?.anonymous === true && screen.kind !== 'settings'
+  if (guestPanelShown) {
+    content = (
+      <GuestUpgradePanel
+        reason={guestPanel}
+        onCancel={() => setGuestPanel(null)}
+        onSaved={(email, pending) => {
+          setGuestPanel(null)
+          flash(
+            pending
+              ? `Open the link sent to ${email} to confirm it; until then you are still a guest.`
+              : `Saved: sign in as ${email} to reach your work from anywhere.`,
+          )
+        }}
+        onSignOutAnyway={() => {
+          setGuestPanel(null)
+          void signOut()
+        }}
+      />
+    )
+  }
+
   return (
     <div class={styles.app} data-editor={boot.editorType}>
       <ConnectionBanner state={connection} host={hostOf(services.settings.supabaseUrl)} onRetry={() => void services.connection.retry()} />
@@ -121,10 +146,12 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
         user={user}
         figmaUser={boot.user}
         selected={selectedTab(navigation)}
-        panelShown={screen.kind === 'tab'}
+        panelShown={screen.kind === 'tab' && !guestPanelShown}
         onSelectTab={(tab) => dispatch({ type: 'select-tab', tab })}
         onToggleSettings={() => dispatch({ type: 'toggle-settings' })}
-        onSignOut={() => void signOut()}
+        onSaveWork={() => setGuestPanel('save')}
+        // A guest's session cannot be signed in to again: warn, and offer to keep it, first.
+        onSignOut={() => (user?.anonymous === true ? setGuestPanel('sign-out') : void signOut())}
       />
       {/* The log viewer scrolls its own rows; everything else scrolls as a page. */}
       <main class={screen.kind === 'run' ? `${styles.content} ${styles.fixed}` : styles.content}>{content}</main>

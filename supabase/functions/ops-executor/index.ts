@@ -11,7 +11,7 @@ import { execute, type ExecutionReport } from '../_shared/executor/engine.ts'
 import type { Database } from '../_shared/database/index.ts'
 import { HandBack } from '../_shared/executor/errors.ts'
 import { EGRESS_ALLOW_SETTING, EgressSettingError, parseEgressAllow } from '../_shared/executor/egress-policy.ts'
-import { ApiKeySettingError, isOneOf, projectKeys, sameKey, serviceHeaders } from '../_shared/executor/api-keys.ts'
+import { ApiKeySettingError, isOneOf, legacyKeyAccepted, projectKeys, sameKey, serviceHeaders } from '../_shared/executor/api-keys.ts'
 
 type DenoLike = { env: { get(name: string): string | undefined }; serve(handler: (req: Request) => Promise<Response>): unknown }
 type EdgeRuntimeLike = { waitUntil(promise: Promise<unknown>): void }
@@ -154,7 +154,12 @@ async function identify(req: Request, env: ReturnType<typeof settings>): Promise
   const apikey = req.headers.get('apikey')?.trim() || undefined
   const token = /^bearer\s+(.+)$/i.exec(req.headers.get('authorization') ?? '')?.[1]?.trim()
   if (apikey && isOneOf(apikey, env.secretKeys)) return { kind: 'service' }
-  if (token && env.legacyServiceKey && sameKey(token, env.legacyServiceKey)) return { kind: 'service' }
+  if (token && env.legacyServiceKey && sameKey(token, env.legacyServiceKey)) {
+    // A project with new keys still hands its functions the legacy ones, also once they are turned
+    // off: then the legacy key is taken only while the project's own gateway still accepts it.
+    if (env.secretKeys.length === 0 || (await legacyKeyAccepted(env.url, env.legacyServiceKey))) return { kind: 'service' }
+    throw new HttpError(401, 'legacy API keys are disabled on this project: send a secret key in the apikey header')
+  }
   if (apikey && SECRET_KEY.test(apikey)) {
     throw new HttpError(401, "the apikey header holds a secret key that is not one of this project's secret keys")
   }

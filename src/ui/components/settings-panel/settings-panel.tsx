@@ -56,8 +56,14 @@ export function SettingsPanel({ settings, onSave, onClose }: SettingsPanelProps)
             data-settings-url
           />
         </FormField>
-        <FormField label="Anon (public) key" error={errors.anonKey ?? null}>
-          <Textbox value={anonKey} onValueInput={setAnonKey} placeholder="eyJhbGciOi…" variant="border" data-settings-key />
+        <FormField label="Publishable key" error={errors.anonKey ?? null}>
+          <Textbox
+            value={anonKey}
+            onValueInput={setAnonKey}
+            placeholder="sb_publishable_… (or a legacy anon key)"
+            variant="border"
+            data-settings-key
+          />
         </FormField>
         {warning === null ? null : (
           <p class={styles.warning} role="status">

@@ -107,3 +107,22 @@ export function isOneOf(given: string, keys: readonly string[]): boolean {
 export function serviceHeaders(serviceKey: string): Record<string, string> {
   return NEW_API_KEY.test(serviceKey) ? { apikey: serviceKey } : { apikey: serviceKey, authorization: `Bearer ${serviceKey}` }
 }
+
+/**
+ * Whether the project's API gateway still accepts a legacy JWT key. Supabase keeps giving
+ * functions SUPABASE_ANON_KEY / SUPABASE_SERVICE_ROLE_KEY after the legacy keys are turned off,
+ * when calls with them fail with 401 ("Legacy API keys are disabled"); the function's environment
+ * alone cannot tell. Auth's settings endpoint is the smallest call that goes through the gateway's
+ * key check; anything but a success counts as "not accepted".
+ */
+export async function legacyKeyAccepted(projectUrl: string, legacyKey: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${projectUrl.replace(/\/$/, '')}/auth/v1/settings`, {
+      headers: { apikey: legacyKey, authorization: `Bearer ${legacyKey}` },
+    })
+    await response.body?.cancel()
+    return response.ok
+  } catch {
+    return false
+  }
+}
