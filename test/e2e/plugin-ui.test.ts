@@ -776,6 +776,11 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await expect(conflict.locator('[data-conflict-mine]').inputValue()).resolves.toContain('My edit from the plugin.')
     await expect(conflict.locator('[data-conflict-theirs]').inputValue()).resolves.toContain('Their edit from elsewhere.')
     await expect(textarea.inputValue()).resolves.toContain('My edit from the plugin.')
+    // One clear sentence, not the server's message repeated after it.
+    const message = (await conflict.locator('[data-conflict-message]').textContent()) ?? ''
+    expect(message).toMatch(/^Not saved: prd\.md was changed by someone else \(now version \d+\) after you opened it\./)
+    expect(message).not.toMatch(/spec doc|you edited version/)
+    expect(message.match(/changed by someone else/g)).toHaveLength(1)
     await screenshot(plugin, 'spec-kit-conflict')
     await expectAccessible('spec-kit-conflict')
 
