@@ -293,7 +293,8 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await expect(incident.locator('[data-status]').textContent()).resolves.toContain('Succeeded')
 
     await ui.locator('[data-filter="filter-template"]').click()
-    await ui.getByText('deploy-web', { exact: true }).last().click()
+    // Templates by name, as people know them.
+    await ui.locator('label:visible', { has: ui.locator('[data-item-id]'), hasText: 'Deploy web' }).click()
     await expect.poll(() => items.count(), { timeout: LONG }).toBe(1)
     await expect(items.first().getAttribute('data-run-template')).resolves.toBe('deploy-web')
     await ui.locator('[data-filter="filter-template"]').click()

@@ -73,15 +73,17 @@ export function VirtualLogList(props: VirtualLogListProps) {
     if (element === null) return
     if (follow) {
       element.scrollTop = element.scrollHeight
-    } else if (last.current.rows !== rows) {
+    } else if (last.current.rows !== rows || last.current.layout !== layout) {
       // Anchor on a log line, not a group header: a header's key is its group's first line,
-      // which changes when older lines of the same group are inserted above.
+      // which changes when older lines of the same group are inserted above. Lines inserted
+      // above, or lines above wrapping or unwrapping, move it: the view moves with it.
       const before = last.current
       const anchorIndex = firstLineAtOrAfter(before.rows, before.layout.indexAt(before.scrollTop))
       const anchor = anchorIndex === -1 ? undefined : before.rows[anchorIndex]
-      if (anchor !== undefined && rows[anchorIndex]?.key !== anchor.key) {
-        const index = rows.findIndex((row) => row.key === anchor.key)
-        if (index !== -1) element.scrollTop = before.scrollTop + layout.top(index) - before.layout.top(anchorIndex)
+      if (anchor !== undefined) {
+        const index = rows[anchorIndex]?.key === anchor.key ? anchorIndex : rows.findIndex((row) => row.key === anchor.key)
+        const moved = index === -1 ? 0 : layout.top(index) - before.layout.top(anchorIndex)
+        if (moved !== 0) element.scrollTop = before.scrollTop + moved
       }
     }
     last.current = { rows, layout, scrollTop: element.scrollTop }
