@@ -103,10 +103,21 @@ export async function readBuildState(root: string): Promise<BuildState> {
     stampTime === null
       ? null
       : await readFile(stampPath, 'utf8').then(
-          (text) => JSON.parse(text) as BuildStamp,
+          (text) => buildStamp(JSON.parse(text)),
           () => null,
         )
   return { newestInput, outputs, stamp: stampTime === null || value === null ? null : { mtimeMs: stampTime, value } }
+}
+
+/** A stamp read back, or null when the file holds something else (then the outputs are rebuilt). */
+function buildStamp(value: unknown): BuildStamp | null {
+  if (typeof value !== 'object' || value === null) return null
+  const config: unknown = Reflect.get(value, 'config')
+  const log: unknown = Reflect.get(value, 'log')
+  if (typeof log !== 'string' || typeof config !== 'object' || config === null) return null
+  const entries = Object.entries(config)
+  if (!entries.every((entry): entry is [string, string] => typeof entry[1] === 'string')) return null
+  return { config: Object.fromEntries(entries), log }
 }
 
 export async function writeBuildStamp(root: string, stamp: BuildStamp): Promise<void> {
@@ -144,11 +155,7 @@ export interface BuildOutcome {
 }
 
 /** Builds with `build` only when the outputs are stale for `config`, and stamps what it built. */
-export async function buildUnlessFresh(
-  root: string,
-  config: Record<string, string>,
-  build: () => Promise<string>,
-): Promise<BuildOutcome> {
+export async function buildUnlessFresh(root: string, config: Record<string, string>, build: () => Promise<string>): Promise<BuildOutcome> {
   const state = await readBuildState(root)
   const reason = staleReason(state, config)
   if (reason === null && state.stamp) return { builtBecause: null, log: state.stamp.value.log }

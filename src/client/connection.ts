@@ -310,11 +310,12 @@ function watchSocket(settings: Settings, options: ConnectionCheckOptions, heartb
   const Socket: unknown = options.WebSocket ?? globalThis.WebSocket
   let done = false
   let socket: SocketLike | null = null
-  let beat: ReturnType<typeof setInterval> | undefined
+  // Set once the socket exists; finish() may run before (a constructor that threw).
+  const timer: { beat?: ReturnType<typeof setInterval> } = {}
   const finish = (lost: boolean) => {
     if (done) return
     done = true
-    if (beat !== undefined) clearInterval(beat)
+    if (timer.beat !== undefined) clearInterval(timer.beat)
     if (socket !== null) {
       // Closing a socket still connecting reports an error: heard here, and ignored.
       socket.onclose = () => {}
@@ -343,7 +344,7 @@ function watchSocket(settings: Settings, options: ConnectionCheckOptions, heartb
   open.onopen = () => {
     opened = true
   }
-  beat = setInterval(() => {
+  timer.beat = setInterval(() => {
     if (!opened || awaiting !== null) {
       finish(true)
       return

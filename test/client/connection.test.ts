@@ -86,7 +86,7 @@ describe.each(engines)('connection check on %s', (engine) => {
     const answered: string[] = []
     const recording: typeof fetch = async (input, init) => {
       const response = await fetch(input, init)
-      answered.push(`${response.status} ${new URL(String(input)).pathname}`)
+      answered.push(`${response.status} ${new URL(response.url).pathname}`)
       return response
     }
     const state = await checkConnection({ supabaseUrl: stack.url, anonKey: stack.anonKey }, { WebSocket, fetch: recording })

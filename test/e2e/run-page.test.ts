@@ -342,13 +342,13 @@ describe('the run page in Chromium', { timeout: 240_000 }, () => {
     const f = await frame()
     /**
      * Where the focus is, and whether the element it just left looked different while it had it
-     * (its outline, shadow or border, or those of what draws its frame: its parent and siblings).
+     * (its outline, shadow or border, or those of what draws its frame: its parent, grandparent and their children).
      */
     const focused = () =>
       f.evaluate(() => {
         const look = (element: Element) => {
-          const parent = element.parentElement
-          const nodes = [element, parent, parent?.parentElement, ...(parent ? [...parent.children] : [])].filter(
+          const frame = element.parentElement?.parentElement ?? element.parentElement ?? element
+          const nodes = [element, element.parentElement, ...[...frame.querySelectorAll('*')].slice(0, 200), frame].filter(
             (node): node is Element => node instanceof Element,
           )
           return nodes
@@ -359,6 +359,8 @@ describe('the run page in Chromium', { timeout: 240_000 }, () => {
                 style.outlineWidth,
                 style.outlineColor,
                 style.boxShadow,
+                style.borderTopStyle,
+                style.borderTopWidth,
                 style.borderTopColor,
                 style.borderBottomColor,
               ].join(' ')

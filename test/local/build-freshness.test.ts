@@ -3,7 +3,14 @@ import { mkdtemp, mkdir, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { BUILD_OUTPUTS, buildUnlessFresh, readBuildState, staleReason, writeBuildStamp, type BuildState } from '../../local/build-freshness.ts'
+import {
+  BUILD_OUTPUTS,
+  buildUnlessFresh,
+  readBuildState,
+  staleReason,
+  writeBuildStamp,
+  type BuildState,
+} from '../../local/build-freshness.ts'
 
 const config = { OPS_SUPABASE_ANON_KEY: '', OPS_SUPABASE_URL: '' }
 const outputs = (mtime: number | null) => Object.fromEntries(BUILD_OUTPUTS.map((path) => [path, mtime]))

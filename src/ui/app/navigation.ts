@@ -45,7 +45,11 @@ export function navigate(state: Navigation, action: NavigationAction): Navigatio
     case 'open-run':
       return {
         ...state,
-        run: { runId: action.runId, stream: action.stream, ...(action.seq === undefined || action.seq === null ? {} : { seq: action.seq }) },
+        run: {
+          runId: action.runId,
+          stream: action.stream,
+          ...(action.seq === undefined || action.seq === null ? {} : { seq: action.seq }),
+        },
       }
     case 'close-run':
       return { ...state, run: null }

@@ -12,11 +12,23 @@ export interface LogGroupHeaderProps {
   worst: EventLevel | null
   /** A step's first and latest line times: its duration so far. */
   span?: { from: string; to: string } | null
+  /** The step is still going: its duration counts up to this time, not to its latest line. */
+  until?: number | null
   onToggle: (key: string) => void
 }
 
 /** A phase or step heading inside the log; a button that folds its lines away. */
-export function LogGroupHeader({ kind, groupKey, label, count, collapsed, worst, span = null, onToggle }: LogGroupHeaderProps) {
+export function LogGroupHeader({
+  kind,
+  groupKey,
+  label,
+  count,
+  collapsed,
+  worst,
+  span = null,
+  until = null,
+  onToggle,
+}: LogGroupHeaderProps) {
   return (
     <button
       type="button"
@@ -34,7 +46,7 @@ export function LogGroupHeader({ kind, groupKey, label, count, collapsed, worst,
       </span>
       {span === null ? null : (
         <span class={styles.count} data-step-duration title="Step duration">
-          {formatDuration(Date.parse(span.to) - Date.parse(span.from))}
+          {formatDuration((until ?? Date.parse(span.to)) - Date.parse(span.from))}
         </span>
       )}
       {worst === 'error' || worst === 'warn' ? (

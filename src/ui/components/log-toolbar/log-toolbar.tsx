@@ -55,7 +55,7 @@ export function LogToolbar(props: LogToolbarProps) {
           clearLabel="Clear the log search"
           aria-label="Search the log"
           data-log-search
-          placeholder="Search the log"
+          placeholder="Search"
           value={query}
           onValueInput={onQueryChange}
           clearOnEscapeKeyDown

@@ -2,8 +2,9 @@ import { h } from 'preact'
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { ConnectionState, EventLevel, RunRow, RunStreamHandle, RunStreamState } from '../../../client/types.ts'
 import { copyText, downloadText } from '../../browser/save-text.ts'
+import { useNow } from '../../hooks/use-now.ts'
 import { useRunStream } from '../../hooks/use-run-stream.ts'
-import { useSessionPreference } from '../../hooks/use-session-preference.ts'
+import { useSessionFlag } from '../../hooks/use-session-flag.ts'
 import { useSession } from '../../hooks/use-session.ts'
 import { useServices } from '../../services/services-context.ts'
 import { approvalWait } from '../../view-models/approval-wait.ts'
@@ -42,7 +43,15 @@ export interface RunLogViewerProps {
 }
 
 /** One run, live: status, duration, the log (virtualised), artifacts and what can be done to it. */
-export function RunLogViewer({ runId, stream = null, lineSeq = null, connection = null, onBack, onOpenRun, onAddToBoard }: RunLogViewerProps) {
+export function RunLogViewer({
+  runId,
+  stream = null,
+  lineSeq = null,
+  connection = null,
+  onBack,
+  onOpenRun,
+  onAddToBoard,
+}: RunLogViewerProps) {
   const services = useServices()
   const handle = useMemo(() => stream ?? services.openRunStream(runId), [runId, stream, services])
   useEffect(() => () => void handle.close(), [handle])
@@ -58,7 +67,7 @@ export function RunLogViewer({ runId, stream = null, lineSeq = null, connection 
   const [query, setQuery] = useState('')
   const [matchIndex, setMatchIndex] = useState(-1)
   const [follow, setFollow] = useState(lineSeq === null)
-  const [wrap, setWrap] = useSessionPreference('log-wrap', false)
+  const [wrap, setWrap] = useSessionFlag('log-wrap', false)
   // The line a link named, until it is shown (older pages load until it is there).
   const [linked, setLinked] = useState<number | null>(lineSeq)
   const [revealSeq, setRevealSeq] = useState<{ seq: number; token: number } | null>(null)
@@ -70,6 +79,18 @@ export function RunLogViewer({ runId, stream = null, lineSeq = null, connection 
   const tree = useMemo(() => groupLogEvents(events), [events])
   const stepTitles = useMemo(() => new Map((run?.plan?.steps ?? []).map((step) => [step.id, step.title] as [string, string])), [run?.plan])
   const rows = useMemo(() => flattenLogTree(tree, { minLevel, collapsed, stepTitles }), [tree, minLevel, collapsed, stepTitles])
+  // A running run's latest step is still going: its heading counts up each second.
+  const going = run !== null && !isTerminalStatus(run.status)
+  const now = useNow(going)
+  // The latest step is open only while nothing came after it (a later phase's or the run's own lines).
+  const lastStepKey = useMemo(() => {
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const row = rows[i]
+      if (row.kind === 'step') return row.key
+      if (row.kind !== 'event' || row.depth !== 2) return null
+    }
+    return null
+  }, [rows])
   const shownEvents = useMemo(() => events.filter((event) => passesLevel(event.level, minLevel)), [events, minLevel])
   const matches = useMemo(() => matchingSeqs(shownEvents, query), [shownEvents, query])
   const currentSeq = matchIndex >= 0 && matchIndex < matches.length ? matches[matchIndex] : query.trim() === '' ? lineSeq : null
@@ -273,6 +294,7 @@ export function RunLogViewer({ runId, stream = null, lineSeq = null, connection 
             wrap={wrap}
             revealInset={JUMP_BUTTON_INSET}
             onCopyLineLink={(seq) => void copyLineLink(seq)}
+            openStep={going && lastStepKey !== null ? { key: lastStepKey, now } : null}
           />
           {follow ? null : (
             <button type="button" class={styles.jump} onClick={() => setFollow(true)} data-jump-latest>

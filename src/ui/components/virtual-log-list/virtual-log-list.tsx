@@ -2,7 +2,14 @@ import { h, type JSX } from 'preact'
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { useElementHeight } from '../../hooks/use-element-height.ts'
 import type { LogRow } from '../../view-models/log-rows.ts'
-import { fixedLayout, layoutWindow, measuredLayout, scrollTopToRevealRow, wrappedLineCount, type RowLayout } from '../../view-models/row-layout.ts'
+import {
+  fixedLayout,
+  layoutWindow,
+  measuredLayout,
+  scrollTopToRevealRow,
+  wrappedLineCount,
+  type RowLayout,
+} from '../../view-models/row-layout.ts'
 import { isAtBottom } from '../../view-models/virtual-window.ts'
 import { LogGroupHeader } from '../log-group-header/log-group-header.tsx'
 import { LogLine } from '../log-line/log-line.tsx'
@@ -33,6 +40,8 @@ export interface VirtualLogListProps {
   revealInset?: number
   /** The person asked for a line's link. */
   onCopyLineLink?: (seq: number) => void
+  /** The step still going (a running run's latest step) and the time now: its duration counts up. */
+  openStep?: { key: string; now: number } | null
 }
 
 const NEAR_TOP_ROWS = 5
@@ -52,7 +61,7 @@ interface TextMetrics {
  */
 export function VirtualLogList(props: VirtualLogListProps) {
   const { rows, rowHeight, follow, onFollowChange, onNearTop, loadingOlder, reveal, query, currentSeq, onToggleGroup } = props
-  const { wrap = false, revealInset = 0, onCopyLineLink } = props
+  const { wrap = false, revealInset = 0, onCopyLineLink, openStep = null } = props
   const viewportRef = useRef<HTMLDivElement | null>(null)
   const viewportHeight = useElementHeight(viewportRef)
   const [scrollTop, setScrollTop] = useState(0)
@@ -65,7 +74,8 @@ export function VirtualLogList(props: VirtualLogListProps) {
   useLayoutEffect(() => {
     if (!wrap) return
     const next = measureText(viewportRef.current)
-    if (next !== null && (metrics === null || next.charWidth !== metrics.charWidth || next.messageWidth !== metrics.messageWidth)) setMetrics(next)
+    if (next !== null && (metrics === null || next.charWidth !== metrics.charWidth || next.messageWidth !== metrics.messageWidth))
+      setMetrics(next)
   })
 
   useLayoutEffect(() => {
@@ -148,6 +158,7 @@ export function VirtualLogList(props: VirtualLogListProps) {
                     collapsed={row.collapsed}
                     worst={row.worst}
                     span={row.kind === 'step' ? row.span : null}
+                    until={openStep !== null && row.key === openStep.key ? openStep.now : null}
                     onToggle={onToggleGroup}
                   />
                 )}
