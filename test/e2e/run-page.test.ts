@@ -341,41 +341,45 @@ describe('the run page in Chromium', { timeout: 240_000 }, () => {
     await ui.getByRole('tab', { name: 'Chat' }).waitFor({ timeout: LONG })
     const f = await frame()
     /**
-     * Where the focus is, and whether the element it just left looked different while it had it
-     * (its outline, shadow or border, or those of what draws its frame: its parent, grandparent and their children).
+     * Where the focus is, and whether it shows: the element's own focus outline (the browser's or
+     * ours), or a style rule for a focused state (":focus", ":focus-visible", ":focus-within")
+     * that draws an outline, border, shadow or background and applies on the page now — which,
+     * with one element focused, it does because of that element.
      */
     const focused = () =>
       f.evaluate(() => {
-        const look = (element: Element) => {
-          const frame = element.parentElement?.parentElement ?? element.parentElement ?? element
-          const nodes = [element, element.parentElement, ...[...frame.querySelectorAll('*')].slice(0, 200), frame].filter(
-            (node): node is Element => node instanceof Element,
-          )
-          return nodes
-            .map((node) => {
-              const style = getComputedStyle(node)
-              return [
-                style.outlineStyle,
-                style.outlineWidth,
-                style.outlineColor,
-                style.boxShadow,
-                style.borderTopStyle,
-                style.borderTopWidth,
-                style.borderTopColor,
-                style.borderBottomColor,
-              ].join(' ')
-            })
-            .join('|')
-        }
-        const store = window as unknown as { lastFocus?: { element: Element; look: string; what: string } }
         const element = document.activeElement as HTMLElement | null
-        let left: { what: string; visible: boolean } | null = null
-        if (store.lastFocus && store.lastFocus.element !== element && store.lastFocus.element.isConnected) {
-          left = { what: store.lastFocus.what, visible: look(store.lastFocus.element) !== store.lastFocus.look }
-        }
-        if (element === null || element === document.body) {
-          store.lastFocus = undefined
-          return { what: 'body', left }
+        if (element === null || element === document.body) return { what: 'body', visible: false }
+        const own = getComputedStyle(element)
+        let visible = own.outlineStyle !== 'none' && parseFloat(own.outlineWidth) > 0
+        const draws = (style: CSSStyleDeclaration) =>
+          [
+            'outline',
+            'outline-style',
+            'outline-color',
+            'border',
+            'border-color',
+            'border-top',
+            'box-shadow',
+            'background',
+            'background-color',
+          ].some((name) => style.getPropertyValue(name) !== '')
+        for (const sheet of [...document.styleSheets]) {
+          if (visible) break
+          let rules: CSSRuleList
+          try {
+            rules = sheet.cssRules
+          } catch {
+            continue
+          }
+          for (const rule of [...rules]) {
+            if (!(rule instanceof CSSStyleRule) || !rule.selectorText.includes(':focus') || !draws(rule.style)) continue
+            const parts = rule.selectorText.split(',').filter((part) => part.includes(':focus'))
+            if (parts.some((part) => document.querySelector(part) !== null)) {
+              visible = true
+              break
+            }
+          }
         }
         const attrs = [
           'data-tab',
@@ -394,18 +398,19 @@ describe('the run page in Chromium', { timeout: 240_000 }, () => {
         const hook = attrs.find((name) => element.hasAttribute(name))
         const label =
           element.getAttribute('aria-label') ?? (element as HTMLInputElement).labels?.[0]?.textContent ?? element.textContent ?? ''
-        const what = `${hook ?? element.tagName.toLowerCase()}${hook ? `=${element.getAttribute(hook)}` : ''}|${label.trim().slice(0, 40)}`
-        store.lastFocus = { element, look: look(element), what }
-        return { what, left }
+        return {
+          what: `${hook ?? element.tagName.toLowerCase()}${hook ? `=${element.getAttribute(hook)}` : ''}|${label.trim().slice(0, 40)}`,
+          visible,
+        }
       })
-    /** Tab (or Shift+Tab) until the focus is where `wanted` says, checking every stop showed its focus. */
+    /** Tab (or Shift+Tab) until the focus is where `wanted` says, checking every stop shows its focus. */
     async function tabTo(wanted: RegExp, backwards = false): Promise<void> {
       const seen: string[] = []
       for (let i = 0; i < 80; i++) {
         await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab')
         const now = await focused()
         seen.push(now.what)
-        if (now.left !== null) expect(now.left.visible, `no visible focus on ${now.left.what}`).toBe(true)
+        if (now.what !== 'body') expect(now.visible, `no visible focus on ${now.what}`).toBe(true)
         if (wanted.test(now.what)) return
       }
       throw new Error(`never reached ${wanted} by Tab; went through ${seen.join(' → ')}`)
