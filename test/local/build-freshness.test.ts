@@ -105,8 +105,10 @@ describe('npm start', () => {
   it('builds only when the outputs are stale, then starts the stack', async () => {
     const { readFile } = await import('node:fs/promises')
     const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
-    const steps = pkg.scripts.start.split('&&').map((step) => step.trim())
-    expect(steps).not.toContain('npm run build')
-    expect(steps).toEqual(['tsx local/build-when-stale.ts', 'tsx local/cli.ts'])
+    expect(pkg.scripts.start).not.toContain('npm run build')
+    expect(pkg.scripts.start).toBe('tsx local/start.ts')
+    const start = await readFile(new URL('../../local/start.ts', import.meta.url), 'utf8')
+    expect(start).toContain('buildUnlessFresh(')
+    expect(start).toContain("await import('./cli.ts')")
   })
 })
