@@ -108,7 +108,8 @@ describe.each(engines)('connection check on %s', (engine) => {
     }
   })
 
-  it('notices the project going away and coming back, with no retry asked', async () => {
+  // Two stacks start one after the other: generous on a busy machine.
+  it('notices the project going away and coming back, with no retry asked', { timeout: 120_000 }, async () => {
     const port = await freePort()
     let served = await startTestStack(engine, { port })
     // The defaults, as the plugin's banner runs them: no faster intervals than it has.
