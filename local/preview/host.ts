@@ -6,8 +6,9 @@
  *   fetch, WebSocket or localStorage, so create-figma-plugin takes its main-thread path and code
  *   that would need the browser fails here as it would in Figma. clientStorage is kept in this
  *   page's localStorage, by the host.
- * - The UI is shown as Figma shows it: in an iframe sandboxed to a null origin
- *   (sandbox="allow-scripts", srcdoc) with Figma's theme colour tokens. The UI posts
+ * - The UI is shown as Figma shows it: in an iframe sandboxed to a null origin (srcdoc) that may
+ *   run scripts, download files and open links in a new tab, with clipboard writes allowed, and
+ *   Figma's theme colour tokens. The canvas follows the chosen editor and theme too. The UI posts
  *   `parent.postMessage({pluginMessage}, '*')`; the host delivers `{pluginMessage, pluginId}`.
  * - The side panel shows the canvas (nodes the plugin drew, with their relaunch buttons) and
  *   figma.notify toasts. The plugin's settings point at the running local stack (/config.json).
@@ -224,7 +225,9 @@ function main(plugin: Plugin): void {
     close.onclick = () => run?.close()
     bar.appendChild(close)
     const frame = document.createElement('iframe')
-    frame.setAttribute('sandbox', 'allow-scripts')
+    // What Figma's plugin iframe allows: without allow-downloads a log's Download does nothing.
+    frame.setAttribute('sandbox', 'allow-scripts allow-downloads allow-popups allow-popups-to-escape-sandbox')
+    frame.setAttribute('allow', 'clipboard-write')
     frame.title = title
     frame.width = String(width)
     frame.height = String(height)
@@ -351,13 +354,25 @@ function main(plugin: Plugin): void {
     }
   }
 
+  /** The page around the plugin (canvas, cards' surroundings, chrome) in the chosen editor and theme. */
+  const applyLook = () => {
+    document.documentElement.dataset.editor = editor.value
+    document.documentElement.dataset.theme = theme.value
+    const board = byId('canvas', HTMLElement)
+    board.dataset.editor = editor.value
+    board.dataset.theme = theme.value
+  }
+  applyLook()
+
   byId('run', HTMLElement).onclick = () => start('')
   editor.onchange = () => {
     localStorage.setItem('ops-preview:editor', editor.value)
+    applyLook()
     start('')
   }
   theme.onchange = () => {
     localStorage.setItem('ops-preview:theme', theme.value)
+    applyLook()
     start('')
   }
   byId('reset', HTMLElement).onclick = () => {

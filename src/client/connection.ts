@@ -1,8 +1,14 @@
 /**
  * Is the Supabase project reachable? Checks the HTTP API (auth health with the anon key, and that
  * the ops schema is exposed) and the realtime socket (a Phoenix heartbeat answered), and says in
- * one sentence what is wrong and what to do: the text of the UI's red banner. A monitor re-checks
- * with backoff while the project is down, and at once on retry().
+ * one sentence what is wrong and what to do: the text of the UI's red banner. Every request of a
+ * check succeeds on a healthy project, signed in or not, so a check never puts a failed request in
+ * the console.
+ *
+ * The monitor keeps the banner true within seconds either way: while the project is up it holds
+ * one realtime socket open and checks again the moment that socket closes or stops answering its
+ * heartbeat; while it is down it checks every second or two until it is back (and at once on
+ * retry()).
  */
 import type { ConnectionState, Settings } from './types.ts'
 import { isLocalUrl } from './settings.ts'
@@ -88,11 +94,12 @@ async function checkHttp(settings: Settings, options: ConnectionCheckOptions): P
   if (response.status >= 500) {
     return `${host} is having problems (HTTP ${response.status}${await detailOf(response)}). Retrying…`
   }
-  // The schema must be exposed by the API; anon may read nothing, so 401/403 still means "served".
+  // The schema must be exposed by the API and the migrations applied: a function that answers
+  // anyone with the anon key says so (a table would answer anon with 401, a failed request).
   let schema: Response
   try {
     schema = await withTimeout(timeoutMs, (signal) =>
-      doFetch(`${settings.supabaseUrl}/rest/v1/run_templates?select=slug&limit=1`, {
+      doFetch(`${settings.supabaseUrl}/rest/v1/rpc/api_ready`, {
         headers: { ...headers, 'accept-profile': 'ops' },
         signal,
       }),
@@ -102,16 +109,14 @@ async function checkHttp(settings: Settings, options: ConnectionCheckOptions): P
   }
   if (schema.status === 401 || schema.status === 403) {
     const body = await bodyOf(schema)
-    if (typeof body.code === 'string' && /^PGRST30/.test(body.code)) {
-      const why = typeof body.message === 'string' ? body.message : body.code
-      return `${host} refused the plugin’s key (${why}). Paste the project’s publishable key in Settings.`
-    }
+    const why = typeof body.message === 'string' ? body.message : typeof body.code === 'string' ? body.code : `HTTP ${schema.status}`
+    return `${host} refused the plugin’s key (${why}). Paste the project’s publishable key in Settings.`
   }
   if (schema.status === 406) {
-    return `${host} does not serve the ops schema. Add "ops" under Project Settings → API → Exposed schemas, and apply the migration.`
+    return `${host} does not serve the ops schema. Add "ops" under Project Settings → API → Exposed schemas, and apply the migrations.`
   }
   if (schema.status === 404) {
-    return `${host} has no ops tables. Apply the migration (supabase db push).`
+    return `${host} does not have this version's ops schema. Apply the migrations (supabase db push).`
   }
   if (schema.status >= 500) {
     return `${host}'s REST API is having problems (HTTP ${schema.status}). Retrying…`
@@ -200,21 +205,28 @@ export interface ConnectionMonitor {
 }
 
 export interface ConnectionMonitorOptions extends ConnectionCheckOptions {
-  /** Re-check delays while down, the last repeating (default 2 s, 5 s, 10 s, 30 s). */
+  /** Re-check delays while down, the last repeating (default 1 s, then every 2 s). */
   retryDelaysMs?: number[]
-  /** Re-check interval while up (default 60 s; 0 turns it off). */
+  /** Full re-check interval while up (default 60 s; 0 turns it off). */
   healthyIntervalMs?: number
+  /**
+   * While up, a realtime socket is held open and a heartbeat sent on it this often (default 10 s);
+   * its close, or a heartbeat unanswered by the next one, starts a check at once. 0 turns it off.
+   */
+  watchHeartbeatMs?: number
 }
 
 export function createConnectionMonitor(settings: Settings, options: ConnectionMonitorOptions = {}): ConnectionMonitor {
-  const delays = options.retryDelaysMs?.length ? options.retryDelaysMs : [2000, 5000, 10_000, 30_000]
+  const delays = options.retryDelaysMs?.length ? options.retryDelaysMs : [1000, 2000]
   const healthyIntervalMs = options.healthyIntervalMs ?? 60_000
+  const watchHeartbeatMs = options.watchHeartbeatMs ?? 10_000
   let state: ConnectionState = { status: 'checking', reason: null, failed: null, checkedAt: null }
   const listeners = new Set<(state: ConnectionState) => void>()
   let timer: ReturnType<typeof setTimeout> | undefined
   let failures = 0
   let closed = false
   let running: Promise<ConnectionState> | null = null
+  let watch: { stop(): void } | null = null
 
   function set(next: ConnectionState) {
     state = next
@@ -238,10 +250,29 @@ export function createConnectionMonitor(settings: Settings, options: ConnectionM
       if (closed) return result
       failures = result.status === 'ok' ? 0 : failures + 1
       set(result)
+      if (result.status === 'ok') startWatch()
+      else stopWatch()
       schedule()
       return result
     })()
     return running
+  }
+
+  function startWatch() {
+    if (watch !== null || watchHeartbeatMs <= 0) return
+    const started = watchSocket(settings, options, watchHeartbeatMs, () => {
+      if (watch !== started) return
+      watch = null
+      // The socket closed or stopped answering: find out what is down now, not in a minute.
+      if (!closed) void check()
+    })
+    watch = started
+  }
+
+  function stopWatch() {
+    const current = watch
+    watch = null
+    current?.stop()
   }
 
   void check()
@@ -265,7 +296,75 @@ export function createConnectionMonitor(settings: Settings, options: ConnectionM
     close() {
       closed = true
       if (timer !== undefined) clearTimeout(timer)
+      stopWatch()
       listeners.clear()
     },
   }
+}
+
+/**
+ * A realtime socket held open to notice the project going away: `onLost` is called once, when the
+ * socket closes or errs, or a heartbeat is still unanswered when the next is due.
+ */
+function watchSocket(settings: Settings, options: ConnectionCheckOptions, heartbeatMs: number, onLost: () => void): { stop(): void } {
+  const Socket: unknown = options.WebSocket ?? globalThis.WebSocket
+  let done = false
+  let socket: SocketLike | null = null
+  // Set once the socket exists; finish() may run before (a constructor that threw).
+  const timer: { beat?: ReturnType<typeof setInterval> } = {}
+  const finish = (lost: boolean) => {
+    if (done) return
+    done = true
+    if (timer.beat !== undefined) clearInterval(timer.beat)
+    if (socket !== null) {
+      // Closing a socket still connecting reports an error: heard here, and ignored.
+      socket.onclose = () => {}
+      socket.onerror = () => {}
+      socket.onmessage = null
+      try {
+        socket.close()
+      } catch {
+        // already closed
+      }
+    }
+    if (lost) onLost()
+  }
+  if (!isSocketConstructor(Socket)) return { stop: () => finish(false) }
+  const url = `${settings.supabaseUrl.replace(/^http/, 'ws')}/realtime/v1/websocket?apikey=${encodeURIComponent(settings.anonKey)}&vsn=2.0.0`
+  let ref = 0
+  let awaiting: string | null = null
+  try {
+    socket = new Socket(url)
+  } catch {
+    setTimeout(() => finish(true), 0)
+    return { stop: () => finish(false) }
+  }
+  const open = socket
+  let opened = false
+  open.onopen = () => {
+    opened = true
+  }
+  timer.beat = setInterval(() => {
+    if (!opened || awaiting !== null) {
+      finish(true)
+      return
+    }
+    awaiting = `watch-${++ref}`
+    try {
+      open.send(JSON.stringify([null, awaiting, 'phoenix', 'heartbeat', {}]))
+    } catch {
+      finish(true)
+    }
+  }, heartbeatMs)
+  open.onmessage = (event) => {
+    try {
+      const message: unknown = JSON.parse(String(event.data))
+      if (Array.isArray(message) && message[1] === awaiting && message[3] === 'phx_reply') awaiting = null
+    } catch {
+      // not ours
+    }
+  }
+  open.onerror = () => finish(true)
+  open.onclose = () => finish(true)
+  return { stop: () => finish(false) }
 }

@@ -26,6 +26,8 @@ export interface OpsClientOptions {
   fetch?: typeof fetch
 }
 
+const RECONNECT_AFTER_MS = [500, 1000, 2000]
+
 type RealtimeTransport = NonNullable<NonNullable<SupabaseClientOptions<'ops'>['realtime']>['transport']>
 
 /**
@@ -48,7 +50,9 @@ export function createOpsClient(settings: Settings, storage: SessionStorage, opt
       detectSessionInUrl: false,
       ...(options.storageKey ? { storageKey: options.storageKey } : {}),
     },
-    ...(transport ? { realtime: { transport } } : {}),
+    // After a drop, try the socket again within two seconds (realtime-js backs off to 10 s), so
+    // live logs come back as soon as the project does; channels rejoin when it opens.
+    realtime: { ...(transport ? { transport } : {}), reconnectAfterMs: (tries: number) => RECONNECT_AFTER_MS[tries - 1] ?? 2000 },
     ...(options.fetch ? { global: { fetch: options.fetch } } : {}),
   })
 }

@@ -65,8 +65,8 @@ describe.each(stackModes)('connection check on %s with %s API keys', (engine, ke
   it('says when realtime cannot be reached while the HTTP API answers', async () => {
     // An API that answers HTTP like the project but refuses every WebSocket upgrade.
     const server = createHttpServer((req, res) => {
-      res.writeHead(req.url?.startsWith('/rest/') ? 401 : 200, { 'content-type': 'application/json' })
-      res.end(req.url?.startsWith('/rest/') ? '{"code":"42501","message":"permission denied"}' : '{}')
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(req.url?.startsWith('/rest/') ? 'true' : '{}')
     })
     server.on('upgrade', (_req, socket) => socket.destroy())
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -83,6 +83,62 @@ describe.each(stackModes)('connection check on %s with %s API keys', (engine, ke
       await new Promise((resolve) => server.close(resolve))
     }
   })
+
+  smoke('checks with requests that all succeed on a healthy project, with only the anon key', async () => {
+    const answered: string[] = []
+    const recording: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init)
+      answered.push(`${response.status} ${new URL(response.url).pathname}`)
+      return response
+    }
+    const state = await checkConnection({ supabaseUrl: stack.url, anonKey: stack.anonKey }, { WebSocket, fetch: recording })
+    expect(state.status).toBe('ok')
+    expect(answered.length).toBeGreaterThan(1)
+    // A refusal (the anon key may read no table) would be a failed request in every console, every minute.
+    expect(answered.filter((line) => Number(line.slice(0, 3)) >= 400)).toEqual([])
+  })
+
+  it('says when the migrations are not applied', async () => {
+    const bare = await startTestStack(engine)
+    try {
+      await bare.db.query('drop function ops.api_ready()')
+      const state = await checkConnection({ supabaseUrl: bare.url, anonKey: bare.anonKey }, { WebSocket })
+      expect(state).toMatchObject({ status: 'down', failed: 'rest' })
+      expect(state.reason).toContain('Apply the migrations (supabase db push)')
+    } finally {
+      await bare.stop()
+    }
+  })
+
+  // Two stacks start one after the other: generous on a busy machine.
+  it('notices the project going away and coming back, with no retry asked', async () => {
+    const port = await freePort()
+    let served = await startTestStack(engine, { port })
+    // The defaults, as the plugin's banner runs them: no faster intervals than it has.
+    const monitor = createConnectionMonitor({ supabaseUrl: served.url, anonKey: served.anonKey }, { WebSocket })
+    const seen: ConnectionState['status'][] = []
+    monitor.subscribe((state) => {
+      if (seen.at(-1) !== state.status) seen.push(state.status)
+    })
+    const becomes = async (status: ConnectionState['status']) => {
+      // Generous: what is checked is that the state changes by itself, not how fast.
+      const deadline = Date.now() + 20_000
+      while (monitor.state.status !== status && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+      expect(monitor.state.status).toBe(status)
+    }
+    try {
+      await becomes('ok')
+      await served.stop()
+      await becomes('down')
+      expect(monitor.state.failed).toBe('rest')
+      served = await startTestStack(engine, { port })
+      await becomes('ok')
+      expect(seen).toEqual(['checking', 'ok', 'down', 'ok'])
+    } finally {
+      monitor.close()
+      await served.stop()
+    }
+  }, 120_000)
 
   it('says when the ops schema is not exposed', async () => {
     const hidden = await startTestStack(engine, { keys, configure: (config) => ({ ...config, schemas: ['public'] }) })

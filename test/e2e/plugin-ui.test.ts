@@ -296,7 +296,8 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await expect(incident.locator('[data-status]').textContent()).resolves.toContain('Dry run')
 
     await ui.locator('[data-filter="filter-template"]').click()
-    await ui.getByText('deploy-web', { exact: true }).last().click()
+    // Templates by name, as people know them.
+    await ui.locator('label:visible', { has: ui.locator('[data-item-id]'), hasText: 'Deploy web' }).click()
     await expect.poll(() => items.count(), { timeout: LONG }).toBe(1)
     await expect(items.first().getAttribute('data-run-template')).resolves.toBe('deploy-web')
     await ui.locator('[data-filter="filter-template"]').click()
@@ -543,7 +544,8 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     for (const socket of sockets) socket.destroy()
 
     const done = await statusBecomes('success')
-    await expect.poll(async () => (await viewer()).live, { timeout: LONG }).toBe('live')
+    // A finished run has nothing more to hear: its Live indicator is gone.
+    await expect.poll(async () => (await viewer()).live, { timeout: LONG }).toBeNull()
     const states = await frame.evaluate(() => (window as unknown as { liveStates: string[] }).liveStates)
     expect(states).toContain('reconnecting')
     const database = (await eventsOf(service, done.runId!)).map(({ seq, message }) => ({ seq, message }))
@@ -787,6 +789,11 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await expect(conflict.locator('[data-conflict-mine]').inputValue()).resolves.toContain('My edit from the plugin.')
     await expect(conflict.locator('[data-conflict-theirs]').inputValue()).resolves.toContain('Their edit from elsewhere.')
     await expect(textarea.inputValue()).resolves.toContain('My edit from the plugin.')
+    // One clear sentence, not the server's message repeated after it.
+    const message = (await conflict.locator('[data-conflict-message]').textContent()) ?? ''
+    expect(message).toMatch(/^Not saved: prd\.md was changed by someone else \(now version \d+\) after you opened it\./)
+    expect(message).not.toMatch(/spec doc|you edited version/)
+    expect(message.match(/changed by someone else/g)).toHaveLength(1)
     await screenshot(plugin, 'spec-kit-conflict')
     await expectAccessible('spec-kit-conflict')
 

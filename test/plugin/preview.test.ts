@@ -192,7 +192,12 @@ describe('the plugin preview in Chromium', () => {
     await page.goto(preview.url)
     const frame = await pluginFrame()
     const iframe = await page.$('#window iframe')
-    expect(await iframe!.getAttribute('sandbox')).toBe('allow-scripts')
+    // As Figma's plugin iframe: scripts, downloads (a log or a diff saved as a file), links that
+    // open a new tab; copying to the clipboard allowed by the permissions policy.
+    expect((await iframe!.getAttribute('sandbox'))!.split(' ').sort()).toEqual(
+      ['allow-downloads', 'allow-popups', 'allow-popups-to-escape-sandbox', 'allow-scripts'].sort(),
+    )
+    expect(await iframe!.getAttribute('allow')).toBe('clipboard-write')
     expect(await iframe!.getAttribute('srcdoc')).toContain('Stand-in UI')
     expect(await frame.evaluate(() => origin)).toBe('null')
     expect(await frame.evaluate(() => (window as unknown as { bootData: unknown }).bootData)).toEqual({
@@ -248,5 +253,58 @@ describe('the plugin preview in Chromium', () => {
     await post(frame, ['RESIZE', 700, 800])
     await page.waitForFunction(() => document.querySelector('#window iframe')?.getAttribute('width') === '700')
     expect(await page.getAttribute('#window iframe', 'height')).toBe('800')
+  })
+
+  it('lets the UI download a file it made, as Figma does', async () => {
+    const frame = await pluginFrame()
+    const download = page.waitForEvent('download')
+    await frame.evaluate(() => {
+      const link = document.createElement('a')
+      link.href = URL.createObjectURL(new Blob(['one line\n'], { type: 'text/plain' }))
+      link.download = 'run.log'
+      document.body.appendChild(link)
+      link.click()
+      link.remove()
+    })
+    expect((await download).suggestedFilename()).toBe('run.log')
+  })
+
+  it('draws the canvas and its cards in the chosen editor and theme', async () => {
+    const canvasLook = () =>
+      page.evaluate(() => {
+        const canvas = document.querySelector<HTMLElement>('#canvas')!
+        return { editor: canvas.dataset.editor, theme: canvas.dataset.theme, background: getComputedStyle(canvas).backgroundColor }
+      })
+    await page.selectOption('#editor', 'figma')
+    await page.selectOption('#theme', 'light')
+    const light = await canvasLook()
+    expect(light).toMatchObject({ editor: 'figma', theme: 'light' })
+    await page.selectOption('#theme', 'dark')
+    await expect.poll(canvasLook).toMatchObject({ editor: 'figma', theme: 'dark' })
+    const dark = await canvasLook()
+    expect(dark.background).not.toBe(light.background)
+    await page.selectOption('#editor', 'figjam')
+    await expect.poll(canvasLook).toMatchObject({ editor: 'figjam', theme: 'dark' })
+    expect((await canvasLook()).background).not.toBe(dark.background)
+    // A card keeps its own paints, as Figma draws nodes; what the host draws around it (its
+    // relaunch button and caption) follows the theme.
+    const frame = await pluginFrame()
+    await post(frame, ['ADD_SUMMARY_CARD', { ...card, runId: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f', title: 'Dark board card' }])
+    const wrap = page.locator('#canvas .node-wrap', { hasText: 'Dark board card' })
+    await wrap.locator('.node').waitFor()
+    const around = () =>
+      wrap.evaluate((element) => ({
+        node: getComputedStyle(element.querySelector('.node')!).backgroundColor,
+        button: getComputedStyle(element.querySelector('.relaunch button')!).backgroundColor,
+        caption: getComputedStyle(element.querySelector('.relaunch span')!).color,
+      }))
+    const onDark = await around()
+    await page.selectOption('#editor', 'figma')
+    await page.selectOption('#theme', 'light')
+    await expect.poll(canvasLook).toMatchObject({ editor: 'figma', theme: 'light' })
+    const onLight = await around()
+    expect(onLight.node).toBe(onDark.node)
+    expect(onLight.button).not.toBe(onDark.button)
+    expect(onLight.caption).not.toBe(onDark.caption)
   })
 })

@@ -235,3 +235,19 @@ describe('a run resumed by another invocation', () => {
     expect(new Set(headers).size).toBe(headers.length)
   })
 })
+
+describe('a step header', () => {
+  it('spans its first to its latest line, whatever the level filter hides', () => {
+    nextSeq = 1
+    const at = (event: EventRow, ts: string): EventRow => ({ ...event, ts })
+    const events = [
+      at(event('execute', null, 'Phase 2 execute'), '2025-01-03T00:00:00.000Z'),
+      at(event('execute', 'wait', 'Waiting 2.0 s'), '2025-01-03T00:00:00.100Z'),
+      at(event('execute', 'wait', 'tick', 'debug'), '2025-01-03T00:00:01.000Z'),
+      at(event('execute', 'wait', 'Waited 2.0 s', 'debug'), '2025-01-03T00:00:02.150Z'),
+    ]
+    const rows = flattenLogTree(groupLogEvents(events), { minLevel: 'info', collapsed: new Set() })
+    const step = rows.find((row) => row.kind === 'step')
+    expect(step?.kind === 'step' ? step.span : null).toEqual({ from: '2025-01-03T00:00:00.100Z', to: '2025-01-03T00:00:02.150Z' })
+  })
+})

@@ -48,6 +48,12 @@ describe('navigate', () => {
       to: { tab: 'runs', run: { runId: 'r2', stream: null }, settings: false },
     },
     {
+      name: 'a link to a log line opens its run at that line',
+      from: onTab,
+      action: { type: 'open-run', runId: 'r2', stream: null, seq: 42 },
+      to: { tab: 'templates', run: { runId: 'r2', stream: null, seq: 42 }, settings: false },
+    },
+    {
       // A run started just before the settings were opened lands behind them.
       name: 'a run opened while the settings are open waits behind them',
       from: { ...onTab, settings: true },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RunRow } from '../../src/client/types.ts'
-import { filterChoices, filterRuns } from '../../src/ui/view-models/run-filters.ts'
+import { filterChoices, filterRuns, isFiltered, NO_RUN_FILTER, templateChoices } from '../../src/ui/view-models/run-filters.ts'
 
 describe('filterRuns', () => {
   const run = (id: string, status: RunRow['status'], env: string, template: string | null) =>
@@ -25,5 +25,24 @@ describe('filterRuns', () => {
   it('offers the values seen, and keeps the selected one', () => {
     expect(filterChoices(runs, (r) => r.env, 'all')).toEqual(['production', 'staging'])
     expect(filterChoices(runs, (r) => r.template_slug, 'gone')).toEqual(['deploy-web', 'gone', 'incident-open'])
+  })
+
+  it('names templates by their title, by slug only when the catalog no longer has them, sorted as shown', () => {
+    const names = new Map([
+      ['deploy-web', 'Deploy web'],
+      ['incident-open', 'Open an incident'],
+    ])
+    expect(templateChoices(runs, 'gone', names)).toEqual([
+      { value: 'deploy-web', text: 'Deploy web' },
+      { value: 'gone', text: 'gone' },
+      { value: 'incident-open', text: 'Open an incident' },
+    ])
+  })
+
+  it('knows when a filter narrows the list', () => {
+    expect(isFiltered(NO_RUN_FILTER)).toBe(false)
+    expect(isFiltered({ ...NO_RUN_FILTER, env: 'production' })).toBe(true)
+    expect(isFiltered({ ...NO_RUN_FILTER, status: 'error' })).toBe(true)
+    expect(isFiltered({ ...NO_RUN_FILTER, templateSlug: 'deploy-web' })).toBe(true)
   })
 })

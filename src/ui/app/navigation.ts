@@ -10,6 +10,8 @@ interface OpenRun {
   runId: string
   /** The stream a just-started run was subscribed with, so no line is missed; null to open afresh. */
   stream: RunStreamHandle | null
+  /** The log line a link named: the log opens scrolled to it. */
+  seq?: number | null
 }
 
 export interface Navigation {
@@ -20,7 +22,7 @@ export interface Navigation {
 
 export type NavigationAction =
   | { type: 'select-tab'; tab: Tab }
-  | { type: 'open-run'; runId: string; stream: RunStreamHandle | null }
+  | { type: 'open-run'; runId: string; stream: RunStreamHandle | null; seq?: number | null }
   | { type: 'close-run' }
   | { type: 'open-settings' }
   | { type: 'toggle-settings' }
@@ -41,7 +43,14 @@ export function navigate(state: Navigation, action: NavigationAction): Navigatio
     case 'select-tab':
       return { tab: action.tab, run: null, settings: false }
     case 'open-run':
-      return { ...state, run: { runId: action.runId, stream: action.stream } }
+      return {
+        ...state,
+        run: {
+          runId: action.runId,
+          stream: action.stream,
+          ...(action.seq === undefined || action.seq === null ? {} : { seq: action.seq }),
+        },
+      }
     case 'close-run':
       return { ...state, run: null }
     case 'open-settings':

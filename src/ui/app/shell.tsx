@@ -94,6 +94,8 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
           key={screen.run.runId}
           runId={screen.run.runId}
           stream={screen.run.stream}
+          lineSeq={screen.run.seq ?? null}
+          connection={connection}
           onBack={() => dispatch({ type: 'close-run' })}
           onOpenRun={openRun}
           onAddToBoard={addSummaryCardToBoard}
@@ -107,7 +109,7 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
           reloadTemplates,
           history,
           startRun: (run) => startRunWithStream(services, run, openRun),
-          openRun: (runId) => openRun(runId, null),
+          openRun: (runId, seq = null) => dispatch({ type: 'open-run', runId, stream: null, seq }),
           addToBoard: (run) => {
             addSummaryCardToBoard(run)
             flash('Adding a card to the board…')

@@ -19,7 +19,8 @@ export interface TabScope {
   history: RunHistoryHandle
   /** Starts a run and opens its log. */
   startRun: (run: NewRun) => Promise<void>
-  openRun: (runId: string) => void
+  /** Opens a run's log, scrolled to a line when one is given (a link to it). */
+  openRun: (runId: string, seq?: number | null) => void
   addToBoard: (run: RunRow) => void
 }
 
@@ -47,7 +48,9 @@ export const TABS = [
   {
     value: 'runs',
     label: 'Runs',
-    render: ({ history, openRun, addToBoard }) => <RunsTab history={history} onOpenRun={openRun} onAddToBoard={addToBoard} />,
+    render: ({ catalog, history, openRun, addToBoard }) => (
+      <RunsTab history={history} onOpenRun={openRun} onAddToBoard={addToBoard} catalog={catalog} />
+    ),
   },
   {
     value: 'spec-kit',

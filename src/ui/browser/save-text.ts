@@ -1,22 +1,31 @@
 /**
- * Copying and downloading text from the plugin iframe. Its null origin usually denies the async
- * clipboard API, so copying falls back to a selected textarea and execCommand, as Figma plugins do.
+ * Copying and downloading text from the plugin iframe. Copying selects a hidden textarea and
+ * runs execCommand('copy') inside the click, which works in Figma's iframe; the async clipboard
+ * API comes second only, because where the permissions policy denies it, merely calling it logs a
+ * policy violation in the console.
  */
 
 export async function copyText(text: string): Promise<boolean> {
+  if (copyBySelection(text)) return true
   try {
     if (navigator.clipboard !== undefined) {
       await navigator.clipboard.writeText(text)
       return true
     }
   } catch {
-    // Denied in the sandboxed iframe: fall through.
+    // Denied here as well.
   }
+  return false
+}
+
+function copyBySelection(text: string): boolean {
   const area = document.createElement('textarea')
   area.value = text
   area.setAttribute('readonly', '')
+  area.setAttribute('aria-hidden', 'true')
   area.style.position = 'fixed'
   area.style.opacity = '0'
+  const focused = document.activeElement
   document.body.appendChild(area)
   area.select()
   try {
@@ -25,6 +34,8 @@ export async function copyText(text: string): Promise<boolean> {
     return false
   } finally {
     area.remove()
+    // The person's focus goes back where it was (the Copy button), not to the page.
+    if (focused instanceof HTMLElement) focused.focus()
   }
 }
 

@@ -38,7 +38,17 @@ function isStepGroup(item: EventRow | StepGroup): item is StepGroup {
 
 export type LogRow =
   | { kind: 'phase'; key: string; phase: string; label: string; count: number; collapsed: boolean; worst: EventLevel | null }
-  | { kind: 'step'; key: string; stepId: string; label: string; count: number; collapsed: boolean; worst: EventLevel | null }
+  | {
+      kind: 'step'
+      key: string
+      stepId: string
+      label: string
+      count: number
+      collapsed: boolean
+      worst: EventLevel | null
+      /** Times of the step's first and latest line (of any level): how long it has taken so far. */
+      span: { from: string; to: string }
+    }
   | { kind: 'event'; key: string; event: EventRow; depth: 0 | 1 | 2 }
 
 export interface FlattenOptions {
@@ -128,6 +138,7 @@ export function flattenLogTree(tree: LogTree, { minLevel, collapsed, stepTitles 
         count: visible.length,
         collapsed: stepCollapsed,
         worst: stepWorst,
+        span: { from: stepGroup.events[0].ts, to: stepGroup.events[stepGroup.events.length - 1].ts },
       })
       if (!stepCollapsed) for (const event of visible) body.push(eventRow(event, 2))
     }

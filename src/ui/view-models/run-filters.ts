@@ -30,3 +30,24 @@ export function filterChoices(runs: readonly RunRow[], pick: (run: RunRow) => st
   if (selected !== 'all') values.add(selected)
   return [...values].sort()
 }
+
+/** A filter's choice: the value it filters by, and the words a person reads. */
+export interface FilterChoice {
+  value: string
+  text: string
+}
+
+/**
+ * The template filter's choices: each template seen, by its name (a template no longer in the
+ * catalog by its slug), sorted by what is shown.
+ */
+export function templateChoices(runs: readonly RunRow[], selected: string, names: ReadonlyMap<string, string>): FilterChoice[] {
+  return filterChoices(runs, (run) => run.template_slug, selected)
+    .map((slug) => ({ value: slug, text: names.get(slug) ?? slug }))
+    .sort((a, b) => a.text.localeCompare(b.text))
+}
+
+/** Whether any filter narrows the list, so "Clear filters" has something to do. */
+export function isFiltered(filter: RunFilterState): boolean {
+  return filter.status !== NO_RUN_FILTER.status || filter.env !== NO_RUN_FILTER.env || filter.templateSlug !== NO_RUN_FILTER.templateSlug
+}

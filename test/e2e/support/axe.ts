@@ -1,7 +1,9 @@
 /**
  * axe-core in a page or frame: the findings of impact critical or serious, as lines a failing
  * test prints. A colour-contrast finding is excepted only where both colours are Figma's own theme
- * colours (the --figma-color-* variables the host defines), which the plugin cannot change.
+ * colours (the --figma-color-* variables the host defines), which the plugin cannot change, and the
+ * text colour is not the tertiary one (#b3b3b3 on white, 2.1:1): Figma means it for hints beside
+ * other text, so text a person must read uses the secondary colour or darker.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -58,6 +60,7 @@ export async function axeFindings(target: Page | Frame): Promise<string[]> {
       const probe = document.createElement('span')
       document.body.append(probe)
       const themeColors = new Set<string>()
+      const unreadable = new Set<string>()
       for (const sheet of [...document.styleSheets]) {
         let rules: CSSRuleList
         try {
@@ -70,11 +73,15 @@ export async function axeFindings(target: Page | Frame): Promise<string[]> {
           for (const name of [...rule.style]) {
             if (!name.startsWith('--figma-color-')) continue
             probe.style.color = `var(${name})`
-            themeColors.add(getComputedStyle(probe).color)
+            const color = getComputedStyle(probe).color
+            themeColors.add(color)
+            if (name === '--figma-color-text-tertiary') unreadable.add(color)
           }
         }
       }
       probe.remove()
+      // Checked on the text colour only: a background of that value is not text.
+      const readableText = (color: string) => themeColors.has(color) && !unreadable.has(color)
       const transparent = (color: string) => color === 'transparent' || /rgba\(.*,\s*0\)$/.test(color)
       return targets.filter((selector) => {
         const element = document.querySelector(selector)
@@ -82,7 +89,7 @@ export async function axeFindings(target: Page | Frame): Promise<string[]> {
         let background: Element | null = element
         while (background && transparent(getComputedStyle(background).backgroundColor)) background = background.parentElement
         const bg = background ? getComputedStyle(background).backgroundColor : 'rgb(255, 255, 255)'
-        return themeColors.has(getComputedStyle(element).color) && themeColors.has(bg)
+        return readableText(getComputedStyle(element).color) && themeColors.has(bg)
       })
     }, contrastTargets),
   )

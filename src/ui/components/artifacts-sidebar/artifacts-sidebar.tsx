@@ -4,11 +4,17 @@ import { ArtifactItem } from '../artifact-item/artifact-item.tsx'
 import styles from './artifacts-sidebar.css'
 
 /** What a run produced: links (opened in a new window), diffs (coloured text) and files. */
-export function ArtifactsSidebar({ artifacts }: { artifacts: readonly ArtifactRow[] }) {
+export function ArtifactsSidebar({ artifacts, finished = false }: { artifacts: readonly ArtifactRow[]; finished?: boolean }) {
   return (
     <aside class={styles.sidebar} aria-label="Artifacts" data-artifacts>
       <h3 class={styles.heading}>Artifacts {artifacts.length === 0 ? null : <span class={styles.count}>{artifacts.length}</span>}</h3>
-      {artifacts.length === 0 ? <p class={styles.empty}>None yet. Links, diffs and files appear here as the run makes them.</p> : null}
+      {artifacts.length > 0 ? null : finished ? (
+        <p class={styles.empty} data-no-artifacts>
+          No artifacts: this run made no links, diffs or files.
+        </p>
+      ) : (
+        <p class={styles.empty}>None yet. Links, diffs and files appear here as the run makes them.</p>
+      )}
       <ul class={styles.list}>
         {artifacts.map((artifact) => (
           <li key={artifact.id} class={styles.item} data-artifact={artifact.kind}>

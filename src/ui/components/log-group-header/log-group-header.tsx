@@ -1,5 +1,6 @@
 import { h } from 'preact'
 import type { EventLevel } from '../../../client/types.ts'
+import { formatDuration } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import styles from './log-group-header.css'
 
 export interface LogGroupHeaderProps {
@@ -9,11 +10,25 @@ export interface LogGroupHeaderProps {
   count: number
   collapsed: boolean
   worst: EventLevel | null
+  /** A step's first and latest line times: its duration so far. */
+  span?: { from: string; to: string } | null
+  /** The step is still going: its duration counts up to this time, not to its latest line. */
+  until?: number | null
   onToggle: (key: string) => void
 }
 
 /** A phase or step heading inside the log; a button that folds its lines away. */
-export function LogGroupHeader({ kind, groupKey, label, count, collapsed, worst, onToggle }: LogGroupHeaderProps) {
+export function LogGroupHeader({
+  kind,
+  groupKey,
+  label,
+  count,
+  collapsed,
+  worst,
+  span = null,
+  until = null,
+  onToggle,
+}: LogGroupHeaderProps) {
   return (
     <button
       type="button"
@@ -29,6 +44,11 @@ export function LogGroupHeader({ kind, groupKey, label, count, collapsed, worst,
       <span class={styles.count}>
         {count} {count === 1 ? 'line' : 'lines'}
       </span>
+      {span === null ? null : (
+        <span class={styles.count} data-step-duration title="Step duration">
+          {formatDuration((until ?? Date.parse(span.to)) - Date.parse(span.from))}
+        </span>
+      )}
       {worst === 'error' || worst === 'warn' ? (
         <span class={`${styles.flag} ${styles[worst]}`}>{worst === 'error' ? '✕ error' : '! warning'}</span>
       ) : null}

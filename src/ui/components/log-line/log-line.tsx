@@ -11,20 +11,35 @@ export interface LogLineProps {
   event: EventRow
   depth: 0 | 1 | 2
   query: string
-  /** The search match the person moved to. */
+  /** The search match the person moved to, or the line a link opened. */
   current: boolean
+  /** Copies a link to this line; no link button without it. */
+  onCopyLink?: (seq: number) => void
 }
 
 /** One log line. The message is text: Preact escapes it, and matches are <mark> around text. */
-export function LogLine({ event, depth, query, current }: LogLineProps) {
+export function LogLine({ event, depth, query, current, onCopyLink }: LogLineProps) {
   const segments = highlightSegments(event.message, query)
   return (
     <div
       class={`${styles.line} ${DEPTH_CLASS[depth]} ${LEVEL_CLASS[event.level] ?? ''} ${current ? styles.current : ''}`}
       data-seq={event.seq}
       data-level={event.level}
+      data-depth={depth}
       title={event.message}
     >
+      {onCopyLink === undefined ? null : (
+        <button
+          type="button"
+          class={styles.link}
+          aria-label={`Copy link to line ${event.seq}`}
+          title="Copy link to line"
+          onClick={() => onCopyLink(event.seq)}
+          data-line-link
+        >
+          #
+        </button>
+      )}
       <span class={styles.time}>{formatLocalClock(event.ts)}</span>
       <span class={styles.level}>{event.level.toUpperCase()}</span>
       <span class={styles.message} data-message>

@@ -20,6 +20,9 @@ export interface LogToolbarProps {
   matchIndex: number
   matchCount: number
   onStepMatch: (direction: 1 | -1) => void
+  /** Long lines wrap instead of being cut at the edge. */
+  wrap?: boolean
+  onWrapChange?: (wrap: boolean) => void
   onCopy: () => void
   onDownload: () => void
   /** "Copied" after a copy, for a moment. */
@@ -29,6 +32,7 @@ export interface LogToolbarProps {
 /** Level filter, search with previous/next, copy and download of the log. */
 export function LogToolbar(props: LogToolbarProps) {
   const { minLevel, onMinLevelChange, query, onQueryChange, matchIndex, matchCount, onStepMatch, onCopy, onDownload, notice } = props
+  const { wrap = false, onWrapChange = () => {} } = props
   return (
     <div class={styles.toolbar}>
       <div class={styles.level}>
@@ -51,7 +55,7 @@ export function LogToolbar(props: LogToolbarProps) {
           clearLabel="Clear the log search"
           aria-label="Search the log"
           data-log-search
-          placeholder="Search the log"
+          placeholder="Search"
           value={query}
           onValueInput={onQueryChange}
           clearOnEscapeKeyDown
@@ -77,11 +81,22 @@ export function LogToolbar(props: LogToolbarProps) {
         <IconChevronDown16 />
       </IconButton>
       <span class={styles.spacer} />
+      {/* Floats under the toolbar, so a notice never pushes the buttons onto a second row. */}
       {notice === null ? null : (
         <span class={styles.notice} role="status">
           {notice}
         </span>
       )}
+      <button
+        type="button"
+        class={wrap ? `${styles.textButton} ${styles.pressed}` : styles.textButton}
+        aria-pressed={wrap}
+        title="Wrap long lines"
+        onClick={() => onWrapChange(!wrap)}
+        data-wrap-lines
+      >
+        Wrap
+      </button>
       <button type="button" class={styles.textButton} onClick={onCopy} data-copy-log>
         Copy
       </button>

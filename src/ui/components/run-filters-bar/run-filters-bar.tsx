@@ -2,19 +2,21 @@ import { Dropdown } from '@create-figma-plugin/ui'
 import { h } from 'preact'
 import type { RunRow } from '../../../client/types.ts'
 import { isRunStatus, RUN_STATUSES, statusView } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
-import { filterChoices, type RunFilterState } from '../../view-models/run-filters.ts'
+import { filterChoices, templateChoices, type RunFilterState } from '../../view-models/run-filters.ts'
 import styles from './run-filters-bar.css'
 
 export interface RunFiltersBarProps {
   runs: readonly RunRow[]
   filter: RunFilterState
   onChange: (filter: RunFilterState) => void
+  /** Template names by slug (the catalog); a template not in it is shown by its slug. */
+  templateNames?: ReadonlyMap<string, string>
 }
 
 /** Status, environment and template filters for the run history. */
-export function RunFiltersBar({ runs, filter, onChange }: RunFiltersBarProps) {
+export function RunFiltersBar({ runs, filter, onChange, templateNames = new Map() }: RunFiltersBarProps) {
   const envs = filterChoices(runs, (run) => run.env, filter.env)
-  const templates = filterChoices(runs, (run) => run.template_slug, filter.templateSlug)
+  const templates = templateChoices(runs, filter.templateSlug, templateNames)
   return (
     <div class={styles.bar} role="group" aria-label="Filter runs">
       <Filter
@@ -38,7 +40,7 @@ export function RunFiltersBar({ runs, filter, onChange }: RunFiltersBarProps) {
         id="filter-template"
         label="Template"
         value={filter.templateSlug}
-        options={[{ value: 'all', text: 'Any template' }, ...templates.map((slug) => ({ value: slug, text: slug }))]}
+        options={[{ value: 'all', text: 'Any template' }, ...templates]}
         onChange={(value) => onChange({ ...filter, templateSlug: value })}
       />
     </div>

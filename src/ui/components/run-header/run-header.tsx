@@ -1,6 +1,7 @@
 import { Button } from '@create-figma-plugin/ui'
 import { h } from 'preact'
 import type { RunRow, RunStreamState } from '../../../client/types.ts'
+import { isTerminalStatus } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import { RunActions, type RunActionsProps } from '../run-actions/run-actions.tsx'
 import { RunDuration } from '../run-duration/run-duration.tsx'
 import { StatusBadge } from '../status-badge/status-badge.tsx'
@@ -19,10 +20,12 @@ export interface RunHeaderProps extends Omit<RunActionsProps, 'run'> {
   run: RunRow | null
   live: RunStreamState['live']
   onBack?: () => void
+  /** The run could not be read: no "Loading" title, the error beside says why. */
+  unreadable?: boolean
 }
 
 /** Back, the run's title, status, environment, duration, whether it is live, and its actions. */
-export function RunHeader({ run, live, onBack, ...actions }: RunHeaderProps) {
+export function RunHeader({ run, live, onBack, unreadable = false, ...actions }: RunHeaderProps) {
   return (
     <header class={styles.header}>
       {onBack ? (
@@ -31,16 +34,19 @@ export function RunHeader({ run, live, onBack, ...actions }: RunHeaderProps) {
         </Button>
       ) : null}
       <div class={styles.heading}>
-        <h2 class={styles.title}>{run?.title ?? 'Loading run…'}</h2>
+        <h2 class={styles.title}>{run?.title ?? (unreadable ? 'Run not available' : 'Loading run…')}</h2>
         {run === null ? null : (
           <div class={styles.meta}>
             <StatusBadge run={run} />
             <span class={styles.env}>{run.env}</span>
             {dryRunNote(run)}
             <RunDuration run={run} />
-            <span class={`${styles.live} ${LIVE_CLASS[live]}`} data-live={live}>
-              {LIVE_TEXT[live]}
-            </span>
+            {/* A finished run has nothing more to hear: no Live dot. */}
+            {isTerminalStatus(run.status) ? null : (
+              <span class={`${styles.live} ${LIVE_CLASS[live]}`} data-live={live}>
+                {LIVE_TEXT[live]}
+              </span>
+            )}
           </div>
         )}
       </div>

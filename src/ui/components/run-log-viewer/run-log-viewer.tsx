@@ -1,8 +1,10 @@
 import { h } from 'preact'
 import { useEffect, useMemo, useState } from 'preact/hooks'
-import type { EventLevel, RunRow, RunStreamHandle } from '../../../client/types.ts'
+import type { ConnectionState, EventLevel, RunRow, RunStreamHandle, RunStreamState } from '../../../client/types.ts'
 import { copyText, downloadText } from '../../browser/save-text.ts'
+import { useNow } from '../../hooks/use-now.ts'
 import { useRunStream } from '../../hooks/use-run-stream.ts'
+import { useSessionFlag } from '../../hooks/use-session-flag.ts'
 import { useSession } from '../../hooks/use-session.ts'
 import { useServices } from '../../services/services-context.ts'
 import { approvalWait } from '../../view-models/approval-wait.ts'
@@ -10,6 +12,8 @@ import { passesLevel } from '../../view-models/log-levels.ts'
 import { flattenLogTree, groupKeysOfSeq, groupLogEvents, rowIndexBySeq } from '../../view-models/log-rows.ts'
 import { matchingSeqs, stepMatch } from '../../view-models/log-search.ts'
 import { logFileName, logText } from '../../view-models/log-text.ts'
+import { lineLink } from '../../view-models/line-link.ts'
+import { isTerminalStatus } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import { ApprovalPanel } from '../approval-panel/approval-panel.tsx'
 import { ArtifactsSidebar } from '../artifacts-sidebar/artifacts-sidebar.tsx'
 import { LogToolbar } from '../log-toolbar/log-toolbar.tsx'
@@ -19,26 +23,42 @@ import { errorMessage } from '../../../../supabase/functions/_shared/error-messa
 import styles from './run-log-viewer.css'
 
 const LOG_ROW_HEIGHT = 20
+/** Room kept under a revealed line for the "Jump to latest" button floating over the log's bottom. */
+const JUMP_BUTTON_INSET = 48
 
 export interface RunLogViewerProps {
   runId: string
   /** A stream opened before the run was started (so no line is missed); the viewer closes it. */
   stream?: RunStreamHandle | null
+  /** A line to open at (a link to it); the log follows its tail without one. */
+  lineSeq?: number | null
   /** A re-run started: show it instead. */
   onOpenRun: (runId: string, stream: RunStreamHandle | null) => void
   /** Back to where the run was opened from; no Back button without it. */
   onBack?: () => void
+  /** The project's connection (the banner's): a run is not "Live" while it is down. */
+  connection?: ConnectionState | null
   /** Put the run on the board; no Add to board button without it (the widget has its cards). */
   onAddToBoard?: (run: RunRow) => void
 }
 
 /** One run, live: status, duration, the log (virtualised), artifacts and what can be done to it. */
-export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToBoard }: RunLogViewerProps) {
+export function RunLogViewer({
+  runId,
+  stream = null,
+  lineSeq = null,
+  connection = null,
+  onBack,
+  onOpenRun,
+  onAddToBoard,
+}: RunLogViewerProps) {
   const services = useServices()
   const handle = useMemo(() => stream ?? services.openRunStream(runId), [runId, stream, services])
   useEffect(() => () => void handle.close(), [handle])
   const state = useRunStream(handle)
   const { run, events, artifacts } = state
+  // The channel may not have noticed yet what the connection check has: the banner and "Live" agree.
+  const live: RunStreamState['live'] = connection?.status === 'down' && state.live === 'live' ? 'reconnecting' : state.live
   const session = useSession(services.client)
   const wait = run === null ? null : approvalWait(run, session.status === 'signed-in' ? session.user.id : null)
 
@@ -46,7 +66,10 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
   const [query, setQuery] = useState('')
   const [matchIndex, setMatchIndex] = useState(-1)
-  const [follow, setFollow] = useState(true)
+  const [follow, setFollow] = useState(lineSeq === null)
+  const [wrap, setWrap] = useSessionFlag('log-wrap', false)
+  // The line a link named, until it is shown (older pages load until it is there).
+  const [linked, setLinked] = useState<number | null>(lineSeq)
   const [revealSeq, setRevealSeq] = useState<{ seq: number; token: number } | null>(null)
   const [reveal, setReveal] = useState<RevealRequest | null>(null)
   const [busy, setBusy] = useState<string | null>(null)
@@ -56,9 +79,36 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
   const tree = useMemo(() => groupLogEvents(events), [events])
   const stepTitles = useMemo(() => new Map((run?.plan?.steps ?? []).map((step) => [step.id, step.title] as [string, string])), [run?.plan])
   const rows = useMemo(() => flattenLogTree(tree, { minLevel, collapsed, stepTitles }), [tree, minLevel, collapsed, stepTitles])
+  // A running run's latest step is still going: its heading counts up each second.
+  const going = run !== null && !isTerminalStatus(run.status)
+  const now = useNow(going)
+  // The latest step is open only while nothing came after it (a later phase's or the run's own lines).
+  const lastStepKey = useMemo(() => {
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const row = rows[i]
+      if (row.kind === 'step') return row.key
+      if (row.kind !== 'event' || row.depth !== 2) return null
+    }
+    return null
+  }, [rows])
   const shownEvents = useMemo(() => events.filter((event) => passesLevel(event.level, minLevel)), [events, minLevel])
   const matches = useMemo(() => matchingSeqs(shownEvents, query), [shownEvents, query])
-  const currentSeq = matchIndex >= 0 && matchIndex < matches.length ? matches[matchIndex] : null
+  const currentSeq = matchIndex >= 0 && matchIndex < matches.length ? matches[matchIndex] : query.trim() === '' ? lineSeq : null
+
+  // A link to a line: page older lines in until it is loaded, then open its groups and show it.
+  useEffect(() => {
+    if (linked === null || events.length === 0) return
+    if (linked < events[0].seq && state.hasOlder) {
+      if (!state.loadingOlder) void handle.loadOlder()
+      return
+    }
+    if (!events.some((event) => event.seq === linked)) return
+    const keys = groupKeysOfSeq(tree, linked).filter((key) => collapsed.has(key))
+    if (keys.length > 0) setCollapsed(new Set([...collapsed].filter((key) => !keys.includes(key))))
+    setFollow(false)
+    setRevealSeq({ seq: linked, token: Date.now() })
+    setLinked(null)
+  }, [linked, events, state.hasOlder, state.loadingOlder, handle, tree, collapsed])
 
   // Bring a search match into view once its groups are open.
   useEffect(() => {
@@ -118,6 +168,11 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
     }
   }
 
+  const copyLineLink = async (seq: number): Promise<void> => {
+    const link = lineLink({ runId, seq })
+    flash((await copyText(link)) ? `Copied a link to line ${seq}` : `Copying was blocked: ${link}`)
+  }
+
   const rerun = (previous: RunRow) =>
     act('rerun', async () => {
       let opened: RunStreamHandle | null = null
@@ -130,11 +185,25 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
       if (opened === null) onOpenRun(next.id, null)
     })
 
+  // The run cannot be read (someone else's, or deleted): the reason, and nothing that waits for it.
+  if (run === null && state.error !== null) {
+    return (
+      <section class={styles.viewer} aria-label="Run log" data-run-viewer={runId}>
+        <RunHeader run={null} live={state.live} onBack={onBack} unreadable busy={busy} onCancel={() => {}} onRerun={() => {}} />
+        <p class={`${styles.summary} ${styles.failed}`} role="alert" data-run-error>
+          {state.error}
+        </p>
+      </section>
+    )
+  }
+
+  const levelHidesAll = events.length > 0 && rows.length === 0
+
   return (
     <section class={styles.viewer} aria-label="Run log" data-run-viewer={runId}>
       <RunHeader
         run={run}
-        live={state.live}
+        live={live}
         onBack={onBack}
         busy={busy}
         onCancel={() => {
@@ -184,6 +253,8 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
         matchIndex={matchIndex}
         matchCount={matches.length}
         onStepMatch={(direction) => goToMatch(stepMatch(matchIndex, matches.length, direction))}
+        wrap={wrap}
+        onWrapChange={setWrap}
         onCopy={() => void copyLog()}
         onDownload={() => downloadText(logFileName(runId), logText(shownEvents))}
         notice={notice}
@@ -194,6 +265,18 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
             <p class={styles.empty}>
               {run !== null && run.status === 'queued' ? 'Queued: waiting for an executor to claim the run…' : 'No log lines yet.'}
             </p>
+          ) : null}
+          {levelHidesAll ? (
+            <div class={styles.empty} data-filter-empty>
+              <p>
+                No {minLevel === 'error' ? 'errors' : 'warnings or errors'} in this run
+                {run !== null && isTerminalStatus(run.status) ? '' : ' so far'}: {events.length}{' '}
+                {events.length === 1 ? 'line is' : 'lines are'} hidden by the level filter.
+              </p>
+              <button type="button" class={styles.clear} onClick={() => setMinLevel('debug')} data-show-all-levels>
+                Show all levels
+              </button>
+            </div>
           ) : null}
           <VirtualLogList
             rows={rows}
@@ -208,6 +291,10 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
             query={query}
             currentSeq={currentSeq}
             onToggleGroup={toggleGroup}
+            wrap={wrap}
+            revealInset={JUMP_BUTTON_INSET}
+            onCopyLineLink={(seq) => void copyLineLink(seq)}
+            openStep={going && lastStepKey !== null ? { key: lastStepKey, now } : null}
           />
           {follow ? null : (
             <button type="button" class={styles.jump} onClick={() => setFollow(true)} data-jump-latest>
@@ -215,7 +302,7 @@ export function RunLogViewer({ runId, stream = null, onBack, onOpenRun, onAddToB
             </button>
           )}
         </div>
-        <ArtifactsSidebar artifacts={artifacts} />
+        <ArtifactsSidebar artifacts={artifacts} finished={run !== null && isTerminalStatus(run.status)} />
       </div>
     </section>
   )

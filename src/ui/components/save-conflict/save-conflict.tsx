@@ -29,10 +29,11 @@ export function SaveConflict({ conflict, resolution, busy, onKeepMine, onUseThei
   }
   return (
     <section class={styles.conflict} role="alert" aria-label="Save conflict" data-save-conflict>
-      <p class={styles.message}>
+      <p class={styles.message} data-conflict-message>
         {resolution === 'theirs'
           ? 'Their version is in the editor now. Your text is kept below until you dismiss it.'
-          : `Not saved: ${theirs.title} was changed by someone else (now version ${theirs.version}) after you opened it. ${conflict.message}`}
+          : // The server's own sentence says the same with its version numbers: one clear sentence is enough.
+            `Not saved: ${theirs.title} was changed by someone else (now version ${theirs.version}) after you opened it. Both texts are below: save yours over theirs, or use theirs.`}
       </p>
       <div class={styles.columns}>
         <div class={styles.column}>

@@ -1,8 +1,16 @@
 import { h, type JSX } from 'preact'
-import { useLayoutEffect, useRef, useState } from 'preact/hooks'
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { useElementHeight } from '../../hooks/use-element-height.ts'
 import type { LogRow } from '../../view-models/log-rows.ts'
-import { isAtBottom, scrollTopToReveal, virtualWindow } from '../../view-models/virtual-window.ts'
+import {
+  fixedLayout,
+  layoutWindow,
+  measuredLayout,
+  scrollTopToRevealRow,
+  wrappedLineCount,
+  type RowLayout,
+} from '../../view-models/row-layout.ts'
+import { isAtBottom } from '../../view-models/virtual-window.ts'
 import { LogGroupHeader } from '../log-group-header/log-group-header.tsx'
 import { LogLine } from '../log-line/log-line.tsx'
 import styles from './virtual-log-list.css'
@@ -26,9 +34,25 @@ export interface VirtualLogListProps {
   query: string
   currentSeq: number | null
   onToggleGroup: (key: string) => void
+  /** Long lines wrap onto as many lines as they need instead of being cut at the edge. */
+  wrap?: boolean
+  /** Pixels kept clear at the bottom when a row is revealed (a button floats there). */
+  revealInset?: number
+  /** The person asked for a line's link. */
+  onCopyLineLink?: (seq: number) => void
+  /** The step still going (a running run's latest step) and the time now: its duration counts up. */
+  openStep?: { key: string; now: number } | null
 }
 
 const NEAR_TOP_ROWS = 5
+/** Extra left padding of a line per level of nesting (log-line.css: 8, 24, 40 px). */
+const INDENT_PER_DEPTH = 16
+
+/** What wrapping needs to know of the page: how wide a character is, and the message column at depth 0. */
+interface TextMetrics {
+  charWidth: number
+  messageWidth: number
+}
 
 /**
  * The log as one fixed-row-height list of which only the rows in view (plus a margin) exist in
@@ -37,47 +61,62 @@ const NEAR_TOP_ROWS = 5
  */
 export function VirtualLogList(props: VirtualLogListProps) {
   const { rows, rowHeight, follow, onFollowChange, onNearTop, loadingOlder, reveal, query, currentSeq, onToggleGroup } = props
+  const { wrap = false, revealInset = 0, onCopyLineLink, openStep = null } = props
   const viewportRef = useRef<HTMLDivElement | null>(null)
   const viewportHeight = useElementHeight(viewportRef)
   const [scrollTop, setScrollTop] = useState(0)
-  const last = useRef<{ rows: readonly LogRow[]; scrollTop: number }>({ rows, scrollTop: 0 })
+  const [metrics, setMetrics] = useState<TextMetrics | null>(null)
+  const layout = useMemo(() => rowLayout(rows, rowHeight, wrap ? metrics : null), [rows, rowHeight, wrap, metrics])
+  const last = useRef<{ rows: readonly LogRow[]; layout: RowLayout; scrollTop: number }>({ rows, layout, scrollTop: 0 })
+
+  // Wrapping lays rows out from the width of a character and of the message column, read from
+  // the lines on screen after each render (a resize or a scrollbar changes them).
+  useLayoutEffect(() => {
+    if (!wrap) return
+    const next = measureText(viewportRef.current)
+    if (next !== null && (metrics === null || next.charWidth !== metrics.charWidth || next.messageWidth !== metrics.messageWidth))
+      setMetrics(next)
+  })
 
   useLayoutEffect(() => {
     const element = viewportRef.current
     if (element === null) return
     if (follow) {
       element.scrollTop = element.scrollHeight
-    } else if (last.current.rows !== rows) {
+    } else if (last.current.rows !== rows || last.current.layout !== layout) {
       // Anchor on a log line, not a group header: a header's key is its group's first line,
-      // which changes when older lines of the same group are inserted above.
+      // which changes when older lines of the same group are inserted above. Lines inserted
+      // above, or lines above wrapping or unwrapping, move it: the view moves with it.
       const before = last.current
-      const anchorIndex = firstLineAtOrAfter(before.rows, Math.floor(before.scrollTop / rowHeight))
+      const anchorIndex = firstLineAtOrAfter(before.rows, before.layout.indexAt(before.scrollTop))
       const anchor = anchorIndex === -1 ? undefined : before.rows[anchorIndex]
-      if (anchor !== undefined && rows[anchorIndex]?.key !== anchor.key) {
-        const index = rows.findIndex((row) => row.key === anchor.key)
-        if (index !== -1) element.scrollTop = before.scrollTop + (index - anchorIndex) * rowHeight
+      if (anchor !== undefined) {
+        const index = rows[anchorIndex]?.key === anchor.key ? anchorIndex : rows.findIndex((row) => row.key === anchor.key)
+        const moved = index === -1 ? 0 : layout.top(index) - before.layout.top(anchorIndex)
+        if (moved !== 0) element.scrollTop = before.scrollTop + moved
       }
     }
-    last.current = { rows, scrollTop: element.scrollTop }
+    last.current = { rows, layout, scrollTop: element.scrollTop }
     setScrollTop(element.scrollTop)
-  }, [rows, follow, rowHeight, viewportHeight])
+  }, [rows, follow, layout, viewportHeight])
 
   useLayoutEffect(() => {
     const element = viewportRef.current
     if (element === null || reveal === null) return
-    element.scrollTop = scrollTopToReveal(reveal.index, rowHeight, element.scrollTop, element.clientHeight)
-  }, [reveal, rowHeight])
+    element.scrollTop = scrollTopToRevealRow(layout, reveal.index, element.scrollTop, element.clientHeight, revealInset)
+    // Only when asked: a new layout (lines arriving) must not pull the view back to the row.
+  }, [reveal])
 
   const onScroll = (event: JSX.TargetedEvent<HTMLDivElement>) => {
     const element = event.currentTarget
-    last.current = { rows: last.current.rows, scrollTop: element.scrollTop }
+    last.current = { rows: last.current.rows, layout: last.current.layout, scrollTop: element.scrollTop }
     setScrollTop(element.scrollTop)
     const atBottom = isAtBottom(element.scrollTop, element.clientHeight, element.scrollHeight)
     if (atBottom !== follow) onFollowChange(atBottom)
     if (element.scrollTop < rowHeight * NEAR_TOP_ROWS) onNearTop()
   }
 
-  const range = virtualWindow({ scrollTop, viewportHeight, rowHeight, rowCount: rows.length, overscan: 10 })
+  const range = layoutWindow(layout, scrollTop, viewportHeight, 10)
   const visible = rows.slice(range.start, range.end)
 
   return (
@@ -89,7 +128,8 @@ export function VirtualLogList(props: VirtualLogListProps) {
       ) : null}
       <div
         ref={viewportRef}
-        class={styles.viewport}
+        class={wrap ? `${styles.viewport} ${styles.wrap}` : styles.viewport}
+        data-wrap={wrap ? 'on' : 'off'}
         role="region"
         aria-label="Run log"
         tabIndex={0}
@@ -99,10 +139,16 @@ export function VirtualLogList(props: VirtualLogListProps) {
       >
         <div class={styles.spacer} style={{ height: `${range.totalHeight}px` }}>
           <div class={styles.window} style={{ transform: `translateY(${range.offsetTop}px)` }}>
-            {visible.map((row) => (
-              <div key={row.key} class={styles.row} style={{ height: `${rowHeight}px` }} data-row={row.kind}>
+            {visible.map((row, offset) => (
+              <div key={row.key} class={styles.row} style={{ height: `${layout.height(range.start + offset)}px` }} data-row={row.kind}>
                 {row.kind === 'event' ? (
-                  <LogLine event={row.event} depth={row.depth} query={query} current={row.event.seq === currentSeq} />
+                  <LogLine
+                    event={row.event}
+                    depth={row.depth}
+                    query={query}
+                    current={row.event.seq === currentSeq}
+                    onCopyLink={onCopyLineLink}
+                  />
                 ) : (
                   <LogGroupHeader
                     kind={row.kind}
@@ -111,6 +157,8 @@ export function VirtualLogList(props: VirtualLogListProps) {
                     count={row.count}
                     collapsed={row.collapsed}
                     worst={row.worst}
+                    span={row.kind === 'step' ? row.span : null}
+                    until={openStep !== null && row.key === openStep.key ? openStep.now : null}
                     onToggle={onToggleGroup}
                   />
                 )}
@@ -121,6 +169,32 @@ export function VirtualLogList(props: VirtualLogListProps) {
       </div>
     </div>
   )
+}
+
+/** One text line per row, or as many as each message needs when wrapping (headers stay one line). */
+function rowLayout(rows: readonly LogRow[], rowHeight: number, metrics: TextMetrics | null): RowLayout {
+  if (metrics === null) return fixedLayout(rows.length, rowHeight)
+  const heights = rows.map((row) => {
+    if (row.kind !== 'event') return rowHeight
+    const width = metrics.messageWidth - row.depth * INDENT_PER_DEPTH
+    return rowHeight * wrappedLineCount(row.event.message, width / metrics.charWidth)
+  })
+  return measuredLayout(heights)
+}
+
+/** The width of one character of the log's font, and of a depth-0 line's message column. */
+function measureText(viewport: HTMLElement | null): TextMetrics | null {
+  const message = viewport?.querySelector<HTMLElement>('[data-message]')
+  if (!message) return null
+  const probe = document.createElement('span')
+  probe.textContent = '0'.repeat(100)
+  probe.style.cssText = 'position:absolute;visibility:hidden;white-space:pre'
+  message.appendChild(probe)
+  const charWidth = probe.getBoundingClientRect().width / 100
+  probe.remove()
+  const depth = Number(message.closest<HTMLElement>('[data-depth]')?.dataset.depth ?? 0)
+  if (!(charWidth > 0)) return null
+  return { charWidth, messageWidth: message.clientWidth + depth * INDENT_PER_DEPTH }
 }
 
 /** The first line (not header) from `index` on, looking a screenful ahead at most. */

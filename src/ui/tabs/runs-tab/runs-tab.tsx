@@ -1,4 +1,4 @@
-import { Button } from '@create-figma-plugin/ui'
+import { Button, Textbox } from '@create-figma-plugin/ui'
 import { h } from 'preact'
 import { useMemo, useState } from 'preact/hooks'
 import type { RunHistoryHandle } from '../../../client/run-history.ts'
@@ -8,28 +8,71 @@ import { RunHistoryItem } from '../../components/run-history-item/run-history-it
 import { useNow } from '../../hooks/use-now.ts'
 import { useRunHistory } from '../../hooks/use-run-history.ts'
 import { isTerminalStatus } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
-import { filterRuns, NO_RUN_FILTER, type RunFilterState } from '../../view-models/run-filters.ts'
+import { filterRuns, isFiltered, NO_RUN_FILTER, type RunFilterState } from '../../view-models/run-filters.ts'
+import { parseLineLink } from '../../view-models/line-link.ts'
+import type { CatalogEntry } from '../../view-models/template-catalog.ts'
 import styles from './runs-tab.css'
 
 export interface RunsTabProps {
   /** The signed-in user's runs, live; the shell keeps it open while the plugin is. */
   history: RunHistoryHandle
-  onOpenRun: (runId: string) => void
+  /** Opens a run's log, at a line when a link names one. */
+  onOpenRun: (runId: string, seq?: number | null) => void
   onAddToBoard: (run: RunRow) => void
+  /** The templates, so the filter names them as people know them. */
+  catalog?: readonly CatalogEntry[]
 }
 
 /** The signed-in user's runs, newest first, with live status (realtime) and filters. */
-export function RunsTab({ history, onOpenRun, onAddToBoard }: RunsTabProps) {
+export function RunsTab({ history, onOpenRun, onAddToBoard, catalog = [] }: RunsTabProps) {
   const { runs, error } = useRunHistory(history)
   const [filter, setFilter] = useState<RunFilterState>(NO_RUN_FILTER)
+  const [link, setLink] = useState('')
+  const [linkError, setLinkError] = useState<string | null>(null)
+  const openLink = () => {
+    const target = parseLineLink(link)
+    if (target === null) {
+      setLinkError('Not a link to a run or a log line: paste one made with a log line’s “Copy link to line” (ops-control-room://runs/…).')
+      return
+    }
+    setLinkError(null)
+    onOpenRun(target.runId, target.seq)
+  }
   const active = runs !== null && runs.some((run) => !isTerminalStatus(run.status))
   const now = useNow(active)
 
   const shown = useMemo(() => filterRuns(runs ?? [], filter), [runs, filter])
+  const templateNames = useMemo(() => new Map(catalog.map((entry) => [entry.slug, entry.template?.title ?? entry.row.title])), [catalog])
 
   return (
     <div class={styles.tab}>
-      <RunFiltersBar runs={runs ?? []} filter={filter} onChange={setFilter} />
+      <form
+        class={styles.link}
+        onSubmit={(event) => {
+          event.preventDefault()
+          openLink()
+        }}
+      >
+        <Textbox
+          aria-label="Open a link to a run or a log line"
+          placeholder="Paste a link to a run or a log line"
+          value={link}
+          onValueInput={(value) => {
+            setLink(value)
+            setLinkError(null)
+          }}
+          data-open-link
+        />
+        <Button secondary onClick={openLink} disabled={link.trim() === ''} data-open-link-button>
+          Open
+        </Button>
+      </form>
+      {linkError === null ? null : (
+        <p class={styles.error} role="alert">
+          {linkError}
+        </p>
+      )}
+      <RunFiltersBar runs={runs ?? []} filter={filter} onChange={setFilter} templateNames={templateNames} />
       {error === null ? null : (
         <div class={styles.error} role="alert">
           <span>{error}</span>
@@ -40,7 +83,16 @@ export function RunsTab({ history, onOpenRun, onAddToBoard }: RunsTabProps) {
       )}
       {runs === null && error === null ? <p class={styles.empty}>Loading your runs…</p> : null}
       {runs !== null && runs.length === 0 ? <p class={styles.empty}>No runs yet. Start one from Chat or Templates.</p> : null}
-      {runs !== null && runs.length > 0 && shown.length === 0 ? <p class={styles.empty}>No run matches these filters.</p> : null}
+      {runs !== null && runs.length > 0 && shown.length === 0 ? (
+        <div class={styles.empty} data-no-match>
+          <p>No run matches these filters.</p>
+          {isFiltered(filter) ? (
+            <Button secondary onClick={() => setFilter(NO_RUN_FILTER)} data-clear-filters>
+              Clear filters
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
       <ul class={styles.list} aria-label="Runs" data-run-list>
         {shown.map((run) => (
           <RunHistoryItem key={run.id} run={run} now={now} onOpen={onOpenRun} onAddToBoard={onAddToBoard} />

@@ -852,6 +852,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      api_ready: { Args: Record<PropertyKey, never>; Returns: boolean }
       append_run_events: { Args: { p_batch_id?: string; p_events: Json; p_run_id: string; p_worker: string }; Returns: number }
       audit: {
         Args: { p_action: string; p_after?: string; p_before?: string; p_detail?: Json; p_target: string; p_workspace: string }

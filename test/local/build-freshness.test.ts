@@ -1,9 +1,16 @@
-/** `npm test` builds the plugin again only when a source, the configuration or the outputs changed. */
+/** `npm start` and `npm test` build the plugin again only when a source, the configuration or the outputs changed. */
 import { mkdtemp, mkdir, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { BUILD_OUTPUTS, readBuildState, staleReason, writeBuildStamp, type BuildState } from './build-freshness.ts'
+import {
+  BUILD_OUTPUTS,
+  buildUnlessFresh,
+  readBuildState,
+  staleReason,
+  writeBuildStamp,
+  type BuildState,
+} from '../../local/build-freshness.ts'
 
 const config = { OPS_SUPABASE_ANON_KEY: '', OPS_SUPABASE_URL: '' }
 const outputs = (mtime: number | null) => Object.fromEntries(BUILD_OUTPUTS.map((path) => [path, mtime]))
@@ -64,5 +71,44 @@ describe('readBuildState', () => {
 
     await utimes(join(root, 'src/main.ts'), Date.now() / 1000 + 60, Date.now() / 1000 + 60)
     expect(staleReason(await readBuildState(root), config)).toBe('src/main.ts changed since the last build')
+  })
+
+  it('builds when stale, stamps the build, and then starts without building while nothing changes', async () => {
+    root = await mkdtemp(join(tmpdir(), 'ops-build-unless-'))
+    await mkdir(join(root, 'src'), { recursive: true })
+    await writeFile(join(root, 'src/main.ts'), '')
+    await utimes(join(root, 'src/main.ts'), 100, 100)
+    const builds: string[] = []
+    const build = async () => {
+      for (const output of BUILD_OUTPUTS) {
+        await mkdir(join(root, output, '..'), { recursive: true })
+        await writeFile(join(root, output), 'x')
+        await utimes(join(root, output), 300, 300)
+      }
+      builds.push('built')
+      return `build ${builds.length}`
+    }
+    const first = await buildUnlessFresh(root, config, build)
+    expect(first).toEqual({ builtBecause: 'manifest.json is missing', log: 'build 1' })
+    const second = await buildUnlessFresh(root, config, build)
+    expect(second).toEqual({ builtBecause: null, log: 'build 1' })
+    expect(builds).toHaveLength(1)
+
+    await utimes(join(root, 'src/main.ts'), Date.now() / 1000 + 60, Date.now() / 1000 + 60)
+    const third = await buildUnlessFresh(root, config, build)
+    expect(third.builtBecause).toBe('src/main.ts changed since the last build')
+    expect(builds).toHaveLength(2)
+  })
+})
+
+describe('npm start', () => {
+  it('builds only when the outputs are stale, then starts the stack', async () => {
+    const { readFile } = await import('node:fs/promises')
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
+    expect(pkg.scripts.start).not.toContain('npm run build')
+    expect(pkg.scripts.start).toBe('tsx local/start.ts')
+    const start = await readFile(new URL('../../local/start.ts', import.meta.url), 'utf8')
+    expect(start).toContain('buildUnlessFresh(')
+    expect(start).toContain("await import('./cli.ts')")
   })
 })

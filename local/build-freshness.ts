@@ -1,11 +1,13 @@
 /**
- * Whether the built plugin, preview and widget still match their sources, so `npm test` builds
- * only when something changed. A build made for the tests leaves a stamp (build/test-build.json)
- * with the build-time configuration and the build's log; the outputs are fresh when the stamp is
- * newer than every input and every output (a later `npm run build` by hand, perhaps for another
- * Supabase project, makes them newer) and was made with the same configuration.
+ * Whether the built plugin, preview and widget still match their sources, so `npm start` and
+ * `npm test` build only when something changed. A build made by either leaves a stamp
+ * (build/test-build.json) with the build-time configuration and the build's log; the outputs are
+ * fresh when the stamp is newer than every input and every output (a later `npm run build` by
+ * hand, perhaps for another Supabase project, makes them newer) and was made with the same
+ * configuration.
  */
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /** What the bundles are built from: sources, the code they import, and the build's configuration. */
@@ -101,12 +103,63 @@ export async function readBuildState(root: string): Promise<BuildState> {
     stampTime === null
       ? null
       : await readFile(stampPath, 'utf8').then(
-          (text) => JSON.parse(text) as BuildStamp,
+          (text) => buildStamp(JSON.parse(text)),
           () => null,
         )
   return { newestInput, outputs, stamp: stampTime === null || value === null ? null : { mtimeMs: stampTime, value } }
 }
 
+/** A stamp read back, or null when the file holds something else (then the outputs are rebuilt). */
+function buildStamp(value: unknown): BuildStamp | null {
+  if (typeof value !== 'object' || value === null) return null
+  const config: unknown = Reflect.get(value, 'config')
+  const log: unknown = Reflect.get(value, 'log')
+  if (typeof log !== 'string' || typeof config !== 'object' || config === null) return null
+  const entries = Object.entries(config)
+  if (!entries.every((entry): entry is [string, string] => typeof entry[1] === 'string')) return null
+  return { config: Object.fromEntries(entries), log }
+}
+
 export async function writeBuildStamp(root: string, stamp: BuildStamp): Promise<void> {
+  await mkdir(join(root, 'build'), { recursive: true })
   await writeFile(join(root, BUILD_STAMP), `${JSON.stringify(stamp, null, 2)}\n`)
+}
+
+/**
+ * The build-time configuration in an environment: its OPS_* variables that are set, sorted (an
+ * empty one means the default, as no variable does, so `npm start` and `npm test` agree).
+ */
+export function buildConfig(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env)
+      .filter((entry): entry is [string, string] => entry[0].startsWith('OPS_') && entry[1] !== undefined && entry[1] !== '')
+      .sort(),
+  )
+}
+
+/** Runs `npm run build` in `root` with `env`; resolves with what it printed, rejects with it. */
+export function npmBuild(root: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('npm', ['run', 'build'], { cwd: root, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`npm run build failed:\n${stdout}${stderr}\n${error.message}`))
+      else resolve(stdout + stderr)
+    })
+  })
+}
+
+export interface BuildOutcome {
+  /** Null when the outputs were fresh and nothing was built; otherwise why it was built. */
+  builtBecause: string | null
+  /** The log of the build that made the outputs (this one, or the one the stamp recorded). */
+  log: string
+}
+
+/** Builds with `build` only when the outputs are stale for `config`, and stamps what it built. */
+export async function buildUnlessFresh(root: string, config: Record<string, string>, build: () => Promise<string>): Promise<BuildOutcome> {
+  const state = await readBuildState(root)
+  const reason = staleReason(state, config)
+  if (reason === null && state.stamp) return { builtBecause: null, log: state.stamp.value.log }
+  const log = await build()
+  await writeBuildStamp(root, { config, log })
+  return { builtBecause: reason ?? 'no build was made yet', log }
 }
