@@ -3,6 +3,9 @@ import { Fragment, h } from 'preact'
 import type { FigmaUser } from '../../client/types.ts'
 import { TabBar } from '../components/tab-bar/tab-bar.tsx'
 import type { SessionUser } from '../hooks/use-session.ts'
+import type { WorkspacesState } from '../hooks/use-workspaces.ts'
+import { WorkspaceBar } from '../components/workspace-bar/workspace-bar.tsx'
+import type { TeamPanel } from './navigation.ts'
 import { AccountMenu } from './account-menu.tsx'
 import styles from './shell-header.css'
 import { TABS, type Tab } from './tabs.tsx'
@@ -18,10 +21,27 @@ export interface ShellHeaderProps {
   onSelectTab: (tab: Tab) => void
   onToggleSettings: () => void
   onSignOut: () => void
+  workspaces: WorkspacesState
+  /** Runs waiting for the signed-in person's decision. */
+  inboxCount: number
+  openPanel: TeamPanel | null
+  onOpenPanel: (panel: TeamPanel) => void
 }
 
-/** The tabs and the account once signed in; before that, only the way to the settings. */
-export function ShellHeader({ user, figmaUser, selected, panelShown, onSelectTab, onToggleSettings, onSignOut }: ShellHeaderProps) {
+/** The tabs, the account and the workspace bar once signed in; before that, only the way to the settings. */
+export function ShellHeader({
+  user,
+  figmaUser,
+  selected,
+  panelShown,
+  onSelectTab,
+  onToggleSettings,
+  onSignOut,
+  workspaces,
+  inboxCount,
+  openPanel,
+  onOpenPanel,
+}: ShellHeaderProps) {
   const settingsButton = (
     <IconButton aria-label="Supabase settings" title="Supabase settings" onClick={onToggleSettings} data-open-settings>
       <IconAdjust32 />
@@ -36,17 +56,28 @@ export function ShellHeader({ user, figmaUser, selected, panelShown, onSelectTab
     )
   }
   return (
-    <TabBar
-      tabs={TABS}
-      value={selected}
-      panelShown={panelShown}
-      onChange={onSelectTab}
-      trailing={
-        <>
-          <AccountMenu user={user} figmaUser={figmaUser} onSignOut={onSignOut} />
-          {settingsButton}
-        </>
-      }
-    />
+    <>
+      <TabBar
+        tabs={TABS}
+        value={openPanel === null ? selected : null}
+        panelShown={panelShown}
+        onChange={onSelectTab}
+        trailing={
+          <>
+            <AccountMenu user={user} figmaUser={figmaUser} onSignOut={onSignOut} />
+            {settingsButton}
+          </>
+        }
+      />
+      <WorkspaceBar
+        workspaces={workspaces.list}
+        currentId={workspaces.currentId}
+        inboxCount={inboxCount}
+        open={openPanel}
+        onChoose={(id) => void workspaces.choose(id)}
+        onOpenTeam={() => onOpenPanel('team')}
+        onOpenInbox={() => onOpenPanel('inbox')}
+      />
+    </>
   )
 }

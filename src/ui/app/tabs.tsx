@@ -18,6 +18,10 @@ export interface TabScope {
   startRun: (run: NewRun) => Promise<void>
   openRun: (runId: string) => void
   addToBoard: (run: RunRow) => void
+  /** The signed-in person. */
+  userId: string | null
+  /** Members of the current workspace by user id. */
+  names: ReadonlyMap<string, string>
 }
 
 interface TabDefinition extends TabOption<string> {
@@ -42,7 +46,9 @@ export const TABS = [
   {
     value: 'runs',
     label: 'Runs',
-    render: ({ history, openRun, addToBoard }) => <RunsTab history={history} onOpenRun={openRun} onAddToBoard={addToBoard} />,
+    render: ({ history, openRun, addToBoard, userId, names }) => (
+      <RunsTab history={history} onOpenRun={openRun} onAddToBoard={addToBoard} userId={userId} names={names} />
+    ),
   },
   {
     value: 'spec-kit',

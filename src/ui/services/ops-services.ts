@@ -9,6 +9,8 @@ import { openRunHistory, type RunHistoryHandle } from '../../client/run-history.
 import { openRunStream } from '../../client/run-stream.ts'
 import { createMessageStorage, type StoragePort } from '../../client/storage.ts'
 import { createOpsClient, type OpsClient } from '../../client/supabase.ts'
+import { createTeamApi, type TeamApi } from '../../client/team-api.ts'
+import { rememberedWorkspace, type WorkspaceChoice } from '../../client/workspace-choice.ts'
 import type { OpsApi, RunStreamHandle, Settings } from '../../client/types.ts'
 import { pluginStoragePort } from '../../client/ui-port.ts'
 import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
@@ -17,6 +19,10 @@ export interface OpsServices {
   settings: Settings
   client: OpsClient
   api: OpsApi
+  /** The current workspace, as the switcher last chose it (remembered per person). */
+  workspace: WorkspaceChoice
+  /** Workspaces, members, invites, and who did what to a run. */
+  team: TeamApi
   connection: ConnectionMonitor
   openRunStream(runId: string): RunStreamHandle
   /** The signed-in user's recent runs, live. */
@@ -28,7 +34,8 @@ export interface OpsServices {
 export function createOpsServices(settings: Settings, storagePort: StoragePort = pluginStoragePort()): OpsServices {
   const storage = createMessageStorage(storagePort)
   const client = createOpsClient(settings, storage)
-  const api = createOpsApi(client)
+  const workspace = rememberedWorkspace(client, storage)
+  const api = createOpsApi(client, workspace)
   // Made on first use: it checks at once and then periodically, which only the plugin's banner needs
   // (the widget's hidden windows never show it).
   let connection: ConnectionMonitor | null = null
@@ -36,6 +43,8 @@ export function createOpsServices(settings: Settings, storagePort: StoragePort =
     settings,
     client,
     api,
+    workspace,
+    team: createTeamApi(client),
     get connection() {
       return (connection ??= createConnectionMonitor(settings))
     },

@@ -9,6 +9,7 @@ import { useNow } from '../../hooks/use-now.ts'
 import { useRunHistory } from '../../hooks/use-run-history.ts'
 import { isTerminalStatus } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import { filterRuns, NO_RUN_FILTER, type RunFilterState } from '../../view-models/run-filters.ts'
+import { runsStartedBy, starterName, type RunStarterFilter } from '../../view-models/run-starters.ts'
 import styles from './runs-tab.css'
 
 export interface RunsTabProps {
@@ -16,19 +17,44 @@ export interface RunsTabProps {
   history: RunHistoryHandle
   onOpenRun: (runId: string) => void
   onAddToBoard: (run: RunRow) => void
+  /** The signed-in person. */
+  userId: string | null
+  /** Members of the workspace by user id, to say who started each run. */
+  names: ReadonlyMap<string, string>
 }
 
-/** The signed-in user's runs, newest first, with live status (realtime) and filters. */
-export function RunsTab({ history, onOpenRun, onAddToBoard }: RunsTabProps) {
+const STARTERS: { value: RunStarterFilter; label: string }[] = [
+  { value: 'everyone', label: 'Everyone' },
+  { value: 'mine', label: 'Mine' },
+]
+
+/** The workspace's runs, newest first, with who started each, live status (realtime) and filters. */
+export function RunsTab({ history, onOpenRun, onAddToBoard, userId, names }: RunsTabProps) {
   const { runs, error } = useRunHistory(history)
   const [filter, setFilter] = useState<RunFilterState>(NO_RUN_FILTER)
+  const [starters, setStarters] = useState<RunStarterFilter>('everyone')
   const active = runs !== null && runs.some((run) => !isTerminalStatus(run.status))
   const now = useNow(active)
 
-  const shown = useMemo(() => filterRuns(runs ?? [], filter), [runs, filter])
+  const shown = useMemo(() => filterRuns(runsStartedBy(runs ?? [], starters, userId), filter), [runs, filter, starters, userId])
 
   return (
     <div class={styles.tab}>
+      <div class={styles.starters} role="radiogroup" aria-label="Whose runs">
+        {STARTERS.map((option) => (
+          <label key={option.value} class={starters === option.value ? `${styles.starter} ${styles.chosen}` : styles.starter}>
+            <input
+              type="radio"
+              name="run-starters"
+              value={option.value}
+              checked={starters === option.value}
+              onChange={() => setStarters(option.value)}
+              data-run-starters={option.value}
+            />
+            {option.label}
+          </label>
+        ))}
+      </div>
       <RunFiltersBar runs={runs ?? []} filter={filter} onChange={setFilter} />
       {error === null ? null : (
         <div class={styles.error} role="alert">
@@ -39,11 +65,20 @@ export function RunsTab({ history, onOpenRun, onAddToBoard }: RunsTabProps) {
         </div>
       )}
       {runs === null && error === null ? <p class={styles.empty}>Loading your runs…</p> : null}
-      {runs !== null && runs.length === 0 ? <p class={styles.empty}>No runs yet. Start one from Chat or Templates.</p> : null}
+      {runs !== null && runs.length === 0 ? (
+        <p class={styles.empty}>No runs in this workspace yet. Start one from Chat or Templates.</p>
+      ) : null}
       {runs !== null && runs.length > 0 && shown.length === 0 ? <p class={styles.empty}>No run matches these filters.</p> : null}
       <ul class={styles.list} aria-label="Runs" data-run-list>
         {shown.map((run) => (
-          <RunHistoryItem key={run.id} run={run} now={now} onOpen={onOpenRun} onAddToBoard={onAddToBoard} />
+          <RunHistoryItem
+            key={run.id}
+            run={run}
+            now={now}
+            onOpen={onOpenRun}
+            onAddToBoard={onAddToBoard}
+            startedBy={starterName(run, names, userId)}
+          />
         ))}
       </ul>
     </div>
