@@ -11,7 +11,6 @@ import type { WorkspaceRole } from '../../supabase/functions/_shared/vocabulary/
 import { WORKSPACE_ROLES } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
 type Tables = Database['ops']['Tables']
-export type WorkspaceRow = Tables['workspaces']['Row']
 export type WorkspaceMemberRow = Tables['workspace_members']['Row']
 
 /** A workspace the signed-in person belongs to, with their role in it. */
@@ -31,7 +30,7 @@ export interface NewInvite {
 }
 
 /** A decision on one of the run's approval steps, by name. */
-export interface RunDecision {
+interface RunDecision {
   by: string
   decision: 'approved' | 'rejected'
   comment: string | null

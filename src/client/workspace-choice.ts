@@ -22,7 +22,7 @@ export interface WorkspaceChoice extends CurrentWorkspace {
 }
 
 /** The storage key of a person's choice. */
-export function choiceKey(userId: string): string {
+function choiceKey(userId: string): string {
   return `ops-current-workspace:${userId}`
 }
 

@@ -1,4 +1,5 @@
 /** The Runs tab's Mine / Everyone choice, and who started a run by name. */
+import { FORMER_MEMBER } from '../../client/team-api.ts'
 import type { RunRow } from '../../client/types.ts'
 
 export type RunStarterFilter = 'everyone' | 'mine'
@@ -10,5 +11,5 @@ export function runsStartedBy(runs: readonly RunRow[], filter: RunStarterFilter,
 /** "you" for the signed-in person, else the member's name, else that they left the workspace. */
 export function starterName(run: RunRow, names: ReadonlyMap<string, string>, userId: string | null): string {
   if (run.created_by === userId) return 'you'
-  return names.get(run.created_by) ?? 'a former member'
+  return names.get(run.created_by) ?? FORMER_MEMBER
 }

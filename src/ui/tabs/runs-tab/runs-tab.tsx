@@ -40,19 +40,18 @@ export function RunsTab({ history, onOpenRun, onAddToBoard, userId, names }: Run
 
   return (
     <div class={styles.tab}>
-      <div class={styles.starters} role="radiogroup" aria-label="Whose runs">
+      <div class={styles.starters} role="group" aria-label="Whose runs">
         {STARTERS.map((option) => (
-          <label key={option.value} class={starters === option.value ? `${styles.starter} ${styles.chosen}` : styles.starter}>
-            <input
-              type="radio"
-              name="run-starters"
-              value={option.value}
-              checked={starters === option.value}
-              onChange={() => setStarters(option.value)}
-              data-run-starters={option.value}
-            />
+          <button
+            key={option.value}
+            type="button"
+            class={starters === option.value ? `${styles.starter} ${styles.chosen}` : styles.starter}
+            aria-pressed={starters === option.value}
+            onClick={() => setStarters(option.value)}
+            data-run-starters={option.value}
+          >
             {option.label}
-          </label>
+          </button>
         ))}
       </div>
       <RunFiltersBar runs={runs ?? []} filter={filter} onChange={setFilter} />
