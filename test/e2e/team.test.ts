@@ -347,7 +347,9 @@ describe('a team in the plugin, in Chromium', { timeout: 300_000 }, () => {
 
   it('tells a viewer why they cannot start a run', async () => {
     const { ui } = c.plugin
-    await closePanel(c)
+    // Reopened, the plugin lists the template the admin saved after C joined.
+    await c.plugin.page.reload()
+    await expect.poll(() => ui.locator('[data-my-role]').getAttribute('data-my-role'), { timeout: LONG }).toBe('viewer')
     await openTab(c.plugin, 'Chat')
     await ui.locator('[data-intent-bar]').fill('launch to staging')
     const card = ui.locator('[data-runbook-card="release-web"]')
