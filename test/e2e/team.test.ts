@@ -161,6 +161,8 @@ describe('a team in the plugin, in Chromium', { timeout: 300_000 }, () => {
     // A fourth person, who joins as an operator over REST and is then removed.
     const d = await stack.anonymousUser()
     const operatorCode = await inviteFromPanel(a, 'operator')
+    await screenshot(a.plugin, 'members-invite')
+    await expectAccessible(a, 'members panel with a new invite code')
     await d.client.rpc('accept_invite', { p_code: operatorCode }).throwOnError()
     expect(await roles()).toEqual({ [a.userId]: 'admin', [b.userId]: 'approver', [c.userId]: 'viewer', [d.userId]: 'operator' })
 

@@ -3,6 +3,9 @@ import type { MyWorkspace } from '../../client/team-api.ts'
 import type { OpsServices } from '../services/ops-services.ts'
 import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 
+/** How often the person's workspaces and roles are read again. */
+const ROLE_REFRESH_MS = 15_000
+
 export interface WorkspacesState {
   /** The signed-in person's workspaces; null until listed. */
   list: MyWorkspace[] | null
@@ -41,7 +44,14 @@ export function useWorkspaces(services: OpsServices, userId: string | null): Wor
     setError(null)
     if (userId === null) return
     void reload()
-    return services.workspace.subscribe(setCurrentId)
+    // Roles change elsewhere (an admin on another computer) and membership rows are not streamed:
+    // read them again now and then, so nobody is offered a decision their role lost or denied one it gained.
+    const timer = setInterval(() => void reload(), ROLE_REFRESH_MS)
+    const stop = services.workspace.subscribe(setCurrentId)
+    return () => {
+      clearInterval(timer)
+      stop()
+    }
   }, [services, userId, reload])
 
   const choose = useCallback(
