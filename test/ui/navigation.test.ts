@@ -118,3 +118,44 @@ describe('selectedTab', () => {
     expect(selectedTab(inSettings)).toBeNull()
   })
 })
+
+describe('the team views (members, approvals inbox)', () => {
+  const inInbox: Navigation = { ...onTab, panel: 'inbox' }
+
+  it.each<{ name: string; from: Navigation; action: NavigationAction; to: Navigation }>([
+    {
+      name: 'opening one closes the run and the settings',
+      from: inSettings,
+      action: { type: 'open-panel', panel: 'team' },
+      to: { tab: 'runs', run: null, settings: false, panel: 'team' },
+    },
+    {
+      name: 'a run opened from the inbox shows over it',
+      from: inInbox,
+      action: { type: 'open-run', runId: 'r2', stream: null },
+      to: { ...inInbox, run: { runId: 'r2', stream: null } },
+    },
+    {
+      name: 'closing that run goes back to the inbox',
+      from: { ...inInbox, run: { runId: 'r2', stream: null } },
+      action: { type: 'close-run' },
+      to: inInbox,
+    },
+    { name: 'Back closes the view', from: inInbox, action: { type: 'close-panel' }, to: onTab },
+    {
+      name: 'choosing a tab closes the view',
+      from: inInbox,
+      action: { type: 'select-tab', tab: 'runs' },
+      to: { tab: 'runs', run: null, settings: false },
+    },
+  ])('$name', ({ from, action, to }) => {
+    expect(navigate(from, action)).toEqual(to)
+  })
+
+  it('shows the view, under an open run and the settings', () => {
+    expect(screenOf(inInbox, 'signed-in')).toEqual({ kind: 'panel', panel: 'inbox' })
+    expect(screenOf({ ...inInbox, run: { runId: 'r2', stream: null } }, 'signed-in')).toMatchObject({ kind: 'run' })
+    expect(screenOf({ ...inInbox, settings: true }, 'signed-in')).toEqual({ kind: 'settings' })
+    expect(screenOf(inInbox, 'signed-out')).toEqual({ kind: 'sign-in' })
+  })
+})

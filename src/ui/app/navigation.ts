@@ -14,10 +14,15 @@ interface OpenRun {
   seq?: number | null
 }
 
+/** The team's views the header opens over the tabs: members and workspaces, and the approvals inbox. */
+export type TeamPanel = 'team' | 'inbox'
+
 export interface Navigation {
   tab: Tab
   run: OpenRun | null
   settings: boolean
+  /** A team view over the tab; a run opened from it shows over it, and Back returns to it. */
+  panel?: TeamPanel
 }
 
 export type NavigationAction =
@@ -28,10 +33,17 @@ export type NavigationAction =
   | { type: 'toggle-settings' }
   | { type: 'close-settings' }
   | { type: 'settings-saved' }
+  | { type: 'open-panel'; panel: TeamPanel }
+  | { type: 'close-panel' }
 
 /** What fills the space under the bar, in the order it wins. */
 export type Screen =
-  { kind: 'settings' } | { kind: 'restoring-session' } | { kind: 'sign-in' } | { kind: 'run'; run: OpenRun } | { kind: 'tab'; tab: Tab }
+  | { kind: 'settings' }
+  | { kind: 'restoring-session' }
+  | { kind: 'sign-in' }
+  | { kind: 'run'; run: OpenRun }
+  | { kind: 'panel'; panel: TeamPanel }
+  | { kind: 'tab'; tab: Tab }
 
 /** The plugin opens on `tab`, or on the run it was relaunched for from a board card. */
 export function initialNavigation(tab: Tab, relaunchRunId: string | null): Navigation {
@@ -61,7 +73,11 @@ export function navigate(state: Navigation, action: NavigationAction): Navigatio
       return { ...state, settings: false }
     case 'settings-saved':
       // The open run belongs to the old project; the new settings may name another one.
-      return { ...state, run: null, settings: false }
+      return { ...state, run: null, settings: false, panel: undefined }
+    case 'open-panel':
+      return { ...state, run: null, settings: false, panel: action.panel }
+    case 'close-panel':
+      return { ...state, panel: undefined }
   }
 }
 
@@ -71,6 +87,7 @@ export function screenOf(state: Navigation, session: SessionState['status']): Sc
   if (session === 'loading') return { kind: 'restoring-session' }
   if (session === 'signed-out') return { kind: 'sign-in' }
   if (state.run !== null) return { kind: 'run', run: state.run }
+  if (state.panel !== undefined) return { kind: 'panel', panel: state.panel }
   return { kind: 'tab', tab: state.tab }
 }
 

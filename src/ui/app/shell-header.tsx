@@ -3,6 +3,9 @@ import { Fragment, h } from 'preact'
 import type { FigmaUser } from '../../client/types.ts'
 import { TabBar } from '../components/tab-bar/tab-bar.tsx'
 import type { SessionUser } from '../hooks/use-session.ts'
+import type { WorkspacesState } from '../hooks/use-workspaces.ts'
+import { WorkspaceBar } from '../components/workspace-bar/workspace-bar.tsx'
+import type { TeamPanel } from './navigation.ts'
 import { AccountMenu } from './account-menu.tsx'
 import styles from './shell-header.css'
 import { TABS, type Tab } from './tabs.tsx'
@@ -19,9 +22,14 @@ export interface ShellHeaderProps {
   onToggleSettings: () => void
   onSaveWork: () => void
   onSignOut: () => void
+  workspaces: WorkspacesState
+  /** Runs waiting for the signed-in person's decision. */
+  inboxCount: number
+  openPanel: TeamPanel | null
+  onOpenPanel: (panel: TeamPanel) => void
 }
 
-/** The tabs and the account once signed in; before that, only the way to the settings. */
+/** The tabs, the account and the workspace bar once signed in; before that, only the way to the settings. */
 export function ShellHeader({
   user,
   figmaUser,
@@ -31,6 +39,10 @@ export function ShellHeader({
   onToggleSettings,
   onSaveWork,
   onSignOut,
+  workspaces,
+  inboxCount,
+  openPanel,
+  onOpenPanel,
 }: ShellHeaderProps) {
   const settingsButton = (
     <IconButton aria-label="Supabase settings" title="Supabase settings" onClick={onToggleSettings} data-open-settings>
@@ -46,17 +58,28 @@ export function ShellHeader({
     )
   }
   return (
-    <TabBar
-      tabs={TABS}
-      value={selected}
-      panelShown={panelShown}
-      onChange={onSelectTab}
-      trailing={
-        <>
-          <AccountMenu user={user} figmaUser={figmaUser} onSaveWork={onSaveWork} onSignOut={onSignOut} />
-          {settingsButton}
-        </>
-      }
-    />
+    <>
+      <TabBar
+        tabs={TABS}
+        value={openPanel === null ? selected : null}
+        panelShown={panelShown}
+        onChange={onSelectTab}
+        trailing={
+          <>
+            <AccountMenu user={user} figmaUser={figmaUser} onSaveWork={onSaveWork} onSignOut={onSignOut} />
+            {settingsButton}
+          </>
+        }
+      />
+      <WorkspaceBar
+        workspaces={workspaces.list}
+        currentId={workspaces.currentId}
+        inboxCount={inboxCount}
+        open={openPanel}
+        onChoose={(id) => void workspaces.choose(id)}
+        onOpenTeam={() => onOpenPanel('team')}
+        onOpenInbox={() => onOpenPanel('inbox')}
+      />
+    </>
   )
 }

@@ -10,7 +10,14 @@ import { GuestUpgradePanel } from '../components/guest-upgrade-panel/guest-upgra
 import { useConnection } from '../hooks/use-connection.ts'
 import { useMainThreadNotices } from '../hooks/use-main-thread-notices.ts'
 import { useResizableWindow } from '../hooks/use-resizable-window.ts'
-import { useOpenRunHistory, useRunFinishedNotices } from '../hooks/use-run-history.ts'
+import { useOpenRunHistory, useRunFinishedNotices, useRunHistory } from '../hooks/use-run-history.ts'
+import { useMembers } from '../hooks/use-members.ts'
+import { useNow } from '../hooks/use-now.ts'
+import { useWorkspaces } from '../hooks/use-workspaces.ts'
+import { ApprovalsInbox } from '../components/approvals-inbox/approvals-inbox.tsx'
+import { TeamPanel } from '../components/team-panel/team-panel.tsx'
+import { approvalInbox } from '../view-models/approval-inbox.ts'
+import { roleAtLeast } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import { useSession } from '../hooks/use-session.ts'
 import { useTemplateCatalog } from '../hooks/use-template-catalog.ts'
 import { useToast } from '../hooks/use-toast.ts'
@@ -40,9 +47,22 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
   const { toast, flash } = useToast()
   useResizableWindow()
   useMainThreadNotices(flash)
-  const history = useOpenRunHistory(services, user?.id ?? null)
+  const userId = user?.id ?? null
+  const workspaces = useWorkspaces(services, userId)
+  const members = useMembers(services, workspaces.currentId)
+  const history = useOpenRunHistory(services, userId, workspaces.currentId)
   useRunFinishedNotices(history, announceRunFinished)
-  const { catalog, error: catalogError, reload: reloadTemplates } = useTemplateCatalog(services.api, user?.id ?? null)
+  // Listed again for each person and each workspace they switch to.
+  const {
+    catalog,
+    error: catalogError,
+    reload: reloadTemplates,
+  } = useTemplateCatalog(services.api, userId === null || workspaces.currentId === null ? null : `${userId}/${workspaces.currentId}`)
+  const { runs } = useRunHistory(history)
+  const role = workspaces.current?.role ?? null
+  const inbox = approvalInbox(runs ?? [], userId, role)
+  const now = useNow(inbox.mine.length + inbox.others.length > 0)
+  const roleIn = (workspaceId: string) => workspaces.list?.find((workspace) => workspace.id === workspaceId)?.role ?? null
 
   // A guest's account panel over the rest: to keep their work, or a warning before signing out.
   const [guestPanel, setGuestPanel] = useState<'save' | 'sign-out' | null>(null)
@@ -99,23 +119,54 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
           onBack={() => dispatch({ type: 'close-run' })}
           onOpenRun={openRun}
           onAddToBoard={addSummaryCardToBoard}
+          roleIn={roleIn}
         />
       )
       break
+    case 'panel':
+      if (userId === null) break
+      content =
+        screen.panel === 'team' ? (
+          <TeamPanel workspaces={workspaces} members={members} userId={userId} onClose={() => dispatch({ type: 'close-panel' })} />
+        ) : (
+          <ApprovalsInbox
+            inbox={inbox}
+            loaded={runs !== null}
+            workspaceName={workspaces.current?.name ?? 'this workspace'}
+            names={members.names}
+            userId={userId}
+            now={now}
+            onOpenRun={(runId) => openRun(runId, null)}
+            onClose={() => dispatch({ type: 'close-panel' })}
+          />
+        )
+      break
     case 'tab':
       if (history !== null) {
+        const current = workspaces.current
         const scope: TabScope = {
           catalog: catalog ?? [],
           reloadTemplates,
           history,
-          startRun: (run) => startRunWithStream(services, run, openRun),
+          userId,
+          names: members.names,
+          startRun: async (run) => {
+            // Said before the database refuses it in its own words.
+            if (current !== null && !roleAtLeast(current.role, 'operator')) {
+              throw new Error(
+                `You are a viewer in ${current.name}: only operators, approvers and admins start runs. Ask an admin for the operator role.`,
+              )
+            }
+            await startRunWithStream(services, run, openRun)
+          },
           openRun: (runId, seq = null) => dispatch({ type: 'open-run', runId, stream: null, seq }),
           addToBoard: (run) => {
             addSummaryCardToBoard(run)
             flash('Adding a card to the board…')
           },
         }
-        content = <TabPanel tab={screen.tab} scope={scope} catalogError={catalogError} />
+        // Keyed by workspace: every tab starts afresh in the one just chosen.
+        content = <TabPanel key={workspaces.currentId} tab={screen.tab} scope={scope} catalogError={catalogError} />
       }
   }
 
@@ -154,6 +205,10 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
         onSaveWork={() => setGuestPanel('save')}
         // A guest's session cannot be signed in to again: warn, and offer to keep it, first.
         onSignOut={() => (user?.anonymous === true ? setGuestPanel('sign-out') : void signOut())}
+        workspaces={workspaces}
+        inboxCount={inbox.mine.length}
+        openPanel={screen.kind === 'panel' ? screen.panel : null}
+        onOpenPanel={(panel) => dispatch({ type: 'open-panel', panel })}
       />
       {/* The log viewer scrolls its own rows; everything else scrolls as a page. */}
       <main class={screen.kind === 'run' ? `${styles.content} ${styles.fixed}` : styles.content}>{content}</main>

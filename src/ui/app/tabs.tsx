@@ -22,6 +22,10 @@ export interface TabScope {
   /** Opens a run's log, scrolled to a line when one is given (a link to it). */
   openRun: (runId: string, seq?: number | null) => void
   addToBoard: (run: RunRow) => void
+  /** The signed-in person. */
+  userId: string | null
+  /** Members of the current workspace by user id. */
+  names: ReadonlyMap<string, string>
 }
 
 interface TabDefinition extends TabOption<string> {
@@ -48,8 +52,8 @@ export const TABS = [
   {
     value: 'runs',
     label: 'Runs',
-    render: ({ catalog, history, openRun, addToBoard }) => (
-      <RunsTab history={history} onOpenRun={openRun} onAddToBoard={addToBoard} catalog={catalog} />
+    render: ({ catalog, history, openRun, addToBoard, userId, names }) => (
+      <RunsTab history={history} onOpenRun={openRun} onAddToBoard={addToBoard} catalog={catalog} userId={userId} names={names} />
     ),
   },
   {

@@ -7,11 +7,15 @@ import { finishedRuns } from '../view-models/finished-runs.ts'
 const NONE: RunHistoryState = { runs: null, live: false, error: null }
 
 /**
- * The signed-in user's runs, opened when they sign in and closed when they leave. Open while the
- * plugin is, not only while the Runs tab shows it: a run that ends is announced from any tab.
+ * The current workspace's runs, opened once the signed-in user's workspace is known and opened
+ * again when they switch (`workspaceId`). Open while the plugin is, not only while the Runs tab
+ * shows it: a run that ends is announced from any tab.
  */
-export function useOpenRunHistory(services: OpsServices, userId: string | null): RunHistoryHandle | null {
-  const history = useMemo(() => (userId === null ? null : services.openRunHistory()), [services, userId])
+export function useOpenRunHistory(services: OpsServices, userId: string | null, workspaceId: string | null): RunHistoryHandle | null {
+  const history = useMemo(
+    () => (userId === null || workspaceId === null ? null : services.openRunHistory()),
+    [services, userId, workspaceId],
+  )
   useEffect(() => () => void history?.close(), [history])
   return history
 }

@@ -10,6 +10,8 @@ import { openRunStream } from '../../client/run-stream.ts'
 import { createMessageStorage, type StoragePort } from '../../client/storage.ts'
 import { createOpsClient, type OpsClient } from '../../client/supabase.ts'
 import { createTemplateEditing, type TemplateEditing } from '../../client/template-editing.ts'
+import { createTeamApi, type TeamApi } from '../../client/team-api.ts'
+import { rememberedWorkspace, type WorkspaceChoice } from '../../client/workspace-choice.ts'
 import type { OpsApi, RunStreamHandle, Settings } from '../../client/types.ts'
 import { pluginStoragePort } from '../../client/ui-port.ts'
 import { createWorkspaceGovernance, type WorkspaceGovernance } from '../../client/workspace-governance.ts'
@@ -23,6 +25,10 @@ export interface OpsServices {
   templates: TemplateEditing
   /** Roles, environments, secret bindings and the audit trail of the API's current workspace. */
   governance: WorkspaceGovernance
+  /** The current workspace, as the switcher last chose it (remembered per person). */
+  workspace: WorkspaceChoice
+  /** Workspaces, members, invites, and who did what to a run. */
+  team: TeamApi
   connection: ConnectionMonitor
   openRunStream(runId: string): RunStreamHandle
   /** The signed-in user's recent runs, live. */
@@ -34,9 +40,8 @@ export interface OpsServices {
 export function createOpsServices(settings: Settings, storagePort: StoragePort = pluginStoragePort()): OpsServices {
   const storage = createMessageStorage(storagePort)
   const client = createOpsClient(settings, storage)
-  const api = createOpsApi(client)
-  // The same current workspace as the API's, whichever source it has.
-  const workspace = { id: () => api.currentWorkspaceId() }
+  const workspace = rememberedWorkspace(client, storage)
+  const api = createOpsApi(client, workspace)
   // Made on first use: it checks at once and then periodically, which only the plugin's banner needs
   // (the widget's hidden windows never show it).
   let connection: ConnectionMonitor | null = null
@@ -44,6 +49,8 @@ export function createOpsServices(settings: Settings, storagePort: StoragePort =
     settings,
     client,
     api,
+    workspace,
+    team: createTeamApi(client),
     templates: createTemplateEditing(client, workspace),
     governance: createWorkspaceGovernance(client, workspace),
     get connection() {

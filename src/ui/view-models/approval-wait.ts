@@ -8,7 +8,7 @@
 import type { RunRow } from '../../client/types.ts'
 import type { StepResult } from '../../../supabase/functions/_shared/database/index.ts'
 import { ENVIRONMENT_GATE_STEP } from '../../../supabase/functions/_shared/vocabulary/approvals.ts'
-import { ROLE_LABELS, type WorkspaceRole } from '../../../supabase/functions/_shared/vocabulary/index.ts'
+import { ROLE_LABELS, roleAtLeast, type WorkspaceRole } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import { isRecord } from '../../is-record.ts'
 
 interface ApprovalGiven {
@@ -32,6 +32,15 @@ export interface ApprovalWait {
   approvals: ApprovalGiven[]
   /** "Approved so far by Ana and Ben", or null before the first approval. */
   approvedSoFar: string | null
+  /** "1 of 2 approvals": how far the step has come. */
+  progress: string
+  /**
+   * Why the person's role cannot decide this step ("You are a viewer here: …"), or null when it
+   * can or their role is not known (then the server decides, and says why if it refuses).
+   */
+  roleBlocked: string | null
+  /** Whether the person may decide now: role enough (or unknown), not the excluded starter, not decided yet. */
+  mayDecide: boolean
 }
 
 /** The lowest role that decides, as the panel names it: "an approver" or "an admin" (ops.await_approval allows these two). */
@@ -75,8 +84,18 @@ function waitingStep(run: RunRow): [string, StepResult] | null {
   return found ?? null
 }
 
-/** Null unless the run waits for approval. `userId`: the signed-in person, when known. */
-export function approvalWait(run: RunRow, userId: string | null): ApprovalWait | null {
+/** Why `role` cannot decide a step that wants `deciderRole`, in words; null when it can. */
+function roleReason(role: WorkspaceRole, deciderRole: WorkspaceRole): string | null {
+  if (roleAtLeast(role, deciderRole)) return null
+  const article = role === 'admin' || role === 'approver' || role === 'operator' ? 'an' : 'a'
+  return `You are ${article} ${ROLE_LABELS[role].toLowerCase()} in this workspace: only ${deciderRole === 'admin' ? 'an admin decides' : 'approvers and admins decide'} this approval.`
+}
+
+/**
+ * Null unless the run waits for approval. `userId`: the signed-in person, when known; `role`:
+ * their role in the run's workspace, when known.
+ */
+export function approvalWait(run: RunRow, userId: string | null, role: WorkspaceRole | null = null): ApprovalWait | null {
   if (run.status !== 'waiting_approval') return null
   const [stepId, result] = waitingStep(run) ?? [run.current_step ?? '', {} as Partial<StepResult>]
   const approvals = approvalsOf(result.approvals)
@@ -84,6 +103,9 @@ export function approvalWait(run: RunRow, userId: string | null): ApprovalWait |
   const remaining = Math.max(required - approvals.length, 0)
   const approver = approverName(result.approver_role)
   const you = userId !== null
+  const startedByYou = you && result.prevent_self_review === true && run.created_by === userId
+  const approvedByYou = you && approvals.some((approval) => approval.by === userId)
+  const roleBlocked = role === null ? null : roleReason(role, result.approver_role === 'admin' ? 'admin' : 'approver')
   return {
     stepId,
     reason:
@@ -91,9 +113,12 @@ export function approvalWait(run: RunRow, userId: string | null): ApprovalWait |
         ? `${run.env} is a protected environment: runs there go on only once approved.`
         : (run.plan?.approvalReason ?? 'This run waits for approval before it continues.'),
     waitingFor: `Waiting for ${remaining} more approval${remaining === 1 ? '' : 's'} from ${approver}`,
-    startedByYou: you && result.prevent_self_review === true && run.created_by === userId,
-    approvedByYou: you && approvals.some((approval) => approval.by === userId),
+    startedByYou,
+    approvedByYou,
     approvals,
     approvedSoFar: namesOf(approvals),
+    progress: `${Math.min(approvals.length, required)} of ${required} approval${required === 1 ? '' : 's'}`,
+    roleBlocked,
+    mayDecide: !startedByYou && !approvedByYou && roleBlocked === null,
   }
 }

@@ -21,6 +21,7 @@ export function ApprovalPanel({ wait, busy, onDecide }: ApprovalPanelProps) {
   let blocked: string | null = null
   if (wait.startedByYou) blocked = 'You started this run: someone else approves it.'
   else if (wait.approvedByYou) blocked = 'You approved this run: someone else gives the next approval.'
+  else if (wait.roleBlocked !== null) blocked = wait.roleBlocked
   return (
     <section class={styles.panel} aria-label="Approval" data-approval-panel data-approval-step={wait.stepId}>
       <p class={styles.reason}>
@@ -30,6 +31,9 @@ export function ApprovalPanel({ wait, busy, onDecide }: ApprovalPanelProps) {
       <p class={styles.waiting} data-approval-waiting>
         {wait.waitingFor}
         {wait.approvedSoFar === null ? '' : ` · ${wait.approvedSoFar}`}
+      </p>
+      <p class={styles.progress} data-approval-progress>
+        {wait.progress}
       </p>
       {blocked !== null ? (
         <p class={styles.blocked} data-approval-blocked>

@@ -10,10 +10,12 @@ export interface RunHistoryItemProps {
   now: number
   onOpen: (runId: string) => void
   onAddToBoard: (run: RunRow) => void
+  /** Who started it, by name; not shown when not given. */
+  startedBy?: string
 }
 
 /** A run in the history: opens its log; can be pinned to the board. */
-export function RunHistoryItem({ run, now, onOpen, onAddToBoard }: RunHistoryItemProps) {
+export function RunHistoryItem({ run, now, onOpen, onAddToBoard, startedBy }: RunHistoryItemProps) {
   const ms = runDurationMs(run.started_at, run.finished_at, now)
   return (
     <li class={styles.item} data-run={run.id} data-run-status={run.status} data-run-template={run.template_slug ?? ''}>
@@ -25,6 +27,7 @@ export function RunHistoryItem({ run, now, onOpen, onAddToBoard }: RunHistoryIte
         <span class={styles.meta}>
           <span class={styles.env}>{run.env}</span>
           <span>{run.template_slug ?? 'no template'}</span>
+          {startedBy === undefined ? null : <span data-started-by>by {startedBy}</span>}
           <span>{formatAge(run.created_at, now)}</span>
           {ms === null ? null : <span>{formatDuration(ms)}</span>}
           {run.dry_run && outcomeOf(run) === null ? <span>dry run</span> : null}

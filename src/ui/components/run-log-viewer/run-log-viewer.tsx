@@ -18,6 +18,8 @@ import { ApprovalPanel } from '../approval-panel/approval-panel.tsx'
 import { ArtifactsSidebar } from '../artifacts-sidebar/artifacts-sidebar.tsx'
 import { LogToolbar } from '../log-toolbar/log-toolbar.tsx'
 import { RunHeader } from '../run-header/run-header.tsx'
+import { RunPeople } from '../run-people/run-people.tsx'
+import type { WorkspaceRole } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import { VirtualLogList, type RevealRequest } from '../virtual-log-list/virtual-log-list.tsx'
 import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './run-log-viewer.css'
@@ -40,6 +42,8 @@ export interface RunLogViewerProps {
   connection?: ConnectionState | null
   /** Put the run on the board; no Add to board button without it (the widget has its cards). */
   onAddToBoard?: (run: RunRow) => void
+  /** The signed-in person's role in a workspace, when known: a role that cannot decide is told why. */
+  roleIn?: (workspaceId: string) => WorkspaceRole | null
 }
 
 /** One run, live: status, duration, the log (virtualised), artifacts and what can be done to it. */
@@ -51,6 +55,7 @@ export function RunLogViewer({
   onBack,
   onOpenRun,
   onAddToBoard,
+  roleIn,
 }: RunLogViewerProps) {
   const services = useServices()
   const handle = useMemo(() => stream ?? services.openRunStream(runId), [runId, stream, services])
@@ -60,7 +65,8 @@ export function RunLogViewer({
   // The channel may not have noticed yet what the connection check has: the banner and "Live" agree.
   const live: RunStreamState['live'] = connection?.status === 'down' && state.live === 'live' ? 'reconnecting' : state.live
   const session = useSession(services.client)
-  const wait = run === null ? null : approvalWait(run, session.status === 'signed-in' ? session.user.id : null)
+  const wait =
+    run === null ? null : approvalWait(run, session.status === 'signed-in' ? session.user.id : null, roleIn?.(run.workspace_id) ?? null)
 
   const [minLevel, setMinLevel] = useState<EventLevel>('debug')
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
@@ -221,6 +227,7 @@ export function RunLogViewer({
           })
         }
       />
+      {run === null ? null : <RunPeople run={run} />}
       {run !== null && (run.summary !== null || run.error !== null) ? (
         <p class={run.status === 'error' ? `${styles.summary} ${styles.failed}` : styles.summary} data-summary>
           {run.error ?? run.summary}

@@ -10,6 +10,7 @@ import { useRunHistory } from '../../hooks/use-run-history.ts'
 import { isTerminalStatus } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import { filterRuns, isFiltered, NO_RUN_FILTER, type RunFilterState } from '../../view-models/run-filters.ts'
 import { parseLineLink } from '../../view-models/line-link.ts'
+import { runsStartedBy, starterName, type RunStarterFilter } from '../../view-models/run-starters.ts'
 import type { CatalogEntry } from '../../view-models/template-catalog.ts'
 import styles from './runs-tab.css'
 
@@ -21,12 +22,22 @@ export interface RunsTabProps {
   onAddToBoard: (run: RunRow) => void
   /** The templates, so the filter names them as people know them. */
   catalog?: readonly CatalogEntry[]
+  /** The signed-in person. */
+  userId: string | null
+  /** Members of the workspace by user id, to say who started each run. */
+  names: ReadonlyMap<string, string>
 }
 
-/** The signed-in user's runs, newest first, with live status (realtime) and filters. */
-export function RunsTab({ history, onOpenRun, onAddToBoard, catalog = [] }: RunsTabProps) {
+const STARTERS: { value: RunStarterFilter; label: string }[] = [
+  { value: 'everyone', label: 'Everyone' },
+  { value: 'mine', label: 'Mine' },
+]
+
+/** The workspace's runs, newest first, with who started each, live status (realtime), filters and links. */
+export function RunsTab({ history, onOpenRun, onAddToBoard, catalog = [], userId, names }: RunsTabProps) {
   const { runs, error } = useRunHistory(history)
   const [filter, setFilter] = useState<RunFilterState>(NO_RUN_FILTER)
+  const [starters, setStarters] = useState<RunStarterFilter>('everyone')
   const [link, setLink] = useState('')
   const [linkError, setLinkError] = useState<string | null>(null)
   const openLink = () => {
@@ -41,7 +52,7 @@ export function RunsTab({ history, onOpenRun, onAddToBoard, catalog = [] }: Runs
   const active = runs !== null && runs.some((run) => !isTerminalStatus(run.status))
   const now = useNow(active)
 
-  const shown = useMemo(() => filterRuns(runs ?? [], filter), [runs, filter])
+  const shown = useMemo(() => filterRuns(runsStartedBy(runs ?? [], starters, userId), filter), [runs, filter, starters, userId])
   const templateNames = useMemo(() => new Map(catalog.map((entry) => [entry.slug, entry.template?.title ?? entry.row.title])), [catalog])
 
   return (
@@ -72,6 +83,20 @@ export function RunsTab({ history, onOpenRun, onAddToBoard, catalog = [] }: Runs
           {linkError}
         </p>
       )}
+      <div class={styles.starters} role="group" aria-label="Whose runs">
+        {STARTERS.map((option) => (
+          <button
+            key={option.value}
+            type="button"
+            class={starters === option.value ? `${styles.starter} ${styles.chosen}` : styles.starter}
+            aria-pressed={starters === option.value}
+            onClick={() => setStarters(option.value)}
+            data-run-starters={option.value}
+          >
+            {option.label}
+          </button>
+        ))}
+      </div>
       <RunFiltersBar runs={runs ?? []} filter={filter} onChange={setFilter} templateNames={templateNames} />
       {error === null ? null : (
         <div class={styles.error} role="alert">
@@ -82,12 +107,21 @@ export function RunsTab({ history, onOpenRun, onAddToBoard, catalog = [] }: Runs
         </div>
       )}
       {runs === null && error === null ? <p class={styles.empty}>Loading your runs…</p> : null}
-      {runs !== null && runs.length === 0 ? <p class={styles.empty}>No runs yet. Start one from Chat or Templates.</p> : null}
+      {runs !== null && runs.length === 0 ? (
+        <p class={styles.empty}>No runs in this workspace yet. Start one from Chat or Templates.</p>
+      ) : null}
       {runs !== null && runs.length > 0 && shown.length === 0 ? (
         <div class={styles.empty} data-no-match>
           <p>No run matches these filters.</p>
-          {isFiltered(filter) ? (
-            <Button secondary onClick={() => setFilter(NO_RUN_FILTER)} data-clear-filters>
+          {isFiltered(filter) || starters !== 'everyone' ? (
+            <Button
+              secondary
+              onClick={() => {
+                setFilter(NO_RUN_FILTER)
+                setStarters('everyone')
+              }}
+              data-clear-filters
+            >
               Clear filters
             </Button>
           ) : null}
@@ -95,7 +129,14 @@ export function RunsTab({ history, onOpenRun, onAddToBoard, catalog = [] }: Runs
       ) : null}
       <ul class={styles.list} aria-label="Runs" data-run-list>
         {shown.map((run) => (
-          <RunHistoryItem key={run.id} run={run} now={now} onOpen={onOpenRun} onAddToBoard={onAddToBoard} />
+          <RunHistoryItem
+            key={run.id}
+            run={run}
+            now={now}
+            onOpen={onOpenRun}
+            onAddToBoard={onAddToBoard}
+            startedBy={starterName(run, names, userId)}
+          />
         ))}
       </ul>
     </div>

@@ -854,6 +854,17 @@ export type Database = {
       }
       api_ready: { Args: Record<PropertyKey, never>; Returns: boolean }
       append_run_events: { Args: { p_batch_id?: string; p_events: Json; p_run_id: string; p_worker: string }; Returns: number }
+      approval_baseline: {
+        Args: { p_run_id: string }
+        Returns: {
+          baseline_approved_at: string
+          baseline_revision: number
+          baseline_run_id: string
+          baseline_yaml: string
+          run_revision: number
+          run_yaml: string
+        }[]
+      }
       audit: {
         Args: { p_action: string; p_after?: string; p_before?: string; p_detail?: Json; p_target: string; p_workspace: string }
         Returns: undefined
