@@ -49,7 +49,7 @@ export async function latency(smoke: boolean, rates = [10, 200, 2000]): Promise<
           let sent = 0
           while (sent < total) {
             const due = Math.min(total, Math.floor(((now() - started) / tickMs + 1) * perTick))
-            for (; sent < due; sent++) writer.log({ message: `line ${sent}`, data: { sent: now() } })
+            for (; sent < due; sent++) await writer.log({ message: `line ${sent}`, data: { sent: now() } })
             await new Promise((resolve) => setTimeout(resolve, tickMs))
           }
           await writer.flush()

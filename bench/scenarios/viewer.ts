@@ -161,7 +161,7 @@ export async function viewerLatency(smoke: boolean, rates = [10, 200, 2000]): Pr
             let sent = 0
             while (sent < total) {
               const due = Math.min(total, Math.floor((((now() - started) / 5 + 1) * (rate * 5)) / 1000))
-              for (; sent < due; sent++) writer.log({ message: `line ${sent}`, data: { sent: now() } })
+              for (; sent < due; sent++) await writer.log({ message: `line ${sent}`, data: { sent: now() } })
               await new Promise((resolve) => setTimeout(resolve, 5))
             }
             await writer.flush()

@@ -142,8 +142,9 @@ describe.each(engines)('resuming a killed executor on %s', (engine) => {
     })
     remote.requests.length = 0
     const runId = await createRun(user, { template: 'three-steps', inputs: { env: 'staging', base_url: remote.url } })
-    // A slow heartbeat lets the lease lapse while step two hangs; another executor takes over.
-    const stale = runExecutor(stack, runId, {}, { workerId: 'stale', leaseSeconds: 1, heartbeatMs: 60_000 })
+    // A slow heartbeat (and cancel poll, which beats too) lets the lease lapse while step two hangs;
+    // another executor takes over.
+    const stale = runExecutor(stack, runId, {}, { workerId: 'stale', leaseSeconds: 1, heartbeatMs: 60_000, cancelPollMs: 60_000 })
     await reached
     await waitFor(
       async () => ((await runOf(user, runId)).lease_expires_at! < new Date().toISOString() ? true : undefined),

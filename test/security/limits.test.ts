@@ -168,7 +168,7 @@ describe.each(engines)('limits on expensive input on %s', (engine) => {
     expect(validated.data?.steps).toHaveLength(20)
     expect(validated.data?.more_steps).toBe(30)
     const summarized = events.at(-1)!
-    expect(summarized.message).toMatch(/^Phase 4 · summarize · Succeeded/)
+    expect(summarized.message).toMatch(/^Phase 4 · summarize · Dry run/)
     expect(summarized.data?.steps).toHaveLength(20)
     expect(summarized.data?.more_steps).toBe(30)
     const execute = events.find((e) => e.message.startsWith('Phase 2 · execute'))!

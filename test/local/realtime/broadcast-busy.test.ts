@@ -73,7 +73,7 @@ describe.each(engines)('a busy run under the Free plan’s message cap on %s', (
     const started = Date.now()
     for (let sent = 0; sent < total;) {
       const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * LINES_PER_SECOND) + 1)
-      for (; sent < due; sent++) writer.log({ message: `line ${sent + 1}` })
+      for (; sent < due; sent++) await writer.log({ message: `line ${sent + 1}` })
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
     await writer.flush()

@@ -288,7 +288,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         if (error instanceof LeaseLostError || error instanceof HandBack || error instanceof StoreError) throw error
         if (controller.signal.reason instanceof HandBack) throw controller.signal.reason
         if (lease.cancelRequested) {
-          stepLog({
+          await stepLog({
             level: 'warn',
             message: `Step ${step.id} stopped: the run was canceled after ${formatDuration(now() - Date.parse(startedAt))}`,
           })
