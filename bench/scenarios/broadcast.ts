@@ -11,6 +11,7 @@ import { RunStore } from '../../supabase/functions/_shared/executor/store.ts'
 import { FREE_PLAN_MESSAGES_PER_SECOND, PRO_PLAN_MESSAGES_PER_SECOND } from '../../local/realtime/rate-account.ts'
 import { claimedRun } from '../lib/clients.ts'
 import { engines, withStack } from '../lib/engines.ts'
+import { logAtRate, wallClock } from '../lib/paced-log.ts'
 import { distribution } from '../lib/stats.ts'
 
 export interface BroadcastResult {
@@ -26,7 +27,7 @@ export interface BroadcastResult {
   max_ms: number
 }
 
-const now = () => performance.timeOrigin + performance.now()
+const now = wallClock
 
 export async function runBroadcast(smoke: boolean, rates = [10, 200, 2000]): Promise<BroadcastResult[]> {
   const seconds = smoke ? 1 : 5
@@ -63,16 +64,7 @@ export async function runBroadcast(smoke: boolean, rates = [10, 200, 2000]): Pro
           })
           const writer = new EventWriter(new RunStore(service, 'bench', { leaseSeconds: 3600 }), runId)
           const total = rate * seconds
-          const tickMs = 5
-          const perTick = (rate * tickMs) / 1000
-          const started = now()
-          let sent = 0
-          while (sent < total) {
-            const due = Math.min(total, Math.floor(((now() - started) / tickMs + 1) * perTick))
-            for (; sent < due; sent++) await writer.log({ message: `line ${sent}`, data: { sent: now() } })
-            await new Promise((resolve) => setTimeout(resolve, tickMs))
-          }
-          await writer.flush()
+          const started = await logAtRate(writer, rate, seconds)
           const deadline = Date.now() + 30_000
           while (latencies.length < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
           // Over the time the messages came in: from the first log() to the last message.

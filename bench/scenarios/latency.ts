@@ -8,6 +8,7 @@ import { EventWriter } from '../../supabase/functions/_shared/executor/event-wri
 import { RunStore } from '../../supabase/functions/_shared/executor/store.ts'
 import { claimedRun } from '../lib/clients.ts'
 import { engines, withStack } from '../lib/engines.ts'
+import { logAtRate, wallClock } from '../lib/paced-log.ts'
 import { distribution, type Distribution } from '../lib/stats.ts'
 
 export interface LatencyResult extends Distribution {
@@ -16,7 +17,7 @@ export interface LatencyResult extends Distribution {
   unit: 'ms'
 }
 
-const now = () => performance.timeOrigin + performance.now()
+const now = wallClock
 
 export async function latency(smoke: boolean, rates = [10, 200, 2000]): Promise<LatencyResult[]> {
   const seconds = smoke ? 1 : 5
@@ -43,16 +44,7 @@ export async function latency(smoke: boolean, rates = [10, 200, 2000]): Promise<
           const store = new RunStore(service, 'bench', { leaseSeconds: 3600 })
           const writer = new EventWriter(store, runId)
           const total = rate * seconds
-          const tickMs = 5
-          const perTick = (rate * tickMs) / 1000
-          const started = now()
-          let sent = 0
-          while (sent < total) {
-            const due = Math.min(total, Math.floor(((now() - started) / tickMs + 1) * perTick))
-            for (; sent < due; sent++) await writer.log({ message: `line ${sent}`, data: { sent: now() } })
-            await new Promise((resolve) => setTimeout(resolve, tickMs))
-          }
-          await writer.flush()
+          await logAtRate(writer, rate, seconds)
           const deadline = Date.now() + 30_000
           while (latencies.length < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
           await user.removeAllChannels()

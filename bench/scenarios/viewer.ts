@@ -18,6 +18,7 @@ import { RunStore } from '../../supabase/functions/_shared/executor/store.ts'
 import { buildViewerPage } from '../viewer/build.ts'
 import { engines, withStack } from '../lib/engines.ts'
 import { distribution } from '../lib/stats.ts'
+import { logAtRate } from '../lib/paced-log.ts'
 
 type Bench = {
   mount(
@@ -156,15 +157,7 @@ export async function viewerLatency(smoke: boolean, rates = [10, 200, 2000]): Pr
 
             const writer = new EventWriter(new RunStore(service, 'bench', { leaseSeconds: 3600 }), run!.id)
             const total = rate * seconds
-            const now = () => performance.timeOrigin + performance.now()
-            const started = now()
-            let sent = 0
-            while (sent < total) {
-              const due = Math.min(total, Math.floor((((now() - started) / 5 + 1) * (rate * 5)) / 1000))
-              for (; sent < due; sent++) await writer.log({ message: `line ${sent}`, data: { sent: now() } })
-              await new Promise((resolve) => setTimeout(resolve, 5))
-            }
-            await writer.flush()
+            await logAtRate(writer, rate, seconds)
             await page.waitForFunction((n) => (window as unknown as { probe: { shown(): number } }).probe.shown() >= n, total, {
               timeout: 60_000,
             })

@@ -1,9 +1,7 @@
 import { Button } from '@create-figma-plugin/ui'
 import { Fragment, h } from 'preact'
-import { useState } from 'preact/hooks'
 import type { SpecSaveConflict } from '../../../client/types.ts'
-import { copyText } from '../../browser/save-text.ts'
-import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
+import { useCopyNotice } from '../../hooks/use-copy-notice.ts'
 import styles from './save-conflict.css'
 
 export interface SaveConflictProps {
@@ -19,14 +17,7 @@ export interface SaveConflictProps {
 /** Someone saved first: both texts side by side, so neither is lost, and a choice. */
 export function SaveConflict({ conflict, resolution, busy, onKeepMine, onUseTheirs, onDismiss }: SaveConflictProps) {
   const { theirs } = conflict
-  const [copyNotice, setCopyNotice] = useState<string | null>(null)
-  const copyMine = async (): Promise<void> => {
-    try {
-      setCopyNotice((await copyText(conflict.mine)) ? 'Copied' : 'Copying was blocked: select your text above and copy it')
-    } catch (error) {
-      setCopyNotice(`Could not copy: ${errorMessage(error)}`)
-    }
-  }
+  const { notice: copyNotice, copy: copyMine } = useCopyNotice(conflict.mine, 'select your text above and copy it')
   return (
     <section class={styles.conflict} role="alert" aria-label="Save conflict" data-save-conflict>
       <p class={styles.message} data-conflict-message>

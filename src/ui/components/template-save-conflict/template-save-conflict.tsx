@@ -1,11 +1,9 @@
 import { Button } from '@create-figma-plugin/ui'
 import { h } from 'preact'
-import { useState } from 'preact/hooks'
 import type { TemplateSaveConflict as Conflict } from '../../../client/template-editing.ts'
-import { copyText } from '../../browser/save-text.ts'
+import { useCopyNotice } from '../../hooks/use-copy-notice.ts'
 import { textDiff } from '../../view-models/text-diff.ts'
 import { DiffView } from '../diff-view/diff-view.tsx'
-import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './template-save-conflict.css'
 
 export interface TemplateSaveConflictProps {
@@ -23,14 +21,7 @@ export interface TemplateSaveConflictProps {
  */
 export function TemplateSaveConflict({ conflict, theirAuthor, busy, onKeepMine, onUseTheirs }: TemplateSaveConflictProps) {
   const { theirs } = conflict
-  const [copyNotice, setCopyNotice] = useState<string | null>(null)
-  const copyMine = async (): Promise<void> => {
-    try {
-      setCopyNotice((await copyText(conflict.mine)) ? 'Copied' : 'Copying was blocked: select your text in the editor and copy it')
-    } catch (error) {
-      setCopyNotice(`Could not copy: ${errorMessage(error)}`)
-    }
-  }
+  const { notice: copyNotice, copy: copyMine } = useCopyNotice(conflict.mine, 'select your text in the editor and copy it')
   const diff = textDiff(theirs.template_yaml, conflict.mine, `saved version ${theirs.version} (${theirAuthor})`, 'your text (not saved)')
   return (
     <section class={styles.conflict} role="alert" aria-label="Save conflict" data-template-conflict={theirs.version}>
