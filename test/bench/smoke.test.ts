@@ -38,8 +38,10 @@ describe('npm run bench -- --smoke', () => {
     for (const row of report.results.viewer) expect(row.dom_nodes).toBeGreaterThan(0)
     const virtual = report.results.viewer.filter((row: { viewer: string }) => row.viewer.startsWith('RunLogViewer'))
     const plain = report.results.viewer.filter((row: { viewer: string }) => row.viewer.startsWith('plain'))
-    // Virtualised: the DOM does not grow with the log; the baseline's does.
-    expect(new Set(virtual.map((row: { dom_nodes: number }) => row.dom_nodes)).size).toBe(1)
+    // Virtualised: the DOM does not grow with the log (rows of different kinds in the window may
+    // differ by a few nodes); the baseline's does.
+    const counts = virtual.map((row: { dom_nodes: number }) => row.dom_nodes)
+    expect(Math.max(...counts)).toBeLessThanOrEqual(Math.min(...counts) * 1.2)
     expect(plain.at(-1).dom_nodes).toBeGreaterThan(plain[0].dom_nodes)
     expect(report.results.bundle.map((row: { file: string }) => row.file)).toContain('build/ui.js')
   }, 600_000)
