@@ -17,3 +17,12 @@ export {
   type OutcomeFacts,
   type Outcome,
 } from './run-outcomes.ts'
+export {
+  ANCHOR_KIND_LABELS,
+  isSpecReviewState,
+  SPEC_REVIEW_DECISIONS,
+  SPEC_REVIEW_STATES,
+  SPEC_REVIEW_VIEWS,
+  type SpecReviewDecision,
+  type SpecReviewState,
+} from './spec-review.ts'
