@@ -51,7 +51,9 @@ describe('spec anchors', () => {
   it('finds anchors again by ID after paragraphs move, and by text for headings', () => {
     const before = '# Spec\n\n## Scope\n\n- **FR-001**: first\n- **FR-002**: second\n\n## Edge Cases\n\ntext\n'
     const after = '# Spec\n\n## Edge Cases\n\ntext\n\n## Scope\n\n- **FR-002**: second, reworded\n\n- **FR-001**: first\n'
-    const keys = parseAnchors(before).map((anchor) => anchor.key).sort()
+    const keys = parseAnchors(before)
+      .map((anchor) => anchor.key)
+      .sort()
     const moved = parseAnchors(after)
     expect(moved.map((anchor) => anchor.key).sort()).toEqual(keys)
     expect(findAnchor(moved, 'FR-002')).toMatchObject({ line: 9, text: 'second, reworded' })

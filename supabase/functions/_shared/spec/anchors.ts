@@ -33,7 +33,15 @@ const STORY = /^User Story\s+(\d{1,3})\b/i
 /** Parses every anchor of a markdown document, in reading order. */
 export function parseAnchors(markdown: string): SpecAnchor[] {
   const lines = markdown.split(/\r\n|\r|\n/)
-  const drafts: Array<{ key: string; kind: AnchorKind; id: string | null; text: string; line: number; endLine: number; level: number | null }> = []
+  const drafts: Array<{
+    key: string
+    kind: AnchorKind
+    id: string | null
+    text: string
+    line: number
+    endLine: number
+    level: number | null
+  }> = []
   const openHeadings: number[] = []
   let inFence = false
   let item: { draft: number; indent: number } | null = null
@@ -90,7 +98,7 @@ export function parseAnchors(markdown: string): SpecAnchor[] {
       return
     }
     // A continuation line (indented, not blank) belongs to the list item above it.
-    if (item && raw.trim() !== '' && /^\s+/.test(raw) && (raw.length - raw.trimStart().length) > item.indent) {
+    if (item && raw.trim() !== '' && /^\s+/.test(raw) && raw.length - raw.trimStart().length > item.indent) {
       const draft = drafts[item.draft]
       draft.text = `${draft.text} ${plain(raw.trim())}`.trim()
       draft.endLine = lineNo
@@ -111,7 +119,10 @@ export function parseAnchors(markdown: string): SpecAnchor[] {
 
 /** The key of a plain heading: its words, lower-cased, joined by hyphens. */
 export function headingKey(text: string): string {
-  const slug = plain(text).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '')
+  const slug = plain(text)
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
   return `h:${slug.slice(0, 120)}`
 }
 

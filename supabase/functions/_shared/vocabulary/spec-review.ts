@@ -16,7 +16,14 @@ export const SPEC_REVIEW_VIEWS: Readonly<Record<SpecReviewState, StatusView>> = 
   in_review: { label: 'In review', symbol: '◔', tone: 'active', fill: '#E5F4FF', text: '#0B5CAD', accent: '#0D99FF' },
   approved: { label: 'Approved', symbol: '✓', tone: 'success', fill: '#DCF5E6', text: '#0A6B38', accent: '#14AE5C' },
   changes_requested: { label: 'Changes requested', symbol: '✎', tone: 'danger', fill: '#FFE2DC', text: '#A82D12', accent: '#F24822' },
-  changed_since_approval: { label: 'Changed since review', symbol: '△', tone: 'attention', fill: '#FFF1C2', text: '#704A00', accent: '#FFA629' },
+  changed_since_approval: {
+    label: 'Changed since review',
+    symbol: '△',
+    tone: 'attention',
+    fill: '#FFF1C2',
+    text: '#704A00',
+    accent: '#FFA629',
+  },
 }
 
 export function isSpecReviewState(value: unknown): value is SpecReviewState {
