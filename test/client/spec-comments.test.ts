@@ -35,15 +35,22 @@ describe.each(engines)('spec comments over REST and Realtime on %s', (engine) =>
       users[person] = data.user.id
     }
     team = await createTeamFixture(stack.test.db, { users })
-    const { rows } = await stack.test.db.query<{ id: string }>("select id from ops.spec_docs where workspace_id = $1 and slug like '%/prd'", [
-      team.workspace,
-    ])
+    const { rows } = await stack.test.db.query<{ id: string }>(
+      "select id from ops.spec_docs where workspace_id = $1 and slug like '%/prd'",
+      [team.workspace],
+    )
     doc = rows[0].id
   })
   afterAll(() => stack.stop())
 
   it('lets a viewer comment, reply, resolve and edit their own; members read it, outsiders and anon nothing', async () => {
-    const root = await addSpecComment(clients.viewer, { docId: doc, docVersion: 1, body: 'Budget?', anchorKey: 'FR-003', anchorText: 'text' })
+    const root = await addSpecComment(clients.viewer, {
+      docId: doc,
+      docVersion: 1,
+      body: 'Budget?',
+      anchorKey: 'FR-003',
+      anchorText: 'text',
+    })
     const reply = await addSpecComment(clients.admin, {
       docId: doc,
       docVersion: 1,
@@ -66,14 +73,18 @@ describe.each(engines)('spec comments over REST and Realtime on %s', (engine) =>
     expect(anon.data ?? []).toEqual([])
     expect(anon.error?.code).toBe('42501')
 
-    await expect(editSpecComment(clients.admin, root.id, 'not mine', [])).rejects.toThrow('Could not save the edit: only its author edits a comment')
+    await expect(editSpecComment(clients.admin, root.id, 'not mine', [])).rejects.toThrow(
+      'Could not save the edit: only its author edits a comment',
+    )
     await expect(addSpecComment(clients.outsider, { docId: doc, docVersion: 1, body: 'let me in' })).rejects.toThrow(
       `Could not add the comment: spec doc ${doc} does not exist in your workspaces`,
     )
     await expect(
       addSpecComment(clients.viewer, { docId: doc, docVersion: 1, body: 'hi', mentions: [team.users.outsider] }),
     ).rejects.toThrow('you can only mention members of this workspace')
-    const direct = await clients.admin.from('spec_comments').insert({ workspace_id: team.workspace, doc_id: doc, doc_version: 1, body: 'x' })
+    const direct = await clients.admin
+      .from('spec_comments')
+      .insert({ workspace_id: team.workspace, doc_id: doc, doc_version: 1, body: 'x' })
     expect(direct.error?.code).toBe('42501')
   })
 
@@ -87,7 +98,9 @@ describe.each(engines)('spec comments over REST and Realtime on %s', (engine) =>
 
     const added = await addSpecComment(clients.approver, { docId: doc, docVersion: 1, body: 'Live one', anchorKey: 'FR-001' })
     await waitFor(() => heard.some((c) => c.type === 'comment' && c.comment.id === added.id), 'the comment, live')
-    expect(heard.find((c) => c.type === 'comment')).toMatchObject({ comment: { body: 'Live one', anchor_key: 'FR-001', created_at: added.created_at } })
+    expect(heard.find((c) => c.type === 'comment')).toMatchObject({
+      comment: { body: 'Live one', anchor_key: 'FR-001', created_at: added.created_at },
+    })
     expect(theirs.filter((c) => c.type !== 'live')).toEqual([])
     stopViewer()
     stopOutsider()

@@ -26,7 +26,8 @@ interface Comment {
   edited_at: string | null
 }
 
-const ADD = 'select * from ops.add_spec_comment(p_doc_id => $1, p_body => $2, p_doc_version => 1, p_anchor_key => $3, p_thread_id => $4, p_mentions => $5)'
+const ADD =
+  'select * from ops.add_spec_comment(p_doc_id => $1, p_body => $2, p_doc_version => 1, p_anchor_key => $3, p_thread_id => $4, p_mentions => $5)'
 
 describe.each(engines)('spec comments on %s', (engine) => {
   let test: TestDatabase
@@ -36,8 +37,13 @@ describe.each(engines)('spec comments on %s', (engine) => {
   let theirDoc: string
   let thread: Comment
 
-  const add = (actor: (typeof ACTORS)[number], body: string, anchor: string | null = 'FR-003', threadId: string | null = null, mentions: string[] = []) =>
-    perform(test.db, team.claims(actor), ADD, [doc, body, anchor, threadId, mentions])
+  const add = (
+    actor: (typeof ACTORS)[number],
+    body: string,
+    anchor: string | null = 'FR-003',
+    threadId: string | null = null,
+    mentions: string[] = [],
+  ) => perform(test.db, team.claims(actor), ADD, [doc, body, anchor, threadId, mentions])
 
   beforeAll(async () => {
     test = await migratedDatabase(engine)
@@ -56,7 +62,10 @@ describe.each(engines)('spec comments on %s', (engine) => {
   it('lets every member comment, and records the document’s workspace, the author and the thread', async () => {
     for (const actor of ['viewer', 'operator', 'approver', 'admin'] as const) {
       const result = await add(actor, `from the ${actor}`, null, thread.id)
-      expect(result).toMatchObject({ ok: true, rows: [{ workspace_id: team.workspace, author_id: team.users[actor], thread_id: thread.id }] })
+      expect(result).toMatchObject({
+        ok: true,
+        rows: [{ workspace_id: team.workspace, author_id: team.users[actor], thread_id: thread.id }],
+      })
     }
     expect(thread).toMatchObject({ workspace_id: team.workspace, doc_id: doc, anchor_key: 'FR-003', author_id: team.users.operator })
   })
@@ -67,7 +76,9 @@ describe.each(engines)('spec comments on %s', (engine) => {
       const result = await attempt(test.db, team.claims(actor), 'select count(*)::int as n from ops.spec_comments where doc_id = $1', [doc])
       seen[actor] = result.ok ? result.rows[0].n : result.code
     }
-    const count = Number((await test.db.query<{ n: number }>('select count(*)::int as n from ops.spec_comments where doc_id = $1', [doc])).rows[0].n)
+    const count = Number(
+      (await test.db.query<{ n: number }>('select count(*)::int as n from ops.spec_comments where doc_id = $1', [doc])).rows[0].n,
+    )
     expect(count).toBeGreaterThan(0)
     expect(seen).toEqual({
       outsider: 0,
@@ -89,10 +100,7 @@ describe.each(engines)('spec comments on %s', (engine) => {
     const missing = '00000000-0000-4000-8000-000000000000'
     expect(await refusal(test.db, team.claims('outsider'), ADD, [missing, 'x', null, null, []])).toMatchObject({ code: 'PT404' })
     expect(await refusal(test.db, team.claims('anon'), ADD, [doc, 'x', null, null, []])).toMatchObject({ code: '42501' })
-    for (const sql of [
-      'select ops.edit_spec_comment($1, $2, $3)',
-      'select ops.set_spec_thread_resolved($1, true)',
-    ]) {
+    for (const sql of ['select ops.edit_spec_comment($1, $2, $3)', 'select ops.set_spec_thread_resolved($1, true)']) {
       const params = sql.includes('edit') ? [thread.id, 'hijacked', []] : [thread.id]
       expect(await refusal(test.db, team.claims('outsider'), sql, params)).toMatchObject({ code: 'PT404' })
       expect(await refusal(test.db, team.claims('anon'), sql, params)).toMatchObject({ code: '42501' })
@@ -111,7 +119,9 @@ describe.each(engines)('spec comments on %s', (engine) => {
   })
 
   it('lets only the author edit, and marks the edit', async () => {
-    expect(await refusal(test.db, team.claims('admin'), 'select ops.edit_spec_comment($1, $2, $3)', [thread.id, 'admin rewrite', []])).toEqual({
+    expect(
+      await refusal(test.db, team.claims('admin'), 'select ops.edit_spec_comment($1, $2, $3)', [thread.id, 'admin rewrite', []]),
+    ).toEqual({
       code: '42501',
       message: 'only its author edits a comment',
     })
@@ -120,7 +130,10 @@ describe.each(engines)('spec comments on %s', (engine) => {
       'Is 200 ms right? @viewer',
       [team.users.viewer],
     ])
-    expect(edited).toMatchObject({ ok: true, rows: [{ body: 'Is 200 ms right? @viewer', mentions: [team.users.viewer], edited_at: expect.anything() }] })
+    expect(edited).toMatchObject({
+      ok: true,
+      rows: [{ body: 'Is 200 ms right? @viewer', mentions: [team.users.viewer], edited_at: expect.anything() }],
+    })
   })
 
   it('lets any member resolve and reopen a thread, through its first comment only', async () => {
@@ -139,7 +152,11 @@ describe.each(engines)('spec comments on %s', (engine) => {
     const cases: Array<[string, unknown[], string]> = [
       ['empty', [doc, '   ', null, null, []], 'a comment needs some text'],
       ['oversized', [doc, 'x'.repeat(10_001), null, null, []], 'a comment is at most 10,000 characters; this one has 10001'],
-      ['stranger', [doc, 'hi', null, null, [team.users.outsider]], `you can only mention members of this workspace; ${team.users.outsider} is not one`],
+      [
+        'stranger',
+        [doc, 'hi', null, null, [team.users.outsider]],
+        `you can only mention members of this workspace; ${team.users.outsider} is not one`,
+      ],
       ['other doc', [otherDoc, 'reply', null, thread.id, []], `thread ${thread.id} is not on spec doc`],
       ['their doc', [theirDoc, 'x', null, null, []], `spec doc ${theirDoc} does not exist in your workspaces`],
       ['anchor', [doc, 'x', 'k'.repeat(201), null, []], 'an anchor key is 1 to 200 characters'],
@@ -173,7 +190,12 @@ describe.each(engines)('spec comments on %s', (engine) => {
       anon: { read: false, write: false },
       service_role: { read: true, write: true },
     })
-    for (const topic of [`workspace:${team.other}:spec`, `workspace:${team.workspace}:spec `, `workspace:${team.workspace}`, 'workspace:%:spec']) {
+    for (const topic of [
+      `workspace:${team.other}:spec`,
+      `workspace:${team.workspace}:spec `,
+      `workspace:${team.workspace}`,
+      'workspace:%:spec',
+    ]) {
       expect({ topic, ...(await topicAccess(test.db, team.claims('admin'), topic)) }).toEqual({ topic, read: false, write: false })
     }
   })
@@ -186,7 +208,9 @@ describe.each(engines)('spec comments on %s', (engine) => {
       "select event, payload from realtime.messages where topic = $1 and payload->>'id' = $2 order by inserted_at",
       [`workspace:${team.workspace}:spec`, root.id],
     )
-    expect(rows.map((m) => [m.event, m.payload.resolved_at === undefined ? 'gone' : m.payload.resolved_at === null ? 'open' : 'resolved'])).toEqual([
+    expect(
+      rows.map((m) => [m.event, m.payload.resolved_at === undefined ? 'gone' : m.payload.resolved_at === null ? 'open' : 'resolved']),
+    ).toEqual([
       ['comment', 'open'],
       ['comment', 'resolved'],
       ['comment_deleted', 'gone'],

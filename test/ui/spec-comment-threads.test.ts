@@ -25,17 +25,20 @@ describe('spec comment threads on the document as it reads now', () => {
   // As JSON, the way REST hands rows to the plugin (times as text).
   const comments = async () =>
     (
-      await team.as<{ row: SpecCommentRow }>('viewer', 'select to_jsonb(c) as row from ops.spec_comments c where doc_id = $1 order by created_at, id', [
-        doc.id,
-      ])
+      await team.as<{ row: SpecCommentRow }>(
+        'viewer',
+        'select to_jsonb(c) as row from ops.spec_comments c where doc_id = $1 order by created_at, id',
+        [doc.id],
+      )
     ).map((r) => r.row)
 
   beforeAll(async () => {
     test = await migratedDatabase('pglite')
     team = await createTeamFixture(test.db)
-    const { rows } = await test.db.query<typeof doc>("select id, slug, content from ops.spec_docs where workspace_id = $1 and slug like '%/prd'", [
-      team.workspace,
-    ])
+    const { rows } = await test.db.query<typeof doc>(
+      "select id, slug, content from ops.spec_docs where workspace_id = $1 and slug like '%/prd'",
+      [team.workspace],
+    )
     doc = rows[0]
     const fr3 = findAnchor(parseAnchors(doc.content), 'FR-003')!
     const [root] = await team.as<SpecCommentRow>('approver', ADD, [doc.id, 'Why 10 s?', 1, 'FR-003', fr3.text, null, null, []])
