@@ -92,7 +92,7 @@ export function AnchoredDocument({ title, blocks, counts, focusKey, onPickAnchor
                   data-anchor-count={anchor.key}
                   data-open-count={count?.open ?? 0}
                 >
-                  {count === undefined ? '+' : count.open > 0 ? `💬 ${count.open}` : `✓ ${count.total}`}
+                  {count === undefined ? '+' : count.open > 0 ? String(count.open) : `✓ ${count.total}`}
                 </button>
               )}
             </div>

@@ -1,5 +1,5 @@
 import { h } from 'preact'
-import { useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { SPEC_COMMENT_MAX_CHARS } from '../../../client/spec-comments.ts'
 import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './spec-comments.css'
@@ -40,6 +40,11 @@ export function CommentComposer({
   const [error, setError] = useState<string | null>(null)
   const nameOf = (id: string) => members.find((member) => member.id === id)?.name ?? 'a former member'
   const tooLong = body.length > SPEC_COMMENT_MAX_CHARS
+  const field = useRef<HTMLTextAreaElement>(null)
+  // The autofocus attribute is blocked in a cross-origin frame (the plugin's); focusing works.
+  useEffect(() => {
+    if (autoFocus) field.current?.focus()
+  }, [autoFocus])
 
   async function submit() {
     if (busy || body.trim() === '' || tooLong) return
@@ -57,21 +62,15 @@ export function CommentComposer({
   }
 
   return (
-    <form
-      class={styles.composer}
-      onSubmit={(event) => {
-        event.preventDefault()
-        void submit()
-      }}
-      data-comment-composer
-    >
+    // Not a <form>: Figma's plugin frame is sandboxed without allow-forms, so a form never submits.
+    <div class={styles.composer} role="group" aria-label={label} data-comment-composer>
       <label class={styles.field}>
         <span class={styles.fieldLabel}>{label}</span>
         <textarea
           class={styles.textarea}
           value={body}
           rows={3}
-          autoFocus={autoFocus}
+          ref={field}
           onInput={(event) => setBody(event.currentTarget.value)}
           onKeyDown={(event) => {
             if ((event.metaKey || event.ctrlKey) && event.key === 'Enter') {
@@ -134,7 +133,13 @@ export function CommentComposer({
             Cancel
           </button>
         ) : null}
-        <button type="submit" class={styles.primary} disabled={busy || body.trim() === '' || tooLong} data-submit-comment>
+        <button
+          type="button"
+          class={styles.primary}
+          onClick={() => void submit()}
+          disabled={busy || body.trim() === '' || tooLong}
+          data-submit-comment
+        >
           {busy ? 'Sending…' : submitLabel}
         </button>
       </div>
@@ -143,6 +148,6 @@ export function CommentComposer({
           {error}
         </p>
       )}
-    </form>
+    </div>
   )
 }
