@@ -37,7 +37,7 @@ export type SpecCommentChange =
   | { type: 'live'; live: boolean }
 
 /** The Broadcast topic of a workspace's spec changes. */
-export const specTopic = (workspaceId: string) => `workspace:${workspaceId}:spec`
+const specTopic = (workspaceId: string) => `workspace:${workspaceId}:spec`
 
 /** A comment is at most this long; the database refuses longer ones with the same words. */
 export const SPEC_COMMENT_MAX_CHARS = 10_000

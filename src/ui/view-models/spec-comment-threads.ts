@@ -7,7 +7,7 @@
 import type { SpecCommentRow } from '../../client/spec-comments.ts'
 import { anchorAtLine, findAnchor, type SpecAnchor } from '../../../supabase/functions/_shared/spec/anchors.ts'
 
-export type OutdatedReason = 'anchor_gone' | 'passage_gone'
+type OutdatedReason = 'anchor_gone' | 'passage_gone'
 
 export interface SpecThread {
   root: SpecCommentRow

@@ -1,6 +1,7 @@
 import { h } from 'preact'
 import { useMemo } from 'preact/hooks'
 import type { SpecAnchor } from '../../../../supabase/functions/_shared/spec/anchors.ts'
+import { ANCHOR_KIND_LABELS } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import { renderMarkdown } from '../../markdown/render-markdown.ts'
 import type { AnchorCount, AnchoredBlock } from '../../view-models/spec-comment-threads.ts'
 import { anchorLabel } from './anchor-label.ts'
@@ -64,7 +65,7 @@ export function AnchoredDocument({ title, blocks, counts, focusKey, onPickAnchor
       {blocks.map((block, index) => {
         const anchor = block.anchor
         const count = anchor === null ? undefined : counts.get(anchor.key)
-        const label = anchor === null ? '' : anchorLabel(anchor)
+        const label = anchor === null ? '' : `${ANCHOR_KIND_LABELS[anchor.kind]} ${anchorLabel(anchor)}`
         return (
           <div
             key={`${index}:${anchor?.key ?? ''}`}
