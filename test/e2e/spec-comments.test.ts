@@ -3,7 +3,8 @@
  * browser preview, on one local stack: B (a viewer) comments on FR-003 and mentions A; A sees the
  * count and the thread arrive live, replies from the keyboard, and B sees the reply; markup in a
  * comment stays text; B resolves the thread and A's count says so. Waits poll; nothing asserts
- * how long anything took.
+ * how long anything took. A selected passage starts a thread that quotes it; a requirement that is
+ * removed keeps its thread, shown as outdated with what the requirement said.
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,6 +13,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts'
 import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
 import { addMember, createTeam } from '../support/workspaces.ts'
 import { as, userClaims } from '../support/actors.ts'
+import { findAnchor, parseAnchors } from '../../supabase/functions/_shared/spec/anchors.ts'
 import { LONG, openTab, pluginUi, screenshot, type PluginUi } from './support/plugin-ui.ts'
 import { axeFindings } from './support/axe.ts'
 
@@ -138,7 +140,10 @@ describe('comments on a Spec Kit document, two people in Chromium', { timeout: 3
       ['FR-002', 'Does "the caller" include the service role?'],
       ['FR-005', 'Should canceled runs keep their summary?'],
     ]) {
-      await as(stack.test.db, userClaims(b.userId), 'select ops.add_spec_comment($1, $2, 1, $3)', [doc, body, key])
+      // With the anchor's text, as the plugin sends it.
+      const { rows } = await stack.test.db.query<{ content: string }>('select content from ops.spec_docs where id = $1', [doc])
+      const text = findAnchor(parseAnchors(rows[0].content), key)?.text
+      await as(stack.test.db, userClaims(b.userId), 'select ops.add_spec_comment($1, $2, 1, $3, $4)', [doc, body, key, text])
     }
     await expect.poll(() => openCount(a, 'FR-005'), { timeout: LONG }).toBe('1')
     expect(await axeFindings(await a.plugin.frame())).toEqual([])
@@ -154,5 +159,54 @@ describe('comments on a Spec Kit document, two people in Chromium', { timeout: 3
     await expect(a.plugin.ui.locator('[data-anchor-count="FR-003"]').textContent()).resolves.toBe('✓ 2')
     await expect(a.plugin.ui.locator('[data-thread-anchor="FR-003"]').getAttribute('data-resolved')).resolves.toBe('true')
     expect(await axeFindings(await b.plugin.frame())).toEqual([])
+  })
+
+  it('starts a thread on a selected passage, and keeps a removed requirement’s thread as outdated', async () => {
+    const { ui } = a.plugin
+    const frame = await a.plugin.frame()
+    await ui.locator('[data-all-threads]').click()
+    const passage = 'refused for lease loss'
+    // Selecting with the mouse, as a person does: a range over the words, then the button goes up.
+    await frame.evaluate((words) => {
+      const block = document.querySelector('[data-anchor-block="FR-004"]')!
+      const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT)
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const at = node.textContent?.indexOf(words) ?? -1
+        if (at < 0) continue
+        const range = document.createRange()
+        range.setStart(node, at)
+        range.setEnd(node, at + words.length)
+        window.getSelection()?.removeAllRanges()
+        window.getSelection()?.addRange(range)
+        block.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }))
+        return
+      }
+      throw new Error(`no "${words}" in FR-004`)
+    }, passage)
+    await ui.locator('[data-comment-on-selection]').click()
+    const form = ui.locator('[data-new-thread-form]')
+    await expect(form.locator('blockquote').textContent()).resolves.toBe(passage)
+    await form.locator('[data-comment-body]').fill('Refused by whom: the database or the executor?')
+    await form.locator('[data-submit-comment]').click()
+    await expect.poll(() => openCount(b, 'FR-004'), { timeout: LONG }).toBe('1')
+
+    // A removes FR-005 and saves: B's thread on it stays, as outdated, with what FR-005 said.
+    await ui.getByRole('radio', { name: 'Write' }).check()
+    const textarea = ui.locator('[data-doc-textarea]')
+    const text = await textarea.inputValue()
+    await textarea.fill(
+      text
+        .split('\n')
+        .filter((line) => !line.includes('**FR-005**'))
+        .join('\n'),
+    )
+    await ui.locator('[data-save-doc]').click()
+    await ui.locator('[data-doc-version="2"]').waitFor({ timeout: LONG })
+    await ui.getByRole('radio', { name: 'Comments' }).check()
+    const outdated = ui.locator('[data-thread-anchor="FR-005"]')
+    await expect(outdated.getAttribute('data-outdated')).resolves.toBe('anchor_gone')
+    await expect(outdated.textContent()).resolves.toContain('FR-005 is no longer in the document. It read: “System MUST finish a run')
+    await expect(ui.locator('[data-anchor-count="FR-005"]').count()).resolves.toBe(0)
+    expect(await axeFindings(frame)).toEqual([])
   })
 })
