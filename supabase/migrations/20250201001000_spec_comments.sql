@@ -153,6 +153,10 @@ begin
   if p_source is not null and jsonb_typeof(p_source) <> 'object' then
     raise exception 'a comment''s source is a JSON object' using errcode = '22023';
   end if;
+  if octet_length(p_source::text) > 4000 then
+    raise exception 'a comment''s source is at most 4,000 bytes of JSON; this one has %', octet_length(p_source::text)
+      using errcode = '22023';
+  end if;
   if p_thread_id is not null then
     select * into root from ops.spec_comments where id = p_thread_id;
     if not found or root.doc_id <> d.id then

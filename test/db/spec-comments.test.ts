@@ -173,6 +173,16 @@ describe.each(engines)('spec comments on %s', (engine) => {
     expect(await refusal(test.db, team.claims('viewer'), 'select ops.add_spec_comment($1, $2, 99)', [doc, 'future'])).toMatchObject({
       code: '22023',
     })
+    const withSource = 'select ops.add_spec_comment(p_doc_id => $1, p_body => $2, p_doc_version => 1, p_source => $3::jsonb)'
+    expect(await refusal(test.db, team.claims('viewer'), withSource, [doc, 'x', '["sticky"]'])).toEqual({
+      code: '22023',
+      message: "a comment's source is a JSON object",
+    })
+    const nested = JSON.stringify({ kind: 'sticky', deep: JSON.parse('['.repeat(500) + ']'.repeat(500)), pad: 'x'.repeat(5000) })
+    expect(await refusal(test.db, team.claims('viewer'), withSource, [doc, 'x', nested])).toMatchObject({
+      code: '22023',
+      message: expect.stringMatching(/^a comment's source is at most 4,000 bytes of JSON; this one has \d+$/),
+    })
     const hostile = '<img src=x onerror=alert(1)> ${{ secrets.TOKEN }} <script>alert(1)</script>'
     const [kept] = await team.as<Comment>('viewer', ADD, [doc, hostile, 'FR-001', null, [team.users.admin, team.users.admin]])
     expect(kept).toMatchObject({ body: hostile, mentions: [team.users.admin] })
