@@ -33,7 +33,8 @@ const MAX_QUOTE = 2000
  */
 export function AnchoredDocument({ title, blocks, counts, focusKey, onPickAnchor, onSelectPassage }: AnchoredDocumentProps) {
   const rendered = useMemo(() => blocks.map((block) => renderMarkdown(block.markdown).html), [blocks])
-  const onMouseUp = (event: MouseEvent) => {
+  // A selection ends with the mouse, or from the keyboard (Shift+arrows with caret browsing).
+  const onSelectionEnd = (event: MouseEvent | KeyboardEvent) => {
     const selection = window.getSelection()
     const quote = selection?.toString().trim() ?? ''
     if (selection === null || quote === '' || !(event.currentTarget instanceof HTMLElement)) {
@@ -55,7 +56,8 @@ export function AnchoredDocument({ title, blocks, counts, focusKey, onPickAnchor
       aria-label={`${title} with comments`}
       // It scrolls: keyboard users reach it to scroll it.
       tabIndex={0}
-      onMouseUp={onMouseUp}
+      onMouseUp={onSelectionEnd}
+      onKeyUp={onSelectionEnd}
       onClick={(event) => {
         // Task checkboxes are read-only here: the Preview and Write modes change the text.
         if (event.target instanceof HTMLInputElement && event.target.type === 'checkbox') event.preventDefault()
