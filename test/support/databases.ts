@@ -93,6 +93,7 @@ export const OPS_TABLES = [
   'run_templates',
   'runs',
   'secret_bindings',
+  'spec_comments',
   'spec_doc_revisions',
   'spec_docs',
   'starter_kit',

@@ -7,6 +7,7 @@ import { toggleTask } from '../../view-models/task-checkboxes.ts'
 import { MarkdownPreview } from '../markdown-preview/markdown-preview.tsx'
 import { RevisionHistory } from '../revision-history/revision-history.tsx'
 import { SaveConflict } from '../save-conflict/save-conflict.tsx'
+import { SpecComments } from '../spec-comments/spec-comments.tsx'
 import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './spec-doc-editor.css'
 
@@ -14,6 +15,7 @@ const MODES = [
   { value: 'write', children: 'Write' },
   { value: 'preview', children: 'Preview' },
   { value: 'history', children: 'History' },
+  { value: 'comments', children: 'Comments' },
 ] as const
 
 type Mode = (typeof MODES)[number]['value']
@@ -129,6 +131,7 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
         </label>
       ) : null}
       {mode === 'preview' ? <MarkdownPreview source={draft} onToggleTask={onToggleTask} label={`Preview of ${doc.title}`} /> : null}
+      {mode === 'comments' ? <SpecComments doc={doc} /> : null}
       {mode === 'history' ? (
         <RevisionHistory
           docId={doc.id}

@@ -523,6 +523,86 @@ export type Database = {
           },
         ]
       }
+      spec_comments: {
+        Row: {
+          anchor_key: string | null
+          anchor_text: string | null
+          author_id: string | null
+          body: string
+          created_at: string
+          doc_id: string
+          doc_version: number
+          edited_at: string | null
+          id: string
+          mentions: string[]
+          quote: string | null
+          resolved_at: string | null
+          resolved_by: string | null
+          source: Json | null
+          thread_id: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          anchor_key?: string | null
+          anchor_text?: string | null
+          author_id?: string | null
+          body: string
+          created_at?: string
+          doc_id: string
+          doc_version: number
+          edited_at?: string | null
+          id?: string
+          mentions?: string[]
+          quote?: string | null
+          resolved_at?: string | null
+          resolved_by?: string | null
+          source?: Json | null
+          thread_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          anchor_key?: string | null
+          anchor_text?: string | null
+          author_id?: string | null
+          body?: string
+          created_at?: string
+          doc_id?: string
+          doc_version?: number
+          edited_at?: string | null
+          id?: string
+          mentions?: string[]
+          quote?: string | null
+          resolved_at?: string | null
+          resolved_by?: string | null
+          source?: Json | null
+          thread_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'spec_comments_doc_id_fkey'
+            columns: ['doc_id']
+            isOneToOne: false
+            referencedRelation: 'spec_docs'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'spec_comments_thread_id_fkey'
+            columns: ['thread_id']
+            isOneToOne: false
+            referencedRelation: 'spec_comments'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'spec_comments_workspace_id_fkey'
+            columns: ['workspace_id']
+            isOneToOne: false
+            referencedRelation: 'workspaces'
+            referencedColumns: ['id']
+          },
+        ]
+      }
       spec_doc_revisions: {
         Row: {
           content: string
@@ -852,6 +932,43 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      add_spec_comment: {
+        Args: {
+          p_anchor_key?: string
+          p_anchor_text?: string
+          p_body: string
+          p_doc_id: string
+          p_doc_version: number
+          p_mentions?: string[]
+          p_quote?: string
+          p_source?: Json
+          p_thread_id?: string
+        }
+        Returns: {
+          anchor_key: string | null
+          anchor_text: string | null
+          author_id: string | null
+          body: string
+          created_at: string
+          doc_id: string
+          doc_version: number
+          edited_at: string | null
+          id: string
+          mentions: string[]
+          quote: string | null
+          resolved_at: string | null
+          resolved_by: string | null
+          source: Json | null
+          thread_id: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'spec_comments'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       api_ready: { Args: Record<PropertyKey, never>; Returns: boolean }
       append_run_events: { Args: { p_batch_id?: string; p_events: Json; p_run_id: string; p_worker: string }; Returns: number }
       approval_baseline: {
@@ -1035,6 +1152,33 @@ export type Database = {
       }
       delete_template: { Args: { p_expected_version: number; p_slug: string; p_workspace: string }; Returns: undefined }
       display_name_of: { Args: { p_user: string }; Returns: string }
+      edit_spec_comment: {
+        Args: { p_body: string; p_id: string; p_mentions: string[] }
+        Returns: {
+          anchor_key: string | null
+          anchor_text: string | null
+          author_id: string | null
+          body: string
+          created_at: string
+          doc_id: string
+          doc_version: number
+          edited_at: string | null
+          id: string
+          mentions: string[]
+          quote: string | null
+          resolved_at: string | null
+          resolved_by: string | null
+          source: Json | null
+          thread_id: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'spec_comments'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       ensure_personal_workspace: { Args: Record<PropertyKey, never>; Returns: string }
       erase_run_inputs: {
         Args: { p_keys: string[]; p_run_id: string; p_worker: string }
@@ -1351,6 +1495,7 @@ export type Database = {
         }
       }
       require_role: { Args: { p_min: string; p_what: string; p_workspace: string }; Returns: undefined }
+      require_spec_commenter: { Args: { p_id: string; p_what: string; p_workspace: string }; Returns: undefined }
       revoke_invite: { Args: { p_invite: string }; Returns: undefined }
       role_rank: { Args: { p_role: string }; Returns: number }
       running_in_workspace: { Args: { p_workspace: string }; Returns: number }
@@ -1522,6 +1667,35 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      set_spec_thread_resolved: {
+        Args: { p_id: string; p_resolved: boolean }
+        Returns: {
+          anchor_key: string | null
+          anchor_text: string | null
+          author_id: string | null
+          body: string
+          created_at: string
+          doc_id: string
+          doc_version: number
+          edited_at: string | null
+          id: string
+          mentions: string[]
+          quote: string | null
+          resolved_at: string | null
+          resolved_by: string | null
+          source: Json | null
+          thread_id: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'spec_comments'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      spec_comment_body: { Args: { p_body: string }; Returns: string }
+      spec_comment_mentions: { Args: { p_mentions: string[]; p_workspace: string }; Returns: string[] }
       stock_workspace: { Args: { p_workspace: string }; Returns: undefined }
       text_hash: { Args: { p_text: string }; Returns: string }
       unbind_secret: { Args: { p_name: string; p_workspace: string }; Returns: undefined }
