@@ -96,10 +96,12 @@ export interface BoardFacts {
   startedBy: string | null
 }
 
-/** A conflict on save: both texts, so the editor can show them side by side. */
+/** A conflict on save: the text both sides started from, theirs and mine, for a three-way merge. */
 export interface SpecSaveConflict {
   kind: 'conflict'
   message: string
+  /** The content of the version the unsaved text was based on. */
+  base: string
   mine: string
   theirs: SpecDocRow
 }
