@@ -95,8 +95,14 @@ export function SpecMergeConflict({ conflict, theirAuthor, busy, onSaveMerge, on
     return (
       <div key={i} class={styles.conflictChunk} data-merge-conflict={index}>
         <p class={styles.caption}>Both changed these lines</p>
-        <p class={styles.side}>Base</p>
-        <Lines lines={chunk.base} kind="base" label="Base: the lines before" />
+        {chunk.base.length === 0 ? (
+          <p class={styles.side}>Base: nothing here (both added lines at this place)</p>
+        ) : (
+          <>
+            <p class={styles.side}>Base</p>
+            <Lines lines={chunk.base} kind="base" label="Base: the lines before" />
+          </>
+        )}
         <p class={styles.side}>{theirAuthor} (saved)</p>
         <Lines lines={chunk.theirs} kind="theirs" label={`${theirAuthor}’s lines`} />
         <p class={styles.side}>You (not saved)</p>
