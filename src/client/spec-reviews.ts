@@ -16,7 +16,7 @@ import {
 } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
 /** One reviewer's decision on one version; `stale` once the document has a newer version. */
-export interface SpecReviewDecisionView {
+interface SpecReviewDecisionView {
   reviewerId: string | null
   decision: SpecReviewDecision
   docVersion: number

@@ -12,7 +12,7 @@ import type {
 } from '../../supabase/functions/_shared/database/index.ts'
 import type { Outcome, RunStatus } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
-export type { ArtifactRow, EventRow, RunRow, SpecDocRow, SpecRevisionRow, TemplateRow }
+export type { ArtifactRow, EventRow, RunRow, SpecDocRow, TemplateRow }
 
 export { TERMINAL_STATUSES, type EventLevel, type RunStatus } from '../../supabase/functions/_shared/vocabulary/index.ts'
 

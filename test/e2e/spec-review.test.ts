@@ -102,7 +102,7 @@ describe('spec review by two people, in Chromium', { timeout: 300_000 }, () => {
     browser = await launchChromium({ width: 900, height: 900 })
     a = await signIn(await browser.context.newPage())
     b = await signIn(await browser.context.newPage())
-    const { data: workspace } = await a.client.rpc('create_workspace', { p_name: TEAM }).single().throwOnError()
+    const { data: workspace } = await a.client.rpc('create_workspace', { p_name: TEAM }).throwOnError()
     team = workspace.id
     const { data: invite } = await a.client.rpc('create_invite', { p_workspace: team, p_role: 'approver' }).single().throwOnError()
     await b.client.rpc('accept_invite', { p_code: invite.code }).throwOnError()
