@@ -61,12 +61,19 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
     }
   }
 
-  /** Someone saved a newer version: it replaces the one shown (an unsaved draft stays, and merges on save). */
+  /**
+   * Someone saved a newer version: it replaces the one shown, or, under an unsaved draft, opens the
+   * three-way merge (replacing the draft's base alone would let the next save drop their change).
+   */
   async function loadLatest(): Promise<void> {
     try {
       const latest = (await api.listSpecDocs()).find((row) => row.id === doc.id)
       if (latest === undefined) return
-      if (!dirty) onDraftChange(latest.content)
+      if (dirty) {
+        setConflict({ kind: 'conflict', message: '', base: doc.content, mine: draft, theirs: latest })
+        return
+      }
+      onDraftChange(latest.content)
       onSaved(latest)
     } catch (caught) {
       setError(errorMessage(caught))

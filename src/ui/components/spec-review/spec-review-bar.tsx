@@ -12,7 +12,7 @@ import {
   type SpecReviewStateView,
 } from '../../../client/spec-reviews.ts'
 import { useServices } from '../../services/services-context.ts'
-import { describeReview } from './describe-review.ts'
+import { describeReview } from '../../view-models/describe-review.ts'
 import { roleAtLeast, SPEC_REVIEW_VIEWS, type SpecReviewDecision } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './spec-review-bar.css'

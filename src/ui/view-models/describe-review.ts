@@ -1,5 +1,5 @@
 /** The sentence beside a document's review badge: which version, who decided, who is awaited. */
-import type { SpecReviewStateView } from '../../../client/spec-reviews.ts'
+import type { SpecReviewStateView } from '../../client/spec-reviews.ts'
 
 const list = (names: string[]) => (names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`)
 
