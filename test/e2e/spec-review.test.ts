@@ -148,10 +148,16 @@ describe('spec review by two people, in Chromium', { timeout: 300_000 }, () => {
     await barB.locator('[data-load-newer]').click({ timeout: LONG })
     await expect.poll(() => b.plugin.ui.locator('[data-doc-version]').getAttribute('data-doc-version'), { timeout: LONG }).toBe('2')
 
-    // B approves version 2.
-    await barB.locator('[data-open-decide]').click()
-    await barB.locator('[data-review-summary]').fill('Thanks, the limit is clear.')
-    await barB.locator('[data-approve]').click()
+    // B approves version 2, from the keyboard alone.
+    const keyboard = b.plugin.page.keyboard
+    await barB.locator('[data-open-decide]').focus()
+    await keyboard.press('Enter')
+    await keyboard.press('Tab')
+    await expect(barB.locator('[data-review-summary]').evaluate((element) => element === document.activeElement)).resolves.toBe(true)
+    await keyboard.type('Thanks, the limit is clear.')
+    await keyboard.press('Tab')
+    await expect(barB.locator('[data-approve]').evaluate((element) => element === document.activeElement)).resolves.toBe(true)
+    await keyboard.press('Enter')
     await expect.poll(() => reviewState(a), { timeout: LONG }).toBe('approved')
     await expect(reviewDetail(a)).resolves.toBe(`Approved at version 2 by ${b.name}`)
     await screenshot(a.plugin, 'spec-review-approved')
