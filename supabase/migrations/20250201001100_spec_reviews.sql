@@ -267,8 +267,11 @@ begin
   if not found then
     raise exception 'spec doc % was not found', p_doc_id using errcode = 'PT404';
   end if;
+  -- Someone who left the workspace no longer holds the document up.
   select coalesce(array_agg(q.user_id order by q.created_at, q.user_id), '{}') into required
-  from ops.spec_required_reviewers q where q.doc_id = d.id;
+  from ops.spec_required_reviewers q
+  join ops.workspace_members m on m.workspace_id = d.workspace_id and m.user_id = q.user_id
+  where q.doc_id = d.id;
   select q.reviewer_ids, q.doc_version into requested, requested_version
   from ops.spec_review_requests q where q.doc_id = d.id order by q.created_at desc, q.id limit 1;
   -- Each reviewer's latest decision on the current version.

@@ -225,6 +225,11 @@ describe.each(engines)('spec reviews on %s', (engine) => {
     expect(await state()).toMatchObject({ state: 'in_review', required: [team.users.viewer] })
     await decide('viewer', 'approved', 'ok too')
     expect(await state()).toMatchObject({ state: 'approved', approved_version: 1 })
+    // A required reviewer who leaves the workspace no longer holds the document up.
+    await require_('admin', ['viewer', 'operator'])
+    expect(await state()).toMatchObject({ state: 'in_review' })
+    await team.as('admin', 'select ops.remove_member($1, $2)', [team.workspace, team.users.operator])
+    expect(await state()).toMatchObject({ state: 'approved', required: [team.users.viewer] })
     // A later change request by the same reviewer replaces their approval.
     await decide('viewer', 'changes_requested', 'on second thought, SC-001')
     expect(await state()).toMatchObject({ state: 'changes_requested' })
