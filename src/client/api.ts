@@ -196,7 +196,7 @@ export function createOpsApi(client: OpsClient, workspace: CurrentWorkspace = pe
       const latest = await client.from('spec_docs').select('*').eq('workspace_id', doc.workspace_id).eq('slug', doc.slug).single()
       if (latest.error)
         throw postgrestError(`${doc.title} changed meanwhile, and its latest version could not be loaded`, latest.error, latest.status)
-      return { kind: 'conflict', message: error.message, mine: content, theirs: latest.data }
+      return { kind: 'conflict', message: error.message, base: doc.content, mine: content, theirs: latest.data }
     },
 
     async listRevisions(docId) {

@@ -9,7 +9,8 @@ import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js'
 import type { Database } from '../../supabase/functions/_shared/database/index.ts'
 import { postgrestError } from './errors.ts'
 import { withIsoTimes } from './row-versions.ts'
-import { isObject, joinSharedChannel, type SharedChannelListener } from './shared-channel.ts'
+import { isObject } from './shared-channel.ts'
+import { joinSpecChannel } from './spec-channel.ts'
 import type { OpsClient } from './supabase.ts'
 
 export type SpecCommentRow = Database['ops']['Tables']['spec_comments']['Row']
@@ -37,7 +38,6 @@ export type SpecCommentChange =
   | { type: 'live'; live: boolean }
 
 /** The Broadcast topic of a workspace's spec changes. */
-const specTopic = (workspaceId: string) => `workspace:${workspaceId}:spec`
 
 /** A comment is at most this long; the database refuses longer ones with the same words. */
 export const SPEC_COMMENT_MAX_CHARS = 10_000
@@ -81,51 +81,21 @@ export async function setSpecThreadResolved(client: OpsClient, threadId: string,
   return withIsoTimes(data, TIMES)
 }
 
-interface SpecTopicListener extends SharedChannelListener {
-  comment(row: SpecCommentRow): void
-  deleted(id: string): void
-}
-
 /**
- * Hears the workspace's comment changes until the returned function is called. The join carries
- * the session's token (read first), so Realtime admits members only; an outsider's join is refused
- * and reported as not live.
+ * Hears the workspace's comment changes until the returned function is called, on the workspace's
+ * Spec Kit topic (shared with reviews and proposals). The join carries the session's token, so
+ * Realtime admits members only; an outsider's join is refused and reported as not live.
  */
 export function subscribeSpecComments(client: OpsClient, workspaceId: string, onChange: (change: SpecCommentChange) => void): () => void {
-  let leave: (() => Promise<void>) | null = null
-  let stopped = false
-  const listener: SpecTopicListener = {
-    comment: (row) => onChange({ type: 'comment', comment: withIsoTimes(row, TIMES) }),
-    deleted: (id) => onChange({ type: 'comment_deleted', id }),
+  const leave = joinSpecChannel(client, workspaceId, {
+    message: (event, payload) => {
+      if (event === 'comment' && isCommentRow(payload)) onChange({ type: 'comment', comment: withIsoTimes(payload, TIMES) })
+      const id = isObject(payload) ? payload.id : undefined
+      if (event === 'comment_deleted' && typeof id === 'string') onChange({ type: 'comment_deleted', id })
+    },
     status: (status) => onChange({ type: 'live', live: status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED }),
-  }
-  const topic = specTopic(workspaceId)
-  void client.realtime
-    .setAuth()
-    .catch(() => undefined)
-    .then(() => {
-      if (stopped) return
-      leave = joinSharedChannel(
-        client,
-        topic,
-        (each) =>
-          client
-            .channel(topic, { config: { private: true } })
-            .on('broadcast', { event: 'comment' }, (message: { payload?: unknown }) => {
-              const row = message.payload
-              if (isCommentRow(row)) each((one) => one.comment(row))
-            })
-            .on('broadcast', { event: 'comment_deleted' }, (message: { payload?: unknown }) => {
-              const id = isObject(message.payload) ? message.payload.id : undefined
-              if (typeof id === 'string') each((one) => one.deleted(id))
-            }),
-        listener,
-      )
-    })
-  return () => {
-    stopped = true
-    void leave?.()
-  }
+  })
+  return () => void leave()
 }
 
 function isCommentRow(value: unknown): value is SpecCommentRow {

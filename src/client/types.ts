@@ -12,7 +12,7 @@ import type {
 } from '../../supabase/functions/_shared/database/index.ts'
 import type { Outcome, RunStatus } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
-export type { ArtifactRow, EventRow, RunRow, SpecDocRow, SpecRevisionRow, TemplateRow }
+export type { ArtifactRow, EventRow, RunRow, SpecDocRow, TemplateRow }
 
 export { TERMINAL_STATUSES, type EventLevel, type RunStatus } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
@@ -96,10 +96,12 @@ export interface BoardFacts {
   startedBy: string | null
 }
 
-/** A conflict on save: both texts, so the editor can show them side by side. */
+/** A conflict on save: the text both sides started from, theirs and mine, for a three-way merge. */
 export interface SpecSaveConflict {
   kind: 'conflict'
   message: string
+  /** The content of the version the unsaved text was based on. */
+  base: string
   mine: string
   theirs: SpecDocRow
 }

@@ -422,7 +422,7 @@ describe.each(engines)('ops API on %s', (engine) => {
     await settled(owner.api, run.id)
   })
 
-  it('saves a spec doc of the current workspace, and returns both texts when someone saved it meanwhile', async () => {
+  it('saves a spec doc of the current workspace, and returns the base and both texts when someone saved it meanwhile', async () => {
     const docs = await owner.api.listSpecDocs()
     expect(docs.map((d) => d.slug)).toContain('continue-orchestrator/prd')
     expect(docs.every((d) => d.workspace_id === owner.deployWeb.workspace_id)).toBe(true)
@@ -440,6 +440,7 @@ describe.each(engines)('ops API on %s', (engine) => {
     expect(conflict).toEqual({
       kind: 'conflict',
       message: `spec doc "continue-orchestrator/prd" was changed by someone else: you edited version ${loadedByOwner.version}, the latest is version ${saved.version}`,
+      base: loadedByOwner.content,
       mine: 'A rewrite from an older copy',
       theirs: expect.objectContaining({ id: saved.id, version: saved.version, content: saved.content }),
     })

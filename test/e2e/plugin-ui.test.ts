@@ -761,7 +761,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     expect(/\[[xX]\]/.test(taskLines[2])).toBe(!wasChecked)
   })
 
-  it('shows a stale save as a conflict with both texts, and saves mine over theirs', async () => {
+  it('shows a stale save as a three-way merge and saves both people’s lines', async () => {
     const { ui } = plugin
     await openTab(plugin, 'Spec Kit')
     await ui.locator('[data-spec-doc="continue-orchestrator/prd"]').click()
@@ -785,22 +785,26 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await ui.locator('[data-save-doc]').click()
     const conflict = ui.locator('[data-save-conflict]')
     await conflict.waitFor({ timeout: LONG })
-    await expect(conflict.locator('[data-conflict-mine]').inputValue()).resolves.toContain('My edit from the plugin.')
-    await expect(conflict.locator('[data-conflict-theirs]').inputValue()).resolves.toContain('Their edit from elsewhere.')
+    // Both added a last line: one conflict that keeps both, theirs first, unless one is dropped.
+    const clash = conflict.locator('[data-merge-conflict="0"]')
+    await expect(clash.locator('[data-merge-lines="theirs"]').textContent()).resolves.toContain('Their edit from elsewhere.')
+    await expect(clash.locator('[data-merge-lines="mine"]').textContent()).resolves.toContain('My edit from the plugin.')
+    await expect(clash.locator('[data-merge-choice="both"]').isChecked()).resolves.toBe(true)
     await expect(textarea.inputValue()).resolves.toContain('My edit from the plugin.')
     // One clear sentence, not the server's message repeated after it.
     const message = (await conflict.locator('[data-conflict-message]').textContent()) ?? ''
-    expect(message).toMatch(/^Not saved: prd\.md was changed by someone else \(now version \d+\) after you opened it\./)
+    expect(message).toMatch(/^Not saved: prd\.md was changed by Guest [0-9a-f]{4} \(now version \d+\) after you opened it\./)
     expect(message).not.toMatch(/spec doc|you edited version/)
-    expect(message.match(/changed by someone else/g)).toHaveLength(1)
+    expect(message.match(/changed by/g)).toHaveLength(1)
     await screenshot(plugin, 'spec-kit-conflict')
     await expectAccessible('spec-kit-conflict')
 
-    await conflict.locator('[data-keep-mine]').click()
+    await conflict.locator('[data-save-merge]').click()
     await expect.poll(() => conflict.count(), { timeout: LONG }).toBe(0)
     const saved = await specDoc('continue-orchestrator/prd')
     expect(saved.version).toBe(doc.version + 2)
     expect(saved.content).toContain('My edit from the plugin.')
+    expect(saved.content).toContain('Their edit from elsewhere.')
   })
 
   it('checks the Supabase settings before saving them', async () => {

@@ -4,9 +4,11 @@ import { useState } from 'preact/hooks'
 import type { SpecDocRow, SpecSaveConflict } from '../../../client/types.ts'
 import { useServices } from '../../services/services-context.ts'
 import { toggleTask } from '../../view-models/task-checkboxes.ts'
+import { useMembers } from '../../hooks/use-members.ts'
 import { MarkdownPreview } from '../markdown-preview/markdown-preview.tsx'
-import { RevisionHistory } from '../revision-history/revision-history.tsx'
-import { SaveConflict } from '../save-conflict/save-conflict.tsx'
+import { SpecHistory } from '../spec-history/spec-history.tsx'
+import { SpecMergeConflict } from '../spec-history/spec-merge-conflict.tsx'
+import { SpecReviewBar } from '../spec-review/spec-review-bar.tsx'
 import { SpecComments } from '../spec-comments/spec-comments.tsx'
 import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './spec-doc-editor.css'
@@ -30,12 +32,14 @@ export interface SpecDocEditorProps {
 
 /** Markdown editing with a sanitised preview, task checkboxes, version-checked save and history. */
 export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEditorProps) {
-  const { api } = useServices()
+  const services = useServices()
+  const { api } = services
+  const { members, names } = useMembers(services, doc.workspace_id)
   const [mode, setMode] = useState<Mode>('preview')
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
-  const [conflict, setConflict] = useState<{ conflict: SpecSaveConflict; resolution: 'open' | 'theirs' } | null>(null)
+  const [conflict, setConflict] = useState<SpecSaveConflict | null>(null)
   const dirty = draft !== doc.content
 
   /** Saves against `base`'s version; it never rejects: a failure is shown above the editor. */
@@ -46,7 +50,7 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
     try {
       const result = await api.saveSpecDoc(base, content)
       if ('kind' in result) {
-        setConflict({ conflict: result, resolution: 'open' })
+        setConflict(result)
         return
       }
       setConflict(null)
@@ -56,6 +60,25 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
       setError(errorMessage(caught))
     } finally {
       setSaving(false)
+    }
+  }
+
+  /**
+   * Someone saved a newer version: it replaces the one shown, or, under an unsaved draft, opens the
+   * three-way merge (replacing the draft's base alone would let the next save drop their change).
+   */
+  async function loadLatest(): Promise<void> {
+    try {
+      const latest = (await api.listSpecDocs()).find((row) => row.id === doc.id)
+      if (latest === undefined) return
+      if (dirty) {
+        setConflict({ kind: 'conflict', message: '', base: doc.content, mine: draft, theirs: latest })
+        return
+      }
+      onDraftChange(latest.content)
+      onSaved(latest)
+    } catch (caught) {
+      setError(errorMessage(caught))
     }
   }
 
@@ -93,23 +116,32 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
           Save
         </Button>
       </div>
+      <SpecReviewBar doc={doc} members={members} names={names} onLoadNewer={() => void loadLatest()} />
       {error === null ? null : (
         <p class={styles.error} role="alert">
           {error}
         </p>
       )}
       {conflict === null ? null : (
-        <SaveConflict
-          conflict={conflict.conflict}
-          resolution={conflict.resolution}
+        <SpecMergeConflict
+          conflict={conflict}
+          theirAuthor={(conflict.theirs.updated_by === null ? null : names.get(conflict.theirs.updated_by)) ?? 'someone else'}
           busy={saving}
-          onKeepMine={() => void save(conflict.conflict.theirs, draft) /* mine, with anything typed since */}
-          onUseTheirs={() => {
-            onSaved(conflict.conflict.theirs)
-            onDraftChange(conflict.conflict.theirs.content)
-            setConflict({ ...conflict, resolution: 'theirs' })
+          onSaveMerge={(merged) => {
+            onDraftChange(merged)
+            void save(conflict.theirs, merged)
           }}
-          onDismiss={() => setConflict(null)}
+          onEditMerge={(merged) => {
+            onSaved(conflict.theirs)
+            onDraftChange(merged)
+            setConflict(null)
+            setMode('write')
+          }}
+          onUseTheirs={() => {
+            onSaved(conflict.theirs)
+            onDraftChange(conflict.theirs.content)
+            setConflict(null)
+          }}
         />
       )}
       {mode === 'write' ? (
@@ -133,9 +165,9 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
       {mode === 'preview' ? <MarkdownPreview source={draft} onToggleTask={onToggleTask} label={`Preview of ${doc.title}`} /> : null}
       {mode === 'comments' ? <SpecComments doc={doc} /> : null}
       {mode === 'history' ? (
-        <RevisionHistory
-          docId={doc.id}
-          version={doc.version}
+        <SpecHistory
+          doc={doc}
+          names={names}
           onRestore={(content) => {
             onDraftChange(content)
             setMode('write')

@@ -687,6 +687,134 @@ export type Database = {
           },
         ]
       }
+      spec_required_reviewers: {
+        Row: {
+          added_by: string | null
+          created_at: string
+          doc_id: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          added_by?: string | null
+          created_at?: string
+          doc_id: string
+          user_id: string
+        }
+        Update: {
+          added_by?: string | null
+          created_at?: string
+          doc_id?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'spec_required_reviewers_doc_id_fkey'
+            columns: ['doc_id']
+            isOneToOne: false
+            referencedRelation: 'spec_docs'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      spec_review_decisions: {
+        Row: {
+          created_at: string
+          decision: string
+          doc_id: string
+          doc_version: number
+          id: string
+          reviewer_id: string | null
+          summary: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          decision: string
+          doc_id: string
+          doc_version: number
+          id?: string
+          reviewer_id?: string | null
+          summary?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          decision?: string
+          doc_id?: string
+          doc_version?: number
+          id?: string
+          reviewer_id?: string | null
+          summary?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'spec_review_decisions_doc_id_fkey'
+            columns: ['doc_id']
+            isOneToOne: false
+            referencedRelation: 'spec_docs'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'spec_review_decisions_workspace_id_fkey'
+            columns: ['workspace_id']
+            isOneToOne: false
+            referencedRelation: 'workspaces'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      spec_review_requests: {
+        Row: {
+          created_at: string
+          doc_id: string
+          doc_version: number
+          id: string
+          note: string | null
+          requested_by: string | null
+          reviewer_ids: string[]
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          doc_id: string
+          doc_version: number
+          id?: string
+          note?: string | null
+          requested_by?: string | null
+          reviewer_ids: string[]
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          doc_id?: string
+          doc_version?: number
+          id?: string
+          note?: string | null
+          requested_by?: string | null
+          reviewer_ids?: string[]
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'spec_review_requests_doc_id_fkey'
+            columns: ['doc_id']
+            isOneToOne: false
+            referencedRelation: 'spec_docs'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'spec_review_requests_workspace_id_fkey'
+            columns: ['workspace_id']
+            isOneToOne: false
+            referencedRelation: 'workspaces'
+            referencedColumns: ['id']
+          },
+        ]
+      }
       starter_kit: {
         Row: {
           content: string
@@ -1044,6 +1172,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      broadcast_spec_review: { Args: { p_doc_id: string; p_workspace: string }; Returns: undefined }
       claim_run: {
         Args: { p_lease_seconds?: number; p_run_id?: string; p_worker: string }
         Returns: {
@@ -1146,6 +1275,25 @@ export type Database = {
         SetofOptions: {
           from: '*'
           to: 'runs'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      decide_spec_review: {
+        Args: { p_decision: string; p_doc_id: string; p_doc_version: number; p_summary?: string }
+        Returns: {
+          created_at: string
+          decision: string
+          doc_id: string
+          doc_version: number
+          id: string
+          reviewer_id: string | null
+          summary: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'spec_review_decisions'
           isOneToOne: true
           isSetofReturn: false
         }
@@ -1494,6 +1642,34 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      request_spec_review: {
+        Args: { p_doc_id: string; p_doc_version: number; p_note?: string; p_reviewer_ids: string[] }
+        Returns: {
+          created_at: string
+          doc_id: string
+          doc_version: number
+          id: string
+          note: string | null
+          requested_by: string | null
+          reviewer_ids: string[]
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'spec_review_requests'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      require_current_version: {
+        Args: {
+          d: Omit<Database['ops']['Tables']['spec_docs']['Row'], Database['ops']['Tables']['spec_docs']['ComputedFields']>
+          p_version: number
+          p_what: string
+        }
+        Returns: undefined
+      }
+      require_members: { Args: { p_user_ids: string[]; p_what: string; p_workspace: string }; Returns: undefined }
       require_role: { Args: { p_min: string; p_what: string; p_workspace: string }; Returns: undefined }
       require_spec_commenter: { Args: { p_id: string; p_what: string; p_workspace: string }; Returns: undefined }
       revoke_invite: { Args: { p_invite: string }; Returns: undefined }
@@ -1667,6 +1843,21 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      set_spec_required_reviewers: {
+        Args: { p_doc_id: string; p_user_ids: string[] }
+        Returns: {
+          added_by: string | null
+          created_at: string
+          doc_id: string
+          user_id: string
+        }[]
+        SetofOptions: {
+          from: '*'
+          to: 'spec_required_reviewers'
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       set_spec_thread_resolved: {
         Args: { p_id: string; p_resolved: boolean }
         Returns: {
@@ -1696,6 +1887,27 @@ export type Database = {
       }
       spec_comment_body: { Args: { p_body: string }; Returns: string }
       spec_comment_mentions: { Args: { p_mentions: string[]; p_workspace: string }; Returns: string[] }
+      spec_doc_for_review: {
+        Args: { p_doc_id: string; p_min: string; p_what: string }
+        Returns: {
+          content: string
+          created_at: string
+          id: string
+          slug: string
+          title: string
+          updated_at: string
+          updated_by: string | null
+          version: number
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'spec_docs'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      spec_review_state: { Args: { p_doc_id: string }; Returns: Json }
       stock_workspace: { Args: { p_workspace: string }; Returns: undefined }
       text_hash: { Args: { p_text: string }; Returns: string }
       unbind_secret: { Args: { p_name: string; p_workspace: string }; Returns: undefined }
