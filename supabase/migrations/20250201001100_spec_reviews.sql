@@ -350,17 +350,5 @@ grant execute on function ops.decide_spec_review(uuid, int, text, text) to authe
 grant execute on function ops.set_spec_required_reviewers(uuid, uuid[]) to authenticated, service_role;
 grant execute on function ops.spec_review_state(uuid) to authenticated, service_role;
 
--- Receiving a workspace's Spec Kit changes (reviews here; comments and proposals use the same
--- topic): its members, as "Members see their workspace's spec docs". Dropped first so whichever
--- migration of the Spec Kit's features runs later leaves one policy of this name.
-drop policy if exists "spec topic: members receive" on realtime.messages;
-create policy "spec topic: members receive" on realtime.messages
-  for select to authenticated
-  using (
-    extension = 'broadcast'
-    and exists (
-      select 1 from ops.workspaces w
-      where 'workspace:' || w.id::text || ':spec' = (select realtime.topic())
-        and w.id in (select ops.my_workspace_ids())
-    )
-  );
+-- Receiving a workspace's Spec Kit changes (reviews, comments, proposals) is decided by the
+-- policy "Members receive their workspace's spec changes" of 20250201001000_spec_comments.sql.
