@@ -96,7 +96,11 @@ describe.each(engines)('Spec Kit documents and proposals on %s', (engine) => {
 
   it('starts a document from each template, equal to the files in spec/templates, or blank', async () => {
     for (const kind of ['constitution', 'spec', 'plan', 'tasks'] as const) {
-      const [doc] = await team.as<Doc>('operator', 'select * from ops.create_spec_doc($1, $2, $3)', [team.workspace, kind, `Checkout ${kind}`])
+      const [doc] = await team.as<Doc>('operator', 'select * from ops.create_spec_doc($1, $2, $3)', [
+        team.workspace,
+        kind,
+        `Checkout ${kind}`,
+      ])
       expect(doc).toMatchObject({ slug: `checkout-${kind}`, title: `Checkout ${kind}`, kind, version: 1, updated_by: team.users.operator })
       expect(doc.content).toBe(await readFile(new URL(`${kind}.md`, templateDir), 'utf8'))
     }
@@ -204,7 +208,9 @@ describe.each(engines)('Spec Kit documents and proposals on %s', (engine) => {
     const proposal = await propose('continue-orchestrator/plan', { append: '- a note from a run' })
     const seen: Record<string, unknown> = {}
     for (const actor of ACTORS) {
-      const read = await attempt(test.db, team.claims(actor), 'select count(*)::int as n from ops.spec_proposals where id = $1', [proposal.id])
+      const read = await attempt(test.db, team.claims(actor), 'select count(*)::int as n from ops.spec_proposals where id = $1', [
+        proposal.id,
+      ])
       seen[actor] = read.ok ? read.rows[0].n : read.code
     }
     expect(seen).toEqual({ outsider: 0, viewer: 1, operator: 1, approver: 1, admin: 1, anon: '42501', service_role: 1 })
@@ -239,7 +245,12 @@ describe.each(engines)('Spec Kit documents and proposals on %s', (engine) => {
     })
 
     // A person's save afterwards: the applied version, now a revision, keeps its run and its author.
-    await team.as('operator', 'select ops.save_spec_doc($1, $2, $3, $4)', [team.workspace, after.slug, `${after.content}mine\n`, after.version])
+    await team.as('operator', 'select ops.save_spec_doc($1, $2, $3, $4)', [
+      team.workspace,
+      after.slug,
+      `${after.content}mine\n`,
+      after.version,
+    ])
     const { rows } = await test.db.query<{ version: number; saved_by: string; from_run_id: string | null }>(
       'select version, saved_by, from_run_id from ops.spec_doc_revisions where doc_id = $1 order by version',
       [before.id],
@@ -267,7 +278,9 @@ describe.each(engines)('Spec Kit documents and proposals on %s', (engine) => {
 
   it('refuses a proposal whose text the document no longer has, and merges one that still applies', async () => {
     const [doc] = await team.as<Doc>('operator', "select * from ops.create_spec_doc($1, 'spec', 'Merging')", [team.workspace])
-    const stale = await propose(doc.slug, { replace: { find: '- **FR-002**: Users MUST be able to [an interaction]', with: '- **FR-002**: Users MUST be able to export' } })
+    const stale = await propose(doc.slug, {
+      replace: { find: '- **FR-002**: Users MUST be able to [an interaction]', with: '- **FR-002**: Users MUST be able to export' },
+    })
     const appended = await propose(doc.slug, { append: '- **FR-003**: System MUST keep an audit trail' })
     // Someone rewrites FR-002 and adds a line at the top after both proposals were made.
     const edited = doc.content

@@ -95,6 +95,7 @@ export const OPS_TABLES = [
   'secret_bindings',
   'spec_doc_revisions',
   'spec_docs',
+  'spec_proposals',
   'starter_kit',
   'template_revisions',
   'workspace_invites',
