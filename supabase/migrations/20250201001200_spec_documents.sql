@@ -59,8 +59,10 @@ update ops.spec_docs set kind = ops.spec_kind_of_slug(slug);
 alter table ops.spec_docs alter column kind set not null;
 
 -- A document added without a kind (the starter kit's copies, a plain insert) takes its slug's.
+-- Security definer: an operator's plain insert may not call the helper itself.
 create function ops.fill_spec_doc_kind() returns trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
 begin

@@ -1,0 +1,78 @@
+/**
+ * Changes that runs' `spec` steps propose to Spec Kit documents: the open ones of a workspace,
+ * applying (a new revision, by the person, credited to the run) or dismissing one, and hearing
+ * about new and decided ones live on the workspace's private Spec Kit topic (event `proposal`).
+ */
+import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js'
+import { postgrestError } from './errors.ts'
+import { isObject, joinSharedChannel, type SharedChannelListener } from './shared-channel.ts'
+import type { OpsClient } from './supabase.ts'
+import type { SpecProposalRow } from '../../supabase/functions/_shared/database/index.ts'
+
+export type { SpecProposalRow }
+
+/** The workspace's open proposals, oldest first. */
+export async function listOpenProposals(client: OpsClient, workspaceId: string): Promise<SpecProposalRow[]> {
+  const { data, error, status } = await client
+    .from('spec_proposals')
+    .select('*')
+    .eq('workspace_id', workspaceId)
+    .eq('status', 'open')
+    .order('created_at')
+  if (error) throw postgrestError('Could not load the proposed changes', error, status)
+  return data
+}
+
+export async function applySpecProposal(client: OpsClient, proposalId: string): Promise<SpecProposalRow> {
+  const { data, error, status } = await client.rpc('apply_spec_proposal', { p_id: proposalId })
+  if (error) throw postgrestError('Could not apply the proposed change', error, status)
+  return data
+}
+
+export async function dismissSpecProposal(client: OpsClient, proposalId: string): Promise<SpecProposalRow> {
+  const { data, error, status } = await client.rpc('dismiss_spec_proposal', { p_id: proposalId })
+  if (error) throw postgrestError('Could not dismiss the proposed change', error, status)
+  return data
+}
+
+interface ProposalListener extends SharedChannelListener {
+  proposal(docId: string): void
+}
+
+/**
+ * Calls `onChange` with the document's id whenever a proposal of the workspace is made, applied or
+ * dismissed, and with null once the channel is up (load then, so nothing sent before is missed).
+ * Returns the function that stops listening.
+ */
+export function subscribeSpecProposals(client: OpsClient, workspaceId: string, onChange: (docId: string | null) => void): () => void {
+  const topic = `workspace:${workspaceId}:spec`
+  let leave: (() => Promise<void>) | null = null
+  let stopped = false
+  const listener: ProposalListener = {
+    status: (status) => {
+      if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) onChange(null)
+    },
+    proposal: (docId) => onChange(docId),
+  }
+  // The join must carry the user's token, or Realtime refuses the private channel.
+  void client.realtime
+    .setAuth()
+    .catch(() => undefined)
+    .then(() => {
+      if (stopped) return
+      leave = joinSharedChannel<ProposalListener>(
+        client,
+        topic,
+        (each) =>
+          client.channel(topic, { config: { private: true } }).on('broadcast', { event: 'proposal' }, (message: { payload?: unknown }) => {
+            const docId = isObject(message.payload) ? message.payload.doc_id : undefined
+            if (typeof docId === 'string') each((one) => one.proposal(docId))
+          }),
+        listener,
+      )
+    })
+  return () => {
+    stopped = true
+    void leave?.()
+  }
+}
