@@ -86,7 +86,7 @@ describe('Spec Kit documents and proposals in Chromium', { timeout: 240_000 }, (
 
     await ui.locator('[data-add-doc]').click()
     await ui.locator('[data-doc-template]').selectOption('spec')
-    await ui.locator('[data-doc-title] input, input[data-doc-title]').first().fill('Checkout spec')
+    await ui.locator('[data-doc-title]').fill('Checkout spec')
     await expectAccessible('adding a document')
     await ui.locator('[data-doc-form-submit]').click()
     const added = ui.locator('[data-spec-doc="checkout-spec"]')
@@ -97,8 +97,8 @@ describe('Spec Kit documents and proposals in Chromium', { timeout: 240_000 }, (
     expect(await docBySlug('checkout-spec')).toMatchObject({ kind: 'spec', title: 'Checkout spec', version: 1 })
 
     await ui.locator('[data-rename-doc]').click()
-    await ui.locator('[data-doc-title] input, input[data-doc-title]').first().fill('Checkout PRD')
-    await ui.locator('[data-doc-title] input, input[data-doc-title]').first().press('Enter')
+    await ui.locator('[data-doc-title]').fill('Checkout PRD')
+    await ui.locator('[data-doc-title]').press('Enter')
     await expect.poll(() => added.textContent(), { timeout: LONG }).toBe('Checkout PRD')
     expect(await docBySlug('checkout-spec')).toMatchObject({ title: 'Checkout PRD', version: 2 })
 

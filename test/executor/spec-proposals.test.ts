@@ -89,10 +89,10 @@ describe.each(engines)('spec proposals from runs, over REST, on %s', (engine) =>
     ])
     const [artifact] = await artifactsOf(admin, runId)
     expect(artifact).toMatchObject({ kind: 'diff', title: 'Proposed change to tasks.md' })
-    expect(proposals![0].diff).toBe(artifact.content)
+    expect(proposals[0].diff).toBe(artifact.content)
     // The log line names the proposal, so the run page can link to it.
     const line = (await eventsOf(admin, runId)).find((e) => e.step_id === 'propose' && e.message.startsWith('Proposed a change'))
-    expect(line?.data).toMatchObject({ proposal_id: proposals![0].id, doc: 'continue-orchestrator/tasks' })
+    expect(line?.data).toMatchObject({ proposal_id: proposals[0].id, doc: 'continue-orchestrator/tasks' })
     // The document itself is unchanged until someone applies it.
     expect((await tasksDoc()).version).toBe(before.version)
   })

@@ -28,7 +28,9 @@ export interface SpecProposalProps {
  */
 export function SpecProposal({ proposal, doc, runTitle, canDecide, busy, problem, onApply, onDismiss, discussion }: SpecProposalProps) {
   const current = proposal.base_version === doc.version
-  const diff = current ? textDiff(doc.content, proposal.proposed_content, `${doc.title} (version ${doc.version})`, 'proposed') : proposal.diff
+  const diff = current
+    ? textDiff(doc.content, proposal.proposed_content, `${doc.title} (version ${doc.version})`, 'proposed')
+    : proposal.diff
   const stat = diffStat(diffLines(diff))
   const label = `Proposed change to ${doc.title}`
   return (

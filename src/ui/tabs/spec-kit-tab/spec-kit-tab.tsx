@@ -52,7 +52,9 @@ export function SpecKitTab() {
         docs={docs ?? []}
         selected={selected}
         onSelect={setSelected}
-        dirty={new Set((docs ?? []).filter((row) => drafts[row.slug] !== undefined && drafts[row.slug] !== row.content).map((row) => row.slug))}
+        dirty={
+          new Set((docs ?? []).filter((row) => drafts[row.slug] !== undefined && drafts[row.slug] !== row.content).map((row) => row.slug))
+        }
         canEdit={canEdit}
         onCreate={async (kind, title) => {
           const made = await createSpecDoc(client, workspaceId ?? (await api.currentWorkspaceId()), kind, title)
