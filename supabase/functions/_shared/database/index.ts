@@ -52,7 +52,7 @@ export interface ArtifactInput {
 }
 
 /** What a spec step does to a document's text (spec_proposals.change). */
-export type SpecChange = { append: string } | { replace: { find: string; with: string } }
+type SpecChange = { append: string } | { replace: { find: string; with: string } }
 
 /** One proposal as ops.add_spec_proposal takes it; the (run, step_id) pair makes a retried call a no-op. */
 export interface SpecProposalInput {
