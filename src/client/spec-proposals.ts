@@ -23,6 +23,13 @@ export async function listOpenProposals(client: OpsClient, workspaceId: string):
   return data
 }
 
+/** The proposal a run's spec step opened, or null (a run from before proposals, or not a spec step). */
+export async function proposalOfStep(client: OpsClient, runId: string, stepId: string): Promise<SpecProposalRow | null> {
+  const { data, error, status } = await client.from('spec_proposals').select('*').eq('run_id', runId).eq('step_id', stepId).maybeSingle()
+  if (error) throw postgrestError('Could not load the proposed change', error, status)
+  return data
+}
+
 export async function applySpecProposal(client: OpsClient, proposalId: string): Promise<SpecProposalRow> {
   const { data, error, status } = await client.rpc('apply_spec_proposal', { p_id: proposalId })
   if (error) throw postgrestError('Could not apply the proposed change', error, status)

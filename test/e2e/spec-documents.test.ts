@@ -156,4 +156,18 @@ describe('Spec Kit documents and proposals in Chromium', { timeout: 240_000 }, (
       })
       .toBe(String(before.version + 1))
   })
+
+  it('links the run’s diff artifact to its proposal, which opens the document in the Spec Kit', async () => {
+    const { ui } = plugin
+    await ui.locator('[data-spec-doc="continue-orchestrator/plan"]').click()
+    await openTab(plugin, 'Runs')
+    await ui.locator('[data-run-template="propose-task"] [data-open-run]').click({ timeout: LONG })
+    const link = ui.locator('[data-artifact="diff"] [data-proposal-link]')
+    await expect.poll(() => link.getAttribute('data-proposal-link'), { timeout: LONG }).toBe('applied')
+    await expectAccessible('a run with a proposal')
+    await link.locator('[data-open-proposal]').click()
+    await expect
+      .poll(() => ui.locator('[data-spec-doc="continue-orchestrator/tasks"]').getAttribute('aria-selected'), { timeout: LONG })
+      .toBe('true')
+  })
 })

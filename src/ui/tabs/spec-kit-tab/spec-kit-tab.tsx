@@ -8,6 +8,7 @@ import { SpecProposals } from '../../components/spec-proposal/spec-proposals.tsx
 import { useSpecProposals } from '../../hooks/use-spec-proposals.ts'
 import { useWorkspaceRole } from '../../hooks/use-workspace-role.ts'
 import { useServices } from '../../services/services-context.ts'
+import { takeRequestedSpecDoc } from '../../app/spec-doc-request.ts'
 import { archiveSpecDoc, createSpecDoc, renameSpecDoc } from '../../../client/spec-documents.ts'
 import { roleAtLeast } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
@@ -34,7 +35,11 @@ export function SpecKitTab() {
         if (stopped) return
         setDocs(rows)
         setWorkspaceId(workspace)
-        setSelected((current) => current ?? rows.find((row) => row.archived_at === null)?.slug ?? null)
+        const requested = takeRequestedSpecDoc()
+        setSelected(
+          (current) =>
+            rows.find((row) => row.id === requested)?.slug ?? current ?? rows.find((row) => row.archived_at === null)?.slug ?? null,
+        )
       },
       (caught: unknown) => !stopped && setError(errorMessage(caught)),
     )
