@@ -173,7 +173,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await openTab(plugin, 'Spec Kit')
     await expect
       .poll(() => ui.locator('[data-spec-doc]').allTextContents(), { timeout: LONG })
-      .toEqual(['constitution.md', 'plan.md', 'prd.md', 'tasks.md'])
+      .toEqual(['constitution.md', 'prd.md', 'plan.md', 'tasks.md'])
     await ui.locator('[data-markdown-preview] h1').first().waitFor({ timeout: LONG })
     await screenshot(plugin, 'spec-kit')
     await expectAccessible('spec-kit')

@@ -96,6 +96,7 @@ export const OPS_TABLES = [
   'spec_comments',
   'spec_doc_revisions',
   'spec_docs',
+  'spec_proposals',
   'spec_required_reviewers',
   'spec_review_decisions',
   'spec_review_requests',

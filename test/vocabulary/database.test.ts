@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EVENT_LEVELS, roleAtLeast, RUN_PHASES, RUN_STATUSES, WORKSPACE_ROLES } from '../../supabase/functions/_shared/vocabulary/index.ts'
+import { SPEC_DOC_KINDS, SPEC_PROPOSAL_STATUSES } from '../../supabase/functions/_shared/vocabulary/spec-documents.ts'
 import { engines, migratedDatabase, type TestDatabase } from '../support/databases.ts'
 
 describe.each(engines)('the vocabulary and the schema on %s', (engine) => {
@@ -29,6 +30,13 @@ describe.each(engines)('the vocabulary and the schema on %s', (engine) => {
     { name: 'run phases', table: 'ops.run_events', constraint: 'run_events_phase_valid', values: RUN_PHASES },
     { name: 'event levels', table: 'ops.run_events', constraint: 'run_events_level_valid', values: EVENT_LEVELS },
     { name: 'workspace roles', table: 'ops.workspace_members', constraint: 'workspace_members_role_valid', values: WORKSPACE_ROLES },
+    { name: 'spec document kinds', table: 'ops.spec_docs', constraint: 'spec_docs_kind_valid', values: SPEC_DOC_KINDS },
+    {
+      name: 'spec proposal statuses',
+      table: 'ops.spec_proposals',
+      constraint: 'spec_proposals_status_valid',
+      values: SPEC_PROPOSAL_STATUSES,
+    },
   ])('$name are exactly what $constraint allows, in order', async ({ table, constraint, values }) => {
     expect(await allowedValues(table, constraint)).toEqual([...values])
   })

@@ -24,6 +24,7 @@ import { useToast } from '../hooks/use-toast.ts'
 import { useServices } from '../services/services-context.ts'
 import { addSummaryCardToBoard, announceRunFinished, saveSettings } from './main-thread.ts'
 import { initialNavigation, navigate, screenOf, selectedTab } from './navigation.ts'
+import { requestSpecDoc } from './spec-doc-request.ts'
 import { ShellHeader } from './shell-header.tsx'
 import { startRunWithStream } from './start-run.ts'
 import { TabPanel } from './tab-panel.tsx'
@@ -120,6 +121,10 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
           onOpenRun={openRun}
           onAddToBoard={addSummaryCardToBoard}
           roleIn={roleIn}
+          onOpenSpecDoc={(docId) => {
+            requestSpecDoc(docId)
+            dispatch({ type: 'select-tab', tab: 'spec-kit' })
+          }}
         />
       )
       break

@@ -4,10 +4,11 @@ import { downloadText } from '../../browser/save-text.ts'
 import { artifactFileName, downloadMime, formatBytes, isTextFile, safeLinkUrl } from '../../view-models/artifact-view.ts'
 import { diffLines, diffStat } from '../../view-models/diff-lines.ts'
 import { DiffView } from '../diff-view/diff-view.tsx'
+import { SpecProposalLink } from '../spec-proposal/spec-proposal-link.tsx'
 import styles from './artifact-item.css'
 
 /** One artifact: a web link (new window, no opener), a diff (coloured text) or a file. */
-export function ArtifactItem({ artifact }: { artifact: ArtifactRow }) {
+export function ArtifactItem({ artifact, onOpenSpecDoc }: { artifact: ArtifactRow; onOpenSpecDoc?: (docId: string) => void }) {
   if (artifact.kind === 'link') {
     const url = safeLinkUrl(artifact.url)
     return (
@@ -43,6 +44,9 @@ export function ArtifactItem({ artifact }: { artifact: ArtifactRow }) {
         <button type="button" class={styles.action} onClick={download}>
           Download .diff
         </button>
+        {onOpenSpecDoc && artifact.step_id !== null ? (
+          <SpecProposalLink runId={artifact.run_id} stepId={artifact.step_id} onOpen={onOpenSpecDoc} />
+        ) : null}
       </div>
     )
   }

@@ -44,6 +44,8 @@ export interface RunLogViewerProps {
   onAddToBoard?: (run: RunRow) => void
   /** The signed-in person's role in a workspace, when known: a role that cannot decide is told why. */
   roleIn?: (workspaceId: string) => WorkspaceRole | null
+  /** Opens a Spec Kit document: a spec step's proposal links to its document. */
+  onOpenSpecDoc?: (docId: string) => void
 }
 
 /** One run, live: status, duration, the log (virtualised), artifacts and what can be done to it. */
@@ -56,6 +58,7 @@ export function RunLogViewer({
   onOpenRun,
   onAddToBoard,
   roleIn,
+  onOpenSpecDoc,
 }: RunLogViewerProps) {
   const services = useServices()
   const handle = useMemo(() => stream ?? services.openRunStream(runId), [runId, stream, services])
@@ -309,7 +312,7 @@ export function RunLogViewer({
             </button>
           )}
         </div>
-        <ArtifactsSidebar artifacts={artifacts} finished={run !== null && isTerminalStatus(run.status)} />
+        <ArtifactsSidebar artifacts={artifacts} finished={run !== null && isTerminalStatus(run.status)} onOpenSpecDoc={onOpenSpecDoc} />
       </div>
     </section>
   )

@@ -49,7 +49,7 @@ export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEdi
     setNotice(null)
     try {
       const result = await api.saveSpecDoc(base, content)
-      if ('kind' in result) {
+      if ('mine' in result) {
         setConflict(result)
         return
       }

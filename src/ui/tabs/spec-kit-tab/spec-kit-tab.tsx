@@ -3,27 +3,43 @@ import { h } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import type { SpecDocRow } from '../../../client/types.ts'
 import { SpecDocEditor } from '../../components/spec-doc-editor/spec-doc-editor.tsx'
+import { SpecDocTabs } from '../../components/spec-doc-tabs/spec-doc-tabs.tsx'
+import { SpecProposals } from '../../components/spec-proposal/spec-proposals.tsx'
+import { useSpecProposals } from '../../hooks/use-spec-proposals.ts'
+import { useWorkspaceRole } from '../../hooks/use-workspace-role.ts'
 import { useServices } from '../../services/services-context.ts'
+import { takeRequestedSpecDoc } from '../../app/spec-doc-request.ts'
+import { archiveSpecDoc, createSpecDoc, renameSpecDoc } from '../../../client/spec-documents.ts'
+import { roleAtLeast } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './spec-kit-tab.css'
 
 /** The Spec Kit documents: pick one, read it, edit it, save it. Drafts survive switching documents. */
 export function SpecKitTab() {
-  const { api } = useServices()
+  const { api, client } = useServices()
   const [docs, setDocs] = useState<SpecDocRow[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [selected, setSelected] = useState<string | null>(null)
   const [drafts, setDrafts] = useState<Record<string, string>>({})
   const [reload, setReload] = useState(0)
+  const [workspaceId, setWorkspaceId] = useState<string | null>(null)
+  const { role } = useWorkspaceRole()
+  const canEdit = typeof role === 'string' && roleAtLeast(role, 'operator')
+  const proposals = useSpecProposals(workspaceId)
 
   useEffect(() => {
     let stopped = false
     setError(null)
-    api.listSpecDocs().then(
-      (rows) => {
+    Promise.all([api.listSpecDocs(), api.currentWorkspaceId()]).then(
+      ([rows, workspace]) => {
         if (stopped) return
         setDocs(rows)
-        setSelected((current) => current ?? rows[0]?.slug ?? null)
+        setWorkspaceId(workspace)
+        const requested = takeRequestedSpecDoc()
+        setSelected(
+          (current) =>
+            rows.find((row) => row.id === requested)?.slug ?? current ?? rows.find((row) => row.archived_at === null)?.slug ?? null,
+        )
       },
       (caught: unknown) => !stopped && setError(errorMessage(caught)),
     )
@@ -33,33 +49,26 @@ export function SpecKitTab() {
   }, [api, reload])
 
   const doc = docs?.find((candidate) => candidate.slug === selected) ?? null
+  const replace = (saved: SpecDocRow) => setDocs((current) => (current ?? []).map((row) => (row.slug === saved.slug ? saved : row)))
 
   return (
     <div class={styles.tab}>
-      <div class={styles.docs} role="tablist" aria-label="Spec Kit documents" data-spec-docs>
-        {(docs ?? []).map((candidate) => {
-          const dirty = drafts[candidate.slug] !== undefined && drafts[candidate.slug] !== candidate.content
-          return (
-            <button
-              key={candidate.slug}
-              type="button"
-              role="tab"
-              aria-selected={candidate.slug === selected}
-              class={candidate.slug === selected ? `${styles.doc} ${styles.selected}` : styles.doc}
-              onClick={() => setSelected(candidate.slug)}
-              data-spec-doc={candidate.slug}
-            >
-              {candidate.title}
-              {dirty ? (
-                <span class={styles.dirty} aria-label="unsaved changes">
-                  {' '}
-                  •
-                </span>
-              ) : null}
-            </button>
-          )
-        })}
-      </div>
+      <SpecDocTabs
+        docs={docs ?? []}
+        selected={selected}
+        onSelect={setSelected}
+        dirty={
+          new Set((docs ?? []).filter((row) => drafts[row.slug] !== undefined && drafts[row.slug] !== row.content).map((row) => row.slug))
+        }
+        canEdit={canEdit}
+        onCreate={async (kind, title) => {
+          const made = await createSpecDoc(client, workspaceId ?? (await api.currentWorkspaceId()), kind, title)
+          setDocs((current) => [...(current ?? []), made])
+          setSelected(made.slug)
+        }}
+        onRename={async (row, title) => replace(await renameSpecDoc(client, row.id, title))}
+        onArchive={async (row, archived) => replace(await archiveSpecDoc(client, row.id, archived))}
+      />
       {error === null ? null : (
         <div class={styles.error} role="alert">
           <span>{error}</span>
@@ -73,12 +82,23 @@ export function SpecKitTab() {
         <p class={styles.empty}>No Spec Kit documents. The migration seeds four; is it applied?</p>
       ) : null}
       {doc === null ? null : (
+        <SpecProposals
+          doc={doc}
+          proposals={proposals.list.filter((proposal) => proposal.doc_id === doc.id)}
+          canDecide={canEdit}
+          onDecided={() => {
+            proposals.refresh()
+            setReload(reload + 1)
+          }}
+        />
+      )}
+      {doc === null ? null : (
         <SpecDocEditor
           key={doc.slug}
           doc={doc}
           draft={drafts[doc.slug] ?? doc.content}
           onDraftChange={(draft) => setDrafts((current) => ({ ...current, [doc.slug]: draft }))}
-          onSaved={(saved) => setDocs((current) => (current ?? []).map((row) => (row.slug === saved.slug ? saved : row)))}
+          onSaved={replace}
         />
       )}
     </div>

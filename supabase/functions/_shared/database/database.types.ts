@@ -607,6 +607,8 @@ export type Database = {
         Row: {
           content: string
           doc_id: string
+          from_proposal_id: string | null
+          from_run_id: string | null
           id: number
           saved_at: string
           saved_by: string | null
@@ -617,6 +619,8 @@ export type Database = {
         Insert: {
           content: string
           doc_id: string
+          from_proposal_id?: string | null
+          from_run_id?: string | null
           id?: never
           saved_at: string
           saved_by?: string | null
@@ -626,6 +630,8 @@ export type Database = {
         Update: {
           content?: string
           doc_id?: string
+          from_proposal_id?: string | null
+          from_run_id?: string | null
           id?: never
           saved_at?: string
           saved_by?: string | null
@@ -640,13 +646,31 @@ export type Database = {
             referencedRelation: 'spec_docs'
             referencedColumns: ['id']
           },
+          {
+            foreignKeyName: 'spec_doc_revisions_from_proposal_id_fkey'
+            columns: ['from_proposal_id']
+            isOneToOne: false
+            referencedRelation: 'spec_proposals'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'spec_doc_revisions_from_run_id_fkey'
+            columns: ['from_run_id']
+            isOneToOne: false
+            referencedRelation: 'runs'
+            referencedColumns: ['id']
+          },
         ]
       }
       spec_docs: {
         Row: {
+          archived_at: string | null
           content: string
           created_at: string
+          from_proposal_id: string | null
+          from_run_id: string | null
           id: string
+          kind: string
           slug: string
           title: string
           updated_at: string
@@ -656,9 +680,13 @@ export type Database = {
         }
         ComputedFields: never
         Insert: {
+          archived_at?: string | null
           content?: string
           created_at?: string
+          from_proposal_id?: string | null
+          from_run_id?: string | null
           id?: string
+          kind: string
           slug: string
           title: string
           updated_at?: string
@@ -667,9 +695,13 @@ export type Database = {
           workspace_id: string
         }
         Update: {
+          archived_at?: string | null
           content?: string
           created_at?: string
+          from_proposal_id?: string | null
+          from_run_id?: string | null
           id?: string
+          kind?: string
           slug?: string
           title?: string
           updated_at?: string
@@ -679,7 +711,95 @@ export type Database = {
         }
         Relationships: [
           {
+            foreignKeyName: 'spec_docs_from_proposal_fk'
+            columns: ['from_proposal_id']
+            isOneToOne: false
+            referencedRelation: 'spec_proposals'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'spec_docs_from_run_id_fkey'
+            columns: ['from_run_id']
+            isOneToOne: false
+            referencedRelation: 'runs'
+            referencedColumns: ['id']
+          },
+          {
             foreignKeyName: 'spec_docs_workspace_id_fkey'
+            columns: ['workspace_id']
+            isOneToOne: false
+            referencedRelation: 'workspaces'
+            referencedColumns: ['id']
+          },
+        ]
+      }
+      spec_proposals: {
+        Row: {
+          applied_version: number | null
+          base_version: number
+          change: NonNullable<Json>
+          created_at: string
+          decided_at: string | null
+          decided_by: string | null
+          diff: string
+          doc_id: string
+          id: string
+          proposed_content: string
+          run_id: string | null
+          status: string
+          step_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          applied_version?: number | null
+          base_version: number
+          change: NonNullable<Json>
+          created_at?: string
+          decided_at?: string | null
+          decided_by?: string | null
+          diff: string
+          doc_id: string
+          id?: string
+          proposed_content: string
+          run_id?: string | null
+          status?: string
+          step_id: string
+          workspace_id: string
+        }
+        Update: {
+          applied_version?: number | null
+          base_version?: number
+          change?: NonNullable<Json>
+          created_at?: string
+          decided_at?: string | null
+          decided_by?: string | null
+          diff?: string
+          doc_id?: string
+          id?: string
+          proposed_content?: string
+          run_id?: string | null
+          status?: string
+          step_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: 'spec_proposals_doc_id_fkey'
+            columns: ['doc_id']
+            isOneToOne: false
+            referencedRelation: 'spec_docs'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'spec_proposals_run_id_fkey'
+            columns: ['run_id']
+            isOneToOne: false
+            referencedRelation: 'runs'
+            referencedColumns: ['id']
+          },
+          {
+            foreignKeyName: 'spec_proposals_workspace_id_fkey'
             columns: ['workspace_id']
             isOneToOne: false
             referencedRelation: 'workspaces'
@@ -1097,8 +1217,58 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      add_spec_proposal: {
+        Args: { p_proposal: Json; p_run_id: string; p_worker: string }
+        Returns: {
+          applied_version: number | null
+          base_version: number
+          change: NonNullable<Json>
+          created_at: string
+          decided_at: string | null
+          decided_by: string | null
+          diff: string
+          doc_id: string
+          id: string
+          proposed_content: string
+          run_id: string | null
+          status: string
+          step_id: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'spec_proposals'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       api_ready: { Args: Record<PropertyKey, never>; Returns: boolean }
       append_run_events: { Args: { p_batch_id?: string; p_events: Json; p_run_id: string; p_worker: string }; Returns: number }
+      apply_spec_proposal: {
+        Args: { p_id: string }
+        Returns: {
+          applied_version: number | null
+          base_version: number
+          change: NonNullable<Json>
+          created_at: string
+          decided_at: string | null
+          decided_by: string | null
+          diff: string
+          doc_id: string
+          id: string
+          proposed_content: string
+          run_id: string | null
+          status: string
+          step_id: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'spec_proposals'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       approval_baseline: {
         Args: { p_run_id: string }
         Returns: {
@@ -1109,6 +1279,30 @@ export type Database = {
           run_revision: number
           run_yaml: string
         }[]
+      }
+      archive_spec_doc: {
+        Args: { p_archived: boolean; p_doc_id: string }
+        Returns: {
+          archived_at: string | null
+          content: string
+          created_at: string
+          from_proposal_id: string | null
+          from_run_id: string | null
+          id: string
+          kind: string
+          slug: string
+          title: string
+          updated_at: string
+          updated_by: string | null
+          version: number
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'spec_docs'
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       audit: {
         Args: { p_action: string; p_after?: string; p_before?: string; p_detail?: Json; p_target: string; p_workspace: string }
@@ -1222,6 +1416,30 @@ export type Database = {
           role: string
         }[]
       }
+      create_spec_doc: {
+        Args: { p_kind: string; p_title: string; p_workspace_id: string }
+        Returns: {
+          archived_at: string | null
+          content: string
+          created_at: string
+          from_proposal_id: string | null
+          from_run_id: string | null
+          id: string
+          kind: string
+          slug: string
+          title: string
+          updated_at: string
+          updated_by: string | null
+          version: number
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'spec_docs'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       create_workspace: {
         Args: { p_name: string }
         Returns: {
@@ -1299,6 +1517,31 @@ export type Database = {
         }
       }
       delete_template: { Args: { p_expected_version: number; p_slug: string; p_workspace: string }; Returns: undefined }
+      dismiss_spec_proposal: {
+        Args: { p_id: string }
+        Returns: {
+          applied_version: number | null
+          base_version: number
+          change: NonNullable<Json>
+          created_at: string
+          decided_at: string | null
+          decided_by: string | null
+          diff: string
+          doc_id: string
+          id: string
+          proposed_content: string
+          run_id: string | null
+          status: string
+          step_id: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'spec_proposals'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       display_name_of: { Args: { p_user: string }; Returns: string }
       edit_spec_comment: {
         Args: { p_body: string; p_id: string; p_mentions: string[] }
@@ -1502,8 +1745,58 @@ export type Database = {
       }
       may_execute_run: { Args: { p_run_id: string }; Returns: boolean }
       member_name: { Args: { p_user: string; p_workspace: string }; Returns: string }
+      member_spec_doc: {
+        Args: { p_id: string }
+        Returns: {
+          archived_at: string | null
+          content: string
+          created_at: string
+          from_proposal_id: string | null
+          from_run_id: string | null
+          id: string
+          kind: string
+          slug: string
+          title: string
+          updated_at: string
+          updated_by: string | null
+          version: number
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'spec_docs'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      merge_spec_change: { Args: { p_change: Json; p_content: string }; Returns: string }
       my_workspace_ids: { Args: Record<PropertyKey, never>; Returns: string[] }
       name_shared_admin: { Args: { p_user: string }; Returns: undefined }
+      open_spec_proposal: {
+        Args: { p_id: string; p_what: string }
+        Returns: {
+          applied_version: number | null
+          base_version: number
+          change: NonNullable<Json>
+          created_at: string
+          decided_at: string | null
+          decided_by: string | null
+          diff: string
+          doc_id: string
+          id: string
+          proposed_content: string
+          run_id: string | null
+          status: string
+          step_id: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'spec_proposals'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       personal_workspace_of: { Args: { p_user: string }; Returns: string }
       protect_production: { Args: { p_workspace: string }; Returns: undefined }
       record_step: {
@@ -1602,6 +1895,30 @@ export type Database = {
         }
       }
       remove_member: { Args: { p_user: string; p_workspace: string }; Returns: undefined }
+      rename_spec_doc: {
+        Args: { p_doc_id: string; p_title: string }
+        Returns: {
+          archived_at: string | null
+          content: string
+          created_at: string
+          from_proposal_id: string | null
+          from_run_id: string | null
+          id: string
+          kind: string
+          slug: string
+          title: string
+          updated_at: string
+          updated_by: string | null
+          version: number
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: '*'
+          to: 'spec_docs'
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       request_cancel: {
         Args: { p_run_id: string }
         Returns: {
@@ -1678,9 +1995,13 @@ export type Database = {
       save_spec_doc: {
         Args: { p_content: string; p_expected_version: number; p_slug: string; p_title?: string; p_workspace: string }
         Returns: {
+          archived_at: string | null
           content: string
           created_at: string
+          from_proposal_id: string | null
+          from_run_id: string | null
           id: string
+          kind: string
           slug: string
           title: string
           updated_at: string
@@ -1890,9 +2211,13 @@ export type Database = {
       spec_doc_for_review: {
         Args: { p_doc_id: string; p_min: string; p_what: string }
         Returns: {
+          archived_at: string | null
           content: string
           created_at: string
+          from_proposal_id: string | null
+          from_run_id: string | null
           id: string
+          kind: string
           slug: string
           title: string
           updated_at: string
@@ -1907,7 +2232,11 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      spec_doc_template: { Args: { p_kind: string }; Returns: string }
+      spec_doc_title: { Args: { p_title: string }; Returns: string }
+      spec_kind_of_slug: { Args: { p_slug: string }; Returns: string }
       spec_review_state: { Args: { p_doc_id: string }; Returns: Json }
+      spec_slug_of_title: { Args: { p_kind: string; p_title: string }; Returns: string }
       stock_workspace: { Args: { p_workspace: string }; Returns: undefined }
       text_hash: { Args: { p_text: string }; Returns: string }
       unbind_secret: { Args: { p_name: string; p_workspace: string }; Returns: undefined }

@@ -7,6 +7,7 @@
  */
 import type { Plan, StoredPlan } from '../runbook/index.ts'
 import type { EventLevel, RunPhase, RunStatus } from '../vocabulary/index.ts'
+import type { SpecDocKind, SpecProposalStatus } from '../vocabulary/spec-documents.ts'
 import type { Database as Generated } from './database.types.ts'
 
 /** Artifact kinds, as the database allows them (artifacts_kind_valid). */
@@ -50,6 +51,20 @@ export interface ArtifactInput {
   mime?: string
 }
 
+/** What a spec step does to a document's text (spec_proposals.change). */
+type SpecChange = { append: string } | { replace: { find: string; with: string } }
+
+/** One proposal as ops.add_spec_proposal takes it; the (run, step_id) pair makes a retried call a no-op. */
+export interface SpecProposalInput {
+  step_id: string
+  /** The document's slug in the run's workspace. */
+  doc: string
+  base_version: number
+  proposed_content: string
+  diff: string
+  change: SpecChange
+}
+
 /** The statuses ops.finish_run accepts. */
 export type FinishStatus = Extract<RunStatus, 'success' | 'error' | 'canceled'>
 
@@ -69,12 +84,20 @@ interface NarrowedColumns {
   artifacts: {
     kind: ArtifactKind
   }
+  spec_docs: {
+    kind: SpecDocKind
+  }
+  spec_proposals: {
+    status: SpecProposalStatus
+    change: SpecChange
+  }
 }
 
 /** Argument types that replace the generated `Json` ones, per SQL function. */
 interface NarrowedArgs {
   append_run_events: { p_events: EventInput[] }
   add_run_artifact: { p_artifact: ArtifactInput }
+  add_spec_proposal: { p_proposal: SpecProposalInput }
   set_run_plan: { p_plan: Plan }
   record_step: { p_result: StepResult }
   record_step_with_events: { p_result: StepResult; p_events: EventInput[] }
@@ -95,6 +118,8 @@ type GeneratedFunctions = Generated['ops']['Functions']
 interface FilledOnInsert {
   /** ops.pin_run_template: the starter's personal workspace when none is given. */
   runs: 'workspace_id'
+  /** ops.fill_spec_doc_kind: the kind its slug names. */
+  spec_docs: 'kind'
 }
 
 /** An Insert type with the columns a trigger fills in made optional. */
@@ -151,6 +176,7 @@ export type ArtifactRow = Row<'artifacts'>
 export type TemplateRow = Row<'run_templates'>
 export type SpecDocRow = Row<'spec_docs'>
 export type SpecRevisionRow = Row<'spec_doc_revisions'>
+export type SpecProposalRow = Row<'spec_proposals'>
 export type TemplateRevisionRow = Row<'template_revisions'>
 export type EnvironmentRow = Row<'environments'>
 export type AuditRow = Row<'audit_log'>

@@ -8,7 +8,7 @@
  * events, plan, step results, artifacts, summary and error hold no secret in any form.
  */
 import type { PostgrestSingleResponse, SupabaseClient } from '@supabase/supabase-js'
-import type { ArtifactInput, Database, EventInput, FinishStatus, RunRow, StepResult } from '../database/index.ts'
+import type { ArtifactInput, Database, EventInput, FinishStatus, RunRow, SpecProposalInput, StepResult } from '../database/index.ts'
 import { maskDeep, type Mask, type Plan } from '../runbook/index.ts'
 import { backoffMs, isTransient, LeaseLostError, sleep, StoreError } from './errors.ts'
 import type { EnvironmentRule } from './environment-gate.ts'
@@ -162,6 +162,18 @@ export class RunStore {
       this.client.rpc('add_run_artifact', { p_run_id: runId, p_worker: this.workerId, p_artifact: masked }),
     )
     return true
+  }
+
+  /**
+   * Records a spec step's proposal, masked like an artifact, so members can apply or dismiss it in
+   * the Spec Kit; answers its id. A retried call answers the proposal the first one recorded.
+   */
+  async addSpecProposal(runId: string, proposal: SpecProposalInput): Promise<string> {
+    const masked = maskDeep(proposal, this.maskerOf(runId))
+    const row = await this.call('add_spec_proposal', () =>
+      this.client.rpc('add_spec_proposal', { p_run_id: runId, p_worker: this.workerId, p_proposal: masked }),
+    )
+    return row.id
   }
 
   /** Erases input keys from the run's stored inputs (secret-typed inputs sent where members read them). */

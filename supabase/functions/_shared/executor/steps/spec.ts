@@ -1,6 +1,7 @@
 /**
- * `spec`: proposes a change to a Spec Kit document as a unified diff artifact. The document is
- * not changed: its owner reviews the proposal and applies it in the Spec Kit tab. The diff takes
+ * `spec`: proposes a change to a Spec Kit document, as a unified diff artifact and as a proposal
+ * (ops.spec_proposals) on the document. The document is not changed: a member of the workspace
+ * reviews the proposal in the Spec Kit tab and applies or dismisses it. The diff takes
  * time linear in the documents' size (see spec-diff.ts); a proposal larger than a spec document
  * may be, or whose diff is larger than an artifact may be, fails the step.
  */
@@ -57,6 +58,14 @@ export const runSpec: StepRunner<'spec'> = async (ctx) => {
     content: diff.patch,
     mime: 'text/x-diff',
   })
+  const proposalId = await ctx.store.addSpecProposal(ctx.run.id, {
+    step_id: step.id,
+    doc: spec.doc,
+    base_version: doc.version,
+    proposed_content: proposed,
+    diff: diff.patch,
+    change: spec.replace ? { replace: { find: spec.replace.find, with: spec.replace.with } } : { append: spec.append ?? '' },
+  })
   const { added, removed, replacement } = diff
   const shown = !replacement
     ? ''
@@ -65,7 +74,14 @@ export const runSpec: StepRunner<'spec'> = async (ctx) => {
       : `. The changed region (${formatBytes(replacement.bytes)}) is larger than the ${formatBytes(MAX_COMPARED_BYTES)} compared line by line, so it is shown as one replacement`
   await ctx.log({
     message: `Proposed a change to ${doc.title} (version ${doc.version}): +${added} −${removed} lines, see the artifacts${shown}`,
-    data: { doc: spec.doc, base_version: doc.version, added, removed, ...(replacement ? { shown_as: 'replacement' } : {}) },
+    data: {
+      doc: spec.doc,
+      base_version: doc.version,
+      proposal_id: proposalId,
+      added,
+      removed,
+      ...(replacement ? { shown_as: 'replacement' } : {}),
+    },
   })
-  return { status: 'succeeded', output: { doc: spec.doc, base_version: doc.version } }
+  return { status: 'succeeded', output: { doc: spec.doc, base_version: doc.version, proposal_id: proposalId } }
 }
