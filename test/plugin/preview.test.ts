@@ -205,6 +205,7 @@ describe('the plugin preview in Chromium', () => {
       settings: { supabaseUrl: stack.url, anonKey: stack.anonKey },
       user: { id: 'preview-user', name: 'Preview User', photoUrl: null },
       openRunId: null,
+      openSpecDocId: null,
     })
     expect(await frame.evaluate(() => document.body.className)).toBe('figma-light theme-figma')
     expect(await frame.evaluate(() => getComputedStyle(document.body).getPropertyValue('--figma-color-bg').trim())).not.toBe('')
