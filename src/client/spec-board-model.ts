@@ -6,9 +6,9 @@
  * stickies. Pure, so what the board says is tested without Figma or a database.
  */
 import { isIdentified, type AnchorKind, type SpecAnchor } from '../../supabase/functions/_shared/spec/anchors.ts'
-import type { SpecReviewState } from '../../supabase/functions/_shared/vocabulary/spec-review.ts'
+import type { SpecReviewState } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
-export type BoardAnchorKind = Exclude<AnchorKind, 'heading'>
+type BoardAnchorKind = Exclude<AnchorKind, 'heading'>
 
 export interface SpecBoardAnchor {
   key: string
@@ -19,7 +19,7 @@ export interface SpecBoardAnchor {
   openComments: number
 }
 
-export interface SpecBoardGroup {
+interface SpecBoardGroup {
   /** The heading the anchors sit under ('' for anchors before any heading). */
   title: string
   anchors: SpecBoardAnchor[]
@@ -65,7 +65,7 @@ export interface BoardCommentRow {
 }
 
 /** Whether a comment came from a sticky on the board (its sticky is already there). */
-export function isStickyComment(row: Pick<BoardCommentRow, 'source'>): boolean {
+function isStickyComment(row: Pick<BoardCommentRow, 'source'>): boolean {
   const source = row.source
   return typeof source === 'object' && source !== null && (source as { kind?: unknown }).kind === 'sticky'
 }
@@ -88,15 +88,15 @@ export function buildSpecBoardData(input: {
   const headings = input.anchors.filter((anchor) => anchor.level !== null)
   const groups: SpecBoardGroup[] = []
   for (const anchor of input.anchors) {
-    if (!isIdentified(anchor) || anchor.id === null) continue
-    const kind = anchor.kind as BoardAnchorKind
+    const { kind, id } = anchor
+    if (!isIdentified(anchor) || kind === 'heading' || id === null) continue
     const title = enclosingHeading(headings, anchor)?.text ?? ''
     let group = groups[groups.length - 1]
     if (!group || group.title !== title) {
       group = { title, anchors: [] }
       groups.push(group)
     }
-    group.anchors.push({ key: anchor.key, kind, id: anchor.id, text: anchor.text, openComments: counts.get(anchor.key) ?? 0 })
+    group.anchors.push({ key: anchor.key, kind, id, text: anchor.text, openComments: counts.get(anchor.key) ?? 0 })
   }
   const keys = new Set(groups.flatMap((group) => group.anchors.map((anchor) => anchor.key)))
   return {

@@ -154,7 +154,7 @@ describe('a Spec Kit document on the board', () => {
     const { docId, section, updated } = await addToBoard(plugin)
     expect(docId).toBe(DOC.id)
     expect(updated).toBe(false)
-    const snapshot = snapshotNode(section as never)
+    const snapshot = snapshotNode(section)
     expect(snapshot.type).toBe('SECTION')
     expect(snapshot.name).toBe('Checkout spec · revision 3')
     expect(section.parent).toBe(plugin.host.document.currentPage)
@@ -206,7 +206,7 @@ describe('a Spec Kit document on the board', () => {
     expect(second.updated).toBe(true)
     const page = plugin.host.document.currentPage
     expect(page.allChildren.filter((node) => node.type === 'SECTION')).toHaveLength(1)
-    const snapshot = snapshotNode(second.section as never)
+    const snapshot = snapshotNode(second.section)
     expect(snapshot.name).toBe('Checkout spec · revision 4')
     expect(framesOf(snapshot).map((frame) => frame.sharedPluginData[NAMESPACE].anchorKey)).toEqual([
       'US-1',
@@ -224,7 +224,7 @@ describe('a Spec Kit document on the board', () => {
 
     const content = SPEC.replace('show the total before payment', 'show the total, taxes included, before payment')
     await addToBoard(plugin, board({ content, version: 4, review: { state: 'changed_since_approval', approvedVersion: 3 } }))
-    const changed = textsOf(snapshotNode(frameFor(section, 'FR-002') as never))
+    const changed = textsOf(snapshotNode(frameFor(section, 'FR-002')))
     expect(changed).toContain('The system MUST show the total, taxes included, before payment.')
     expect(changed).toContain('△ Changed since review')
     // An untouched requirement is still the one approved.
@@ -308,11 +308,11 @@ describe('a Spec Kit document on the board', () => {
     const { section } = await addToBoard(first)
     first.stop()
     const document = first.host.document
-    document.currentPage.selection = [section as never]
+    document.currentPage.selection = [section]
     const relaunched = await start({ editorType: 'figjam', document, command: 'open-spec-doc' })
     expect(bootDataOf(relaunched.host).openSpecDocId).toBe(DOC.id)
     // A frame inside the section works too; a normal run opens on no document.
-    document.currentPage.selection = [frameFor(section, 'FR-001') as never]
+    document.currentPage.selection = [frameFor(section, 'FR-001')]
     expect(bootDataOf((await start({ editorType: 'figjam', document, command: 'open-spec-doc' })).host).openSpecDocId).toBe(DOC.id)
     expect(bootDataOf((await start({ editorType: 'figjam', document })).host).openSpecDocId).toBeNull()
   })

@@ -5,7 +5,7 @@
  */
 import type { SpecBoardData } from '../../client/spec-board-model.ts'
 import { isRecord } from '../../is-record.ts'
-import { isSpecReviewState } from '../../../supabase/functions/_shared/vocabulary/spec-review.ts'
+import { isSpecReviewState } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 
 const KINDS = ['requirement', 'criterion', 'task', 'story']
 const MAX_ANCHORS = 500
@@ -22,7 +22,8 @@ function isAnchor(value: unknown): boolean {
     isRecord(value) &&
     shortText(value.key) &&
     value.key !== '' &&
-    KINDS.includes(value.kind as string) &&
+    typeof value.kind === 'string' &&
+    KINDS.includes(value.kind) &&
     shortText(value.id) &&
     longText(value.text) &&
     count(value.openComments)
@@ -34,11 +35,12 @@ function isComment(value: unknown): boolean {
 }
 
 /** Null when `value` is a board the main thread can draw, else what is wrong with it. */
-export function boardProblem(value: unknown): string | null {
+function boardProblem(value: unknown): string | null {
   if (!isRecord(value)) return 'a board must be an object'
   if (!shortText(value.docId) || value.docId === '') return 'a board needs its document id'
   if (!shortText(value.title)) return `a board needs the document's title (at most ${MAX_SHORT} characters)`
-  if (!count(value.version) || (value.version as number) < 1) return 'a board needs the revision (a whole number from 1)'
+  if (typeof value.version !== 'number' || !count(value.version) || value.version < 1)
+    return 'a board needs the revision (a whole number from 1)'
   const review = value.review
   if (!isRecord(review) || !isSpecReviewState(review.state) || !(review.approvedVersion === null || count(review.approvedVersion))) {
     return 'a board needs its review state (not_requested, in_review, approved, changes_requested or changed_since_approval) and approved revision or null'

@@ -10,9 +10,10 @@
  * text differs, the frame says "changed since review".
  */
 import type { SpecBoardAnchor, SpecBoardComment, SpecBoardData } from '../../client/spec-board-model.ts'
-import { ANCHOR_KIND_LABELS, SPEC_REVIEW_VIEWS, type SpecReviewState } from '../../../supabase/functions/_shared/vocabulary/spec-review.ts'
+import { ANCHOR_KIND_LABELS, SPEC_REVIEW_VIEWS, type SpecReviewState } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import { OPEN_SPEC_DOC_COMMAND, SHARED_NAMESPACE } from '../config.ts'
 import { truncateText } from '../plugin-data.ts'
+import { isRecord } from '../../is-record.ts'
 
 /** Shared plugin data keys. */
 export const BOARD_KEYS = {
@@ -49,7 +50,7 @@ const MUTED = hex('#6B6B6B')
 const shared = (node: BaseNode, key: string) => node.getSharedPluginData(SHARED_NAMESPACE, key)
 const setShared = (node: BaseNode, key: string, value: string) => node.setSharedPluginData(SHARED_NAMESPACE, key, value)
 
-export const sectionTitle = (board: Pick<SpecBoardData, 'title' | 'version'>) =>
+const sectionTitle = (board: Pick<SpecBoardData, 'title' | 'version'>) =>
   `${truncateText(board.title || 'Untitled document', 200)} · revision ${board.version}`
 
 /** The document's section on the current page, if it has one. */
@@ -110,6 +111,10 @@ function frameState(frame: FrameNode, anchor: SpecBoardAnchor, state: SpecReview
   return state
 }
 
+/** The anchor's text without its ID when it starts with it ("User Story 2 - Cancel a run" under "User Story 2"). */
+const shownText = (anchor: SpecBoardAnchor) =>
+  anchor.text.startsWith(anchor.id) ? anchor.text.slice(anchor.id.length).replace(/^\s*[-–—:.]\s*/, '') : anchor.text
+
 const commentCount = (n: number) => (n === 0 ? 'No open comments' : n === 1 ? '1 open comment' : `${n} open comments`)
 
 /** The frame's card: ID and kind, state, text, comment count (auto layout, hugging its height). */
@@ -136,7 +141,7 @@ function drawCard(anchor: SpecBoardAnchor, state: SpecReviewState): FrameNode {
   header.appendChild(pill)
   card.appendChild(header)
 
-  const body = text(truncateText(anchor.text || '(no text)', 600), REGULAR, 14, TEXT, 'Text')
+  const body = text(truncateText(shownText(anchor) || '(no text)', 600), REGULAR, 14, TEXT, 'Text')
   card.appendChild(body)
   body.layoutAlign = 'STRETCH'
   body.textAutoResize = 'HEIGHT'
@@ -144,21 +149,29 @@ function drawCard(anchor: SpecBoardAnchor, state: SpecReviewState): FrameNode {
   return card
 }
 
-interface StickyMark {
+/** What the plugin wrote on a sticky (stickies.ts): its state and, for some states, who claimed it and which comment it is. */
+export interface StickyMark {
   state: string
   commentId?: string
+  by?: string
+  [key: string]: unknown
 }
 
-export function readMark(node: BaseNode): (StickyMark & Record<string, unknown>) | null {
+export function readMark(node: BaseNode): StickyMark | null {
   const raw = shared(node, BOARD_KEYS.sticky)
   if (!raw) return null
+  let parsed: unknown
   try {
-    const parsed: unknown = JSON.parse(raw)
-    return typeof parsed === 'object' && parsed !== null && typeof (parsed as StickyMark).state === 'string'
-      ? (parsed as StickyMark & Record<string, unknown>)
-      : { state: 'unknown' }
+    parsed = JSON.parse(raw)
   } catch {
     return { state: 'unknown' }
+  }
+  if (!isRecord(parsed) || typeof parsed.state !== 'string') return { state: 'unknown' }
+  return {
+    ...parsed,
+    state: parsed.state,
+    commentId: typeof parsed.commentId === 'string' ? parsed.commentId : undefined,
+    by: typeof parsed.by === 'string' ? parsed.by : undefined,
   }
 }
 

@@ -15,6 +15,7 @@ import { useMembers } from '../hooks/use-members.ts'
 import { useNow } from '../hooks/use-now.ts'
 import { useWorkspaces } from '../hooks/use-workspaces.ts'
 import { ApprovalsInbox } from '../components/approvals-inbox/approvals-inbox.tsx'
+import { rememberRelaunchedDoc } from '../components/spec-board/relaunched-doc.ts'
 import { TeamPanel } from '../components/team-panel/team-panel.tsx'
 import { approvalInbox } from '../view-models/approval-inbox.ts'
 import { roleAtLeast } from '../../../supabase/functions/_shared/vocabulary/index.ts'
@@ -43,7 +44,11 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
   const connection = useConnection(services.connection)
   const session = useSession(services.client)
   const user = session.status === 'signed-in' ? session.user : null
-  const [navigation, dispatch] = useReducer(navigate, boot.openRunId, (runId) => initialNavigation(TABS[0].value, runId))
+  const [navigation, dispatch] = useReducer(navigate, boot.openRunId, (runId) => {
+    // Reopened from a document's section on the board: the Spec Kit, on that document.
+    rememberRelaunchedDoc(boot.openSpecDocId)
+    return initialNavigation((boot.openSpecDocId ?? null) === null ? TABS[0].value : 'spec-kit', runId)
+  })
   const { toast, flash } = useToast()
   useResizableWindow()
   useMainThreadNotices(flash)

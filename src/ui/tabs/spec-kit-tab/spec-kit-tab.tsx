@@ -3,6 +3,8 @@ import { h } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import type { SpecDocRow } from '../../../client/types.ts'
 import { SpecDocEditor } from '../../components/spec-doc-editor/spec-doc-editor.tsx'
+import { SpecBoardPanel } from '../../components/spec-board/spec-board-panel.tsx'
+import { takeRelaunchedDoc } from '../../components/spec-board/relaunched-doc.ts'
 import { useServices } from '../../services/services-context.ts'
 import { errorMessage } from '../../../../supabase/functions/_shared/error-message.ts'
 import styles from './spec-kit-tab.css'
@@ -23,7 +25,7 @@ export function SpecKitTab() {
       (rows) => {
         if (stopped) return
         setDocs(rows)
-        setSelected((current) => current ?? rows[0]?.slug ?? null)
+        setSelected((current) => takeRelaunchedDoc(rows) ?? current ?? rows[0]?.slug ?? null)
       },
       (caught: unknown) => !stopped && setError(errorMessage(caught)),
     )
@@ -81,6 +83,7 @@ export function SpecKitTab() {
           onSaved={(saved) => setDocs((current) => (current ?? []).map((row) => (row.slug === saved.slug ? saved : row)))}
         />
       )}
+      {doc === null ? null : <SpecBoardPanel key={doc.slug} doc={doc} />}
     </div>
   )
 }
