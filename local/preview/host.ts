@@ -23,7 +23,7 @@ import {
   type NodeSnapshot,
   type Notification,
 } from './fake-figma.ts'
-import type { Paint } from './fake-nodes.ts'
+import { isScene, type Paint } from './fake-nodes.ts'
 import { createMainThreadRealm } from './main-thread-realm.ts'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 import { isJsonObject } from '../json-object.ts'
@@ -381,6 +381,7 @@ function main(plugin: Plugin): void {
         const target = canvas.getNode(node.id)
         if (target) page.selection = [target]
       }
+      if (node.type === 'SECTION') drawn.ondblclick = (event) => putSticky(event)
       wrap.appendChild(drawn)
       for (const [command, description] of Object.entries(node.relaunchData)) {
         const button = (plugin.manifest.relaunchButtons ?? []).find((b) => b.command === command)
@@ -401,6 +402,27 @@ function main(plugin: Plugin): void {
       }
       container.appendChild(wrap)
     }
+  }
+
+  /**
+   * What a collaborator does in FigJam, for trying the board in the preview: a double-click on a
+   * frame inside a section puts a sticky with the text asked for there (in its lower half, as a
+   * person drops one on a card), written by "Preview collaborator".
+   */
+  function putSticky(event: MouseEvent) {
+    const target =
+      event.target instanceof Element ? event.target.closest<HTMLElement>('[data-node-type="SECTION"] > [data-node-type="FRAME"]') : null
+    const frame = target?.dataset.nodeId ? canvas.getNode(target.dataset.nodeId) : null
+    if (!frame || !isScene(frame) || frame.parent?.type !== 'SECTION') return
+    const text = prompt(`A sticky in “${frame.name}” (as a collaborator):`)
+    if (!text) return
+    const box = frame.absoluteBoundingBox
+    canvas.placeSticky({
+      text,
+      authorName: 'Preview collaborator',
+      x: Math.round(box.x + box.width * 0.72 - 120),
+      y: Math.round(box.y + box.height * 0.75 - 120),
+    })
   }
 
   /** The page around the plugin (canvas, cards' surroundings, chrome) in the chosen editor and theme. */

@@ -356,6 +356,18 @@ describe('the plugin preview in Chromium', () => {
     expect(await section.locator('[data-node-name="FR-002 · Requirement"]').textContent()).toContain('Name the SQL function here.\n— Ada')
     expect(await page.textContent('#canvas .relaunch')).toContain('Open in Spec Kit')
     expect(await page.textContent('#errors')).toBe('')
+
+    // A collaborator puts a sticky in User Story 2's frame (a double-click in the preview): the plugin offers it as a comment.
+    page.once('dialog', (dialog) => void dialog.accept('Does a retry count as a new run?'))
+    await section.locator('[data-node-name="User Story 2 · User story"] [data-node-name="Text"]').dblclick()
+    const suggestion = await waitForReceived(frame, 'SPEC_BOARD_SUGGESTION')
+    expect(suggestion.pluginMessage[1]).toMatchObject({
+      docId: 'doc-prd',
+      anchorKey: 'US-2',
+      body: 'Does a retry count as a new run?',
+      authorName: 'Preview collaborator',
+    })
+    await section.locator(':scope > [data-node-type="STICKY"]').waitFor()
     // The picture: the top of the section (its stories and first requirements), as a team sees it on the board.
     await mkdir(join(root, 'test-results', 'screenshots'), { recursive: true })
     const box = (await section.boundingBox())!
