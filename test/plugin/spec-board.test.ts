@@ -303,6 +303,21 @@ describe('a Spec Kit document on the board', () => {
     expect(suggestion).toMatchObject({ anchorKey: 'FR-001', body: 'Thirty days is too long' })
   })
 
+  it('offers a sticky moved into a frame later', async () => {
+    const plugin = await start({ editorType: 'figjam', currentUser: ada })
+    const { section } = await addToBoard(plugin)
+    const sticky = plugin.host.document.placeSticky({ text: 'Per card or per account?', authorName: 'Grace', x: -3000, y: -3000 })
+    await plugin.host.flush()
+    expect(plugin.received('SPEC_BOARD_SUGGESTION')).toEqual([])
+    const centre = centreOf(frameFor(section, 'FR-004'))
+    plugin.host.document.asCollaborator(() => {
+      sticky.x = centre.x - 120
+      sticky.y = centre.y - 120
+    })
+    const [, suggestion] = await plugin.waitFor('SPEC_BOARD_SUGGESTION')
+    expect(suggestion).toMatchObject({ stickyId: sticky.id, anchorKey: 'FR-004', body: 'Per card or per account?' })
+  })
+
   it('reopens the plugin on the document from the section’s relaunch button', async () => {
     const first = await start({ editorType: 'figjam', currentUser: ada })
     const { section } = await addToBoard(first)
@@ -322,5 +337,19 @@ describe('a Spec Kit document on the board', () => {
     plugin.emit('SPEC_BOARD_ADD', { docId: 'x', title: '<b>hi</b>', groups: 'nope' })
     const [, message] = await plugin.waitFor('MAIN_ERROR')
     expect(message).toMatch(/^Could not add the document to the board: /)
+    const oversized = board()
+    oversized.groups[1].anchors[0].text = 'x'.repeat(10_001)
+    plugin.emit('SPEC_BOARD_ADD', oversized)
+    await poll(() => (plugin.received('MAIN_ERROR').length > 1 ? true : undefined), 'a second MAIN_ERROR')
+    expect(plugin.received('MAIN_ERROR')[1][1]).toMatch(/text of at most 10000 characters/)
+    expect(plugin.host.document.currentPage.allChildren.filter((node) => node.type === 'SECTION')).toEqual([])
+  })
+
+  it('shows hostile text as text', async () => {
+    const plugin = await start({ editorType: 'figjam', currentUser: ada })
+    const hostile = '<img src=x onerror=alert(1)> ${{ secrets.TOKEN }}'
+    const content = SPEC.replace('send a receipt by email', hostile)
+    const { section } = await addToBoard(plugin, board({ content }))
+    expect(textsOf(snapshotNode(frameFor(section, 'FR-003') as never))).toContain(`The system MUST ${hostile}.`)
   })
 })
