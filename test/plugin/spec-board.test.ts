@@ -282,6 +282,11 @@ describe('a Spec Kit document on the board', () => {
     await c.waitFor('SPEC_BOARD_SYNCED')
     expect(c.received('SPEC_BOARD_SUGGESTION')).toEqual([])
 
+    // Opening the document again offers Ada the sticky she holds once more (her window shows the open document's only).
+    a.emit('SPEC_BOARD_SYNC', board())
+    await poll(() => (a.received('SPEC_BOARD_SUGGESTION').length === 2 ? true : undefined), 'the sticky offered again')
+    expect(a.received('SPEC_BOARD_SUGGESTION')[1][1]).toEqual(suggestion)
+
     // Ada confirms: the sticky is marked as converted into her comment.
     a.emit('SPEC_BOARD_RESOLVE', sticky.id, 'c-9')
     expect(await a.waitFor('SPEC_BOARD_RESOLVED')).toEqual(['SPEC_BOARD_RESOLVED', sticky.id, 'converted'])

@@ -18,8 +18,8 @@ import { anchorFrames, BOARD_KEYS, findSection, readMark } from './section.ts'
 
 /** The boards the UI has shown this plugin run, by document id (the latest data of each). */
 const boards = new Map<string, SpecBoardData>()
-/** Stickies offered in this run (so a sticky is offered once per run). */
-const offered = new Set<string>()
+/** Stickies offered in this run, with their document (offered once, and again when the document is opened again). */
+const offered = new Map<string, string>()
 let watching: Promise<void> | null = null
 
 /** Who claims a sticky: this person in this session (two windows of one person are two plugins). */
@@ -83,7 +83,7 @@ function consider(sticky: StickyNode): void {
     if (readMark(sticky)?.by !== me) return
   }
   if (offered.has(sticky.id)) return
-  offered.add(sticky.id)
+  offered.set(sticky.id, target.board.docId)
   const suggestion: SpecBoardSuggestion = {
     stickyId: sticky.id,
     docId: target.board.docId,
@@ -118,6 +118,8 @@ function onDocumentChange(event: DocumentChangeEvent): void {
  */
 export async function watchStickies(board: SpecBoardData): Promise<void> {
   boards.set(board.docId, board)
+  // The UI shows the suggestions of the open document only: the ones this plugin holds for it are offered again.
+  for (const [stickyId, docId] of offered) if (docId === board.docId) offered.delete(stickyId)
   if (figma.editorType !== 'figjam') return
   watching ??= figma.loadAllPagesAsync().then(() => figma.on('documentchange', onDocumentChange))
   await watching
