@@ -45,6 +45,11 @@ export interface SpecBoardSyncHandler extends EventHandler {
   name: 'SPEC_BOARD_SYNC'
   handler: (board: SpecBoardData) => void
 }
+/** Whether the document has a section on the current page (SPEC_BOARD_FOUND answers): only then does the UI read its board data. */
+export interface SpecBoardFindHandler extends EventHandler {
+  name: 'SPEC_BOARD_FIND'
+  handler: (docId: string) => void
+}
 /** A suggested sticky was confirmed (the comment it became) or dismissed (null): mark it so. */
 export interface SpecBoardResolveHandler extends EventHandler {
   name: 'SPEC_BOARD_RESOLVE'
@@ -74,6 +79,10 @@ export interface CardShownHandler extends EventHandler {
 export interface SpecBoardAddedHandler extends EventHandler {
   name: 'SPEC_BOARD_ADDED'
   handler: (docId: string, sectionId: string, updated: boolean) => void
+}
+export interface SpecBoardFoundHandler extends EventHandler {
+  name: 'SPEC_BOARD_FOUND'
+  handler: (docId: string, sectionId: string | null) => void
 }
 /** Answer to SPEC_BOARD_SYNC: the section updated, or null when the document has none on this page. */
 export interface SpecBoardSyncedHandler extends EventHandler {

@@ -148,7 +148,7 @@ describe('messages the main thread cannot handle', () => {
     const [, message] = await plugin.waitFor('MAIN_ERROR')
     expect(message).toContain('does not handle "LAUNCH_ROCKET" messages')
     expect(message).toContain(
-      'ADD_SUMMARY_CARD, RESIZE, RUN_FINISHED, SAVE_SETTINGS, SPEC_BOARD_ADD, SPEC_BOARD_RESOLVE, SPEC_BOARD_SYNC, STORAGE_GET, STORAGE_REMOVE, STORAGE_SET',
+      'ADD_SUMMARY_CARD, RESIZE, RUN_FINISHED, SAVE_SETTINGS, SPEC_BOARD_ADD, SPEC_BOARD_FIND, SPEC_BOARD_RESOLVE, SPEC_BOARD_SYNC, STORAGE_GET, STORAGE_REMOVE, STORAGE_SET',
     )
     expect(message).toContain('rebuild the plugin')
     expect(plugin.host.errors).toEqual([])

@@ -308,6 +308,15 @@ describe('a Spec Kit document on the board', () => {
     expect(suggestion).toMatchObject({ anchorKey: 'FR-001', body: 'Thirty days is too long' })
   })
 
+  it('says whether a document has a section on the page', async () => {
+    const plugin = await start({ editorType: 'figjam', currentUser: ada })
+    plugin.emit('SPEC_BOARD_FIND', DOC.id)
+    expect(await plugin.waitFor('SPEC_BOARD_FOUND')).toEqual(['SPEC_BOARD_FOUND', DOC.id, null])
+    const { section } = await addToBoard(plugin)
+    plugin.emit('SPEC_BOARD_FIND', DOC.id)
+    expect(await plugin.waitFor('SPEC_BOARD_FOUND', ([, id]) => id !== null)).toEqual(['SPEC_BOARD_FOUND', DOC.id, section.id])
+  })
+
   it('offers a sticky moved into a frame later', async () => {
     const plugin = await start({ editorType: 'figjam', currentUser: ada })
     const { section } = await addToBoard(plugin)

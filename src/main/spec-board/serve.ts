@@ -3,6 +3,8 @@ import { emit } from '@create-figma-plugin/utilities'
 import type {
   SpecBoardAddedHandler,
   SpecBoardAddHandler,
+  SpecBoardFindHandler,
+  SpecBoardFoundHandler,
   SpecBoardResolvedHandler,
   SpecBoardResolveHandler,
   SpecBoardSyncedHandler,
@@ -10,7 +12,7 @@ import type {
 } from '../../messages.ts'
 import { handle } from '../dispatch.ts'
 import { assertBoard } from './board-data.ts'
-import { drawSection } from './section.ts'
+import { drawSection, findSection } from './section.ts'
 import { resolveSuggestion, watchStickies } from './stickies.ts'
 
 export function serveSpecBoard(): void {
@@ -22,6 +24,10 @@ export function serveSpecBoard(): void {
     figma.viewport.scrollAndZoomIntoView([drawn.section])
     emit<SpecBoardAddedHandler>('SPEC_BOARD_ADDED', board.docId, drawn.section.id, drawn.updated)
     await watchStickies(board)
+  })
+  handle<SpecBoardFindHandler>('SPEC_BOARD_FIND', 'Could not look for the document on the board', (docId) => {
+    if (typeof docId !== 'string' || docId === '') throw new Error('the document id must be a non-empty string')
+    emit<SpecBoardFoundHandler>('SPEC_BOARD_FOUND', docId, findSection(docId)?.id ?? null)
   })
   handle<SpecBoardSyncHandler>('SPEC_BOARD_SYNC', 'Could not update the document on the board', async (board) => {
     assertBoard(board)

@@ -9,6 +9,8 @@ import type {
   MainErrorHandler,
   SpecBoardAddedHandler,
   SpecBoardAddHandler,
+  SpecBoardFindHandler,
+  SpecBoardFoundHandler,
   SpecBoardResolvedHandler,
   SpecBoardResolveHandler,
   SpecBoardSuggestionHandler,
@@ -42,9 +44,14 @@ export function SpecBoardPanel({ doc }: SpecBoardPanelProps) {
     }
   }, [client, doc])
 
+  // Only a document on this page's board is read and kept up to date (and its frames watched for stickies).
   useEffect(() => {
-    void sync()
-  }, [sync])
+    const off = on<SpecBoardFoundHandler>('SPEC_BOARD_FOUND', (docId, sectionId) => {
+      if (docId === doc.id && sectionId !== null) void sync()
+    })
+    emit<SpecBoardFindHandler>('SPEC_BOARD_FIND', doc.id)
+    return off
+  }, [doc.id, sync])
 
   useEffect(() => {
     const offs = [
