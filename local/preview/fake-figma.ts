@@ -599,7 +599,7 @@ export interface NodeSnapshot {
   pluginData: Record<string, string>
   sharedPluginData: Record<string, Record<string, string>>
   relaunchData: Record<string, string>
-  /** A sticky's author. */
+  /** A sticky's author, when it shows it. */
   authorName?: string
   children: NodeSnapshot[]
 }
@@ -639,7 +639,7 @@ export function snapshotNode(node: FakeBaseNode): NodeSnapshot {
     snapshot.characters = node.text.characters
     snapshot.fontSize = node.text.fontSize
     snapshot.fontName = node.text.fontName
-    snapshot.authorName = node.authorName
+    if (node.authorVisible) snapshot.authorName = node.authorName
   }
   if (node instanceof FakeTextNode) {
     snapshot.characters = node.characters

@@ -745,6 +745,10 @@ export class FakeFrameNode extends scene(FakeContainer) {
     super.checkChild(child)
     if (child.type === 'SECTION')
       throw new Error('appendChild: a section can only be placed on a page or in another section, not in a frame')
+    // Whether FigJam lets a frame hold a sticky is not documented: the fake takes the strict option.
+    if (child.type === 'STICKY') {
+      throw new Error('appendChild: the fake puts stickies on a page or in a section only (FigJam documents no sticky in a frame)')
+    }
   }
 
   /** The width a STRETCH child of a vertical frame gets. */

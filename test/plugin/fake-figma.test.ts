@@ -412,6 +412,7 @@ describe('the fake figma global', () => {
     sticky.text.characters = 'hi'
     sticky.isWideWidth = true
     expect(snapshotNode(sticky)).toMatchObject({ type: 'STICKY', characters: 'hi', authorName: 'Ada', width: 416 })
+    expect(() => figma.createFrame().appendChild(sticky)).toThrow(/stickies on a page or in a section only/)
   })
 
   it('keeps shared plugin data under a namespace of 3+ alphanumerics and finds nodes by it', () => {

@@ -235,18 +235,33 @@ describe('a Spec Kit document on the board', () => {
     const plugin = await start({ editorType: 'figjam', currentUser: ada })
     const { section } = await addToBoard(plugin)
     const frame = frameFor(section, 'FR-002')
-    const stickies = frame.allChildren.filter((node) => node.type === 'STICKY') as unknown as FakeStickyNode[]
+    const commentStickies = () =>
+      section.allChildren.filter(
+        (node) => node.type === 'STICKY' && node.getSharedPluginData(NAMESPACE, 'sticky') !== '',
+      ) as unknown as FakeStickyNode[]
+    const stickies = commentStickies()
     expect(stickies).toHaveLength(1)
     expect(stickies[0].text.characters).toBe('Which currency?\n— Ada')
-    expect(stickies[0].authorName).toBe('Ada')
-    expect(JSON.parse(stickies[0].getSharedPluginData(NAMESPACE, 'sticky'))).toMatchObject({ state: 'comment', commentId: 'c-1' })
+    // The text names the comment's author; the sticky's own author (whoever's plugin drew it) is hidden.
+    expect(stickies[0].authorVisible).toBe(false)
+    expect(JSON.parse(stickies[0].getSharedPluginData(NAMESPACE, 'sticky'))).toMatchObject({
+      state: 'comment',
+      commentId: 'c-1',
+      anchorKey: 'FR-002',
+    })
     const box = frame.absoluteBoundingBox
     const stickyBox = stickies[0].absoluteBoundingBox
     expect(stickyBox.x).toBeGreaterThanOrEqual(box.x)
+    expect(stickyBox.x + stickyBox.width).toBeLessThanOrEqual(box.x + box.width)
+    expect(stickyBox.y).toBeGreaterThan(box.y)
     expect(stickyBox.y + stickyBox.height).toBeLessThanOrEqual(box.y + box.height)
 
     await addToBoard(plugin)
-    expect(frame.allChildren.filter((node) => node.type === 'STICKY')).toHaveLength(1)
+    expect(commentStickies()).toHaveLength(1)
+    expect(commentStickies()[0].absoluteBoundingBox).toEqual(stickyBox)
+    // Resolved, its sticky goes.
+    await addToBoard(plugin, board({ comments: [] }))
+    expect(commentStickies()).toEqual([])
     await plugin.host.flush()
     expect(plugin.received('SPEC_BOARD_SUGGESTION')).toEqual([])
   })

@@ -177,40 +177,49 @@ export function readMark(node: BaseNode): StickyMark | null {
 
 const stickyText = (comment: SpecBoardComment) => `${truncateText(comment.body, 500)}\n— ${truncateText(comment.authorName, 80)}`
 
-/** The plugin's stickies in a frame: one per open comment made in the plugin (FigJam only), resolved ones taken away. */
-function syncCommentStickies(frame: FrameNode, comments: readonly SpecBoardComment[]): StickyNode[] {
-  const byId = new Map(comments.map((comment) => [comment.id, comment]))
-  const kept: StickyNode[] = []
-  for (const child of frame.children) {
+/**
+ * The plugin's comment stickies in the section, by anchor: one per open comment made in the
+ * plugin (FigJam only); stickies of resolved comments or vanished anchors are taken away. They
+ * are the section's children, laid over their anchor's frame (FigJam puts stickies in sections;
+ * whether a frame may hold one is not documented).
+ */
+function syncCommentStickies(section: SectionNode, board: SpecBoardData, anchorKeys: ReadonlySet<string>): Map<string, StickyNode[]> {
+  const wanted = new Map(board.comments.filter((comment) => anchorKeys.has(comment.anchorKey)).map((comment) => [comment.id, comment]))
+  const byAnchor = new Map<string, StickyNode[]>()
+  const keep = (anchorKey: string, sticky: StickyNode) => byAnchor.set(anchorKey, [...(byAnchor.get(anchorKey) ?? []), sticky])
+  for (const child of section.children) {
     if (child.type !== 'STICKY') continue
     const mark = readMark(child)
     if (mark?.state !== 'comment') continue
-    const comment = mark.commentId ? byId.get(mark.commentId) : undefined
+    const comment = mark.commentId ? wanted.get(mark.commentId) : undefined
     if (!comment) {
       child.remove()
       continue
     }
     if (child.text.characters !== stickyText(comment)) child.text.characters = stickyText(comment)
-    byId.delete(comment.id)
-    kept.push(child)
+    wanted.delete(comment.id)
+    keep(comment.anchorKey, child)
   }
-  if (figma.editorType !== 'figjam') return kept
-  for (const comment of byId.values()) {
+  if (figma.editorType !== 'figjam') return byAnchor
+  for (const comment of wanted.values()) {
     const sticky = figma.createSticky()
-    frame.appendChild(sticky)
+    section.appendChild(sticky)
     // Marked first: the plugin's own sticky is never offered back as a suggestion.
-    setShared(sticky, BOARD_KEYS.sticky, JSON.stringify({ state: 'comment', commentId: comment.id }))
+    setShared(sticky, BOARD_KEYS.sticky, JSON.stringify({ state: 'comment', commentId: comment.id, anchorKey: comment.anchorKey }))
     sticky.text.characters = stickyText(comment)
-    sticky.authorName = truncateText(comment.authorName, 80)
-    sticky.authorVisible = true
-    kept.push(sticky)
+    // Its text names the comment's author; the sticky's own author would be whoever's plugin drew it.
+    sticky.authorVisible = false
+    keep(comment.anchorKey, sticky)
   }
-  return kept
+  return byAnchor
 }
 
-/** Redraws an anchor's frame (keeping the node, its baseline and its stickies) and sizes it to fit. */
-function drawFrame(frame: FrameNode, anchor: SpecBoardAnchor, board: SpecBoardData): void {
-  for (const child of frame.children) if (child.type !== 'STICKY') child.remove()
+/**
+ * Redraws an anchor's frame (keeping the node and its baseline), with room below its card for
+ * `stickies` comment stickies, and sizes it to fit. Returns where the sticky area starts.
+ */
+function drawFrame(frame: FrameNode, anchor: SpecBoardAnchor, board: SpecBoardData, stickies: number): number {
+  for (const child of frame.children) child.remove()
   const state = frameState(frame, anchor, board.review.state)
   const view = SPEC_REVIEW_VIEWS[state]
   frame.name = `${anchor.id} · ${ANCHOR_KIND_LABELS[anchor.kind]}`
@@ -225,25 +234,19 @@ function drawFrame(frame: FrameNode, anchor: SpecBoardAnchor, board: SpecBoardDa
   frame.appendChild(card)
   card.x = INSET
   card.y = INSET
-  let y = INSET + card.height + INSET
-  const stickies = syncCommentStickies(
-    frame,
-    board.comments.filter((comment) => comment.anchorKey === anchor.key),
-  )
-  if (stickies.length === 0) {
+  const stickyTop = INSET + card.height + INSET
+  let y = stickyTop
+  if (stickies === 0) {
     const hint = text(`Put a sticky here to comment on ${anchor.id}`, REGULAR, 11, MUTED, 'Sticky hint')
     frame.appendChild(hint)
     hint.x = INSET
     hint.y = y
     y += Math.max(hint.height, 64) + INSET
   } else {
-    stickies.forEach((sticky, index) => {
-      sticky.x = INSET + (index % 2) * (STICKY + INSET)
-      sticky.y = y + Math.floor(index / 2) * (STICKY + INSET)
-    })
-    y += Math.ceil(stickies.length / 2) * (STICKY + INSET)
+    y += Math.ceil(stickies / 2) * (STICKY + INSET)
   }
   frame.resize(FRAME_WIDTH, y)
+  return stickyTop
 }
 
 async function loadFonts(): Promise<void> {
@@ -251,19 +254,6 @@ async function loadFonts(): Promise<void> {
   // A sticky's own font, for the stickies that show plugin comments.
   if (figma.editorType === 'figjam') fonts.push(figma.loadFontAsync({ family: 'Inter', style: 'Medium' }))
   await Promise.all(fonts)
-}
-
-/** A frame that goes away hands the stickies people put in it to the section, where they were. */
-function removeFrame(frame: FrameNode, section: SectionNode): void {
-  for (const child of frame.children) {
-    if (child.type !== 'STICKY' || readMark(child)?.state === 'comment') continue
-    const x = frame.x + child.x
-    const y = frame.y + child.y
-    section.appendChild(child)
-    child.x = x
-    child.y = y
-  }
-  frame.remove()
 }
 
 /**
@@ -286,10 +276,11 @@ export async function drawSection(board: SpecBoardData, create: boolean): Promis
   const wanted = new Set(board.groups.flatMap((group) => group.anchors.map((anchor) => anchor.key)))
   for (const [key, frame] of frames) {
     if (!wanted.has(key)) {
-      removeFrame(frame, section)
+      frame.remove()
       frames.delete(key)
     }
   }
+  const stickies = syncCommentStickies(section, board, wanted)
 
   const docState = SPEC_REVIEW_VIEWS[board.review.state]
   const title = text(`${sectionTitle(board)} · ${docState.symbol} ${docState.label}`, BOLD, 24, TEXT, 'Board · title')
@@ -316,11 +307,17 @@ export async function drawSection(board: SpecBoardData, create: boolean): Promis
           setShared(frame, BOARD_KEYS.anchorKey, anchor.key)
           frames.set(anchor.key, frame)
         }
-        // Appended in reading order, so the layers panel reads as the board does.
+        // Appended in reading order, so the layers panel reads as the board does; its stickies over it.
         section.appendChild(frame)
-        drawFrame(frame, anchor, board)
+        const own = stickies.get(anchor.key) ?? []
+        const stickyTop = drawFrame(frame, anchor, board, own.length)
         frame.x = PADDING + column * (FRAME_WIDTH + GAP)
         frame.y = y
+        own.forEach((sticky, index) => {
+          section.appendChild(sticky)
+          sticky.x = frame.x + INSET + (index % 2) * (STICKY + INSET)
+          sticky.y = frame.y + stickyTop + Math.floor(index / 2) * (STICKY + INSET)
+        })
         rowHeight = Math.max(rowHeight, frame.height)
         width = Math.max(width, (column + 1) * FRAME_WIDTH + column * GAP)
       })
