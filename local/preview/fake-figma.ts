@@ -26,8 +26,11 @@ import {
   FakeFrameNode,
   FakePageNode,
   FakeRectangleNode,
+  FakeSectionNode,
+  FakeStickyNode,
   FakeTextNode,
   isScene,
+  type FakeDocumentChange,
   type FakeBaseNode,
   type FontNameLike,
   type Paint,
@@ -37,7 +40,7 @@ import { copyPlainData } from './plain-data.ts'
 import { guardErrors, realmErrorConverter } from './realm-errors.ts'
 
 export { FakeDocument } from './fake-nodes.ts'
-export type { FakeBaseNode, FakeFrameNode, FakePageNode, FakeTextNode } from './fake-nodes.ts'
+export type { FakeBaseNode, FakeFrameNode, FakePageNode, FakeSectionNode, FakeStickyNode, FakeTextNode } from './fake-nodes.ts'
 export { memoryStorageBackend, type ClientStorageBackend } from './fake-client-storage.ts'
 
 interface FakeUser {
@@ -208,6 +211,8 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
     isPageLoaded: (page) => allPagesLoaded || loadedPages.has(page),
     allPagesLoaded: () => allPagesLoaded,
     loadPage,
+    editorType,
+    userName: options.currentUser?.name ?? 'Preview User',
   }
 
   const uiMessages: unknown[] = []
@@ -251,6 +256,31 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
   function fire(event: string, ...args: unknown[]) {
     for (const listener of [...(eventListeners.get(event) ?? [])]) listener(...args)
   }
+
+  // documentchange: the changes of one task are reported together, after it, as Figma batches them.
+  let pendingChanges: FakeDocumentChange[] = []
+  const stopWatching = document.onChange((change) => {
+    if (closed || !eventListeners.get('documentchange')?.size) return
+    if (pendingChanges.length === 0) {
+      later(() => {
+        const documentChanges = pendingChanges
+        pendingChanges = []
+        if (closed) return
+        // A node that was created and changed in the same batch is reported once, as created.
+        const created = new Set(documentChanges.filter((c) => c.type === 'CREATE').map((c) => c.id))
+        const kept = documentChanges.filter((c) => c.type !== 'PROPERTY_CHANGE' || !created.has(c.id))
+        for (const listener of [...(eventListeners.get('documentchange') ?? [])]) {
+          try {
+            listener({ documentChanges: kept.map((c) => ({ ...c, ...(c.properties ? { properties: [...c.properties] } : {}) })) })
+          } catch (error) {
+            errors.push(error)
+            onError(error)
+          }
+        }
+      })
+    }
+    pendingChanges.push(change)
+  })
 
   const uiApi = {
     postMessage(message: unknown, _options?: { origin?: string }) {
@@ -335,6 +365,7 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
     // The 'close' listeners run while the plugin is still open ("about to close").
     fire('close')
     closed = true
+    stopWatching()
     closeUi()
     // closePlugin's message is shown like a notification.
     if (message) notifications.push({ message, options: {} })
@@ -478,6 +509,8 @@ export function createFakeFigma(options: FakeFigmaOptions = {}): FakeFigmaHost {
     createFrame: () => document.createFrame(),
     createText: () => document.createText(),
     createRectangle: () => document.createRectangle(),
+    createSection: () => document.createSection(),
+    createSticky: () => document.createSticky(),
   }
 
   for (const api of [figmaApi, uiApi, viewport, clientStorage]) guardErrors(api, () => pluginError)
@@ -564,7 +597,10 @@ export interface NodeSnapshot {
   fontSize?: number
   fontName?: FontNameLike
   pluginData: Record<string, string>
+  sharedPluginData: Record<string, Record<string, string>>
   relaunchData: Record<string, string>
+  /** A sticky's author, when it shows it. */
+  authorName?: string
   children: NodeSnapshot[]
 }
 
@@ -581,10 +617,11 @@ export function snapshotNode(node: FakeBaseNode): NodeSnapshot {
     width: Number(scene?.width ?? 0),
     height: Number(scene?.height ?? 0),
     fills: [...(scene?.fills ?? [])],
-    strokes: [...(scene?.strokes ?? [])],
-    strokeWeight: Number(scene?.strokeWeight ?? 0),
+    strokes: [...(scene && 'strokes' in scene ? scene.strokes : [])],
+    strokeWeight: Number(scene && 'strokeWeight' in scene ? scene.strokeWeight : 0),
     cornerRadius: Number(node instanceof FakeFrameNode || node instanceof FakeRectangleNode ? node.cornerRadius : 0),
     pluginData,
+    sharedPluginData: node.allSharedPluginData,
     relaunchData: node.relaunchData,
     children: [],
   }
@@ -593,6 +630,16 @@ export function snapshotNode(node: FakeBaseNode): NodeSnapshot {
     snapshot.itemSpacing = node.itemSpacing
     snapshot.padding = [node.paddingTop, node.paddingRight, node.paddingBottom, node.paddingLeft]
     snapshot.children = node.allChildren.map(snapshotNode)
+  }
+  if (node instanceof FakeSectionNode) {
+    snapshot.cornerRadius = node.cornerRadius
+    snapshot.children = node.allChildren.map(snapshotNode)
+  }
+  if (node instanceof FakeStickyNode) {
+    snapshot.characters = node.text.characters
+    snapshot.fontSize = node.text.fontSize
+    snapshot.fontName = node.text.fontName
+    if (node.authorVisible) snapshot.authorName = node.authorName
   }
   if (node instanceof FakeTextNode) {
     snapshot.characters = node.characters

@@ -9,7 +9,11 @@
  * - `children` is a new read-only array on every read;
  * - node properties the project sets are validated (node-properties.ts), paints come back frozen;
  * - text edits need their font loaded; plugin data is limited to 100 kB per entry; relaunch data
- *   must name a relaunch command of the manifest; removed nodes stay removed.
+ *   must name a relaunch command of the manifest; removed nodes stay removed;
+ * - sections (children positioned relative to them, only on a page or in another section,
+ *   resized only without constraints) and FigJam stickies (fixed size, a text sublayer whose font
+ *   must be loaded, an author name); shared plugin data under a namespace of 3+ alphanumerics;
+ *   absolute bounds; and the changes a `documentchange` event reports (create, delete, property).
  * The document outlives one plugin run (the preview's canvas), so it is created separately, and
  * each run sets its own rules (createFakeFigma).
  */
@@ -44,6 +48,20 @@ export interface DocumentRules {
   pluginError: ErrorConverter
   /** PageNode.loadAsync in this run. */
   loadPage(page: FakePageNode): Promise<void>
+  /** The editor the run is in (stickies exist in FigJam only). */
+  editorType: 'figma' | 'figjam'
+  /** The name figma.createSticky gives a new sticky's author (the current user's). */
+  userName: string
+}
+
+/** Not a Figma API: a change as a documentchange event reports it (DocumentChange of the typings, the kinds modelled here). */
+export interface FakeDocumentChange {
+  type: 'CREATE' | 'DELETE' | 'PROPERTY_CHANGE'
+  id: string
+  /** "LOCAL" for what this client did (a plugin's code or its own user), "REMOTE" for a collaborator. */
+  origin: 'LOCAL' | 'REMOTE'
+  node: FakeBaseNode
+  properties?: string[]
 }
 
 /** The typings say 100 kB without saying 1000 or 1024: the fake takes the stricter 100,000 bytes. */
@@ -51,6 +69,12 @@ const PLUGIN_DATA_LIMIT_BYTES = 100_000
 const RELAUNCH_DESCRIPTION_LIMIT = 1000
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).length
+
+function checkNamespace(what: string, namespace: unknown): void {
+  if (typeof namespace !== 'string' || !/^[A-Za-z0-9]{3,}$/.test(namespace)) {
+    throw new Error(`${what}: the namespace must be at least 3 alphanumeric characters, got ${JSON.stringify(namespace)}`)
+  }
+}
 const fontLabel = (font: FontNameLike) => `${font.family} ${font.style}`
 
 /** What a document allows before any plugin run set its rules: everything loaded, no fonts. */
@@ -62,6 +86,8 @@ const HOST_RULES: DocumentRules = {
   allPagesLoaded: () => true,
   loadPage: () => Promise.resolve(),
   pluginError: (error) => error,
+  editorType: 'figjam',
+  userName: 'Preview User',
 }
 
 export class FakeDocument {
@@ -71,6 +97,60 @@ export class FakeDocument {
   currentPage: FakePageNode
   /** Set per plugin run by createFakeFigma. */
   rules: DocumentRules = HOST_RULES
+  private readonly changeListeners = new Set<(change: FakeDocumentChange) => void>()
+  /** While a collaborator's action runs (placeSticky…), changes are REMOTE. */
+  private remote = false
+
+  /** Not a Figma API: every plugin run listens here and reports documentchange events. */
+  onChange(listener: (change: FakeDocumentChange) => void): () => void {
+    this.changeListeners.add(listener)
+    return () => this.changeListeners.delete(listener)
+  }
+
+  noteChange(type: FakeDocumentChange['type'], node: FakeBaseNode, properties?: string[]): void {
+    const change: FakeDocumentChange = {
+      type,
+      id: node.id,
+      origin: this.remote ? 'REMOTE' : 'LOCAL',
+      node,
+      ...(properties ? { properties } : {}),
+    }
+    for (const listener of [...this.changeListeners]) listener(change)
+  }
+
+  /** Not a Figma API: something a collaborator does on the board (reported as REMOTE changes). */
+  asCollaborator<T>(action: () => T): T {
+    const was = this.remote
+    this.remote = true
+    try {
+      return action()
+    } finally {
+      this.remote = was
+    }
+  }
+
+  /**
+   * Not a Figma API: a collaborator puts a sticky with `text` at page coordinates (x, y) (its top
+   * left corner); it lands in the topmost section under its centre, as FigJam parents it, else on
+   * the page.
+   */
+  placeSticky(options: { text: string; authorName: string; x: number; y: number; page?: FakePageNode }): FakeStickyNode {
+    return this.asCollaborator(() => {
+      const page = options.page ?? this.currentPage
+      const sticky = this.register(new FakeStickyNode(this, this.newId(), options.authorName))
+      sticky.setTextAsHost(options.text)
+      const centre = { x: options.x + sticky.width / 2, y: options.y + sticky.height / 2 }
+      const sections = page.allChildren.filter((node): node is FakeSectionNode => node instanceof FakeSectionNode)
+      const section = [...sections].reverse().find((candidate) => contains(candidate.absoluteBoundingBox, centre))
+      const parent: FakeContainer = section ?? page
+      parent.adopt(sticky)
+      const origin = parent instanceof FakeSectionNode ? parent.absoluteBoundingBox : { x: 0, y: 0 }
+      sticky.fields.x = options.x - origin.x
+      sticky.fields.y = options.y - origin.y
+      this.noteChange('CREATE', sticky)
+      return sticky
+    })
+  }
 
   constructor(name = 'Untitled') {
     this.root = new FakeDocumentNode(this, '0:0', name)
@@ -104,21 +184,43 @@ export class FakeDocument {
   createFrame(): FakeFrameNode {
     const frame = this.register(new FakeFrameNode(this, this.newId()))
     this.currentPage.adopt(frame)
+    this.noteChange('CREATE', frame)
     return frame
   }
 
   createText(): FakeTextNode {
     const text = this.register(new FakeTextNode(this, this.newId()))
     this.currentPage.adopt(text)
+    this.noteChange('CREATE', text)
     return text
   }
 
   createRectangle(): FakeRectangleNode {
     const rectangle = this.register(new FakeRectangleNode(this, this.newId()))
     this.currentPage.adopt(rectangle)
+    this.noteChange('CREATE', rectangle)
     return rectangle
   }
+
+  createSection(): FakeSectionNode {
+    const section = this.register(new FakeSectionNode(this, this.newId()))
+    this.currentPage.adopt(section)
+    this.noteChange('CREATE', section)
+    return section
+  }
+
+  /** PluginAPI.createSticky: FigJam only; "constant width and height both at 240". */
+  createSticky(): FakeStickyNode {
+    if (this.rules.editorType !== 'figjam') throw new Error('createSticky: stickies are only available in FigJam')
+    const sticky = this.register(new FakeStickyNode(this, this.newId(), this.rules.userName))
+    this.currentPage.adopt(sticky)
+    this.noteChange('CREATE', sticky)
+    return sticky
+  }
 }
+
+const contains = (box: { x: number; y: number; width: number; height: number }, point: { x: number; y: number }) =>
+  point.x >= box.x && point.x <= box.x + box.width && point.y >= box.y && point.y <= box.y + box.height
 
 export abstract class FakeBaseNode {
   abstract readonly type: string
@@ -128,6 +230,7 @@ export abstract class FakeBaseNode {
   /** The values of the checked properties (node-properties.ts). */
   readonly fields: Record<string, unknown> = { name: '' }
   private readonly pluginData = new Map<string, string>()
+  private readonly sharedData = new Map<string, Map<string, string>>()
   private relaunch: Record<string, string> = {}
 
   constructor(
@@ -162,6 +265,46 @@ export abstract class FakeBaseNode {
     return [...this.pluginData.keys()]
   }
 
+  /**
+   * BaseNodeMixin.setSharedPluginData: "namespace … must be at least 3 alphanumeric characters"
+   * (the fake allows nothing else in it), and the same 100 kB per entry as plugin data.
+   */
+  setSharedPluginData(namespace: string, key: string, value: string): void {
+    this.assertAlive()
+    checkNamespace('setSharedPluginData', namespace)
+    if (typeof key !== 'string') throw new Error('setSharedPluginData: the key must be a string')
+    if (typeof value !== 'string') throw new Error(`setSharedPluginData: the value for "${key}" must be a string (use JSON.stringify)`)
+    const entries = this.sharedData.get(namespace) ?? new Map<string, string>()
+    if (value === '') entries.delete(key)
+    else {
+      const size = utf8Length(namespace) + utf8Length(key) + utf8Length(value)
+      if (size > PLUGIN_DATA_LIMIT_BYTES) {
+        throw new Error(`setSharedPluginData: the entry "${key}" is ${size} bytes; namespace, key and value together cannot exceed 100 kB`)
+      }
+      entries.set(key, value)
+    }
+    this.sharedData.set(namespace, entries)
+  }
+
+  getSharedPluginData(namespace: string, key: string): string {
+    this.assertAlive()
+    checkNamespace('getSharedPluginData', namespace)
+    return this.sharedData.get(namespace)?.get(key) ?? ''
+  }
+
+  getSharedPluginDataKeys(namespace: string): string[] {
+    this.assertAlive()
+    checkNamespace('getSharedPluginDataKeys', namespace)
+    return [...(this.sharedData.get(namespace)?.keys() ?? [])]
+  }
+
+  /** Not a Figma API: every namespace's shared data (snapshots). */
+  get allSharedPluginData(): Record<string, Record<string, string>> {
+    const all: Record<string, Record<string, string>> = {}
+    for (const [namespace, entries] of this.sharedData) if (entries.size) all[namespace] = Object.fromEntries(entries)
+    return all
+  }
+
   setRelaunchData(data: Record<string, string>): void {
     this.assertAlive()
     const known = this.doc.rules.relaunchCommands
@@ -190,6 +333,7 @@ export abstract class FakeBaseNode {
     if (this.type === 'DOCUMENT' || this.type === 'PAGE') throw new Error(`Cannot remove the ${this.type.toLowerCase()}`)
     this.parent?.detach(this)
     this.markRemoved()
+    this.doc.noteChange('DELETE', this)
   }
 
   protected markRemoved(): void {
@@ -199,6 +343,11 @@ export abstract class FakeBaseNode {
 
   assertAlive(): void {
     if (this.removed) throw new Error(`The node (id: ${this.id}) does not exist (it was removed)`)
+  }
+
+  /** Not a Figma API: a checked property was set (reported to documentchange listeners). */
+  changed(property: string): void {
+    this.doc.noteChange('PROPERTY_CHANGE', this, [property])
   }
 
   toString(): string {
@@ -250,6 +399,7 @@ export abstract class FakeContainer extends FakeBaseNode {
     child.parent?.detach(child)
     this.childList.splice(current >= 0 && current < index ? index - 1 : index, 0, child)
     child.parent = this
+    this.doc.noteChange('PROPERTY_CHANGE', child, ['parent'])
   }
 
   /** Not a Figma API: puts a node here, as figma.create* and the person using the file do (no plugin rules apply). */
@@ -297,12 +447,22 @@ export abstract class FakeContainer extends FakeBaseNode {
     return callback ? this.childList.filter(callback) : [...this.childList]
   }
 
-  findAllWithCriteria(criteria: { types?: string[]; pluginData?: { keys?: string[] } }): FakeBaseNode[] {
+  findAllWithCriteria(criteria: {
+    types?: string[]
+    pluginData?: { keys?: string[] }
+    sharedPluginData?: { namespace: string; keys?: string[] }
+  }): FakeBaseNode[] {
     this.assertReadable('findAllWithCriteria')
+    const shared = criteria.sharedPluginData
+    if (shared) checkNamespace('findAllWithCriteria', shared.namespace)
     return this.findAll(
       (node) =>
         (!criteria.types || criteria.types.includes(node.type)) &&
-        (!criteria.pluginData?.keys || criteria.pluginData.keys.some((key) => node.getPluginData(key) !== '')),
+        (!criteria.pluginData?.keys || criteria.pluginData.keys.some((key) => node.getPluginData(key) !== '')) &&
+        (!shared ||
+          (shared.keys
+            ? shared.keys.some((key) => node.getSharedPluginData(shared.namespace, key) !== '')
+            : node.getSharedPluginDataKeys(shared.namespace).length > 0)),
     )
   }
 }
@@ -430,6 +590,10 @@ function scene<TBase extends AbstractConstructor<FakeBaseNode>>(Base: TBase) {
       return this.fixedHeight
     }
 
+    get absoluteBoundingBox(): Box {
+      return absoluteBox(this)
+    }
+
     resize(width: number, height: number): void {
       this.assertAlive()
       if (!(width >= 0.01)) throw new Error(`in resize: Expected "width" to have value >= 0.01, got ${width}`)
@@ -448,9 +612,37 @@ function scene<TBase extends AbstractConstructor<FakeBaseNode>>(Base: TBase) {
 
 abstract class FakeLeafNode extends FakeBaseNode {}
 
-export type FakeSceneNode = FakeFrameNode | FakeTextNode | FakeRectangleNode
+export type FakeSceneNode = FakeFrameNode | FakeTextNode | FakeRectangleNode | FakeSectionNode | FakeStickyNode
 export const isScene = (node: FakeBaseNode): node is FakeSceneNode =>
-  node instanceof FakeFrameNode || node instanceof FakeTextNode || node instanceof FakeRectangleNode
+  node instanceof FakeFrameNode ||
+  node instanceof FakeTextNode ||
+  node instanceof FakeRectangleNode ||
+  node instanceof FakeSectionNode ||
+  node instanceof FakeStickyNode
+
+export interface Box {
+  x: number
+  y: number
+  width: number
+  height: number
+}
+
+/**
+ * LayoutMixin.absoluteBoundingBox: the node's box in page coordinates. A child's x and y are
+ * relative to its parent frame or section, so they add up to the page. (Auto-layout children are
+ * not placed by the fake: their x and y stay what was set.)
+ */
+function absoluteBox(node: { x: number; y: number; width: number; height: number; parent: FakeContainer | null }): Box {
+  let x = node.x
+  let y = node.y
+  for (let parent = node.parent; parent !== null && parent.type !== 'PAGE'; parent = parent.parent) {
+    if (isScene(parent)) {
+      x += parent.x
+      y += parent.y
+    }
+  }
+  return { x, y, width: node.width, height: node.height }
+}
 
 // CornerMixin.cornerRadius: "This value must be non-negative".
 const CORNER_CHECKS = { cornerRadius: finiteNumber({ min: 0 }) }
@@ -546,6 +738,17 @@ export class FakeFrameNode extends scene(FakeContainer) {
         ? sizes.reduce((sum, size) => sum + size, 0) + this.itemSpacing * Math.max(0, sizes.length - 1)
         : Math.max(0, ...sizes)
     return this.paddingTop + content + this.paddingBottom
+  }
+
+  /** A section "can only be a child of a page or another section" (SectionNode in the Figma docs). */
+  protected override checkChild(child: FakeBaseNode): void {
+    super.checkChild(child)
+    if (child.type === 'SECTION')
+      throw new Error('appendChild: a section can only be placed on a page or in another section, not in a frame')
+    // Whether FigJam lets a frame hold a sticky is not documented: the fake takes the strict option.
+    if (child.type === 'STICKY') {
+      throw new Error('appendChild: the fake puts stickies on a page or in a section only (FigJam documents no sticky in a frame)')
+    }
   }
 
   /** The width a STRETCH child of a vertical frame gets. */
@@ -655,8 +858,195 @@ export class FakeTextNode extends scene(FakeLeafNode) {
 }
 checkedProperties(FakeTextNode.prototype, { textAlignHorizontal: oneOf('LEFT', 'CENTER', 'RIGHT', 'JUSTIFIED') })
 
+/**
+ * SectionNode: children positioned relative to it; no resize, only resizeWithoutConstraints
+ * ("Must be >= 0.01"); width and height read-only.
+ */
+export class FakeSectionNode extends FakeContainer {
+  readonly type = 'SECTION'
+  declare x: number
+  declare y: number
+  declare visible: boolean
+  declare locked: boolean
+  declare fills: readonly Paint[]
+  declare strokes: readonly Paint[]
+  declare strokeWeight: number
+  declare cornerRadius: number
+  declare sectionContentsHidden: boolean
+  private size = { width: 100, height: 100 }
+
+  constructor(doc: FakeDocument, id: string) {
+    super(doc, id)
+    Object.assign(this.fields, {
+      name: 'Section',
+      x: 0,
+      y: 0,
+      visible: true,
+      locked: false,
+      fills: paints('fills', [{ type: 'SOLID', color: { r: 1, g: 1, b: 1 } }]),
+      strokes: Object.freeze([]),
+      strokeWeight: 1,
+      cornerRadius: 0,
+      sectionContentsHidden: false,
+    })
+  }
+
+  get width(): number {
+    return this.size.width
+  }
+
+  get height(): number {
+    return this.size.height
+  }
+
+  get absoluteBoundingBox(): Box {
+    return absoluteBox(this)
+  }
+
+  resizeWithoutConstraints(width: number, height: number): void {
+    this.assertAlive()
+    if (!(width >= 0.01)) throw new Error(`in resizeWithoutConstraints: Expected "width" to have value >= 0.01, got ${width}`)
+    if (!(height >= 0.01)) throw new Error(`in resizeWithoutConstraints: Expected "height" to have value >= 0.01, got ${height}`)
+    this.size = { width, height }
+    this.changed('width')
+  }
+}
+checkedProperties(FakeSectionNode.prototype, {
+  x: finiteNumber(),
+  y: finiteNumber(),
+  visible: boolean,
+  locked: boolean,
+  fills: paints,
+  strokes: paints,
+  strokeWeight: finiteNumber({ min: 0 }),
+  cornerRadius: finiteNumber({ min: 0 }),
+  sectionContentsHidden: boolean,
+})
+
+/** StickyNode.text, a TextSublayerNode: setting its text or font needs the font loaded, as for a text node. */
+export class FakeTextSublayer {
+  private value = ''
+  private font: FontNameLike = { family: 'Inter', style: 'Medium' }
+  private size = 16
+
+  constructor(
+    /** Not a Figma API: the sticky it belongs to. */
+    readonly owner: FakeStickyNode,
+  ) {}
+
+  private requireFont(font: FontNameLike = this.font): void {
+    this.owner.assertAlive()
+    if (!this.owner.doc.rules.isFontLoaded(font)) {
+      throw new Error(
+        `Cannot write to node with unloaded font "${fontLabel(font)}". Please call ` +
+          `figma.loadFontAsync({ family: "${font.family}", style: "${font.style}" }) and await the returned promise first.`,
+      )
+    }
+  }
+
+  get characters(): string {
+    return this.value
+  }
+
+  set characters(value: string) {
+    this.requireFont()
+    this.value = text('characters', value)
+    this.owner.changed('text')
+  }
+
+  get fontName(): FontNameLike {
+    return { ...this.font }
+  }
+
+  set fontName(font: FontNameLike) {
+    if (!font || typeof font.family !== 'string' || typeof font.style !== 'string') throw new Error('fontName must be {family, style}')
+    this.requireFont(font)
+    this.font = { family: font.family, style: font.style }
+  }
+
+  get fontSize(): number {
+    return this.size
+  }
+
+  set fontSize(size: number) {
+    this.requireFont()
+    this.size = checkFontSize('fontSize', size)
+  }
+
+  /** Not a Figma API: what a person types (no plugin font rules). */
+  typeAsHost(value: string): void {
+    this.value = value
+  }
+}
+
+/** StickyNode (FigJam): 240 × 240, or 416 wide when isWideWidth; no resize; an author name and a text sublayer. */
+export class FakeStickyNode extends FakeBaseNode {
+  readonly type = 'STICKY'
+  declare x: number
+  declare y: number
+  declare visible: boolean
+  declare locked: boolean
+  declare fills: readonly Paint[]
+  declare authorName: string
+  declare authorVisible: boolean
+  declare isWideWidth: boolean
+  readonly text: FakeTextSublayer
+
+  constructor(doc: FakeDocument, id: string, authorName: string) {
+    super(doc, id)
+    this.text = new FakeTextSublayer(this)
+    Object.assign(this.fields, {
+      name: '',
+      x: 0,
+      y: 0,
+      visible: true,
+      locked: false,
+      fills: paints('fills', [{ type: 'SOLID', color: { r: 1, g: 0.91, b: 0.64 } }]),
+      authorName,
+      authorVisible: true,
+      isWideWidth: false,
+    })
+  }
+
+  get width(): number {
+    return this.isWideWidth ? 416 : 240
+  }
+
+  get height(): number {
+    return 240
+  }
+
+  get absoluteBoundingBox(): Box {
+    return absoluteBox(this)
+  }
+
+  /** Not a Figma API: the sticky's text as a person types it. */
+  setTextAsHost(value: string): void {
+    this.text.typeAsHost(value)
+  }
+}
+checkedProperties(FakeStickyNode.prototype, {
+  x: finiteNumber(),
+  y: finiteNumber(),
+  visible: boolean,
+  locked: boolean,
+  fills: paints,
+  authorName: text,
+  authorVisible: boolean,
+  isWideWidth: boolean,
+})
+
 // Every node API call reports its failure as an error of the plugin's realm, as Figma's do.
-const nodeClasses = [FakeDocumentNode, FakePageNode, FakeRectangleNode, FakeFrameNode, FakeTextNode]
+const nodeClasses = [
+  FakeDocumentNode,
+  FakePageNode,
+  FakeRectangleNode,
+  FakeFrameNode,
+  FakeTextNode,
+  FakeSectionNode,
+  FakeStickyNode,
+  FakeTextSublayer,
+]
 const prototypes = new Set<object>()
 for (const nodeClass of nodeClasses) {
   let prototype: unknown = nodeClass.prototype
@@ -666,5 +1056,8 @@ for (const nodeClass of nodeClasses) {
   }
 }
 for (const prototype of prototypes) {
-  guardErrors(prototype, (self) => (self instanceof FakeBaseNode ? self.doc.rules.pluginError : (error) => error))
+  guardErrors(prototype, (self) => {
+    const node = self instanceof FakeTextSublayer ? self.owner : self
+    return node instanceof FakeBaseNode ? node.doc.rules.pluginError : (error) => error
+  })
 }

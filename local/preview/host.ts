@@ -23,7 +23,7 @@ import {
   type NodeSnapshot,
   type Notification,
 } from './fake-figma.ts'
-import type { Paint } from './fake-nodes.ts'
+import { isScene, type Paint } from './fake-nodes.ts'
 import { createMainThreadRealm } from './main-thread-realm.ts'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 import { isJsonObject } from '../json-object.ts'
@@ -158,22 +158,64 @@ const css = (color?: { r: number; g: number; b: number }, opacity = 1) =>
 
 const solid = (paints: Paint[]) => paints.find((paint) => paint.type === 'SOLID')
 
-/** Draws a node roughly as Figma would: auto-layout frames as flex boxes, text as text. */
-function renderNode(node: NodeSnapshot): HTMLElement {
+/** Nodes whose children sit where their x and y say (no auto layout): sections and free frames. */
+const placesChildren = (node: NodeSnapshot) => node.type === 'SECTION' || (node.type === 'FRAME' && (node.layoutMode ?? 'NONE') === 'NONE')
+
+/**
+ * Draws a node roughly as Figma would: auto-layout frames as flex boxes, text as text, sections
+ * and free frames with their children at their x and y, stickies as FigJam's squares with their
+ * author. `placed`: the parent positions it (a section's or free frame's child).
+ */
+function renderNode(node: NodeSnapshot, placed = false): HTMLElement {
   const element = document.createElement('div')
   element.dataset.nodeId = node.id
   element.dataset.nodeName = node.name
+  element.dataset.nodeType = node.type
   const fill = solid(node.fills)
+  const position = placed ? `position:absolute;left:${node.x}px;top:${node.y}px;` : 'position:relative;'
   if (node.type === 'TEXT') {
     element.textContent = node.characters ?? ''
     element.style.cssText =
+      (placed ? position : '') +
       `font-size:${node.fontSize}px;font-weight:${/bold/i.test(node.fontName?.style ?? '') ? 700 : 400};` +
       `color:${css(fill?.color, fill?.opacity)};white-space:pre-wrap;line-height:1.25`
     return element
   }
+  if (node.type === 'STICKY') {
+    element.style.cssText =
+      position +
+      `width:${node.width}px;height:${node.height}px;background:${css(fill?.color, fill?.opacity)};` +
+      'box-shadow:0 1px 3px rgba(0,0,0,.2);padding:16px;display:flex;flex-direction:column;justify-content:space-between;color:#1e1e1e'
+    const body = document.createElement('div')
+    body.textContent = node.characters ?? ''
+    body.style.cssText = `font-size:${node.fontSize ?? 16}px;white-space:pre-wrap;overflow:hidden;line-height:1.3`
+    const author = document.createElement('div')
+    author.textContent = node.authorName ?? ''
+    author.style.cssText = 'font-size:11px;color:#6b6b6b'
+    element.append(body, author)
+    return element
+  }
   const stroke = solid(node.strokes)
+  if (placesChildren(node)) {
+    element.style.cssText =
+      position +
+      `width:${node.width}px;height:${node.height}px;background:${css(fill?.color, fill?.opacity)};border-radius:${node.cornerRadius}px;` +
+      (stroke ? `box-shadow:inset 0 0 0 ${node.strokeWeight}px ${css(stroke.color, stroke.opacity)};` : '') +
+      (node.type === 'SECTION' ? 'border:1px solid #b3b3b3;border-radius:8px;' : '')
+    if (node.type === 'SECTION') {
+      // FigJam shows a section's name on a tab at its top left.
+      const label = document.createElement('div')
+      label.textContent = node.name
+      label.style.cssText =
+        'position:absolute;left:0;top:-26px;padding:3px 10px;border-radius:6px;background:#1e1e1e;color:#fff;font-size:13px;white-space:nowrap'
+      element.appendChild(label)
+    }
+    for (const child of node.children) element.appendChild(renderNode(child, true))
+    return element
+  }
   const [top, right, bottom, left] = node.padding ?? [0, 0, 0, 0]
   element.style.cssText =
+    (placed ? position : '') +
     `background:${css(fill?.color, fill?.opacity)};border-radius:${node.cornerRadius}px;` +
     `padding:${top}px ${right}px ${bottom}px ${left}px;` +
     (stroke ? `box-shadow:inset 0 0 0 ${node.strokeWeight}px ${css(stroke.color, stroke.opacity)};` : '') +
@@ -328,10 +370,18 @@ function main(plugin: Plugin): void {
       wrap.className = `node-wrap${selected.includes(node.id) ? ' selected' : ''}`
       const drawn = renderNode(node)
       drawn.classList.add('node')
+      // A section wider than the canvas is shown whole, smaller (as zooming out on the board).
+      const room = container.clientWidth - 48
+      if (node.type === 'SECTION' && room > 0 && node.width > room) {
+        drawn.style.zoom = String(room / node.width)
+        wrap.style.paddingTop = `${Math.ceil(26 * (room / node.width))}px`
+      }
+      if (node.type === 'SECTION' && !wrap.style.paddingTop) wrap.style.paddingTop = '26px'
       drawn.onclick = () => {
         const target = canvas.getNode(node.id)
         if (target) page.selection = [target]
       }
+      if (node.type === 'SECTION') drawn.ondblclick = (event) => putSticky(event)
       wrap.appendChild(drawn)
       for (const [command, description] of Object.entries(node.relaunchData)) {
         const button = (plugin.manifest.relaunchButtons ?? []).find((b) => b.command === command)
@@ -352,6 +402,27 @@ function main(plugin: Plugin): void {
       }
       container.appendChild(wrap)
     }
+  }
+
+  /**
+   * What a collaborator does in FigJam, for trying the board in the preview: a double-click on a
+   * frame inside a section puts a sticky with the text asked for there (in its lower half, as a
+   * person drops one on a card), written by "Preview collaborator".
+   */
+  function putSticky(event: MouseEvent) {
+    const target =
+      event.target instanceof Element ? event.target.closest<HTMLElement>('[data-node-type="SECTION"] > [data-node-type="FRAME"]') : null
+    const frame = target?.dataset.nodeId ? canvas.getNode(target.dataset.nodeId) : null
+    if (!frame || !isScene(frame) || frame.parent?.type !== 'SECTION') return
+    const text = prompt(`A sticky in “${frame.name}” (as a collaborator):`)
+    if (!text) return
+    const box = frame.absoluteBoundingBox
+    canvas.placeSticky({
+      text,
+      authorName: 'Preview collaborator',
+      x: Math.round(box.x + box.width * 0.72 - 120),
+      y: Math.round(box.y + box.height * 0.75 - 120),
+    })
   }
 
   /** The page around the plugin (canvas, cards' surroundings, chrome) in the chosen editor and theme. */

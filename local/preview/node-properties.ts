@@ -149,9 +149,10 @@ export function checkedProperties(prototype: object, checks: Record<string, Prop
       get(this: { fields: Record<string, unknown> }) {
         return this.fields[name]
       },
-      set(this: { fields: Record<string, unknown>; assertAlive(): void }, value: unknown) {
+      set(this: { fields: Record<string, unknown>; assertAlive(): void; changed?(property: string): void }, value: unknown) {
         this.assertAlive()
         this.fields[name] = check(name, value)
+        this.changed?.(name)
       },
     })
   }

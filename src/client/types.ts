@@ -36,6 +36,8 @@ export interface UiBootData {
   user: FigmaUser | null
   /** Set when the plugin was relaunched from a summary card on the canvas. */
   openRunId: string | null
+  /** Set when the plugin was relaunched from a Spec Kit document's section on the board. */
+  openSpecDocId: string | null
 }
 
 /** What a summary card on the canvas shows (main thread draws it). */

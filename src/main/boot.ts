@@ -4,6 +4,7 @@ import { buildTimeSettings } from '../build-settings.ts'
 import { OPEN_RUN_COMMAND } from './config.ts'
 import { runIdOf } from './summary-card.ts'
 import { loadSettings } from './settings.ts'
+import { relaunchSpecDocId } from './spec-board/relaunch.ts'
 
 function currentUser(): FigmaUser | null {
   try {
@@ -28,5 +29,6 @@ export async function bootData(): Promise<UiBootData> {
     settings: await loadSettings().catch(() => buildTimeSettings()),
     user: currentUser(),
     openRunId: relaunchRunId(),
+    openSpecDocId: relaunchSpecDocId(),
   }
 }

@@ -3,6 +3,16 @@
 /** The relaunch command of run summary cards (package.json "figma-plugin".relaunchButtons). */
 export const OPEN_RUN_COMMAND = 'open-run'
 
+/** The relaunch command of a Spec Kit document's section on the board: reopens the plugin on the document. */
+export const OPEN_SPEC_DOC_COMMAND = 'open-spec-doc'
+
+/**
+ * The namespace of the plugin's shared plugin data (a document's section, its frames, the
+ * stickies it made or converted): shared, so every copy of the plugin (and any build id) reads
+ * the same marks. At least three alphanumeric characters.
+ */
+export const SHARED_NAMESPACE = 'opscontrolroom'
+
 /** Keys in figma.clientStorage. */
 export const STORAGE_KEYS = {
   settings: 'settings',

@@ -47,7 +47,10 @@ describe('npm run build', () => {
       ui: 'build/ui.js',
       documentAccess: 'dynamic-page',
       permissions: ['currentuser'],
-      relaunchButtons: [{ command: 'open-run', name: 'Open run' }],
+      relaunchButtons: [
+        { command: 'open-run', name: 'Open run' },
+        { command: 'open-spec-doc', name: 'Open in Spec Kit' },
+      ],
     })
     expect(manifest.networkAccess).toEqual({
       allowedDomains: ['http://localhost:54321', 'ws://localhost:54321'],
@@ -102,18 +105,34 @@ describe('npm run build', () => {
     }
   })
 
-  it('runs every command of the manifest: the relaunch button opens the plugin on the selected card’s run', async () => {
+  it('runs every command of the manifest: the relaunch buttons open the plugin on the selected card’s run or section’s document', async () => {
     const manifest = builtManifest()
-    expect(manifest.relaunchButtons?.map((button) => button.command)).toEqual(['open-run'])
-    const first = await startPlugin({ built: true })
+    expect(manifest.relaunchButtons?.map((button) => button.command)).toEqual(['open-run', 'open-spec-doc'])
+    const first = await startPlugin({ built: true, editorType: 'figjam' })
     first.emit('ADD_SUMMARY_CARD', card)
     const [, , nodeId] = await first.waitFor('CARD_ADDED')
+    const board = {
+      docId: 'doc-1',
+      title: 'Spec',
+      version: 1,
+      review: { state: 'not_requested', approvedVersion: null },
+      groups: [
+        { title: 'Requirements', anchors: [{ key: 'FR-001', kind: 'requirement', id: 'FR-001', text: 'It works.', openComments: 0 }] },
+      ],
+      comments: [],
+    }
+    first.emit('SPEC_BOARD_ADD', board)
+    const [, , sectionId] = await first.waitFor('SPEC_BOARD_ADDED')
     first.stop()
     const document = first.host.document
-    document.currentPage.selection = [document.getNode(nodeId as string)!]
+    const selected: Record<string, [string, string]> = {
+      'open-run': [nodeId as string, `"openRunId":"${card.runId}"`],
+      'open-spec-doc': [sectionId as string, '"openSpecDocId":"doc-1"'],
+    }
     for (const { command } of manifest.relaunchButtons ?? []) {
-      const relaunched = await startPlugin({ built: true, document, command })
-      expect(relaunched.host.ui!.html).toContain(`"openRunId":"${card.runId}"`)
+      document.currentPage.selection = [document.getNode(selected[command][0])!]
+      const relaunched = await startPlugin({ built: true, editorType: 'figjam', document, command })
+      expect(relaunched.host.ui!.html).toContain(selected[command][1])
       relaunched.stop()
     }
   })

@@ -12,6 +12,8 @@ import {
   snapshotNode,
   type FakeFrameNode,
   type FakePageNode,
+  type FakeSectionNode,
+  type FakeStickyNode,
   type FakeTextNode,
 } from '../../local/preview/fake-figma.ts'
 import { createHostRealm } from '../support/host-realm.ts'
@@ -378,5 +380,92 @@ describe('the fake figma global', () => {
     expect(() => {
       second.figma.currentPage = page
     }).toThrow(/setCurrentPageAsync/)
+  })
+
+  it('makes sections: children placed relative to them, only on a page or in a section, resized without constraints', () => {
+    const { figma } = createFakeFigma({ manifest, editorType: 'figjam' })
+    const section: FakeSectionNode = figma.createSection()
+    section.x = 100
+    section.y = 50
+    section.resizeWithoutConstraints(800, 600)
+    expect([section.width, section.height]).toEqual([800, 600])
+    expect(() => section.resizeWithoutConstraints(0, 10)).toThrow(/>= 0.01/)
+    expect((section as unknown as { resize?: unknown }).resize).toBeUndefined()
+    const frame: FakeFrameNode = figma.createFrame()
+    section.appendChild(frame)
+    frame.x = 10
+    frame.y = 20
+    expect(frame.absoluteBoundingBox).toEqual({ x: 110, y: 70, width: 100, height: 100 })
+    expect(() => frame.appendChild(figma.createSection())).toThrow(/section can only be placed on a page or in another section/)
+  })
+
+  it('makes stickies in FigJam only, fixed in size, with an author and a text sublayer whose font must be loaded', async () => {
+    expect(() => createFakeFigma({ manifest, editorType: 'figma' }).figma.createSticky()).toThrow(/only available in FigJam/)
+    const { figma } = createFakeFigma({ manifest, editorType: 'figjam', currentUser: { id: 'u', name: 'Ada', photoUrl: null } })
+    const sticky: FakeStickyNode = figma.createSticky()
+    expect([sticky.width, sticky.height, sticky.authorName]).toEqual([240, 240, 'Ada'])
+    expect((sticky as unknown as { resize?: unknown }).resize).toBeUndefined()
+    expect(() => {
+      sticky.text.characters = 'hi'
+    }).toThrow(/unloaded font "Inter Medium"/)
+    await figma.loadFontAsync(sticky.text.fontName)
+    sticky.text.characters = 'hi'
+    sticky.isWideWidth = true
+    expect(snapshotNode(sticky)).toMatchObject({ type: 'STICKY', characters: 'hi', authorName: 'Ada', width: 416 })
+    expect(() => figma.createFrame().appendChild(sticky)).toThrow(/stickies on a page or in a section only/)
+  })
+
+  it('keeps shared plugin data under a namespace of 3+ alphanumerics and finds nodes by it', () => {
+    const { figma } = createFakeFigma({ manifest, editorType: 'figjam' })
+    const section: FakeSectionNode = figma.createSection()
+    section.setSharedPluginData('opsboard', 'docId', 'd-1')
+    expect(section.getSharedPluginData('opsboard', 'docId')).toBe('d-1')
+    expect(section.getSharedPluginDataKeys('opsboard')).toEqual(['docId'])
+    expect(section.getPluginData('docId')).toBe('') // shared data is not plugin data
+    expect(() => section.setSharedPluginData('op', 'k', 'v')).toThrow(/at least 3 alphanumeric/)
+    expect(() => section.setSharedPluginData('ops-board', 'k', 'v')).toThrow(/at least 3 alphanumeric/)
+    expect(() => section.setSharedPluginData('opsboard', 'big', 'x'.repeat(100_000))).toThrow(/cannot exceed 100 kB/)
+    expect(
+      figma.currentPage.findAllWithCriteria({ types: ['SECTION'], sharedPluginData: { namespace: 'opsboard', keys: ['docId'] } }),
+    ).toEqual([section])
+    expect(figma.currentPage.findAllWithCriteria({ sharedPluginData: { namespace: 'opsboard', keys: ['other'] } })).toEqual([])
+  })
+
+  it('reports document changes in batches after loadAllPagesAsync: created, changed, deleted, local or remote', async () => {
+    const document = new FakeDocument()
+    const { figma } = createFakeFigma({ manifest, editorType: 'figjam', document })
+    expect(() => figma.on('documentchange', () => {})).toThrow(/loadAllPagesAsync/)
+    await figma.loadAllPagesAsync()
+    const events: { documentChanges: { type: string; id: string; origin: string; properties?: string[] }[] }[] = []
+    figma.on('documentchange', (event: (typeof events)[number]) => events.push(event))
+    const frame: FakeFrameNode = figma.createFrame()
+    frame.x = 5 // in the same batch as its creation: reported as created only
+    await poll(() => (events.length ? true : undefined), 'a documentchange')
+    expect(events[0].documentChanges.map(({ type, id, origin }) => ({ type, id, origin }))).toEqual([
+      { type: 'CREATE', id: frame.id, origin: 'LOCAL' },
+    ])
+    const sticky = document.placeSticky({ text: 'from a collaborator', authorName: 'Grace', x: 0, y: 0 })
+    frame.y = 9
+    await poll(() => (events.length > 1 ? true : undefined), 'a second documentchange')
+    expect(events[1].documentChanges.map(({ type, origin, properties }) => ({ type, origin, properties }))).toEqual([
+      { type: 'CREATE', origin: 'REMOTE', properties: undefined },
+      { type: 'PROPERTY_CHANGE', origin: 'LOCAL', properties: ['y'] },
+    ])
+    sticky.remove()
+    await poll(() => (events.length > 2 ? true : undefined), 'a third documentchange')
+    expect(events[2].documentChanges.map(({ type, id }) => ({ type, id }))).toEqual([{ type: 'DELETE', id: sticky.id }])
+  })
+
+  it('puts a collaborator’s sticky in the section under its centre, placed relative to it', () => {
+    const document = new FakeDocument()
+    const { figma } = createFakeFigma({ manifest, editorType: 'figjam', document })
+    const section: FakeSectionNode = figma.createSection()
+    section.x = 1000
+    section.resizeWithoutConstraints(500, 500)
+    const inSection = document.placeSticky({ text: 'in', authorName: 'Grace', x: 1100, y: 100 })
+    expect(inSection.parent).toBe(section)
+    expect([inSection.x, inSection.y]).toEqual([100, 100])
+    expect(inSection.absoluteBoundingBox).toEqual({ x: 1100, y: 100, width: 240, height: 240 })
+    expect(document.placeSticky({ text: 'out', authorName: 'Grace', x: 0, y: 0 }).parent).toBe(document.currentPage)
   })
 })

@@ -54,6 +54,7 @@ describe('opening the plugin', () => {
       settings: { supabaseUrl: 'http://localhost:54321', anonKey: LOCAL_PUBLISHABLE_KEY },
       user: { id: 'u-1', name: 'Ada', photoUrl: 'https://example.com/ada.png' },
       openRunId: null,
+      openSpecDocId: null,
     })
   })
 
@@ -146,7 +147,9 @@ describe('messages the main thread cannot handle', () => {
     plugin.emit('LAUNCH_ROCKET', 1)
     const [, message] = await plugin.waitFor('MAIN_ERROR')
     expect(message).toContain('does not handle "LAUNCH_ROCKET" messages')
-    expect(message).toContain('ADD_SUMMARY_CARD, RESIZE, RUN_FINISHED, SAVE_SETTINGS, STORAGE_GET, STORAGE_REMOVE, STORAGE_SET')
+    expect(message).toContain(
+      'ADD_SUMMARY_CARD, RESIZE, RUN_FINISHED, SAVE_SETTINGS, SPEC_BOARD_ADD, SPEC_BOARD_FIND, SPEC_BOARD_RESOLVE, SPEC_BOARD_SYNC, STORAGE_GET, STORAGE_REMOVE, STORAGE_SET',
+    )
     expect(message).toContain('rebuild the plugin')
     expect(plugin.host.errors).toEqual([])
   })

@@ -17,6 +17,9 @@ import { startPreview, type Preview } from '../../local/preview/server.ts'
 import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
 import { startTestStack, type TestStack } from '../support/stack.ts'
 import { pluginManifest } from './harness.ts'
+import { readFileSync } from 'node:fs'
+import { parseAnchors } from '../../supabase/functions/_shared/spec/anchors.ts'
+import { buildSpecBoardData } from '../../src/client/spec-board-model.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -205,6 +208,7 @@ describe('the plugin preview in Chromium', () => {
       settings: { supabaseUrl: stack.url, anonKey: stack.anonKey },
       user: { id: 'preview-user', name: 'Preview User', photoUrl: null },
       openRunId: null,
+      openSpecDocId: null,
     })
     expect(await frame.evaluate(() => document.body.className)).toBe('figma-light theme-figma')
     expect(await frame.evaluate(() => getComputedStyle(document.body).getPropertyValue('--figma-color-bg').trim())).not.toBe('')
@@ -306,5 +310,70 @@ describe('the plugin preview in Chromium', () => {
     expect(onLight.node).toBe(onDark.node)
     expect(onLight.button).not.toBe(onDark.button)
     expect(onLight.caption).not.toBe(onDark.caption)
+  })
+
+  it('draws a Spec Kit document’s section on the FigJam canvas: its frames in reading order and its comment stickies', async () => {
+    // Wide enough for the section's three columns (a section wider than the canvas is drawn smaller).
+    await page.setViewportSize({ width: 2200, height: 1400 })
+    await page.goto(preview.url)
+    await page.selectOption('#theme', 'light')
+    await page.selectOption('#editor', 'figjam')
+    await page.waitForFunction(() => document.querySelector<HTMLIFrameElement>('#window iframe')?.srcdoc.includes('"editorType":"figjam"'))
+    const frame = await pluginFrame()
+    const content = readFileSync(new URL('../../spec/continue-orchestrator/prd.md', import.meta.url), 'utf8')
+    const comment = (id: string, anchor: string, body: string) => ({
+      id,
+      thread_id: null,
+      anchor_key: anchor,
+      body,
+      author_id: 'u-ada',
+      resolved_at: null,
+      source: null,
+    })
+    const board = buildSpecBoardData({
+      doc: { id: 'doc-prd', title: 'Continue Orchestrator PRD', version: 4 },
+      anchors: parseAnchors(content),
+      review: { state: 'in_review', approvedVersion: null },
+      comments: [
+        comment('c-1', 'FR-002', 'What if the clock skews between executors?'),
+        comment('c-2', 'FR-002', 'Name the SQL function here.'),
+        comment('c-3', 'US-1', 'Which log lines count as live?'),
+      ],
+      names: new Map([['u-ada', 'Ada']]),
+    })
+    await post(frame, ['SPEC_BOARD_ADD', board])
+    await waitForReceived(frame, 'SPEC_BOARD_ADDED')
+    const section = page.locator('#canvas [data-node-type="SECTION"]')
+    await section.waitFor()
+    expect(await section.getAttribute('data-node-name')).toBe('Continue Orchestrator PRD · revision 4')
+    const names = await section
+      .locator(':scope > [data-node-type="FRAME"]')
+      .evaluateAll((nodes) => nodes.map((node) => (node as HTMLElement).dataset.nodeName))
+    expect(names.slice(0, 3)).toEqual(['User Story 1 · User story', 'User Story 2 · User story', 'User Story 3 · User story'])
+    expect(names).toContain('FR-024 · Requirement')
+    const stickies = section.locator('[data-node-type="STICKY"]')
+    expect(await stickies.count()).toBe(3)
+    expect(await stickies.allTextContents()).toContain('Name the SQL function here.\n— Ada')
+    expect(await page.textContent('#canvas .relaunch')).toContain('Open in Spec Kit')
+    expect(await page.textContent('#errors')).toBe('')
+
+    // A collaborator puts a sticky in User Story 2's frame (a double-click in the preview): the plugin offers it as a comment.
+    page.once('dialog', (dialog) => void dialog.accept('Does a retry count as a new run?'))
+    await section.locator('[data-node-name="User Story 2 · User story"] [data-node-name="Text"]').dblclick()
+    const suggestion = await waitForReceived(frame, 'SPEC_BOARD_SUGGESTION')
+    expect(suggestion.pluginMessage[1]).toMatchObject({
+      docId: 'doc-prd',
+      anchorKey: 'US-2',
+      body: 'Does a retry count as a new run?',
+      authorName: 'Preview collaborator',
+    })
+    await expect.poll(() => stickies.count()).toBe(4)
+    // The picture: the top of the section (its stories and first requirements), as a team sees it on the board.
+    await mkdir(join(root, 'test-results', 'screenshots'), { recursive: true })
+    const box = (await section.boundingBox())!
+    await page.screenshot({
+      path: join(root, 'test-results', 'screenshots', 'spec-board.png'),
+      clip: { x: box.x - 16, y: box.y - 40, width: box.width + 32, height: Math.min(box.height + 56, 1000) },
+    })
   })
 })

@@ -44,7 +44,11 @@ export function Shell({ boot, onSettingsChange }: ShellProps) {
   const connection = useConnection(services.connection)
   const session = useSession(services.client)
   const user = session.status === 'signed-in' ? session.user : null
-  const [navigation, dispatch] = useReducer(navigate, boot.openRunId, (runId) => initialNavigation(TABS[0].value, runId))
+  const [navigation, dispatch] = useReducer(navigate, boot.openRunId, (runId) => {
+    // Reopened from a document's section on the board: the Spec Kit, on that document.
+    if (boot.openSpecDocId !== null) requestSpecDoc(boot.openSpecDocId)
+    return initialNavigation((boot.openSpecDocId ?? null) === null ? TABS[0].value : 'spec-kit', runId)
+  })
   const { toast, flash } = useToast()
   useResizableWindow()
   useMainThreadNotices(flash)

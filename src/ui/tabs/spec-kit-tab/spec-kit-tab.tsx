@@ -7,6 +7,7 @@ import { SpecDocTabs } from '../../components/spec-doc-tabs/spec-doc-tabs.tsx'
 import { SpecProposals } from '../../components/spec-proposal/spec-proposals.tsx'
 import { useSpecProposals } from '../../hooks/use-spec-proposals.ts'
 import { useWorkspaceRole } from '../../hooks/use-workspace-role.ts'
+import { SpecBoardPanel } from '../../components/spec-board/spec-board-panel.tsx'
 import { useServices } from '../../services/services-context.ts'
 import { takeRequestedSpecDoc } from '../../app/spec-doc-request.ts'
 import { archiveSpecDoc, createSpecDoc, renameSpecDoc } from '../../../client/spec-documents.ts'
@@ -101,6 +102,7 @@ export function SpecKitTab() {
           onSaved={replace}
         />
       )}
+      {doc === null ? null : <SpecBoardPanel key={doc.slug} doc={doc} />}
     </div>
   )
 }
