@@ -132,7 +132,8 @@ describe('Spec Kit documents and proposals in Chromium', { timeout: 240_000 }, (
       inputs: { env: 'staging', text: '- [ ] T900 Follow up the checkout incident: add an alert on <script>alert(1)</script> errors' },
     })
     await runExecutor(stack, runId)
-    expect(await runOf(service, runId)).toMatchObject({ status: 'success' })
+    // The stack's own drain may have claimed the run first: wait for whichever executor has it.
+    await expect.poll(async () => (await runOf(service, runId)).status, { timeout: LONG }).toBe('success')
 
     const proposal = ui.locator('[data-proposal]')
     await proposal.waitFor({ timeout: LONG })
@@ -142,6 +143,14 @@ describe('Spec Kit documents and proposals in Chromium', { timeout: 240_000 }, (
     ])
     // The markup in the proposal is text: nothing was made of it.
     expect(await (await plugin.frame()).evaluate(() => document.querySelectorAll('[data-proposal] script').length)).toBe(0)
+    // Reviewers discuss the change under its diff before anyone applies it.
+    await proposal.locator('[data-discuss-proposal]').click()
+    await proposal.locator('[data-comment-body]').fill('Which alert channel? <b>ops</b>')
+    await proposal.locator('[data-submit-comment]').click()
+    const proposalId = await proposal.getAttribute('data-proposal')
+    const discussed = proposal.locator(`[data-thread-anchor="proposal:${proposalId}"]`)
+    await discussed.waitFor({ timeout: LONG })
+    await expect(discussed.locator('[data-comment-body-text]').textContent()).resolves.toBe('Which alert channel? <b>ops</b>')
     await expectAccessible('a proposal')
     await screenshot(plugin, 'spec-proposal')
 

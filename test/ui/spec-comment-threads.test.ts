@@ -9,7 +9,14 @@ import { migratedDatabase, type TestDatabase } from '../support/databases.ts'
 import { createTeamFixture, type Team } from '../support/teams.ts'
 import { parseAnchors, findAnchor } from '../../supabase/functions/_shared/spec/anchors.ts'
 import type { SpecCommentRow } from '../../src/client/spec-comments.ts'
-import { anchorCounts, anchoredBlocks, specThreads, threadMatches } from '../../src/ui/view-models/spec-comment-threads.ts'
+import {
+  anchorCounts,
+  anchoredBlocks,
+  proposalAnchorKey,
+  proposalThreads,
+  specThreads,
+  threadMatches,
+} from '../../src/ui/view-models/spec-comment-threads.ts'
 
 const ADD =
   'select * from ops.add_spec_comment(p_doc_id => $1, p_body => $2, p_doc_version => $3, p_anchor_key => $4, p_anchor_text => $5, p_quote => $6, p_thread_id => $7, p_mentions => $8)'
@@ -111,5 +118,25 @@ describe('spec comment threads on the document as it reads now', () => {
     await team.as('operator', 'select ops.set_spec_thread_resolved($1, true)', [threads.find((t) => t.root.body === 'Why 10 s?')!.root.id])
     const after = specThreads(await comments(), doc.content, parseAnchors(doc.content))
     expect(after.filter((t) => threadMatches(t, 'open', null)).map((t) => t.root.body)).toEqual(['Which function?'])
+  })
+  it('keeps the threads on a proposed change with the proposal, not among the document’s', async () => {
+    const proposal = '00000000-0000-4000-8000-000000000123'
+    const [root] = await team.as<SpecCommentRow>('viewer', ADD, [
+      doc.id,
+      'Which channel?',
+      1,
+      proposalAnchorKey(proposal),
+      'Proposed change',
+      null,
+      null,
+      [],
+    ])
+    await team.as('approver', ADD, [doc.id, '#ops', 1, null, null, null, root.id, []])
+    const all = await comments()
+    expect(proposalThreads(all, proposal).map((t) => [t.root.body, t.replies.map((r) => r.body), t.outdated])).toEqual([
+      ['Which channel?', ['#ops'], null],
+    ])
+    expect(proposalThreads(all, '00000000-0000-4000-8000-000000000999')).toEqual([])
+    expect(specThreads(all, doc.content, parseAnchors(doc.content)).map((t) => t.root.body)).not.toContain('Which channel?')
   })
 })

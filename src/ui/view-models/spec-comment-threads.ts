@@ -28,16 +28,38 @@ export const THREAD_FILTER_LABELS: Readonly<Record<ThreadFilter, string>> = {
   all: 'All',
 }
 
-/** Threads in document order (then oldest first); outdated and whole-document ones after the rest. */
-export function specThreads(comments: readonly SpecCommentRow[], source: string, anchors: readonly SpecAnchor[]): SpecThread[] {
+/** The anchor key of the threads that discuss a run's proposed change to a document (not a place in its text). */
+export const proposalAnchorKey = (proposalId: string) => `proposal:${proposalId}`
+const isProposalThread = (root: SpecCommentRow) => root.anchor_key?.startsWith('proposal:') === true
+
+function repliesByThread(comments: readonly SpecCommentRow[]): Map<string, SpecCommentRow[]> {
   const replies = new Map<string, SpecCommentRow[]>()
   for (const comment of comments) {
     if (comment.thread_id === null) continue
     replies.set(comment.thread_id, [...(replies.get(comment.thread_id) ?? []), comment])
   }
+  return replies
+}
+
+/** The threads on one proposed change, oldest first. */
+export function proposalThreads(comments: readonly SpecCommentRow[], proposalId: string): SpecThread[] {
+  const replies = repliesByThread(comments)
+  const key = proposalAnchorKey(proposalId)
+  return comments
+    .filter((comment) => comment.thread_id === null && comment.anchor_key === key)
+    .sort((a, b) => a.created_at.localeCompare(b.created_at))
+    .map((root) => ({ root, replies: replies.get(root.id) ?? [], anchor: undefined, outdated: null, resolved: root.resolved_at !== null }))
+}
+
+/**
+ * Threads in document order (then oldest first); outdated and whole-document ones after the rest.
+ * Threads on a proposed change are the proposal's (see proposalThreads), not the text's.
+ */
+export function specThreads(comments: readonly SpecCommentRow[], source: string, anchors: readonly SpecAnchor[]): SpecThread[] {
+  const replies = repliesByThread(comments)
   const lines = source.split(/\r\n|\r|\n/)
   const threads = comments
-    .filter((comment) => comment.thread_id === null)
+    .filter((comment) => comment.thread_id === null && !isProposalThread(comment))
     .map((root): SpecThread => {
       const placed = place(root, lines, anchors)
       return { root, replies: replies.get(root.id) ?? [], ...placed, resolved: root.resolved_at !== null }

@@ -5,6 +5,7 @@ import type { SpecDocRow } from '../../../client/types.ts'
 import { SpecDocEditor } from '../../components/spec-doc-editor/spec-doc-editor.tsx'
 import { SpecDocTabs } from '../../components/spec-doc-tabs/spec-doc-tabs.tsx'
 import { SpecProposals } from '../../components/spec-proposal/spec-proposals.tsx'
+import { ProposalDiscussion } from '../../components/spec-comments/proposal-discussion.tsx'
 import { useSpecProposals } from '../../hooks/use-spec-proposals.ts'
 import { useWorkspaceRole } from '../../hooks/use-workspace-role.ts'
 import { SpecBoardPanel } from '../../components/spec-board/spec-board-panel.tsx'
@@ -87,6 +88,7 @@ export function SpecKitTab() {
           doc={doc}
           proposals={proposals.list.filter((proposal) => proposal.doc_id === doc.id)}
           canDecide={canEdit}
+          discussionOf={(proposal) => <ProposalDiscussion doc={doc} proposalId={proposal.id} />}
           onDecided={() => {
             proposals.refresh()
             setReload(reload + 1)
