@@ -98,27 +98,45 @@ async function signIn(url: string): Promise<[string, string][]> {
   }
 }
 
+/**
+ * OPS_BENCH_BASELINE_BUILD names another build of the plugin (a folder with build/ and
+ * manifest.json, e.g. an earlier commit's `npm run build`): its opens then alternate with this
+ * build's in the same run, so a busy machine weighs on both alike.
+ */
 export async function pluginOpen(smoke: boolean): Promise<PluginOpenResult[]> {
   const samples = smoke ? 1 : 7
+  const baseline = process.env.OPS_BENCH_BASELINE_BUILD
+  const builds: { name: string; outputDir?: string }[] = [
+    ...(baseline ? [{ name: 'baseline build', outputDir: baseline }] : []),
+    { name: baseline ? 'this build' : '' },
+  ]
   return withStack('pglite', async (stack) => {
-    const preview = await startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: 0 })
+    const previews = await Promise.all(
+      builds.map((build) => startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: 0, outputDir: build.outputDir })),
+    )
     try {
-      if (preview.missing.length > 0) throw new Error(`${preview.missing.join(', ')} missing: run npm run build first`)
-      const saved = await signIn(preview.url)
-      const tabs: number[] = []
-      const templates: number[] = []
+      const missing = previews.flatMap((preview) => preview.missing)
+      if (missing.length > 0) throw new Error(`${missing.join(', ')} missing: run npm run build first`)
+      const saved = await Promise.all(previews.map((preview) => signIn(preview.url)))
+      const tabs: number[][] = builds.map(() => [])
+      const templates: number[][] = builds.map(() => [])
       for (let i = 0; i < samples; i++) {
-        const marks = await openOnce(preview.url, saved)
-        tabs.push(marks.tabsShown - marks.navigationStart)
-        templates.push(marks.templatesVisible - marks.navigationStart)
+        for (const [b, preview] of previews.entries()) {
+          const marks = await openOnce(preview.url, saved[b])
+          tabs[b].push(marks.tabsShown - marks.navigationStart)
+          templates[b].push(marks.templatesVisible - marks.navigationStart)
+        }
       }
       const row = (measure: string, values: number[]): PluginOpenResult => {
         const { count, p50, p95, max } = distribution(values)
         return { measure, unit: 'ms', count, p50, p95, max }
       }
-      return [row('plugin open → tabs shown', tabs), row('plugin open → templates visible', templates)]
+      return builds.flatMap((build, b) => {
+        const of = build.name ? ` (${build.name})` : ''
+        return [row(`plugin open → tabs shown${of}`, tabs[b]), row(`plugin open → templates visible${of}`, templates[b])]
+      })
     } finally {
-      await preview.close()
+      await Promise.all(previews.map((preview) => preview.close()))
     }
   })
 }
