@@ -15,6 +15,7 @@ import { latency } from './scenarios/latency.ts'
 import { approvalLatency } from './scenarios/approval.ts'
 import { bundle } from './scenarios/bundle.ts'
 import { start } from './scenarios/start.ts'
+import { pluginOpen } from './scenarios/plugin-open.ts'
 import { viewer, viewerLatency } from './scenarios/viewer.ts'
 import { runBroadcast } from './scenarios/broadcast.ts'
 
@@ -42,6 +43,10 @@ const scenarios: Record<string, { title: string; run: () => Promise<Record<strin
   ingest: { title: 'Event ingest through ops.append_run_events (supabase-js RPC via the stack)', run: () => ingest(smoke) as never },
   queue: { title: 'Queue: claim + finish with 8 concurrent workers, vs graphile-worker', run: () => queue(smoke) as never },
   bundle: { title: 'Bundle size (gzip -9)', run: () => bundle() as never },
+  'plugin-open': {
+    title: 'Plugin open → templates visible in Chromium (cold cache, signed in, PGlite stack)',
+    run: () => pluginOpen(smoke) as never,
+  },
   start: { title: 'Local stack start: spawn → /health', run: () => start() as never },
   'run-broadcast': {
     title: 'Realtime quota: messages/s per run per subscriber over Broadcast, beside the plan caps; log() → callback',
@@ -53,7 +58,7 @@ async function main() {
   const selected = args.only ? args.only.split(',') : Object.keys(scenarios)
   for (const name of selected)
     if (!scenarios[name]) throw new Error(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`)
-  if (selected.includes('bundle') && !existsSync(`${root}build/ui.js`)) {
+  if ((selected.includes('bundle') || selected.includes('plugin-open')) && !existsSync(`${root}build/ui.js`)) {
     console.log('Building the plugin and widget first (npm run build)…')
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' })
   }

@@ -12,7 +12,7 @@
  * 4. While the channel is down the list is polled every `pollMs`; while it is up, a slow resync
  *    every `resyncMs` repairs anything missed.
  */
-import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js'
+import { REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js'
 import { broadcastRunRow, RUN_ROW_BROADCAST } from './run-channel.ts'
 import { isObject, joinSharedChannel, type SharedChannelListener } from './shared-channel.ts'
 import type { OpsClient } from './supabase.ts'

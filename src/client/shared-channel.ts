@@ -6,7 +6,7 @@
  * the channel is removed only when the last of them leaves or the server closes it (an expired
  * token, a removed member), after which whoever joins next opens a new one.
  */
-import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/supabase-js'
+import { REALTIME_SUBSCRIBE_STATES, type RealtimeChannel } from '@supabase/realtime-js'
 import type { OpsClient } from './supabase.ts'
 
 export interface SharedChannelListener {

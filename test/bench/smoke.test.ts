@@ -23,7 +23,18 @@ describe('npm run bench -- --smoke', () => {
     expect(stdout).toContain('Ops Control Room benchmarks (smoke')
     const report = JSON.parse(await readFile(out, 'utf8'))
     expect(report).toMatchObject({ mode: 'smoke', machine: { node: process.version } })
-    const scenarios = ['latency', 'viewer-latency', 'approval', 'viewer', 'ingest', 'queue', 'bundle', 'start', 'run-broadcast']
+    const scenarios = [
+      'latency',
+      'viewer-latency',
+      'approval',
+      'viewer',
+      'ingest',
+      'queue',
+      'bundle',
+      'plugin-open',
+      'start',
+      'run-broadcast',
+    ]
     expect(Object.keys(report.results).sort()).toEqual([...scenarios].sort())
     for (const name of scenarios) expect(report.results[name].length, name).toBeGreaterThan(0)
 
@@ -44,5 +55,10 @@ describe('npm run bench -- --smoke', () => {
     expect(Math.max(...counts)).toBeLessThanOrEqual(Math.min(...counts) * 1.2)
     expect(plain.at(-1).dom_nodes).toBeGreaterThan(plain[0].dom_nodes)
     expect(report.results.bundle.map((row: { file: string }) => row.file)).toContain('build/ui.js')
+    // The plugin opened in Chromium and showed its templates.
+    expect(report.results['plugin-open'].map((row: { measure: string; count: number }) => [row.measure, row.count])).toEqual([
+      ['plugin open → tabs shown', 1],
+      ['plugin open → templates visible', 1],
+    ])
   }, 600_000)
 })

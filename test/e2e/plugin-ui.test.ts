@@ -672,7 +672,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await backToTabs()
   })
 
-  it('renders a hostile markdown document sanitised, and runs none of it', async () => {
+  it('renders a hostile markdown document as text and links, and runs or fetches none of it', async () => {
     const { ui } = plugin
     await openTab(plugin, 'Spec Kit')
     await ui.locator('[data-spec-doc="continue-orchestrator/plan"]').click()
@@ -684,7 +684,8 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
         '<img src="x" onerror="window.__pwned=\'markdown\'">',
         "<script>window.__pwned='script'</script>",
         "[a link](javascript:window.__pwned='link')",
-        '<a href="https://example.com" onclick="window.__pwned=\'click\'">safe link</a>',
+        '<a href="https://example.com" onclick="window.__pwned=\'click\'">raw link</a>',
+        '![remote image](https://example.com/pixel.gif) [safe link](https://example.com)',
         '',
       ].join('\n\n'),
     )
@@ -711,11 +712,14 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
             .flatMap((element) => [...element.attributes].map((a) => a.name))
             .filter((name) => name.startsWith('on')),
           scripts: pane.querySelectorAll('script').length,
+          images: pane.querySelectorAll('img').length,
           scriptLinks: pane.querySelectorAll('a[href^="javascript"]').length,
-          safeLink: pane.querySelector<HTMLAnchorElement>('a[href="https://example.com"]')?.rel ?? null,
+          safeLink: pane.querySelector<HTMLAnchorElement>('a[href="https://example.com/"]')?.rel ?? null,
+          // HTML in the document shows as the text typed.
+          shownAsText: pane.textContent?.includes("<script>window.__pwned='script'</script>") ?? false,
         }
       }),
-    ).toEqual({ pwned: null, handlers: [], scripts: 0, scriptLinks: 0, safeLink: 'noopener noreferrer' })
+    ).toEqual({ pwned: null, handlers: [], scripts: 0, images: 0, scriptLinks: 0, safeLink: 'noopener noreferrer', shownAsText: true })
     await ui.getByText('Discard', { exact: true }).click()
   })
 

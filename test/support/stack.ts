@@ -2,15 +2,20 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import WebSocket from 'ws'
 import type { Database } from '../../supabase/functions/_shared/database/index.ts'
+import type { OpsClient } from '../../src/client/supabase.ts'
 import { loadConfig, type StackConfig } from '../../local/config.ts'
 import { startStack, type Stack, type StackOptions } from '../../local/stack.ts'
 import { parseKeyMode } from '../../local/api-keys.ts'
 import { migratedDatabase, type Engine, type TestDatabase } from './databases.ts'
 
-export type OpsClient = SupabaseClient<Database, 'ops'>
+/** The plugin's client type, which full supabase-js clients (these) fit too. */
+export type { OpsClient }
+
+/** An unmodified supabase-js client on the `ops` schema. */
+type SupabaseOpsClient = SupabaseClient<Database, 'ops'>
 
 /** An unmodified supabase-js client on the `ops` schema, as the plugin and executor make it. */
-export function opsClient(url: string, key: string): OpsClient {
+export function opsClient(url: string, key: string): SupabaseOpsClient {
   return createClient<Database, 'ops'>(url, key, {
     db: { schema: 'ops' },
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
@@ -30,7 +35,7 @@ export function memoryStorage() {
 }
 
 /** A client on the `ops` schema whose session (once signed in) is kept in `storage`. */
-export function sessionClient(url: string, key: string, storage: ReturnType<typeof memoryStorage>): OpsClient {
+export function sessionClient(url: string, key: string, storage: ReturnType<typeof memoryStorage>): SupabaseOpsClient {
   return createClient<Database, 'ops'>(url, key, {
     db: { schema: 'ops' },
     auth: { persistSession: true, autoRefreshToken: false, detectSessionInUrl: false, storage },
@@ -41,9 +46,9 @@ export function sessionClient(url: string, key: string, storage: ReturnType<type
 export interface TestStack extends Stack {
   test: TestDatabase
   /** A supabase-js client on the `ops` schema with the anon key (or the given key). */
-  client(key?: string): OpsClient
+  client(key?: string): SupabaseOpsClient
   /** A client signed in as a new anonymous user. */
-  anonymousUser(): Promise<{ client: OpsClient; userId: string; accessToken: string }>
+  anonymousUser(): Promise<{ client: SupabaseOpsClient; userId: string; accessToken: string }>
   stop(): Promise<void>
 }
 
@@ -57,7 +62,7 @@ export async function startTestStack(
   // without it the stack has the new keys, as a project created today.
   const keys = options.keys ?? (process.env.OPS_TEST_KEYS ? parseKeyMode(process.env.OPS_TEST_KEYS, 'OPS_TEST_KEYS') : undefined)
   const stack = await startStack({ ...options, keys, config, db: test.db, port: options.port ?? 0 })
-  const clients: OpsClient[] = []
+  const clients: SupabaseOpsClient[] = []
   const client = (key = stack.anonKey) => {
     const made = opsClient(stack.url, key)
     clients.push(made)

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { markdownHtml } from '../../src/ui/view-models/markdown-html.ts'
+import { markdownTree, type MarkdownElement, type MarkdownNode } from '../../src/ui/view-models/markdown-tree.ts'
 import { taskItems, toggleTask } from '../../src/ui/view-models/task-checkboxes.ts'
 
 describe('taskItems', () => {
@@ -107,6 +107,13 @@ describe('toggleTask', () => {
   })
 })
 
+/** Every checkbox of a rendered tree, in document order. */
+function checkboxes(nodes: MarkdownNode[]): MarkdownElement[] {
+  return nodes.flatMap((node) =>
+    typeof node === 'string' ? [] : node.tag === 'input' ? [node, ...checkboxes(node.children)] : checkboxes(node.children),
+  )
+}
+
 describe('rendered checkboxes ↔ task items', () => {
   it.each([
     '- [ ] a\n- [x] b\n',
@@ -116,15 +123,16 @@ describe('rendered checkboxes ↔ task items', () => {
     '```\n- [ ] code\n```\n\n| a |\n|---|\n| - [ ] cell |\n\n- [ ] after table\n',
     readFileSync(new URL('../../spec/continue-orchestrator/tasks.md', import.meta.url), 'utf8'),
   ])('renders one numbered checkbox per task, in order (%#)', (source) => {
-    const { html, tasks } = markdownHtml(source)
-    const rendered = [...html.matchAll(/<input type="checkbox" data-task-index="(\d+)" aria-label="([^"]*)"( checked="")?>/g)]
-    expect(rendered.map((match) => Number(match[1]))).toEqual(tasks.map((task) => task.index))
-    expect(rendered.map((match) => match[3] !== undefined)).toEqual(tasks.map((task) => task.checked))
-    expect(html).not.toContain('disabled')
+    const { nodes, tasks } = markdownTree(source)
+    const rendered = checkboxes(nodes).map((box) => box.attributes)
+    expect(rendered.map((box) => box['data-task-index'])).toEqual(tasks.map((task) => task.index))
+    expect(rendered.map((box) => box.checked)).toEqual(tasks.map((task) => task.checked))
+    expect(rendered.map((box) => box['aria-label'])).toEqual(tasks.map((task) => task.text))
+    expect(rendered.every((box) => box.type === 'checkbox' && !('disabled' in box))).toBe(true)
   })
 
-  it('escapes the task text in the checkbox label', () => {
-    const { html } = markdownHtml('- [ ] a "quoted" <b>task</b>\n')
-    expect(html).toContain('aria-label="a &quot;quoted&quot; &lt;b&gt;task&lt;/b&gt;"')
+  it('labels the checkbox with the task text as text, tags and quotes included', () => {
+    const [box] = checkboxes(markdownTree('- [ ] a "quoted" <b>task</b>\n').nodes)
+    expect(box.attributes['aria-label']).toBe('a "quoted" <b>task</b>')
   })
 })

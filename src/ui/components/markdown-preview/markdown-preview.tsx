@@ -1,6 +1,6 @@
 import { h } from 'preact'
 import { useMemo } from 'preact/hooks'
-import { renderMarkdown } from '../../markdown/render-markdown.ts'
+import { renderMarkdown } from '../../markdown/render-markdown.tsx'
 import styles from './markdown-preview.css'
 
 export interface MarkdownPreviewProps {
@@ -10,9 +10,9 @@ export interface MarkdownPreviewProps {
   label?: string
 }
 
-/** Rendered markdown, sanitised by DOMPurify before it reaches the DOM. */
+/** Rendered markdown, as elements built from its tokens (never as HTML). */
 export function MarkdownPreview({ source, onToggleTask, label = 'Preview' }: MarkdownPreviewProps) {
-  const { html } = useMemo(() => renderMarkdown(source), [source])
+  const content = useMemo(() => renderMarkdown(source), [source])
   const onClick = (event: MouseEvent) => {
     const target = event.target
     if (!(target instanceof HTMLInputElement) || target.type !== 'checkbox') return
@@ -33,8 +33,8 @@ export function MarkdownPreview({ source, onToggleTask, label = 'Preview' }: Mar
       tabIndex={0}
       data-markdown-preview
       onClick={onClick}
-      // Sanitised above: marked's HTML goes through DOMPurify in renderMarkdown.
-      dangerouslySetInnerHTML={{ __html: html }}
-    />
+    >
+      {content}
+    </div>
   )
 }

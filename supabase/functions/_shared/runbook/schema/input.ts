@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { describeValue } from '../errors.ts'
 import { matchesPattern, patternProblem } from '../pattern.ts'
 import { MAX_INPUT_VALUE_CHARS } from '../limits.ts'
@@ -7,48 +7,53 @@ import { identifier, matching, nonEmptyText, reject, scalar, strictObject, text,
 const INPUT_TYPES = ['string', 'number', 'boolean', 'choice', 'secret'] as const
 
 /** A pattern applies to the whole value, so "^…$" is implied (see `matchesPattern`). */
-const pattern = z.string().superRefine((value, ctx) => {
-  const problem = patternProblem(value)
-  if (problem !== null) reject(ctx, problem.message, problem.expected)
-})
+const pattern = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = patternProblem(value)
+    if (problem !== null) reject(ctx, problem.message, problem.expected)
+  }),
+)
 
 const inputShape = strictObject({
   key: identifier,
-  label: title.optional(),
+  label: z.optional(title),
   type: z.enum(INPUT_TYPES),
-  required: z.boolean().default(false),
-  default: scalar.optional(),
-  pattern: pattern.optional(),
-  options: z.array(nonEmptyText).optional(),
-  description: text.optional(),
+  required: z._default(z.boolean(), false),
+  default: z.optional(scalar),
+  pattern: z.optional(pattern),
+  options: z.optional(z.array(nonEmptyText)),
+  description: z.optional(text),
 })
 
 type InputShape = z.output<typeof inputShape>
 
-export const inputSchema = inputShape
-  .superRefine((input, ctx) => {
-    const at = (path: string, message: string, expected?: string) =>
-      ctx.addIssue({ code: 'custom', path: [path], message, params: expected === undefined ? undefined : { expected } })
+export const inputSchema = z.pipe(
+  inputShape.check(
+    z.superRefine((input, ctx) => {
+      const at = (path: string, message: string, expected?: string) =>
+        ctx.addIssue({ code: 'custom', path: [path], message, params: expected === undefined ? undefined : { expected } })
 
-    if (input.type === 'choice') {
-      if (input.options === undefined || input.options.length === 0) {
-        at('options', 'a choice input has no options', 'a list of options like [staging, production]')
-      } else {
-        const repeated = input.options.find((option, i) => input.options?.indexOf(option) !== i)
-        if (repeated !== undefined) at('options', `option "${repeated}" is listed twice`, 'each option once')
+      if (input.type === 'choice') {
+        if (input.options === undefined || input.options.length === 0) {
+          at('options', 'a choice input has no options', 'a list of options like [staging, production]')
+        } else {
+          const repeated = input.options.find((option, i) => input.options?.indexOf(option) !== i)
+          if (repeated !== undefined) at('options', `option "${repeated}" is listed twice`, 'each option once')
+        }
+      } else if (input.options !== undefined) {
+        at('options', `options only apply to choice inputs, not ${input.type}`, 'no options, or type: choice')
       }
-    } else if (input.options !== undefined) {
-      at('options', `options only apply to choice inputs, not ${input.type}`, 'no options, or type: choice')
-    }
-    if (input.pattern !== undefined && input.type !== 'string') {
-      at('pattern', `a pattern only applies to string inputs, not ${input.type}`, 'no pattern, or type: string')
-    }
-    if (input.default !== undefined) {
-      const problem = defaultProblem(input)
-      if (problem !== null) at('default', problem.message, problem.expected)
-    }
-  })
-  .transform((input) => ({ ...input, label: input.label ?? input.key }))
+      if (input.pattern !== undefined && input.type !== 'string') {
+        at('pattern', `a pattern only applies to string inputs, not ${input.type}`, 'no pattern, or type: string')
+      }
+      if (input.default !== undefined) {
+        const problem = defaultProblem(input)
+        if (problem !== null) at('default', problem.message, problem.expected)
+      }
+    }),
+  ),
+  z.transform((input: InputShape) => ({ ...input, label: input.label ?? input.key })),
+)
 
 export type InputDefinition = z.output<typeof inputSchema>
 
@@ -79,6 +84,6 @@ function defaultProblem(input: InputShape): { message: string; expected: string 
 
 export const secretSchema = strictObject({
   name: matching(/^[A-Z][A-Z0-9_]*$/, 'an UPPER_SNAKE name like GITHUB_TOKEN'),
-  required: z.boolean().default(true),
-  description: text.optional(),
+  required: z._default(z.boolean(), true),
+  description: z.optional(text),
 })

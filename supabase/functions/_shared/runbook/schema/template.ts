@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { MAX_INPUTS, MAX_STEPS } from '../limits.ts'
 import { cappedList, duration, matching, nonEmptyText, nonEmptyTitle, strictObject, text } from './fields.ts'
 import { inputSchema, secretSchema } from './input.ts'
@@ -12,16 +12,18 @@ export const templateSchema = strictObject({
   version: z.literal(1),
   kind: matching(/^[a-z][a-z0-9_-]*$/, 'a lowercase slug like deploy or incident'),
   title: nonEmptyTitle,
-  description: text.optional(),
-  intents: z.array(nonEmptyText).default([]),
-  inputs: cappedList(inputSchema, { max: MAX_INPUTS }, 'inputs', 'fewer inputs').default([]),
-  secrets: z.array(secretSchema).default([]),
+  description: z.optional(text),
+  intents: z._default(z.array(nonEmptyText), []),
+  inputs: z._default(cappedList(inputSchema, { max: MAX_INPUTS }, 'inputs', 'fewer inputs'), []),
+  secrets: z._default(z.array(secretSchema), []),
   steps: cappedList(stepSchema, { min: 1, max: MAX_STEPS }, 'steps', 'fewer steps: split the runbook into several templates'),
   /** The longest a whole run may take, across invocations; steps are cut short to fit it. */
-  timeout: duration({ allowZero: false }).optional(),
-  policy: strictObject({
-    approval: strictObject({ when: nonEmptyText }).optional(),
-  }).optional(),
+  timeout: z.optional(duration({ allowZero: false })),
+  policy: z.optional(
+    strictObject({
+      approval: z.optional(strictObject({ when: nonEmptyText })),
+    }),
+  ),
 })
 
 export type Template = z.output<typeof templateSchema>

@@ -1,4 +1,4 @@
-import type * as z from 'zod'
+import type * as z from 'zod/mini'
 import { describeValue, type PathSegment, type TemplateIssue } from '../errors.ts'
 import { valueAt } from '../json.ts'
 
