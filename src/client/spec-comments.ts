@@ -5,7 +5,7 @@
  * `workspace:<id>:spec`, where the database sends each change once (`comment` with the row,
  * `comment_deleted` with its id).
  */
-import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js'
+import { REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js'
 import type { Database } from '../../supabase/functions/_shared/database/index.ts'
 import { postgrestError } from './errors.ts'
 import { withIsoTimes } from './row-versions.ts'

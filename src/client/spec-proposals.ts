@@ -3,7 +3,7 @@
  * applying (a new revision, by the person, credited to the run) or dismissing one, and hearing
  * about new and decided ones live on the workspace's private Spec Kit topic (event `proposal`).
  */
-import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js'
+import { REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js'
 import { postgrestError } from './errors.ts'
 import { isObject } from './shared-channel.ts'
 import { joinSpecChannel } from './spec-channel.ts'

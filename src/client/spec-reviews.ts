@@ -3,7 +3,7 @@
  * required reviewers, and hearing changes live. The database decides who may do what
  * (20250201001100_spec_reviews.sql); a refusal is an OpsApiError whose message says why.
  */
-import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js'
+import { REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js'
 import { isRecord } from '../is-record.ts'
 import { postgrestError } from './errors.ts'
 import { joinSpecChannel } from './spec-channel.ts'

@@ -29,10 +29,10 @@ const MAX_QUOTE = 2000
 
 /**
  * The document, cut at its anchors, each with a button beside it that shows how many comments are
- * open on it and opens its threads. Every block's markdown is sanitised as the preview's is.
+ * open on it and opens its threads. Every block's markdown becomes Preact elements as the preview's does (never HTML).
  */
 export function AnchoredDocument({ title, blocks, counts, focusKey, onPickAnchor, onSelectPassage }: AnchoredDocumentProps) {
-  const rendered = useMemo(() => blocks.map((block) => renderMarkdown(block.markdown).html), [blocks])
+  const rendered = useMemo(() => blocks.map((block) => renderMarkdown(block.markdown)), [blocks])
   // A selection ends with the mouse, or from the keyboard (Shift+arrows with caret browsing).
   const onSelectionEnd = (event: MouseEvent | KeyboardEvent) => {
     const selection = window.getSelection()
@@ -99,8 +99,8 @@ export function AnchoredDocument({ title, blocks, counts, focusKey, onPickAnchor
                 </button>
               )}
             </div>
-            {/* Sanitised: renderMarkdown sends marked's HTML through DOMPurify. */}
-            <div class={styles.blockText} dangerouslySetInnerHTML={{ __html: rendered[index] }} />
+            {/* Preact elements from markdown tokens: no HTML string is ever made. */}
+            <div class={styles.blockText}>{rendered[index]}</div>
           </div>
         )
       })}

@@ -30,7 +30,7 @@ export interface SpecDocEditorProps {
   onSaved: (doc: SpecDocRow) => void
 }
 
-/** Markdown editing with a sanitised preview, task checkboxes, version-checked save and history. */
+/** Markdown editing with a preview built as elements (never HTML), task checkboxes, version-checked save and history. */
 export function SpecDocEditor({ doc, draft, onDraftChange, onSaved }: SpecDocEditorProps) {
   const services = useServices()
   const { api } = services
