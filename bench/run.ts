@@ -42,7 +42,7 @@ const scenarios: Record<string, { title: string; run: () => Promise<Record<strin
   ingest: { title: 'Event ingest through ops.append_run_events (supabase-js RPC via the stack)', run: () => ingest(smoke) as never },
   queue: { title: 'Queue: claim + finish with 8 concurrent workers, vs graphile-worker', run: () => queue(smoke) as never },
   bundle: { title: 'Bundle size (gzip -9)', run: () => bundle() as never },
-  start: { title: 'Local stack start: spawn → /health', run: () => start() as never },
+  start: { title: 'Local stack start: spawn → /health, and npm start restarted with data → ready', run: () => start() as never },
   'run-broadcast': {
     title: 'Realtime quota: messages/s per run per subscriber over Broadcast, beside the plan caps; log() → callback',
     run: () => runBroadcast(smoke) as never,

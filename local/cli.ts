@@ -98,6 +98,7 @@ async function main(): Promise<number> {
   try {
     const report = await migrate(db)
     if (report.applied.length > 0) console.log(`Applied migrations: ${report.applied.join(', ')}`)
+    if (report.upToDate) console.log('The database is up to date with the migrations: nothing to check or apply.')
   } catch (error) {
     console.error(`Could not prepare the database (${db.location}): ${errorMessage(error)}`)
     await db.close()

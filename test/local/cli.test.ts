@@ -68,6 +68,7 @@ describe('npm start', () => {
     const again = start(['--port', '0', '--data-dir', dataDir])
     const url2 = await again.ready
     expect(again.output()).not.toContain('Applied migrations')
+    expect(again.output()).toContain('The database is up to date with the migrations: nothing to check or apply.')
     const after = opsClient(url2, serviceKey)
     const { data: kept } = await after.from('runs').select('id, last_seq').eq('id', run!.id).single()
     expect(kept).toEqual({ id: run!.id, last_seq: 2 })
