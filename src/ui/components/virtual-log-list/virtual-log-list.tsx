@@ -158,6 +158,7 @@ export function VirtualLogList(props: VirtualLogListProps) {
                     collapsed={row.collapsed}
                     worst={row.worst}
                     span={row.kind === 'step' ? row.span : null}
+                    status={row.kind === 'step' ? row.status : null}
                     until={openStep !== null && row.key === openStep.key ? openStep.now : null}
                     onToggle={onToggleGroup}
                   />

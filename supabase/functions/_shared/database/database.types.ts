@@ -383,6 +383,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -415,6 +416,7 @@ export type Database = {
           dry_run?: boolean
           env?: string
           error?: string | null
+          events_removed_at?: string | null
           finished_at?: string | null
           id?: string
           inputs?: NonNullable<Json>
@@ -446,6 +448,7 @@ export type Database = {
           dry_run?: boolean
           env?: string
           error?: string | null
+          events_removed_at?: string | null
           finished_at?: string | null
           id?: string
           inputs?: NonNullable<Json>
@@ -881,6 +884,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -939,6 +943,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1005,6 +1010,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1033,6 +1039,14 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      delete_old_run_events: {
+        Args: { p_limit?: number; p_older_than?: string }
+        Returns: {
+          deleted_events: number
+          emptied_runs: number
+          more: boolean
+        }[]
+      }
       delete_template: { Args: { p_expected_version: number; p_slug: string; p_workspace: string }; Returns: undefined }
       display_name_of: { Args: { p_user: string }; Returns: string }
       ensure_personal_workspace: { Args: Record<PropertyKey, never>; Returns: string }
@@ -1048,6 +1062,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1088,6 +1103,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1140,6 +1156,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1180,6 +1197,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1226,6 +1244,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1281,6 +1300,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1322,6 +1342,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1494,6 +1515,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
