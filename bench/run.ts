@@ -15,6 +15,7 @@ import { latency } from './scenarios/latency.ts'
 import { approvalLatency } from './scenarios/approval.ts'
 import { bundle } from './scenarios/bundle.ts'
 import { start } from './scenarios/start.ts'
+import { storage } from './scenarios/storage.ts'
 import { viewer, viewerLatency } from './scenarios/viewer.ts'
 import { runBroadcast } from './scenarios/broadcast.ts'
 
@@ -42,6 +43,7 @@ const scenarios: Record<string, { title: string; run: () => Promise<Record<strin
   ingest: { title: 'Event ingest through ops.append_run_events (supabase-js RPC via the stack)', run: () => ingest(smoke) as never },
   queue: { title: 'Queue: claim + finish with 8 concurrent workers, vs graphile-worker', run: () => queue(smoke) as never },
   bundle: { title: 'Bundle size (gzip -9)', run: () => bundle() as never },
+  storage: { title: 'Storage: bytes of ops.run_events per 1,000 log lines (table, indexes, TOAST)', run: () => storage(smoke) as never },
   start: { title: 'Local stack start: spawn → /health, and npm start restarted with data → ready', run: () => start() as never },
   'run-broadcast': {
     title: 'Realtime quota: messages/s per run per subscriber over Broadcast, beside the plan caps; log() → callback',
