@@ -23,10 +23,12 @@ async function staleReason() {
     () => null,
   )
   if (made === null || typeof made.startedAt !== 'number' || !Array.isArray(made.inputs)) return 'not bundled yet'
-  if (!(await stat(bundleFile).then(
-    () => true,
-    () => false,
-  )))
+  if (
+    !(await stat(bundleFile).then(
+      () => true,
+      () => false,
+    ))
+  )
     return 'the bundle is missing'
   const times = await Promise.all(
     made.inputs.map((input) =>

@@ -54,7 +54,7 @@ export function createFunctionHost(context: StackContext, functionsDir: string):
     if (!existsSync(entry)) return undefined
     let loaded = modules.get(name)
     if (!loaded) {
-      loaded = importTypeScript(pathToFileURL(entry).href).then((module: Partial<FunctionModule> & { default?: FunctionHandler }) => {
+      loaded = importTypeScript(pathToFileURL(entry).href).then((module) => {
         const handler = module.handler ?? module.default
         if (typeof handler !== 'function') throw new Error(`${name}/index.ts must export handler(req: Request): Promise<Response>`)
         return { handler, onShutdown: module.onShutdown }
@@ -147,13 +147,16 @@ async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
  * runs the stack as bundled JavaScript (local/start.mjs), which registers tsx at the first
  * function a request needs, so a start does not pay for it.
  */
-async function importTypeScript(href: string): Promise<Partial<FunctionModule> & { default?: FunctionHandler }> {
+async function importTypeScript(href: string): Promise<FunctionExports> {
+  const load = () => import(href).then((module: FunctionExports) => module)
   try {
-    return await import(href)
+    return await load()
   } catch (error) {
     if (!(error instanceof Error) || Reflect.get(error, 'code') !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error
     const { register } = await import('tsx/esm/api')
     register()
-    return import(href)
+    return load()
   }
 }
+
+type FunctionExports = Partial<FunctionModule> & { default?: FunctionHandler }

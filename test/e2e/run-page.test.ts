@@ -224,6 +224,17 @@ describe('the run page in Chromium', { timeout: 240_000 }, () => {
       return box !== null && viewport !== null && box.y >= viewport.y && box.y + 20 <= viewport.y + viewport.height
     }
     await expect.poll(inView, { timeout: LONG }).toBe(true)
+    /** All of the line shows: inside the viewport, and above the floating "Jump to latest" button when it is there. */
+    const fullyVisible = async () => {
+      const box = await line.boundingBox()
+      const viewport = await ui.locator('[data-log-viewport]').boundingBox()
+      const jumpButton = ui.locator('[data-jump-latest]')
+      const jump = (await jumpButton.count()) > 0 ? await jumpButton.boundingBox() : null
+      if (box === null || viewport === null) return false
+      const bottom = Math.min(viewport.y + viewport.height, jump?.y ?? Infinity)
+      return box.y >= viewport.y - 0.5 && box.y + box.height <= bottom + 0.5
+    }
+    await expect.poll(fullyVisible, { timeout: LONG }).toBe(true)
     const oneLine = (await line.boundingBox())!.height
 
     await ui.locator('[data-wrap-lines]').click()
@@ -232,7 +243,8 @@ describe('the run page in Chromium', { timeout: 240_000 }, () => {
     // All of the text shows, none of it cut at the edge.
     const cut = await line.locator('[data-message]').evaluate((element) => element.scrollWidth > element.clientWidth + 1)
     expect(cut).toBe(false)
-    await expect.poll(inView, { timeout: LONG }).toBe(true)
+    // Wrapping made the linked line taller: it still shows whole, clear of "Jump to latest".
+    await expect.poll(fullyVisible, { timeout: LONG }).toBe(true)
     await screenshot(plugin, 'log-wrapped-line')
     await expectAccessible('log wrapped')
 
@@ -246,6 +258,14 @@ describe('the run page in Chromium', { timeout: 240_000 }, () => {
     await openTab(plugin, 'Runs')
     await ui.locator(`[data-run="${runId}"] [data-open-run]`).click()
     await expect.poll(() => ui.locator('[data-log-viewport]').getAttribute('data-wrap'), { timeout: LONG }).toBe('on')
+    // A link opened while lines wrap: the line is laid out wrapped after it is revealed, and still shows whole.
+    await back()
+    await openTab(plugin, 'Runs')
+    await ui.locator('[data-open-link]').fill(lineLink({ runId: notesRun, seq: 150 }))
+    await ui.locator('[data-open-link-button]').click()
+    await line.waitFor({ timeout: LONG })
+    await expect.poll(async () => (await line.boundingBox())?.height ?? 0, { timeout: LONG }).toBeGreaterThan(oneLine * 2)
+    await expect.poll(fullyVisible, { timeout: LONG }).toBe(true)
     await ui.locator('[data-wrap-lines]').click()
     await back()
   })

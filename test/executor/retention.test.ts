@@ -55,7 +55,9 @@ describe.each(engines)('event retention on %s', (engine) => {
   }
 
   const auditCount = async () =>
-    Number((await stack.test.db.query<{ n: string }>('select count(*) as n from ops.audit_log where workspace_id = $1', [workspace])).rows[0].n)
+    Number(
+      (await stack.test.db.query<{ n: string }>('select count(*) as n from ops.audit_log where workspace_id = $1', [workspace])).rows[0].n,
+    )
 
   it('deletes, drain by drain in bounded batches, only the events of runs that finished longer ago than the retention age', async () => {
     const old = await finishedRun(40)
@@ -69,7 +71,12 @@ describe.each(engines)('event retention on %s', (engine) => {
       `insert into ops.artifacts (run_id, key, kind, title, url) values ($1, 'deploy-link', 'link', 'The deploy', 'https://example.com/d/1')`,
       [old],
     )
-    const before = { old: await runOf(user, old), oldEvents: await eventsOf(user, old), recent: await eventsOf(user, recent), audit: await auditCount() }
+    const before = {
+      old: await runOf(user, old),
+      oldEvents: await eventsOf(user, old),
+      recent: await eventsOf(user, recent),
+      audit: await auditCount(),
+    }
     expect(before.oldEvents.length).toBeGreaterThan(4)
 
     // An INSERT subscriber on ops.run_events (as older clients were) hears nothing of the deletes.
@@ -83,7 +90,8 @@ describe.each(engines)('event retention on %s', (engine) => {
 
     // Batches of 4: the old run's log goes over several drains, each saying whether more is due.
     const lines: InvocationLine[] = []
-    const drain = () => execute(executorOptions(stack, {}, { retentionBatch: 4, invocationLog: (line) => lines.push(line) }), { drain: true })
+    const drain = () =>
+      execute(executorOptions(stack, {}, { retentionBatch: 4, invocationLog: (line) => lines.push(line) }), { drain: true })
     await drain()
     expect(lines[0].retention).toEqual({ deleted_events: 4, emptied_runs: 0, more: true })
     expect(await eventsOf(user, old)).toHaveLength(before.oldEvents.length - 4)

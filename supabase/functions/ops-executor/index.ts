@@ -89,7 +89,8 @@ function retentionDays(): number | undefined {
   const value = readEnv('OPS_EVENT_RETENTION_DAYS')
   if (value === undefined || value.trim() === '') return undefined
   const days = Number(value)
-  if (!Number.isInteger(days) || days < 0) throw new HttpError(500, `OPS_EVENT_RETENTION_DAYS must be a whole number of days (0 keeps every event), got "${value}"`)
+  if (!Number.isInteger(days) || days < 0)
+    throw new HttpError(500, `OPS_EVENT_RETENTION_DAYS must be a whole number of days (0 keeps every event), got "${value}"`)
   return days
 }
 
