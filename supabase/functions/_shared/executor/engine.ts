@@ -66,7 +66,7 @@ export interface ExecutorOptions {
   retentionBatch?: number
 }
 
-export const DEFAULT_EVENT_RETENTION_DAYS = 30
+const DEFAULT_EVENT_RETENTION_DAYS = 30
 
 /** Why an invocation stopped: it ran out of work, it handed a run back, or it reached a limit before taking another run. */
 type InvocationStop = 'finished' | 'handed back' | 'limit'

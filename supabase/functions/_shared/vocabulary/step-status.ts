@@ -4,7 +4,7 @@
  */
 import { STATUS_VIEWS, type StatusView } from './status-views.ts'
 
-export const STEP_STATUSES = ['running', 'succeeded', 'failed', 'skipped', 'canceled'] as const
+const STEP_STATUSES = ['running', 'succeeded', 'failed', 'skipped', 'canceled'] as const
 export type StepStatus = (typeof STEP_STATUSES)[number]
 
 export const STEP_STATUS_VIEWS: Readonly<Record<StepStatus, StatusView>> = {
