@@ -148,14 +148,15 @@ async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
  * function a request needs, so a start does not pay for it.
  */
 async function importTypeScript(href: string): Promise<FunctionExports> {
-  const load = () => import(href).then((module: FunctionExports) => module)
+  const load = (url: string) => import(url).then((module: FunctionExports) => module)
   try {
-    return await load()
+    return await load(href)
   } catch (error) {
     if (!(error instanceof Error) || Reflect.get(error, 'code') !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error
     const { register } = await import('tsx/esm/api')
     register()
-    return load()
+    // Node keeps the failed import of `href`; the same file under another address loads afresh.
+    return load(`${href}?loader=tsx`)
   }
 }
 
