@@ -188,9 +188,9 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
       drained++
       ran(run.id, await executeRun(run, settings))
     }
-    // Retention after the runs, so it never delays one; one bounded batch per drain.
+    // Retention after the runs, so it never delays one; one bounded batch per drain, within its budget.
     const retentionDays = options.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS
-    if (request.drain && retentionDays > 0 && now() < handBackAt && !options.stopSignal?.aborted) {
+    if (request.drain && retentionDays > 0 && now() < handBackAt && !options.stopSignal?.aborted && !budget.exhausted()) {
       const batch = await store.deleteOldEvents(retentionDays, options.retentionBatch ?? 5000)
       retention = { deleted_events: batch.deleted, emptied_runs: batch.emptiedRuns, more: batch.more }
     }
