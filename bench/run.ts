@@ -16,6 +16,7 @@ import { approvalLatency } from './scenarios/approval.ts'
 import { bundle } from './scenarios/bundle.ts'
 import { start } from './scenarios/start.ts'
 import { pluginOpen } from './scenarios/plugin-open.ts'
+import { storage } from './scenarios/storage.ts'
 import { viewer, viewerLatency } from './scenarios/viewer.ts'
 import { runBroadcast } from './scenarios/broadcast.ts'
 
@@ -47,7 +48,8 @@ const scenarios: Record<string, { title: string; run: () => Promise<Record<strin
     title: 'Plugin open → templates visible in Chromium (cold cache, signed in, PGlite stack)',
     run: () => pluginOpen(smoke) as never,
   },
-  start: { title: 'Local stack start: spawn → /health', run: () => start() as never },
+  storage: { title: 'Storage: bytes of ops.run_events per 1,000 log lines (table, indexes, TOAST)', run: () => storage(smoke) as never },
+  start: { title: 'Local stack start: spawn → /health, and npm start restarted with data → ready', run: () => start() as never },
   'run-broadcast': {
     title: 'Realtime quota: messages/s per run per subscriber over Broadcast, beside the plan caps; log() → callback',
     run: () => runBroadcast(smoke) as never,

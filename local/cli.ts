@@ -98,6 +98,7 @@ async function main(): Promise<number> {
   try {
     const report = await migrate(db)
     if (report.applied.length > 0) console.log(`Applied migrations: ${report.applied.join(', ')}`)
+    if (report.upToDate) console.log('The database is up to date with the migrations: nothing to check or apply.')
   } catch (error) {
     console.error(`Could not prepare the database (${db.location}): ${errorMessage(error)}`)
     await db.close()
@@ -137,6 +138,19 @@ async function main(): Promise<number> {
     }
   }
 
+  // Ctrl-C stops the stack from the moment it says it is ready (a signal before the handler would kill it as it is).
+  const stopRequested = new Promise<void>((resolveStop) => {
+    let stopping = false
+    const stop = (signal: string) => {
+      if (stopping) return
+      stopping = true
+      console.log(`\n${signal}: stopping…`)
+      resolveStop()
+    }
+    process.once('SIGINT', () => stop('SIGINT'))
+    process.once('SIGTERM', () => stop('SIGTERM'))
+  })
+
   const seconds = ((performance.now() - started) / 1000).toFixed(2)
   // Figma lets a plugin reach the local stack as localhost only (its manifest's devAllowedDomains).
   const figmaUrl = stack.url.replace('//127.0.0.1:', '//localhost:')
@@ -158,17 +172,7 @@ Ops Control Room local stack is running (started in ${seconds} s)
 
 Press Ctrl-C to stop.`)
 
-  await new Promise<void>((resolveStop) => {
-    let stopping = false
-    const stop = (signal: string) => {
-      if (stopping) return
-      stopping = true
-      console.log(`\n${signal}: stopping…`)
-      resolveStop()
-    }
-    process.once('SIGINT', () => stop('SIGINT'))
-    process.once('SIGTERM', () => stop('SIGTERM'))
-  })
+  await stopRequested
   await preview?.close()
   await stack.close()
   await db.close()

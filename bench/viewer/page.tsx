@@ -58,6 +58,7 @@ function syntheticRun(lastSeq: number): RunRow {
     lease_expires_at: null,
     started_at: '2025-01-03T10:00:00.000Z',
     finished_at: null,
+    events_removed_at: null,
     summary: null,
     error: null,
     last_seq: lastSeq,

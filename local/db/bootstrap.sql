@@ -339,3 +339,11 @@ create table if not exists supabase_migrations.schema_migrations (
   name text not null,
   applied_at timestamptz not null default now()
 );
+
+-- What the local stack's last full migration pass saw (a hash of this file and the migration file
+-- names), so a restart with data skips the bootstrap and the per-file checks. Local only: hosted
+-- projects and `supabase db push` never read it.
+create table if not exists supabase_migrations.local_stack_state (
+  key text primary key,
+  value text not null
+);

@@ -54,7 +54,7 @@ export function createFunctionHost(context: StackContext, functionsDir: string):
     if (!existsSync(entry)) return undefined
     let loaded = modules.get(name)
     if (!loaded) {
-      loaded = import(pathToFileURL(entry).href).then((module: Partial<FunctionModule> & { default?: FunctionHandler }) => {
+      loaded = importTypeScript(pathToFileURL(entry).href).then((module) => {
         const handler = module.handler ?? module.default
         if (typeof handler !== 'function') throw new Error(`${name}/index.ts must export handler(req: Request): Promise<Response>`)
         return { handler, onShutdown: module.onShutdown }
@@ -141,3 +141,23 @@ async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
     reader.releaseLock()
   }
 }
+
+/**
+ * Imports a function's TypeScript entry. Under tsx (tests) that is a plain import; `npm start`
+ * runs the stack as bundled JavaScript (local/start.mjs), which registers tsx at the first
+ * function a request needs, so a start does not pay for it.
+ */
+async function importTypeScript(href: string): Promise<FunctionExports> {
+  const load = (url: string) => import(url).then((module: FunctionExports) => module)
+  try {
+    return await load(href)
+  } catch (error) {
+    if (!(error instanceof Error) || Reflect.get(error, 'code') !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error
+    const { register } = await import('tsx/esm/api')
+    register()
+    // Node keeps the failed import of `href`; the same file under another address loads afresh.
+    return load(`${href}?loader=tsx`)
+  }
+}
+
+type FunctionExports = Partial<FunctionModule> & { default?: FunctionHandler }

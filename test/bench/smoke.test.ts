@@ -34,6 +34,7 @@ describe('npm run bench -- --smoke', () => {
       'plugin-open',
       'start',
       'run-broadcast',
+      'storage',
     ]
     expect(Object.keys(report.results).sort()).toEqual([...scenarios].sort())
     for (const name of scenarios) expect(report.results[name].length, name).toBeGreaterThan(0)

@@ -49,6 +49,7 @@ function runRow(patch: Partial<RunRow> = {}): RunRow {
     lease_expires_at: null,
     started_at: null,
     finished_at: null,
+    events_removed_at: null,
     summary: null,
     error: null,
     last_seq: 0,

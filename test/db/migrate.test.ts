@@ -29,8 +29,15 @@ describe.each(engines)('migrations on %s', (engine) => {
     expect(first).toEqual({ applied: versions, skipped: [] })
     expect(versions.at(-1)).toBe('29991231000000')
 
+    // A restart with the same files runs nothing, not even the bootstrap.
     const second = await migrate(test.db, dir)
-    expect(second).toEqual({ applied: [], skipped: versions })
+    expect(second).toEqual({ applied: [], skipped: versions, upToDate: true })
+
+    // A new file is applied at the next start, after the full pass (the bootstrap included).
+    await writeFile(join(dir, '29991231000001_later_still.sql'), "alter table ops.runs add column later_still text default 'still';")
+    const third = await migrate(test.db, dir)
+    expect(third).toEqual({ applied: ['29991231000001'], skipped: versions })
+    files.push('29991231000001_later_still.sql')
 
     const { rows } = await test.db.query<{ version: string; name: string }>(
       'select version, name from supabase_migrations.schema_migrations order by version',

@@ -176,6 +176,10 @@ describe('the run page in Chromium', { timeout: 240_000 }, () => {
     const durations = await ui.locator('[data-step-duration]').allTextContents()
     expect(durations.length).toBeGreaterThan(0)
     for (const duration of durations) expect(duration).toMatch(/^\d+(\.\d)? (ms|s)$/)
+    // Each step heading wears its status, in the vocabulary's words.
+    const statuses = await ui.locator('[data-step-status]').allTextContents()
+    expect(statuses.length).toBeGreaterThan(0)
+    for (const status of statuses) expect(status).toBe('✓ Succeeded')
 
     // "Errors only" on a clean run says so and offers the way back.
     await ui.locator('[data-level-filter]').click()
@@ -185,6 +189,47 @@ describe('the run page in Chromium', { timeout: 240_000 }, () => {
     await expect(empty.textContent()).resolves.toContain('No errors in this run')
     await empty.locator('[data-show-all-levels]').click()
     await expect.poll(() => ui.locator('[data-log-viewport] [data-seq]').count(), { timeout: LONG }).toBeGreaterThan(0)
+    await back()
+  })
+
+  it('says a log was removed by retention, rather than showing an empty log; and a canceled step reads canceled', async () => {
+    const { ui } = plugin
+    const runId = await runTemplate('staged-rollout')
+    await statusBecomes('success')
+    const { created_by, workspace_id } = await ownerOf(runId)
+    // A run whose log the drain removed 40 days after it ended, and a canceled run whose step was left running.
+    const { rows } = await test.db.query<{ id: string }>(
+      `insert into ops.runs (created_by, workspace_id, template_slug, kind, env, title, inputs, status, attempt, started_at, finished_at,
+                             last_seq, summary, events_removed_at, step_results)
+       values ($1, $2, 'staged-rollout', 'check', 'staging', 'Old rollout', '{}', 'success', 1, now() - interval '41 days',
+               now() - interval '41 days', 24, 'Succeeded: 3 steps', '2026-11-30T02:00:00Z', '{}'),
+              ($1, $2, 'staged-rollout', 'check', 'staging', 'Canceled rollout', '{}', 'canceled', 1, now() - interval '1 minute',
+               now(), 2, 'Canceled on request at step hold', null, '{"hold": {"status": "running", "started_at": "2026-11-30T02:00:00Z"}}')
+       returning id`,
+      [created_by, workspace_id],
+    )
+    const [removed, canceled] = rows.map((row) => row.id)
+    await test.db.query(
+      `insert into ops.run_events (run_id, seq, level, source, phase, step_id, message)
+       values ($1, 1, 'info', 'hold', 'execute', 'hold', 'Step hold: Hold the window open'), ($1, 2, 'warn', 'hold', 'execute', 'hold', 'Step hold stopped')`,
+      [canceled],
+    )
+    await back()
+    await openTab(plugin, 'Runs')
+    await ui.locator(`[data-run="${removed}"] [data-open-run]`).click()
+    const empty = ui.locator('[data-empty-log]')
+    await empty.waitFor({ timeout: LONG })
+    await expect(empty.textContent()).resolves.toBe(
+      'This run’s log (24 lines) was removed by retention on 2026-11-30 02:00 UTC: the project deletes run logs some days after a run ends (30 by default). Its summary, steps, artifacts and audit trail are kept.',
+    )
+    await expect(ui.locator('[data-summary]').textContent()).resolves.toContain('Succeeded: 3 steps')
+    await expectAccessible('log removed by retention')
+    await back()
+    await openTab(plugin, 'Runs')
+    await ui.locator(`[data-run="${canceled}"] [data-open-run]`).click()
+    const status = ui.locator('[data-step-status]')
+    await status.first().waitFor({ timeout: LONG })
+    await expect(status.first().textContent()).resolves.toBe('⊘ Canceled')
     await back()
   })
 
@@ -224,6 +269,17 @@ describe('the run page in Chromium', { timeout: 240_000 }, () => {
       return box !== null && viewport !== null && box.y >= viewport.y && box.y + 20 <= viewport.y + viewport.height
     }
     await expect.poll(inView, { timeout: LONG }).toBe(true)
+    /** All of the line shows: inside the viewport, and above the floating "Jump to latest" button when it is there. */
+    const fullyVisible = async () => {
+      const box = await line.boundingBox()
+      const viewport = await ui.locator('[data-log-viewport]').boundingBox()
+      const jumpButton = ui.locator('[data-jump-latest]')
+      const jump = (await jumpButton.count()) > 0 ? await jumpButton.boundingBox() : null
+      if (box === null || viewport === null) return false
+      const bottom = Math.min(viewport.y + viewport.height, jump?.y ?? Infinity)
+      return box.y >= viewport.y - 0.5 && box.y + box.height <= bottom + 0.5
+    }
+    await expect.poll(fullyVisible, { timeout: LONG }).toBe(true)
     const oneLine = (await line.boundingBox())!.height
 
     await ui.locator('[data-wrap-lines]').click()
@@ -232,7 +288,8 @@ describe('the run page in Chromium', { timeout: 240_000 }, () => {
     // All of the text shows, none of it cut at the edge.
     const cut = await line.locator('[data-message]').evaluate((element) => element.scrollWidth > element.clientWidth + 1)
     expect(cut).toBe(false)
-    await expect.poll(inView, { timeout: LONG }).toBe(true)
+    // Wrapping made the linked line taller: it still shows whole, clear of "Jump to latest".
+    await expect.poll(fullyVisible, { timeout: LONG }).toBe(true)
     await screenshot(plugin, 'log-wrapped-line')
     await expectAccessible('log wrapped')
 
@@ -246,6 +303,14 @@ describe('the run page in Chromium', { timeout: 240_000 }, () => {
     await openTab(plugin, 'Runs')
     await ui.locator(`[data-run="${runId}"] [data-open-run]`).click()
     await expect.poll(() => ui.locator('[data-log-viewport]').getAttribute('data-wrap'), { timeout: LONG }).toBe('on')
+    // A link opened while lines wrap: the line is laid out wrapped after it is revealed, and still shows whole.
+    await back()
+    await openTab(plugin, 'Runs')
+    await ui.locator('[data-open-link]').fill(lineLink({ runId: notesRun, seq: 150 }))
+    await ui.locator('[data-open-link-button]').click()
+    await line.waitFor({ timeout: LONG })
+    await expect.poll(async () => (await line.boundingBox())?.height ?? 0, { timeout: LONG }).toBeGreaterThan(oneLine * 2)
+    await expect.poll(fullyVisible, { timeout: LONG }).toBe(true)
     await ui.locator('[data-wrap-lines]').click()
     await back()
   })

@@ -279,7 +279,8 @@ describe('the widget’s window in Chromium', () => {
 
   it('picks a run from the signed-in person’s runs, searchable', async () => {
     const { saved, owner } = await signedInOwner()
-    await createRun(owner, { template: 'live-card', title: 'Nightly backup check' })
+    const dryRun = await createRun(owner, { template: 'live-card', title: 'Nightly backup check', dryRun: true })
+    await execute(executorOptions(stack), { runId: dryRun })
     const wanted = await createRun(owner, { template: 'live-card', title: 'Release candidate rollout' })
     const picked: RunSnapshot[] = []
     const {
@@ -293,6 +294,12 @@ describe('the widget’s window in Chromium', () => {
       { storage: clientStorageWith(saved.entries()) },
     )
     await window.getByText('Nightly backup check').waitFor()
+    // A finished dry run wears its outcome, as in the plugin, never a plain "Succeeded"; and is found by it.
+    const dry = window.locator('ul button', { hasText: 'Nightly backup check' })
+    expect(await dry.textContent()).toContain('◌ Dry run')
+    expect(await dry.textContent()).not.toContain('Succeeded')
+    await window.getByPlaceholder('Search runs').fill('dry run')
+    await expect.poll(() => window.locator('ul button').count()).toBe(1)
     await window.getByPlaceholder('Search runs').fill('release')
     await expect.poll(() => window.locator('ul button').count()).toBe(1)
     await expectAccessible(page, 'the picker')

@@ -181,6 +181,13 @@ describe.each(engines)('executor engine on %s', (engine) => {
     expect((await execution).runs[0].outcome).toBe('canceled')
     const run = await runOf(user, runId)
     expect(run).toMatchObject({ status: 'canceled', summary: 'Canceled on request at step long-wait' })
+    // The interrupted step is recorded as canceled, with when it ended and how long it ran; not left running.
+    expect(run.step_results['long-wait']).toMatchObject({
+      status: 'canceled',
+      finished_at: expect.any(String),
+      duration_ms: expect.any(Number),
+    })
+    expect(Object.values(run.step_results).map((result) => result.status)).not.toContain('running')
     expect(run.step_results.after).toBeUndefined()
     const events = await eventsOf(user, runId)
     expect(expectContiguous(events)).toBe(true)

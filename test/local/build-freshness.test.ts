@@ -106,7 +106,11 @@ describe('npm start', () => {
     const { readFile } = await import('node:fs/promises')
     const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
     expect(pkg.scripts.start).not.toContain('npm run build')
-    expect(pkg.scripts.start).toBe('tsx local/start.ts')
+    // npm start runs local/start.ts as a bundle that local/start.mjs makes again only when a source changed.
+    expect(pkg.scripts.start).toBe('node local/start.mjs')
+    const launcher = await readFile(new URL('../../local/start.mjs', import.meta.url), 'utf8')
+    expect(launcher).toContain("entryPoints: ['local/start.ts']")
+    expect(launcher).toContain('staleReason()')
     const start = await readFile(new URL('../../local/start.ts', import.meta.url), 'utf8')
     expect(start).toContain('buildUnlessFresh(')
     expect(start).toContain("await import('./cli.ts')")

@@ -14,8 +14,8 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((cli) => cli.stop()))
 })
 
-function start(args: string[]) {
-  const cli = startCli(args)
+function start(args: string[], bundled = false) {
+  const cli = startCli(args, {}, { bundled })
   running.push(cli)
   return cli
 }
@@ -23,6 +23,29 @@ function start(args: string[]) {
 const keyFrom = (output: string, label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(output)![1]
 
 describe('npm start', () => {
+  it('runs the stack as a bundle that serves the Edge Functions too, and restarts without building or migrating', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'ops-stack-'))
+    const first = start(['--port', '0', '--data-dir', dataDir], true)
+    await first.ready
+    expect(first.output()).toContain('Applied migrations: 20250103000000')
+    expect(await first.stop()).toBe(0)
+
+    const again = start(['--port', '0', '--data-dir', dataDir], true)
+    const url = await again.ready
+    expect(again.output()).toContain('The plugin, preview and widget are up to date with their sources: not building them.')
+    expect(again.output()).toContain('The database is up to date with the migrations: nothing to check or apply.')
+    expect(again.output()).not.toContain('Applied migrations')
+    // The functions are TypeScript outside the bundle: they load at their first request.
+    const serviceKey = keyFrom(again.output(), 'secret key')
+    const response = await fetch(`${url}/functions/v1/ops-executor`, {
+      method: 'POST',
+      headers: { apikey: serviceKey, authorization: `Bearer ${serviceKey}`, 'content-type': 'application/json' },
+      body: '{}',
+    })
+    expect(await response.json()).toEqual({ accepted: true, drain: true })
+    expect(again.output()).not.toContain('failed')
+  }, 240_000)
+
   it('serves a fresh stack that supabase-js signs in to, reads, writes and subscribes to; data survives a restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ops-stack-'))
     const cli = start(['--port', '0', '--data-dir', dataDir])
@@ -68,6 +91,7 @@ describe('npm start', () => {
     const again = start(['--port', '0', '--data-dir', dataDir])
     const url2 = await again.ready
     expect(again.output()).not.toContain('Applied migrations')
+    expect(again.output()).toContain('The database is up to date with the migrations: nothing to check or apply.')
     const after = opsClient(url2, serviceKey)
     const { data: kept } = await after.from('runs').select('id, last_seq').eq('id', run!.id).single()
     expect(kept).toEqual({ id: run!.id, last_seq: 2 })

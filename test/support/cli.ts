@@ -13,10 +13,15 @@ export interface RunningCli {
   stop(): Promise<number | null>
 }
 
-/** Starts `npm start`'s entry; without preview options it leaves the preview off, so parallel tests do not share its port. */
-export function startCli(args: string[], env: Record<string, string | undefined> = {}): RunningCli {
+/**
+ * Starts the stack's command line (local/cli.ts under tsx), or with `bundled` what `npm start`
+ * runs (local/start.mjs: the build check, then the stack as one bundle); without preview options
+ * it leaves the preview off, so parallel tests do not share its port.
+ */
+export function startCli(args: string[], env: Record<string, string | undefined> = {}, { bundled = false } = {}): RunningCli {
   const previewArgs = args.some((arg) => arg.startsWith('--preview') || arg === '--no-preview') ? [] : ['--no-preview']
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...previewArgs, ...args], {
+  const entry = bundled ? ['local/start.mjs'] : ['--import', 'tsx', 'local/cli.ts']
+  const child = spawn(process.execPath, [...entry, ...previewArgs, ...args], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { EventRow } from '../../src/client/types.ts'
+import { shownStepStatus } from '../../supabase/functions/_shared/vocabulary/index.ts'
 import { flattenLogTree, groupKeysOfSeq, groupLogEvents, rowIndexBySeq, stepLabel, type LogRow } from '../../src/ui/view-models/log-rows.ts'
 
 let nextSeq = 1
@@ -249,5 +250,28 @@ describe('a step header', () => {
     const rows = flattenLogTree(groupLogEvents(events), { minLevel: 'info', collapsed: new Set() })
     const step = rows.find((row) => row.kind === 'step')
     expect(step?.kind === 'step' ? step.span : null).toEqual({ from: '2025-01-03T00:00:00.100Z', to: '2025-01-03T00:00:02.150Z' })
+  })
+})
+
+describe('step statuses in the step headings', () => {
+  it('carries each step’s recorded status, and reads a step left running in a canceled run as canceled', () => {
+    expect(shownStepStatus('succeeded', 'success')).toBe('succeeded')
+    expect(shownStepStatus('canceled', 'canceled')).toBe('canceled')
+    expect(shownStepStatus('running', 'canceled')).toBe('canceled')
+    expect(shownStepStatus('running', 'running')).toBe('running')
+    expect(shownStepStatus('exploded', 'success')).toBeNull()
+    expect(shownStepStatus(undefined, 'success')).toBeNull()
+
+    const statuses = new Map([
+      ['health', 'succeeded' as const],
+      ['dispatch', 'canceled' as const],
+    ])
+    const rows = flattenLogTree(groupLogEvents(fixture()), { minLevel: 'debug', collapsed: new Set(), stepStatuses: statuses })
+    const steps = rows.flatMap((row) => (row.kind === 'step' ? [[row.stepId, row.status]] : []))
+    expect(steps).toEqual([
+      ['health', 'succeeded'],
+      ['dispatch', 'canceled'],
+      ['wait', null],
+    ])
   })
 })

@@ -26,6 +26,7 @@ export function runRow(overrides: Partial<RunRow> = {}): RunRow {
     lease_expires_at: null,
     started_at: '2025-01-03T10:00:01.000Z',
     finished_at: null,
+    events_removed_at: null,
     summary: null,
     error: null,
     last_seq: 12,

@@ -64,6 +64,9 @@ describe('the button card’s view', () => {
       changed: 'The template changed: rev 4 is newer than this button’s rev 3. Run still runs rev 3.',
     })
     expect(buttonView(button, null)).toMatchObject({ lastRun: null, changed: null })
+    // A last run that was a dry run says so, never a plain "Succeeded".
+    const dry = snapshot({ createdAt: '2025-01-03T14:00:56.000Z', startedBy: 'Ben', outcome: 'dry_run' }, 'success')
+    expect(buttonView(button, dry).lastRun?.badge).toMatchObject({ label: 'Dry run', symbol: '◌' })
   })
 })
 

@@ -3,7 +3,7 @@
  * one list of fixed-height rows (group headers and lines) that the virtual list renders.
  */
 import type { EventLevel, EventRow } from '../../client/types.ts'
-import { phaseLabel } from '../../../supabase/functions/_shared/vocabulary/index.ts'
+import { phaseLabel, type StepStatus } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import { passesLevel, worseLevel } from './log-levels.ts'
 
 interface StepGroup {
@@ -48,6 +48,8 @@ export type LogRow =
       worst: EventLevel | null
       /** Times of the step's first and latest line (of any level): how long it has taken so far. */
       span: { from: string; to: string }
+      /** The step's status as the run records it (a step the run was canceled in reads canceled); null when unknown. */
+      status: StepStatus | null
     }
   | { kind: 'event'; key: string; event: EventRow; depth: 0 | 1 | 2 }
 
@@ -57,6 +59,8 @@ export interface FlattenOptions {
   collapsed: ReadonlySet<string>
   /** Step titles by step id, from the run's plan. */
   stepTitles?: ReadonlyMap<string, string>
+  /** Step statuses by step id, from the run's step results. */
+  stepStatuses?: ReadonlyMap<string, StepStatus>
 }
 
 /**
@@ -102,7 +106,7 @@ export function stepLabel(stepId: string, stepTitles?: ReadonlyMap<string, strin
 }
 
 /** The rows to show: lines under the level filter, headers of groups that keep a line. */
-export function flattenLogTree(tree: LogTree, { minLevel, collapsed, stepTitles }: FlattenOptions): LogRow[] {
+export function flattenLogTree(tree: LogTree, { minLevel, collapsed, stepTitles, stepStatuses }: FlattenOptions): LogRow[] {
   const rows: LogRow[] = []
   const eventRow = (event: EventRow, depth: 0 | 1 | 2): LogRow => ({ kind: 'event', key: `e${event.seq}`, event, depth })
   for (const item of tree.items) {
@@ -139,6 +143,7 @@ export function flattenLogTree(tree: LogTree, { minLevel, collapsed, stepTitles 
         collapsed: stepCollapsed,
         worst: stepWorst,
         span: { from: stepGroup.events[0].ts, to: stepGroup.events[stepGroup.events.length - 1].ts },
+        status: stepStatuses?.get(stepGroup.stepId) ?? null,
       })
       if (!stepCollapsed) for (const event of visible) body.push(eventRow(event, 2))
     }

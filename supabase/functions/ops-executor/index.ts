@@ -80,7 +80,18 @@ function workBudget() {
       ...optional('maxSteps', positiveSetting('OPS_EXECUTOR_MAX_STEPS')),
     },
     ...optional('maxRunsPerDrain', positiveSetting('OPS_EXECUTOR_MAX_RUNS_PER_DRAIN')),
+    ...optional('eventRetentionDays', retentionDays()),
   }
+}
+
+/** OPS_EVENT_RETENTION_DAYS: whole days after a run ends that its events are kept (default 30); 0 keeps them all. */
+function retentionDays(): number | undefined {
+  const value = readEnv('OPS_EVENT_RETENTION_DAYS')
+  if (value === undefined || value.trim() === '') return undefined
+  const days = Number(value)
+  if (!Number.isInteger(days) || days < 0)
+    throw new HttpError(500, `OPS_EVENT_RETENTION_DAYS must be a whole number of days (0 keeps every event), got "${value}"`)
+  return days
 }
 
 const optional = <K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> =>

@@ -3,7 +3,7 @@
  * for a run card): the template and its filled-in inputs, the revision it runs, its last run's
  * status, and whether the template has a newer revision.
  */
-import { formatUtcSeconds, formatUtcTime, statusView } from '../../../supabase/functions/_shared/vocabulary/index.ts'
+import { formatUtcSeconds, formatUtcTime, OUTCOME_VIEWS, statusView } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import type { Badge } from './card-model.ts'
 import type { Liveness } from './card-state.ts'
 import { buttonLabel, type RunbookButton } from './runbook-button.ts'
@@ -31,7 +31,8 @@ export function buttonView(button: RunbookButton, lastRun: RunSnapshot | null, l
     meta: `${button.templateSlug} · rev ${button.revision}${placed}`,
     secrets: button.secretKeys.length > 0 ? `Asks for ${button.secretKeys.join(', ')} at each run (never kept on the board)` : null,
     lastRun: lastRun && {
-      badge: statusView(lastRun.status),
+      // Its outcome once finished (a dry run is not a plain success), as on the run's own card.
+      badge: lastRun.outcome ? OUTCOME_VIEWS[lastRun.outcome] : statusView(lastRun.status),
       text: `Last run ${formatUtcTime(lastRun.createdAt) ?? 'at an unknown time'}${lastRun.startedBy ? ` by ${lastRun.startedBy}` : ''}`,
     },
     changed:

@@ -2,7 +2,7 @@
 /**
  * Lists the recent runs of one of the signed-in person's workspaces (a team's first), everyone's,
  * with who started each and how far a waiting one is with its approvals; searchable by title,
- * template, env, status or starter. Picking one binds the card to it.
+ * template, env, outcome (or status while it runs) or starter. Picking one binds the card to it.
  */
 import { h } from 'preact'
 import { useEffect, useMemo, useState } from 'preact/hooks'
@@ -10,7 +10,7 @@ import { LoadingIndicator, Text } from '@create-figma-plugin/ui'
 import { SearchBox } from '../../../src/ui/components/search-box/search-box.tsx'
 import type { RunRow } from '../../../src/client/types.ts'
 import type { OpsClient } from '../../../src/client/supabase.ts'
-import { STATUS_BADGES } from '../card/card-model.ts'
+import { runBadgeView } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import { approvalsOf, approvalsText } from '../card/approvals.ts'
 import { myWorkspaces, workspaceRuns, type MyWorkspace } from './team.ts'
 import { WorkspaceSelect } from './workspace-select.tsx'
@@ -46,7 +46,7 @@ export function Picker(props: { client: OpsClient; onPick(run: RunRow): Promise<
   const shown = useMemo(() => {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean)
     return (runs ?? []).filter((run) => {
-      const text = `${run.title} ${run.template_slug ?? ''} ${run.env} ${STATUS_BADGES[run.status].label} ${starter(run)}`.toLowerCase()
+      const text = `${run.title} ${run.template_slug ?? ''} ${run.env} ${runBadgeView(run).label} ${starter(run)}`.toLowerCase()
       return words.every((word) => text.includes(word))
     })
   }, [runs, query])
@@ -86,9 +86,7 @@ export function Picker(props: { client: OpsClient; onPick(run: RunRow): Promise<
               }}
             >
               <span class={styles.title}>{run.title}</span>
-              <span class={styles.badge} style={{ background: STATUS_BADGES[run.status].fill, color: STATUS_BADGES[run.status].text }}>
-                {STATUS_BADGES[run.status].label}
-              </span>
+              <RunBadge run={run} />
               <span class={styles.meta}>
                 {run.template_slug ?? 'custom'} · {run.env} · started by {starter(run)} · {new Date(run.created_at).toLocaleString()}
                 {approvalsLine(run)}
@@ -98,6 +96,16 @@ export function Picker(props: { client: OpsClient; onPick(run: RunRow): Promise<
         ))}
       </ul>
     </div>
+  )
+}
+
+/** The run's outcome once it finished (a dry run is not a plain success), else its status. */
+function RunBadge(props: { run: RunRow }) {
+  const view = runBadgeView(props.run)
+  return (
+    <span class={styles.badge} style={{ background: view.fill, color: view.text }}>
+      {view.symbol} {view.label}
+    </span>
   )
 }
 

@@ -1,6 +1,6 @@
 import { h } from 'preact'
 import type { EventLevel } from '../../../client/types.ts'
-import { formatDuration } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
+import { formatDuration, STEP_STATUS_VIEWS, type StepStatus } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import styles from './log-group-header.css'
 
 export interface LogGroupHeaderProps {
@@ -14,6 +14,8 @@ export interface LogGroupHeaderProps {
   span?: { from: string; to: string } | null
   /** The step is still going: its duration counts up to this time, not to its latest line. */
   until?: number | null
+  /** A step's status (succeeded, failed, canceled, …), in the vocabulary's words. */
+  status?: StepStatus | null
   onToggle: (key: string) => void
 }
 
@@ -27,8 +29,10 @@ export function LogGroupHeader({
   worst,
   span = null,
   until = null,
+  status = null,
   onToggle,
 }: LogGroupHeaderProps) {
+  const view = status === null ? null : STEP_STATUS_VIEWS[status]
   return (
     <button
       type="button"
@@ -44,6 +48,11 @@ export function LogGroupHeader({
       <span class={styles.count}>
         {count} {count === 1 ? 'line' : 'lines'}
       </span>
+      {view === null ? null : (
+        <span class={styles.status} data-step-status={status} style={{ background: view.fill, color: view.text }}>
+          {view.symbol} {view.label}
+        </span>
+      )}
       {span === null ? null : (
         <span class={styles.count} data-step-duration title="Step duration">
           {formatDuration((until ?? Date.parse(span.to)) - Date.parse(span.from))}

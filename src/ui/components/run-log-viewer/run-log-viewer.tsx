@@ -13,7 +13,7 @@ import { flattenLogTree, groupKeysOfSeq, groupLogEvents, rowIndexBySeq } from '.
 import { matchingSeqs, stepMatch } from '../../view-models/log-search.ts'
 import { logFileName, logText } from '../../view-models/log-text.ts'
 import { lineLink } from '../../view-models/line-link.ts'
-import { isTerminalStatus } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
+import { formatUtcDateTime, isTerminalStatus, shownStepStatus } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
 import { ApprovalPanel } from '../approval-panel/approval-panel.tsx'
 import { ArtifactsSidebar } from '../artifacts-sidebar/artifacts-sidebar.tsx'
 import { LogToolbar } from '../log-toolbar/log-toolbar.tsx'
@@ -87,7 +87,18 @@ export function RunLogViewer({
 
   const tree = useMemo(() => groupLogEvents(events), [events])
   const stepTitles = useMemo(() => new Map((run?.plan?.steps ?? []).map((step) => [step.id, step.title] as [string, string])), [run?.plan])
-  const rows = useMemo(() => flattenLogTree(tree, { minLevel, collapsed, stepTitles }), [tree, minLevel, collapsed, stepTitles])
+  const stepStatuses = useMemo(() => {
+    const shown = new Map<string, NonNullable<ReturnType<typeof shownStepStatus>>>()
+    for (const [stepId, result] of Object.entries(run?.step_results ?? {})) {
+      const status = shownStepStatus(result?.status, run?.status ?? '')
+      if (status !== null) shown.set(stepId, status)
+    }
+    return shown
+  }, [run?.step_results, run?.status])
+  const rows = useMemo(
+    () => flattenLogTree(tree, { minLevel, collapsed, stepTitles, stepStatuses }),
+    [tree, minLevel, collapsed, stepTitles, stepStatuses],
+  )
   // A running run's latest step is still going: its heading counts up each second.
   const going = run !== null && !isTerminalStatus(run.status)
   const now = useNow(going)
@@ -272,8 +283,8 @@ export function RunLogViewer({
       <div class={styles.body}>
         <div class={styles.log}>
           {events.length === 0 ? (
-            <p class={styles.empty}>
-              {run !== null && run.status === 'queued' ? 'Queued: waiting for an executor to claim the run…' : 'No log lines yet.'}
+            <p class={styles.empty} data-empty-log>
+              {emptyLogText(run)}
             </p>
           ) : null}
           {levelHidesAll ? (
@@ -316,4 +327,17 @@ export function RunLogViewer({
       </div>
     </section>
   )
+}
+
+/** What an empty log says: the run is queued, its log was removed by retention, or nothing was logged yet. */
+function emptyLogText(run: RunRow | null): string {
+  if (run?.status === 'queued') return 'Queued: waiting for an executor to claim the run…'
+  if (run?.events_removed_at) {
+    const lines = run.last_seq === 1 ? '1 line' : `${run.last_seq.toLocaleString('en-US')} lines`
+    return (
+      `This run’s log (${lines}) was removed by retention on ${formatUtcDateTime(run.events_removed_at) ?? 'an earlier date'}: ` +
+      'the project deletes run logs some days after a run ends (30 by default). Its summary, steps, artifacts and audit trail are kept.'
+    )
+  }
+  return 'No log lines yet.'
 }

@@ -68,6 +68,10 @@ export function VirtualLogList(props: VirtualLogListProps) {
   const [metrics, setMetrics] = useState<TextMetrics | null>(null)
   const layout = useMemo(() => rowLayout(rows, rowHeight, wrap ? metrics : null), [rows, rowHeight, wrap, metrics])
   const last = useRef<{ rows: readonly LogRow[]; layout: RowLayout; scrollTop: number }>({ rows, layout, scrollTop: 0 })
+  // The row last revealed (a linked line, a search match) stays whole in view while the layout
+  // settles around it (wrapping measured after the first paint, lines arriving, the viewport
+  // resizing), until the person scrolls: `scrollTop` is where it was put.
+  const pinned = useRef<{ key: string; scrollTop: number } | null>(null)
 
   // Wrapping lays rows out from the width of a character and of the message column, read from
   // the lines on screen after each render (a resize or a scrollbar changes them).
@@ -82,6 +86,7 @@ export function VirtualLogList(props: VirtualLogListProps) {
     const element = viewportRef.current
     if (element === null) return
     if (follow) {
+      pinned.current = null
       element.scrollTop = element.scrollHeight
     } else if (last.current.rows !== rows || last.current.layout !== layout) {
       // Anchor on a log line, not a group header: a header's key is its group's first line,
@@ -96,6 +101,14 @@ export function VirtualLogList(props: VirtualLogListProps) {
         if (moved !== 0) element.scrollTop = before.scrollTop + moved
       }
     }
+    if (!follow && pinned.current !== null) {
+      const index = rows.findIndex((row) => row.key === pinned.current?.key)
+      if (index === -1) pinned.current = null
+      else {
+        element.scrollTop = scrollTopToRevealRow(layout, index, element.scrollTop, element.clientHeight, revealInset)
+        pinned.current.scrollTop = element.scrollTop
+      }
+    }
     last.current = { rows, layout, scrollTop: element.scrollTop }
     setScrollTop(element.scrollTop)
   }, [rows, follow, layout, viewportHeight])
@@ -104,11 +117,15 @@ export function VirtualLogList(props: VirtualLogListProps) {
     const element = viewportRef.current
     if (element === null || reveal === null) return
     element.scrollTop = scrollTopToRevealRow(layout, reveal.index, element.scrollTop, element.clientHeight, revealInset)
-    // Only when asked: a new layout (lines arriving) must not pull the view back to the row.
+    const key = rows[reveal.index]?.key
+    pinned.current = key === undefined ? null : { key, scrollTop: element.scrollTop }
+    // Only when asked (and while the layout settles, above): once the person scrolls, lines arriving must not pull the view back.
   }, [reveal])
 
   const onScroll = (event: JSX.TargetedEvent<HTMLDivElement>) => {
     const element = event.currentTarget
+    // A scroll of the person's own (not the one that revealed the row) lets the row go.
+    if (pinned.current !== null && Math.abs(element.scrollTop - pinned.current.scrollTop) > 1) pinned.current = null
     last.current = { rows: last.current.rows, layout: last.current.layout, scrollTop: element.scrollTop }
     setScrollTop(element.scrollTop)
     const atBottom = isAtBottom(element.scrollTop, element.clientHeight, element.scrollHeight)
@@ -158,6 +175,7 @@ export function VirtualLogList(props: VirtualLogListProps) {
                     collapsed={row.collapsed}
                     worst={row.worst}
                     span={row.kind === 'step' ? row.span : null}
+                    status={row.kind === 'step' ? row.status : null}
                     until={openStep !== null && row.key === openStep.key ? openStep.now : null}
                     onToggle={onToggleGroup}
                   />

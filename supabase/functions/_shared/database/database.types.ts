@@ -383,6 +383,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -415,6 +416,7 @@ export type Database = {
           dry_run?: boolean
           env?: string
           error?: string | null
+          events_removed_at?: string | null
           finished_at?: string | null
           id?: string
           inputs?: NonNullable<Json>
@@ -446,6 +448,7 @@ export type Database = {
           dry_run?: boolean
           env?: string
           error?: string | null
+          events_removed_at?: string | null
           finished_at?: string | null
           id?: string
           inputs?: NonNullable<Json>
@@ -1320,6 +1323,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1379,6 +1383,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1469,6 +1474,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1515,6 +1521,14 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      delete_old_run_events: {
+        Args: { p_limit?: number; p_older_than?: string }
+        Returns: {
+          deleted_events: number
+          emptied_runs: number
+          more: boolean
+        }[]
       }
       delete_template: { Args: { p_expected_version: number; p_slug: string; p_workspace: string }; Returns: undefined }
       dismiss_spec_proposal: {
@@ -1583,6 +1597,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1623,6 +1638,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1675,6 +1691,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1715,6 +1732,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1811,6 +1829,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1866,6 +1885,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -1931,6 +1951,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>
@@ -2136,6 +2157,7 @@ export type Database = {
           dry_run: boolean
           env: string
           error: string | null
+          events_removed_at: string | null
           finished_at: string | null
           id: string
           inputs: NonNullable<Json>

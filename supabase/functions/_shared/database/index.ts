@@ -6,7 +6,7 @@
  * types are derived from it, never written out field by field.
  */
 import type { Plan, StoredPlan } from '../runbook/index.ts'
-import type { EventLevel, RunPhase, RunStatus } from '../vocabulary/index.ts'
+import type { EventLevel, RunPhase, RunStatus, StepStatus } from '../vocabulary/index.ts'
 import type { SpecDocKind, SpecProposalStatus } from '../vocabulary/spec-documents.ts'
 import type { Database as Generated } from './database.types.ts'
 
@@ -15,7 +15,7 @@ type ArtifactKind = 'link' | 'diff' | 'file'
 
 /** What the executor records for a step in runs.step_results (ops.record_step), keyed by step id. */
 export interface StepResult {
-  status: 'running' | 'succeeded' | 'failed' | 'skipped'
+  status: StepStatus
   /** How many times the step was started (a resumed run starts it again). */
   starts?: number
   attempts?: number

@@ -57,7 +57,16 @@ export interface ExecutorOptions {
   maxRunsPerDrain?: number
   /** Receives the invocation's one structured line when it ends. */
   invocationLog?: (line: InvocationLine) => void
+  /**
+   * Retention: a drain deletes the events of runs that finished more than this many days ago
+   * (default 30; OPS_EVENT_RETENTION_DAYS), one batch per drain invocation. 0 keeps every event.
+   */
+  eventRetentionDays?: number
+  /** Events one drain deletes at most (default 5,000). */
+  retentionBatch?: number
 }
+
+const DEFAULT_EVENT_RETENTION_DAYS = 30
 
 /** Why an invocation stopped: it ran out of work, it handed a run back, or it reached a limit before taking another run. */
 type InvocationStop = 'finished' | 'handed back' | 'limit'
@@ -74,6 +83,8 @@ export interface InvocationLine {
   stopped: InvocationStop
   /** The limit or the hand-back's reason, when there is one. */
   reason?: string
+  /** A drain's retention batch: events deleted, and whether older events are still due. */
+  retention?: { deleted_events: number; emptied_runs: number; more: boolean }
 }
 
 export interface ExecuteRequest {
@@ -139,6 +150,7 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
   const report: ExecutionReport = { worker, runs: [] }
   let stopped: InvocationStop = 'finished'
   let reason: string | undefined
+  let retention: InvocationLine['retention']
   const ran = (id: string, outcome: RunOutcome) => {
     report.runs.push({ id, outcome })
     if (outcome === 'handed_back') stopped = 'handed back'
@@ -176,6 +188,12 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
       drained++
       ran(run.id, await executeRun(run, settings))
     }
+    // Retention after the runs, so it never delays one; one bounded batch per drain, within its budget.
+    const retentionDays = options.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS
+    if (request.drain && retentionDays > 0 && now() < handBackAt && !options.stopSignal?.aborted && !budget.exhausted()) {
+      const batch = await store.deleteOldEvents(retentionDays, options.retentionBatch ?? 5000)
+      retention = { deleted_events: batch.deleted, emptied_runs: batch.emptiedRuns, more: batch.more }
+    }
     return report
   } finally {
     const spent: Spent = budget.spent()
@@ -189,6 +207,7 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
       wall_ms: spent.wallMs,
       stopped,
       ...(reason ? { reason } : {}),
+      ...(retention ? { retention } : {}),
     })
   }
 }

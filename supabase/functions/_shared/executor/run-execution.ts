@@ -130,14 +130,30 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
    * Records a step's state with the lines logged before it, in one call that also extends the
    * lease and says whether a cancel was requested.
    */
-  async function record(step: PlanStep, result: StepResult): Promise<void> {
+  async function record(stepId: string, result: StepResult): Promise<void> {
     const sentAt = Date.now()
     const answer = await writer.sendWith((events, batchId, checkpoint) =>
       // Where the log stands, so a resumed run counts its bytes without reading it all back.
-      store.recordStep(run.id, step.id, { ...result, [CHECKPOINT_KEY]: checkpoint }, events, batchId),
+      store.recordStep(run.id, stepId, { ...result, [CHECKPOINT_KEY]: checkpoint }, events, batchId),
     )
     lease.extended(answer.cancelRequested, sentAt)
-    run = { ...run, step_results: { ...run.step_results, [step.id]: result }, current_step: step.id, last_seq: answer.lastSeq }
+    run = { ...run, step_results: { ...run.step_results, [stepId]: result }, current_step: stepId, last_seq: answer.lastSeq }
+  }
+
+  /** A step the cancel interrupted (this invocation's, or one a handed-back run left) ends canceled, not running. */
+  async function recordCanceledSteps(): Promise<void> {
+    for (const [stepId, result] of Object.entries(run.step_results)) {
+      if (result.status !== 'running') continue
+      const { handed_back: _, [UNCONFIRMED_SEND_KEY]: _sent, ...rest } = result
+      const finished = now()
+      const started = typeof rest.started_at === 'string' ? Date.parse(rest.started_at) : Number.NaN
+      await record(stepId, {
+        ...rest,
+        status: 'canceled',
+        finished_at: new Date(finished).toISOString(),
+        ...(Number.isFinite(started) ? { duration_ms: finished - started } : {}),
+      })
+    }
   }
 
   /** A run whose log is full stops here, at a safe point, while its last lines still have room. */
@@ -198,7 +214,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         `so it is not sent again (set repeat_if_interrupted: true on the step to send it again after an interruption)`
       void stepLog({ level: 'error', message: `Step ${step.id} failed: ${reason}` })
       const { [UNCONFIRMED_SEND_KEY]: _sent, ...rest } = previous ?? {}
-      await record(step, { ...rest, status: 'failed', starts, reason, finished_at: new Date(now()).toISOString() })
+      await record(step.id, { ...rest, status: 'failed', starts, reason, finished_at: new Date(now()).toISOString() })
       throw new StepFailedError(step.id, reason)
     }
     if (previous?.status === 'running' && !continued) {
@@ -213,7 +229,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     const startedAt = new Date(now()).toISOString()
     const { handed_back: _, [UNCONFIRMED_SEND_KEY]: _sent, ...earlier } = previous ?? {}
     const running: StepResult = { ...earlier, status: 'running', starts, started_at: startedAt }
-    await record(step, running)
+    await record(step.id, running)
     void stepLog({ message: `Step ${step.id}: ${step.title}`, data: { kind: step.kind, start: starts } })
 
     let unconfirmedMarked = false
@@ -249,7 +265,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
           if (!unconfirmedMarked && !run.dry_run && !isIdempotent(request)) {
             // Recorded before the request leaves: if the executor is stopped before the answer, the resumed run knows.
             unconfirmedMarked = true
-            await record(step, { ...running, [UNCONFIRMED_SEND_KEY]: `${request.method} ${request.url}` })
+            await record(step.id, { ...running, [UNCONFIRMED_SEND_KEY]: `${request.method} ${request.url}` })
           }
           try {
             return await send(request, {
@@ -270,7 +286,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
             void stepLog({ level: 'warn', message: `The link "${artifact.title}" is not kept: its URL contains a secret` })
           }
         },
-        remember: (state) => record(step, { ...running, ...state }),
+        remember: (state) => record(step.id, { ...running, ...state }),
         previous,
         signal: controller.signal,
         handBackAt: settings.handBackAt,
@@ -282,7 +298,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
         if (lease.lost) throw lease.lost
         if (error instanceof HandBack && !controller.signal.aborted) {
           // The step gave the run back on purpose (its work outlasts this invocation): the next start continues it.
-          await record(step, { ...run.step_results[step.id], status: 'running', handed_back: true })
+          await record(step.id, { ...run.step_results[step.id], status: 'running', handed_back: true })
           throw error
         }
         if (error instanceof LeaseLostError || error instanceof HandBack || error instanceof StoreError) throw error
@@ -315,7 +331,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
           continue
         }
         void stepLog({ level: 'error', message: `Step ${step.id} failed: ${reason}` })
-        await record(step, { ...running, status: 'failed', attempts: attempt, reason, finished_at: new Date(now()).toISOString() })
+        await record(step.id, { ...running, status: 'failed', attempts: attempt, reason, finished_at: new Date(now()).toISOString() })
         checkLogLimit(step)
         throw new StepFailedError(step.id, reason)
       } finally {
@@ -327,7 +343,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       void stepLog({
         message: `Step ${step.id} succeeded in ${formatDuration(ms)}${outcome.dryRun ? ` (dry run: ${outcome.dryRun})` : ''}`,
       })
-      await record(step, {
+      await record(step.id, {
         ...running,
         status: 'succeeded',
         attempts: attempt,
@@ -482,6 +498,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
       if (error instanceof RunCanceled) {
         const canceled = canceledSummary(currentStep?.id)
         log({ level: 'warn', message: canceled })
+        await recordCanceledSteps()
         await store.finish(run.id, 'canceled', await summarize('canceled', canceled))
         return 'canceled'
       }

@@ -71,6 +71,18 @@ export class RunStore {
     return rows[0] ?? null
   }
 
+  /**
+   * Deletes one batch of the events of runs that finished more than `days` days ago (retention);
+   * says how many went, how many runs lost their whole log, and whether more are due.
+   */
+  async deleteOldEvents(days: number, limit: number): Promise<{ deleted: number; emptiedRuns: number; more: boolean }> {
+    const rows = await this.call('delete_old_run_events', () =>
+      this.client.rpc('delete_old_run_events', { p_older_than: `${days} days`, p_limit: limit }),
+    )
+    const row = rows[0]
+    return { deleted: row?.deleted_events ?? 0, emptiedRuns: row?.emptied_runs ?? 0, more: row?.more ?? false }
+  }
+
   /** Why `claim(runId)` found nothing, in a sentence; null when the run has become claimable since. */
   whyNotClaimable(runId: string): Promise<string | null> {
     return this.call('why_not_claimable', () => this.client.rpc('why_not_claimable', { p_run_id: runId }))
