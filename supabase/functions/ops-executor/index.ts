@@ -96,7 +96,14 @@ export function onShutdown(reason = 'the runtime is shutting down'): void {
   shutdown.abort(new HandBack(reason))
   shutdown = new AbortController()
 }
-;(globalThis as { addEventListener?: (type: string, listener: () => void) => void }).addEventListener?.('beforeunload', () => onShutdown())
+// The hosted runtime says why in `detail.reason` (cpu, memory, wall_clock, early_drop, termination).
+;(globalThis as { addEventListener?: (type: string, listener: (event: Event) => void) => void }).addEventListener?.(
+  'beforeunload',
+  (event) => {
+    const reason = (event as Event & { detail?: { reason?: unknown } }).detail?.reason
+    onShutdown(typeof reason === 'string' ? `the runtime is retiring this worker: ${reason}` : undefined)
+  },
+)
 
 class HttpError extends Error {
   constructor(
