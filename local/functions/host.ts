@@ -17,7 +17,14 @@ import { verifyJwt } from '../jwt.ts'
 import { BodyTooLarge, CORS_HEADERS, readBody, requestToken, sendJson } from '../http/respond.ts'
 import WebSocket from 'ws'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
-import { createWorkerPool, WorkerFailure, type FunctionLogLine, type WorkerEndReason, type WorkerLimits, type WorkerRecord } from './worker-pool.ts'
+import {
+  createWorkerPool,
+  WorkerFailure,
+  type FunctionLogLine,
+  type WorkerEndReason,
+  type WorkerLimits,
+  type WorkerRecord,
+} from './worker-pool.ts'
 
 type FunctionHandler = (req: Request) => Promise<Response>
 

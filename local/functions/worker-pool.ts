@@ -220,7 +220,10 @@ export function createWorkerPool(options: {
     worker.record.retired = reason
     void worker.ready
       .then((port) =>
-        fetch(`http://127.0.0.1:${port}/__ops-worker/retire/${reason}`, { method: 'POST', headers: { 'x-ops-worker-control': worker.token } }),
+        fetch(`http://127.0.0.1:${port}/__ops-worker/retire/${reason}`, {
+          method: 'POST',
+          headers: { 'x-ops-worker-control': worker.token },
+        }),
       )
       .then((response) => response.arrayBuffer())
       .catch(() => {})
@@ -388,7 +391,8 @@ export function createWorkerPool(options: {
           // The worker went away under the request: a limit cut it off (the hosted runtime answers
           // 546), or the stack is stopping.
           await Promise.race([worker.exited, new Promise<void>((resolve) => backgroundTimer(resolve, 1_000))])
-          if (worker.record.killed && worker.record.killed !== 'termination') throw new WorkerFailure(WORKER_LIMIT.status, WORKER_LIMIT.body)
+          if (worker.record.killed && worker.record.killed !== 'termination')
+            throw new WorkerFailure(WORKER_LIMIT.status, WORKER_LIMIT.body)
           throw error
         }
       } finally {

@@ -37,7 +37,13 @@ describe('Edge Functions in Deno workers with the hosted limits', () => {
     expect(first.body.heapLimitMb).toBeGreaterThanOrEqual(HOSTED_LIMITS.memoryMb)
     expect(first.body.heapLimitMb).toBeLessThan(2 * HOSTED_LIMITS.memoryMb)
     expect(stack.functionWorkers()).toEqual([
-      expect.objectContaining({ function: 'limits', pid: first.body.pid, state: 'serving', requests: 2, v8Flags: ['--max-old-space-size=256'] }),
+      expect.objectContaining({
+        function: 'limits',
+        pid: first.body.pid,
+        state: 'serving',
+        requests: 2,
+        v8Flags: ['--max-old-space-size=256'],
+      }),
     ])
   })
 
@@ -45,14 +51,16 @@ describe('Edge Functions in Deno workers with the hosted limits', () => {
     stack.setFunctionLimits({ softCpuMs: 100 })
     const burning = await call('?burn=300')
     expect(burning.status).toBe(200)
-    await waitFor(
-      () => stack.functionWorkers().find((w) => w.pid === burning.body.pid && w.state === 'exited'),
-      'the worker to retire',
-    )
+    await waitFor(() => stack.functionWorkers().find((w) => w.pid === burning.body.pid && w.state === 'exited'), 'the worker to retire')
     const worker = stack.functionWorkers().find((w) => w.pid === burning.body.pid)!
     expect(worker).toMatchObject({ retired: 'cpu', exit: { code: 0 } })
     expect(worker.killed).toBeUndefined()
-    expect(stack.functionLogs().filter((l) => l.pid === burning.body.pid).map((l) => l.line)).toContain('{"beforeunload":"cpu"}')
+    expect(
+      stack
+        .functionLogs()
+        .filter((l) => l.pid === burning.body.pid)
+        .map((l) => l.line),
+    ).toContain('{"beforeunload":"cpu"}')
     const next = await call()
     expect(next.status).toBe(200)
     expect(next.body.pid).not.toBe(burning.body.pid)

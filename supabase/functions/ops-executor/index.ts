@@ -96,12 +96,23 @@ export function onShutdown(reason = 'the runtime is shutting down'): void {
   shutdown.abort(new HandBack(reason))
   shutdown = new AbortController()
 }
+// A worker retired past the soft CPU limit keeps running until its requests end: runs finish the
+// step in progress and hand back before the next one (and ask for their next invocation, which a
+// fresh worker takes).
+let retiring = new AbortController()
+function onRetire(reason: string): void {
+  retiring.abort(new HandBack(reason))
+  retiring = new AbortController()
+}
 // The hosted runtime says why in `detail.reason` (cpu, memory, wall_clock, early_drop, termination).
 ;(globalThis as { addEventListener?: (type: string, listener: (event: Event) => void) => void }).addEventListener?.(
   'beforeunload',
   (event) => {
     const reason = (event as Event & { detail?: { reason?: unknown } }).detail?.reason
-    onShutdown(typeof reason === 'string' ? `the runtime is retiring this worker: ${reason}` : undefined)
+    if (typeof reason !== 'string') return onShutdown()
+    const why = `the runtime is retiring this worker: ${reason}`
+    if (reason === 'cpu') onRetire(why)
+    else onShutdown(why)
   },
 )
 
@@ -259,6 +270,7 @@ export async function handler(req: Request): Promise<Response> {
         budgetMs: Number(readEnv('OPS_EXECUTOR_BUDGET_SECONDS') ?? readEnv('OPS_EXECUTOR_WALL_CLOCK_SECONDS') ?? 150) * 1000,
         leaseSeconds: Number(readEnv('OPS_EXECUTOR_LEASE_SECONDS') ?? 30),
         stopSignal: shutdown.signal,
+        retireSignal: retiring.signal,
         diagnostics: (message) => console.warn(`[ops-executor] ${message}`),
         cpuMs: workerCpuMs(),
         ...workBudget(),
