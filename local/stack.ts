@@ -81,6 +81,8 @@ export interface Stack {
   functionLogs(): FunctionLogLine[]
   /** Changes the Deno workers' limits from now on (the CPU limits also for running workers). */
   setFunctionLimits(limits: Partial<WorkerLimits>): void
+  /** Retires every Deno worker (`termination`): the next request starts a fresh one. */
+  recycleFunctionWorkers(): void
   close(): Promise<void>
 }
 
@@ -237,6 +239,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     functionWorkers: () => functions.workers(),
     functionLogs: () => functions.logs(),
     setFunctionLimits: (limits) => functions.setLimits(limits),
+    recycleFunctionWorkers: () => functions.recycle('termination'),
     async close() {
       if (closed) return
       closed = true

@@ -53,7 +53,7 @@ export interface FunctionHost {
   recycle(reason: WorkerEndReason): void
 }
 
-export interface FunctionHostOptions {
+interface FunctionHostOptions {
   runtime?: FunctionsRuntime
   /** The function environment (Deno workers; the `node` runtime reads the process's). */
   env?: () => Record<string, string | undefined>

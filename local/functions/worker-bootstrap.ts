@@ -29,7 +29,9 @@ interface DenoRuntime {
   exit(code: number): never
 }
 
-const runtime = (globalThis as unknown as { Deno: DenoRuntime }).Deno
+// Deno's global, typed here: this file runs only under Deno, and is type-checked with the Node sources.
+declare const Deno: DenoRuntime
+const runtime = Deno
 const [portArgument, functionName = 'function', controlToken] = runtime.args
 const MARK = '\u001eops-worker '
 const encoder = new TextEncoder()

@@ -82,11 +82,11 @@ export interface WorkerRequest {
 }
 
 /** The hosted runtime's answer when a worker is cut off by a limit, and when one cannot start. */
-export const WORKER_LIMIT = {
+const WORKER_LIMIT = {
   status: 546,
   body: { code: 'WORKER_LIMIT', message: 'Function failed due to not having enough compute resources (please check logs)' },
 }
-export const BOOT_ERROR = { status: 503, body: { code: 'BOOT_ERROR', message: 'Function failed to start (please check logs)' } }
+const BOOT_ERROR = { status: 503, body: { code: 'BOOT_ERROR', message: 'Function failed to start (please check logs)' } }
 
 /** An answer the pool gives itself instead of the function's (a limit, a failed boot). */
 export class WorkerFailure extends Error {
@@ -122,7 +122,7 @@ const TICKS_PER_SECOND = 100
 const BOOTSTRAP = fileURLToPath(new URL('./worker-bootstrap.ts', import.meta.url))
 
 /** The Deno binary of the project's `deno` package (not its Node launcher, so the pid is Deno's). */
-export function denoBinary(): string {
+function denoBinary(): string {
   const require = createRequire(import.meta.url)
   const binary = join(dirname(require.resolve('deno/package.json')), process.platform === 'win32' ? 'deno.exe' : 'deno')
   if (!existsSync(binary)) throw new Error(`the deno package has no binary at ${binary}: run npm install`)
@@ -130,7 +130,7 @@ export function denoBinary(): string {
 }
 
 /** CPU time of a process and all its threads, ms, from /proc (undefined where there is none). */
-export function processCpuMs(pid: number): number | undefined {
+function processCpuMs(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
@@ -142,7 +142,7 @@ export function processCpuMs(pid: number): number | undefined {
 }
 
 /** Peak resident memory of a process, bytes, from /proc (undefined where there is none). */
-export function peakRssBytes(pid: number): number | undefined {
+function peakRssBytes(pid: number): number | undefined {
   try {
     const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
     return match ? Number(match[1]) * 1024 : undefined

@@ -23,7 +23,18 @@ describe('npm run bench -- --smoke', () => {
     expect(stdout).toContain('Ops Control Room benchmarks (smoke')
     const report = JSON.parse(await readFile(out, 'utf8'))
     expect(report).toMatchObject({ mode: 'smoke', machine: { node: process.version } })
-    const scenarios = ['latency', 'viewer-latency', 'approval', 'viewer', 'ingest', 'queue', 'bundle', 'start', 'run-broadcast']
+    const scenarios = [
+      'latency',
+      'viewer-latency',
+      'approval',
+      'viewer',
+      'ingest',
+      'queue',
+      'bundle',
+      'start',
+      'run-broadcast',
+      'edge-limits',
+    ]
     expect(Object.keys(report.results).sort()).toEqual([...scenarios].sort())
     for (const name of scenarios) expect(report.results[name].length, name).toBeGreaterThan(0)
 
