@@ -73,7 +73,7 @@ export interface FunctionLogLine {
 }
 
 /** A request for a function, as the stack received it. */
-export interface WorkerRequest {
+interface WorkerRequest {
   method: string
   /** Path and query after the host, e.g. /functions/v1/ops-executor?x=1. */
   path: string
