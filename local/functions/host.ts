@@ -64,6 +64,10 @@ interface FunctionHostOptions {
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length', 'upgrade'])
 
 export function createFunctionHost(context: StackContext, functionsDir: string, options: FunctionHostOptions = {}): FunctionHost {
+  // Deno has a global WebSocket and supabase-js expects one; Node 20 does not, so provide it to the
+  // in-process functions and to the supabase-js clients that share the stack's process (tests, benches).
+  const web = globalThis as { WebSocket?: unknown }
+  web.WebSocket ??= WebSocket
   if ((options.runtime ?? 'deno') === 'deno') return createDenoHost(context, functionsDir, options)
   return createNodeHost(context, functionsDir)
 }
@@ -158,10 +162,6 @@ function createDenoHost(context: StackContext, functionsDir: string, options: Fu
 function createNodeHost(context: StackContext, functionsDir: string): FunctionHost {
   const modules = new Map<string, Promise<FunctionModule>>()
   const pending = new Set<Promise<unknown>>()
-
-  // Deno has a global WebSocket and supabase-js expects one; Node 20 does not, so provide it.
-  const web = globalThis as { WebSocket?: unknown }
-  web.WebSocket ??= WebSocket
 
   // Supabase's runtime global; present here so functions can reply early and keep working.
   Reflect.set(globalThis, 'EdgeRuntime', {

@@ -33,9 +33,9 @@ const CORS = {
 /**
  * When this worker started. Hosted (Supabase Edge Runtime) the wall clock — 150 s on Free, 400 s on
  * paid plans: set OPS_EXECUTOR_WALL_CLOCK_SECONDS=400 there — runs from the worker's start, and a
- * worker serves several requests; every request hands its runs back by that clock. The local stack
- * hosts functions in one long-lived process without a worker wall clock: there it applies only
- * when the setting is given.
+ * worker serves several requests; every request hands its runs back by that clock. The local
+ * stack's Deno workers have the same clock; its in-process Node path (unit tests) has none, so
+ * there it applies only when the setting is given.
  */
 const workerStartedAt = Date.now()
 
