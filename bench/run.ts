@@ -19,6 +19,7 @@ import { pluginOpen } from './scenarios/plugin-open.ts'
 import { storage } from './scenarios/storage.ts'
 import { viewer, viewerLatency } from './scenarios/viewer.ts'
 import { runBroadcast } from './scenarios/broadcast.ts'
+import { edgeLimits } from './scenarios/edge-limits.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const { values: args } = parseArgs({
@@ -53,6 +54,10 @@ const scenarios: Record<string, { title: string; run: () => Promise<Record<strin
   'run-broadcast': {
     title: 'Realtime quota: messages/s per run per subscriber over Broadcast, beside the plan caps; log() → callback',
     run: () => runBroadcast(smoke) as never,
+  },
+  'edge-limits': {
+    title: 'Edge limits: CPU and memory per run under the Deno worker, beside the hosted 200 ms / 2 s / 256 MB',
+    run: () => edgeLimits(smoke) as never,
   },
 }
 

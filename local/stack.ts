@@ -13,7 +13,8 @@ import { admitApiKey, DEFAULT_KEY_MODE, stackKeys, tokenVerifier, type KeyMode }
 import { CORS_HEADERS, sendEmpty, sendJson } from './http/respond.ts'
 import { createAuthRoutes } from './auth/routes.ts'
 import { createRestRoutes } from './rest/handler.ts'
-import { createFunctionHost } from './functions/host.ts'
+import { createFunctionHost, type FunctionsRuntime } from './functions/host.ts'
+import { HOSTED_LIMITS, type FunctionLogLine, type WorkerLimits, type WorkerRecord } from './functions/worker-pool.ts'
 import { startDrain } from './functions/drain.ts'
 import { attachRealtime, type RealtimeStats } from './realtime/server.ts'
 import { listen } from './http/listen.ts'
@@ -44,6 +45,15 @@ export interface StackOptions {
   keys?: KeyMode
   /** More OPS_EGRESS_ALLOW entries for the functions (host:port, or a URL whose host:port is taken). */
   egressAllow?: readonly string[]
+  /**
+   * How Edge Functions run: `deno` (default) in Deno worker processes with the hosted limits,
+   * `node` in this process without limits (for unit tests).
+   */
+  functionsRuntime?: FunctionsRuntime
+  /** The Deno workers' limits; each defaults to the hosted Free plan's (worker-pool.ts). */
+  functionLimits?: Partial<WorkerLimits>
+  /** More variables for the functions' environment, as `supabase secrets set` adds them. */
+  functionEnv?: Record<string, string>
 }
 
 export interface Stack {
@@ -65,6 +75,14 @@ export interface Stack {
   allowEgress(...entries: string[]): void
   /** Realtime's sockets, channels and send buffers, for tests and benchmarks. */
   realtimeStats(): RealtimeStats
+  /** The functions' Deno workers so far (none when they run in-process), for tests and benchmarks. */
+  functionWorkers(): WorkerRecord[]
+  /** The functions' log lines so far (Deno workers only). */
+  functionLogs(): FunctionLogLine[]
+  /** Changes the Deno workers' limits from now on (the CPU limits also for running workers). */
+  setFunctionLimits(limits: Partial<WorkerLimits>): void
+  /** Retires every Deno worker (`termination`): the next request starts a fresh one. */
+  recycleFunctionWorkers(): void
   close(): Promise<void>
 }
 
@@ -131,7 +149,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const auth = createAuthRoutes(context)
   const rest = createRestRoutes(context)
-  const functions = createFunctionHost(context, options.functionsDir ?? join(PROJECT_ROOT, 'supabase', 'functions'))
+  // What a Deno worker's environment holds on top of the process's: the stack's, the current egress
+  // list, the given secrets, and the wall clock the executor budgets by when it is not the hosted default.
+  const wallClockMs = options.functionLimits?.wallClockMs
+  const functionEnv = () => ({
+    ...env,
+    [EGRESS_ALLOW_SETTING]: egressAllow(),
+    ...(wallClockMs !== undefined && wallClockMs !== HOSTED_LIMITS.wallClockMs
+      ? { OPS_EXECUTOR_WALL_CLOCK_SECONDS: String(wallClockMs / 1000) }
+      : {}),
+    ...options.functionEnv,
+  })
+  if (options.functionsRuntime === 'node') {
+    for (const [key, value] of Object.entries(options.functionEnv ?? {})) {
+      if (!(key in previousEnv)) previousEnv[key] = process.env[key]
+      process.env[key] = value
+    }
+  }
+  const functions = createFunctionHost(context, options.functionsDir ?? join(PROJECT_ROOT, 'supabase', 'functions'), {
+    runtime: options.functionsRuntime,
+    env: functionEnv,
+    limits: options.functionLimits,
+  })
   const realtime = await attachRealtime(server, {
     db: options.db,
     verify: tokenVerifier(keys.mode),
@@ -193,8 +232,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       parseEgressAllow(added.join(','))
       egress.push(...added)
       process.env[EGRESS_ALLOW_SETTING] = egressAllow()
+      // Workers read their environment when they start: the next request gets a fresh one.
+      functions.recycle('termination')
     },
     realtimeStats: () => realtime.stats(),
+    functionWorkers: () => functions.workers(),
+    functionLogs: () => functions.logs(),
+    setFunctionLimits: (limits) => functions.setLimits(limits),
+    recycleFunctionWorkers: () => functions.recycle('termination'),
     async close() {
       if (closed) return
       closed = true

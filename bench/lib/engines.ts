@@ -32,7 +32,8 @@ export async function withDatabase<T>(engine: Engine, work: (db: Database, url?:
 
 export function withStack<T>(engine: Engine, work: (stack: Stack) => Promise<T>, options: Partial<StackOptions> = {}): Promise<T> {
   return withDatabase(engine, async (db) => {
-    const stack = await startStack({ ...options, db, port: 0 })
+    // Functions in-process unless a scenario asks for Deno workers (edge-limits does).
+    const stack = await startStack({ functionsRuntime: 'node', ...options, db, port: 0 })
     try {
       return await work(stack)
     } finally {

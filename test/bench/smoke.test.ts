@@ -35,6 +35,7 @@ describe('npm run bench -- --smoke', () => {
       'start',
       'run-broadcast',
       'storage',
+      'edge-limits',
     ]
     expect(Object.keys(report.results).sort()).toEqual([...scenarios].sort())
     for (const name of scenarios) expect(report.results[name].length, name).toBeGreaterThan(0)

@@ -21,7 +21,7 @@ describe('a guest keeping their work in the plugin, in Chromium', { timeout: 180
   let plugin: PluginUi
 
   beforeAll(async () => {
-    stack = await startTestStack('pglite')
+    stack = await startTestStack('pglite', { functionsRuntime: 'deno' })
     preview = await startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: 0 })
     expect(preview.missing).toEqual([])
     browser = await launchChromium({ width: 900, height: 700 })

@@ -43,7 +43,7 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     // Optional secrets absent: the GitHub and Slack calls are dry runs, as on a new project.
     delete process.env.GITHUB_TOKEN
     delete process.env.SLACK_WEBHOOK_URL
-    stack = await startTestStack('pglite', { drainIntervalMs: 200 })
+    stack = await startTestStack('pglite', { drainIntervalMs: 200, functionsRuntime: 'deno' })
     service = stack.client(stack.serviceRoleKey)
     // Realtime sockets, so a test can cut them as a network drop would.
     stack.server.on('upgrade', (_request, socket: Duplex) => {

@@ -50,7 +50,7 @@ describe('the run page in Chromium', { timeout: 240_000 }, () => {
   const problems: string[] = []
 
   beforeAll(async () => {
-    test = await startTestStack('pglite', { drainIntervalMs: 200 })
+    test = await startTestStack('pglite', { drainIntervalMs: 200, functionsRuntime: 'deno' })
     served = test
     await addTemplate(test, 'long-line-check', LONG_LINE_TEMPLATE)
     await addTemplate(test, 'staged-rollout', STAGED_TEMPLATE)

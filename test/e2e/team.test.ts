@@ -118,7 +118,7 @@ describe('a team in the plugin, in Chromium', { timeout: 300_000 }, () => {
   beforeAll(async () => {
     delete process.env.GITHUB_TOKEN
     delete process.env.SLACK_WEBHOOK_URL
-    stack = await startTestStack('pglite', { drainIntervalMs: 200 })
+    stack = await startTestStack('pglite', { drainIntervalMs: 200, functionsRuntime: 'deno' })
     service = stack.client(stack.serviceRoleKey)
     browser = await launchChromium({ width: 1000, height: 900 })
     a = await signIn(await browser.context.newPage())

@@ -22,7 +22,7 @@ describe('editing templates, environments and the audit trail in Chromium', { ti
   let plugin: PluginUi
 
   beforeAll(async () => {
-    stack = await startTestStack('pglite', { drainIntervalMs: 200 })
+    stack = await startTestStack('pglite', { drainIntervalMs: 200, functionsRuntime: 'deno' })
     service = stack.client(stack.serviceRoleKey)
     preview = await startPreview({ stackUrl: stack.url, anonKey: stack.anonKey, port: 0 })
     expect(preview.missing).toEqual([])

@@ -154,7 +154,7 @@ describe('the widget’s window in Chromium', () => {
     ui = readFileSync(`${root}widget/build/ui.js`, 'utf8')
     server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(HOST_PAGE))
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    stack = await startTestStack('pglite')
+    stack = await startTestStack('pglite', { functionsRuntime: 'deno' })
     await addTemplate(stack, 'live-card', TEMPLATE)
     browser = await launchChromium()
   })

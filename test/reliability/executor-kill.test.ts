@@ -34,7 +34,7 @@ describe(`executors killed at random points (${engine})`, () => {
   const arrivals: { path: string; at: number }[] = []
 
   beforeAll(async () => {
-    stack = await startTestStack(engine)
+    stack = await startTestStack(engine, { functionsRuntime: 'deno' })
     remote = await startRemote()
     // Also reaches the executors in child processes, which inherit the stack's OPS_EGRESS_ALLOW.
     stack.allowEgress(remote.url)

@@ -71,7 +71,7 @@ describe('hostile input to the local stack', () => {
   const word = (n: number) => Array.from({ length: 1 + Math.floor(next() * n) }, pick).join('')
 
   beforeAll(async () => {
-    stack = await startTestStack('pglite', { bodyLimit: 256 * 1024 })
+    stack = await startTestStack('pglite', { bodyLimit: 256 * 1024, functionsRuntime: 'deno' })
     token = (await stack.anonymousUser()).accessToken
   })
   afterAll(() => stack.stop())

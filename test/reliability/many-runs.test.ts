@@ -26,7 +26,7 @@ const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite'
 describe(`${RUNS} concurrent runs with ${SUBSCRIBERS} subscribers each (${engine})`, () => {
   let stack: TestStack
   beforeAll(async () => {
-    stack = await startTestStack(engine, { realtimeBufferBytes: BUFFER_LIMIT })
+    stack = await startTestStack(engine, { realtimeBufferBytes: BUFFER_LIMIT, functionsRuntime: 'deno' })
     await addTemplate(stack, 'busy', TEMPLATE)
     // One person queues all 50 runs: the deployment raises its per-starter limit (10 by default).
     const { error } = await stack.client(stack.serviceRoleKey).rpc('set_queue_limits', { p_max_active_per_starter: RUNS })

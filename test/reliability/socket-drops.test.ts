@@ -27,7 +27,7 @@ describe(`RunStream with the socket dropped ten times mid-run (${engine})`, () =
   let stack: TestStack
   const sockets = new Set<Duplex>()
   beforeAll(async () => {
-    stack = await startTestStack(engine)
+    stack = await startTestStack(engine, { functionsRuntime: 'deno' })
     stack.server.on('upgrade', (_req, socket: Duplex) => {
       sockets.add(socket)
       socket.on('close', () => sockets.delete(socket))

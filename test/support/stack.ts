@@ -61,7 +61,9 @@ export async function startTestStack(
   // OPS_TEST_KEYS=legacy runs a suite against a stack with the legacy JWT keys (local/api-keys.ts);
   // without it the stack has the new keys, as a project created today.
   const keys = options.keys ?? (process.env.OPS_TEST_KEYS ? parseKeyMode(process.env.OPS_TEST_KEYS, 'OPS_TEST_KEYS') : undefined)
-  const stack = await startStack({ ...options, keys, config, db: test.db, port: options.port ?? 0 })
+  // Unit suites call functions in-process; the end-to-end and reliability suites ask for Deno workers.
+  const functionsRuntime = options.functionsRuntime ?? 'node'
+  const stack = await startStack({ ...options, keys, config, functionsRuntime, db: test.db, port: options.port ?? 0 })
   const clients: SupabaseOpsClient[] = []
   const client = (key = stack.anonKey) => {
     const made = opsClient(stack.url, key)

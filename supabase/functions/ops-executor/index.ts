@@ -33,9 +33,9 @@ const CORS = {
 /**
  * When this worker started. Hosted (Supabase Edge Runtime) the wall clock — 150 s on Free, 400 s on
  * paid plans: set OPS_EXECUTOR_WALL_CLOCK_SECONDS=400 there — runs from the worker's start, and a
- * worker serves several requests; every request hands its runs back by that clock. The local stack
- * hosts functions in one long-lived process without a worker wall clock: there it applies only
- * when the setting is given.
+ * worker serves several requests; every request hands its runs back by that clock. The local
+ * stack's Deno workers have the same clock; its in-process Node path (unit tests) has none, so
+ * there it applies only when the setting is given.
  */
 const workerStartedAt = Date.now()
 
@@ -107,7 +107,25 @@ export function onShutdown(reason = 'the runtime is shutting down'): void {
   shutdown.abort(new HandBack(reason))
   shutdown = new AbortController()
 }
-;(globalThis as { addEventListener?: (type: string, listener: () => void) => void }).addEventListener?.('beforeunload', () => onShutdown())
+// A worker retired past the soft CPU limit keeps running until its requests end: runs finish the
+// step in progress and hand back before the next one (and ask for their next invocation, which a
+// fresh worker takes).
+let retiring = new AbortController()
+function onRetire(reason: string): void {
+  retiring.abort(new HandBack(reason))
+  retiring = new AbortController()
+}
+// The hosted runtime says why in `detail.reason` (cpu, memory, wall_clock, early_drop, termination).
+;(globalThis as { addEventListener?: (type: string, listener: (event: Event) => void) => void }).addEventListener?.(
+  'beforeunload',
+  (event) => {
+    const reason = (event as Event & { detail?: { reason?: unknown } }).detail?.reason
+    if (typeof reason !== 'string') return onShutdown()
+    const why = `the runtime is retiring this worker: ${reason}`
+    if (reason === 'cpu') onRetire(why)
+    else onShutdown(why)
+  },
+)
 
 class HttpError extends Error {
   constructor(
@@ -263,6 +281,7 @@ export async function handler(req: Request): Promise<Response> {
         budgetMs: Number(readEnv('OPS_EXECUTOR_BUDGET_SECONDS') ?? readEnv('OPS_EXECUTOR_WALL_CLOCK_SECONDS') ?? 150) * 1000,
         leaseSeconds: Number(readEnv('OPS_EXECUTOR_LEASE_SECONDS') ?? 30),
         stopSignal: shutdown.signal,
+        retireSignal: retiring.signal,
         diagnostics: (message) => console.warn(`[ops-executor] ${message}`),
         cpuMs: workerCpuMs(),
         ...workBudget(),

@@ -48,6 +48,8 @@ export interface ExecutorOptions {
   continueRun?: (runId: string) => Promise<void>
   /** Abort with a HandBack reason when the runtime shuts down; runs are handed back. */
   stopSignal?: AbortSignal
+  /** Abort with a HandBack reason when the runtime retires the worker: runs hand back after the step in progress. */
+  retireSignal?: AbortSignal
   diagnostics?: (message: string) => void
   /** CPU used so far by this worker's process (ms), where the runtime measures it. */
   cpuMs?: () => number
@@ -144,6 +146,7 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
     defaultRunTimeoutMs: options.defaultRunTimeoutMs ?? 60 * 60_000,
     continueRun: options.continueRun,
     stopSignal: options.stopSignal,
+    retireSignal: options.retireSignal,
     diagnostics: options.diagnostics,
     budget,
   }
@@ -176,7 +179,7 @@ export async function execute(options: ExecutorOptions, request: ExecuteRequest)
     }
     const maxRuns = options.maxRunsPerDrain ?? 10
     let drained = 0
-    while (request.drain && now() < handBackAt && !options.stopSignal?.aborted) {
+    while (request.drain && now() < handBackAt && !options.stopSignal?.aborted && !options.retireSignal?.aborted) {
       const spent = budget.exhausted()
       if (spent || drained >= maxRuns) {
         stopped = 'limit'

@@ -63,6 +63,11 @@ export interface ExecutionSettings {
   continueRun?: (runId: string) => Promise<void>
   /** Aborted when the runtime shuts down: runs are handed back at the next safe point. */
   stopSignal?: AbortSignal
+  /**
+   * Aborted when the runtime retires the worker once its requests end (past the soft CPU limit):
+   * the step in progress finishes, and the run is handed back before its next step.
+   */
+  retireSignal?: AbortSignal
   /** Process-level diagnostics (not the run's log). */
   diagnostics?: (message: string) => void
   /** The invocation's work budget (CPU, database calls, steps), shared by the runs it executes. */
@@ -191,6 +196,7 @@ export async function executeRun(claimed: RunRow, settings: ExecutionSettings): 
     // invocation runs at least one step of its run, so a run always moves on.
     const spent = stepsStarted > 0 ? settings.budget?.exhausted() : undefined
     if (spent) throw new HandBack(spent)
+    if (stepsStarted > 0 && settings.retireSignal?.aborted) throw settings.retireSignal.reason
     settings.budget?.stepStarted()
     stepsStarted++
     const deadline = runDeadline()

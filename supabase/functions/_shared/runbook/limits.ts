@@ -8,7 +8,7 @@
 export const MAX_TEMPLATE_BYTES = 256 * 1024
 
 /** Steps in one template (the policy's approval step comes on top). */
-export const MAX_STEPS = 200
+export const MAX_STEPS = 500
 
 /** Inputs in one template: each may carry a pattern that is compiled and run. */
 export const MAX_INPUTS = 50
