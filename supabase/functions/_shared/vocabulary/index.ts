@@ -22,7 +22,6 @@ export {
   ANCHOR_KIND_LABELS,
   isSpecReviewState,
   SPEC_REVIEW_DECISIONS,
-  SPEC_REVIEW_STATES,
   SPEC_REVIEW_VIEWS,
   type SpecReviewDecision,
   type SpecReviewState,

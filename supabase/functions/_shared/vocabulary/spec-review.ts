@@ -4,7 +4,7 @@
  */
 import type { StatusView } from './status-views.ts'
 
-export const SPEC_REVIEW_STATES = ['not_requested', 'in_review', 'approved', 'changes_requested', 'changed_since_approval'] as const
+const SPEC_REVIEW_STATES = ['not_requested', 'in_review', 'approved', 'changes_requested', 'changed_since_approval'] as const
 export type SpecReviewState = (typeof SPEC_REVIEW_STATES)[number]
 
 /** A reviewer's decision on one revision. */
