@@ -68,7 +68,7 @@ function syntheticRun(lastSeq: number): RunRow {
   }
 }
 
-/** A stream whose whole log is already loaded, with appends on demand. */
+/** A stream whose whole log is already loaded, with appends on demand (in place, as RunStream appends). */
 function syntheticStream(count: number): RunStreamHandle & { append(n: number): void } {
   const events = Array.from({ length: count }, (_, i) => syntheticEvent(i + 1))
   let state: RunStreamState = {
@@ -93,7 +93,7 @@ function syntheticStream(count: number): RunStreamHandle & { append(n: number): 
     loadOlder: async () => {},
     close: async () => {},
     append(n) {
-      const next = state.events.slice()
+      const next = events
       for (let i = 0; i < n; i++) next.push(syntheticEvent(next.length + 1))
       state = { ...state, events: next, run: syntheticRun(next.length) }
       for (const listener of listeners) listener(state)
