@@ -17,6 +17,7 @@ import { bundle } from './scenarios/bundle.ts'
 import { start } from './scenarios/start.ts'
 import { viewer, viewerLatency } from './scenarios/viewer.ts'
 import { runBroadcast } from './scenarios/broadcast.ts'
+import { fanOut } from './scenarios/fanout.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const { values: args } = parseArgs({
@@ -29,7 +30,10 @@ const { values: args } = parseArgs({
 const smoke = args.smoke ?? false
 
 const scenarios: Record<string, { title: string; run: () => Promise<Record<string, unknown>[]> }> = {
-  latency: { title: 'Event latency: executor log() → supabase-js realtime callback (Node)', run: () => latency(smoke) as never },
+  latency: {
+    title: 'Event latency: executor log() → supabase-js callback on the run’s Broadcast channel (Node)',
+    run: () => latency(smoke) as never,
+  },
   'viewer-latency': {
     title: 'Event latency: executor log() → row visible in the log viewer (Chromium)',
     run: () => viewerLatency(smoke) as never,
@@ -46,6 +50,10 @@ const scenarios: Record<string, { title: string; run: () => Promise<Record<strin
   'run-broadcast': {
     title: 'Realtime quota: messages/s per run per subscriber over Broadcast, beside the plan caps; log() → callback',
     run: () => runBroadcast(smoke) as never,
+  },
+  'fan-out': {
+    title: 'Fan-out: subscribers per run at 200 events/s per run over Broadcast (Node)',
+    run: () => fanOut(smoke) as never,
   },
 }
 

@@ -35,7 +35,10 @@ export interface RunStreamOptions {
   gapGraceMs?: number
   /** Poll interval while the channel is not subscribed, and base retry delay (default 2000 ms). */
   pollMs?: number
-  /** Live events within this window are merged together (default 16 ms). */
+  /**
+   * Live events within this window are merged together (default 0: the events of one realtime
+   * message are merged together, at once; the database already sends a batch per message).
+   */
   batchMs?: number
 }
 
@@ -44,7 +47,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
   const pageSize = Math.min(Math.max(1, Math.floor(options.pageSize ?? tailSize)), MAX_PAGE)
   const gapGraceMs = options.gapGraceMs ?? 250
   const pollMs = options.pollMs ?? 2000
-  const batchMs = options.batchMs ?? 16
+  const batchMs = options.batchMs ?? 0
 
   // The window's bookkeeping (seqs, held events); its lines live in `lines`, which only grows at its end.
   let log: EventLog = emptyLog()
@@ -120,18 +123,26 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
     if (any) changed()
   }
 
-  // Live events are merged in small batches: a burst costs one merge, not one per line.
+  // Live events are merged in batches: a burst costs one merge, not one per line. With no window
+  // a message's events go together, in the same task (no timer's delay).
   let batch: EventRow[] = []
-  let batchTimer: ReturnType<typeof setTimeout> | undefined
+  let batchTimer: ReturnType<typeof setTimeout> | 'microtask' | undefined
+  function mergeBatch() {
+    batchTimer = undefined
+    const events = batch
+    batch = []
+    applyEvents(events)
+  }
   function queueLiveEvent(event: EventRow) {
     batch.push(event)
-    if (batchTimer === undefined) {
-      batchTimer = setTimeout(() => {
-        batchTimer = undefined
-        const events = batch
-        batch = []
-        applyEvents(events)
-      }, batchMs)
+    if (batchTimer !== undefined) return
+    if (batchMs > 0) {
+      batchTimer = setTimeout(mergeBatch, batchMs)
+    } else {
+      batchTimer = 'microtask'
+      queueMicrotask(() => {
+        if (batchTimer === 'microtask') mergeBatch()
+      })
     }
   }
 
@@ -357,7 +368,8 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
     async close() {
       if (closed) return
       closed = true
-      for (const timer of [batchTimer, gapTimer, syncTimer]) if (timer !== undefined) clearTimeout(timer)
+      for (const timer of [batchTimer, gapTimer, syncTimer]) if (timer !== undefined && timer !== 'microtask') clearTimeout(timer)
+      batchTimer = undefined
       const joined = leave
       leave = null
       await joined?.()

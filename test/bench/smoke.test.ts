@@ -23,7 +23,7 @@ describe('npm run bench -- --smoke', () => {
     expect(stdout).toContain('Ops Control Room benchmarks (smoke')
     const report = JSON.parse(await readFile(out, 'utf8'))
     expect(report).toMatchObject({ mode: 'smoke', machine: { node: process.version } })
-    const scenarios = ['latency', 'viewer-latency', 'approval', 'viewer', 'ingest', 'queue', 'bundle', 'start', 'run-broadcast']
+    const scenarios = ['latency', 'viewer-latency', 'approval', 'viewer', 'ingest', 'queue', 'bundle', 'start', 'run-broadcast', 'fan-out']
     expect(Object.keys(report.results).sort()).toEqual([...scenarios].sort())
     for (const name of scenarios) expect(report.results[name].length, name).toBeGreaterThan(0)
 
@@ -35,6 +35,8 @@ describe('npm run bench -- --smoke', () => {
       expect(postgres.graphile_worker_double_runs).toBe(0)
       expect(postgres.graphile_worker_jobs_per_s).toBeGreaterThan(0)
     }
+    // Every subscriber got every line once, in order, on the product's transport.
+    for (const row of [...report.results.latency, ...report.results['fan-out']]) expect(row.exactly_once).toBe(true)
     for (const row of report.results.viewer) expect(row.dom_nodes).toBeGreaterThan(0)
     const virtual = report.results.viewer.filter((row: { viewer: string }) => row.viewer.startsWith('RunLogViewer'))
     const plain = report.results.viewer.filter((row: { viewer: string }) => row.viewer.startsWith('plain'))
