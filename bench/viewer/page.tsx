@@ -135,11 +135,17 @@ async function untilRow(seq: number, timeoutMs: number): Promise<boolean> {
 let appendable: ReturnType<typeof syntheticStream> | null = null
 
 const bench = {
+  /** Makes the run's `count` lines before a viewer is mounted (so the heap of the lines alone can be read). */
+  prepare(count: number) {
+    render(null, document.getElementById('root')!)
+    appendable = syntheticStream(count)
+  },
+
   /** Mounts a viewer over `count` lines; resolves when the newest line has been painted. */
   async mount(kind: 'virtual' | 'plain', count: number, timeoutMs: number) {
     const root = document.getElementById('root')!
     render(null, root)
-    appendable = syntheticStream(count)
+    if (appendable === null || appendable.state.events.length !== count) appendable = syntheticStream(count)
     const started = performance.now()
     render(
       kind === 'plain' ? (
