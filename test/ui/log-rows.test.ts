@@ -331,8 +331,11 @@ describe('appending to a grouped log', () => {
     expect(grown.length).toBe(first.length + 1)
     expect(grown.at(grown.length - 1)).toMatchObject({ kind: 'event', event: { message: 'still waiting' }, depth: 2 })
     // Older lines put in front: a new array, grouped again with the keys of the whole log.
+    const keysBefore = Array.from({ length: grown.length }, (_, i) => grown.keyAt(i))
     const whole = [...events.slice(0, 4), ...live]
     index.update(whole)
+    // The list made before still names the rows it named (the viewer keeps the line on top in view by it).
+    expect(Array.from({ length: grown.length }, (_, i) => grown.keyAt(i))).toEqual(keysBefore)
     expect(shape(rowsOf(index.rows({ minLevel: 'debug', collapsed: new Set() })))).toEqual(
       shape(flattenLogTree(groupLogEvents(whole), { minLevel: 'debug', collapsed: new Set() })),
     )

@@ -71,8 +71,73 @@ function grown<T extends Int32Array | Uint8Array>(array: T, needed: number, make
  * Lines with no phase (the executor claiming the run) stand on their own.
  */
 export class LogIndex {
-  private source: readonly EventRow[] = []
-  private size = 0
+  private grouping = new Grouping()
+  /** Changes when the log was grouped again rather than extended (older lines in front, another log). */
+  generation = 0
+  private rowsCache: { builder: RowBuilder; snapshot: LogRows; stepTitles: ReadonlyMap<string, string> | undefined } | null = null
+
+  /** The events the index is over (the array last given to `update`). */
+  get events(): readonly EventRow[] {
+    return this.grouping.events
+  }
+
+  /**
+   * Takes the log as it is now. When it is the same log with lines added at its end (the same
+   * first and last known line objects), only the new lines are read; otherwise it groups again.
+   */
+  update(events: readonly EventRow[]): void {
+    if (events === this.grouping.events && events.length === this.grouping.size) return
+    if (!this.grouping.extendedBy(events)) {
+      this.grouping = new Grouping()
+      this.generation++
+      this.rowsCache = null
+    }
+    this.grouping.extend(events)
+  }
+
+  /** The index of the line with this seq, or -1 when it is not loaded. */
+  indexOfSeq(seq: number): number {
+    return this.grouping.indexOfSeq(seq)
+  }
+
+  /** The line at an index passes the level filter. */
+  passes(index: number, minLevel: EventLevel): boolean {
+    return this.grouping.passes(index, minLevel)
+  }
+
+  /** Keys of the groups around an event, so search can open them to show a match. */
+  groupKeysOfSeq(seq: number): string[] {
+    return this.grouping.groupKeysOfSeq(seq)
+  }
+
+  /**
+   * The rows to show: lines under the level filter, headers of groups that keep a line. The same
+   * list object comes back while nothing changed; new lines extend the list made for the same
+   * filter and collapsed groups.
+   */
+  rows({ minLevel, collapsed, stepTitles }: FlattenOptions): LogRows {
+    const cached = this.rowsCache
+    let builder: RowBuilder
+    if (cached !== null && cached.builder.minRank === levelRank(minLevel) && cached.builder.collapsed === collapsed) {
+      builder = cached.builder
+      if (builder.scanned === this.grouping.size && cached.stepTitles === stepTitles) return cached.snapshot
+    } else {
+      builder = new RowBuilder(this.grouping, levelRank(minLevel), collapsed)
+    }
+    builder.extend(this.grouping.size)
+    const snapshot = new LogRows(this.grouping, builder, builder.codes, builder.length, minLevel, stepTitles)
+    this.rowsCache = { builder, snapshot, stepTitles }
+    return snapshot
+  }
+}
+
+/**
+ * One grouping of one log, extended as lines arrive at its end. A log that changes otherwise
+ * (older lines in front, another run) gets a new one, so row lists made over this one stay valid.
+ */
+class Grouping {
+  events: readonly EventRow[] = []
+  size = 0
   private levels = new Uint8Array(0)
   private phaseOf = new Int32Array(0)
   private stepOf = new Int32Array(0)
@@ -81,47 +146,24 @@ export class LogIndex {
   private phase = -1
   private step = -1
   private readonly seen = new Set<string>()
-  /** Changes when the index was grouped again rather than extended: row lists made before are stale. */
-  generation = 0
-  private rowsCache: { builder: RowBuilder; snapshot: LogRows; stepTitles: ReadonlyMap<string, string> | undefined } | null = null
 
-  /** The events the index is over (the array last given to `update`). */
-  get events(): readonly EventRow[] {
-    return this.source
+  /** The same log with lines added at its end (the same first and last known line objects). */
+  extendedBy(events: readonly EventRow[]): boolean {
+    return (
+      this.size === 0 ||
+      events === this.events ||
+      (events.length >= this.size && events[0] === this.events[0] && events[this.size - 1] === this.events[this.size - 1])
+    )
   }
 
-  /**
-   * Takes the log as it is now. When it is the same log with lines added at its end (the same
-   * first and last known line objects), only the new lines are read; otherwise it groups again.
-   */
-  update(events: readonly EventRow[]): void {
-    if (events === this.source && events.length === this.size) return
-    const extendsKnown =
-      this.size === 0 ||
-      events === this.source ||
-      (events.length >= this.size && events[0] === this.source[0] && events[this.size - 1] === this.source[this.size - 1])
-    if (!extendsKnown) this.reset()
-    this.source = events
-    this.ensure(events.length)
+  /** Reads the lines after those already read. */
+  extend(events: readonly EventRow[]): void {
+    this.events = events
+    this.levels = grown(this.levels, events.length, (n) => new Uint8Array(n))
+    this.phaseOf = grown(this.phaseOf, events.length, (n) => new Int32Array(n))
+    this.stepOf = grown(this.stepOf, events.length, (n) => new Int32Array(n))
     for (let i = this.size; i < events.length; i++) this.add(events[i], i)
     this.size = events.length
-  }
-
-  private reset(): void {
-    this.size = 0
-    this.groups.length = 0
-    this.groupIds.clear()
-    this.seen.clear()
-    this.phase = -1
-    this.step = -1
-    this.generation++
-    this.rowsCache = null
-  }
-
-  private ensure(count: number): void {
-    this.levels = grown(this.levels, count, (n) => new Uint8Array(n))
-    this.phaseOf = grown(this.phaseOf, count, (n) => new Int32Array(n))
-    this.stepOf = grown(this.stepOf, count, (n) => new Int32Array(n))
   }
 
   private group(kind: Group['kind'], event: EventRow, name: string, index: number, resumed: boolean): number {
@@ -170,7 +212,7 @@ export class LogIndex {
     let high = this.size - 1
     while (low <= high) {
       const middle = (low + high) >> 1
-      const at = this.source[middle].seq
+      const at = this.events[middle].seq
       if (at === seq) return middle
       if (at < seq) low = middle + 1
       else high = middle - 1
@@ -189,26 +231,6 @@ export class LogIndex {
     if (index === -1 || this.phaseOf[index] === -1) return []
     const phase = this.groups[this.phaseOf[index]].key
     return this.stepOf[index] === -1 ? [phase] : [phase, this.groups[this.stepOf[index]].key]
-  }
-
-  /**
-   * The rows to show: lines under the level filter, headers of groups that keep a line. The same
-   * list object comes back while nothing changed; new lines extend the list made for the same
-   * filter and collapsed groups.
-   */
-  rows({ minLevel, collapsed, stepTitles }: FlattenOptions): LogRows {
-    const cached = this.rowsCache
-    let builder: RowBuilder
-    if (cached !== null && cached.builder.minRank === levelRank(minLevel) && cached.builder.collapsed === collapsed) {
-      builder = cached.builder
-      if (builder.scanned === this.size && cached.stepTitles === stepTitles) return cached.snapshot
-    } else {
-      builder = new RowBuilder(this, levelRank(minLevel), collapsed)
-    }
-    builder.extend(this.size)
-    const snapshot = new LogRows(this, builder, builder.codes, builder.length, minLevel, stepTitles)
-    this.rowsCache = { builder, snapshot, stepTitles }
-    return snapshot
   }
 
   /** The per-line columns and the number of groups, for the row lists. */
@@ -235,7 +257,7 @@ class RowBuilder {
   private folded = new Uint8Array(64)
 
   constructor(
-    private readonly index: LogIndex,
+    private readonly index: Grouping,
     readonly minRank: number,
     readonly collapsed: ReadonlySet<string>,
   ) {}
@@ -285,7 +307,7 @@ class RowBuilder {
  */
 export class LogRows {
   constructor(
-    private readonly index: LogIndex,
+    private readonly index: Grouping,
     private readonly builder: RowBuilder,
     private readonly codes: Int32Array,
     readonly length: number,
