@@ -20,6 +20,7 @@ import { storage } from './scenarios/storage.ts'
 import { viewer, viewerLatency } from './scenarios/viewer.ts'
 import { runBroadcast } from './scenarios/broadcast.ts'
 import { edgeLimits } from './scenarios/edge-limits.ts'
+import { fanOut } from './scenarios/fanout.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const { values: args } = parseArgs({
@@ -32,7 +33,10 @@ const { values: args } = parseArgs({
 const smoke = args.smoke ?? false
 
 const scenarios: Record<string, { title: string; run: () => Promise<Record<string, unknown>[]> }> = {
-  latency: { title: 'Event latency: executor log() → supabase-js realtime callback (Node)', run: () => latency(smoke) as never },
+  latency: {
+    title: 'Event latency: executor log() → supabase-js callback on the run’s Broadcast channel (Node)',
+    run: () => latency(smoke) as never,
+  },
   'viewer-latency': {
     title: 'Event latency: executor log() → row visible in the log viewer (Chromium)',
     run: () => viewerLatency(smoke) as never,
@@ -58,6 +62,10 @@ const scenarios: Record<string, { title: string; run: () => Promise<Record<strin
   'edge-limits': {
     title: 'Edge limits: CPU and memory per run under the Deno worker, beside the hosted 200 ms / 2 s / 256 MB',
     run: () => edgeLimits(smoke) as never,
+  },
+  'fan-out': {
+    title: 'Fan-out: subscribers per run at 200 events/s per run over Broadcast (Node)',
+    run: () => fanOut(smoke) as never,
   },
 }
 

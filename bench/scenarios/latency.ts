@@ -1,55 +1,56 @@
 /**
  * Event latency: from the executor's `log()` (its real batching writer, appending through the
- * SQL function by RPC) to the supabase-js realtime callback of the run's owner, at 10, 200 and
- * 2,000 events/s. Writer and subscriber share this process's clock.
+ * SQL function by RPC) to the supabase-js callback of the run's owner on the run's private
+ * Broadcast channel (the plugin's transport, joined by its own run-channel.ts), at 1, 10, 200 and
+ * 2,000 events/s. Also the realtime messages the subscriber got per second (the budget is 20 per
+ * run) and whether every seq came exactly once, in order. Writer and subscriber share this
+ * process's clock.
  */
-import { REALTIME_SUBSCRIBE_STATES } from '@supabase/supabase-js'
 import { EventWriter } from '../../supabase/functions/_shared/executor/event-writer.ts'
 import { RunStore } from '../../supabase/functions/_shared/executor/store.ts'
 import { claimedRun } from '../lib/clients.ts'
 import { engines, withStack } from '../lib/engines.ts'
-import { logAtRate, wallClock } from '../lib/paced-log.ts'
+import { logAtRate } from '../lib/paced-log.ts'
+import { subscribeRun } from '../lib/run-subscriber.ts'
 import { distribution, type Distribution } from '../lib/stats.ts'
 
 export interface LatencyResult extends Distribution {
   engine: string
   events_per_s: number
   unit: 'ms'
+  msgs_per_s: number
+  exactly_once: boolean
 }
 
-const now = wallClock
+/** Seconds of logging per rate: the idle rate runs longer so its percentiles have samples. */
+const secondsAt = (rate: number, smoke: boolean) => (smoke ? (rate === 1 ? 3 : 1) : rate === 1 ? 30 : 5)
 
-export async function latency(smoke: boolean, rates = [10, 200, 2000]): Promise<LatencyResult[]> {
-  const seconds = smoke ? 1 : 5
+export async function latency(smoke: boolean, rates = [1, 10, 200, 2000]): Promise<LatencyResult[]> {
   const results: LatencyResult[] = []
   for (const engine of engines()) {
     for (const rate of rates) {
       results.push(
         await withStack(engine, async (stack) => {
           const { user, service, runId, token } = await claimedRun(stack)
-          await user.realtime.setAuth(token)
-          const latencies: number[] = []
-          await new Promise<void>((resolve, reject) => {
-            user
-              .channel('latency')
-              .on('postgres_changes', { event: 'INSERT', schema: 'ops', table: 'run_events', filter: `run_id=eq.${runId}` }, (change) => {
-                latencies.push(now() - (change.new as { data: { sent: number } }).data.sent)
-              })
-              .subscribe((status, error) => {
-                if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) resolve()
-                else if (status === REALTIME_SUBSCRIBE_STATES.CHANNEL_ERROR)
-                  reject(error ?? new Error(`the latency channel reported ${status}`))
-              })
-          })
-          const store = new RunStore(service, 'bench', { leaseSeconds: 3600 })
-          const writer = new EventWriter(store, runId)
+          const subscriber = await subscribeRun(user, runId, token)
+          const writer = new EventWriter(new RunStore(service, 'bench', { leaseSeconds: 3600 }), runId)
+          const seconds = secondsAt(rate, smoke)
           const total = rate * seconds
-          await logAtRate(writer, rate, seconds)
+          const started = await logAtRate(writer, rate, seconds)
           const deadline = Date.now() + 30_000
-          while (latencies.length < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
-          await user.removeAllChannels()
-          if (latencies.length < total) throw new Error(`only ${latencies.length} of ${total} events arrived`)
-          return { engine, events_per_s: rate, unit: 'ms' as const, ...distribution(latencies) }
+          while (subscriber.seqs.length < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+          await new Promise((resolve) => setTimeout(resolve, 200))
+          await subscriber.leave()
+          if (subscriber.latencies.length < total) throw new Error(`only ${subscriber.latencies.length} of ${total} events arrived`)
+          const elapsedMs = Math.max(subscriber.lastAt - started, seconds * 1000)
+          return {
+            engine,
+            events_per_s: rate,
+            unit: 'ms' as const,
+            ...distribution(subscriber.latencies),
+            msgs_per_s: Math.round((subscriber.messages / elapsedMs) * 1000 * 10) / 10,
+            exactly_once: subscriber.exactlyOnce(total),
+          }
         }),
       )
     }

@@ -69,7 +69,7 @@ function syntheticRun(lastSeq: number): RunRow {
   }
 }
 
-/** A stream whose whole log is already loaded, with appends on demand. */
+/** A stream whose whole log is already loaded, with appends on demand (in place, as RunStream appends). */
 function syntheticStream(count: number): RunStreamHandle & { append(n: number): void } {
   const events = Array.from({ length: count }, (_, i) => syntheticEvent(i + 1))
   let state: RunStreamState = {
@@ -94,7 +94,7 @@ function syntheticStream(count: number): RunStreamHandle & { append(n: number): 
     loadOlder: async () => {},
     close: async () => {},
     append(n) {
-      const next = state.events.slice()
+      const next = events
       for (let i = 0; i < n; i++) next.push(syntheticEvent(next.length + 1))
       state = { ...state, events: next, run: syntheticRun(next.length) }
       for (const listener of listeners) listener(state)
@@ -136,11 +136,17 @@ async function untilRow(seq: number, timeoutMs: number): Promise<boolean> {
 let appendable: ReturnType<typeof syntheticStream> | null = null
 
 const bench = {
+  /** Makes the run's `count` lines before a viewer is mounted (so the heap of the lines alone can be read). */
+  prepare(count: number) {
+    render(null, document.getElementById('root')!)
+    appendable = syntheticStream(count)
+  },
+
   /** Mounts a viewer over `count` lines; resolves when the newest line has been painted. */
   async mount(kind: 'virtual' | 'plain', count: number, timeoutMs: number) {
     const root = document.getElementById('root')!
     render(null, root)
-    appendable = syntheticStream(count)
+    if (appendable === null || appendable.state.events.length !== count) appendable = syntheticStream(count)
     const started = performance.now()
     render(
       kind === 'plain' ? (

@@ -12,6 +12,10 @@
  *    last contiguous seq. While the channel is down the stream polls REST, so a run still
  *    progresses on screen without realtime.
  * 5. `loadOlder()` pages older events in front of the window (scroll-up).
+ *
+ * New lines are appended to the state's `events` array in place (a million-line log is not
+ * copied per batch): a state's `events` may have grown since it was handed out, never changed
+ * otherwise. Older lines put in front make a new array.
  */
 import { REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js'
 import type { OpsClient } from './supabase.ts'
@@ -31,7 +35,10 @@ export interface RunStreamOptions {
   gapGraceMs?: number
   /** Poll interval while the channel is not subscribed, and base retry delay (default 2000 ms). */
   pollMs?: number
-  /** Live events within this window are merged together (default 16 ms). */
+  /**
+   * Live events within this window are merged together (default 0: the events of one realtime
+   * message are merged together, at once; the database already sends a batch per message).
+   */
   batchMs?: number
 }
 
@@ -40,9 +47,11 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
   const pageSize = Math.min(Math.max(1, Math.floor(options.pageSize ?? tailSize)), MAX_PAGE)
   const gapGraceMs = options.gapGraceMs ?? 250
   const pollMs = options.pollMs ?? 2000
-  const batchMs = options.batchMs ?? 16
+  const batchMs = options.batchMs ?? 0
 
+  // The window's bookkeeping (seqs, held events); its lines live in `lines`, which only grows at its end.
   let log: EventLog = emptyLog()
+  let lines: EventRow[] = []
   let run: RunRow | null = null
   const artifacts = new Map<string, ArtifactRow>()
   let live: RunStreamState['live'] = 'connecting'
@@ -58,7 +67,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
     if (!snapshot) {
       snapshot = {
         run,
-        events: log.events,
+        events: lines,
         artifacts: [...artifacts.values()].sort(byCreation),
         hasOlder: hasOlder(log),
         loadingOlder,
@@ -89,7 +98,8 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
       events.filter((event) => event.run_id === undefined || event.run_id === runId),
     )
     if (result.log !== log) {
-      log = result.log
+      log = windowOnly(result.log)
+      for (const event of result.added) lines.push(event)
       if (result.added.length > 0) changed()
     }
     if (result.gap) scheduleGapCheck()
@@ -113,18 +123,26 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
     if (any) changed()
   }
 
-  // Live events are merged in small batches: a burst costs one merge, not one per line.
+  // Live events are merged in batches: a burst costs one merge, not one per line. With no window
+  // a message's events go together, in the same task (no timer's delay).
   let batch: EventRow[] = []
-  let batchTimer: ReturnType<typeof setTimeout> | undefined
+  let batchTimer: ReturnType<typeof setTimeout> | 'microtask' | undefined
+  function mergeBatch() {
+    batchTimer = undefined
+    const events = batch
+    batch = []
+    applyEvents(events)
+  }
   function queueLiveEvent(event: EventRow) {
     batch.push(event)
-    if (batchTimer === undefined) {
-      batchTimer = setTimeout(() => {
-        batchTimer = undefined
-        const events = batch
-        batch = []
-        applyEvents(events)
-      }, batchMs)
+    if (batchTimer !== undefined) return
+    if (batchMs > 0) {
+      batchTimer = setTimeout(mergeBatch, batchMs)
+    } else {
+      batchTimer = 'microtask'
+      queueMicrotask(() => {
+        if (batchTimer === 'microtask') mergeBatch()
+      })
     }
   }
 
@@ -156,7 +174,8 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
     if (closed || log.firstSeq !== null) return
     const first = tail.length > 0 ? Math.min(...tail.map((event) => event.seq)) : 1
     const anchored = anchorLog(log, first)
-    log = anchored.log
+    log = windowOnly(anchored.log)
+    for (const event of anchored.added) lines.push(event)
     applyEvents(tail)
     changed()
   }
@@ -333,7 +352,11 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
       changed()
       try {
         const page = await api.fetchEvents(runId, { before: log.firstSeq!, limit: pageSize })
-        if (!closed) log = prependOlder(log, page).log
+        if (!closed) {
+          const older = prependOlder(log, page)
+          log = windowOnly(older.log)
+          if (older.added.length > 0) lines = [...older.added, ...lines]
+        }
         setError(null)
       } catch (e) {
         setError(errorMessage(e))
@@ -345,7 +368,8 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
     async close() {
       if (closed) return
       closed = true
-      for (const timer of [batchTimer, gapTimer, syncTimer]) if (timer !== undefined) clearTimeout(timer)
+      for (const timer of [batchTimer, gapTimer, syncTimer]) if (timer !== undefined && timer !== 'microtask') clearTimeout(timer)
+      batchTimer = undefined
       const joined = leave
       leave = null
       await joined?.()
@@ -353,6 +377,13 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
       changed()
     },
   }
+}
+
+const NO_EVENTS: readonly EventRow[] = []
+
+/** The log without its lines (kept in the stream's own array), so merging never copies them. */
+function windowOnly(log: EventLog): EventLog {
+  return log.events === NO_EVENTS ? log : { ...log, events: NO_EVENTS }
 }
 
 function byCreation(a: ArtifactRow, b: ArtifactRow): number {

@@ -153,7 +153,11 @@ export interface OpsApi {
 /** What the log viewer renders; RunStream keeps it current. */
 export interface RunStreamState {
   run: RunRow | null
-  /** Events in seq order with no gaps: a contiguous window [firstSeq, lastSeq]. */
+  /**
+   * Events in seq order with no gaps: a contiguous window [firstSeq, lastSeq]. New lines are
+   * appended to this array in place (a long log is not copied per batch), so a state's array may
+   * have grown since it was handed out; older lines put in front come as a new array.
+   */
   events: readonly EventRow[]
   artifacts: ArtifactRow[]
   /** Older events exist before events[0] (scroll up to load them). */

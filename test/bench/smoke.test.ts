@@ -36,6 +36,7 @@ describe('npm run bench -- --smoke', () => {
       'run-broadcast',
       'storage',
       'edge-limits',
+      'fan-out',
     ]
     expect(Object.keys(report.results).sort()).toEqual([...scenarios].sort())
     for (const name of scenarios) expect(report.results[name].length, name).toBeGreaterThan(0)
@@ -48,6 +49,8 @@ describe('npm run bench -- --smoke', () => {
       expect(postgres.graphile_worker_double_runs).toBe(0)
       expect(postgres.graphile_worker_jobs_per_s).toBeGreaterThan(0)
     }
+    // Every subscriber got every line once, in order, on the product's transport.
+    for (const row of [...report.results.latency, ...report.results['fan-out']]) expect(row.exactly_once).toBe(true)
     for (const row of report.results.viewer) expect(row.dom_nodes).toBeGreaterThan(0)
     const virtual = report.results.viewer.filter((row: { viewer: string }) => row.viewer.startsWith('RunLogViewer'))
     const plain = report.results.viewer.filter((row: { viewer: string }) => row.viewer.startsWith('plain'))

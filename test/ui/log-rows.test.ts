@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import type { EventRow } from '../../src/client/types.ts'
 import { shownStepStatus } from '../../supabase/functions/_shared/vocabulary/index.ts'
-import { flattenLogTree, groupKeysOfSeq, groupLogEvents, rowIndexBySeq, stepLabel, type LogRow } from '../../src/ui/view-models/log-rows.ts'
+import {
+  flattenLogTree,
+  groupKeysOfSeq,
+  groupLogEvents,
+  LogIndex,
+  rowIndexBySeq,
+  stepLabel,
+  type FlattenOptions,
+  type LogRow,
+  type LogRows,
+} from '../../src/ui/view-models/log-rows.ts'
+import { LogSearch, matchingSeqs } from '../../src/ui/view-models/log-search.ts'
 
 let nextSeq = 1
 function event(phase: string | null, stepId: string | null, message: string, level: EventRow['level'] = 'info'): EventRow {
@@ -252,6 +263,149 @@ describe('a step header', () => {
     expect(step?.kind === 'step' ? step.span : null).toEqual({ from: '2025-01-03T00:00:00.100Z', to: '2025-01-03T00:00:02.150Z' })
   })
 })
+
+describe('appending to a grouped log', () => {
+  const views: FlattenOptions[] = [
+    { minLevel: 'debug', collapsed: new Set() },
+    { minLevel: 'info', collapsed: new Set() },
+    { minLevel: 'warn', collapsed: new Set() },
+    { minLevel: 'error', collapsed: new Set() },
+    { minLevel: 'debug', collapsed: new Set(['phase-4']) },
+    { minLevel: 'debug', collapsed: new Set(['step-9']) },
+    { minLevel: 'info', collapsed: new Set(['step-5', 'phase-8']) },
+  ]
+
+  it.each(views.flatMap((view) => Array.from({ length: 11 }, (_, cut) => ({ view, cut }))))(
+    'lines added after $cut lines give the rows of the whole log (level $view.minLevel, collapsed $view.collapsed)',
+    ({ view, cut }) => {
+      const events = fixture()
+      const index = new LogIndex()
+      index.update(events.slice(0, cut))
+      const before = index.rows(view)
+      index.update(events)
+      const after = index.rows(view)
+      expect(shape(rowsOf(after))).toEqual(shape(flattenLogTree(groupLogEvents(events), view)))
+      // The list made before the lines came still shows what it showed.
+      expect(before.length).toBeLessThanOrEqual(after.length)
+      for (let i = 0; i < before.length; i++) expect(before.keyAt(i)).toBe(after.keyAt(i))
+    },
+  )
+
+  it('keeps a collapsed step collapsed as its lines arrive, and counts them in its header', () => {
+    const events = fixture().slice(0, 10)
+    const index = new LogIndex()
+    index.update(events)
+    const collapsed = new Set(['step-9'])
+    index.rows({ minLevel: 'debug', collapsed })
+    events.push(event('execute', 'dispatch', 'retrying', 'warn'))
+    index.update(events)
+    const rows = rowsOf(index.rows({ minLevel: 'debug', collapsed }))
+    expect(shape(rows).slice(-2)).toEqual(['  8', '  ▸ Step dispatch (3, error)'])
+    expect(rows.some((row) => row.kind === 'event' && row.event.message === 'retrying')).toBe(false)
+  })
+
+  it('shows a group whose lines the filter hid once a line that passes arrives', () => {
+    nextSeq = 1
+    const events = [event('preflight', 'health', 'GET', 'debug'), event('preflight', 'health', 'GET', 'debug')]
+    const index = new LogIndex()
+    index.update(events)
+    expect(index.rows({ minLevel: 'warn', collapsed: new Set() }).length).toBe(0)
+    events.push(event('preflight', 'health', 'slow answer', 'warn'))
+    index.update(events)
+    expect(shape(rowsOf(index.rows({ minLevel: 'warn', collapsed: new Set() })))).toEqual([
+      '▾ Phase 1 · preflight (1, warn)',
+      '  ▾ Step health (1, warn)',
+      '    3',
+    ])
+  })
+
+  it('extends a log whose array grew in place, and groups again when older lines come in front', () => {
+    const events = fixture()
+    const index = new LogIndex()
+    const live = events.slice(4)
+    index.update(live)
+    const first = index.rows({ minLevel: 'debug', collapsed: new Set() })
+    live.push(event('execute', 'wait', 'still waiting'))
+    index.update(live)
+    const grown = index.rows({ minLevel: 'debug', collapsed: new Set() })
+    expect(grown).not.toBe(first)
+    expect(grown.length).toBe(first.length + 1)
+    expect(grown.at(grown.length - 1)).toMatchObject({ kind: 'event', event: { message: 'still waiting' }, depth: 2 })
+    // Older lines put in front: a new array, grouped again with the keys of the whole log.
+    const keysBefore = Array.from({ length: grown.length }, (_, i) => grown.keyAt(i))
+    const whole = [...events.slice(0, 4), ...live]
+    index.update(whole)
+    // The list made before still names the rows it named (the viewer keeps the line on top in view by it).
+    expect(Array.from({ length: grown.length }, (_, i) => grown.keyAt(i))).toEqual(keysBefore)
+    expect(shape(rowsOf(index.rows({ minLevel: 'debug', collapsed: new Set() })))).toEqual(
+      shape(flattenLogTree(groupLogEvents(whole), { minLevel: 'debug', collapsed: new Set() })),
+    )
+    expect(index.groupKeysOfSeq(6)).toEqual(['phase-4', 'step-5'])
+  })
+
+  it('finds a line to reveal after lines were added below it', () => {
+    const events = fixture()
+    const index = new LogIndex()
+    index.update(events.slice(0, 6))
+    index.rows({ minLevel: 'debug', collapsed: new Set() })
+    index.update(events)
+    const rows = index.rows({ minLevel: 'debug', collapsed: new Set(['step-9']) })
+    expect(rows.positionOfSeq(7)).toBe(rowIndexBySeq(rowsOf(rows)).get(7))
+    expect(rows.positionOfSeq(10)).toBe(-1)
+    expect(rows.positionOfKey('step-9')).toBe(rowsOf(rows).findIndex((row) => row.key === 'step-9'))
+    expect(rows.lastStepKey()).toBe('step-11')
+  })
+})
+
+describe('searching a log that grows', () => {
+  it('reads only the new lines, and keeps the level filter', () => {
+    const events = fixture()
+    const index = new LogIndex()
+    index.update(events.slice(0, 9))
+    const search = new LogSearch('step', 'info')
+    expect(search.scan(index, 1_000)).toBe(true)
+    expect(search.seqs).toEqual([5, 9])
+    index.update(events)
+    expect(search.done(index)).toBe(false)
+    search.scan(index, 1_000)
+    expect(search.seqs).toEqual([5, 9, 11])
+    expect(search.seqs).toEqual(matchingSeqs(events, 'step'))
+    const errorsOnly = new LogSearch('failed', 'error')
+    errorsOnly.scan(index, 1_000)
+    expect(errorsOnly.seqs).toEqual([10])
+  })
+
+  it('reads a long log a slice at a time and ends with every match', () => {
+    nextSeq = 1
+    const many: EventRow[] = []
+    for (let i = 0; i < 10_000; i++) many.push(event('execute', 's', i % 1000 === 0 ? 'Needle found' : `line ${i}`))
+    const index = groupLogEvents(many)
+    const search = new LogSearch('NEEDLE', 'debug')
+    let clock = 0
+    // Each look at the clock moves it on by a millisecond: a 1 ms budget reads one slice per call.
+    const slices = () => search.scan(index, 1, () => clock++)
+    expect(slices()).toBe(false)
+    expect(search.seqs.length).toBeLessThan(10)
+    while (!slices());
+    expect(search.seqs).toEqual(matchingSeqs(many, 'needle'))
+  })
+
+  it('starts again when older lines come in front', () => {
+    const events = fixture()
+    const index = new LogIndex()
+    index.update(events.slice(8))
+    const search = new LogSearch('step', 'debug')
+    search.scan(index, 1_000)
+    expect(search.seqs).toEqual([9, 11])
+    index.update(events)
+    search.scan(index, 1_000)
+    expect(search.seqs).toEqual([5, 9, 11])
+  })
+})
+
+function rowsOf(rows: LogRows): LogRow[] {
+  return Array.from({ length: rows.length }, (_, i) => rows.at(i))
+}
 
 describe('step statuses in the step headings', () => {
   it('carries each step’s recorded status, and reads a step left running in a canceled run as canceled', () => {

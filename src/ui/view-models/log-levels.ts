@@ -1,7 +1,7 @@
 import { EVENT_LEVELS, type EventLevel } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 
 /** Unknown levels (a newer executor) count as info so they are shown, not hidden. */
-function levelRank(level: string): number {
+export function levelRank(level: string): number {
   const rank = (EVENT_LEVELS as readonly string[]).indexOf(level)
   return rank === -1 ? EVENT_LEVELS.indexOf('info') : rank
 }
@@ -9,8 +9,4 @@ function levelRank(level: string): number {
 /** The level filter shows this level and everything more severe. */
 export function passesLevel(level: string, minLevel: EventLevel): boolean {
   return levelRank(level) >= levelRank(minLevel)
-}
-
-export function worseLevel(a: EventLevel | null, b: EventLevel): EventLevel {
-  return a === null || levelRank(b) > levelRank(a) ? b : a
 }

@@ -1,5 +1,6 @@
 /** Search in the log: which lines match, where in a line, and moving between matches. */
-import type { EventRow } from '../../client/types.ts'
+import type { EventLevel, EventRow } from '../../client/types.ts'
+import type { LogIndex } from './log-rows.ts'
 
 export interface TextSegment {
   text: string
@@ -18,6 +19,53 @@ export function matchingSeqs(events: readonly EventRow[], query: string): number
   const seqs: number[] = []
   for (const event of events) if (event.message.toLowerCase().includes(needle)) seqs.push(event.seq)
   return seqs
+}
+
+/**
+ * One query over a log that grows: the lines it has read keep their matches, and only lines
+ * added since are read next time. A long log is read a slice at a time (`scan` stops after its
+ * time budget), so typing a query never freezes the page: the matches fill in over a few frames.
+ * A log grouped again (older lines put in front) is read again from its start.
+ */
+export class LogSearch {
+  /** Seqs of the matching lines read so far, in log order (it only grows). */
+  readonly seqs: number[] = []
+  private scanned = 0
+  private generation = -1
+  private readonly needle: string
+
+  constructor(
+    query: string,
+    private readonly minLevel: EventLevel,
+  ) {
+    this.needle = normalizeQuery(query)
+  }
+
+  /** Every line of the log has been read. */
+  done(index: LogIndex): boolean {
+    return this.needle === '' || (this.generation === index.generation && this.scanned === index.events.length)
+  }
+
+  /** Reads lines not read yet, for at most `budgetMs`; true when every line has been read. */
+  scan(index: LogIndex, budgetMs: number, now: () => number = () => performance.now()): boolean {
+    if (this.needle === '') return true
+    if (this.generation !== index.generation) {
+      this.generation = index.generation
+      this.scanned = 0
+      this.seqs.length = 0
+    }
+    const events = index.events
+    const deadline = now() + budgetMs
+    while (this.scanned < events.length) {
+      const end = Math.min(events.length, this.scanned + 2048)
+      for (let i = this.scanned; i < end; i++) {
+        if (index.passes(i, this.minLevel) && events[i].message.toLowerCase().includes(this.needle)) this.seqs.push(events[i].seq)
+      }
+      this.scanned = end
+      if (now() >= deadline) break
+    }
+    return this.scanned === events.length
+  }
 }
 
 /** A line cut into plain and matching parts, so matches are highlighted without any HTML. */

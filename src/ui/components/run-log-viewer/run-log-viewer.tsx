@@ -9,8 +9,8 @@ import { useSession } from '../../hooks/use-session.ts'
 import { useServices } from '../../services/services-context.ts'
 import { approvalWait } from '../../view-models/approval-wait.ts'
 import { passesLevel } from '../../view-models/log-levels.ts'
-import { flattenLogTree, groupKeysOfSeq, groupLogEvents, rowIndexBySeq } from '../../view-models/log-rows.ts'
-import { matchingSeqs, stepMatch } from '../../view-models/log-search.ts'
+import { LogIndex } from '../../view-models/log-rows.ts'
+import { LogSearch, stepMatch } from '../../view-models/log-search.ts'
 import { logFileName, logText } from '../../view-models/log-text.ts'
 import { lineLink } from '../../view-models/line-link.ts'
 import { formatUtcDateTime, isTerminalStatus, shownStepStatus } from '../../../../supabase/functions/_shared/vocabulary/index.ts'
@@ -27,6 +27,8 @@ import styles from './run-log-viewer.css'
 const LOG_ROW_HEIGHT = 20
 /** Room kept under a revealed line for the "Jump to latest" button floating over the log's bottom. */
 const JUMP_BUTTON_INSET = 48
+/** How long one slice of a search over a long log may take before the page gets a frame. */
+const SEARCH_SLICE_MS = 8
 
 export interface RunLogViewerProps {
   runId: string
@@ -85,7 +87,9 @@ export function RunLogViewer({
   const [actionError, setActionError] = useState<string | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
 
-  const tree = useMemo(() => groupLogEvents(events), [events])
+  // One index per stream, extended by each batch of new lines (never grouped again for them).
+  const tree = useMemo(() => new LogIndex(), [handle])
+  tree.update(events)
   const stepTitles = useMemo(() => new Map((run?.plan?.steps ?? []).map((step) => [step.id, step.title] as [string, string])), [run?.plan])
   const stepStatuses = useMemo(() => {
     const shown = new Map<string, NonNullable<ReturnType<typeof shownStepStatus>>>()
@@ -96,23 +100,26 @@ export function RunLogViewer({
     return shown
   }, [run?.step_results, run?.status])
   const rows = useMemo(
-    () => flattenLogTree(tree, { minLevel, collapsed, stepTitles, stepStatuses }),
-    [tree, minLevel, collapsed, stepTitles, stepStatuses],
+    () => tree.rows({ minLevel, collapsed, stepTitles, stepStatuses }),
+    [tree, events, events.length, minLevel, collapsed, stepTitles, stepStatuses],
   )
   // A running run's latest step is still going: its heading counts up each second.
   const going = run !== null && !isTerminalStatus(run.status)
   const now = useNow(going)
   // The latest step is open only while nothing came after it (a later phase's or the run's own lines).
-  const lastStepKey = useMemo(() => {
-    for (let i = rows.length - 1; i >= 0; i--) {
-      const row = rows[i]
-      if (row.kind === 'step') return row.key
-      if (row.kind !== 'event' || row.depth !== 2) return null
-    }
-    return null
-  }, [rows])
-  const shownEvents = useMemo(() => events.filter((event) => passesLevel(event.level, minLevel)), [events, minLevel])
-  const matches = useMemo(() => matchingSeqs(shownEvents, query), [shownEvents, query])
+  const lastStepKey = rows.lastStepKey()
+  const shownEvents = () => events.filter((event) => passesLevel(event.level, minLevel))
+  // Search reads new lines only, a slice per frame: a long log's matches fill in without freezing it.
+  const search = useMemo(() => new LogSearch(query, minLevel), [tree, query, minLevel])
+  const [searchSlices, setSearchSlices] = useState(0)
+  search.scan(tree, SEARCH_SLICE_MS)
+  const searching = !search.done(tree)
+  useEffect(() => {
+    if (!searching) return
+    const timer = setTimeout(() => setSearchSlices((n) => n + 1), 0)
+    return () => clearTimeout(timer)
+  }, [search, events, searching, searchSlices])
+  const matches = search.seqs
   const currentSeq = matchIndex >= 0 && matchIndex < matches.length ? matches[matchIndex] : query.trim() === '' ? lineSeq : null
 
   // A link to a line: page older lines in until it is loaded, then open its groups and show it.
@@ -122,19 +129,19 @@ export function RunLogViewer({
       if (!state.loadingOlder) void handle.loadOlder()
       return
     }
-    if (!events.some((event) => event.seq === linked)) return
-    const keys = groupKeysOfSeq(tree, linked).filter((key) => collapsed.has(key))
+    if (tree.indexOfSeq(linked) === -1) return
+    const keys = tree.groupKeysOfSeq(linked).filter((key) => collapsed.has(key))
     if (keys.length > 0) setCollapsed(new Set([...collapsed].filter((key) => !keys.includes(key))))
     setFollow(false)
     setRevealSeq({ seq: linked, token: Date.now() })
     setLinked(null)
-  }, [linked, events, state.hasOlder, state.loadingOlder, handle, tree, collapsed])
+  }, [linked, events, events.length, state.hasOlder, state.loadingOlder, handle, tree, collapsed])
 
   // Bring a search match into view once its groups are open.
   useEffect(() => {
     if (revealSeq === null) return
-    const index = rowIndexBySeq(rows).get(revealSeq.seq)
-    if (index === undefined) return
+    const index = rows.positionOfSeq(revealSeq.seq)
+    if (index === -1) return
     setReveal({ index, token: revealSeq.token })
     // Once: new lines arriving later must not pull the view back to the match.
     setRevealSeq(null)
@@ -144,7 +151,7 @@ export function RunLogViewer({
     setMatchIndex(index)
     const seq = matches[index]
     if (seq === undefined) return
-    const keys = groupKeysOfSeq(tree, seq).filter((key) => collapsed.has(key))
+    const keys = tree.groupKeysOfSeq(seq).filter((key) => collapsed.has(key))
     if (keys.length > 0) setCollapsed(new Set([...collapsed].filter((key) => !keys.includes(key))))
     setFollow(false)
     setRevealSeq({ seq, token: Date.now() })
@@ -182,7 +189,8 @@ export function RunLogViewer({
 
   const copyLog = async (): Promise<void> => {
     try {
-      flash((await copyText(logText(shownEvents))) ? `Copied ${shownEvents.length} lines` : 'Copying was blocked; use Download')
+      const shown = shownEvents()
+      flash((await copyText(logText(shown))) ? `Copied ${shown.length} lines` : 'Copying was blocked; use Download')
     } catch (error) {
       flash(`Could not copy the log: ${errorMessage(error)}`)
     }
@@ -277,7 +285,7 @@ export function RunLogViewer({
         wrap={wrap}
         onWrapChange={setWrap}
         onCopy={() => void copyLog()}
-        onDownload={() => downloadText(logFileName(runId), logText(shownEvents))}
+        onDownload={() => downloadText(logFileName(runId), logText(shownEvents()))}
         notice={notice}
       />
       <div class={styles.body}>

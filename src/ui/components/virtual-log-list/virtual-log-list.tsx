@@ -1,7 +1,7 @@
 import { h, type JSX } from 'preact'
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { useElementHeight } from '../../hooks/use-element-height.ts'
-import type { LogRow } from '../../view-models/log-rows.ts'
+import type { LogRows } from '../../view-models/log-rows.ts'
 import {
   fixedLayout,
   layoutWindow,
@@ -22,7 +22,8 @@ export interface RevealRequest {
 }
 
 export interface VirtualLogListProps {
-  rows: readonly LogRow[]
+  /** The rows; only those on screen are made into objects. */
+  rows: LogRows
   rowHeight: number
   /** Keep the newest line in view as lines arrive. */
   follow: boolean
@@ -67,7 +68,7 @@ export function VirtualLogList(props: VirtualLogListProps) {
   const [scrollTop, setScrollTop] = useState(0)
   const [metrics, setMetrics] = useState<TextMetrics | null>(null)
   const layout = useMemo(() => rowLayout(rows, rowHeight, wrap ? metrics : null), [rows, rowHeight, wrap, metrics])
-  const last = useRef<{ rows: readonly LogRow[]; layout: RowLayout; scrollTop: number }>({ rows, layout, scrollTop: 0 })
+  const last = useRef<{ rows: LogRows; layout: RowLayout; scrollTop: number }>({ rows, layout, scrollTop: 0 })
   // The row last revealed (a linked line, a search match) stays whole in view while the layout
   // settles around it (wrapping measured after the first paint, lines arriving, the viewport
   // resizing), until the person scrolls: `scrollTop` is where it was put.
@@ -94,15 +95,15 @@ export function VirtualLogList(props: VirtualLogListProps) {
       // above, or lines above wrapping or unwrapping, move it: the view moves with it.
       const before = last.current
       const anchorIndex = firstLineAtOrAfter(before.rows, before.layout.indexAt(before.scrollTop))
-      const anchor = anchorIndex === -1 ? undefined : before.rows[anchorIndex]
+      const anchor = anchorIndex === -1 ? undefined : before.rows.keyAt(anchorIndex)
       if (anchor !== undefined) {
-        const index = rows[anchorIndex]?.key === anchor.key ? anchorIndex : rows.findIndex((row) => row.key === anchor.key)
+        const index = anchorIndex < rows.length && rows.keyAt(anchorIndex) === anchor ? anchorIndex : rows.positionOfKey(anchor)
         const moved = index === -1 ? 0 : layout.top(index) - before.layout.top(anchorIndex)
         if (moved !== 0) element.scrollTop = before.scrollTop + moved
       }
     }
     if (!follow && pinned.current !== null) {
-      const index = rows.findIndex((row) => row.key === pinned.current?.key)
+      const index = rows.positionOfKey(pinned.current.key)
       if (index === -1) pinned.current = null
       else {
         element.scrollTop = scrollTopToRevealRow(layout, index, element.scrollTop, element.clientHeight, revealInset)
@@ -117,8 +118,7 @@ export function VirtualLogList(props: VirtualLogListProps) {
     const element = viewportRef.current
     if (element === null || reveal === null) return
     element.scrollTop = scrollTopToRevealRow(layout, reveal.index, element.scrollTop, element.clientHeight, revealInset)
-    const key = rows[reveal.index]?.key
-    pinned.current = key === undefined ? null : { key, scrollTop: element.scrollTop }
+    pinned.current = reveal.index < rows.length ? { key: rows.keyAt(reveal.index), scrollTop: element.scrollTop } : null
     // Only when asked (and while the layout settles, above): once the person scrolls, lines arriving must not pull the view back.
   }, [reveal])
 
@@ -134,7 +134,7 @@ export function VirtualLogList(props: VirtualLogListProps) {
   }
 
   const range = layoutWindow(layout, scrollTop, viewportHeight, 10)
-  const visible = rows.slice(range.start, range.end)
+  const visible = Array.from({ length: range.end - range.start }, (_, offset) => rows.at(range.start + offset))
 
   return (
     <div class={styles.frame}>
@@ -190,9 +190,11 @@ export function VirtualLogList(props: VirtualLogListProps) {
 }
 
 /** One text line per row, or as many as each message needs when wrapping (headers stay one line). */
-function rowLayout(rows: readonly LogRow[], rowHeight: number, metrics: TextMetrics | null): RowLayout {
+function rowLayout(rows: LogRows, rowHeight: number, metrics: TextMetrics | null): RowLayout {
   if (metrics === null) return fixedLayout(rows.length, rowHeight)
-  const heights = rows.map((row) => {
+  const heights = Array.from({ length: rows.length }, (_, position) => {
+    if (!rows.isLine(position)) return rowHeight
+    const row = rows.at(position)
     if (row.kind !== 'event') return rowHeight
     const width = metrics.messageWidth - row.depth * INDENT_PER_DEPTH
     return rowHeight * wrappedLineCount(row.event.message, width / metrics.charWidth)
@@ -216,7 +218,7 @@ function measureText(viewport: HTMLElement | null): TextMetrics | null {
 }
 
 /** The first line (not header) from `index` on, looking a screenful ahead at most. */
-function firstLineAtOrAfter(rows: readonly LogRow[], index: number): number {
-  for (let i = Math.max(0, index); i < Math.min(rows.length, index + 64); i++) if (rows[i].kind === 'event') return i
+function firstLineAtOrAfter(rows: LogRows, index: number): number {
+  for (let i = Math.max(0, index); i < Math.min(rows.length, index + 64); i++) if (rows.isLine(i)) return i
   return -1
 }
