@@ -108,7 +108,12 @@ export function buildSpecBoardData(input: {
     groups,
     comments: open
       .filter((row) => keys.has(row.anchor_key!) && !isStickyComment(row))
-      .map((row) => ({ id: row.id, anchorKey: row.anchor_key!, body: row.body, authorName: (row.author_id === null ? undefined : input.names.get(row.author_id)) ?? 'A member' })),
+      .map((row) => ({
+        id: row.id,
+        anchorKey: row.anchor_key!,
+        body: row.body,
+        authorName: (row.author_id === null ? undefined : input.names.get(row.author_id)) ?? 'A member',
+      })),
   }
 }
 
