@@ -96,6 +96,13 @@ async function main() {
   console.log(`Results written to ${out.replace(root, '')}`)
 }
 
+// A scenario left waiting on something that can no longer happen would let the process end
+// quietly with nothing reported: that is a failure, not a finished run.
+process.on('beforeExit', () => {
+  console.error('The benchmark stopped before it finished: a scenario waited on something that will never happen.')
+  process.exit(1)
+})
+
 main().then(
   () => process.exit(0),
   (error) => {

@@ -7,7 +7,7 @@
  * CPU per start. Code that is not part of the bundle and is written in TypeScript (the Edge
  * Functions the stack serves) still loads through tsx, registered at its first use.
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -56,6 +56,7 @@ async function bundle() {
     packages: 'external',
     sourcemap: true,
     metafile: true,
+    write: false,
     logLevel: 'error',
     plugins: [
       {
@@ -74,8 +75,16 @@ async function bundle() {
       },
     ],
   })
+  // Two starts at once (a test suite starting several stacks) must never load a half-written
+  // bundle: each file is written beside its place and renamed over it.
   await mkdir(cacheDir, { recursive: true })
-  await writeFile(inputsFile, `${JSON.stringify({ startedAt, inputs: Object.keys(result.metafile.inputs) })}\n`)
+  const put = async (path, contents) => {
+    const temporary = `${path}.${process.pid}.tmp`
+    await writeFile(temporary, contents)
+    await rename(temporary, path)
+  }
+  for (const output of result.outputFiles) await put(output.path, output.contents)
+  await put(inputsFile, `${JSON.stringify({ startedAt, inputs: Object.keys(result.metafile.inputs) })}\n`)
 }
 
 process.setSourceMapsEnabled(true)

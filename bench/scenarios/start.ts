@@ -54,9 +54,12 @@ async function timeStart(args: string[], env: Record<string, string | undefined>
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
   } finally {
-    const exited = new Promise((resolve) => child.on('exit', resolve))
-    child.kill('SIGINT')
-    await exited
+    // A child that already exited (it failed to start) has nothing left to stop.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.on('exit', resolve))
+      child.kill('SIGINT')
+      await exited
+    }
   }
 }
 
@@ -92,9 +95,12 @@ async function timeNpmStart(args: string[], env: Record<string, string | undefin
     const ms = Math.round(performance.now() - started)
     return { ms, cpuMs: await cpuMs(child.pid!) }
   } finally {
-    const exited = new Promise((resolve) => child.on('exit', resolve))
-    child.kill('SIGINT')
-    await exited
+    // A child that already exited (it failed to start) has nothing left to stop.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.on('exit', resolve))
+      child.kill('SIGINT')
+      await exited
+    }
   }
 }
 
