@@ -107,6 +107,12 @@ function relay(req: IncomingMessage, res: ServerResponse, response: Response): v
   response.headers.forEach((value, key) => {
     if (!HOP_BY_HOP.has(key) || key === 'content-length') outgoing[key] = value
   })
+  // A worker's Deno.serve may compress its answer; fetch hands the body on decoded, so the
+  // encoding and the compressed length no longer describe what is sent.
+  if (outgoing['content-encoding'] !== undefined) {
+    delete outgoing['content-encoding']
+    delete outgoing['content-length']
+  }
   res.writeHead(response.status, {
     ...(outgoing['access-control-allow-origin'] ? {} : { 'access-control-allow-origin': CORS_HEADERS['access-control-allow-origin'] }),
     ...outgoing,

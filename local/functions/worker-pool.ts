@@ -24,6 +24,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
 import { backgroundTimer, type BackgroundTimer } from '../timers.ts'
+import { denoEnv } from './deno-env.ts'
 
 export interface WorkerLimits {
   /** V8 heap of a worker, MB (hosted: 256). */
@@ -252,8 +253,7 @@ export function createWorkerPool(options: {
     const config = join(dir, 'deno.json')
     const v8Flags = [`--max-old-space-size=${limits.memoryMb}`]
     const token = randomBytes(16).toString('hex')
-    const env: Record<string, string> = {}
-    for (const [key, value] of Object.entries({ ...process.env, ...options.env() })) if (value !== undefined) env[key] = value
+    const env = denoEnv({ ...process.env, ...options.env() })
     // Under Node's test runners these would reach Deno's own Node compatibility layer.
     delete env.NODE_OPTIONS
     const child = spawn(

@@ -6,6 +6,7 @@ import { promisify } from 'node:util'
 import { startTestStack, type TestStack } from '../support/stack.ts'
 import { keyModes } from '../support/key-modes.ts'
 import { stackKeys } from '../../local/api-keys.ts'
+import { denoEnv } from '../../local/functions/deno-env.ts'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -16,7 +17,7 @@ async function denoCommand(args: string[], env: Record<string, string> = {}) {
   try {
     const { stdout, stderr } = await run(deno, args, {
       cwd: root,
-      env: { ...process.env, NO_COLOR: '1', ...env },
+      env: denoEnv({ ...process.env, NO_COLOR: '1', ...env }),
       maxBuffer: 16 * 1024 * 1024,
     })
     return { code: 0, output: stdout + stderr }
