@@ -13,9 +13,9 @@
  *    progresses on screen without realtime.
  * 5. `loadOlder()` pages older events in front of the window (scroll-up).
  *
- * New lines are appended to the state's `events` array in place (a million-line log is not
- * copied per batch): a state's `events` may have grown since it was handed out, never changed
- * otherwise. Older lines put in front make a new array.
+ * The lines are kept in an EventStore (columns, not a row object per line: a million-line log
+ * stays small) and new lines are appended to it in place: a state's `events` may have grown since
+ * it was handed out, never changed otherwise. Older lines put in front make a new store.
  */
 import { REALTIME_SUBSCRIBE_STATES } from '@supabase/realtime-js'
 import type { OpsClient } from './supabase.ts'
@@ -24,6 +24,7 @@ import { MAX_PAGE } from './api.ts'
 import { joinRunChannel, type RunEventsBatch } from './run-channel.ts'
 import { ARTIFACT_TIMES, definedFields, EVENT_TIMES, isOlderRow, micros, RUN_TIMES, withIsoTimes } from './row-versions.ts'
 import type { ArtifactRow, EventRow, OpsApi, RunRow, RunStreamHandle, RunStreamState } from './types.ts'
+import { EventStore } from './event-store.ts'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
 
 export interface RunStreamOptions {
@@ -51,7 +52,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
 
   // The window's bookkeeping (seqs, held events); its lines live in `lines`, which only grows at its end.
   let log: EventLog = emptyLog()
-  let lines: EventRow[] = []
+  let lines = new EventStore(runId)
   let run: RunRow | null = null
   const artifacts = new Map<string, ArtifactRow>()
   let live: RunStreamState['live'] = 'connecting'
@@ -99,7 +100,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
     )
     if (result.log !== log) {
       log = windowOnly(result.log)
-      for (const event of result.added) lines.push(event)
+      for (const event of result.added) lines.append(event)
       if (result.added.length > 0) changed()
     }
     if (result.gap) scheduleGapCheck()
@@ -175,7 +176,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
     const first = tail.length > 0 ? Math.min(...tail.map((event) => event.seq)) : 1
     const anchored = anchorLog(log, first)
     log = windowOnly(anchored.log)
-    for (const event of anchored.added) lines.push(event)
+    for (const event of anchored.added) lines.append(event)
     applyEvents(tail)
     changed()
   }
@@ -355,7 +356,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
         if (!closed) {
           const older = prependOlder(log, page)
           log = windowOnly(older.log)
-          if (older.added.length > 0) lines = [...older.added, ...lines]
+          lines = lines.withOlder(older.added)
         }
         setError(null)
       } catch (e) {
@@ -381,7 +382,7 @@ export function openRunStream(client: OpsClient, api: OpsApi, runId: string, opt
 
 const NO_EVENTS: readonly EventRow[] = []
 
-/** The log without its lines (kept in the stream's own array), so merging never copies them. */
+/** The log without its lines (kept in the stream's store), so merging never copies them. */
 function windowOnly(log: EventLog): EventLog {
   return log.events === NO_EVENTS ? log : { ...log, events: NO_EVENTS }
 }

@@ -11,6 +11,7 @@ import type {
   TemplateRow,
 } from '../../supabase/functions/_shared/database/index.ts'
 import type { Outcome, RunStatus } from '../../supabase/functions/_shared/vocabulary/index.ts'
+import type { EventStore } from './event-store.ts'
 
 export type { ArtifactRow, EventRow, RunRow, SpecDocRow, TemplateRow }
 
@@ -154,11 +155,11 @@ export interface OpsApi {
 export interface RunStreamState {
   run: RunRow | null
   /**
-   * Events in seq order with no gaps: a contiguous window [firstSeq, lastSeq]. New lines are
-   * appended to this array in place (a long log is not copied per batch), so a state's array may
-   * have grown since it was handed out; older lines put in front come as a new array.
+   * Events in seq order with no gaps: a contiguous window [firstSeq, lastSeq], kept as columns.
+   * New lines are appended to this store in place (a long log is not copied per batch), so a
+   * state's store may have grown since it was handed out; older lines put in front come as a new store.
    */
-  events: readonly EventRow[]
+  events: EventStore
   artifacts: ArtifactRow[]
   /** Older events exist before events[0] (scroll up to load them). */
   hasOlder: boolean

@@ -166,14 +166,14 @@ async function until(stream: RunStreamHandle, predicate: (state: RunStreamState)
   while (!predicate(stream.state)) {
     if (Date.now() > deadline)
       throw new Error(
-        `timed out waiting for ${what}; state: ${JSON.stringify({ ...stream.state, events: stream.state.events.map((e) => e.seq) })}`,
+        `timed out waiting for ${what}; state: ${JSON.stringify({ ...stream.state, events: stream.state.events.slice().map((e) => e.seq) })}`,
       )
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
   return stream.state
 }
 
-const seqs = (state: RunStreamState) => state.events.map((e) => e.seq)
+const seqs = (state: RunStreamState) => state.events.slice().map((e) => e.seq)
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
 describe('RunStream', () => {
@@ -187,7 +187,7 @@ describe('RunStream', () => {
     h.live(4) // committed after the subscription, before the backfill
     h.write(4)
     h.status('SUBSCRIBED')
-    const state = await until(stream, (s) => s.events.length === 4, 'the backfill')
+    const state = await until(stream, (s) => s.events.count === 4, 'the backfill')
     expect(seqs(state)).toEqual([1, 2, 3, 4])
     expect(state).toMatchObject({ live: 'live', hasOlder: false, error: null, run: { id: RUN_ID, last_seq: 4 } })
     expect(h.calls.slice(0, 2).sort()).toEqual(['getRun', 'listArtifacts'])
@@ -203,7 +203,7 @@ describe('RunStream', () => {
     h.live(2)
     h.live(2)
     h.live(5) // 3 and 4 were missed live
-    const state = await until(stream, (s) => s.events.length === 5, 'the gap to be refetched')
+    const state = await until(stream, (s) => s.events.count === 5, 'the gap to be refetched')
     expect(seqs(state)).toEqual([1, 2, 3, 4, 5])
     expect(h.calls).toContain('fetchEvents {"after":2,"before":5,"limit":1000}')
   })
@@ -215,7 +215,7 @@ describe('RunStream', () => {
     await until(stream, (s) => s.run !== null, 'the first backfill')
     h.write(1, 2, 3)
     h.runUpdate({ status: 'success', last_seq: 3, updated_at: '2025-01-03T10:00:05.000001+00:00' })
-    const state = await until(stream, (s) => s.events.length === 3, 'the missing tail')
+    const state = await until(stream, (s) => s.events.count === 3, 'the missing tail')
     expect(state.run).toMatchObject({ status: 'success', last_seq: 3 })
   })
 
@@ -235,12 +235,12 @@ describe('RunStream', () => {
     h.write(1, 2)
     const stream = await open(h, { pollMs: 60_000 })
     h.status('SUBSCRIBED')
-    await until(stream, (s) => s.events.length === 2, 'the first backfill')
+    await until(stream, (s) => s.events.count === 2, 'the first backfill')
     h.status('CHANNEL_ERROR')
     expect((await until(stream, (s) => s.live === 'reconnecting', 'reconnecting')).live).toBe('reconnecting')
     h.write(3, 4, 5) // committed while the socket was down: never delivered live
     h.status('SUBSCRIBED')
-    const state = await until(stream, (s) => s.events.length === 5, 'the catch-up')
+    const state = await until(stream, (s) => s.events.count === 5, 'the catch-up')
     expect(state.live).toBe('live')
     expect(h.calls).toContain('fetchEvents {"after":2,"limit":1000}')
   })
@@ -250,17 +250,17 @@ describe('RunStream', () => {
     h.write(1)
     const stream = await open(h)
     // Never subscribed: the poll still shows the run.
-    await until(stream, (s) => s.events.length === 1, 'the poll')
+    await until(stream, (s) => s.events.count === 1, 'the poll')
     h.status('SUBSCRIBED')
     h.status('CLOSED')
     await until(stream, () => h.channels.length === 2, 'a new channel')
     expect(h.channels[0].removed).toBe(true)
     h.write(2)
-    await until(stream, (s) => s.events.length === 2, 'the poll while reconnecting')
+    await until(stream, (s) => s.events.count === 2, 'the poll while reconnecting')
     h.status('SUBSCRIBED')
     h.write(3)
     h.live(3)
-    expect(seqs(await until(stream, (s) => s.events.length === 3, 'the live event'))).toEqual([1, 2, 3])
+    expect(seqs(await until(stream, (s) => s.events.count === 3, 'the live event'))).toEqual([1, 2, 3])
   })
 
   it('reports a failed backfill and recovers on retry', async () => {
@@ -270,7 +270,7 @@ describe('RunStream', () => {
     const stream = await open(h)
     h.status('SUBSCRIBED')
     expect((await until(stream, (s) => s.error !== null, 'the error')).error).toBe('Could not load run: network down')
-    const state = await until(stream, (s) => s.error === null && s.events.length === 1, 'the retry')
+    const state = await until(stream, (s) => s.error === null && s.events.count === 1, 'the retry')
     expect(state.live).toBe('live')
   })
 
@@ -289,7 +289,7 @@ describe('RunStream', () => {
     h.write(...range(1, 25))
     const stream = await open(h, { tailSize: 10 })
     h.status('SUBSCRIBED')
-    let state = await until(stream, (s) => s.events.length === 10, 'the tail')
+    let state = await until(stream, (s) => s.events.count === 10, 'the tail')
     expect(seqs(state)).toEqual(range(16, 25))
     expect(state.hasOlder).toBe(true)
     await stream.loadOlder()
@@ -339,12 +339,12 @@ describe('RunStream', () => {
     const unsubscribe = stream.subscribe((state) => seen.push(state))
     expect(seen).toHaveLength(1)
     h.status('SUBSCRIBED')
-    await until(stream, (s) => s.events.length === 2, 'the backfill')
+    await until(stream, (s) => s.events.count === 2, 'the backfill')
     const before = seen[seen.length - 1]
     await stream.close()
     expect(h.channels[0].removed).toBe(true)
     expect(stream.state.live).toBe('closed')
-    expect(before.events.map((e) => e.seq)).toEqual([1, 2])
+    expect(before.events.slice().map((e) => e.seq)).toEqual([1, 2])
     unsubscribe()
   })
 })

@@ -132,19 +132,19 @@ describe.each(engines)('RunStream on %s', (engine) => {
     const run = await api.startRun(slowRun, {
       onCreated: (created) => {
         stream = openRunStream(client, api, created.id)
-        stream.subscribe((state) => seen.push({ status: state.run?.status, events: state.events.length, live: state.live }))
+        stream.subscribe((state) => seen.push({ status: state.run?.status, events: state.events.count, live: state.live }))
       },
     })
     const callsBefore = fetchEventsCalls
     const done = await until(
       stream,
-      (s) => s.run?.status === 'success' && s.events.length === s.run.last_seq,
+      (s) => s.run?.status === 'success' && s.events.count === s.run.last_seq,
       'the run to succeed in the stream',
     )
     const db = await databaseView(client, run.id)
 
-    expect(done.events.map((e) => e.seq)).toEqual(db.events.map((_, i) => i + 1))
-    expect(comparable(done.events)).toEqual(comparable(db.events))
+    expect(done.events.slice().map((e) => e.seq)).toEqual(db.events.map((_, i) => i + 1))
+    expect(comparable(done.events.slice())).toEqual(comparable(db.events))
     expect(done.run).toMatchObject({ id: run.id, status: 'success', last_seq: db.events.length, summary: db.run.summary })
     expect(done.artifacts.map((a) => a.id)).toEqual(db.artifacts.map((a) => a.id))
     expect(done.artifacts[0]).toMatchObject({ kind: 'file', title: 'Health response' })
@@ -153,7 +153,7 @@ describe.each(engines)('RunStream on %s', (engine) => {
     // came over realtime: a handful of REST reads for a few dozen lines.
     const whileRunning = seen.filter((s) => s.status === 'running' && s.live === 'live').map((s) => s.events)
     expect(new Set(whileRunning).size).toBeGreaterThan(3)
-    expect(fetchEventsCalls - callsBefore).toBeLessThan(done.events.length / 2)
+    expect(fetchEventsCalls - callsBefore).toBeLessThan(done.events.count / 2)
     await stream.close()
   })
 
@@ -170,11 +170,11 @@ describe.each(engines)('RunStream on %s', (engine) => {
     const stream = openRunStream(reopened, createOpsApi(reopened), run.id)
     const done = await until(
       stream,
-      (s) => s.run?.status === 'success' && s.events.length === s.run.last_seq,
+      (s) => s.run?.status === 'success' && s.events.count === s.run.last_seq,
       'the restored session to see the run finish live',
     )
     expect(done.live).toBe('live')
-    expect(done.events.map((e) => e.seq)).toEqual(done.events.map((_, i) => i + 1))
+    expect(done.events.slice().map((e) => e.seq)).toEqual(done.events.slice().map((_, i) => i + 1))
     await stream.close()
   })
 
@@ -192,17 +192,17 @@ describe.each(engines)('RunStream on %s', (engine) => {
         },
       },
     )
-    await until(stream, (s) => s.live === 'live' && s.events.some((e) => e.step_id === 'first-wait'), 'the first wait to start')
+    await until(stream, (s) => s.live === 'live' && s.events.slice().some((e) => e.step_id === 'first-wait'), 'the first wait to start')
     expect(sockets.size).toBeGreaterThan(0)
     for (const socket of sockets) socket.destroy()
 
     const done = await until(
       stream,
-      (s) => s.run?.status === 'success' && s.events.length === s.run.last_seq && s.live === 'live',
+      (s) => s.run?.status === 'success' && s.events.count === s.run.last_seq && s.live === 'live',
       'the run to finish after the cut',
     )
     const db = await databaseView(client, run.id)
-    expect(comparable(done.events)).toEqual(comparable(db.events))
+    expect(comparable(done.events.slice())).toEqual(comparable(db.events))
     expect(done.artifacts.map((a) => a.id)).toEqual(db.artifacts.map((a) => a.id))
     expect(states).toEqual(['connecting', 'live', 'reconnecting', 'live'])
     await stream.close()
@@ -224,16 +224,16 @@ describe.each(engines)('RunStream on %s', (engine) => {
     }
 
     const stream = openRunStream(client, api, runId, { tailSize: 100 })
-    let state = await until(stream, (s) => s.events.length === 100, 'the tail')
-    expect(state.events[0]).toMatchObject({ seq: 151, message: 'line 151' })
-    expect(state.events[99]).toMatchObject({ seq: 250, message: 'line 250' })
+    let state = await until(stream, (s) => s.events.count === 100, 'the tail')
+    expect(state.events.eventAt(0)).toMatchObject({ seq: 151, message: 'line 151' })
+    expect(state.events.eventAt(99)).toMatchObject({ seq: 250, message: 'line 250' })
     expect(state.hasOlder).toBe(true)
 
     await stream.loadOlder()
-    expect(stream.state.events[0].seq).toBe(51)
+    expect(stream.state.events.eventAt(0).seq).toBe(51)
     await stream.loadOlder()
     state = stream.state
-    expect(state.events.map((e) => e.seq)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1))
+    expect(state.events.slice().map((e) => e.seq)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1))
     expect(state.hasOlder).toBe(false)
 
     // New lines still arrive live after paging.
@@ -242,7 +242,7 @@ describe.each(engines)('RunStream on %s', (engine) => {
       p_worker: 'long-log',
       p_events: [{ message: 'line 251' }, { message: 'line 252' }],
     })
-    state = await until(stream, (s) => s.events.length === 252, 'the new lines')
+    state = await until(stream, (s) => s.events.count === 252, 'the new lines')
     expect(state.events.slice(-2).map((e) => e.message)).toEqual(['line 251', 'line 252'])
     await stream.close()
   })
@@ -253,7 +253,7 @@ describe.each(engines)('RunStream on %s', (engine) => {
     const stream = openRunStream(stranger, createOpsApi(stranger), run.id)
     const state = await until(stream, (s) => s.error !== null, 'the error')
     expect(state.error).toBe(`Run ${run.id} was not found: it was deleted, or it belongs to someone else.`)
-    expect(state.events).toEqual([])
+    expect(state.events.slice()).toEqual([])
     await stream.close()
     await waitFor(async () => ((await api.getRun(run.id))?.status === 'success' ? true : undefined), 'the private run to finish')
   })

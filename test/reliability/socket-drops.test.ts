@@ -62,14 +62,14 @@ describe(`RunStream with the socket dropped ten times mid-run (${engine})`, () =
     const final = await waitFor(
       () => {
         const { run, events } = stream.state
-        return run?.status === 'success' && events.length === run.last_seq ? stream.state : undefined
+        return run?.status === 'success' && events.count === run.last_seq ? stream.state : undefined
       },
       'the stream to catch up with the finished run',
       60_000,
     )
 
     const { data: rows } = await client.from('run_events').select('seq, message, level, step_id').eq('run_id', runId).order('seq')
-    expect(final.events.map(({ seq, message, level, step_id }) => ({ seq, message, level, step_id }))).toEqual(rows)
+    expect(final.events.slice().map(({ seq, message, level, step_id }) => ({ seq, message, level, step_id }))).toEqual(rows)
     expect(drops).toBe(10)
     await stream.close()
     await client.removeAllChannels()

@@ -13,6 +13,16 @@ import {
   type LogRows,
 } from '../../src/ui/view-models/log-rows.ts'
 import { LogSearch, matchingSeqs } from '../../src/ui/view-models/log-search.ts'
+import { EventStore } from '../../src/client/event-store.ts'
+
+/** The stream's store over these rows. */
+const storeOf = (rows: readonly EventRow[]) => EventStore.of('r', rows)
+
+/** Appends the rows the store does not hold yet, as the stream does when lines arrive. */
+function appendNew(store: EventStore, rows: readonly EventRow[]): EventStore {
+  for (const row of rows.slice(store.count)) store.append(row)
+  return store
+}
 
 let nextSeq = 1
 function event(phase: string | null, stepId: string | null, message: string, level: EventRow['level'] = 'info'): EventRow {
@@ -280,9 +290,10 @@ describe('appending to a grouped log', () => {
     ({ view, cut }) => {
       const events = fixture()
       const index = new LogIndex()
-      index.update(events.slice(0, cut))
+      const store = storeOf(events.slice(0, cut))
+      index.update(store)
       const before = index.rows(view)
-      index.update(events)
+      index.update(appendNew(store, events))
       const after = index.rows(view)
       expect(shape(rowsOf(after))).toEqual(shape(flattenLogTree(groupLogEvents(events), view)))
       // The list made before the lines came still shows what it showed.
@@ -292,12 +303,13 @@ describe('appending to a grouped log', () => {
   )
 
   it('keeps a collapsed step collapsed as its lines arrive, and counts them in its header', () => {
-    const events = fixture().slice(0, 10)
+    const events = storeOf(fixture().slice(0, 10))
     const index = new LogIndex()
     index.update(events)
     const collapsed = new Set(['step-9'])
     index.rows({ minLevel: 'debug', collapsed })
-    events.push(event('execute', 'dispatch', 'retrying', 'warn'))
+    nextSeq = 11 // the line after the ten kept: a store holds a contiguous window of seqs
+    events.append(event('execute', 'dispatch', 'retrying', 'warn'))
     index.update(events)
     const rows = rowsOf(index.rows({ minLevel: 'debug', collapsed }))
     expect(shape(rows).slice(-2)).toEqual(['  8', '  ▸ Step dispatch (3, error)'])
@@ -306,11 +318,11 @@ describe('appending to a grouped log', () => {
 
   it('shows a group whose lines the filter hid once a line that passes arrives', () => {
     nextSeq = 1
-    const events = [event('preflight', 'health', 'GET', 'debug'), event('preflight', 'health', 'GET', 'debug')]
+    const events = storeOf([event('preflight', 'health', 'GET', 'debug'), event('preflight', 'health', 'GET', 'debug')])
     const index = new LogIndex()
     index.update(events)
     expect(index.rows({ minLevel: 'warn', collapsed: new Set() }).length).toBe(0)
-    events.push(event('preflight', 'health', 'slow answer', 'warn'))
+    events.append(event('preflight', 'health', 'slow answer', 'warn'))
     index.update(events)
     expect(shape(rowsOf(index.rows({ minLevel: 'warn', collapsed: new Set() })))).toEqual([
       '▾ Phase 1 · preflight (1, warn)',
@@ -319,22 +331,23 @@ describe('appending to a grouped log', () => {
     ])
   })
 
-  it('extends a log whose array grew in place, and groups again when older lines come in front', () => {
+  it('extends a log whose store grew in place, and groups again when older lines come in front', () => {
     const events = fixture()
     const index = new LogIndex()
     const live = events.slice(4)
-    index.update(live)
+    const store = storeOf(live)
+    index.update(store)
     const first = index.rows({ minLevel: 'debug', collapsed: new Set() })
     live.push(event('execute', 'wait', 'still waiting'))
-    index.update(live)
+    index.update(appendNew(store, live))
     const grown = index.rows({ minLevel: 'debug', collapsed: new Set() })
     expect(grown).not.toBe(first)
     expect(grown.length).toBe(first.length + 1)
     expect(grown.at(grown.length - 1)).toMatchObject({ kind: 'event', event: { message: 'still waiting' }, depth: 2 })
-    // Older lines put in front: a new array, grouped again with the keys of the whole log.
+    // Older lines put in front: a new store, grouped again with the keys of the whole log.
     const keysBefore = Array.from({ length: grown.length }, (_, i) => grown.keyAt(i))
     const whole = [...events.slice(0, 4), ...live]
-    index.update(whole)
+    index.update(store.withOlder(events.slice(0, 4)))
     // The list made before still names the rows it named (the viewer keeps the line on top in view by it).
     expect(Array.from({ length: grown.length }, (_, i) => grown.keyAt(i))).toEqual(keysBefore)
     expect(shape(rowsOf(index.rows({ minLevel: 'debug', collapsed: new Set() })))).toEqual(
@@ -346,9 +359,10 @@ describe('appending to a grouped log', () => {
   it('finds a line to reveal after lines were added below it', () => {
     const events = fixture()
     const index = new LogIndex()
-    index.update(events.slice(0, 6))
+    const store = storeOf(events.slice(0, 6))
+    index.update(store)
     index.rows({ minLevel: 'debug', collapsed: new Set() })
-    index.update(events)
+    index.update(appendNew(store, events))
     const rows = index.rows({ minLevel: 'debug', collapsed: new Set(['step-9']) })
     expect(rows.positionOfSeq(7)).toBe(rowIndexBySeq(rowsOf(rows)).get(7))
     expect(rows.positionOfSeq(10)).toBe(-1)
@@ -361,11 +375,12 @@ describe('searching a log that grows', () => {
   it('reads only the new lines, and keeps the level filter', () => {
     const events = fixture()
     const index = new LogIndex()
-    index.update(events.slice(0, 9))
+    const store = storeOf(events.slice(0, 9))
+    index.update(store)
     const search = new LogSearch('step', 'info')
     expect(search.scan(index, 1_000)).toBe(true)
     expect(search.seqs).toEqual([5, 9])
-    index.update(events)
+    index.update(appendNew(store, events))
     expect(search.done(index)).toBe(false)
     search.scan(index, 1_000)
     expect(search.seqs).toEqual([5, 9, 11])
@@ -393,11 +408,12 @@ describe('searching a log that grows', () => {
   it('starts again when older lines come in front', () => {
     const events = fixture()
     const index = new LogIndex()
-    index.update(events.slice(8))
+    const store = storeOf(events.slice(8))
+    index.update(store)
     const search = new LogSearch('step', 'debug')
     search.scan(index, 1_000)
     expect(search.seqs).toEqual([9, 11])
-    index.update(events)
+    index.update(store.withOlder(events.slice(0, 8)))
     search.scan(index, 1_000)
     expect(search.seqs).toEqual([5, 9, 11])
   })

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks'
+import { EventStore } from '../../client/event-store.ts'
 import type { RunStreamHandle, RunStreamState } from '../../client/types.ts'
 
 const CLOSED: RunStreamState = {
   run: null,
-  events: [],
+  events: new EventStore(''),
   artifacts: [],
   hasOlder: false,
   loadingOlder: false,

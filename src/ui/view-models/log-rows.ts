@@ -3,7 +3,8 @@
  * one list of fixed-height rows (group headers and lines) that the virtual list renders.
  *
  * A run's log only grows at its end while it runs, and may be a million lines long, so nothing
- * here is rebuilt per batch of new lines:
+ * here is rebuilt per batch of new lines, and nothing holds a row object per line (the lines are
+ * read from the stream's EventStore, a set of columns):
  * - `LogIndex` keeps, per line, its level and its groups in typed arrays, and per group its first
  *   and latest line and how many lines of each level it holds. New lines extend it (the groups
  *   they join are always the last ones); only a different log (older lines put in front, another
@@ -14,6 +15,8 @@
  * Changing the filter or collapsing a group builds the list again: one pass over integers.
  */
 import type { EventLevel, EventRow } from '../../client/types.ts'
+import { EventStore } from '../../client/event-store.ts'
+import { grown } from '../../client/grown.ts'
 import { EVENT_LEVELS, phaseLabel, type StepStatus } from '../../../supabase/functions/_shared/vocabulary/index.ts'
 import { levelRank } from './log-levels.ts'
 
@@ -67,14 +70,6 @@ interface Group {
 
 const LEVEL_COUNT = EVENT_LEVELS.length
 
-/** A growable typed array: doubles when full, keeping what it holds. */
-function grown<T extends Int32Array | Uint8Array>(array: T, needed: number, make: (size: number) => T): T {
-  if (needed <= array.length) return array
-  const next = make(Math.max(needed, array.length * 2, 1024))
-  next.set(array)
-  return next
-}
-
 /**
  * Consecutive events of one phase form a phase group, and consecutive events of one step inside
  * it a step group. A group's key is its first seq, so it stays put as new lines arrive.
@@ -86,17 +81,22 @@ export class LogIndex {
   generation = 0
   private rowsCache: { builder: RowBuilder; snapshot: LogRows; steps: StepFacts } | null = null
 
-  /** The events the index is over (the array last given to `update`). */
-  get events(): readonly EventRow[] {
+  /** The lines the index is over (the store last given to `update`). */
+  get events(): EventStore {
     return this.grouping.events
   }
 
+  /** Lines read so far (the store may have grown since). */
+  get size(): number {
+    return this.grouping.size
+  }
+
   /**
-   * Takes the log as it is now. When it is the same log with lines added at its end (the same
-   * first and last known line objects), only the new lines are read; otherwise it groups again.
+   * Takes the log as it is now. When it is the same store, grown at its end, only the new lines
+   * are read; another store (older lines put in front, another run) is grouped again.
    */
-  update(events: readonly EventRow[]): void {
-    if (events === this.grouping.events && events.length === this.grouping.size) return
+  update(events: EventStore): void {
+    if (events === this.grouping.events && events.count === this.grouping.size) return
     if (!this.grouping.extendedBy(events)) {
       this.grouping = new Grouping()
       this.generation++
@@ -148,7 +148,7 @@ export class LogIndex {
  * (older lines in front, another run) gets a new one, so row lists made over this one stay valid.
  */
 class Grouping {
-  events: readonly EventRow[] = []
+  events = new EventStore('')
   size = 0
   private levels = new Uint8Array(0)
   private phaseOf = new Int32Array(0)
@@ -159,52 +159,50 @@ class Grouping {
   private step = -1
   private readonly seen = new Set<string>()
 
-  /** The same log with lines added at its end (the same first and last known line objects). */
-  extendedBy(events: readonly EventRow[]): boolean {
-    return (
-      this.size === 0 ||
-      events === this.events ||
-      (events.length >= this.size && events[0] === this.events[0] && events[this.size - 1] === this.events[this.size - 1])
-    )
+  /** The same log with lines added at its end: a store only grows at its end. */
+  extendedBy(events: EventStore): boolean {
+    return this.size === 0 || events === this.events
   }
 
   /** Reads the lines after those already read. */
-  extend(events: readonly EventRow[]): void {
+  extend(events: EventStore): void {
     this.events = events
-    this.levels = grown(this.levels, events.length, (n) => new Uint8Array(n))
-    this.phaseOf = grown(this.phaseOf, events.length, (n) => new Int32Array(n))
-    this.stepOf = grown(this.stepOf, events.length, (n) => new Int32Array(n))
-    for (let i = this.size; i < events.length; i++) this.add(events[i], i)
-    this.size = events.length
+    this.levels = grown(this.levels, events.count, (n) => new Uint8Array(n))
+    this.phaseOf = grown(this.phaseOf, events.count, (n) => new Int32Array(n))
+    this.stepOf = grown(this.stepOf, events.count, (n) => new Int32Array(n))
+    for (let i = this.size; i < events.count; i++) this.add(i)
+    this.size = events.count
   }
 
-  private group(kind: Group['kind'], event: EventRow, name: string, index: number, resumed: boolean): number {
+  private group(kind: Group['kind'], name: string, index: number, resumed: boolean): number {
     const id = this.groups.length
-    const key = `${kind}-${event.seq}`
+    const key = `${kind}-${this.events.seqAt(index)}`
     this.groups.push({ kind, key, name, resumed, first: index, last: index, counts: new Array<number>(LEVEL_COUNT).fill(0) })
     this.groupIds.set(key, id)
     return id
   }
 
-  private add(event: EventRow, index: number): void {
-    const rank = levelRank(event.level)
+  private add(index: number): void {
+    const rank = levelRank(this.events.levelAt(index))
     this.levels[index] = rank
-    if (event.phase === null || event.phase === undefined) {
+    const phaseName = this.events.phaseAt(index)
+    if (phaseName === null) {
       this.phase = -1
       this.step = -1
       this.phaseOf[index] = -1
       this.stepOf[index] = -1
       return
     }
-    if (this.phase === -1 || this.groups[this.phase].name !== event.phase) {
-      this.phase = this.group('phase', event, event.phase, index, this.seen.has(event.phase))
-      this.seen.add(event.phase)
+    if (this.phase === -1 || this.groups[this.phase].name !== phaseName) {
+      this.phase = this.group('phase', phaseName, index, this.seen.has(phaseName))
+      this.seen.add(phaseName)
       this.step = -1
     }
-    if (event.step_id === null || event.step_id === undefined) {
+    const stepId = this.events.stepIdAt(index)
+    if (stepId === null) {
       this.step = -1
-    } else if (this.step === -1 || this.groups[this.step].name !== event.step_id) {
-      this.step = this.group('step', event, event.step_id, index, false)
+    } else if (this.step === -1 || this.groups[this.step].name !== stepId) {
+      this.step = this.group('step', stepId, index, false)
     }
     this.phaseOf[index] = this.phase
     this.stepOf[index] = this.step
@@ -218,18 +216,10 @@ class Grouping {
     }
   }
 
-  /** The index of the line with this seq, or -1 when it is not loaded. */
+  /** The index of the line with this seq, or -1 when it is not loaded (or not read yet). */
   indexOfSeq(seq: number): number {
-    let low = 0
-    let high = this.size - 1
-    while (low <= high) {
-      const middle = (low + high) >> 1
-      const at = this.events[middle].seq
-      if (at === seq) return middle
-      if (at < seq) low = middle + 1
-      else high = middle - 1
-    }
-    return -1
+    const index = this.events.indexOfSeq(seq)
+    return index < this.size ? index : -1
   }
 
   /** The line at an index passes the level filter. */
@@ -331,7 +321,7 @@ export class LogRows {
   at(position: number): LogRow {
     const code = this.codes[position]
     if (code >= 0) {
-      const event = this.index.events[code]
+      const event = this.index.events.eventAt(code)
       const depth = this.index.stepAt(code) !== -1 ? 2 : this.index.phaseAt(code) !== -1 ? 1 : 0
       return { kind: 'event', key: `e${event.seq}`, event, depth }
     }
@@ -358,7 +348,7 @@ export class LogRows {
       count,
       collapsed,
       worst,
-      span: { from: events[group.first].ts, to: events[group.last].ts },
+      span: { from: events.tsAt(group.first), to: events.tsAt(group.last) },
       status: this.steps.statuses?.get(group.name) ?? null,
     }
   }
@@ -366,7 +356,7 @@ export class LogRows {
   /** The row's key, without making the row. */
   keyAt(position: number): string {
     const code = this.codes[position]
-    return code >= 0 ? `e${this.index.events[code].seq}` : this.index.groupAt(-code - 1).key
+    return code >= 0 ? `e${this.index.events.seqAt(code)}` : this.index.groupAt(-code - 1).key
   }
 
   /** A line, not a group header. */
@@ -408,7 +398,7 @@ export class LogRows {
 /** Groups a whole log at once (the viewer keeps one LogIndex and extends it instead). */
 export function groupLogEvents(events: readonly EventRow[]): LogIndex {
   const index = new LogIndex()
-  index.update(events)
+  index.update(EventStore.of(events[0]?.run_id ?? '', events))
   return index
 }
 

@@ -23,7 +23,7 @@ export function matchingSeqs(events: readonly EventRow[], query: string): number
 
 /**
  * One query over a log that grows: the lines it has read keep their matches, and only lines
- * added since are read next time. A long log is read a slice at a time (`scan` stops after its
+ * added since are read next time (a few thousand at a time, from the store's packed text). A long log is read a slice at a time (`scan` stops after its
  * time budget), so typing a query never freezes the page: the matches fill in over a few frames.
  * A log grouped again (older lines put in front) is read again from its start.
  */
@@ -43,7 +43,7 @@ export class LogSearch {
 
   /** Every line of the log has been read. */
   done(index: LogIndex): boolean {
-    return this.needle === '' || (this.generation === index.generation && this.scanned === index.events.length)
+    return this.needle === '' || (this.generation === index.generation && this.scanned === index.size)
   }
 
   /** Reads lines not read yet, for at most `budgetMs`; true when every line has been read. */
@@ -56,15 +56,16 @@ export class LogSearch {
     }
     const events = index.events
     const deadline = now() + budgetMs
-    while (this.scanned < events.length) {
-      const end = Math.min(events.length, this.scanned + 2048)
-      for (let i = this.scanned; i < end; i++) {
-        if (index.passes(i, this.minLevel) && events[i].message.toLowerCase().includes(this.needle)) this.seqs.push(events[i].seq)
-      }
+    const found = (i: number) => {
+      if (index.passes(i, this.minLevel)) this.seqs.push(events.seqAt(i))
+    }
+    while (this.scanned < index.size) {
+      const end = Math.min(index.size, this.scanned + 4096)
+      events.findMessages(this.scanned, end, this.needle, found)
       this.scanned = end
       if (now() >= deadline) break
     }
-    return this.scanned === events.length
+    return this.scanned === index.size
   }
 }
 

@@ -79,8 +79,8 @@ describe.each(engines)('a busy run under the Free plan’s message cap on %s', (
     await writer.flush()
 
     for (const stream of streams) {
-      await waitFor(() => (stream.state.events.length === total ? true : undefined), 'every viewer to hold the whole log', 30_000)
-      expect(stream.state.events.map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1))
+      await waitFor(() => (stream.state.events.count === total ? true : undefined), 'every viewer to hold the whole log', 30_000)
+      expect(stream.state.events.slice().map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1))
       expect(stream.state.live).toBe('live')
     }
     const stats = stack.realtimeStats()

@@ -11,7 +11,7 @@ import { openRunStream } from '../../../src/client/run-stream.ts'
 import { TERMINAL_STATUSES, type BoardFacts, type OpsApi, type RunStreamHandle } from '../../../src/client/types.ts'
 import { errorMessage } from '../../../supabase/functions/_shared/error-message.ts'
 import type { OpsClient } from '../../../src/client/supabase.ts'
-import { snapshotOf } from '../card/snapshot.ts'
+import { MAX_LINES, snapshotOf } from '../card/snapshot.ts'
 import type { LiveFinishedHandler, LiveProblemHandler, LiveSnapshotHandler, WindowErrorHandler } from '../messages.ts'
 
 export function streamLiveRuns(client: OpsClient, api: OpsApi, runIds: string[]): () => Promise<void> {
@@ -73,8 +73,8 @@ export function streamLiveRuns(client: OpsClient, api: OpsApi, runIds: string[])
       }
       // Finished means the final status and every line up to it: the run's row can arrive
       // before its last events do, and the stream fetches what it knows is missing.
-      const complete = TERMINAL_STATUSES.includes(run.status) && (state.events[state.events.length - 1]?.seq ?? 0) >= run.last_seq
-      const picture = snapshotOf(run, state.events, state.artifacts, { now: Date.now(), board })
+      const complete = TERMINAL_STATUSES.includes(run.status) && state.events.lastSeq >= run.last_seq
+      const picture = snapshotOf(run, state.events.slice(-MAX_LINES), state.artifacts, { now: Date.now(), board })
       emit<LiveSnapshotHandler>('LIVE_SNAPSHOT', picture, complete)
       if (complete) finished.add(runId)
       if (finished.size === runIds.length) {

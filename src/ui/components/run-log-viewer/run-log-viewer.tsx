@@ -8,7 +8,6 @@ import { useSessionFlag } from '../../hooks/use-session-flag.ts'
 import { useSession } from '../../hooks/use-session.ts'
 import { useServices } from '../../services/services-context.ts'
 import { approvalWait } from '../../view-models/approval-wait.ts'
-import { passesLevel } from '../../view-models/log-levels.ts'
 import { LogIndex } from '../../view-models/log-rows.ts'
 import { LogSearch, stepMatch } from '../../view-models/log-search.ts'
 import { logFileName, logText } from '../../view-models/log-text.ts'
@@ -101,14 +100,13 @@ export function RunLogViewer({
   }, [run?.step_results, run?.status])
   const rows = useMemo(
     () => tree.rows({ minLevel, collapsed, stepTitles, stepStatuses }),
-    [tree, events, events.length, minLevel, collapsed, stepTitles, stepStatuses],
+    [tree, events, events.count, minLevel, collapsed, stepTitles, stepStatuses],
   )
   // A running run's latest step is still going: its heading counts up each second.
   const going = run !== null && !isTerminalStatus(run.status)
   const now = useNow(going)
   // The latest step is open only while nothing came after it (a later phase's or the run's own lines).
   const lastStepKey = rows.lastStepKey()
-  const shownEvents = () => events.filter((event) => passesLevel(event.level, minLevel))
   // Search reads new lines only, a slice per frame: a long log's matches fill in without freezing it.
   const search = useMemo(() => new LogSearch(query, minLevel), [tree, query, minLevel])
   const [searchSlices, setSearchSlices] = useState(0)
@@ -118,14 +116,14 @@ export function RunLogViewer({
     if (!searching) return
     const timer = setTimeout(() => setSearchSlices((n) => n + 1), 0)
     return () => clearTimeout(timer)
-  }, [search, events, searching, searchSlices])
+  }, [search, events, events.count, searching, searchSlices])
   const matches = search.seqs
   const currentSeq = matchIndex >= 0 && matchIndex < matches.length ? matches[matchIndex] : query.trim() === '' ? lineSeq : null
 
   // A link to a line: page older lines in until it is loaded, then open its groups and show it.
   useEffect(() => {
-    if (linked === null || events.length === 0) return
-    if (linked < events[0].seq && state.hasOlder) {
+    if (linked === null || events.firstSeq === null) return
+    if (linked < events.firstSeq && state.hasOlder) {
       if (!state.loadingOlder) void handle.loadOlder()
       return
     }
@@ -135,7 +133,7 @@ export function RunLogViewer({
     setFollow(false)
     setRevealSeq({ seq: linked, token: Date.now() })
     setLinked(null)
-  }, [linked, events, events.length, state.hasOlder, state.loadingOlder, handle, tree, collapsed])
+  }, [linked, events, events.count, state.hasOlder, state.loadingOlder, handle, tree, collapsed])
 
   // Bring a search match into view once its groups are open.
   useEffect(() => {
@@ -189,8 +187,8 @@ export function RunLogViewer({
 
   const copyLog = async (): Promise<void> => {
     try {
-      const shown = shownEvents()
-      flash((await copyText(logText(shown))) ? `Copied ${shown.length} lines` : 'Copying was blocked; use Download')
+      const shown = logText(events, minLevel)
+      flash((await copyText(shown.text)) ? `Copied ${shown.count} lines` : 'Copying was blocked; use Download')
     } catch (error) {
       flash(`Could not copy the log: ${errorMessage(error)}`)
     }
@@ -225,7 +223,7 @@ export function RunLogViewer({
     )
   }
 
-  const levelHidesAll = events.length > 0 && rows.length === 0
+  const levelHidesAll = events.count > 0 && rows.length === 0
 
   return (
     <section class={styles.viewer} aria-label="Run log" data-run-viewer={runId}>
@@ -285,12 +283,12 @@ export function RunLogViewer({
         wrap={wrap}
         onWrapChange={setWrap}
         onCopy={() => void copyLog()}
-        onDownload={() => downloadText(logFileName(runId), logText(shownEvents()))}
+        onDownload={() => downloadText(logFileName(runId), logText(events, minLevel).text)}
         notice={notice}
       />
       <div class={styles.body}>
         <div class={styles.log}>
-          {events.length === 0 ? (
+          {events.count === 0 ? (
             <p class={styles.empty} data-empty-log>
               {emptyLogText(run)}
             </p>
@@ -299,8 +297,8 @@ export function RunLogViewer({
             <div class={styles.empty} data-filter-empty>
               <p>
                 No {minLevel === 'error' ? 'errors' : 'warnings or errors'} in this run
-                {run !== null && isTerminalStatus(run.status) ? '' : ' so far'}: {events.length}{' '}
-                {events.length === 1 ? 'line is' : 'lines are'} hidden by the level filter.
+                {run !== null && isTerminalStatus(run.status) ? '' : ' so far'}: {events.count}{' '}
+                {events.count === 1 ? 'line is' : 'lines are'} hidden by the level filter.
               </p>
               <button type="button" class={styles.clear} onClick={() => setMinLevel('debug')} data-show-all-levels>
                 Show all levels
