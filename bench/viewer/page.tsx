@@ -14,6 +14,7 @@ import { createOpsApi } from '../../src/client/api.ts'
 import { openRunStream } from '../../src/client/run-stream.ts'
 import { createOpsClient } from '../../src/client/supabase.ts'
 import type { EventRow, RunRow, RunStreamHandle, RunStreamState } from '../../src/client/types.ts'
+import { EventStore } from '../../src/client/event-store.ts'
 import { STEP_PHASES } from '../../supabase/functions/_shared/vocabulary/index.ts'
 
 const RUN_ID = '00000000-0000-0000-0000-000000000001'
@@ -69,9 +70,13 @@ function syntheticRun(lastSeq: number): RunRow {
   }
 }
 
-/** A stream whose whole log is already loaded, with appends on demand (in place, as RunStream appends). */
+/**
+ * A stream whose whole log is already loaded, with appends on demand: each row goes into the
+ * product's EventStore and is dropped, as RunStream does with the rows it receives.
+ */
 function syntheticStream(count: number): RunStreamHandle & { append(n: number): void } {
-  const events = Array.from({ length: count }, (_, i) => syntheticEvent(i + 1))
+  const events = new EventStore(RUN_ID)
+  for (let seq = 1; seq <= count; seq++) events.append(syntheticEvent(seq))
   let state: RunStreamState = {
     run: syntheticRun(count),
     events,
@@ -94,9 +99,8 @@ function syntheticStream(count: number): RunStreamHandle & { append(n: number): 
     loadOlder: async () => {},
     close: async () => {},
     append(n) {
-      const next = events
-      for (let i = 0; i < n; i++) next.push(syntheticEvent(next.length + 1))
-      state = { ...state, events: next, run: syntheticRun(next.length) }
+      for (let i = 0; i < n; i++) events.append(syntheticEvent(events.count + 1))
+      state = { ...state, run: syntheticRun(events.count) }
       for (const listener of listeners) listener(state)
     },
   }
@@ -113,9 +117,9 @@ function PlainList(props: { stream: RunStreamHandle }) {
   useEffect(() => props.stream.subscribe(setState), [props.stream])
   return (
     <div style={{ height: '100vh', overflow: 'auto', fontFamily: 'monospace', fontSize: '11px' }} data-log-viewport>
-      {state.events.map((event) => (
-        <div key={event.seq} data-seq={event.seq} style={{ height: '20px', whiteSpace: 'nowrap' }}>
-          {event.seq} {event.level} {event.message}
+      {Array.from({ length: state.events.count }, (_, i) => (
+        <div key={state.events.seqAt(i)} data-seq={state.events.seqAt(i)} style={{ height: '20px', whiteSpace: 'nowrap' }}>
+          {state.events.seqAt(i)} {state.events.levelAt(i)} {state.events.messageAt(i)}
         </div>
       ))}
     </div>
@@ -146,7 +150,7 @@ const bench = {
   async mount(kind: 'virtual' | 'plain', count: number, timeoutMs: number) {
     const root = document.getElementById('root')!
     render(null, root)
-    if (appendable === null || appendable.state.events.length !== count) appendable = syntheticStream(count)
+    if (appendable === null || appendable.state.events.count !== count) appendable = syntheticStream(count)
     const started = performance.now()
     render(
       kind === 'plain' ? (
@@ -236,9 +240,11 @@ const bench = {
         newest = Math.max(newest, Number(row.dataset.seq))
       if (newest > shown) {
         const now = performance.timeOrigin + performance.now()
-        for (const event of stream.state.events) {
-          const sent = (event.data as { sent?: number } | null)?.sent
-          if (event.seq > shown && event.seq <= newest && typeof sent === 'number') latencies.push(now - sent)
+        const events = stream.state.events
+        for (let seq = shown + 1; seq <= newest; seq++) {
+          const index = events.indexOfSeq(seq)
+          const sent = index === -1 ? undefined : (events.eventAt(index).data as { sent?: number } | null)?.sent
+          if (typeof sent === 'number') latencies.push(now - sent)
         }
         shown = newest
       }
