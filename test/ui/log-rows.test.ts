@@ -369,6 +369,13 @@ describe('appending to a grouped log', () => {
     expect(rows.positionOfKey('step-9')).toBe(rowsOf(rows).findIndex((row) => row.key === 'step-9'))
     expect(rows.lastStepKey()).toBe('step-11')
   })
+
+  it('gives a line’s message and depth for wrapping, as its row has them, and none for a header', () => {
+    const rows = groupLogEvents(fixture()).rows({ minLevel: 'debug', collapsed: new Set() })
+    for (const [position, row] of rowsOf(rows).entries()) {
+      expect(rows.lineText(position)).toEqual(row.kind === 'event' ? { message: row.event.message, depth: row.depth } : null)
+    }
+  })
 })
 
 describe('searching a log that grows', () => {

@@ -322,8 +322,7 @@ export class LogRows {
     const code = this.codes[position]
     if (code >= 0) {
       const event = this.index.events.eventAt(code)
-      const depth = this.index.stepAt(code) !== -1 ? 2 : this.index.phaseAt(code) !== -1 ? 1 : 0
-      return { kind: 'event', key: `e${event.seq}`, event, depth }
+      return { kind: 'event', key: `e${event.seq}`, event, depth: this.depthOf(code) }
     }
     const group = this.index.groupAt(-code - 1)
     const minRank = levelRank(this.minLevel)
@@ -362,6 +361,18 @@ export class LogRows {
   /** A line, not a group header. */
   isLine(position: number): boolean {
     return this.codes[position] >= 0
+  }
+
+  /** A line's message and depth, without making its row (wrapping measures every line). */
+  lineText(position: number): { message: string; depth: 0 | 1 | 2 } | null {
+    const code = this.codes[position]
+    if (code < 0) return null
+    return { message: this.index.events.messageAt(code), depth: this.depthOf(code) }
+  }
+
+  /** A line in a step is indented twice, in a phase once. */
+  private depthOf(code: number): 0 | 1 | 2 {
+    return this.index.stepAt(code) !== -1 ? 2 : this.index.phaseAt(code) !== -1 ? 1 : 0
   }
 
   /** Where the line with this seq sits among the rows (-1: not shown), for scrolling to it. */

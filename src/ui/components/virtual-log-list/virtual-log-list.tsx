@@ -193,11 +193,10 @@ export function VirtualLogList(props: VirtualLogListProps) {
 function rowLayout(rows: LogRows, rowHeight: number, metrics: TextMetrics | null): RowLayout {
   if (metrics === null) return fixedLayout(rows.length, rowHeight)
   const heights = Array.from({ length: rows.length }, (_, position) => {
-    if (!rows.isLine(position)) return rowHeight
-    const row = rows.at(position)
-    if (row.kind !== 'event') return rowHeight
-    const width = metrics.messageWidth - row.depth * INDENT_PER_DEPTH
-    return rowHeight * wrappedLineCount(row.event.message, width / metrics.charWidth)
+    const line = rows.lineText(position)
+    if (line === null) return rowHeight
+    const width = metrics.messageWidth - line.depth * INDENT_PER_DEPTH
+    return rowHeight * wrappedLineCount(line.message, width / metrics.charWidth)
   })
   return measuredLayout(heights)
 }
