@@ -60,8 +60,9 @@ export class EventStore {
     this.phases.push(row.phase)
     this.steps.push(row.step_id)
     this.sources.push(row.source)
-    this.times.push(row.ts, row.seq)
-    this.messages.push(row.message)
+    // Both are not null in the database; a malformed message still shows, as text, rather than stop the log.
+    this.times.push(typeof row.ts === 'string' ? row.ts : String(row.ts ?? ''), row.seq)
+    this.messages.push(typeof row.message === 'string' ? row.message : String(row.message ?? ''))
     if (row.data !== null && row.data !== undefined) this.data.set(row.seq, row.data)
     this.count++
   }

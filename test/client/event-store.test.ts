@@ -68,6 +68,11 @@ describe('EventStore', () => {
     expect(store.count).toBe(3)
   })
 
+  it('shows a malformed row’s missing message and time as empty text rather than failing', () => {
+    const store = EventStore.of(RUN, [{ ...row(1), message: null, ts: undefined } as unknown as EventRow, row(2)])
+    expect([store.messageAt(0), store.tsAt(0), store.messageAt(1)]).toEqual(['', '', 'line 2'])
+  })
+
   it('slices as arrays do, from the end too', () => {
     const store = EventStore.of(RUN, rows(1, 10))
     expect(store.slice(-3).map((e) => e.seq)).toEqual([8, 9, 10])
