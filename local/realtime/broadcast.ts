@@ -71,10 +71,10 @@ function parseJson(text: string): unknown {
 
 function isMessageHead(value: unknown): value is Omit<Message, 'payload'> {
   if (typeof value !== 'object' || value === null) return false
-  const { id, topic, event } = value as Record<string, unknown>
+  const event: unknown = Reflect.get(value, 'event')
   return (
-    typeof id === 'string' &&
-    typeof topic === 'string' &&
+    typeof Reflect.get(value, 'id') === 'string' &&
+    typeof Reflect.get(value, 'topic') === 'string' &&
     (event === null || typeof event === 'string') &&
     typeof Reflect.get(value, 'private') === 'boolean'
   )
