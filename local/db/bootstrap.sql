@@ -184,15 +184,35 @@ $bootstrap$;
 -- flag, and the server fetches the row. Trigger arguments are the table's primary key columns.
 create schema if not exists local_realtime;
 
+-- The tables some channel of a running stack listens to (`*` for any schema or table); the stack
+-- keeps its rows (local/realtime/watched-tables.ts), and a change of any other table is not sent:
+-- nobody would receive it, and hosted Realtime's WAL reader costs the writer nothing either.
+create table if not exists local_realtime.watched (
+  stack uuid not null,
+  schema_name text not null,
+  table_name text not null,
+  primary key (stack, schema_name, table_name)
+);
+
+-- Security definer so that it reads local_realtime.watched whoever makes the change.
 create or replace function local_realtime.notify_change() returns trigger
 language plpgsql
+security definer
+set search_path = ''
 as $fn$
 declare
-  row_data jsonb := case when tg_op = 'DELETE' then to_jsonb(old) else to_jsonb(new) end;
+  row_data jsonb;
   pk jsonb := '{}'::jsonb;
   col text;
   payload text;
 begin
+  if not exists (
+    select 1 from local_realtime.watched w
+    where w.schema_name in (tg_table_schema, '*') and w.table_name in (tg_table_name, '*')
+  ) then
+    return null;
+  end if;
+  row_data := case when tg_op = 'DELETE' then to_jsonb(old) else to_jsonb(new) end;
   foreach col in array tg_argv loop
     pk := pk || jsonb_build_object(col, row_data -> col);
   end loop;
@@ -310,12 +330,19 @@ $fn$;
 grant execute on function realtime.topic() to anon, authenticated, service_role;
 grant execute on function realtime.send(jsonb, text, text, boolean) to service_role;
 
+-- The notification carries the message itself when it fits NOTIFY's 8000 bytes (a JSON line with
+-- its id, topic, event and privacy, then its payload), so the server sends it without reading it
+-- back; a larger one carries only its id and the server fetches it.
 create or replace function local_realtime.notify_broadcast() returns trigger
 language plpgsql
 as $fn$
+declare
+  message text;
 begin
   if new.extension = 'broadcast' then
-    perform pg_notify('local_realtime_broadcast', new.id::text);
+    message := jsonb_build_object('id', new.id, 'topic', new.topic, 'event', new.event, 'private', coalesce(new.private, false))::text
+      || E'\n' || coalesce(new.payload, '{}'::jsonb)::text;
+    perform pg_notify('local_realtime_broadcast', case when octet_length(message) <= 7900 then message else new.id::text end);
   end if;
   return null;
 end

@@ -16,6 +16,7 @@ import type { Verified } from '../jwt.ts'
 import type { JwtClaims } from '../db/database.ts'
 import { authorize, type Authorized } from './auth.ts'
 import type { Catalog } from './catalog.ts'
+import type { Binding } from './binding.ts'
 import { Channel } from './channel.ts'
 import { readDenied } from './broadcast.ts'
 import type { RateAccount } from './rate-account.ts'
@@ -37,6 +38,11 @@ export interface ConnectionHost {
   readonly topicAccess: (claims: JwtClaims, topic: string) => Promise<TopicAccess>
   /** The project's message-rate account. */
   readonly rate: RateAccount
+  /** Makes sure the changes these bindings want are reported from now on (resolves once they are). */
+  watch(bindings: readonly Binding[]): Promise<void>
+  /** A join that called watch() failed: its bindings are no longer wanted. */
+  unwatch(bindings: readonly Binding[]): void
+  /** A joined channel; its bindings (watched already) are released when it is unregistered. */
   register(channel: Channel): void
   unregister(channel: Channel): void
   slowConsumer(connection: Connection): void
@@ -306,6 +312,17 @@ export class Connection implements ChannelOwner {
         this.reply(message, 'error', { reason: readDenied(topic.slice('realtime:'.length)) })
         return
       }
+    }
+    try {
+      await this.host.watch(config.bindings)
+    } catch (error) {
+      this.host.unwatch(config.bindings)
+      if (this.state === 'open') this.reply(message, 'error', { reason: `cannot subscribe right now: ${errorMessage(error)}` })
+      return
+    }
+    if (this.state !== 'open') {
+      this.host.unwatch(config.bindings)
+      return
     }
     const joinRef = message.joinRef ?? message.ref
     const channel = new Channel(this, topic, joinRef, config.bindings, auth, {

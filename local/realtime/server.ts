@@ -19,7 +19,9 @@ import { Dispatcher } from './dispatcher.ts'
 import { ChangeFeed } from './feed.ts'
 import { BroadcastFeed, FREE_PLAN_BROADCAST_BYTES } from './broadcast.ts'
 import { RateAccount } from './rate-account.ts'
+import { WatchedTables } from './watched-tables.ts'
 import { topicAccess } from './topic-access.ts'
+import { claimsKey } from './auth.ts'
 import { checkUpgrade, isRealtimeRequest, parseUrl, rejectUpgrade } from './upgrade.ts'
 
 export interface RealtimeOptions {
@@ -85,6 +87,8 @@ export async function attachRealtime(server: Server, options: RealtimeOptions): 
   let closing = false
   let allClosed: (() => void) | undefined
 
+  const watched = new WatchedTables(db)
+  await watched.start()
   const dispatcher = new Dispatcher(db, catalog, () => subscribers, warn)
   const feed = new ChangeFeed(db, (changes) => dispatcher.dispatch(changes), warn)
   await feed.start()
@@ -103,11 +107,21 @@ export async function attachRealtime(server: Server, options: RealtimeOptions): 
     verify,
     tokenProblem: (claims) => tokenProblem(db, claims),
     maxBufferedBytes,
-    topicAccess: (claims, topic) => topicAccess(db, claims, topic),
+    topicAccess: async (claims, topic) => {
+      // The join's token was checked just before this: a pass now is a pass of both checks.
+      const at = Date.now()
+      const access = await topicAccess(db, claims, topic)
+      if (access.read) broadcasts.joined(claimsKey(claims), topic, at)
+      return access
+    },
     rate,
     warn,
+    watch: (bindings) => watched.acquire(bindings),
+    unwatch: (bindings) => watched.release(bindings),
     register: (channel) => subscribers.add(channel),
-    unregister: (channel) => subscribers.delete(channel),
+    unregister: (channel) => {
+      if (subscribers.delete(channel)) watched.release(channel.bindings)
+    },
     slowConsumer: () => {
       slowConsumers++
     },
@@ -161,6 +175,7 @@ export async function attachRealtime(server: Server, options: RealtimeOptions): 
       // A join still reading the catalog must finish before the caller closes the database.
       await Promise.all(open.map((connection) => connection.idle()))
       subscribers.clear()
+      await watched.close()
       await new Promise<void>((resolve) => wss.close(() => resolve()))
     },
     stats() {

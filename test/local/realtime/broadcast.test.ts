@@ -141,6 +141,34 @@ describe.each(engines)('run events over Broadcast on %s', (engine) => {
   })
 })
 
+describe.each(engines)('run events over Broadcast with checks ahead of time on %s', (engine) => {
+  let h: Harness
+  let team: Team
+  let runId: string
+  beforeEach(async () => {
+    h = await startHarness(engine, { authorizationRecheckMs: 300 })
+    team = await createTeamFixture(h.db)
+    runId = await startRun(h.db, team.workspace, team.users.operator, { title: 'Broadcast run' })
+    await claim(h, runId)
+  })
+  afterEach(async () => {
+    await h.close()
+  })
+
+  it('checks a channel that had messages again before its next one, closing a removed member’s', async () => {
+    const viewer = await listen(h, team.users.viewer, runId)
+    const statuses = await subscribe(viewer.channel)
+    await append(h, runId, ['before'])
+    await waitFor(() => viewer.batches.length >= 1, 'the first batch')
+
+    await team.as('admin', 'select ops.remove_member($1, $2)', [team.workspace, team.users.viewer])
+    // No message comes, yet the channel is checked again and closed: the next one would not wait for that.
+    await waitFor(() => statuses.list.includes('CLOSED'), 'the removed member’s channel to close')
+    await append(h, runId, ['after'])
+    expect(viewer.batches.map((b) => b.events!.map((e) => e.message))).toEqual([['before']])
+  })
+})
+
 describe.each(engines)('realtime quotas on %s', (engine) => {
   let h: Harness | undefined
   afterEach(async () => {
