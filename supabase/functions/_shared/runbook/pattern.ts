@@ -7,7 +7,7 @@
 import { formatCount, MAX_PATTERN_CHARS, MAX_PATTERN_PROGRAM_SIZE } from './limits.ts'
 import { matchesWhole } from './regexp/match.ts'
 import { parseRegexp } from './regexp/parse.ts'
-import { compileProgram, type Instruction } from './regexp/program.ts'
+import { compileProgram, type Program } from './regexp/program.ts'
 import type { Node } from './regexp/syntax.ts'
 
 const PATTERN_EXPECTED = 'an RE2 regular expression (no backreferences like \\1, no lookaround like (?=…) or (?<!…))'
@@ -15,11 +15,11 @@ const PATTERN_EXPECTED = 'an RE2 regular expression (no backreferences like \\1,
 type Problem = { message: string; expected: string }
 
 /** Compiled patterns (or why they cannot be used) by source; templates are validated again and again in a plugin session. */
-const compiled = new Map<string, Instruction[] | Problem>()
+const compiled = new Map<string, Program | Problem>()
 const CACHE_SIZE = 100
 
 /** The whole value must match: the program starts at the value's start and accepts only at its end. */
-function compile(pattern: string): Instruction[] | Problem {
+function compile(pattern: string): Program | Problem {
   let entry = compiled.get(pattern)
   if (entry === undefined) {
     entry = compileOrExplain(pattern)
@@ -29,7 +29,7 @@ function compile(pattern: string): Instruction[] | Problem {
   return entry
 }
 
-function compileOrExplain(pattern: string): Instruction[] | Problem {
+function compileOrExplain(pattern: string): Program | Problem {
   if (pattern.length > MAX_PATTERN_CHARS) {
     return {
       message: `the pattern is too long (${formatCount(pattern.length)} characters)`,
@@ -57,11 +57,11 @@ function compileOrExplain(pattern: string): Instruction[] | Problem {
 /** Why a pattern cannot be used, or null when it can. */
 export function patternProblem(pattern: string): Problem | null {
   const entry = compile(pattern)
-  return Array.isArray(entry) ? null : entry
+  return 'op' in entry ? null : entry
 }
 
 /** Whole-value match. A pattern that cannot be used matches nothing (validation reports it). */
 export function matchesPattern(pattern: string, value: string): boolean {
   const entry = compile(pattern)
-  return Array.isArray(entry) && matchesWhole(entry, value)
+  return 'op' in entry && matchesWhole(entry, value)
 }

@@ -3,23 +3,24 @@
  * decided by the platform's RegExp built from that one class (`^[…]$` with the `u` flag, plus `i`
  * for case-insensitive patterns): a single character class has no quantifier, so it cannot
  * backtrack, and it brings Unicode properties and case folding without shipping their tables.
- * ASCII answers are looked up in a table computed once per class.
+ * ASCII answers are looked up in a table computed once per class, other answers remembered.
  */
 
-export type CharMatcher = (codePoint: number) => boolean
+/**
+ * A code point to equal, ANY_CHAR, ANY_CHAR_BUT_NEWLINE, or a test: the first three are checked
+ * inline by the simulation, without a call.
+ */
+export type CharMatcher = number | ((codePoint: number) => boolean)
 
 /** Inclusive code point ranges, sorted and disjoint. */
 export type Ranges = ReadonlyArray<readonly [number, number]>
 
 const MAX_CODE_POINT = 0x10ffff
-const NEWLINE = 0x0a
+/** Non-ASCII answers a class remembers: a value has at most 65,536 characters, a few scripts' worth. */
+const MAX_REMEMBERED = 4096
 
-export const anyChar: CharMatcher = () => true
-export const anyCharButNewline: CharMatcher = (codePoint) => codePoint !== NEWLINE
-
-function exactChar(expected: number): CharMatcher {
-  return (codePoint) => codePoint === expected
-}
+export const ANY_CHAR = -1
+export const ANY_CHAR_BUT_NEWLINE = -2
 
 /** `\d \s \w` as RE2 defines them: ASCII only. */
 export const PERL_CLASSES: ReadonlyMap<string, Ranges> = new Map(
@@ -165,14 +166,23 @@ export function unicodeClassSource(name: string, negated: boolean): string | nul
 }
 
 /** A class from the inside of a `u`-flag class, as built by the parser. */
-export function classMatcher(body: string, negated: boolean, foldCase: boolean): CharMatcher {
+export function classMatcher(body: string, negated: boolean, foldCase: boolean): (codePoint: number) => boolean {
   const regexp = new RegExp(`^[${negated ? '^' : ''}${body}]$`, foldCase ? 'iu' : 'u')
   const ascii = new Uint8Array(128)
   for (let codePoint = 0; codePoint < 128; codePoint++) ascii[codePoint] = regexp.test(String.fromCharCode(codePoint)) ? 1 : 0
-  return (codePoint) => (codePoint < 128 ? ascii[codePoint] === 1 : regexp.test(String.fromCodePoint(codePoint)))
+  const others = new Map<number, boolean>()
+  return (codePoint) => {
+    if (codePoint < 128) return ascii[codePoint] === 1
+    let answer = others.get(codePoint)
+    if (answer === undefined) {
+      answer = regexp.test(String.fromCodePoint(codePoint))
+      if (others.size < MAX_REMEMBERED) others.set(codePoint, answer)
+    }
+    return answer
+  }
 }
 
 /** One literal character; under `(?i)` every case variant of it. */
 export function literalMatcher(codePoint: number, foldCase: boolean): CharMatcher {
-  return foldCase ? classMatcher(codePointSource(codePoint), false, true) : exactChar(codePoint)
+  return foldCase ? classMatcher(codePointSource(codePoint), false, true) : codePoint
 }

@@ -5,8 +5,9 @@
  * whatever the pattern. No backtracking, no recursion. Code points, not UTF-16 units, are the
  * characters: a surrogate pair is one.
  */
-import type { Assertion } from './syntax.ts'
-import type { Instruction } from './program.ts'
+import { type Assertion } from './syntax.ts'
+import { ANY_CHAR, ANY_CHAR_BUT_NEWLINE } from './char-class.ts'
+import { ASSERTIONS, NO_LITERAL, OP_ASSERT, OP_CHAR, OP_JUMP, OP_MATCH, OP_SPLIT, type Program } from './program.ts'
 
 const NONE = -1
 const NEWLINE = 0x0a
@@ -39,52 +40,54 @@ function holds(assertion: Assertion, before: number, after: number): boolean {
   }
 }
 
-export function matchesWhole(program: readonly Instruction[], value: string): boolean {
-  const size = program.length
+export function matchesWhole(program: Program, value: string): boolean {
+  const { op, next, alt, assertion, literal, tests } = program
+  const size = op.length
+  /** The live states before and after the current character: `char` and `match` instructions. */
   let current = new Int32Array(size)
-  let next = new Int32Array(size)
+  let following = new Int32Array(size)
   let currentCount = 0
   /** Which step last reached each instruction, so each is visited at most once per step. */
   const seen = new Uint32Array(size)
   const pending = new Int32Array(size)
-  let step = 0
+  let step = 1
 
-  /** Adds `start` and every state reachable from it without consuming a character. */
-  const follow = (start: number, list: Int32Array, count: number, before: number, after: number): number => {
+  /** Adds `start` and every state reachable from it without consuming a character to `list`. */
+  function follow(start: number, list: Int32Array, count: number, before: number, after: number): number {
     if (seen[start] === step) return count
     seen[start] = step
     pending[0] = start
     let top = 1
-    const visit = (pc: number) => {
-      if (seen[pc] !== step) {
-        seen[pc] = step
-        pending[top++] = pc
-      }
-    }
     while (top > 0) {
       const pc = pending[--top]
-      const instruction = program[pc]
-      switch (instruction.op) {
-        case 'char':
-        case 'match':
+      let target = NONE
+      switch (op[pc]) {
+        case OP_CHAR:
+        case OP_MATCH:
           list[count++] = pc
           break
-        case 'jump':
-          visit(instruction.next)
+        case OP_JUMP:
+          target = next[pc]
           break
-        case 'split':
-          visit(instruction.alt)
-          visit(instruction.next)
+        case OP_SPLIT:
+          if (seen[alt[pc]] !== step) {
+            seen[alt[pc]] = step
+            pending[top++] = alt[pc]
+          }
+          target = next[pc]
           break
-        case 'assert':
-          if (holds(instruction.assertion, before, after)) visit(instruction.next)
+        case OP_ASSERT:
+          if (holds(ASSERTIONS[assertion[pc]], before, after)) target = next[pc]
           break
+      }
+      if (target !== NONE && seen[target] !== step) {
+        seen[target] = step
+        pending[top++] = target
       }
     }
     return count
   }
 
-  step = 1
   currentCount = follow(0, current, 0, NONE, value.length > 0 ? (value.codePointAt(0) ?? NONE) : NONE)
   let index = 0
   while (index < value.length) {
@@ -93,16 +96,23 @@ export function matchesWhole(program: readonly Instruction[], value: string): bo
     index += codePoint > 0xffff ? 2 : 1
     const after = index < value.length ? (value.codePointAt(index) ?? NONE) : NONE
     step++
-    let nextCount = 0
+    let count = 0
     for (let k = 0; k < currentCount; k++) {
-      const instruction = program[current[k]]
-      if (instruction.op === 'char' && instruction.matcher(codePoint)) {
-        nextCount = follow(instruction.next, next, nextCount, codePoint, after)
-      }
+      const pc = current[k]
+      if (op[pc] !== OP_CHAR) continue
+      const expected = literal[pc]
+      const accepted =
+        expected >= 0
+          ? expected === codePoint
+          : expected === ANY_CHAR ||
+            (expected === ANY_CHAR_BUT_NEWLINE ? codePoint !== NEWLINE : expected === NO_LITERAL && tests[pc]?.(codePoint) === true)
+      if (accepted) count = follow(next[pc], following, count, codePoint, after)
     }
-    ;[current, next] = [next, current]
-    currentCount = nextCount
+    const swap = current
+    current = following
+    following = swap
+    currentCount = count
   }
-  for (let k = 0; k < currentCount; k++) if (program[current[k]].op === 'match') return true
+  for (let k = 0; k < currentCount; k++) if (op[current[k]] === OP_MATCH) return true
   return false
 }

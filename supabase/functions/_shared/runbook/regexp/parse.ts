@@ -4,8 +4,8 @@
  * RE2 refuses (backreferences, lookaround, `a**`, counts over 1000) with RE2's messages.
  */
 import {
-  anyChar,
-  anyCharButNewline,
+  ANY_CHAR,
+  ANY_CHAR_BUT_NEWLINE,
   classMatcher,
   complement,
   foldAscii,
@@ -105,7 +105,7 @@ class Parser {
         this.push(assertNode(this.flags & ONE_LINE ? 'endText' : 'endLine'))
         i++
       } else if (char === '.') {
-        this.push(charNode(this.flags & DOT_NEWLINE ? anyChar : anyCharButNewline))
+        this.push(charNode(this.flags & DOT_NEWLINE ? ANY_CHAR : ANY_CHAR_BUT_NEWLINE))
         i++
       } else if (char === '[') {
         i = this.parseClass(i)

@@ -2,23 +2,81 @@
  * A parsed regular expression as a flat list of instructions for the state-set simulation in
  * match.ts (Thompson's construction): `char` consumes one code point, `split` forks, `jump`
  * loops back, `assert` checks a position, `match` ends. `{n,m}` is written out as copies, so a
- * program's length is `Node.size` + 1, known before it is built.
+ * program's length is `Node.size` + 1, known before it is built. The program is handed over as
+ * typed arrays, one entry per instruction, which the simulation's inner loop reads fastest.
  */
 import type { CharMatcher } from './char-class.ts'
 import type { Assertion, Node } from './syntax.ts'
 
-export type Instruction =
+type Instruction =
   | { op: 'char'; matcher: CharMatcher; next: number }
   | { op: 'split'; next: number; alt: number }
   | { op: 'jump'; next: number }
   | { op: 'assert'; assertion: Assertion; next: number }
   | { op: 'match' }
 
+export const OP_CHAR = 0
+export const OP_SPLIT = 1
+export const OP_JUMP = 2
+export const OP_ASSERT = 3
+export const OP_MATCH = 4
+
+export const ASSERTIONS: readonly Assertion[] = ['beginText', 'endText', 'beginLine', 'endLine', 'wordBoundary', 'notWordBoundary']
+
+/** Instruction i is `op[i]`, going on to `next[i]` (and `alt[i]` for a split), testing `literal[i]`/`tests[i]` or `ASSERTIONS[assertion[i]]`. */
+export type Program = {
+  op: Uint8Array
+  next: Int32Array
+  alt: Int32Array
+  assertion: Uint8Array
+  /** The `char` instructions' code point (or ANY_CHAR…), or NO_LITERAL when `tests` decides. */
+  literal: Int32Array
+  tests: Array<((codePoint: number) => boolean) | null>
+}
+
+export const NO_LITERAL = -3
+
 /** The program starts at instruction 0. */
-export function compileProgram(root: Node): Instruction[] {
-  const program: Instruction[] = []
-  emit(root, program)
-  program.push({ op: 'match' })
+export function compileProgram(root: Node): Program {
+  const instructions: Instruction[] = []
+  emit(root, instructions)
+  instructions.push({ op: 'match' })
+  const size = instructions.length
+  const program: Program = {
+    op: new Uint8Array(size),
+    next: new Int32Array(size),
+    alt: new Int32Array(size),
+    assertion: new Uint8Array(size),
+    literal: new Int32Array(size).fill(NO_LITERAL),
+    tests: new Array<((codePoint: number) => boolean) | null>(size).fill(null),
+  }
+  instructions.forEach((instruction, pc) => {
+    switch (instruction.op) {
+      case 'char':
+        program.op[pc] = OP_CHAR
+        program.next[pc] = instruction.next
+        if (typeof instruction.matcher === 'number') program.literal[pc] = instruction.matcher
+        else program.tests[pc] = instruction.matcher
+        break
+      case 'split':
+        program.op[pc] = OP_SPLIT
+        program.next[pc] = instruction.next
+        program.alt[pc] = instruction.alt
+        break
+      case 'jump':
+        program.op[pc] = OP_JUMP
+        program.next[pc] = instruction.next
+        break
+      case 'assert':
+        program.op[pc] = OP_ASSERT
+        program.next[pc] = instruction.next
+        program.assertion[pc] = ASSERTIONS.indexOf(instruction.assertion)
+        break
+      case 'match':
+        program.op[pc] = OP_MATCH
+        break
+    }
+  })
   return program
 }
 
