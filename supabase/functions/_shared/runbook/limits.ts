@@ -20,7 +20,7 @@ export const MAX_TITLE_CHARS = 200
 export const MAX_PATTERN_CHARS = 500
 
 /**
- * An input's pattern, compiled: RE2 matches in time linear in the value, times the size of the
+ * An input's pattern, compiled: it matches in time linear in the value, times the size of the
  * compiled program, so large counted repetitions (`.{0,999}.{0,999}`) are refused too.
  */
 export const MAX_PATTERN_PROGRAM_SIZE = 1000
