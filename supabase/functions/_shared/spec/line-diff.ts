@@ -65,7 +65,7 @@ function shortestEdits(a: readonly string[], b: readonly string[]): Edit[] {
   const max = n + m
   const offset = max + 1
   const furthest = new Int32Array(2 * max + 3)
-  const paths: (Edit | null)[] = new Array(2 * max + 3).fill(null)
+  const paths = new Array<Edit | null>(2 * max + 3).fill(null)
   for (let d = 0; d <= max; d++) {
     for (let k = -d; k <= d; k += 2) {
       let x: number
