@@ -4,7 +4,7 @@
  * per run that spans invocations and ends the run with a clear error).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { applyPatch } from 'diff'
+import { applyPatch } from '../support/apply-patch.ts'
 import { engines } from '../support/databases.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import {

@@ -3,7 +3,7 @@
  * revision a waiting run pinned, as the approvals inbox says it: a unified diff, the same text,
  * or no earlier approved run to compare with.
  */
-import { createTwoFilesPatch } from 'diff'
+import { unifiedDiff } from '../../../supabase/functions/_shared/spec/unified-diff.ts'
 import type { ApprovalBaseline } from '../../client/team-api.ts'
 
 export type TemplateChange =
@@ -19,9 +19,8 @@ export function templateChange(baseline: ApprovalBaseline): TemplateChange {
   if (before === baseline.yaml) return { kind: 'same', revision: baseline.revision }
   const from = baseline.baseline.revision
   const to = baseline.revision
-  const diff = createTwoFilesPatch(`revision ${from ?? '?'}`, `revision ${to ?? '?'}`, before, baseline.yaml, undefined, undefined, {
-    context: 3,
-  })
+  const names = { oldName: `revision ${from ?? '?'}`, newName: `revision ${to ?? '?'}` }
+  const diff = unifiedDiff(before, baseline.yaml, names, { context: 3, underline: true })
   return { kind: 'changed', from, to, diff }
 }
 

@@ -6,7 +6,7 @@
  * region is shown as one replacement hunk (its old lines removed, its new lines added): still an
  * exact diff that applies, only not the shortest one.
  */
-import { formatPatch, structuredPatch, type StructuredPatchHunk } from 'diff'
+import { formatPatch, linesWithEnds, patchHunks, printLine, type PatchHunk } from '../../spec/unified-diff.ts'
 import { utf8Bytes } from '../log-bytes.ts'
 
 /** Changed lines (removed plus added) compared line by line; more are shown as one replacement. */
@@ -14,7 +14,6 @@ export const MAX_COMPARED_LINES = 1000
 /** Bytes of the changed region compared line by line; more are shown as one replacement. */
 export const MAX_COMPARED_BYTES = 128 * 1024
 const CONTEXT_LINES = 4
-const NO_NEWLINE = '\\ No newline at end of file'
 
 export interface ProposalDiff {
   patch: string
@@ -31,24 +30,9 @@ export interface DiffNames {
   newHeader: string
 }
 
-/** `text` cut into lines that keep their "\n" (the last one may have none), as jsdiff cuts them. */
-function splitLines(text: string): string[] {
-  const lines: string[] = []
-  for (let start = 0; start < text.length;) {
-    const end = text.indexOf('\n', start)
-    if (end === -1) {
-      lines.push(text.slice(start))
-      break
-    }
-    lines.push(text.slice(start, end + 1))
-    start = end + 1
-  }
-  return lines
-}
-
 export function proposalDiff(before: string, after: string, names: DiffNames): ProposalDiff {
-  const oldLines = splitLines(before)
-  const newLines = splitLines(after)
+  const oldLines = linesWithEnds(before)
+  const newLines = linesWithEnds(after)
   let prefix = 0
   while (prefix < oldLines.length && prefix < newLines.length && oldLines[prefix] === newLines[prefix]) prefix++
   let suffix = 0
@@ -67,53 +51,29 @@ export function proposalDiff(before: string, after: string, names: DiffNames): P
   const changedLines = removedLines.length + addedLines.length
   const changedBytes = utf8Bytes(removedLines.join('')) + utf8Bytes(addedLines.join(''))
 
-  let hunks: StructuredPatchHunk[] = []
+  let hunks: PatchHunk[] = []
   let replacement: ProposalDiff['replacement']
-  if (changedLines > 0) {
-    const compared =
-      changedLines <= MAX_COMPARED_LINES && changedBytes <= MAX_COMPARED_BYTES
-        ? structuredPatch(
-            '',
-            '',
-            oldLines.slice(first, oldLines.length - suffix + trail).join(''),
-            newLines.slice(first, newLines.length - suffix + trail).join(''),
-            undefined,
-            undefined,
-            { context: CONTEXT_LINES, maxEditLength: MAX_COMPARED_LINES },
-          )
-        : undefined
-    if (compared) {
-      // The window started `first` lines into both documents.
-      hunks = compared.hunks.map((hunk) => ({ ...hunk, oldStart: hunk.oldStart + first, newStart: hunk.newStart + first }))
-    } else {
-      replacement = { lines: changedLines, bytes: changedBytes }
-      const lines: string[] = []
-      const add = (sign: string, line: string) => {
-        lines.push(sign + (line.endsWith('\n') ? line.slice(0, -1) : line))
-        if (!line.endsWith('\n')) lines.push(NO_NEWLINE)
-      }
-      for (const line of oldLines.slice(first, prefix)) add(' ', line)
-      for (const line of removedLines) add('-', line)
-      for (const line of addedLines) add('+', line)
-      for (const line of oldLines.slice(oldLines.length - suffix, oldLines.length - suffix + trail)) add(' ', line)
-      hunks = [
-        {
-          oldStart: first + 1,
-          oldLines: lead + removedLines.length + trail,
-          newStart: first + 1,
-          newLines: lead + addedLines.length + trail,
-          lines,
-        },
-      ]
-    }
+  if (changedLines > 0 && changedLines <= MAX_COMPARED_LINES && changedBytes <= MAX_COMPARED_BYTES) {
+    // The line diff sets the shared start and end aside itself, so only the changed region is compared.
+    hunks = patchHunks(oldLines, newLines, CONTEXT_LINES)
+  } else if (changedLines > 0) {
+    replacement = { lines: changedLines, bytes: changedBytes }
+    const lines: string[] = []
+    for (const line of oldLines.slice(first, prefix)) printLine(' ', line, lines)
+    for (const line of removedLines) printLine('-', line, lines)
+    for (const line of addedLines) printLine('+', line, lines)
+    for (const line of oldLines.slice(oldLines.length - suffix, oldLines.length - suffix + trail)) printLine(' ', line, lines)
+    hunks = [
+      {
+        oldStart: first + 1,
+        oldLines: lead + removedLines.length + trail,
+        newStart: first + 1,
+        newLines: lead + addedLines.length + trail,
+        lines,
+      },
+    ]
   }
-  const patch = formatPatch({
-    oldFileName: names.oldName,
-    newFileName: names.newName,
-    oldHeader: names.oldHeader,
-    newHeader: names.newHeader,
-    hunks,
-  })
+  const patch = formatPatch(names, hunks, { underline: true })
   let added = 0
   let removed = 0
   for (const hunk of hunks) {
