@@ -1,6 +1,6 @@
 /**
  * Markdown for the Spec Kit preview as Preact elements, straight from the tree of plain elements
- * `markdownTree` builds from marked's tokens: no HTML string is ever made or parsed, so a document
+ * `markdownTree` builds from the markdown parser's blocks: no HTML string is ever made or parsed, so a document
  * can never run script or carry event handlers into the plugin.
  */
 import { h, type ComponentChildren } from 'preact'

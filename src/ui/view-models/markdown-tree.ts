@@ -1,14 +1,15 @@
 /**
- * Markdown for the Spec Kit preview as a tree of plain elements, built from marked's tokens and
- * never from HTML: there is no HTML string anywhere, so there is nothing to sanitise. The tree
- * holds only the tags below with only the attributes set here; text is text (HTML written in a
- * document shows as the characters typed). Links go to http(s) addresses only, in a new window
- * without an opener; images are never fetched (an image is a link to it, named by its alt text).
- * Task checkboxes are numbered in the order this walk meets them, which is the order
- * `taskItemsFromTokens` finds them in the same token tree, so checkbox N toggles task N.
+ * Markdown for the Spec Kit preview as a tree of plain elements, built from our markdown parser's
+ * blocks and inlines (markdown/) and never from HTML: there is no HTML string anywhere, so there
+ * is nothing to sanitise. The tree holds only the tags below with only the attributes set here;
+ * text is text (HTML written in a document shows as the characters typed). Links go to http(s)
+ * addresses only, in a new window without an opener; images are never fetched (an image is a
+ * link to it, named by its alt text). Task checkboxes are numbered in the order this walk meets
+ * them, which is the order `tasksOf` finds them in the same blocks, so checkbox N toggles task N.
  */
-import { Lexer, type Token, type Tokens } from 'marked'
-import { normalizeNewlines, taskItemsFromTokens, type TaskItem } from './task-checkboxes.ts'
+import { parseBlocks, type Block, type ListItem } from './markdown/blocks.ts'
+import { parseInline, type Inline } from './markdown/inline.ts'
+import { normalizeNewlines, tasksOf, type TaskItem } from './task-checkboxes.ts'
 
 type MarkdownTag =
   | 'h1'
@@ -72,17 +73,6 @@ const element = (tag: MarkdownTag, children: MarkdownNode[] = [], attributes: Ma
   children,
 })
 
-const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' }
-
-/** Character references in text, as a browser would show them (the common names; others stay as typed). */
-function decodeEntities(text: string): string {
-  return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]+);/g, (whole, name: string) => {
-    if (name[0] !== '#') return NAMED_ENTITIES[name] ?? whole
-    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10)
-    return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '\ufffd'
-  })
-}
-
 /** An http(s) address, or null: no javascript:, data:, file: or relative links. */
 function safeHref(href: string): string | null {
   try {
@@ -101,58 +91,56 @@ function link(href: string, title: string | null | undefined, children: Markdown
 
 const isComment = (html: string) => /^\s*<!--[\s\S]*-->\s*$/.test(html)
 
-/** marked's Token also admits extension tokens of any type, so `type` alone does not narrow it. */
-function is<T extends Token['type']>(token: Token, type: T): token is Extract<Token, { type: T }> {
-  return token.type === type
-}
-
 class TreeBuilder {
   private nextTask = 0
 
   constructor(private readonly tasks: TaskItem[]) {}
 
-  blocks(tokens: readonly Token[]): MarkdownNode[] {
-    return tokens.flatMap((token) => this.block(token))
+  blocks(blocks: readonly Block[]): MarkdownNode[] {
+    return blocks.flatMap((block) => this.block(block))
   }
 
-  private block(token: Token): MarkdownNode[] {
-    if (is(token, 'heading')) {
-      return [element(HEADINGS[Math.min(6, Math.max(1, token.depth)) - 1], this.inline(token.tokens))]
+  private block(block: Block): MarkdownNode[] {
+    switch (block.kind) {
+      case 'heading':
+        return [element(HEADINGS[block.level - 1], this.inline(parseInline(block.text)))]
+      case 'paragraph':
+        return [element('p', this.inline(parseInline(block.text)))]
+      case 'code':
+        return [element('pre', [element('code', [block.text])])]
+      case 'quote':
+        return [element('blockquote', this.blocks(block.blocks))]
+      case 'rule':
+        return [element('hr')]
+      case 'list':
+        return [
+          element(
+            block.ordered ? 'ol' : 'ul',
+            block.items.map((item) => this.item(item, block.loose)),
+            block.ordered && block.start !== 1 ? { start: block.start } : {},
+          ),
+        ]
+      case 'table':
+        return [this.table(block)]
+      case 'html':
+        // HTML written in the document is shown as written, never parsed (a comment shows nowhere).
+        return isComment(block.text) ? [] : [element('p', [block.text.trimEnd()])]
     }
-    if (is(token, 'paragraph')) return [element('p', this.inline(token.tokens))]
-    if (is(token, 'text')) return token.tokens ? this.inline(token.tokens) : [decodeEntities(token.text)]
-    if (is(token, 'code')) return [element('pre', [element('code', [token.text])])]
-    if (is(token, 'blockquote')) return [element('blockquote', this.blocks(token.tokens))]
-    if (is(token, 'hr')) return [element('hr')]
-    if (is(token, 'list')) return [this.list(token)]
-    if (is(token, 'table')) return [this.table(token)]
-    // HTML written in the document is shown as written, never parsed (a comment shows nowhere).
-    if (is(token, 'html')) return isComment(token.text) ? [] : [element('p', [token.text.trimEnd()])]
-    return []
   }
 
-  private list(token: Tokens.List): MarkdownElement {
-    const start = token.ordered && token.start !== '' && token.start !== 1 ? { start: Number(token.start) } : {}
-    return element(
-      token.ordered ? 'ol' : 'ul',
-      token.items.map((item) => this.item(item, token.loose)),
-      start,
-    )
-  }
-
-  private item(item: Tokens.ListItem, loose: boolean): MarkdownElement {
+  private item(item: ListItem, loose: boolean): MarkdownElement {
     const checkbox: MarkdownNode[] = []
-    if (item.task) {
+    if (item.task !== null) {
       const index = this.nextTask++
       const label = this.tasks[index]?.text ?? `Task ${index + 1}`
       checkbox.push(
-        element('input', [], { type: 'checkbox', 'data-task-index': index, 'aria-label': label, checked: item.checked === true }),
+        element('input', [], { type: 'checkbox', 'data-task-index': index, 'aria-label': label, checked: item.task.checked }),
         ' ',
       )
     }
-    // A tight list's paragraphs are bare text, as marked renders them.
-    const content = item.tokens.flatMap((child) =>
-      !loose && is(child, 'text') ? (child.tokens ? this.inline(child.tokens) : [decodeEntities(child.text)]) : this.block(child),
+    // A tight list's paragraphs are bare text.
+    const content = item.blocks.flatMap((child) =>
+      !loose && child.kind === 'paragraph' ? this.inline(parseInline(child.text)) : this.block(child),
     )
     const first = content[0]
     if (checkbox.length > 0 && first !== undefined && typeof first !== 'string' && first.tag === 'p') {
@@ -162,44 +150,49 @@ class TreeBuilder {
     return element('li', [...checkbox, ...content])
   }
 
-  private table(token: Tokens.Table): MarkdownElement {
-    const cell = (tag: 'th' | 'td', value: Tokens.TableCell) =>
-      element(tag, this.inline(value.tokens), value.align === null ? {} : { align: value.align })
+  private table(block: Extract<Block, { kind: 'table' }>): MarkdownElement {
+    const cell = (tag: 'th' | 'td', text: string, column: number) => {
+      const align = block.align[column]
+      return element(tag, this.inline(parseInline(text)), align === null ? {} : { align })
+    }
     const head = element('thead', [
       element(
         'tr',
-        token.header.map((value) => cell('th', value)),
+        block.head.map((text, column) => cell('th', text, column)),
       ),
     ])
-    const rows = token.rows.map((row) =>
+    const rows = block.rows.map((row) =>
       element(
         'tr',
-        row.map((value) => cell('td', value)),
+        row.map((text, column) => cell('td', text, column)),
       ),
     )
     return element('table', rows.length > 0 ? [head, element('tbody', rows)] : [head])
   }
 
-  inline(tokens: readonly Token[]): MarkdownNode[] {
-    return tokens.flatMap((token): MarkdownNode[] => {
-      if (is(token, 'text')) return token.tokens ? this.inline(token.tokens) : [decodeEntities(token.text)]
-      if (is(token, 'escape')) return [token.text]
-      if (is(token, 'strong')) return [element('strong', this.inline(token.tokens))]
-      if (is(token, 'em')) return [element('em', this.inline(token.tokens))]
-      if (is(token, 'del')) return [element('del', this.inline(token.tokens))]
-      if (is(token, 'codespan')) return [element('code', [token.text])]
-      if (is(token, 'br')) return [element('br')]
-      if (is(token, 'link')) return link(token.href, token.title, this.inline(token.tokens))
-      if (is(token, 'image')) return link(token.href, token.title, [token.text || token.href])
-      if (is(token, 'html')) return isComment(token.text) ? [] : [token.text]
-      return 'text' in token && typeof token.text === 'string' ? [token.text] : []
+  private inline(nodes: readonly Inline[]): MarkdownNode[] {
+    return nodes.flatMap((node): MarkdownNode[] => {
+      switch (node.kind) {
+        case 'text':
+        case 'code':
+          return node.kind === 'code' ? [element('code', [node.text])] : [node.text]
+        case 'em':
+        case 'strong':
+        case 'del':
+          return [element(node.kind, this.inline(node.children))]
+        case 'break':
+          return [element('br')]
+        case 'link':
+          return link(node.href, node.title, this.inline(node.children))
+        case 'image':
+          return link(node.href, node.title, [node.alt || node.href])
+      }
     })
   }
 }
 
 export function markdownTree(source: string): MarkdownTree {
-  const text = normalizeNewlines(source)
-  const tokens = new Lexer({ gfm: true }).lex(text)
-  const tasks = taskItemsFromTokens(text, tokens)
-  return { nodes: new TreeBuilder(tasks).blocks(tokens), tasks }
+  const blocks = parseBlocks(normalizeNewlines(source))
+  const tasks = tasksOf(blocks)
+  return { nodes: new TreeBuilder(tasks).blocks(blocks), tasks }
 }
