@@ -301,4 +301,23 @@ describe('the engine agrees with RE2', () => {
     }
     expect(problems.slice(0, 20)).toEqual([])
   })
+
+  it('at word and line boundaries beside non-ASCII characters, whose steps the engine caches', () => {
+    const patterns = [
+      String.raw`(?:\b.|\B.)*`,
+      String.raw`.*\bé.*`,
+      String.raw`.*é\b.*`,
+      String.raw`.*\Bé\B.*`,
+      String.raw`(?:\b\w+\b|\W)*`,
+      String.raw`(?:\pL+\b\s?)*`,
+      String.raw`(?m)(?:^.$\n?)*`,
+      String.raw`(?m)(?:^é|λ$|\n|a)*`,
+      String.raw`(?s)(?:\A.|\b.|.\z)*`,
+      String.raw`(?:😀\b|a\B|\bé)*`,
+    ]
+    const values = ['', 'é', 'aé', 'éa', 'a é', 'é\na', 'a\né', 'λa_é', 'éé', 'aa', '😀a', 'a😀', 'é😀é', 'x\n\né\nλ', 'a é\nb λ😀_1']
+    // Each value twice, and the list twice, so the later answers come from cached steps.
+    const repeated = [...values, ...values].flatMap((value) => [value, value, value + value])
+    expect(patterns.flatMap((pattern) => disagreements(pattern, repeated))).toEqual([])
+  })
 })

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { matchesPattern, patternProblem } from '../../../supabase/functions/_shared/runbook/pattern.ts'
-import { matchesWhole } from '../../../supabase/functions/_shared/runbook/regexp/match.ts'
+import { dfaCacheUse, matchesWhole } from '../../../supabase/functions/_shared/runbook/regexp/match.ts'
 import { parseRegexp } from '../../../supabase/functions/_shared/runbook/regexp/parse.ts'
 import { compileProgram } from '../../../supabase/functions/_shared/runbook/regexp/program.ts'
 
@@ -119,5 +119,36 @@ describe('hostile patterns and values', () => {
     expect(engineMatches(`${'(?:'.repeat(5000)}a${')'.repeat(5000)}`, 'b')).toBe(false)
     expect(() => parseRegexp(`${'('.repeat(1001)}a${')*'.repeat(1001)}`)).toThrow('expression nests too deeply')
     expect(() => parseRegexp('('.repeat(5000))).toThrow('missing closing )')
+  })
+
+  it('keeps its cache of steps bounded when the pattern has more DFA states than fit, and still answers right', () => {
+    // (a|b)*a(a|b){12} needs a DFA state per possible last 13 characters: 8,192 of them.
+    let seed = 1
+    const randomAB = (length: number) =>
+      Array.from({ length }, () => {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff
+        return seed & 0x10000 ? 'a' : 'b'
+      }).join('')
+    const flip = (value: string) => `${value.slice(0, -13)}${value.at(-13) === 'a' ? 'b' : 'a'}${value.slice(-12)}`
+    const program = compileProgram(parseRegexp('(a|b)*a(a|b){12}'))
+    const random = randomAB(64 * 1024 - 1)
+    const settling = randomAB(120) + 'a'.repeat(64 * 1024 - 200) + randomAB(79)
+    // [value, cache bound, cleared, finished by the simulation alone]
+    const cases: Array<[string, number | undefined, boolean, boolean]> = [
+      [random, undefined, false, false], // all 8,192 states fit
+      [settling, 64 * 1024, true, false], // cleared once, then the few states of a run of a's fit
+      [random, 64 * 1024, true, true], // filled again at once: not worth caching
+      [random, 1024, true, true],
+    ]
+    for (const [value, cacheBytes, cleared, simulated] of cases) {
+      matchesWhole(program, '', cacheBytes) // a cache with this bound, holding the start state
+      for (const tried of [value, flip(value)]) {
+        const before = dfaCacheUse()
+        expect(matchesWhole(program, tried, cacheBytes)).toBe(tried.at(-13) === 'a')
+        const after = dfaCacheUse()
+        expect([after.resets > before.resets, after.simulated > before.simulated]).toEqual([cleared, simulated])
+        expect(after.bytes).toBeLessThanOrEqual(cacheBytes ?? 4 << 20)
+      }
+    }
   })
 })
