@@ -119,14 +119,21 @@ export function runExecutor(
   return execute(executorOptions(stack, secrets, overrides), { runId })
 }
 
+/** Every event of a run, in seq order: read page by page, since one REST read stops at max_rows (1,000). */
 export async function eventsOf(client: OpsClient, runId: string) {
-  const { data, error } = await client
-    .from('run_events')
-    .select('seq, level, source, phase, step_id, message, data')
-    .eq('run_id', runId)
-    .order('seq')
-  if (error) throw new Error(error.message)
-  return data
+  const page = 1000
+  const events = []
+  for (let from = 0; ; from += page) {
+    const { data, error } = await client
+      .from('run_events')
+      .select('seq, level, source, phase, step_id, message, data')
+      .eq('run_id', runId)
+      .order('seq')
+      .range(from, from + page - 1)
+    if (error) throw new Error(error.message)
+    events.push(...data)
+    if (data.length < page) return events
+  }
 }
 
 export async function runOf(client: OpsClient, runId: string) {
