@@ -12,7 +12,7 @@ import type { Database } from '../../supabase/functions/_shared/database/index.t
 import { startPreview, type Preview } from '../../local/preview/server.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
-import { LONG, openTab, pluginUi, screenshot, type PluginUi } from './support/plugin-ui.ts'
+import { LONG, openTab, pluginUi, screenshot, spilledBoxes, type PluginUi } from './support/plugin-ui.ts'
 import { axeFindings } from './support/axe.ts'
 
 interface Person {
@@ -206,6 +206,9 @@ describe('spec review by two people, in Chromium', { timeout: 300_000 }, () => {
     await expect(clash.locator('[data-merge-lines="mine"]').textContent()).resolves.toContain("B's line")
     await expect(clash.locator('[data-merge-choice="both"]').isChecked()).resolves.toBe(true)
     await screenshot(b.plugin, 'spec-review-conflict')
+    // The three-way view is taller than the pane: the editor scrolls it rather than drawing it
+    // over the board bar below.
+    await expect(spilledBoxes(b.plugin)).resolves.toEqual([])
     await expectAccessible(b, 'three-way merge')
 
     await conflict.locator('[data-save-merge]').click()

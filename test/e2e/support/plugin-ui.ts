@@ -44,6 +44,24 @@ export async function screenshot({ page }: PluginUi, name: string, iframeSelecto
   return path
 }
 
+/**
+ * Boxes in the open tab whose content spills out over what follows them: a block whose content
+ * is taller than the box and which neither scrolls nor clips it. Each is named by its tag, data-*
+ * hooks and class, with how far it spills.
+ */
+export async function spilledBoxes(plugin: PluginUi): Promise<string[]> {
+  const frame = await plugin.frame()
+  return frame.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[role="tabpanel"], [role="tabpanel"] *')].flatMap((element) => {
+      const style = getComputedStyle(element)
+      const spill = element.scrollHeight - element.clientHeight
+      if (style.display === 'inline' || style.display === 'contents' || style.overflowY !== 'visible' || spill <= 1) return []
+      const hooks = [...element.attributes].filter((a) => a.name.startsWith('data-')).map((a) => `[${a.name}]`)
+      return [`${element.tagName.toLowerCase()}${hooks.join('')}.${element.className} spills ${spill}px`]
+    }),
+  )
+}
+
 export interface LogLineSeen {
   seq: number
   message: string
