@@ -15,7 +15,7 @@ import { startPreview, type Preview } from '../../local/preview/server.ts'
 import { addTemplate, eventsOf, runOf } from '../support/executor.ts'
 import { startTestStack, type OpsClient, type TestStack } from '../support/stack.ts'
 import { launchChromium, type LaunchedBrowser } from '../support/chromium.ts'
-import { LONG, openTab, pluginUi, readWholeLog, screenshot, type PluginUi } from './support/plugin-ui.ts'
+import { crampedBarControls, LONG, openTab, pluginUi, readWholeLog, screenshot, spilledBoxes, type PluginUi } from './support/plugin-ui.ts'
 import { HOLD_TEMPLATE, RELEASE_TEMPLATE, STAGED_TEMPLATE } from './support/templates.ts'
 import { createTeamWorkspace, fixedWorkspace, joinWorkspace } from '../support/team-workspace.ts'
 import { axeFindings } from './support/axe.ts'
@@ -162,6 +162,8 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await ui.getByRole('button', { name: 'Continue without an account' }).click()
     await ui.getByRole('tab', { name: 'Chat' }).waitFor({ timeout: LONG })
     await screenshot(plugin, 'chat-empty')
+    // A guest's bar holds five tabs, Save your work, Sign out and the settings at the default width.
+    await expect(crampedBarControls(plugin)).resolves.toEqual([])
     await expectAccessible('chat-empty')
 
     await openTab(plugin, 'Templates')
@@ -753,6 +755,11 @@ describe('the plugin UI in Chromium', { timeout: 180_000 }, () => {
     await ui.locator('[data-spec-doc="continue-orchestrator/tasks"]').click()
     const before = await specDoc('continue-orchestrator/tasks')
     const checkbox = ui.locator('[data-markdown-preview] input[data-task-index="2"]')
+    await checkbox.waitFor()
+    // Two open proposals above the editor and the board bar below: the editor keeps its room.
+    await expect(ui.locator('[data-proposals="2"]').count()).resolves.toBe(1)
+    await screenshot(plugin, 'spec-kit-tasks-with-proposals')
+    expect(await spilledBoxes(plugin)).toEqual([])
     const wasChecked = await checkbox.isChecked()
     await checkbox.click()
     await expect.poll(() => checkbox.isChecked(), { timeout: LONG }).toBe(!wasChecked)

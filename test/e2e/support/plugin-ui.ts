@@ -62,6 +62,30 @@ export async function spilledBoxes(plugin: PluginUi): Promise<string[]> {
   )
 }
 
+/**
+ * Controls in the bar above the tabs that the plugin window does not show whole: a label broken
+ * over two lines, or a control reaching past the window's right edge.
+ */
+export async function crampedBarControls(plugin: PluginUi): Promise<string[]> {
+  const frame = await plugin.frame()
+  return frame.evaluate(() => {
+    const width = document.documentElement.clientWidth
+    const bar = document.querySelector('[role="tablist"]')?.parentElement
+    if (!bar) throw new Error('no tab bar is open')
+    return [...bar.querySelectorAll<HTMLElement>('button, select, a')].flatMap((control) => {
+      const name = control.getAttribute('aria-label') ?? control.textContent ?? control.tagName
+      const box = control.getBoundingClientRect()
+      const lines = new Set([...control.getClientRects()].map((rect) => Math.round(rect.top)))
+      const text = document.createRange()
+      text.selectNodeContents(control)
+      const textLines = new Set([...text.getClientRects()].map((rect) => Math.round(rect.top)))
+      if (box.right > width + 0.5) return [`${name} ends ${Math.round(box.right - width)}px past the window`]
+      if (lines.size > 1 || textLines.size > 1) return [`${name} is broken over ${Math.max(lines.size, textLines.size)} lines`]
+      return []
+    })
+  })
+}
+
 export interface LogLineSeen {
   seq: number
   message: string
