@@ -22,7 +22,7 @@
 import type { Database, JwtClaims } from '../db/database.ts'
 import { tokenProblems } from '../auth/live-tokens.ts'
 import { errorMessage } from '../../supabase/functions/_shared/error-message.ts'
-import { topicAccess } from './topic-access.ts'
+import { mayReadTopic } from './topic-access.ts'
 import { backgroundTimer, type BackgroundTimer } from '../timers.ts'
 
 const NOTIFY_CHANNEL = 'local_realtime_broadcast'
@@ -268,11 +268,11 @@ export class BroadcastFeed {
       const key = checkKey(s)
       let found = verdicts.get(key)
       if (!found) {
-        found = topicAccess(this.db, s.claims, s.name).then(
-          (access) => {
-            if (access.read) this.passed.set(key, Date.now())
+        found = mayReadTopic(this.db, s.claims, s.name).then(
+          (read) => {
+            if (read) this.passed.set(key, Date.now())
             else this.passed.delete(key)
-            return access.read
+            return read
           },
           (error: unknown) => {
             this.warn(`cannot check access to ${s.name}: ${errorMessage(error)}`)

@@ -14,7 +14,17 @@ export interface TopicAccess {
 
 class Rollback extends Error {}
 
-export async function topicAccess(db: Database, claims: JwtClaims, topic: string): Promise<TopicAccess> {
+/** Whether `claims` may read and write the private channel `topic` (a join, a new token). */
+export function topicAccess(db: Database, claims: JwtClaims, topic: string): Promise<TopicAccess> {
+  return probeTopic(db, claims, topic, true)
+}
+
+/** Whether `claims` may still read the private channel `topic`: the recheck of a subscriber, which never sends. */
+export async function mayReadTopic(db: Database, claims: JwtClaims, topic: string): Promise<boolean> {
+  return (await probeTopic(db, claims, topic, false)).read
+}
+
+async function probeTopic(db: Database, claims: JwtClaims, topic: string, checkWrite: boolean): Promise<TopicAccess> {
   let access: TopicAccess = { read: false, write: false }
   try {
     await db.transaction(async (tx) => {
@@ -28,12 +38,14 @@ export async function topicAccess(db: Database, claims: JwtClaims, topic: string
         topic,
       ])
       let write = false
-      await tx.query('savepoint write_check')
-      try {
-        await tx.query("insert into realtime.messages (topic, extension, private) values ($1, 'broadcast', true)", [topic])
-        write = true
-      } catch {
-        await tx.query('rollback to savepoint write_check')
+      if (checkWrite) {
+        await tx.query('savepoint write_check')
+        try {
+          await tx.query("insert into realtime.messages (topic, extension, private) values ($1, 'broadcast', true)", [topic])
+          write = true
+        } catch {
+          await tx.query('rollback to savepoint write_check')
+        }
       }
       access = { read: read.rows.length > 0, write }
       throw new Rollback()
