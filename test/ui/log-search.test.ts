@@ -103,4 +103,12 @@ describe('stepMatch', () => {
   ])('counter $current/$total → $expected', ({ current, total, expected }) => {
     expect(matchCounter(current, total)).toBe(expected)
   })
+
+  it.each([
+    { current: -1, total: 0, expected: 'Searching…' },
+    { current: -1, total: 4, expected: '0 of 4 so far' },
+    { current: 1, total: 4, expected: '2 of 4 so far' },
+  ])('counter $current/$total while the search is still reading the log → $expected', ({ current, total, expected }) => {
+    expect(matchCounter(current, total, true)).toBe(expected)
+  })
 })

@@ -92,8 +92,11 @@ export function stepMatch(current: number, total: number, direction: 1 | -1): nu
   return (current + direction + total) % total
 }
 
-/** "3 of 12", or "No matches" for a query that finds nothing. */
-export function matchCounter(current: number, total: number): string {
-  if (total === 0) return 'No matches'
-  return `${current < 0 ? 0 : current + 1} of ${total}`
+/**
+ * "3 of 12", or "No matches" for a query that finds nothing. While a long log is still being
+ * searched the count is not final: "Searching…" until a match is found, then "3 of 12 so far".
+ */
+export function matchCounter(current: number, total: number, searching = false): string {
+  if (total === 0) return searching ? 'Searching…' : 'No matches'
+  return `${current < 0 ? 0 : current + 1} of ${total}${searching ? ' so far' : ''}`
 }

@@ -19,6 +19,8 @@ export interface LogToolbarProps {
   onQueryChange: (query: string) => void
   matchIndex: number
   matchCount: number
+  /** The search has not read the whole log yet: the count can still grow. */
+  searching?: boolean
   onStepMatch: (direction: 1 | -1) => void
   /** Long lines wrap instead of being cut at the edge. */
   wrap?: boolean
@@ -32,7 +34,7 @@ export interface LogToolbarProps {
 /** Level filter, search with previous/next, copy and download of the log. */
 export function LogToolbar(props: LogToolbarProps) {
   const { minLevel, onMinLevelChange, query, onQueryChange, matchIndex, matchCount, onStepMatch, onCopy, onDownload, notice } = props
-  const { wrap = false, onWrapChange = () => {} } = props
+  const { wrap = false, onWrapChange = () => {}, searching = false } = props
   return (
     <div class={styles.toolbar}>
       <div class={styles.level}>
@@ -65,8 +67,8 @@ export function LogToolbar(props: LogToolbarProps) {
         />
       </div>
       {query.trim() === '' ? null : (
-        <span class={styles.counter} aria-live="polite" data-match-counter>
-          {matchCounter(matchIndex, matchCount)}
+        <span class={styles.counter} aria-live="polite" aria-busy={searching} data-match-counter>
+          {matchCounter(matchIndex, matchCount, searching)}
         </span>
       )}
       <IconButton

@@ -279,6 +279,7 @@ export function RunLogViewer({
         onQueryChange={onQueryChange}
         matchIndex={matchIndex}
         matchCount={matches.length}
+        searching={searching}
         onStepMatch={(direction) => goToMatch(stepMatch(matchIndex, matches.length, direction))}
         wrap={wrap}
         onWrapChange={setWrap}
