@@ -2,7 +2,8 @@
  * The local change triggers report a table's changes only while a joined channel wants that
  * table, as hosted Realtime sends nobody a change nobody listens to (and its WAL reader costs the
  * writer nothing): a change before the join is not reported, one after it is, and a table is
- * dropped from the watched ones when its last channel leaves.
+ * dropped from the watched ones when its last channel leaves. The watched list and the functions
+ * that keep the triggers are the stack's own: no API role reaches them.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { engines } from '../../support/databases.ts'
@@ -40,5 +41,31 @@ describe.each(engines)('the change triggers on %s', (engine) => {
     } finally {
       await stop()
     }
+  })
+
+  it('are out of reach of every API role', async () => {
+    const owner = await createUser(h.db)
+    const roles = [{ role: 'anon' }, { role: 'authenticated', sub: owner }, { role: 'service_role' }]
+    const statements = [
+      'select * from local_realtime.watched',
+      `insert into local_realtime.watched values (gen_random_uuid(), 'ops', 'runs')`,
+      'delete from local_realtime.watched',
+      'select local_realtime.attach_triggers()',
+    ]
+    const outcomes: string[] = []
+    for (const claims of roles) {
+      for (const sql of statements) {
+        const outcome = await h.db
+          .asRole(claims, (tx) => tx.query(sql))
+          .then(
+            () => 'allowed',
+            (error: Error) => error.message,
+          )
+        outcomes.push(`${claims.role}: ${sql.split(' ')[0]} → ${outcome}`)
+      }
+    }
+    expect(outcomes).toEqual(
+      roles.flatMap(({ role }) => statements.map((sql) => `${role}: ${sql.split(' ')[0]} → permission denied for schema local_realtime`)),
+    )
   })
 })
