@@ -17,7 +17,7 @@ import { bundle } from './scenarios/bundle.ts'
 import { start } from './scenarios/start.ts'
 import { pluginOpen } from './scenarios/plugin-open.ts'
 import { storage } from './scenarios/storage.ts'
-import { viewer, viewerLatency } from './scenarios/viewer.ts'
+import { viewer, viewerLatency, viewerSearch } from './scenarios/viewer.ts'
 import { runBroadcast } from './scenarios/broadcast.ts'
 import { edgeLimits } from './scenarios/edge-limits.ts'
 import { fanOut } from './scenarios/fanout.ts'
@@ -46,6 +46,10 @@ const scenarios: Record<string, { title: string; run: () => Promise<Record<strin
     run: () => approvalLatency(smoke) as never,
   },
   viewer: { title: 'Log viewer: virtualised RunLogViewer vs a plain list of every line (Chromium)', run: () => viewer(smoke) as never },
+  'viewer-search': {
+    title: 'Log viewer: level filter and search over the whole log, pick or keystroke → screen (Chromium)',
+    run: () => viewerSearch(smoke) as never,
+  },
   ingest: { title: 'Event ingest through ops.append_run_events (supabase-js RPC via the stack)', run: () => ingest(smoke) as never },
   queue: { title: 'Queue: claim + finish with 8 concurrent workers, vs graphile-worker', run: () => queue(smoke) as never },
   bundle: { title: 'Bundle size (gzip -9)', run: () => bundle() as never },

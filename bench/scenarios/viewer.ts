@@ -4,6 +4,9 @@
  *   baseline) over the same 100,000 and 1,000,000 lines: time to the first paint of the tail,
  *   DOM nodes, JS heap (in all, and less the heap of the lines alone), the typed-array storage
  *   outside the heap, and frame times while 5,000 lines a second are appended.
+ * - Filter and search: the viewer's level filter there and back and a search over the whole log
+ *   at 100,000 and 1,000,000 lines, from the user's pick or keystroke to the screen, with the
+ *   longest frame meanwhile and the matches found beside the lines that hold the query.
  * - Latency: executor log() → the line's row visible in the real viewer, which is fed by the
  *   real RunStream from the local stack, at 10, 200 and 2,000 events/s.
  */
@@ -29,6 +32,8 @@ type Bench = {
     timeoutMs: number,
   ): Promise<{ painted: boolean; first_tail_paint_ms: number | null; dom_nodes: number }>
   append(rate: number, seconds: number): Promise<Record<string, number>>
+  level(option: string, shows: 'warnings' | 'all'): Promise<{ ms: number; longest_frame_ms: number }>
+  search(query: string): Promise<{ first_match_ms: number; done_ms: number; matches: number; longest_frame_ms: number }>
   live(config: unknown): { ready(): boolean; shown(): number; latencies(): number[] }
 }
 
@@ -120,6 +125,67 @@ export async function viewer(smoke: boolean): Promise<ViewerResult[]> {
         })
         await page.close({ runBeforeUnload: false })
       }
+    }
+  } finally {
+    await browser.close()
+    await site.close()
+  }
+  return results
+}
+
+export interface ViewerSearchResult {
+  lines: number
+  /** "Warnings and errors" picked → only warnings on screen. */
+  warnings_only_ms: number
+  /** "All levels" picked again → ordinary lines back on screen. */
+  all_levels_ms: number
+  search_first_match_ms: number
+  /** Until the whole log has been searched (the match counter is final). */
+  search_done_ms: number
+  search_matches: number
+  /** The lines whose text has the query, counted here from the run's synthetic lines. */
+  expected_matches: number
+  /** The longest frame while the filter and the search did their work. */
+  longest_frame_ms: number
+}
+
+/** What the search looks for: the lines whose number starts with these digits. */
+const SEARCH_DIGITS = '1999'
+
+/**
+ * The plugin's RunLogViewer over 100,000 and 1,000,000 lines: the level filter there and back,
+ * and a search over the whole log, each timed from the user's pick or keystroke to the screen.
+ */
+export async function viewerSearch(smoke: boolean): Promise<ViewerSearchResult[]> {
+  const sizes = smoke ? [2_000, 20_000] : [100_000, 1_000_000]
+  const folder = await buildViewerPage()
+  const site = await serve(folder)
+  const browser = await launchChromium({ width: 480, height: 800 })
+  const results: ViewerSearchResult[] = []
+  try {
+    for (const lines of sizes) {
+      const page = await browser.context.newPage()
+      await page.goto(site.url)
+      const mounted = await page.evaluate((n) => (window as unknown as { bench: Bench }).bench.mount('virtual', n, 180_000), lines)
+      if (!mounted.painted) throw new Error(`the viewer did not paint ${lines} lines`)
+      await page.locator('[data-level-filter]').click()
+      const warnings = await page.evaluate(() => (window as unknown as { bench: Bench }).bench.level('Warnings and errors', 'warnings'))
+      await page.locator('[data-level-filter]').click()
+      const all = await page.evaluate(() => (window as unknown as { bench: Bench }).bench.level('All levels', 'all'))
+      const search = await page.evaluate((q) => (window as unknown as { bench: Bench }).bench.search(q), `line ${SEARCH_DIGITS}`)
+      let expected = 0
+      for (let seq = 1; seq <= lines; seq++) if (String(seq).startsWith(SEARCH_DIGITS)) expected++
+      results.push({
+        lines,
+        warnings_only_ms: warnings.ms,
+        all_levels_ms: all.ms,
+        search_first_match_ms: search.first_match_ms,
+        search_done_ms: search.done_ms,
+        search_matches: search.matches,
+        expected_matches: expected,
+        longest_frame_ms: Math.max(warnings.longest_frame_ms, all.longest_frame_ms, search.longest_frame_ms),
+      })
+      await page.close({ runBeforeUnload: false })
     }
   } finally {
     await browser.close()

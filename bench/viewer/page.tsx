@@ -9,10 +9,8 @@ import { h, render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { RunLogViewer } from '../../src/ui/components/run-log-viewer/run-log-viewer.tsx'
 import { ServicesContext } from '../../src/ui/services/services-context.ts'
-import type { OpsServices } from '../../src/ui/services/ops-services.ts'
-import { createOpsApi } from '../../src/client/api.ts'
-import { openRunStream } from '../../src/client/run-stream.ts'
-import { createOpsClient } from '../../src/client/supabase.ts'
+import { createOpsServices, type OpsServices } from '../../src/ui/services/ops-services.ts'
+import type { StoragePort } from '../../src/client/storage.ts'
 import type { EventRow, RunRow, RunStreamHandle, RunStreamState } from '../../src/client/types.ts'
 import { EventStore } from '../../src/client/event-store.ts'
 import { STEP_PHASES } from '../../supabase/functions/_shared/vocabulary/index.ts'
@@ -106,11 +104,35 @@ function syntheticStream(count: number): RunStreamHandle & { append(n: number): 
   }
 }
 
-const idleServices = {
-  openRunStream: () => {
-    throw new Error('not used')
-  },
-} as unknown as OpsServices
+/**
+ * The plugin's main thread for session storage, answered from memory: what figma.clientStorage
+ * holds (`initial`, for example a captured session), reached by the product's message adapter.
+ */
+function memoryStoragePort(initial: Record<string, string>): StoragePort {
+  const values = new Map(Object.entries(initial))
+  const listeners = new Set<Parameters<StoragePort['onResult']>[0]>()
+  return {
+    send([kind, requestId, key, value]) {
+      const answer = kind === 'STORAGE_GET' ? (values.get(key) ?? null) : undefined
+      if (kind === 'STORAGE_SET') values.set(key, value)
+      if (kind === 'STORAGE_REMOVE') values.delete(key)
+      queueMicrotask(() => {
+        for (const listener of listeners) listener(requestId, answer)
+      })
+    },
+    onResult(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  }
+}
+
+/**
+ * The product's services, as the plugin makes them, for the synthetic run: nobody is signed in
+ * and the project is this page's own server, so what the viewer asks besides its stream (who
+ * started the run) gets a quick "not found" and says so, as it would offline.
+ */
+const offlineServices = (): OpsServices => createOpsServices({ supabaseUrl: location.origin, anonKey: 'bench' }, memoryStoragePort({}))
 
 function PlainList(props: { stream: RunStreamHandle }) {
   const [state, setState] = useState(props.stream.state)
@@ -137,6 +159,42 @@ async function untilRow(seq: number, timeoutMs: number): Promise<boolean> {
   return false
 }
 
+/** Waits, a frame at a time, until `found` answers something; throws after `timeoutMs`. */
+async function untilFound<T>(found: () => T | null | undefined | false, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    const value = found()
+    if (value) return value
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await nextFrame()
+  }
+}
+
+/** Records the intervals between animation frames until the answer's `stop()`. */
+function recordFrames(): { stop(): number[] } {
+  const frames: number[] = []
+  let running = true
+  let last = performance.now()
+  const tick = (now: number) => {
+    frames.push(now - last)
+    last = now
+    if (running) requestAnimationFrame(tick)
+  }
+  requestAnimationFrame(tick)
+  return {
+    stop() {
+      running = false
+      return frames
+    },
+  }
+}
+
+const lineSeqsOnScreen = () =>
+  [...document.querySelectorAll<HTMLElement>('[data-log-viewport] [data-seq]')].map((row) => Number(row.dataset.seq))
+
+/** The synthetic run's warnings: every 97th line (see syntheticEvent). */
+const isWarning = (seq: number) => seq % 97 === 0
+
 let appendable: ReturnType<typeof syntheticStream> | null = null
 
 const bench = {
@@ -156,7 +214,7 @@ const bench = {
       kind === 'plain' ? (
         <PlainList stream={appendable} />
       ) : (
-        <ServicesContext.Provider value={idleServices}>
+        <ServicesContext.Provider value={offlineServices()}>
           <RunLogViewer runId={RUN_ID} stream={appendable} onBack={() => {}} onOpenRun={() => {}} />
         </ServicesContext.Provider>
       ),
@@ -174,23 +232,17 @@ const bench = {
   /** Appends `rate` lines a second for `seconds`, and reports frame times meanwhile. */
   async append(rate: number, seconds: number) {
     const stream = appendable!
-    const frames: number[] = []
-    let last = await nextFrame()
-    let running = true
-    const loop = async () => {
-      while (running) {
-        const now = await nextFrame()
-        frames.push(now - last)
-        last = now
-      }
-    }
-    void loop()
+    await nextFrame()
+    const recording = recordFrames()
     const perTick = Math.max(1, Math.round(rate / 50))
     const timer = setInterval(() => stream.append(perTick), 20)
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
     clearInterval(timer)
-    running = false
     await nextFrame()
+    const frames = recording.stop()
+    // Frames only count if the viewer kept up: the newest line must be on screen.
+    const newest = stream.state.events.count
+    if (!(await untilRow(newest, 5_000))) throw new Error(`the viewer did not show line ${newest} after the appends`)
     const sorted = frames.slice().sort((a, b) => a - b)
     const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 10) / 10
     return {
@@ -204,28 +256,63 @@ const bench = {
   },
 
   /**
+   * Picks `option` in the viewer's open level menu (the caller opened it with a real click) and
+   * times it until the screen shows only warnings (`warnings`) or ordinary lines again (`all`);
+   * also the longest frame meanwhile.
+   */
+  async level(option: string, shows: 'warnings' | 'all') {
+    const item = await untilFound(
+      () =>
+        [...document.querySelectorAll('label')].find(
+          (label) => label.querySelector('[data-item-id]') && label.textContent?.trim() === option,
+        ),
+      `the menu option "${option}"`,
+    )
+    const recording = recordFrames()
+    const started = performance.now()
+    item.click()
+    await untilFound(() => {
+      const seqs = lineSeqsOnScreen()
+      return seqs.length > 0 && (shows === 'warnings' ? seqs.every(isWarning) : !seqs.every(isWarning))
+    }, `the lines of "${option}"`)
+    const ms = performance.now() - started
+    await nextFrame()
+    return { ms: Math.round(ms), longest_frame_ms: Math.round(Math.max(...recording.stop()) * 10) / 10 }
+  },
+
+  /**
+   * Types `query` into the viewer's search and times the first match and the whole log read (the
+   * match counter no longer busy); also the matches found and the longest frame meanwhile.
+   */
+  async search(query: string) {
+    const input = document.querySelector<HTMLInputElement>('input[data-log-search]')
+    if (input === null) throw new Error('no search box')
+    const recording = recordFrames()
+    const started = performance.now()
+    input.value = query
+    input.dispatchEvent(new Event('input', { bubbles: true }))
+    const counter = () => document.querySelector<HTMLElement>('[data-match-counter]')
+    await untilFound(() => /^\d+ of \d+/.test(counter()?.textContent ?? ''), 'a first match')
+    const firstMatch = performance.now() - started
+    await untilFound(() => counter()?.getAttribute('aria-busy') === 'false', 'the end of the search')
+    const done = performance.now() - started
+    await nextFrame()
+    return {
+      first_match_ms: Math.round(firstMatch),
+      done_ms: Math.round(done),
+      matches: Number(/ of (\d+)/.exec(counter()!.textContent ?? '')?.[1] ?? Number.NaN),
+      longest_frame_ms: Math.round(Math.max(...recording.stop()) * 10) / 10,
+    }
+  },
+
+  /**
    * The real viewer on a real run: a supabase-js client signed in with the given session, a
    * RunStream, and a record of when each line's seq first reached the screen. Events carry the
    * time the executor logged them in data.sent (same clock: this machine).
    */
   live(config: { url: string; anonKey: string; storage: Record<string, string>; runId: string }) {
-    const memory = new Map(Object.entries(config.storage))
-    const client = createOpsClient(
-      { supabaseUrl: config.url, anonKey: config.anonKey },
-      {
-        getItem: (k) => memory.get(k) ?? null,
-        setItem: (k, v) => void memory.set(k, v),
-        removeItem: (k) => void memory.delete(k),
-      },
-    )
-    const api = createOpsApi(client)
-    const stream = openRunStream(client, api, config.runId)
-    const services = {
-      client,
-      api,
-      openRunStream: () => stream,
-      settings: { supabaseUrl: config.url, anonKey: config.anonKey },
-    } as unknown as OpsServices
+    const services = createOpsServices({ supabaseUrl: config.url, anonKey: config.anonKey }, memoryStoragePort(config.storage))
+    const stream = services.openRunStream(config.runId)
     render(
       <ServicesContext.Provider value={services}>
         <RunLogViewer runId={config.runId} stream={stream} onBack={() => {}} onOpenRun={() => {}} />

@@ -28,6 +28,7 @@ describe('npm run bench -- --smoke', () => {
       'viewer-latency',
       'approval',
       'viewer',
+      'viewer-search',
       'ingest',
       'queue',
       'bundle',
@@ -59,6 +60,8 @@ describe('npm run bench -- --smoke', () => {
     const counts = virtual.map((row: { dom_nodes: number }) => row.dom_nodes)
     expect(Math.max(...counts)).toBeLessThanOrEqual(Math.min(...counts) * 1.2)
     expect(plain.at(-1).dom_nodes).toBeGreaterThan(plain[0].dom_nodes)
+    // The viewer's search found exactly the lines that hold the query, over the whole log.
+    for (const row of report.results['viewer-search']) expect(row.search_matches, `${row.lines} lines`).toBe(row.expected_matches)
     expect(report.results.bundle.map((row: { file: string }) => row.file)).toContain('build/ui.js')
     // The plugin opened in Chromium and showed its templates.
     expect(report.results['plugin-open'].map((row: { measure: string; count: number }) => [row.measure, row.count])).toEqual([
