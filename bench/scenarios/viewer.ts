@@ -145,8 +145,10 @@ export interface ViewerSearchResult {
   search_matches: number
   /** The lines whose text has the query, counted here from the run's synthetic lines. */
   expected_matches: number
-  /** The longest frame while the filter and the search did their work. */
-  longest_frame_ms: number
+  /** The longest frame while the level filter changed, there or back (it answers in one go). */
+  filter_longest_frame_ms: number
+  /** The longest frame while the search read the log (a slice per frame). */
+  search_longest_frame_ms: number
 }
 
 /** What the search looks for: the lines whose number starts with these digits. */
@@ -183,7 +185,8 @@ export async function viewerSearch(smoke: boolean): Promise<ViewerSearchResult[]
         search_done_ms: search.done_ms,
         search_matches: search.matches,
         expected_matches: expected,
-        longest_frame_ms: Math.max(warnings.longest_frame_ms, all.longest_frame_ms, search.longest_frame_ms),
+        filter_longest_frame_ms: Math.max(warnings.longest_frame_ms, all.longest_frame_ms),
+        search_longest_frame_ms: search.longest_frame_ms,
       })
       await page.close({ runBeforeUnload: false })
     }
