@@ -351,6 +351,37 @@ describe('the run page in Chromium', { timeout: 240_000 }, () => {
     await back()
   })
 
+  it('keeps following the newest line when the log loses height while its own scroll is in flight', async () => {
+    // As when "Started by …" loads above a log that is streaming: the list had just scrolled to the
+    // bottom, the header grows, and the scroll event of the list's own scroll arrives after it.
+    const { ui, page } = plugin
+    await page.locator('#run').click()
+    await ui.getByRole('tab', { name: 'Runs' }).click()
+    await ui.locator('[data-run]', { hasText: 'Release notes' }).locator('[data-open-run]').click()
+    const newest = ui.locator('[data-log-viewport] [data-seq="300"]')
+    await newest.waitFor({ timeout: LONG })
+    expect(await ui.locator('[data-jump-latest]').count()).toBe(0)
+    const viewport = ui.locator('[data-log-viewport]')
+    await viewport.evaluate((element) => {
+      const grown = document.createElement('div')
+      grown.style.height = '40px'
+      grown.style.flex = 'none'
+      element.parentElement!.insertBefore(grown, element)
+      element.dispatchEvent(new Event('scroll'))
+    })
+    await viewport.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+    expect(await ui.locator('[data-jump-latest]').count()).toBe(0)
+    const line = (await newest.boundingBox())!
+    const box = (await viewport.boundingBox())!
+    expect(line.y + line.height).toBeLessThanOrEqual(box.y + box.height + 0.5)
+    // Scrolling up is the person's own, and stops following.
+    await viewport.evaluate((element) => {
+      element.scrollTop -= 200
+    })
+    await ui.locator('[data-jump-latest]').waitFor({ timeout: LONG })
+    await back()
+  })
+
   it('lists templates by name in the Runs filter, and clears filters that match nothing', async () => {
     const { ui } = plugin
     await openTab(plugin, 'Runs')
