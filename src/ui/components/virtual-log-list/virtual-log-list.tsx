@@ -126,18 +126,16 @@ export function VirtualLogList(props: VirtualLogListProps) {
     const element = event.currentTarget
     // A scroll of the person's own (not the one that revealed the row) lets the row go.
     if (pinned.current !== null && Math.abs(element.scrollTop - pinned.current.scrollTop) > 1) pinned.current = null
+    let atBottom = isAtBottom(element.scrollTop, element.clientHeight, element.scrollHeight)
     // Leaving the newest line takes a scroll up. A scroll event that did not move up is the list's
     // own scroll to the bottom, seen after lines arrived or the log lost height (a name loading
     // above it): it stays at the bottom and keeps following.
-    if (
-      follow &&
-      element.scrollTop >= last.current.scrollTop - 1 &&
-      !isAtBottom(element.scrollTop, element.clientHeight, element.scrollHeight)
-    )
+    if (follow && !atBottom && element.scrollTop >= last.current.scrollTop - 1) {
       element.scrollTop = element.scrollHeight
+      atBottom = true
+    }
     last.current = { rows: last.current.rows, layout: last.current.layout, scrollTop: element.scrollTop }
     setScrollTop(element.scrollTop)
-    const atBottom = isAtBottom(element.scrollTop, element.clientHeight, element.scrollHeight)
     if (atBottom !== follow) onFollowChange(atBottom)
     if (element.scrollTop < rowHeight * NEAR_TOP_ROWS) onNearTop()
   }
