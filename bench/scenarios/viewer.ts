@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net'
 import { readFile } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { launchChromium } from '../../test/support/chromium.ts'
+import { launchChromium, type LaunchedBrowser } from '../../test/support/chromium.ts'
 import { memoryStorage, opsClient, sessionClient } from '../../test/support/stack.ts'
 import { EventWriter } from '../../supabase/functions/_shared/executor/event-writer.ts'
 import { RunStore } from '../../supabase/functions/_shared/executor/store.ts'
@@ -50,6 +50,18 @@ async function serve(folder: string) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     close: () => new Promise((resolve) => server.close(resolve)),
+  }
+}
+
+/** The bench page built and served, and a Chromium window to open it in, for `work`; both closed after. */
+async function withViewerPage<T>(work: (browser: LaunchedBrowser, url: string) => Promise<T>): Promise<T> {
+  const site = await serve(await buildViewerPage())
+  const browser = await launchChromium({ width: 480, height: 800 })
+  try {
+    return await work(browser, site.url)
+  } finally {
+    await browser.close()
+    await site.close()
   }
 }
 
@@ -89,15 +101,12 @@ export interface ViewerResult {
 export async function viewer(smoke: boolean): Promise<ViewerResult[]> {
   const sizes = smoke ? [2_000, 20_000] : [100_000, 1_000_000]
   const appendSeconds = smoke ? 1 : 3
-  const folder = await buildViewerPage()
-  const site = await serve(folder)
-  const browser = await launchChromium({ width: 480, height: 800 })
-  const results: ViewerResult[] = []
-  try {
+  return withViewerPage(async (browser, url) => {
+    const results: ViewerResult[] = []
     for (const lines of sizes) {
       for (const kind of ['virtual', 'plain'] as const) {
         const page = await browser.context.newPage()
-        await page.goto(site.url)
+        await page.goto(url)
         const timeoutMs = smoke ? 60_000 : 180_000
         await page.evaluate((n) => (window as unknown as { bench: Bench }).bench.prepare(n), lines)
         const linesHeap = (await memoryMb(page)).heap
@@ -126,11 +135,8 @@ export async function viewer(smoke: boolean): Promise<ViewerResult[]> {
         await page.close({ runBeforeUnload: false })
       }
     }
-  } finally {
-    await browser.close()
-    await site.close()
-  }
-  return results
+    return results
+  })
 }
 
 export interface ViewerSearchResult {
@@ -160,14 +166,11 @@ const SEARCH_DIGITS = '1999'
  */
 export async function viewerSearch(smoke: boolean): Promise<ViewerSearchResult[]> {
   const sizes = smoke ? [2_000, 20_000] : [100_000, 1_000_000]
-  const folder = await buildViewerPage()
-  const site = await serve(folder)
-  const browser = await launchChromium({ width: 480, height: 800 })
-  const results: ViewerSearchResult[] = []
-  try {
+  return withViewerPage(async (browser, url) => {
+    const results: ViewerSearchResult[] = []
     for (const lines of sizes) {
       const page = await browser.context.newPage()
-      await page.goto(site.url)
+      await page.goto(url)
       const mounted = await page.evaluate((n) => (window as unknown as { bench: Bench }).bench.mount('virtual', n, 180_000), lines)
       if (!mounted.painted) throw new Error(`the viewer did not paint ${lines} lines`)
       await page.locator('[data-level-filter]').click()
@@ -190,11 +193,8 @@ export async function viewerSearch(smoke: boolean): Promise<ViewerSearchResult[]
       })
       await page.close({ runBeforeUnload: false })
     }
-  } finally {
-    await browser.close()
-    await site.close()
-  }
-  return results
+    return results
+  })
 }
 
 export interface ViewerLatencyResult {
@@ -210,11 +210,8 @@ export interface ViewerLatencyResult {
 
 export async function viewerLatency(smoke: boolean, rates = [10, 200, 2000]): Promise<ViewerLatencyResult[]> {
   const seconds = smoke ? 1 : 3
-  const folder = await buildViewerPage()
-  const site = await serve(folder)
-  const browser = await launchChromium({ width: 480, height: 800 })
-  const results: ViewerLatencyResult[] = []
-  try {
+  return withViewerPage(async (browser, url) => {
+    const results: ViewerLatencyResult[] = []
     for (const engine of engines()) {
       for (const rate of rates) {
         results.push(
@@ -232,7 +229,7 @@ export async function viewerLatency(smoke: boolean, rates = [10, 200, 2000]): Pr
             await service.rpc('claim_run', { p_worker: 'bench', p_run_id: run!.id, p_lease_seconds: 3600 })
 
             const page = await browser.context.newPage()
-            await page.goto(site.url)
+            await page.goto(url)
             await page.evaluate(
               (config) => {
                 ;(window as unknown as { probe: unknown }).probe = (window as unknown as { bench: Bench }).bench.live(config)
@@ -257,9 +254,6 @@ export async function viewerLatency(smoke: boolean, rates = [10, 200, 2000]): Pr
         )
       }
     }
-  } finally {
-    await browser.close()
-    await site.close()
-  }
-  return results
+    return results
+  })
 }
