@@ -268,6 +268,8 @@ describe('a team in the plugin, in Chromium', { timeout: 300_000 }, () => {
     await expect
       .poll(() => item.locator('[data-approval-panel]').getAttribute('data-approval-step'), { timeout: LONG })
       .toBe('policy-approval')
+    // The comment was for the gate: the next step's box starts empty, so it is not sent again.
+    await expect(item.getByRole('textbox', { name: /Comment/ }).inputValue()).resolves.toBe('')
     await item.locator('[data-approve]').click()
     await item.waitFor({ state: 'detached', timeout: LONG })
 

@@ -16,7 +16,11 @@ export interface ApprovalPanelProps {
  * step wants someone else, or has approved it already.
  */
 export function ApprovalPanel({ wait, busy, onDecide }: ApprovalPanelProps) {
-  const [comment, setComment] = useState('')
+  // A comment is written for one step: when the run moves on to its next approval, the box starts
+  // empty rather than sending the last step's words again under a decision they were not about.
+  const [draft, setDraft] = useState({ stepId: wait.stepId, text: '' })
+  const comment = draft.stepId === wait.stepId ? draft.text : ''
+  const setComment = (text: string) => setDraft({ stepId: wait.stepId, text })
   const decide = (approve: boolean) => onDecide(approve, comment.trim() === '' ? undefined : comment.trim())
   let blocked: string | null = null
   if (wait.startedByYou) blocked = 'You started this run: someone else approves it.'
