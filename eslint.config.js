@@ -12,6 +12,8 @@ export default tseslint.config(
       'node_modules/',
       'test-results/',
       '.local-data/',
+      'scratch/',
+      'supabase/.temp/',
       'bench/reference/',
       'test/deno/*_test.ts',
       'supabase/functions/ops-executor/index.ts',
